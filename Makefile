@@ -1,0 +1,78 @@
+# The two commands a newcomer needs: `make run` and `make test`. CI runs `make ci`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PG_URL ?= postgres://postgres@127.0.0.1:5432/scrutiny_ci
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test ci lint checks test-sqlite test-postgres test-browser assets venv demo worker audit bench clean
+
+$(VENV)/.installed: requirements/dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/portal.css: node_modules/.installed static/scss/portal.scss
+	mkdir -p static/build static/vendor/govuk/assets
+	npx --no-install sass --no-source-map --style=compressed --quiet-deps --silence-deprecation=import --load-path=node_modules static/scss/portal.scss static/build/portal.css
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/vendor/govuk/
+	cp -r node_modules/govuk-frontend/dist/govuk/assets/images static/vendor/govuk/assets/
+	mkdir -p static/vendor/axe && cp node_modules/axe-core/axe.min.js static/vendor/axe/
+
+assets: static/build/portal.css
+
+demo: venv assets
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_data
+
+run: demo
+	$(PY) manage.py demo_logins
+	@echo "Serving on http://$(HOST):$(PORT) (a background task worker runs alongside; Ctrl-C stops both)"
+	@trap 'kill 0' EXIT; $(PY) manage.py db_worker --queue-name default --interval 1 & \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: venv
+	$(PY) manage.py db_worker --queue-name default
+
+# The whole suite on the embedded SQLite database, browser tests included.
+test: venv assets
+	$(PY) -m pytest -q
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+checks: venv assets
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	PRODUCTION=true SECRET_KEY=ci-check-$$(head -c 48 /dev/urandom | base64 | tr -dc A-Za-z0-9) ALLOWED_HOSTS=portal.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+audit: venv
+	$(VENV)/bin/pip-audit --strict --disable-pip -r requirements/base.txt --progress-spinner off || \
+	  (echo "pip-audit could not complete (see above)"; exit 1)
+
+test-sqlite: venv assets
+	$(PY) -m pytest -q -m "not browser"
+
+test-postgres: venv assets
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -m "not browser"
+
+test-browser: venv assets
+	REQUIRE_BROWSER=1 $(PY) -m pytest -q -m browser
+
+ci: lint checks test-sqlite test-postgres test-browser
+
+bench: venv assets
+	$(PY) bench/pack_build.py
+
+clean:
+	rm -rf $(VENV) node_modules static/build static/vendor var staticfiles

@@ -1,0 +1,405 @@
+"""Meetings, agenda items, reports and documents: the spine of the portal.
+
+Access rules live in the managers, so the safe query is the default one:
+
+- ``Meeting.objects`` / ``AgendaItem.objects`` / ``Report.objects`` / ``Document.objects``
+  return only what the public may see: published meetings (agenda published, held, cancelled
+  or postponed after publication), and of those only items that are neither exempt nor
+  confidential, and their papers.
+- ``<Model>.all_objects`` returns everything; officer pages and members-only views use it by
+  name, after checking ``scrutiny.permissions``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from scrutiny.models import Committee, MunicipalYear, Person, TimeStamped
+
+SCHEDULE_12A_PARAGRAPHS = {
+    1: "Information relating to any individual",
+    2: "Information which is likely to reveal the identity of an individual",
+    3: "Information relating to the financial or business affairs of any particular person "
+    "(including the authority holding that information)",
+    4: "Information relating to any consultations or negotiations, or contemplated "
+    "consultations or negotiations, in connection with any labour relations matter",
+    5: "Information in respect of which a claim to legal professional privilege could be "
+    "maintained in legal proceedings",
+    6: "Information which reveals that the authority proposes to give a notice, make an order "
+    "or direction under any enactment",
+    7: "Information relating to any action taken or to be taken in connection with the "
+    "prevention, investigation or prosecution of crime",
+}
+PARAGRAPH_CHOICES = [(n, f"Paragraph {n} – {text}") for n, text in SCHEDULE_12A_PARAGRAPHS.items()]
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    AGENDA_PUBLISHED = "agenda_published", "Agenda published"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+    POSTPONED = "postponed", "Postponed"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def published(self):
+        """Meetings whose agenda the public may see."""
+        return self.filter(published_at__isnull=False)
+
+    def upcoming(self, now):
+        return self.filter(start__gte=now).order_by("start")
+
+    def past(self, now):
+        return self.filter(start__lt=now).order_by("-start")
+
+    def in_year(self, year: MunicipalYear):
+        return self.filter(start__date__gte=year.start_date, start__date__lte=year.end_date)
+
+
+class PublicMeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(published_at__isnull=False)
+
+
+class Meeting(TimeStamped):
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    start = models.DateTimeField(db_index=True)
+    end = models.DateTimeField(null=True, blank=True)
+    venue = models.CharField(max_length=255, blank=True)
+    is_public = models.BooleanField(
+        default=True, help_text="A formal meeting in public; untick for an informal meeting."
+    )
+    webcast_url = models.URLField(blank=True)
+    is_hybrid = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    status_notice = models.TextField(
+        blank=True, help_text="Shown publicly when the meeting is cancelled or postponed."
+    )
+    report_deadline = models.DateField(null=True, blank=True)
+    contact_officer = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_late = models.BooleanField(default=False)
+    late_publication_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="For optimistic locking.")
+
+    objects = PublicMeetingManager()
+    all_objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start"]
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="meeting_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["committee", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.committee.name} – {self.start:%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def date(self):
+        from django.utils import timezone
+
+        return timezone.localtime(self.start).date()
+
+
+class ItemKind(models.TextChoices):
+    MEMBERSHIP = "membership", "Membership of the committee / apologies"
+    MINUTES = "minutes", "Minutes of the previous meeting"
+    INTERESTS = "interests", "Declarations of interest"
+    ADMISSION = "admission", "Admission of the public"
+    DEPUTATIONS = "deputations", "Deputations and petitions"
+    QUESTIONS = "questions", "Public question time"
+    BUSINESS = "business", "Business item"
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_exempt=False, is_confidential=False)
+
+    def private(self):
+        return self.filter(Q(is_exempt=True) | Q(is_confidential=True))
+
+
+class PublicAgendaItemManager(models.Manager.from_queryset(AgendaItemQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(meeting__published_at__isnull=False)
+
+
+class AgendaItem(TimeStamped):
+    """An item on a meeting's agenda.
+
+    ``AgendaItem.objects`` returns items of published meetings, exempt ones included, because
+    the public agenda lists exempt items by title and paragraph; their papers are what stays
+    private (see ``Report.objects`` and ``Document.objects``).
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveIntegerField(default=0)
+    number = models.CharField(max_length=10, blank=True)
+    kind = models.CharField(max_length=20, choices=ItemKind.choices, default=ItemKind.BUSINESS)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True, help_text='For example "To receive a report on…"')
+    contact_officers = models.ManyToManyField(Person, blank=True, related_name="agenda_items")
+    contact_text = models.CharField(
+        max_length=300, blank=True, help_text="Contact line as printed, if not only names."
+    )
+    previous_meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="approved_at_items",
+        help_text="For the minutes item: the meeting whose minutes are approved.",
+    )
+    is_exempt = models.BooleanField(default=False)
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=PARAGRAPH_CHOICES
+    )
+    exempt_reasons = models.TextField(
+        blank=True, help_text="Public reasons, including the public interest test."
+    )
+    is_confidential = models.BooleanField(
+        default=False, help_text="Confidential information (s100A): always excluded."
+    )
+    is_late = models.BooleanField(default=False, help_text="Added after the agenda was published.")
+    urgency_reasons = models.TextField(blank=True, help_text="The chair's reasons for urgency.")
+    version = models.PositiveIntegerField(default=1)
+
+    objects = PublicAgendaItemManager()
+    all_objects = AgendaItemQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_exempt=False) | Q(exempt_paragraph__gte=1, exempt_paragraph__lte=7),
+                name="exempt_item_has_paragraph",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_late=False) | ~Q(urgency_reasons=""),
+                name="late_item_has_urgency_reasons",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}: {self.title}" if self.number else self.title
+
+    @property
+    def is_private(self) -> bool:
+        return self.is_exempt or self.is_confidential
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#item-{self.pk}"
+
+
+class PaperQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(
+            agenda_item__is_exempt=False,
+            agenda_item__is_confidential=False,
+            agenda_item__meeting__published_at__isnull=False,
+        )
+
+
+class PublicPaperManager(models.Manager.from_queryset(PaperQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().public()
+
+
+class Report(TimeStamped):
+    """A report on an agenda item: authored in the portal (cover sheet and numbered sections)
+    or uploaded as a PDF (``document``)."""
+
+    class Source(models.TextChoices):
+        AUTHORED = "authored", "Written in the portal"
+        UPLOADED = "uploaded", "Uploaded PDF"
+        GENERATED = "generated", "Generated (for example a performance report)"
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="reports")
+    order = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.AUTHORED)
+    title = models.CharField(max_length=300)
+    author = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    purpose = models.TextField(blank=True, help_text="Purpose of report")
+    # The cover sheet's fixed questions.
+    is_key_decision = models.BooleanField(default=False)
+    key_decision_reason = models.TextField(blank=True)
+    in_forward_plan = models.BooleanField(default=False)
+    forward_plan_reference = models.CharField(max_length=100, blank=True)
+    eligible_for_call_in = models.BooleanField(default=False)
+    call_in_reason = models.TextField(blank=True)
+    signed_off_by = models.CharField(
+        max_length=300, blank=True, help_text="Strategic director / service director and role"
+    )
+    signed_off_on = models.DateField(null=True, blank=True)
+    finance_signed_off_by = models.CharField(max_length=300, blank=True)
+    legal_signed_off_by = models.CharField(max_length=300, blank=True)
+    cabinet_portfolio = models.CharField(max_length=300, blank=True)
+    wards_affected = models.CharField(max_length=300, blank=True)
+    ward_councillors_consulted = models.CharField(max_length=300, blank=True)
+    is_public_report = models.BooleanField(
+        default=True, help_text="Public or private (the item's exemption decides publication)."
+    )
+    document = models.ForeignKey(
+        "Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For an uploaded report: the PDF.",
+    )
+    is_late = models.BooleanField(default=False)
+    urgency_reasons = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = PublicPaperManager()
+    all_objects = PaperQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agenda_item", "order", "pk"]
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("report-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_signed_off(self) -> bool:
+        return bool(self.signed_off_by and self.signed_off_on)
+
+
+class ReportSection(models.Model):
+    """A numbered section of an authored report; ``body`` is sanitised HTML."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveIntegerField(default=0)
+    heading = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["report", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    @property
+    def number(self) -> int:
+        return self.order
+
+
+STANDARD_SECTIONS = [
+    "Summary",
+    "Information required to take a decision",
+    "Implications for the Council",
+    "Consultees and their opinions",
+    "Next steps",
+    "Officer recommendations and reasons",
+    "Cabinet portfolio holder's recommendations",
+    "Contact officer",
+    "Background papers and history of decisions",
+    "Service Director responsible",
+]
+
+
+def document_upload_to(instance: Document, filename: str) -> str:
+    # Non-guessable storage name; the original name is kept on the record for downloads.
+    return f"documents/{uuid.uuid4().hex}.pdf"
+
+
+class Document(TimeStamped):
+    """An uploaded PDF attached to an agenda item (an appendix, or an uploaded report)."""
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="documents")
+    order = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=300)
+    file = models.FileField(upload_to=document_upload_to, max_length=300)
+    original_filename = models.CharField(max_length=255)
+    mime_type = models.CharField(max_length=100, default="application/pdf")
+    page_count = models.PositiveIntegerField(default=0)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    sha512 = models.CharField(max_length=128, blank=True)
+    sanitised = models.TextField(
+        blank=True, help_text="What was removed from the upload (JavaScript, embedded files…)."
+    )
+    text = models.TextField(blank=True, help_text="Extracted text, for search.")
+    text_extracted_at = models.DateTimeField(null=True, blank=True)
+    has_text_layer = models.BooleanField(null=True, blank=True)
+    is_late = models.BooleanField(default=False)
+    urgency_reasons = models.TextField(blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = PublicPaperManager()
+    all_objects = PaperQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["text"])
+
+    class Meta:
+        ordering = ["agenda_item", "order", "pk"]
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("document-download", kwargs={"pk": self.pk})
+
+    @property
+    def download_name(self) -> str:
+        name = PurePath(self.original_filename).name or f"document-{self.pk}.pdf"
+        return name if name.lower().endswith(".pdf") else f"{name}.pdf"
+
+
+class ExemptAccess(models.Model):
+    """Every read of an exempt paper: who and when."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL)
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.SET_NULL)
+    what = models.CharField(max_length=300, help_text="What was read, as text (kept if deleted).")
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = "exempt accesses"
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.what} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,70 @@
+import django_filters
+from django import forms
+
+from scrutiny.models import Committee, Membership, Person
+
+
+class GovukFilterSet(django_filters.FilterSet):
+    """Filter forms styled like every other form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "govuk-select"
+            elif isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "govuk-checkboxes__input"
+            else:
+                field.widget.attrs["class"] = "govuk-input govuk-input--width-20"
+
+
+class CommitteeFilter(GovukFilterSet):
+    kind = django_filters.ChoiceFilter(choices=Committee.Kind.choices, empty_label="Any kind")
+    is_active = django_filters.ChoiceFilter(
+        label="Active",
+        choices=[("true", "Active"), ("false", "No longer active")],
+        empty_label="Active or not",
+        method="filter_active",
+    )
+
+    class Meta:
+        model = Committee
+        fields = ["kind", "is_active"]
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(is_active=(value == "true"))
+
+
+def _distinct_values(field):
+    def choices():
+        values = (
+            Person.objects.exclude(**{field: ""})
+            .order_by(field)
+            .values_list(field, flat=True)
+            .distinct()
+        )
+        return [(v, v) for v in values]
+
+    return choices
+
+
+class PersonFilter(GovukFilterSet):
+    kind = django_filters.ChoiceFilter(choices=Person.Kind.choices, empty_label="Anyone")
+    party = django_filters.ChoiceFilter(choices=_distinct_values("party"), empty_label="Any party")
+    ward = django_filters.ChoiceFilter(choices=_distinct_values("ward"), empty_label="Any ward")
+    role = django_filters.ChoiceFilter(
+        label="Current role",
+        choices=Membership.Role.choices,
+        empty_label="Any role",
+        method="filter_role",
+    )
+
+    class Meta:
+        model = Person
+        fields = ["kind", "party", "ward", "role"]
+
+    def filter_role(self, queryset, name, value):
+        from django.utils import timezone
+
+        current = Membership.objects.in_force_on(timezone.localdate()).filter(role=value)
+        return queryset.filter(pk__in=current.values("person_id"))

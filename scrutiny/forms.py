@@ -1,0 +1,183 @@
+"""The project's base forms: every form renders GOV.UK-style fields and an error summary."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from scrutiny.models import Committee, Membership, MunicipalYear, Person
+
+WIDGET_CLASSES = {
+    forms.Select: "govuk-select",
+    forms.SelectMultiple: "govuk-select",
+    forms.Textarea: "govuk-textarea",
+    forms.CheckboxInput: "govuk-checkboxes__input",
+    forms.ClearableFileInput: "govuk-file-upload",
+    forms.FileInput: "govuk-file-upload",
+    forms.RadioSelect: "govuk-radios__input",
+    forms.CheckboxSelectMultiple: "govuk-checkboxes__input",
+}
+
+
+class GovukFormMixin:
+    """Adds GOV.UK classes to widgets and renders with ``forms/govuk.html``."""
+
+    template_name = "forms/govuk.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = WIDGET_CLASSES.get(type(widget), "govuk-input")
+            if isinstance(widget, forms.DateInput):
+                widget.input_type = "date"
+                css = "govuk-input govuk-input--width-10"
+            elif isinstance(widget, forms.DateTimeInput):
+                widget.input_type = "datetime-local"
+                css = "govuk-input govuk-input--width-20"
+            if self.errors.get(name) if self.is_bound else False:
+                css += " govuk-input--error" if "input" in css else f" {css}--error"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(anchor id, message) pairs for the error summary, fields first."""
+        items: list[tuple[str, str]] = []
+        if not self.is_bound:
+            return items
+        for error in self.non_field_errors():
+            items.append(("", error))
+        for name, errors in self.errors.items():
+            if name == "__all__":
+                continue
+            anchor = self[name].id_for_label if name in self.fields else ""
+            for error in errors:
+                items.append((anchor, error))
+        return items
+
+
+class BaseForm(GovukFormMixin, forms.Form):
+    pass
+
+
+class BaseModelForm(GovukFormMixin, forms.ModelForm):
+    pass
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class CommitteeForm(BaseModelForm):
+    class Meta:
+        model = Committee
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "purpose",
+            "terms_of_reference",
+            "contact_officer",
+            "start_date",
+            "end_date",
+            "is_active",
+        ]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_officer"].queryset = Person.objects.filter(kind=Person.Kind.OFFICER)
+        if self.instance.pk:
+            self.fields["parent"].queryset = Committee.objects.exclude(pk=self.instance.pk)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date must be on or after the start date.")
+        parent = data.get("parent")
+        node = parent
+        while node is not None and self.instance.pk:
+            if node.pk == self.instance.pk:
+                self.add_error("parent", "A committee cannot sit under itself.")
+                break
+            node = node.parent
+        return data
+
+
+class PersonForm(BaseModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "kind",
+            "honorific",
+            "name",
+            "party",
+            "ward",
+            "job_title",
+            "service",
+            "organisation",
+            "email",
+            "phone",
+            "is_active",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == Person.Kind.COUNCILLOR and not data.get("ward"):
+            self.add_error("ward", "Enter the councillor's ward.")
+        if kind == Person.Kind.OFFICER and not data.get("job_title"):
+            self.add_error("job_title", "Enter the officer's job title.")
+        return data
+
+
+class MunicipalYearForm(BaseModelForm):
+    class Meta:
+        model = MunicipalYear
+        fields = ["name", "start_date", "end_date"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        help_texts = {"start_date": "The day of the annual meeting in May."}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end:
+            if end <= start:
+                self.add_error("end_date", "The end date must be after the start date.")
+            else:
+                clash = MunicipalYear.objects.filter(start_date__lte=end, end_date__gte=start)
+                if self.instance.pk:
+                    clash = clash.exclude(pk=self.instance.pk)
+                if clash.exists():
+                    raise ValidationError(
+                        f"These dates overlap the municipal year {clash.first().name}."
+                    )
+        return data
+
+
+class MembershipForm(BaseModelForm):
+    class Meta:
+        model = Membership
+        fields = ["person", "committee", "role", "start_date", "end_date", "voting", "notes"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        error_messages = {
+            "committee": {"required": "Choose the committee this membership is of."},
+            "person": {"required": "Choose the person."},
+            "start_date": {"required": "Enter the date the membership starts."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.exclude(kind=Person.Kind.OFFICER)
+        self.fields["committee"].queryset = Committee.objects.all()

@@ -1,0 +1,272 @@
+"""Core records: people, committees, municipal years and memberships.
+
+Everything else in the portal hangs off these. Reads that the public may see go
+through the default managers; nothing here is confidential.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+class TimeStamped(models.Model):
+    """Created/modified stamps: the open data API filters on them."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    modified_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class Council(TimeStamped):
+    """The local authority running the portal (OParl's Body). One row."""
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=60, blank=True)
+    website = models.URLField(blank=True)
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Council:
+        council = cls.objects.order_by("pk").first()
+        if council is None:
+            council = cls(name=settings.COUNCIL_NAME, website=settings.COUNCIL_WEBSITE)
+        return council
+
+
+class PersonQuerySet(models.QuerySet):
+    def councillors(self):
+        return self.filter(kind=Person.Kind.COUNCILLOR)
+
+    def public(self):
+        """People shown on public pages: councillors, co-optees and named partners/officers."""
+        return self.filter(is_active=True)
+
+
+class Person(TimeStamped):
+    class Kind(models.TextChoices):
+        COUNCILLOR = "councillor", "Councillor"
+        COOPTEE = "cooptee", "Co-optee"
+        OFFICER = "officer", "Officer"
+        PARTNER = "partner", "External partner"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COUNCILLOR)
+    honorific = models.CharField(max_length=30, blank=True, help_text="For example Councillor")
+    name = models.CharField(max_length=200)
+    sort_name = models.CharField(max_length=200, blank=True, editable=False)
+    slug = models.SlugField(max_length=220, unique=True)
+    party = models.CharField(max_length=100, blank=True)
+    ward = models.CharField(max_length=100, blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    service = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    is_active = models.BooleanField(default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_name", "name"]
+        verbose_name_plural = "people"
+        indexes = [models.Index(fields=["kind", "sort_name"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.honorific} {self.name}".strip()
+
+    @property
+    def role_text(self) -> str:
+        """The description minutes print after a name ("Cabinet Member - Children")."""
+        parts = [p for p in (self.job_title, self.organisation or self.service) if p]
+        return ", ".join(parts)
+
+    def get_absolute_url(self) -> str:
+        return reverse("person-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        self.sort_name = (
+            self.name.split()[-1].lower() + " " + self.name.lower() if self.name else ""
+        )
+        if not self.slug:
+            self.slug = unique_slug(Person, self.name)
+        super().save(*args, **kwargs)
+
+
+def unique_slug(model: type[models.Model], text: str, field: str = "slug") -> str:
+    base = slugify(text)[:200] or "item"
+    slug, n = base, 2
+    while model._default_manager.filter(**{field: slug}).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+class CommitteeQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Committee(TimeStamped):
+    class Kind(models.TextChoices):
+        SCRUTINY_PANEL = "scrutiny_panel", "Scrutiny panel"
+        SCRUTINY_COMMITTEE = "scrutiny_committee", "Scrutiny committee"
+        AD_HOC_PANEL = "ad_hoc_panel", "Ad hoc panel"
+        BOARD = "board", "Board"
+        CABINET = "cabinet", "Cabinet"
+        COUNCIL = "council", "Council"
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=60, blank=True)
+    slug = models.SlugField(max_length=220, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.SCRUTINY_PANEL)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    purpose = models.TextField(blank=True, help_text="One or two sentences for the public.")
+    terms_of_reference = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    contact_officer = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CommitteeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [
+            ("manage_business", "Can use the officer pages (democracy officer)"),
+            ("view_exempt_all", "Can read exempt papers of every committee"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="committee_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("committee-detail", kwargs={"slug": self.slug})
+
+    def members_on(self, day: dt.date):
+        """Memberships in force on ``day``, chair first."""
+        return (
+            self.memberships.in_force_on(day)
+            .select_related("person")
+            .order_by("role_order", "person__sort_name")
+        )
+
+
+class MunicipalYearQuerySet(models.QuerySet):
+    def containing(self, day: dt.date):
+        return self.filter(start_date__lte=day, end_date__gte=day)
+
+
+class MunicipalYear(TimeStamped):
+    """A council year, from the annual meeting in May to the next May."""
+
+    name = models.CharField(max_length=20, unique=True, help_text="For example 2017/18")
+    start_date = models.DateField(unique=True)
+    end_date = models.DateField()
+
+    objects = MunicipalYearQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")), name="year_end_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def for_date(cls, day: dt.date) -> MunicipalYear | None:
+        return cls.objects.containing(day).first()
+
+    @staticmethod
+    def label_for(start: dt.date) -> str:
+        return f"{start.year}/{str(start.year + 1)[-2:]}"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def in_force_on(self, day: dt.date):
+        return self.filter(start_date__lte=day).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=day)
+        )
+
+    def overlapping(self, start: dt.date, end: dt.date | None):
+        qs = self.filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        if end is not None:
+            qs = qs.filter(start_date__lte=end)
+        return qs
+
+
+class Membership(TimeStamped):
+    class Role(models.TextChoices):
+        CHAIR = "chair", "Chair"
+        VICE_CHAIR = "vice_chair", "Vice-chair"
+        MEMBER = "member", "Member"
+        COOPTEE = "cooptee", "Co-optee"
+        SUBSTITUTE = "substitute", "Substitute"
+
+    ROLE_ORDER = {"chair": 0, "vice_chair": 1, "member": 2, "cooptee": 3, "substitute": 4}
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    role_order = models.PositiveSmallIntegerField(default=2, editable=False)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    voting = models.BooleanField(default=True)
+    notes = models.CharField(max_length=200, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["committee", "role_order", "person__sort_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["committee", "start_date", "end_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_role_display()}, {self.committee}"
+
+    def save(self, *args, **kwargs):
+        self.role_order = self.ROLE_ORDER.get(self.role, 2)
+        super().save(*args, **kwargs)

@@ -1,0 +1,73 @@
+"""Who may do what. Views and selectors ask these functions; templates never decide access.
+
+Roles are Django groups (set up by ``scrutiny.roles``):
+- the public: anonymous, sees published public material only;
+- councillors: a user linked to a ``Person``; sees members-only (exempt) papers of the
+  committees they sit on;
+- democracy officers: ``scrutiny.manage_business`` (the officer pages) and
+  ``scrutiny.view_exempt_all`` (exempt papers of every committee);
+- administrators: officers who may also use Django admin and manage logins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.utils import timezone
+
+MANAGE = "scrutiny.manage_business"
+VIEW_ALL_EXEMPT = "scrutiny.view_exempt_all"
+
+
+def is_officer(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm(MANAGE))
+
+
+def person_for(user):
+    if not user or not user.is_authenticated:
+        return None
+    return getattr(user, "person", None)
+
+
+def member_committee_ids(user, on: dt.date | None = None) -> set[int]:
+    """Committees the user's person sits on, on ``on`` (default: today) or at any time if None
+    is given as ``on`` through ``any_time``."""
+    person = person_for(user)
+    if person is None:
+        return set()
+    from scrutiny.models import Membership
+
+    qs = Membership.objects.filter(person=person)
+    if on is not None:
+        qs = qs.in_force_on(on)
+    return set(qs.values_list("committee_id", flat=True))
+
+
+def can_view_exempt(user, committee, on: dt.date | None = None) -> bool:
+    """May ``user`` read exempt papers of ``committee``?
+
+    Officers always may. A councillor or co-optee may when they are a member of the
+    committee on the meeting's date (``on``) or today: a member who joined after a
+    meeting may read its papers, one who left may still read those of meetings they sat in.
+    """
+    if not user or not user.is_authenticated:
+        return False
+    if user.has_perm(VIEW_ALL_EXEMPT):
+        return True
+    person = person_for(user)
+    if person is None:
+        return False
+    from scrutiny.models import Membership
+
+    days = {timezone.localdate()}
+    if on is not None:
+        days.add(on)
+    memberships = Membership.objects.filter(person=person, committee=committee)
+    return any(memberships.in_force_on(day).exists() for day in days)
+
+
+class OfficerRequiredMixin(PermissionRequiredMixin):
+    """Officer pages: anonymous users go to the login page, others get 403."""
+
+    permission_required = MANAGE

@@ -1,0 +1,26 @@
+"""The portal's roles as Django groups, kept in step after every migrate."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+OFFICERS = "Democracy officers"
+COUNCILLORS = "Councillors"
+ADMINISTRATORS = "Administrators"
+
+# Apps whose records democracy officers create and edit.
+BUSINESS_APPS = ["scrutiny", "meetings", "minutes", "performance", "workprogramme", "packs"]
+
+
+def ensure_roles() -> dict[str, Group]:
+    officer_perms = Permission.objects.filter(content_type__app_label__in=BUSINESS_APPS)
+    officers, _ = Group.objects.get_or_create(name=OFFICERS)
+    officers.permissions.set(officer_perms)
+    councillors, _ = Group.objects.get_or_create(name=COUNCILLORS)
+    councillors.permissions.clear()
+    admins, _ = Group.objects.get_or_create(name=ADMINISTRATORS)
+    admin_perms = Permission.objects.filter(
+        content_type__app_label__in=[*BUSINESS_APPS, "auth", "axes"]
+    )
+    admins.permissions.set(admin_perms)
+    return {OFFICERS: officers, COUNCILLORS: councillors, ADMINISTRATORS: admins}

@@ -1,0 +1,98 @@
+"""Root URL configuration.
+
+Each app owns its own ``urls.py`` and, if it has public pages, a ``sitemaps.py`` with a
+``SITEMAPS`` dict; both are collected here so a new app only has to be listed once.
+"""
+
+from importlib import import_module
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from scrutiny import views
+
+PORTAL_APPS = [
+    "scrutiny",
+    "meetings",
+    "meetings.minutes",
+    "meetings.packs",
+    "performance",
+    "workprogramme",
+    "opendata",
+]
+
+
+def collect_sitemaps() -> dict:
+    found: dict = {}
+    for app in PORTAL_APPS:
+        try:
+            module = import_module(f"{app}.sitemaps")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.sitemaps":
+                raise
+            continue
+        found.update(getattr(module, "SITEMAPS", {}))
+    return found
+
+
+core_patterns = [
+    path("", views.home, name="home"),
+    path("committees/", views.committee_list, name="committee-list"),
+    path("committees/<slug:slug>/", views.committee_detail, name="committee-detail"),
+    path("people/", views.person_list, name="person-list"),
+    path("people/<slug:slug>/", views.person_detail, name="person-detail"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots, name="robots"),
+    path("my/", views.MyPortal.as_view(), name="my-portal"),
+    # Officer pages for core records.
+    path("officer/", views.OfficerHome.as_view(), name="officer-home"),
+    path(
+        "officer/committees/", views.OfficerCommitteeList.as_view(), name="officer-committee-list"
+    ),
+    path("officer/committees/add/", views.CommitteeCreate.as_view(), name="officer-committee-add"),
+    path(
+        "officer/committees/<slug:slug>/edit/",
+        views.CommitteeUpdate.as_view(),
+        name="officer-committee-edit",
+    ),
+    path(
+        "officer/committees/<slug:slug>/members/",
+        views.CommitteeMembers.as_view(),
+        name="officer-committee-members",
+    ),
+    path("officer/people/", views.OfficerPersonList.as_view(), name="officer-person-list"),
+    path("officer/people/add/", views.PersonCreate.as_view(), name="officer-person-add"),
+    path("officer/people/<int:pk>/edit/", views.PersonUpdate.as_view(), name="officer-person-edit"),
+    path("officer/years/", views.OfficerYearList.as_view(), name="officer-year-list"),
+    path("officer/years/add/", views.YearCreate.as_view(), name="officer-year-add"),
+    path("officer/years/<int:pk>/edit/", views.YearUpdate.as_view(), name="officer-year-edit"),
+    path(
+        "officer/memberships/add/", views.MembershipCreate.as_view(), name="officer-membership-add"
+    ),
+    path(
+        "officer/memberships/<int:pk>/edit/",
+        views.MembershipUpdate.as_view(),
+        name="officer-membership-edit",
+    ),
+    # Login and logout.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": collect_sitemaps()},
+        name="sitemap",
+    ),
+    path("django-admin/", admin.site.urls),
+]
+
+urlpatterns = core_patterns + [
+    path("", include(f"{app}.urls")) for app in PORTAL_APPS if app != "scrutiny"
+]

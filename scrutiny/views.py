@@ -1,0 +1,350 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Prefetch
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.generic import CreateView, ListView, TemplateView, UpdateView
+
+from scrutiny import services
+from scrutiny.filters import CommitteeFilter, PersonFilter
+from scrutiny.forms import CommitteeForm, MembershipForm, MunicipalYearForm, PersonForm
+from scrutiny.models import Committee, Membership, MunicipalYear, Person
+from scrutiny.permissions import OfficerRequiredMixin
+
+
+def home(request):
+    committees = Committee.objects.active().select_related("parent")
+    return render(request, "scrutiny/home.html", {"committees": committees})
+
+
+def accessibility(request):
+    return render(request, "scrutiny/accessibility.html")
+
+
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse(
+            {"status": "error", "database": str(exc.__class__.__name__)}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def robots(request):
+    lines = ["User-agent: *", "Disallow: /officer/", "Disallow: /accounts/", "Disallow: /my/"]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def committee_list(request):
+    filterset = CommitteeFilter(
+        request.GET or {"is_active": "true"},
+        queryset=Committee.objects.select_related("parent").order_by("name"),
+    )
+    return render(
+        request, "scrutiny/committee_list.html", {"filter": filterset, "committees": filterset.qs}
+    )
+
+
+def _chosen_year(request) -> tuple[MunicipalYear | None, list[MunicipalYear]]:
+    years = list(MunicipalYear.objects.all())
+    chosen = None
+    wanted = request.GET.get("year")
+    if wanted:
+        chosen = next((y for y in years if y.name == wanted or str(y.pk) == wanted), None)
+    if chosen is None:
+        today = timezone.localdate()
+        chosen = next((y for y in years if y.start_date <= today <= y.end_date), None)
+    return chosen, years
+
+
+def committee_detail(request, slug):
+    committee = get_object_or_404(Committee.objects.select_related("parent"), slug=slug)
+    today = timezone.localdate()
+    current = list(committee.members_on(today))
+    year, years = _chosen_year(request)
+    year_members = []
+    if year is not None:
+        year_members = list(
+            committee.memberships.overlapping(year.start_date, year.end_date)
+            .select_related("person")
+            .order_by("role_order", "person__sort_name", "start_date")
+        )
+    return render(
+        request,
+        "scrutiny/committee_detail.html",
+        {
+            "committee": committee,
+            "current_members": current,
+            "year": year,
+            "years": years,
+            "year_members": year_members,
+            "children": committee.children.all(),
+        },
+    )
+
+
+def person_list(request):
+    filterset = PersonFilter(
+        request.GET, queryset=Person.objects.public().exclude(kind=Person.Kind.OFFICER)
+    )
+    return render(
+        request, "scrutiny/person_list.html", {"filter": filterset, "people": filterset.qs}
+    )
+
+
+def memberships_by_year(person: Person) -> list[tuple[MunicipalYear | None, list[Membership]]]:
+    years = list(MunicipalYear.objects.order_by("-start_date"))
+    grouped: dict[int | None, list[Membership]] = defaultdict(list)
+    for m in person.memberships.select_related("committee").order_by("-start_date"):
+        end = m.end_date or dt.date.max
+        hit = [y for y in years if y.start_date <= end and m.start_date <= y.end_date]
+        for y in hit or [None]:
+            grouped[y.pk if y else None].append(m)
+    result = [(y, grouped[y.pk]) for y in years if grouped.get(y.pk)]
+    if grouped.get(None):
+        result.append((None, grouped[None]))
+    return result
+
+
+def person_detail(request, slug):
+    person = get_object_or_404(Person.objects.public(), slug=slug)
+    return render(
+        request,
+        "scrutiny/person_detail.html",
+        {"person": person, "memberships_by_year": memberships_by_year(person)},
+    )
+
+
+# --- Officer pages -------------------------------------------------------------------------
+
+
+class OfficerHome(OfficerRequiredMixin, TemplateView):
+    template_name = "scrutiny/officer/home.html"
+
+
+class OfficerCommitteeList(OfficerRequiredMixin, ListView):
+    template_name = "scrutiny/officer/committee_list.html"
+    queryset = Committee.objects.select_related("parent").order_by("name")
+    context_object_name = "committees"
+
+
+class CommitteeCreate(OfficerRequiredMixin, CreateView):
+    model = Committee
+    form_class = CommitteeForm
+    template_name = "scrutiny/officer/form.html"
+    extra_context = {"title": "Add a committee"}
+
+    def form_valid(self, form):
+        from scrutiny.models import unique_slug
+
+        form.instance.slug = unique_slug(Committee, form.cleaned_data["name"])
+        messages.success(self.request, f"{form.instance.name} was added.")
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return reverse("officer-committee-list")
+
+
+class CommitteeUpdate(OfficerRequiredMixin, UpdateView):
+    model = Committee
+    form_class = CommitteeForm
+    template_name = "scrutiny/officer/form.html"
+    slug_url_kwarg = "slug"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = f"Edit {self.object.name}"
+        return ctx
+
+    def form_valid(self, form):
+        messages.success(self.request, f"{form.instance.name} was saved.")
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return reverse("officer-committee-members", kwargs={"slug": self.object.slug})
+
+
+class OfficerPersonList(OfficerRequiredMixin, ListView):
+    template_name = "scrutiny/officer/person_list.html"
+    queryset = Person.objects.order_by("kind", "sort_name")
+    context_object_name = "people"
+
+
+class PersonCreate(OfficerRequiredMixin, CreateView):
+    model = Person
+    form_class = PersonForm
+    template_name = "scrutiny/officer/form.html"
+    extra_context = {"title": "Add a person"}
+
+    def form_valid(self, form):
+        messages.success(self.request, f"{form.instance.display_name} was added.")
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return reverse("officer-person-list")
+
+
+class PersonUpdate(OfficerRequiredMixin, UpdateView):
+    model = Person
+    form_class = PersonForm
+    template_name = "scrutiny/officer/form.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = f"Edit {self.object.display_name}"
+        return ctx
+
+    def form_valid(self, form):
+        messages.success(self.request, f"{form.instance.display_name} was saved.")
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return reverse("officer-person-list")
+
+
+class OfficerYearList(OfficerRequiredMixin, ListView):
+    template_name = "scrutiny/officer/year_list.html"
+    model = MunicipalYear
+    context_object_name = "years"
+
+
+class YearCreate(OfficerRequiredMixin, CreateView):
+    model = MunicipalYear
+    form_class = MunicipalYearForm
+    template_name = "scrutiny/officer/form.html"
+    extra_context = {"title": "Add a municipal year"}
+
+    def get_success_url(self):
+        messages.success(self.request, f"Municipal year {self.object.name} was added.")
+        return reverse("officer-year-list")
+
+
+class YearUpdate(OfficerRequiredMixin, UpdateView):
+    model = MunicipalYear
+    form_class = MunicipalYearForm
+    template_name = "scrutiny/officer/form.html"
+    extra_context = {"title": "Edit municipal year"}
+
+    def get_success_url(self):
+        messages.success(self.request, f"Municipal year {self.object.name} was saved.")
+        return reverse("officer-year-list")
+
+
+class CommitteeMembers(OfficerRequiredMixin, TemplateView):
+    template_name = "scrutiny/officer/committee_members.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        committee = get_object_or_404(
+            Committee.objects.prefetch_related(
+                Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.select_related("person").order_by(
+                        "-start_date", "role_order"
+                    ),
+                )
+            ),
+            slug=kwargs["slug"],
+        )
+        today = timezone.localdate()
+        ctx.update(
+            committee=committee,
+            current=[
+                m
+                for m in committee.memberships.all()
+                if m.start_date <= today and (m.end_date is None or m.end_date >= today)
+            ],
+            past=[m for m in committee.memberships.all() if m.end_date and m.end_date < today],
+            future=[m for m in committee.memberships.all() if m.start_date > today],
+        )
+        return ctx
+
+
+def _membership_form_view(request, *, membership: Membership | None, initial=None):
+    form = MembershipForm(request.POST or None, instance=membership, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        kwargs = {
+            "person": data["person"],
+            "committee": data["committee"],
+            "role": data["role"],
+            "start_date": data["start_date"],
+            "end_date": data.get("end_date"),
+            "voting": data.get("voting", True),
+            "notes": data.get("notes", ""),
+        }
+        try:
+            if membership is None:
+                saved = services.create_membership(**kwargs)
+            else:
+                saved = services.update_membership(membership=membership, **kwargs)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(None if field == "__all__" else field, errors)
+        else:
+            messages.success(request, f"Saved: {saved}.")
+            return redirect("officer-committee-members", slug=saved.committee.slug)
+    title = "Add a membership" if membership is None else f"Edit membership: {membership}"
+    return render(request, "scrutiny/officer/form.html", {"form": form, "title": title})
+
+
+class MembershipCreate(OfficerRequiredMixin, TemplateView):
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        initial = {}
+        if "committee" in request.GET:
+            initial["committee"] = Committee.objects.filter(slug=request.GET["committee"]).first()
+        initial.setdefault("start_date", timezone.localdate())
+        return _membership_form_view(request, membership=None, initial=initial)
+
+    def post(self, request, *args, **kwargs):
+        return _membership_form_view(request, membership=None)
+
+
+class MembershipUpdate(OfficerRequiredMixin, TemplateView):
+    def get(self, request, *args, **kwargs):
+        return _membership_form_view(
+            request, membership=get_object_or_404(Membership, pk=kwargs["pk"])
+        )
+
+    post = get
+
+
+class MyPortal(TemplateView):
+    """The signed-in user's own page; meetings adds upcoming meetings of their committees."""
+
+    template_name = "scrutiny/my_portal.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        person = getattr(self.request.user, "person", None)
+        ctx["person"] = person
+        ctx["memberships"] = (
+            person.memberships.in_force_on(timezone.localdate()).select_related("committee")
+            if person
+            else []
+        )
+        return ctx
