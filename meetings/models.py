@@ -280,6 +280,12 @@ class Report(TimeStamped):
         related_name="+",
         help_text="For an uploaded report: the PDF.",
     )
+    generator = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="For a generated report: the name registered in meetings.extensions.",
+    )
+    generator_params = models.JSONField(default=dict, blank=True)
     is_late = models.BooleanField(default=False)
     urgency_reasons = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)

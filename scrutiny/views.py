@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
 from scrutiny import services
+from scrutiny.extensions import person_panels
 from scrutiny.filters import CommitteeFilter, PersonFilter
 from scrutiny.forms import CommitteeForm, MembershipForm, MunicipalYearForm, PersonForm
 from scrutiny.models import Committee, Membership, MunicipalYear, Person
@@ -125,7 +126,11 @@ def person_detail(request, slug):
     return render(
         request,
         "scrutiny/person_detail.html",
-        {"person": person, "memberships_by_year": memberships_by_year(person)},
+        {
+            "person": person,
+            "memberships_by_year": memberships_by_year(person),
+            "panels": person_panels.render_list(request, person),
+        },
     )
 
 

@@ -1,0 +1,68 @@
+"""Extension points of the meetings app (see ``scrutiny.extensions`` for the pattern).
+
+- ``meeting_panels``: ``fn(request, meeting) -> (template, context) | None``; rendered on the
+  public meeting page after the agenda, in registration order (minutes, agenda packs…).
+- ``officer_meeting_panels``: the same on the officer's meeting page (pack build status…).
+- ``item_notes``: ``fn(request, meeting) -> {agenda_item_id: [text, …]}``; short notes shown
+  under each agenda item on the meeting page (for example "Pages 9–18" from the built pack).
+- ``report_generators``: reports whose ``source`` is ``generated`` name a generator in
+  ``Report.generator``; ``report_generators.register(name, render)`` where
+  ``render(report, *, for_print: bool) -> str`` returns safe HTML for the report body. The
+  report page and the agenda pack both call it, so a performance report or a tracker becomes
+  a report on an agenda.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.utils.safestring import SafeString
+
+from scrutiny.extensions import PanelRegistry
+
+meeting_panels = PanelRegistry("meeting")
+officer_meeting_panels = PanelRegistry("officer-meeting")
+
+
+class NotesRegistry:
+    def __init__(self):
+        self._fns: list[Callable] = []
+
+    def register(self, fn: Callable) -> Callable:
+        if fn not in self._fns:
+            self._fns.append(fn)
+        return fn
+
+    def collect(self, request, meeting) -> dict[int, list[str]]:
+        notes: dict[int, list[str]] = {}
+        for fn in self._fns:
+            for item_id, texts in (fn(request, meeting) or {}).items():
+                notes.setdefault(item_id, []).extend(texts)
+        return notes
+
+
+item_notes = NotesRegistry()
+
+
+class GeneratorRegistry:
+    def __init__(self):
+        self._generators: dict[str, Callable[..., str]] = {}
+
+    def register(self, name: str, render: Callable[..., str]) -> None:
+        self._generators[name] = render
+
+    def choices(self) -> list[tuple[str, str]]:
+        return [(name, name) for name in sorted(self._generators)]
+
+    def render(self, report, *, for_print: bool = False) -> SafeString:
+        try:
+            render = self._generators[report.generator]
+        except KeyError:
+            return SafeString(
+                "<p>This report's content could not be generated "
+                f"(unknown generator {report.generator!r}).</p>"
+            )
+        return SafeString(render(report, for_print=for_print))
+
+
+report_generators = GeneratorRegistry()
