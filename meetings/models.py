@@ -94,6 +94,11 @@ class Meeting(TimeStamped):
     )
     published_late = models.BooleanField(default=False)
     late_publication_reason = models.TextField(blank=True)
+    papers_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When anything public on the published agenda last changed.",
+    )
     version = models.PositiveIntegerField(default=1, help_text="For optimistic locking.")
 
     objects = PublicMeetingManager()
@@ -409,3 +414,78 @@ class ExemptAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} read {self.what} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# The standard opening items a new meeting gets, in order. Committees can change theirs
+# (``CommitteeAgendaSettings``); these are the council's defaults, worded as in seed 000.
+DEFAULT_STANDARD_ITEMS: list[dict[str, str]] = [
+    {
+        "kind": ItemKind.MEMBERSHIP,
+        "title": "Membership of the Committee",
+        "description": "This is where Councillors who are attending as substitutes will say "
+        "for whom they are attending.",
+    },
+    {
+        "kind": ItemKind.MINUTES,
+        "title": "Minutes of the Previous Meeting",
+        "description": "To approve the minutes of the previous meeting.",
+    },
+    {
+        "kind": ItemKind.INTERESTS,
+        "title": "Interests",
+        "description": "The Councillors will be asked to say if there are any items on the "
+        "Agenda in which they have disclosable pecuniary interests, which would prevent them "
+        "from participating in any discussion of the items or participating in any vote upon "
+        "the items, or any other interests.",
+    },
+    {
+        "kind": ItemKind.ADMISSION,
+        "title": "Admission of the Public",
+        "description": "Most debates take place in public. This only changes when there is a "
+        "need to consider certain issues, for instance, commercially sensitive information or "
+        "details concerning an individual. You will be told at this point whether there are "
+        "any items on the Agenda which are to be discussed in private.",
+    },
+    {
+        "kind": ItemKind.DEPUTATIONS,
+        "title": "Deputations/Petitions",
+        "description": "The Committee will receive any petitions and hear any deputations from "
+        "members of the public.",
+    },
+    {
+        "kind": ItemKind.QUESTIONS,
+        "title": "Public Question Time",
+        "description": "The Committee will hear any questions from the general public.",
+    },
+]
+
+
+class CommitteeAgendaSettings(TimeStamped):
+    """A committee's own choice of standard opening items (kind, title, description each).
+
+    Without a row, ``DEFAULT_STANDARD_ITEMS`` apply."""
+
+    committee = models.OneToOneField(
+        Committee, on_delete=models.CASCADE, related_name="agenda_settings"
+    )
+    standard_items = models.JSONField(default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "committee agenda settings"
+
+    def __str__(self) -> str:
+        return f"Standard items of {self.committee}"
+
+
+class PortalVisit(models.Model):
+    """When a user last looked at their own page, for "published or changed since"."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_visit"
+    )
+    last_seen_at = models.DateTimeField()
+    previous_seen_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} last looked at {self.last_seen_at:%Y-%m-%d %H:%M}"

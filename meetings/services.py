@@ -1,0 +1,814 @@
+"""Write operations on meetings, agenda items, reports and documents.
+
+Every function is keyword-only, validates, writes in one transaction and raises
+``ValidationError`` with field keys that views map onto their forms. When anything on a
+published meeting changes, ``meetings.signals.meeting_changed`` is sent after the commit (and
+``meeting_published`` when the agenda is published) so the agenda packs are rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import nh3
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.html import escape
+
+from meetings import workdays
+from meetings.models import (
+    DEFAULT_STANDARD_ITEMS,
+    STANDARD_SECTIONS,
+    AgendaItem,
+    CommitteeAgendaSettings,
+    Document,
+    ItemKind,
+    Meeting,
+    MeetingStatus,
+    PortalVisit,
+    Report,
+    ReportSection,
+)
+from meetings.signals import meeting_changed, meeting_published
+from meetings.uploads import inspect_pdf, read_upload
+from scrutiny.models import Committee, Person
+
+# --- helpers -------------------------------------------------------------------------------
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h3",
+    "h4",
+    "blockquote",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {
+        "colspan",
+        "rowspan",
+    },
+}
+
+
+def sanitise_html(text: str) -> str:
+    """Report section bodies: allow a small set of tags; turn plain text into paragraphs."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if "<" not in text:
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+        text = "".join(
+            "<p>" + escape(p).replace("\r\n", "\n").replace("\n", "<br>") + "</p>"
+            for p in paragraphs
+        )
+    return nh3.clean(
+        text,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+    )
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_version(obj, version: int | None) -> None:
+    if version is not None and version != obj.version:
+        raise ValidationError(
+            {
+                "__all__": [
+                    f"Someone else saved this {obj._meta.verbose_name} while you were editing "
+                    "it. Your changes are below: check them against the saved version "
+                    "(reload the page to see it) and save again."
+                ]
+            },
+            code="conflict",
+        )
+
+
+def _lock_meeting(meeting: Meeting) -> Meeting:
+    """Re-read the meeting FOR UPDATE so concurrent numbering and publishing serialise."""
+    return Meeting.all_objects.select_for_update().get(pk=meeting.pk)
+
+
+def _changed(meeting: Meeting) -> None:
+    """Record and announce a change to a published meeting (after commit)."""
+    if not meeting.is_published:
+        return
+    now = timezone.now()
+    Meeting.all_objects.filter(pk=meeting.pk).update(papers_changed_at=now)
+    meeting.papers_changed_at = now
+    pk = meeting.pk
+
+    def send():
+        fresh = Meeting.all_objects.filter(pk=pk).first()
+        if fresh is not None:
+            meeting_changed.send(sender=Meeting, meeting=fresh)
+
+    transaction.on_commit(send)
+
+
+def _late_fields(meeting: Meeting, urgency_reasons: str, field: str = "urgency_reasons"):
+    """(is_late, reasons): papers added after publication need the chair's reasons."""
+    if not meeting.is_published:
+        return False, urgency_reasons.strip()
+    if not urgency_reasons.strip():
+        raise ValidationError(
+            {
+                field: [
+                    "The agenda is already published: enter the chair's reasons for "
+                    "considering this as urgent business."
+                ]
+            }
+        )
+    return True, urgency_reasons.strip()
+
+
+def _validate_exemption(
+    *, is_exempt: bool, exempt_paragraph: int | None, exempt_reasons: str
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if is_exempt:
+        if exempt_paragraph not in range(1, 8):
+            errors["exempt_paragraph"] = ["Choose the paragraph of Schedule 12A (1 to 7)."]
+        if not exempt_reasons.strip():
+            errors["exempt_reasons"] = [
+                "Enter the reasons the item is exempt, including the public interest test."
+            ]
+    return errors
+
+
+def _renumber(meeting: Meeting) -> None:
+    for position, item in enumerate(
+        AgendaItem.all_objects.filter(meeting=meeting).order_by("order", "pk"), start=1
+    ):
+        if item.order != position or item.number != str(position):
+            AgendaItem.all_objects.filter(pk=item.pk).update(order=position, number=str(position))
+
+
+def standard_items_for(committee: Committee) -> list[dict[str, str]]:
+    settings_row = CommitteeAgendaSettings.objects.filter(committee=committee).first()
+    if settings_row is None:
+        return [dict(i) for i in DEFAULT_STANDARD_ITEMS]
+    return [dict(i) for i in settings_row.standard_items]
+
+
+@transaction.atomic
+def set_standard_items(
+    *, committee: Committee, items: Sequence[dict[str, str]], by
+) -> CommitteeAgendaSettings:
+    """Choose the opening items new meetings of ``committee`` get (kind, title, description)."""
+    kinds = {k for k, _ in ItemKind.choices}
+    clean: list[dict[str, str]] = []
+    for n, item in enumerate(items, start=1):
+        kind = item.get("kind") or ItemKind.BUSINESS
+        title = (item.get("title") or "").strip()
+        if kind not in kinds:
+            _raise({"standard_items": [f"Item {n}: unknown kind {kind!r}."]})
+        if not title:
+            _raise({"standard_items": [f"Item {n}: enter a title."]})
+        clean.append(
+            {"kind": str(kind), "title": title, "description": item.get("description", "").strip()}
+        )
+    row, _ = CommitteeAgendaSettings.objects.update_or_create(
+        committee=committee, defaults={"standard_items": clean}
+    )
+    return row
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+
+def previous_meeting_of(committee: Committee, start: dt.datetime) -> Meeting | None:
+    return (
+        Meeting.all_objects.filter(committee=committee, start__lt=start)
+        .exclude(status__in=[MeetingStatus.CANCELLED, MeetingStatus.POSTPONED])
+        .order_by("-start")
+        .first()
+    )
+
+
+def _validate_meeting_times(start, end) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if start is None:
+        errors["start"] = ["Enter the date and time the meeting starts."]
+    elif end is not None and end < start:
+        errors["end"] = ["The end must be after the start."]
+    return errors
+
+
+@transaction.atomic
+def create_meeting(
+    *,
+    committee: Committee,
+    start: dt.datetime,
+    end: dt.datetime | None = None,
+    venue: str = "",
+    is_public: bool = True,
+    webcast_url: str = "",
+    is_hybrid: bool = False,
+    contact_officer: Person | None = None,
+    report_deadline: dt.date | None = None,
+    by,
+) -> Meeting:
+    errors = _validate_meeting_times(start, end)
+    if report_deadline and start and report_deadline > timezone.localtime(start).date():
+        errors["report_deadline"] = ["The report deadline must be before the meeting."]
+    _raise(errors)
+    meeting = Meeting.all_objects.create(
+        committee=committee,
+        start=start,
+        end=end,
+        venue=venue.strip(),
+        is_public=is_public,
+        webcast_url=webcast_url.strip(),
+        is_hybrid=is_hybrid,
+        contact_officer=contact_officer or committee.contact_officer,
+        report_deadline=report_deadline,
+    )
+    previous = previous_meeting_of(committee, start)
+    for position, spec in enumerate(standard_items_for(committee), start=1):
+        description = spec.get("description", "")
+        prev = None
+        if spec["kind"] == ItemKind.MINUTES:
+            prev = previous
+            if previous is not None:
+                description = (
+                    f"To approve the minutes of the {committee.name} meeting held on "
+                    f"{timezone.localtime(previous.start):%-d %B %Y}."
+                )
+        AgendaItem.all_objects.create(
+            meeting=meeting,
+            order=position,
+            number=str(position),
+            kind=spec["kind"],
+            title=spec["title"],
+            description=description,
+            previous_meeting=prev,
+        )
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(*, meeting: Meeting, version: int | None = None, by, **fields: Any) -> Meeting:
+    """Change the meeting's details (start, end, venue, public, webcast, hybrid, contact,
+    report deadline)."""
+    meeting = _lock_meeting(meeting)
+    _check_version(meeting, version)
+    allowed = {
+        "start",
+        "end",
+        "venue",
+        "is_public",
+        "webcast_url",
+        "is_hybrid",
+        "contact_officer",
+        "report_deadline",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"update_meeting() got unexpected fields {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(meeting, name, value.strip() if isinstance(value, str) else value)
+    _raise(_validate_meeting_times(meeting.start, meeting.end))
+    meeting.version += 1
+    meeting.save()
+    _changed(meeting)
+    return meeting
+
+
+def publication_warnings(meeting: Meeting, *, on: dt.date | None = None) -> dict[str, str]:
+    """What the officer must confirm before publishing (keys: confirm_late, confirm_unsigned)."""
+    on = on or timezone.localdate()
+    warnings: dict[str, str] = {}
+    meeting_day = timezone.localtime(meeting.start).date()
+    clear = workdays.clear_working_days(on, meeting_day)
+    if clear < workdays.CLEAR_WORKING_DAYS:
+        deadline = workdays.latest_publication_date(meeting_day)
+        warnings["confirm_late"] = (
+            f"Publishing today gives {clear} clear working "
+            f"day{'s' if clear != 1 else ''} before the meeting; the law asks for "
+            f"{workdays.CLEAR_WORKING_DAYS} (the last day in time was "
+            f"{deadline:%A %-d %B %Y}). Confirm you are publishing late."
+        )
+    unsigned = [
+        r.title
+        for r in Report.all_objects.filter(
+            agenda_item__meeting=meeting, source=Report.Source.AUTHORED
+        )
+        if not r.is_signed_off
+    ]
+    if unsigned:
+        warnings["confirm_unsigned"] = (
+            f"{len(unsigned)} report{'s have' if len(unsigned) != 1 else ' has'} not been "
+            f"signed off: {', '.join(unsigned)}. Confirm you are publishing without sign-off."
+        )
+    return warnings
+
+
+@transaction.atomic
+def publish_meeting(
+    *,
+    meeting: Meeting,
+    by,
+    confirm_late: bool = False,
+    confirm_unsigned: bool = False,
+    late_reason: str = "",
+) -> Meeting:
+    meeting = _lock_meeting(meeting)
+    if meeting.is_published:
+        raise ValidationError({"__all__": ["The agenda of this meeting is already published."]})
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError(
+            {"__all__": [f"A {meeting.get_status_display().lower()} meeting cannot be published."]}
+        )
+    if not AgendaItem.all_objects.filter(meeting=meeting).exists():
+        raise ValidationError({"__all__": ["Add at least one agenda item before publishing."]})
+    warnings = publication_warnings(meeting)
+    errors = {}
+    if "confirm_late" in warnings and not confirm_late:
+        errors["confirm_late"] = [warnings["confirm_late"]]
+    if "confirm_unsigned" in warnings and not confirm_unsigned:
+        errors["confirm_unsigned"] = [warnings["confirm_unsigned"]]
+    _raise(errors)
+    now = timezone.now()
+    meeting.published_at = now
+    meeting.published_by = by if getattr(by, "pk", None) else None
+    meeting.published_late = "confirm_late" in warnings
+    meeting.late_publication_reason = late_reason.strip() if meeting.published_late else ""
+    meeting.status = MeetingStatus.AGENDA_PUBLISHED
+    meeting.papers_changed_at = now
+    meeting.version += 1
+    meeting.save()
+    pk = meeting.pk
+
+    def send():
+        fresh = Meeting.all_objects.get(pk=pk)
+        meeting_published.send(sender=Meeting, meeting=fresh)
+
+    transaction.on_commit(send)
+    return meeting
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: Meeting, notice: str, by) -> Meeting:
+    meeting = _lock_meeting(meeting)
+    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
+        raise ValidationError(
+            {"__all__": [f"The meeting is already {meeting.get_status_display().lower()}."]}
+        )
+    if not notice.strip():
+        raise ValidationError({"notice": ["Enter the notice to show the public."]})
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.status_notice = notice.strip()
+    meeting.version += 1
+    meeting.save()
+    _changed(meeting)
+    return meeting
+
+
+@transaction.atomic
+def postpone_meeting(*, meeting: Meeting, notice: str, by) -> Meeting:
+    meeting = _lock_meeting(meeting)
+    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD, MeetingStatus.POSTPONED):
+        raise ValidationError(
+            {"__all__": [f"The meeting is already {meeting.get_status_display().lower()}."]}
+        )
+    if not notice.strip():
+        raise ValidationError(
+            {"notice": ["Enter the notice to show the public, with the new date if known."]}
+        )
+    meeting.status = MeetingStatus.POSTPONED
+    meeting.status_notice = notice.strip()
+    meeting.version += 1
+    meeting.save()
+    _changed(meeting)
+    return meeting
+
+
+@transaction.atomic
+def mark_held(*, meeting: Meeting, by) -> Meeting:
+    meeting = _lock_meeting(meeting)
+    if meeting.status != MeetingStatus.AGENDA_PUBLISHED:
+        raise ValidationError(
+            {"__all__": ["Only a meeting whose agenda is published can be marked as held."]}
+        )
+    if meeting.start > timezone.now():
+        raise ValidationError({"__all__": ["The meeting has not started yet."]})
+    meeting.status = MeetingStatus.HELD
+    meeting.version += 1
+    meeting.save()
+    _changed(meeting)
+    return meeting
+
+
+# --- agenda items --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_agenda_item(
+    *,
+    meeting: Meeting,
+    title: str,
+    description: str = "",
+    kind: str = ItemKind.BUSINESS,
+    is_exempt: bool = False,
+    exempt_paragraph: int | None = None,
+    exempt_reasons: str = "",
+    is_confidential: bool = False,
+    urgency_reasons: str = "",
+    contact_officers: Iterable[Person] = (),
+    contact_text: str = "",
+    previous_meeting: Meeting | None = None,
+    by,
+) -> AgendaItem:
+    meeting = _lock_meeting(meeting)
+    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
+        raise ValidationError(
+            {
+                "__all__": [
+                    f"Items cannot be added to a {meeting.get_status_display().lower()} meeting."
+                ]
+            }
+        )
+    errors = _validate_exemption(
+        is_exempt=is_exempt, exempt_paragraph=exempt_paragraph, exempt_reasons=exempt_reasons
+    )
+    if not title.strip():
+        errors["title"] = ["Enter the title of the item."]
+    _raise(errors)
+    is_late, reasons = _late_fields(meeting, urgency_reasons)
+    position = (
+        AgendaItem.all_objects.filter(meeting=meeting).aggregate(m=Max("order"))["m"] or 0
+    ) + 1
+    item = AgendaItem.all_objects.create(
+        meeting=meeting,
+        order=position,
+        number=str(position),
+        kind=kind,
+        title=title.strip(),
+        description=description.strip(),
+        contact_text=contact_text.strip(),
+        previous_meeting=previous_meeting,
+        is_exempt=is_exempt,
+        exempt_paragraph=exempt_paragraph if is_exempt else None,
+        exempt_reasons=exempt_reasons.strip() if is_exempt else "",
+        is_confidential=is_confidential,
+        is_late=is_late,
+        urgency_reasons=reasons,
+    )
+    item.contact_officers.set(list(contact_officers))
+    _renumber(meeting)
+    item.refresh_from_db()
+    _changed(meeting)
+    return item
+
+
+@transaction.atomic
+def update_agenda_item(
+    *,
+    item: AgendaItem,
+    version: int | None = None,
+    by,
+    contact_officers: Iterable[Person] | None = None,
+    **fields: Any,
+) -> AgendaItem:
+    """Change an item's title, description, kind, contacts, exemption or urgency reasons."""
+    allowed = {
+        "title",
+        "description",
+        "kind",
+        "contact_text",
+        "previous_meeting",
+        "is_exempt",
+        "exempt_paragraph",
+        "exempt_reasons",
+        "is_confidential",
+        "urgency_reasons",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"update_agenda_item() got unexpected fields {sorted(unknown)}")
+    meeting = _lock_meeting(item.meeting)
+    item = AgendaItem.all_objects.select_for_update().get(pk=item.pk)
+    _check_version(item, version)
+    for name, value in fields.items():
+        setattr(item, name, value.strip() if isinstance(value, str) else value)
+    errors = _validate_exemption(
+        is_exempt=item.is_exempt,
+        exempt_paragraph=item.exempt_paragraph,
+        exempt_reasons=item.exempt_reasons,
+    )
+    if not item.title:
+        errors["title"] = ["Enter the title of the item."]
+    if item.is_late and not item.urgency_reasons:
+        errors["urgency_reasons"] = ["A late item needs the chair's reasons for urgency."]
+    _raise(errors)
+    if not item.is_exempt:
+        item.exempt_paragraph = None
+        item.exempt_reasons = ""
+    item.version += 1
+    item.save()
+    if contact_officers is not None:
+        item.contact_officers.set(list(contact_officers))
+    _changed(meeting)
+    return item
+
+
+@transaction.atomic
+def move_agenda_item(
+    *, item: AgendaItem, direction: str | None = None, position: int | None = None, by
+) -> AgendaItem:
+    """Move an item ``up``/``down`` one place or to ``position`` (1-based); renumbers all."""
+    meeting = _lock_meeting(item.meeting)
+    items = list(AgendaItem.all_objects.filter(meeting=meeting).order_by("order", "pk"))
+    index = next(i for i, it in enumerate(items) if it.pk == item.pk)
+    if position is None:
+        if direction not in ("up", "down"):
+            raise ValidationError({"direction": ["Move the item up or down."]})
+        position = index + (0 if direction == "up" else 2)
+    position = max(1, min(len(items), int(position)))
+    moving = items.pop(index)
+    items.insert(position - 1, moving)
+    for n, it in enumerate(items, start=1):
+        if it.order != n or it.number != str(n):
+            AgendaItem.all_objects.filter(pk=it.pk).update(order=n, number=str(n))
+    _changed(meeting)
+    return AgendaItem.all_objects.get(pk=item.pk)
+
+
+@transaction.atomic
+def remove_agenda_item(*, item: AgendaItem, by) -> None:
+    """Remove an item from an agenda that is not yet published."""
+    meeting = _lock_meeting(item.meeting)
+    if meeting.is_published:
+        raise ValidationError(
+            {
+                "__all__": [
+                    "The agenda is published: items cannot be removed, only withdrawn "
+                    "(edit the item's description to say so)."
+                ]
+            }
+        )
+    item.delete()
+    _renumber(meeting)
+
+
+# --- reports -------------------------------------------------------------------------------
+
+REPORT_FIELDS = {
+    "title",
+    "author",
+    "purpose",
+    "is_key_decision",
+    "key_decision_reason",
+    "in_forward_plan",
+    "forward_plan_reference",
+    "eligible_for_call_in",
+    "call_in_reason",
+    "signed_off_by",
+    "signed_off_on",
+    "finance_signed_off_by",
+    "legal_signed_off_by",
+    "cabinet_portfolio",
+    "wards_affected",
+    "ward_councillors_consulted",
+    "is_public_report",
+    "generator",
+    "generator_params",
+    "urgency_reasons",
+}
+
+
+def _validate_report(report: Report) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not report.title.strip():
+        errors["title"] = ["Enter the title of the report."]
+    if report.signed_off_on and not report.signed_off_by.strip():
+        errors["signed_off_by"] = ["Enter who signed the report off."]
+    if report.signed_off_by.strip() and not report.signed_off_on:
+        errors["signed_off_on"] = ["Enter the date the report was signed off."]
+    if report.source == Report.Source.GENERATED and not report.generator:
+        errors["generator"] = ["Choose what generates this report."]
+    if report.source == Report.Source.UPLOADED and report.document_id is None:
+        errors["document"] = ["Upload the report's PDF."]
+    return errors
+
+
+def _save_sections(report: Report, sections: Sequence[tuple[str, str] | dict]) -> None:
+    report.sections.all().delete()
+    n = 0
+    for section in sections:
+        heading, body = (
+            (section.get("heading", ""), section.get("body", ""))
+            if isinstance(section, dict)
+            else section
+        )
+        heading = (heading or "").strip()
+        if not heading:
+            continue
+        n += 1
+        ReportSection.objects.create(
+            report=report, order=n, heading=heading, body=sanitise_html(body)
+        )
+
+
+@transaction.atomic
+def add_report(
+    *,
+    agenda_item: AgendaItem,
+    title: str,
+    by,
+    source: str = Report.Source.AUTHORED,
+    sections: Sequence[tuple[str, str] | dict] | None = None,
+    document: Document | None = None,
+    **fields: Any,
+) -> Report:
+    """Add a report to an item. Authored reports get the standard numbered sections unless
+    ``sections`` ((heading, body) pairs) are given; bodies are sanitised HTML."""
+    unknown = set(fields) - REPORT_FIELDS
+    if unknown:
+        raise TypeError(f"add_report() got unexpected fields {sorted(unknown)}")
+    meeting = _lock_meeting(agenda_item.meeting)
+    reasons = fields.pop("urgency_reasons", "")
+    report = Report(
+        agenda_item=agenda_item,
+        title=title.strip(),
+        source=source,
+        document=document,
+        **{k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()},
+    )
+    errors = _validate_report(report)
+    if document is not None and document.agenda_item_id != agenda_item.pk:
+        errors["document"] = ["The PDF must belong to the same agenda item."]
+    _raise(errors)
+    report.is_late, report.urgency_reasons = _late_fields(meeting, reasons)
+    report.order = (
+        Report.all_objects.filter(agenda_item=agenda_item).aggregate(m=Max("order"))["m"] or 0
+    ) + 1
+    report.save()
+    if source == Report.Source.AUTHORED:
+        _save_sections(
+            report, sections if sections is not None else [(h, "") for h in STANDARD_SECTIONS]
+        )
+    _changed(meeting)
+    return report
+
+
+@transaction.atomic
+def update_report(
+    *,
+    report: Report,
+    version: int | None = None,
+    by,
+    sections: Sequence[tuple[str, str] | dict] | None = None,
+    **fields: Any,
+) -> Report:
+    unknown = set(fields) - REPORT_FIELDS
+    if unknown:
+        raise TypeError(f"update_report() got unexpected fields {sorted(unknown)}")
+    meeting = _lock_meeting(report.agenda_item.meeting)
+    report = Report.all_objects.select_for_update().get(pk=report.pk)
+    _check_version(report, version)
+    for name, value in fields.items():
+        setattr(report, name, value.strip() if isinstance(value, str) else value)
+    errors = _validate_report(report)
+    if report.is_late and not report.urgency_reasons:
+        errors["urgency_reasons"] = ["A late report needs the chair's reasons for urgency."]
+    _raise(errors)
+    report.version += 1
+    report.save()
+    if sections is not None:
+        _save_sections(report, sections)
+    _changed(meeting)
+    return report
+
+
+@transaction.atomic
+def remove_report(*, report: Report, by) -> None:
+    meeting = _lock_meeting(report.agenda_item.meeting)
+    if meeting.is_published:
+        raise ValidationError({"__all__": ["The agenda is published: reports cannot be removed."]})
+    report.delete()
+
+
+# --- documents -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_document(
+    *,
+    agenda_item: AgendaItem,
+    uploaded_file,
+    title: str,
+    by,
+    urgency_reasons: str = "",
+) -> Document:
+    """Check, sanitise and store an uploaded PDF (``uploaded_file`` is any file-like with a
+    ``name``). ``Document.sanitised`` says what was removed, for the officer."""
+    meeting = _lock_meeting(agenda_item.meeting)
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = ["Enter a title for the document."]
+    if uploaded_file is None:
+        errors["uploaded_file"] = ["Choose a PDF file to upload."]
+    _raise(errors)
+    checked = inspect_pdf(read_upload(uploaded_file))
+    is_late, reasons = _late_fields(meeting, urgency_reasons)
+    original = (getattr(uploaded_file, "name", "") or "document.pdf").rsplit("/", 1)[-1]
+    order = (
+        Document.all_objects.filter(agenda_item=agenda_item).aggregate(m=Max("order"))["m"] or 0
+    ) + 1
+    document = Document(
+        agenda_item=agenda_item,
+        order=order,
+        title=title.strip(),
+        original_filename=original[:255],
+        page_count=checked.page_count,
+        size=checked.size,
+        sha256=checked.sha256,
+        sha512=checked.sha512,
+        sanitised=checked.sanitised_text,
+        is_late=is_late,
+        urgency_reasons=reasons,
+        uploaded_by=by if getattr(by, "pk", None) else None,
+    )
+    document.file.save("upload.pdf", ContentFile(checked.data), save=False)
+    path = document.file.name
+    transaction.on_commit(lambda: None)
+    try:
+        document.save()
+    except Exception:
+        document.file.storage.delete(path)
+        raise
+    _changed(meeting)
+    return document
+
+
+@transaction.atomic
+def update_document(*, document: Document, title: str, by) -> Document:
+    meeting = _lock_meeting(document.agenda_item.meeting)
+    if not title.strip():
+        raise ValidationError({"title": ["Enter a title for the document."]})
+    document.title = title.strip()
+    document.save(update_fields=["title", "modified_at"])
+    _changed(meeting)
+    return document
+
+
+@transaction.atomic
+def remove_document(*, document: Document, by) -> None:
+    meeting = _lock_meeting(document.agenda_item.meeting)
+    if meeting.is_published:
+        raise ValidationError(
+            {"__all__": ["The agenda is published: documents cannot be removed."]}
+        )
+    name = document.file.name
+    storage = document.file.storage
+    Report.all_objects.filter(document=document).update(document=None)
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- councillors' own page -----------------------------------------------------------------
+
+
+@transaction.atomic
+def record_portal_visit(*, user, at: dt.datetime | None = None) -> dt.datetime | None:
+    """Record that ``user`` looked at their page now; return when they looked before."""
+    at = at or timezone.now()
+    visit = PortalVisit.objects.select_for_update().filter(user=user).first()
+    if visit is None:
+        PortalVisit.objects.create(user=user, last_seen_at=at)
+        return None
+    previous = visit.last_seen_at
+    visit.previous_seen_at = previous
+    visit.last_seen_at = at
+    visit.save(update_fields=["previous_seen_at", "last_seen_at"])
+    return previous
