@@ -18,13 +18,15 @@ from django.views import View
 
 from scrutiny.models import Council
 
+PDF_VARIANT = "pdf/ua-1"
+
 
 def render_html(template: str, context: dict[str, Any]) -> str:
     council = Council.current()
     return render_to_string(template, {"council": council, "council_name": council.name, **context})
 
 
-def render_pdf(
+def render_document(
     template: str,
     context: dict[str, Any],
     *,
@@ -32,8 +34,12 @@ def render_pdf(
     author: str | None = None,
     lang: str = "en-GB",
     base_url: str | None = None,
-) -> bytes:
-    """Render ``template`` to a tagged PDF (PDF/UA-1) and return its bytes."""
+):
+    """Lay out ``template`` with WeasyPrint and return the ``weasyprint.Document``.
+
+    Callers that need page positions before writing (the agenda pack counts pages and reads
+    anchors) use this; everyone else calls ``render_pdf``.
+    """
     from weasyprint import HTML
 
     html = render_html(
@@ -47,7 +53,28 @@ def render_pdf(
     )
     document = HTML(string=html, base_url=base_url or str(settings.BASE_DIR))
     # Title comes from <title>, language from <html lang>, author from <meta name=author>.
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return document.render(pdf_variant=PDF_VARIANT)
+
+
+def write_document(document) -> bytes:
+    """Write a laid-out document as a tagged PDF (PDF/UA-1)."""
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def render_pdf(
+    template: str,
+    context: dict[str, Any],
+    *,
+    title: str,
+    author: str | None = None,
+    lang: str = "en-GB",
+    base_url: str | None = None,
+) -> bytes:
+    """Render ``template`` to a tagged PDF (PDF/UA-1) and return its bytes."""
+    document = render_document(
+        template, context, title=title, author=author, lang=lang, base_url=base_url
+    )
+    return write_document(document)
 
 
 def pdf_response(

@@ -1,1 +1,125 @@
-from django.db import models  # noqa: F401
+"""Agenda packs: the last good PDF of each kind per meeting, and a record of every build.
+
+- ``Pack`` is what the public (or members) download: one row per meeting and kind, pointing
+  at a file under ``MEDIA_ROOT/packs/``. It changes only when a build succeeds, so a failed
+  build leaves the previous good pack in place.
+- ``PackBuild`` records each build request: queued, building, ok or failed, with the error
+  (naming the document and the reason) that officers see.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from meetings.models import Meeting
+
+
+class PackKind(models.TextChoices):
+    PUBLIC = "public", "Agenda pack"
+    SUPPLEMENTARY = "supplementary", "Supplementary agenda pack"
+    MEMBERS = "members", "Members' pack (includes exempt papers)"
+
+
+URL_NAMES = {
+    PackKind.PUBLIC: "meeting-pack",
+    PackKind.SUPPLEMENTARY: "meeting-supplementary-pack",
+    PackKind.MEMBERS: "meeting-members-pack",
+}
+
+
+class Pack(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="packs")
+    kind = models.CharField(max_length=20, choices=PackKind.choices)
+    file_name = models.CharField(max_length=300, help_text="Relative to MEDIA_ROOT.")
+    input_hash = models.CharField(
+        max_length=64, help_text="SHA-256 of everything that went into the pack."
+    )
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(default=0)
+    first_page = models.PositiveIntegerField(default=1)
+    page_count = models.PositiveIntegerField(default=0)
+    front_pages = models.PositiveIntegerField(default=0)
+    contents = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Page ranges: {"items": {"<item id>": [first, last]}, "papers": [...]}.',
+    )
+    built_at = models.DateTimeField()
+    build = models.ForeignKey(
+        "PackBuild", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["meeting", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "kind"], name="one_pack_per_meeting_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.meeting}"
+
+    @property
+    def path(self) -> Path:
+        return Path(settings.MEDIA_ROOT) / self.file_name
+
+    @property
+    def last_page(self) -> int:
+        return self.first_page + self.page_count - 1
+
+    @property
+    def is_private(self) -> bool:
+        return self.kind == PackKind.MEMBERS
+
+    def get_absolute_url(self) -> str:
+        return reverse(URL_NAMES[self.kind], kwargs={"pk": self.meeting_id})
+
+    def item_range(self, item_id: int) -> tuple[int, int] | None:
+        found = (self.contents or {}).get("items", {}).get(str(item_id))
+        return (found[0], found[1]) if found else None
+
+
+class BuildStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    BUILDING = "building", "Building"
+    OK = "ok", "Built"
+    FAILED = "failed", "Failed"
+
+
+class PackBuild(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pack_builds")
+    status = models.CharField(
+        max_length=20, choices=BuildStatus.choices, default=BuildStatus.QUEUED
+    )
+    reason = models.CharField(max_length=200, blank=True, help_text="Why the build was asked for.")
+    force = models.BooleanField(default=False, help_text="Rebuild even if nothing changed.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    summary = models.TextField(blank=True, help_text="What was built or left unchanged.")
+    input_hashes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(error=""), name="failed_build_has_error"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Pack build {self.pk} for {self.meeting}: {self.get_status_display()}"
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None

@@ -1,0 +1,660 @@
+"""Build an agenda pack PDF: front sheet and authored papers by WeasyPrint, uploads by pikepdf.
+
+How a pack is put together (see docs/packs.md for the why):
+
+1. ``collect()`` reads the meeting into a ``PackSpec``: the agenda entries on the front sheet and
+   the papers of each, in agenda order. Which items and papers go in depends on the kind of
+   pack (public, supplementary, members').
+2. ``input_hash()`` fingerprints everything that goes into the pack (texts, report sections,
+   document SHA-256s, membership, council details and the print templates), so an unchanged
+   pack is not rebuilt.
+3. ``build_pdf()`` lays out ONE WeasyPrint document holding the front sheet, every authored or
+   generated report and the exempt placeholders (so the whole thing shares one structure tree:
+   it stays a tagged PDF with ``/Lang``). The front sheet needs page numbers that depend on its
+   own length and on the authored reports' lengths, so the layout repeats until the numbers it
+   printed are the numbers it produced (usually once or twice). Uploaded PDFs are then
+   inserted at their places with pikepdf; front-sheet links are pointed at the right pages;
+   every page is stamped "Page N" (and "NOT FOR PUBLICATION" on exempt pages of the members'
+   pack); bookmarks are written; the file is written to a temporary name and moved into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pikepdf
+from django.conf import settings
+from django.db.models import Prefetch
+from django.template.loader import get_template
+from django.utils import timezone
+
+from meetings.extensions import report_generators
+from meetings.models import SCHEDULE_12A_PARAGRAPHS, AgendaItem, Document, Meeting, Report
+from scrutiny.models import Council
+from scrutiny.printing import render_document, write_document
+
+from .models import PackKind
+
+# Bump when the build logic changes the output; template edits are picked up automatically.
+BUILDER_VERSION = "1"
+TEMPLATES = [
+    "print/base.html",
+    "packs/print/pack.html",
+    "packs/print/_front_sheet.html",
+    "packs/print/_report.html",
+]
+LINK_PREFIX = "https://pack.invalid/page/"
+MAX_LAYOUT_PASSES = 6
+
+
+class PackBuildError(Exception):
+    """A build failed for a reason an officer can act on (the message names the paper)."""
+
+
+@dataclass
+class Paper:
+    key: str
+    title: str
+    source: str  # "authored" | "generated" | "uploaded" | "placeholder"
+    item: AgendaItem
+    report: Report | None = None
+    document: Document | None = None
+    body_html: str = ""
+    not_for_publication: bool = False
+    pages: int = 1
+    first: int = 0
+    pdf: pikepdf.Pdf | None = None
+
+    @property
+    def is_html(self) -> bool:
+        return self.source != "uploaded"
+
+    @property
+    def last(self) -> int:
+        return self.first + self.pages - 1
+
+
+@dataclass
+class Entry:
+    item: AgendaItem
+    papers: list[Paper]
+    contact: str = ""
+    placeholder: bool = False
+
+    @property
+    def first(self) -> int | None:
+        return self.papers[0].first if self.papers else None
+
+    @property
+    def last(self) -> int | None:
+        return self.papers[-1].last if self.papers else None
+
+    @property
+    def paragraph_text(self) -> str:
+        return SCHEDULE_12A_PARAGRAPHS.get(self.item.exempt_paragraph or 0, "")
+
+
+@dataclass
+class PackSpec:
+    meeting: Meeting
+    kind: str
+    title: str
+    first_page: int
+    entries: list[Entry]
+    members: list = field(default_factory=list)
+    council: Council | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def papers(self) -> list[Paper]:
+        return [p for e in self.entries for p in e.papers]
+
+
+@dataclass
+class BuildResult:
+    page_count: int
+    front_pages: int
+    first_page: int
+    sha256: str
+    size: int
+    contents: dict
+    layout_passes: int
+
+
+# -- collecting -------------------------------------------------------------------------------
+
+
+def _items(meeting: Meeting) -> list[AgendaItem]:
+    return list(
+        AgendaItem.all_objects.filter(meeting=meeting)
+        .order_by("order", "pk")
+        .prefetch_related(
+            "contact_officers",
+            Prefetch(
+                "reports",
+                queryset=Report.all_objects.order_by("order", "pk")
+                .select_related("document", "author")
+                .prefetch_related("sections"),
+            ),
+            Prefetch("documents", queryset=Document.all_objects.order_by("order", "pk")),
+        )
+    )
+
+
+def _contact(item: AgendaItem) -> str:
+    if item.contact_text:
+        return item.contact_text
+    parts = []
+    for person in item.contact_officers.all():
+        bits = [person.display_name, person.job_title, person.phone, person.email]
+        parts.append(", ".join(b for b in bits if b))
+    return "; ".join(parts)
+
+
+def _papers_of(item: AgendaItem, *, late: bool | None, not_for_publication: bool) -> list[Paper]:
+    """The papers of ``item`` in order: reports, then documents that are not a report's PDF.
+    ``late``: only late papers (True), only on-time ones (False) or all (None)."""
+
+    def wanted(paper) -> bool:
+        is_late = item.is_late or paper.is_late
+        return late is None or is_late == late
+
+    papers: list[Paper] = []
+    report_docs = set()
+    for report in item.reports.all():
+        if report.document_id:
+            report_docs.add(report.document_id)
+        if not wanted(report):
+            continue
+        if report.source == Report.Source.UPLOADED:
+            if report.document is None:
+                raise PackBuildError(
+                    f'Report "{report.title}" (item {item.number}) is marked as uploaded but '
+                    "has no PDF attached."
+                )
+            papers.append(
+                Paper(
+                    key=f"report-{report.pk}",
+                    title=report.title,
+                    source="uploaded",
+                    item=item,
+                    report=report,
+                    document=report.document,
+                    not_for_publication=not_for_publication,
+                )
+            )
+        else:
+            papers.append(
+                Paper(
+                    key=f"report-{report.pk}",
+                    title=report.title,
+                    source=report.source,
+                    item=item,
+                    report=report,
+                    not_for_publication=not_for_publication,
+                )
+            )
+    for document in item.documents.all():
+        if document.pk in report_docs or not wanted(document):
+            continue
+        papers.append(
+            Paper(
+                key=f"document-{document.pk}",
+                title=document.title,
+                source="uploaded",
+                item=item,
+                document=document,
+                not_for_publication=not_for_publication,
+            )
+        )
+    return papers
+
+
+def _placeholder(item: AgendaItem) -> Paper:
+    return Paper(
+        key=f"exempt-{item.pk}",
+        title="Exempt information – not for publication",
+        source="placeholder",
+        item=item,
+    )
+
+
+def collect(meeting: Meeting, kind: str, *, first_page: int = 1) -> PackSpec | None:
+    """What goes into a pack of ``kind``; ``None`` when the meeting needs no such pack."""
+    items = _items(meeting)
+    entries: list[Entry] = []
+    if kind == PackKind.PUBLIC:
+        for item in items:
+            if item.is_late:
+                continue
+            if item.is_private:
+                entries.append(Entry(item, [_placeholder(item)], placeholder=True))
+            else:
+                papers = _papers_of(item, late=False, not_for_publication=False)
+                entries.append(Entry(item, papers))
+        title = f"Agenda pack: {meeting.committee.name}, {meeting.date:%-d %B %Y}"
+    elif kind == PackKind.SUPPLEMENTARY:
+        for item in items:
+            if item.is_private:
+                has_late = item.is_late or any(
+                    p.is_late for p in [*item.reports.all(), *item.documents.all()]
+                )
+                if has_late:
+                    entries.append(Entry(item, [_placeholder(item)], placeholder=True))
+                continue
+            papers = _papers_of(item, late=True, not_for_publication=False)
+            if papers or item.is_late:
+                entries.append(Entry(item, papers))
+        if not entries:
+            return None
+        title = f"Supplementary agenda pack: {meeting.committee.name}, {meeting.date:%-d %B %Y}"
+    elif kind == PackKind.MEMBERS:
+        if not any(item.is_private for item in items):
+            return None
+        for item in items:
+            papers = _papers_of(item, late=None, not_for_publication=item.is_private)
+            entries.append(Entry(item, papers))
+        title = (
+            f"Members' agenda pack (not for publication): {meeting.committee.name}, "
+            f"{meeting.date:%-d %B %Y}"
+        )
+    else:  # pragma: no cover - PackKind is closed
+        raise ValueError(kind)
+    for entry in entries:
+        entry.contact = _contact(entry.item)
+    spec = PackSpec(
+        meeting=meeting,
+        kind=kind,
+        title=title,
+        first_page=first_page,
+        entries=entries,
+        members=list(meeting.committee.members_on(meeting.date)),
+        council=Council.current(),
+    )
+    for paper in spec.papers:
+        if paper.source == Report.Source.GENERATED:
+            try:
+                paper.body_html = str(report_generators.render(paper.report, for_print=True))
+            except Exception as exc:  # a generator's bug must not stop the whole pack
+                paper.body_html = (
+                    "<p>This report's content could not be generated for the pack.</p>"
+                )
+                spec.warnings.append(f'Report "{paper.title}" could not be generated: {exc}')
+    return spec
+
+
+# -- fingerprint ------------------------------------------------------------------------------
+
+
+@cache
+def template_version() -> str:
+    digest = hashlib.sha256(BUILDER_VERSION.encode())
+    for name in TEMPLATES:
+        origin = get_template(name).origin.name
+        digest.update(Path(origin).read_bytes())
+    return digest.hexdigest()
+
+
+def _fields(obj, exclude=("id", "created_at", "modified_at", "version")) -> dict:
+    return {
+        f.attname: getattr(obj, f.attname)
+        for f in obj._meta.concrete_fields
+        if f.attname not in exclude
+    }
+
+
+def input_hash(spec: PackSpec) -> str:
+    """SHA-256 over everything that goes into the pack (and nothing that does not)."""
+    meeting = spec.meeting
+    council = spec.council
+    data = {
+        "templates": template_version(),
+        "kind": spec.kind,
+        "first_page": spec.first_page,
+        "council": [council.name, council.address, council.phone, council.email],
+        "meeting": _fields(meeting, exclude=("id", "created_at", "modified_at", "version")),
+        "committee": [meeting.committee.name, meeting.committee.kind],
+        "contact": str(meeting.contact_officer) if meeting.contact_officer_id else "",
+        "members": [(m.role, str(m.person), m.person.party, m.person.ward) for m in spec.members],
+        "entries": [],
+    }
+    if meeting.contact_officer_id:
+        officer = meeting.contact_officer
+        data["contact"] = [str(officer), officer.job_title, officer.phone, officer.email]
+    for entry in spec.entries:
+        item = entry.item
+        papers = []
+        for paper in entry.papers:
+            fingerprint: dict = {"key": paper.key, "source": paper.source, "title": paper.title}
+            if paper.source == "placeholder":
+                pass
+            elif paper.document is not None:
+                fingerprint["sha256"] = paper.document.sha256
+            elif paper.report is not None:
+                fingerprint["report"] = _fields(paper.report)
+                fingerprint["author"] = str(paper.report.author or "")
+                fingerprint["sections"] = [
+                    (s.order, s.heading, s.body) for s in paper.report.sections.all()
+                ]
+                if paper.body_html:
+                    fingerprint["body"] = hashlib.sha256(paper.body_html.encode()).hexdigest()
+            papers.append(fingerprint)
+        item_data = [
+            item.pk,
+            item.number,
+            item.title,
+            item.is_exempt,
+            item.is_confidential,
+            item.exempt_paragraph,
+            item.exempt_reasons,
+            item.is_late,
+            item.urgency_reasons,
+        ]
+        if not (entry.placeholder and spec.kind != PackKind.MEMBERS):
+            item_data += [item.kind, item.description, entry.contact]
+        data["entries"].append({"item": item_data, "papers": papers})
+    raw = json.dumps(data, sort_keys=True, default=str).encode()
+    return hashlib.sha256(raw).hexdigest()
+
+
+# -- building ---------------------------------------------------------------------------------
+
+
+def _open_upload(paper: Paper) -> pikepdf.Pdf:
+    document = paper.document
+    name = f'"{document.title}" ({document.original_filename}, item {paper.item.number})'
+    try:
+        with document.file.open("rb") as fh:
+            data = fh.read()
+    except (OSError, ValueError) as exc:
+        raise PackBuildError(f"{name} could not be read: {exc}") from exc
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError as exc:
+        raise PackBuildError(f"{name} is password-protected and cannot be merged.") from exc
+    except pikepdf.PdfError as exc:
+        raise PackBuildError(f"{name} is not a PDF that can be merged: {exc}") from exc
+    if len(pdf.pages) == 0:
+        raise PackBuildError(f"{name} has no pages.")
+    return pdf
+
+
+def _number(spec: PackSpec, front_pages: int) -> None:
+    page = spec.first_page + front_pages
+    for paper in spec.papers:
+        paper.first = page
+        page += paper.pages
+
+
+def _layout(spec: PackSpec, front_guess: int):
+    """Lay out the WeasyPrint part until the page numbers it prints are the real ones."""
+    html_papers = [p for p in spec.papers if p.is_html]
+    front = front_guess
+    for passes in range(1, MAX_LAYOUT_PASSES + 1):
+        _number(spec, front)
+        document = render_document(
+            "packs/print/pack.html",
+            {"spec": spec, "entries": spec.entries, "link_prefix": LINK_PREFIX},
+            title=spec.title,
+            author=spec.council.name,
+        )
+        starts: dict[str, int] = {}
+        for index, page in enumerate(document.pages):
+            for anchor in page.anchors:
+                if anchor.startswith("paper-"):
+                    starts.setdefault(anchor[len("paper-") :], index)
+        positions = [starts[p.key] for p in html_papers] + [len(document.pages)]
+        actual_front = positions[0]
+        actual = [b - a for a, b in zip(positions, positions[1:], strict=False)]
+        stable = actual_front == front and all(
+            p.pages == n for p, n in zip(html_papers, actual, strict=True)
+        )
+        front = actual_front
+        for paper, n in zip(html_papers, actual, strict=True):
+            paper.pages = n
+        if stable:
+            return document, front, passes
+    raise PackBuildError("The front sheet's page numbers did not settle; please try again.")
+
+
+def _stamp_font(pdf: pikepdf.Pdf, bold: bool) -> pikepdf.Object:
+    return pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name("/Helvetica-Bold" if bold else "/Helvetica"),
+            Encoding=pikepdf.Name.WinAnsiEncoding,
+        )
+    )
+
+
+# Helvetica advance widths (1/1000 em) for the characters we stamp.
+_WIDTHS = {" ": 278, "P": 667, "a": 556, "g": 556, "e": 556}
+_BOLD_WIDTH = 722  # capitals of Helvetica-Bold, near enough for centring
+
+
+def _text_width(text: str, size: float, bold: bool) -> float:
+    if bold:
+        return sum(278 if c == " " else _BOLD_WIDTH for c in text) * size / 1000
+    return sum(_WIDTHS.get(c, 556) for c in text) * size / 1000
+
+
+def _visible_box(page: pikepdf.Page) -> tuple[float, float, float, float]:
+    box = page.cropbox
+    llx, lly, urx, ury = (float(v) for v in box)
+    return min(llx, urx), min(lly, ury), max(llx, urx), max(lly, ury)
+
+
+def _stamp_ops(page: pikepdf.Page, text: str, font: str, *, top: bool, bold: bool) -> bytes:
+    """Content that draws ``text`` centred at the bottom (or top) edge of the page as seen,
+    whatever the page size and /Rotate, marked as a pagination artifact."""
+    llx, lly, urx, ury = _visible_box(page)
+    rotation = page.rotation % 360
+    width, height = urx - llx, ury - lly
+    seen_w, seen_h = (height, width) if rotation in (90, 270) else (width, height)
+    size = max(6.0, min(10.0, min(seen_w, seen_h) / 62))
+    margin = max(10.0, min(seen_w, seen_h) * 0.03)
+    text_w = _text_width(text, size, bold)
+    # Position in "seen" coordinates (origin bottom-left of the page as displayed).
+    sx = (seen_w - text_w) / 2
+    sy = seen_h - margin - size if top else margin
+    # Map seen coordinates to user space for each rotation (the page turns clockwise).
+    if rotation == 0:
+        a, b, c, d, e, f = 1, 0, 0, 1, llx + sx, lly + sy
+    elif rotation == 90:
+        a, b, c, d, e, f = 0, 1, -1, 0, urx - sy, lly + sx
+    elif rotation == 180:
+        a, b, c, d, e, f = -1, 0, 0, -1, urx - sx, ury - sy
+    else:  # 270
+        a, b, c, d, e, f = 0, -1, 1, 0, llx + sy, ury - sx
+    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    subtype = "/Header" if top else "/Footer"
+    return (
+        f"/Artifact <</Type /Pagination /Subtype {subtype}>> BDC q 0 g BT {font} {size:.2f} Tf "
+        f"{a} {b} {c} {d} {e:.2f} {f:.2f} Tm ({escaped}) Tj ET Q EMC\n"
+    ).encode("latin-1")
+
+
+def stamp_pages(
+    pdf: pikepdf.Pdf, *, first_page: int, not_for_publication: set[int] = frozenset()
+) -> None:
+    """Stamp "Page N" on every page (and NOT FOR PUBLICATION on the given page indexes)."""
+    regular = _stamp_font(pdf, bold=False)
+    bold = _stamp_font(pdf, bold=True) if not_for_publication else None
+    for index, page in enumerate(pdf.pages):
+        ops = b""
+        name = page.add_resource(regular, pikepdf.Name.Font, prefix="PackStamp")
+        ops += _stamp_ops(page, f"Page {first_page + index}", str(name), top=False, bold=False)
+        if index in not_for_publication:
+            bold_name = page.add_resource(bold, pikepdf.Name.Font, prefix="PackStampB")
+            ops += _stamp_ops(page, "NOT FOR PUBLICATION", str(bold_name), top=True, bold=True)
+        # Isolate the page's own graphics state so the stamp lands where we put it.
+        page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+        page.contents_add(pdf.make_stream(b"\nQ\n" + ops))
+
+
+def _insert_uploads(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:
+    cursor = front_pages
+    for paper in spec.papers:
+        if paper.is_html:
+            cursor += paper.pages
+            continue
+        name = f'"{paper.document.title}" ({paper.document.original_filename})'
+        try:
+            for offset, source in enumerate(paper.pdf.pages):
+                pdf.pages.insert(cursor + offset, source)
+                page = pdf.pages[cursor + offset]
+                # The upload's own structure tree is not carried over: drop its references
+                # into it so the pack's (front sheet's) structure tree stays consistent.
+                if "/StructParents" in page.obj:
+                    del page.obj["/StructParents"]
+                for annot in page.obj.get("/Annots", []):
+                    if isinstance(annot, pikepdf.Dictionary) and "/StructParent" in annot:
+                        del annot["/StructParent"]
+        except (pikepdf.PdfError, RuntimeError, ValueError) as exc:
+            raise PackBuildError(f"{name} could not be merged: {exc}") from exc
+        cursor += paper.pages
+
+
+def _link_front_sheet(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:
+    """Front-sheet agenda entries were rendered as links to LINK_PREFIX + page number; point
+    them at the page in this file."""
+    total = len(pdf.pages)
+    for page in list(pdf.pages)[:front_pages]:
+        for annot in page.obj.get("/Annots", []):
+            action = annot.get("/A")
+            if action is None or action.get("/S") != pikepdf.Name.URI:
+                continue
+            uri = str(action.get("/URI", ""))
+            if not uri.startswith(LINK_PREFIX):
+                continue
+            number = int(uri[len(LINK_PREFIX) :])
+            index = number - spec.first_page
+            if not 0 <= index < total:
+                continue
+            annot["/A"] = pikepdf.Dictionary(
+                S=pikepdf.Name.GoTo,
+                D=pikepdf.Array([pdf.pages[index].obj, pikepdf.Name.Fit]),
+            )
+            annot["/Contents"] = pikepdf.String(f"Go to page {number}")
+
+
+def _outline(pdf: pikepdf.Pdf, spec: PackSpec) -> None:
+    with pdf.open_outline() as outline:
+        outline.root.clear()
+        outline.root.append(pikepdf.OutlineItem("Notice of meeting and agenda", 0))
+        for entry in spec.entries:
+            if not entry.papers:
+                continue
+            label = f"{entry.item.number}. {entry.item.title}" if entry.item.number else ""
+            top = pikepdf.OutlineItem(label or entry.item.title, entry.first - spec.first_page)
+            if not entry.placeholder:
+                for paper in entry.papers:
+                    top.children.append(
+                        pikepdf.OutlineItem(paper.title, paper.first - spec.first_page)
+                    )
+            outline.root.append(top)
+
+
+def _metadata(pdf: pikepdf.Pdf, spec: PackSpec) -> None:
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:title"] = spec.title
+        meta["dc:creator"] = [spec.council.name]
+        start = timezone.localtime(spec.meeting.start)
+        meta["dc:description"] = f"{spec.meeting.committee.name}, {start:%-d %B %Y %H:%M}"
+        meta["dc:language"] = ["en-GB"]
+        meta["xmp:CreatorTool"] = "Scrutiny portal agenda pack builder"
+    pdf.docinfo["/Title"] = spec.title
+    pdf.docinfo["/Author"] = spec.council.name
+    pdf.docinfo["/Subject"] = meta["dc:description"]
+    pdf.Root.Lang = pikepdf.String("en-GB")
+    pdf.Root.PageLabels = pikepdf.Dictionary(
+        Nums=pikepdf.Array([0, pikepdf.Dictionary(S=pikepdf.Name.D, St=spec.first_page)])
+    )
+
+
+def _contents(spec: PackSpec) -> dict:
+    return {
+        "items": {str(e.item.pk): [e.first, e.last] for e in spec.entries if e.papers and e.first},
+        "papers": [
+            {"item": p.item.pk, "key": p.key, "title": p.title, "first": p.first, "last": p.last}
+            for p in spec.papers
+        ],
+    }
+
+
+def write_atomic(pdf: pikepdf.Pdf, target: Path) -> tuple[str, int]:
+    """Save ``pdf`` beside ``target`` under a temporary name, then move it into place, so
+    readers only ever see a whole file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".pdf.tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pdf.save(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        digest = hashlib.sha256()
+        with open(tmp, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        size = os.path.getsize(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return digest.hexdigest(), size
+
+
+def build_pdf(spec: PackSpec, target: Path, *, front_guess: int = 1) -> BuildResult:
+    """Build the pack described by ``spec`` into ``target`` (atomically)."""
+    uploads = [p for p in spec.papers if not p.is_html]
+    try:
+        for paper in uploads:
+            paper.pdf = _open_upload(paper)
+            paper.pages = len(paper.pdf.pages)
+        document, front_pages, passes = _layout(spec, max(1, front_guess))
+        pdf = pikepdf.open(io.BytesIO(write_document(document)))
+        del document
+        _insert_uploads(pdf, spec, front_pages)
+        _link_front_sheet(pdf, spec, front_pages)
+        exempt_pages = {
+            index
+            for paper in spec.papers
+            if paper.not_for_publication
+            for index in range(paper.first - spec.first_page, paper.last - spec.first_page + 1)
+        }
+        stamp_pages(pdf, first_page=spec.first_page, not_for_publication=exempt_pages)
+        _outline(pdf, spec)
+        _metadata(pdf, spec)
+        sha256, size = write_atomic(pdf, target)
+        page_count = len(pdf.pages)
+        pdf.close()
+    finally:
+        for paper in uploads:
+            if paper.pdf is not None:
+                paper.pdf.close()
+                paper.pdf = None
+    return BuildResult(
+        page_count=page_count,
+        front_pages=front_pages,
+        first_page=spec.first_page,
+        sha256=sha256,
+        size=size,
+        contents=_contents(spec),
+        layout_passes=passes,
+    )
+
+
+def pack_path(meeting: Meeting, kind: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / pack_file_name(meeting, kind)
+
+
+def pack_file_name(meeting: Meeting, kind: str) -> str:
+    return f"packs/{meeting.pk}/{kind}.pdf"

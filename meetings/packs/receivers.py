@@ -1,0 +1,29 @@
+"""Listeners for the meetings app's signals: publishing or changing a published meeting queues
+an agenda pack build (the build itself runs in the background)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import ValidationError
+
+logger = logging.getLogger(__name__)
+
+
+def on_meeting_published(sender, *, meeting, **kwargs) -> None:
+    _queue(meeting, "Agenda published")
+
+
+def on_meeting_changed(sender, *, meeting, **kwargs) -> None:
+    _queue(meeting, "Published meeting changed")
+
+
+def _queue(meeting, reason: str) -> None:
+    from .services import request_build
+
+    if not meeting.is_published:
+        return
+    try:
+        request_build(meeting=meeting, reason=reason)
+    except ValidationError:
+        logger.warning("Pack build for meeting %s not queued (not published)", meeting.pk)

@@ -1,0 +1,102 @@
+"""Agenda pack downloads (public, supplementary, members') and the officer's list of builds."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, url_has_allowed_host_and_scheme
+from django.utils.text import slugify
+from django.views import View
+from django.views.decorators.http import require_GET
+from django.views.generic import ListView
+
+from meetings.models import ExemptAccess, Meeting
+from scrutiny.permissions import OfficerRequiredMixin, can_view_exempt
+
+from . import services
+from .models import Pack, PackBuild, PackKind
+
+
+def _serve(request, pack: Pack, *, private: bool):
+    """Serve the pack file with validators; answer conditional requests with 304."""
+    etag = f'"{pack.sha256[:32]}"'
+    last_modified = int(pack.built_at.timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        try:
+            handle = open(pack.path, "rb")  # noqa: SIM115 - FileResponse closes it
+        except FileNotFoundError as exc:
+            raise Http404("The pack file is missing.") from exc
+        meeting = pack.meeting
+        name = slugify(f"{meeting.committee.name} {meeting.date:%Y-%m-%d} {pack.kind} agenda pack")
+        response = FileResponse(handle, content_type="application/pdf", filename=f"{name}.pdf")
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    if private:
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        patch_cache_control(response, public=True, max_age=300)
+    return response
+
+
+@require_GET
+def public_pack(request, pk: int, kind: str = PackKind.PUBLIC):
+    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    pack = get_object_or_404(Pack, meeting=meeting, kind=kind)
+    pack.meeting = meeting
+    return _serve(request, pack, private=False)
+
+
+@require_GET
+def supplementary_pack(request, pk: int):
+    return public_pack(request, pk, kind=PackKind.SUPPLEMENTARY)
+
+
+@require_GET
+def members_pack(request, pk: int):
+    """Members and officers only; everyone else gets 404. Every read is logged."""
+    meeting = get_object_or_404(Meeting.all_objects.select_related("committee"), pk=pk)
+    if not can_view_exempt(request.user, meeting.committee, on=meeting.date):
+        raise Http404
+    pack = get_object_or_404(Pack, meeting=meeting, kind=PackKind.MEMBERS)
+    pack.meeting = meeting
+    ExemptAccess.objects.create(user=request.user, what=f"Members' agenda pack: {meeting}"[:300])
+    return _serve(request, pack, private=True)
+
+
+class OfficerPackList(OfficerRequiredMixin, ListView):
+    template_name = "packs/officer/build_list.html"
+    context_object_name = "builds"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return PackBuild.objects.select_related("meeting__committee", "requested_by").order_by(
+            "-created_at", "-pk"
+        )
+
+
+class RebuildPacks(OfficerRequiredMixin, View):
+    def post(self, request, pk: int):
+        meeting = get_object_or_404(Meeting.all_objects, pk=pk)
+        try:
+            services.request_build(
+                meeting=meeting,
+                reason="Rebuild requested by an officer",
+                by=request.user,
+                force=True,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"A rebuild of the agenda packs for {meeting} was queued.")
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("officer-packs")
+        return HttpResponseRedirect(target)
