@@ -5,3 +5,13 @@ class MinutesConfig(AppConfig):
     name = "meetings.minutes"
     label = "minutes"
     verbose_name = "Minutes and actions"
+
+    def ready(self) -> None:
+        from meetings.extensions import meeting_panels, officer_meeting_panels
+        from meetings.minutes import panels
+        from scrutiny.extensions import person_panels
+
+        person_panels.register(panels.person_attendance_panel)
+        person_panels.register(panels.person_declarations_panel)
+        meeting_panels.register(panels.meeting_minutes_panel)
+        officer_meeting_panels.register(panels.officer_meeting_minutes_panel)

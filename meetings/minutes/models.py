@@ -1,1 +1,446 @@
-from django.db import models  # noqa: F401
+"""Minutes, attendance, declarations of interest, resolutions and actions.
+
+One ``MinutesSet`` per meeting holds the day's record: who attended (``Attendance``), one
+``Minute`` per agenda item with its numbered ``Resolution``s and ``Declaration``s of interest,
+and the amendments made when the minutes were approved or corrected later
+(``MinutesAmendment``). ``Action``s follow resolutions up (or stand alone).
+
+Access rules: the default managers return everything (officer pages use them after a
+permission check); public reads go through ``meetings.minutes.selectors`` which keep draft
+minutes, exempt minute text and private actions off public pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from meetings.models import AgendaItem, Meeting
+from scrutiny.models import Committee, MunicipalYear, Person, TimeStamped
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", "Draft (not published)"
+    PUBLISHED = "published", "Draft – to be approved"
+    APPROVED = "approved", "Approved as a correct record"
+
+
+PUBLIC_MINUTES_STATUSES = (MinutesStatus.PUBLISHED, MinutesStatus.APPROVED)
+
+
+class MinutesSetQuerySet(models.QuerySet):
+    def public(self):
+        """Minutes the public may read: published or approved, of a published meeting."""
+        return self.filter(status__in=PUBLIC_MINUTES_STATUSES, meeting__published_at__isnull=False)
+
+
+class MinutesSet(TimeStamped):
+    """The minutes of one meeting."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    status = models.CharField(
+        max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
+    )
+    no_interests_declared = models.BooleanField(
+        default=False, help_text='Record "No interests were declared".'
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at_item = models.ForeignKey(
+        AgendaItem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approves_minutes",
+        help_text='The "minutes of the previous meeting" item at which they were approved.',
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approval_text = models.TextField(blank=True, help_text="The resolution as minuted.")
+    version = models.PositiveIntegerField(default=1, help_text="For optimistic locking.")
+
+    objects = MinutesSetQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "set of minutes"
+        verbose_name_plural = "sets of minutes"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_at_item__isnull=False),
+                name="approved_minutes_name_the_approving_item",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="published_minutes_have_a_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Minutes: {self.meeting}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting-minutes", kwargs={"pk": self.meeting_id})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_MINUTES_STATUSES and self.meeting.published_at is not None
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == MinutesStatus.APPROVED
+
+    @property
+    def status_text(self) -> str:
+        if self.status == MinutesStatus.APPROVED and self.approved_at_item_id:
+            return (
+                "Approved as a correct record at the meeting of "
+                f"{self.approved_at_item.meeting.date:%-d %B %Y}"
+            )
+        return self.get_status_display()
+
+
+class AttendanceKind(models.TextChoices):
+    MEMBER = "member", "Member"
+    SUBSTITUTE = "substitute", "Substitute"
+    OTHER_PRESENT = "other_present", "Also present"
+    IN_ATTENDANCE = "in_attendance", "In attendance"
+    OBSERVER = "observer", "Observer"
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Apologies"
+    ABSENT = "absent", "Absent"
+
+
+class Attendance(models.Model):
+    """One person at (or expected at) a meeting."""
+
+    minutes = models.ForeignKey(MinutesSet, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="attendances"
+    )
+    name = models.CharField(
+        max_length=200, blank=True, help_text="For someone not in the list of people."
+    )
+    kind = models.CharField(
+        max_length=20, choices=AttendanceKind.choices, default=AttendanceKind.MEMBER
+    )
+    status = models.CharField(
+        max_length=20, choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT
+    )
+    substitute_for = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    role_text = models.CharField(
+        max_length=200, blank=True, help_text='As the minutes print it: "Cabinet Member – Children"'
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["minutes", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minutes", "person"],
+                condition=Q(person__isnull=False),
+                name="one_attendance_row_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(name=""),
+                name="attendance_names_someone",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="substitute") | Q(substitute_for__isnull=True),
+                name="only_substitutes_substitute",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} – {self.get_status_display()}"
+
+    @property
+    def display_name(self) -> str:
+        return self.person.display_name if self.person_id else self.name
+
+    @property
+    def printed(self) -> str:
+        """The line as the minutes print it."""
+        text = self.display_name
+        if self.kind == AttendanceKind.MEMBER and self.role_text:
+            text += f" ({self.role_text})"
+        elif self.role_text:
+            text += f", {self.role_text}"
+        if self.kind == AttendanceKind.SUBSTITUTE and self.substitute_for_id:
+            text += f" (substitute for {self.substitute_for.display_name})"
+        return text
+
+
+class MinuteOutcome(models.TextChoices):
+    CONSIDERED = "considered", "Considered"
+    DEFERRED = "deferred", "Deferred"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Minute(TimeStamped):
+    """The minute of one agenda item.
+
+    ``text`` is sanitised HTML. For an exempt or confidential item it is the full minute and
+    members-only; the public sees the item's reasons for exclusion and ``public_summary``
+    (s100C of the Local Government Act 1972). ``number`` runs per committee per municipal
+    year and is given when the minutes are first published.
+    """
+
+    minutes = models.ForeignKey(MinutesSet, on_delete=models.CASCADE, related_name="items")
+    agenda_item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="minute")
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="+")
+    municipal_year = models.ForeignKey(
+        MunicipalYear, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.PositiveIntegerField(null=True, blank=True)
+    outcome = models.CharField(
+        max_length=20, choices=MinuteOutcome.choices, default=MinuteOutcome.CONSIDERED
+    )
+    text = models.TextField(blank=True)
+    public_summary = models.TextField(
+        blank=True,
+        help_text="Exempt items only: a summary that reveals nothing exempt (s100C).",
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["minutes", "agenda_item__order", "agenda_item__pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "municipal_year", "number"],
+                condition=Q(number__isnull=False),
+                name="minute_number_unique_per_committee_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = f"Minute {self.number}" if self.number else "Minute"
+        return f"{label}: {self.agenda_item.title}"
+
+    @property
+    def is_private(self) -> bool:
+        return self.agenda_item.is_exempt or self.agenda_item.is_confidential
+
+
+class Resolution(models.Model):
+    """One numbered resolution within a minute ("RESOLVED – 1) That…")."""
+
+    minute = models.ForeignKey(Minute, on_delete=models.CASCADE, related_name="resolutions")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["minute", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minute", "number"], name="resolution_number_unique_in_minute"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="resolution_number_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}) {self.text}"
+
+
+class InterestType(models.TextChoices):
+    DPI = "dpi", "Disclosable pecuniary interest"
+    OTHER = "other", "Other interest"
+
+
+class Declaration(models.Model):
+    """A member's declaration of interest in an agenda item."""
+
+    minute = models.ForeignKey(Minute, on_delete=models.CASCADE, related_name="declarations")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="declarations")
+    interest_type = models.CharField(max_length=10, choices=InterestType.choices)
+    withdrew = models.BooleanField(
+        default=False, help_text="Left the meeting while the item was considered."
+    )
+    description = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["minute", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_interest_type_display()} in {self.minute.agenda_item}"
+
+
+class MinutesAmendment(models.Model):
+    """A change to minutes once published: made on approval ("subject to the amendment of
+    Minute 9 from … to …") or a later correction of approved minutes."""
+
+    class Kind(models.TextChoices):
+        ON_APPROVAL = "on_approval", "Amended on approval"
+        CORRECTION = "correction", "Correction after approval"
+
+    minutes = models.ForeignKey(MinutesSet, on_delete=models.CASCADE, related_name="amendments")
+    minute = models.ForeignKey(Minute, on_delete=models.PROTECT, related_name="amendments")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    before = models.TextField(help_text="The words as they stood.")
+    after = models.TextField(help_text="The words that replace them.")
+    reason = models.TextField(blank=True)
+    made_at_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["minutes", "made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.minute}"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+class ActionQuerySet(models.QuerySet):
+    def overdue(self, today: dt.date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(status__in=OPEN_ACTION_STATUSES).filter(
+            Q(due_date__lt=today) | Q(due_date__isnull=True, target_meeting__start__date__lt=today)
+        )
+
+    def in_year(self, year: MunicipalYear):
+        return self.filter(raised_on__gte=year.start_date, raised_on__lte=year.end_date)
+
+    def for_list(self):
+        return self.select_related(
+            "committee",
+            "owner_person",
+            "target_meeting__committee",
+            "dealt_with_item__meeting",
+            "resolution__minute__agenda_item__meeting",
+        )
+
+
+class Action(TimeStamped):
+    """Something agreed to happen: from a resolution or on its own."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="actions")
+    resolution = models.ForeignKey(
+        Resolution, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    description = models.TextField()
+    owner_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    owner_text = models.CharField(
+        max_length=200, blank=True, help_text="A service or team, if not a named person."
+    )
+    raised_on = models.DateField(help_text="The meeting's date, or the day it was recorded.")
+    due_date = models.DateField(null=True, blank=True)
+    target_meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    dealt_with_item = models.ForeignKey(
+        AgendaItem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions_dealt_with",
+        help_text="The later agenda item where it was dealt with.",
+    )
+    is_public = models.BooleanField(
+        default=True, help_text="Untick for an action that reveals exempt information."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ActionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["committee", "-raised_on", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("action-detail", kwargs={"pk": self.pk})
+
+    @property
+    def owner_display(self) -> str:
+        if self.owner_person_id and self.owner_text:
+            return f"{self.owner_person.display_name} ({self.owner_text})"
+        if self.owner_person_id:
+            return self.owner_person.display_name
+        return self.owner_text
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        if self.status not in OPEN_ACTION_STATUSES:
+            return False
+        today = today or timezone.localdate()
+        if self.due_date:
+            return self.due_date < today
+        if self.target_meeting_id:
+            return self.target_meeting.date < today
+        return False
+
+    @property
+    def due_text(self) -> str:
+        if self.due_date:
+            return f"{self.due_date:%-d %B %Y}"
+        if self.target_meeting_id:
+            return f"Meeting of {self.target_meeting.date:%-d %B %Y}"
+        return "No date set"
+
+
+class ActionNote(models.Model):
+    """A dated progress note on an action."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="notes")
+    on = models.DateField(default=timezone.localdate)
+    text = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.on}: {self.text[:60]}"

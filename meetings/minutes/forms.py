@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+from django import forms
+
+from meetings.minutes.models import (
+    ActionStatus,
+    AttendanceKind,
+    AttendanceStatus,
+    InterestType,
+    MinuteOutcome,
+)
+from meetings.models import AgendaItem, Meeting
+from scrutiny.forms import BaseForm, DateInput
+from scrutiny.models import Committee, Person
+
+
+class AttendanceForm(BaseForm):
+    """One radio group per person on the attendance list; ``version`` guards the save."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = list(rows)
+        for row in self.rows:
+            label = row.printed
+            if row.kind != AttendanceKind.MEMBER:
+                label += f" – {row.get_kind_display().lower()}"
+            self.fields[f"status-{row.pk}"] = forms.ChoiceField(
+                label=label,
+                choices=AttendanceStatus.choices,
+                widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}),
+                initial=row.status,
+                error_messages={
+                    "required": f"Mark {row.display_name} present, apologies or absent."
+                },
+            )
+        # The radios need their class after the mixin ran.
+        for name, field in self.fields.items():
+            if name.startswith("status-"):
+                field.widget.attrs["class"] = "govuk-radios__input"
+
+    def statuses(self) -> dict[int, str]:
+        return {
+            int(name.split("-", 1)[1]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("status-")
+        }
+
+
+class AttendeeForm(BaseForm):
+    kind = forms.ChoiceField(
+        label="How they attended",
+        choices=[c for c in AttendanceKind.choices if c[0] != AttendanceKind.MEMBER],
+        widget=forms.RadioSelect,
+    )
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.filter(is_active=True),
+        required=False,
+        help_text="Choose from the list, or type a name below.",
+    )
+    name = forms.CharField(required=False, max_length=200, label="Name (if not in the list)")
+    role_text = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Role as printed in the minutes",
+        help_text="For example: Cabinet Member – Children. Left blank: the person's job title.",
+    )
+    substitute_for = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        label="Substituting for (substitutes only)",
+    )
+    status = forms.ChoiceField(
+        choices=AttendanceStatus.choices, initial=AttendanceStatus.PRESENT, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["substitute_for"].queryset = members
+
+
+class MinuteForm(BaseForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(
+        label="What happened to the item",
+        choices=MinuteOutcome.choices,
+        widget=forms.RadioSelect,
+        initial=MinuteOutcome.CONSIDERED,
+    )
+    text = forms.CharField(
+        label="Minute",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Type paragraphs with a blank line between them; lines starting with a dash "
+        "become a bulleted list. Simple HTML is kept (paragraphs, lists, bold, links).",
+    )
+    resolutions = forms.CharField(
+        label="Resolutions",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One resolution per paragraph, with a blank line between them, for example "
+        "“That the report be noted.” They are numbered 1), 2)… in order.",
+    )
+    public_summary = forms.CharField(
+        label="Public summary (s100C)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Exempt item: a summary for the public that reveals nothing exempt. Leave "
+        "blank and the public sees only the reason for excluding them.",
+    )
+
+    def __init__(self, *args, private: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not private:
+            del self.fields["public_summary"]
+
+
+class DeclarationForm(BaseForm):
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), label="Member")
+    interest_type = forms.ChoiceField(
+        label="Type of interest", choices=InterestType.choices, widget=forms.RadioSelect
+    )
+    withdrew = forms.BooleanField(
+        required=False, label="They withdrew from the meeting for this item"
+    )
+    description = forms.CharField(
+        label="Brief description of the interest", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class ApproveForm(BaseForm):
+    """Approve the previous meeting's minutes, optionally subject to up to two amendments."""
+
+    amendment_1_minute = forms.IntegerField(
+        required=False, min_value=1, label="Amendment: minute number (optional)"
+    )
+    amendment_1_before = forms.CharField(required=False, label="From (the words as they stand)")
+    amendment_1_after = forms.CharField(required=False, label="To (the words that replace them)")
+    amendment_2_minute = forms.IntegerField(
+        required=False, min_value=1, label="Second amendment: minute number (optional)"
+    )
+    amendment_2_before = forms.CharField(required=False, label="From")
+    amendment_2_after = forms.CharField(required=False, label="To")
+
+    def clean(self):
+        data = super().clean()
+        for n in (1, 2):
+            number = data.get(f"amendment_{n}_minute")
+            before = (data.get(f"amendment_{n}_before") or "").strip()
+            after = (data.get(f"amendment_{n}_after") or "").strip()
+            if (before or after) and not number:
+                self.add_error(f"amendment_{n}_minute", "Enter the number of the minute.")
+            if number and not before:
+                self.add_error(f"amendment_{n}_before", "Enter the words as they stand.")
+        return data
+
+    def amendments(self):
+        from meetings.minutes.services import AmendmentInput
+
+        out = []
+        for n in (1, 2):
+            number = self.cleaned_data.get(f"amendment_{n}_minute")
+            if number:
+                out.append(
+                    AmendmentInput(
+                        minute_number=number,
+                        before=self.cleaned_data.get(f"amendment_{n}_before", ""),
+                        after=self.cleaned_data.get(f"amendment_{n}_after", ""),
+                    )
+                )
+        return out
+
+
+class CorrectionForm(BaseForm):
+    before = forms.CharField(label="From (the words as they stand)")
+    after = forms.CharField(label="To (the corrected words)", required=False)
+    reason = forms.CharField(
+        label="Why the approved minutes are corrected", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ActionForm(BaseForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    committee = forms.ModelChoiceField(queryset=Committee.objects.all())
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    owner_person = forms.ModelChoiceField(
+        queryset=Person.objects.filter(is_active=True), required=False, label="Owner (a person)"
+    )
+    owner_text = forms.CharField(required=False, max_length=200, label="Owner (a service or team)")
+    due_date = forms.DateField(required=False, widget=DateInput(), label="Due date")
+    target_meeting = forms.ModelChoiceField(
+        queryset=Meeting.all_objects.none(),
+        required=False,
+        label="Or: the meeting it should come back to",
+    )
+    status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.OPEN)
+    dealt_with_item = forms.ModelChoiceField(
+        queryset=AgendaItem.all_objects.none(),
+        required=False,
+        label="Dealt with at (agenda item)",
+    )
+    is_public = forms.BooleanField(
+        required=False, initial=True, label="Show this action to the public"
+    )
+
+    def __init__(self, *args, committee=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if committee is not None:
+            self.fields["committee"].queryset = Committee.objects.filter(pk=committee.pk)
+            self.fields["committee"].initial = committee.pk
+            meetings = Meeting.all_objects.filter(committee=committee).order_by("start")
+            self.fields["target_meeting"].queryset = meetings
+            self.fields["dealt_with_item"].queryset = (
+                AgendaItem.all_objects.filter(meeting__committee=committee)
+                .select_related("meeting")
+                .order_by("meeting__start", "order")
+            )
+            self.fields["dealt_with_item"].label_from_instance = lambda item: (
+                f"{item.meeting.date:%-d %b %Y}: {item}"
+            )
+            self.fields["target_meeting"].label_from_instance = lambda m: f"{m.date:%-d %B %Y}"
+        if not editing:
+            del self.fields["dealt_with_item"]
+            del self.fields["status"]
+
+
+class ActionNoteForm(BaseForm):
+    on = forms.DateField(widget=DateInput(), label="Date")
+    text = forms.CharField(label="Progress note", widget=forms.Textarea(attrs={"rows": 3}))

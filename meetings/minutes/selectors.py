@@ -1,0 +1,249 @@
+"""Reads of minutes, resolutions, declarations and actions, for this app and later ones.
+
+The ``public_*`` functions return only what the public may see: minutes published or
+approved, of published meetings; never the text of an exempt or confidential item's minute
+(search, feeds and the open data API use these). ``resolutions_for_items`` is what the work
+programme uses for an issue's history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from meetings.minutes.models import (
+    PUBLIC_MINUTES_STATUSES,
+    Action,
+    Attendance,
+    AttendanceKind,
+    AttendanceStatus,
+    Declaration,
+    Minute,
+    MinutesAmendment,
+    MinutesSet,
+    Resolution,
+)
+from meetings.models import MeetingStatus
+from scrutiny.models import Person
+from scrutiny.permissions import can_view_exempt, is_officer
+
+_PUBLIC_MINUTE = Q(
+    minutes__status__in=PUBLIC_MINUTES_STATUSES, minutes__meeting__published_at__isnull=False
+)
+
+
+def public_minutes_sets() -> QuerySet[MinutesSet]:
+    """Published or approved minutes of published meetings."""
+    return MinutesSet.objects.public().select_related("meeting__committee")
+
+
+def public_minutes() -> QuerySet[Minute]:
+    """Minutes of public agenda items in public minutes (their ``text`` is safe to show).
+    Exempt items are left out: use ``public_minute_text`` for their public summary."""
+    return (
+        Minute.objects.filter(_PUBLIC_MINUTE)
+        .filter(agenda_item__is_exempt=False, agenda_item__is_confidential=False)
+        .select_related("agenda_item__meeting__committee")
+    )
+
+
+def public_exempt_summaries() -> QuerySet[Minute]:
+    """Exempt items of public minutes that have an s100C public summary (use only
+    ``public_summary``, never ``text``)."""
+    return (
+        Minute.objects.filter(_PUBLIC_MINUTE)
+        .filter(Q(agenda_item__is_exempt=True) | Q(agenda_item__is_confidential=True))
+        .exclude(public_summary="")
+        .select_related("agenda_item__meeting__committee")
+    )
+
+
+def public_minute_text(minute: Minute) -> str:
+    """What the public may read of a minute: the text, or for an exempt item its summary."""
+    return minute.public_summary if minute.is_private else minute.text
+
+
+def public_resolutions() -> QuerySet[Resolution]:
+    """Resolutions of public items in public minutes."""
+    return Resolution.objects.filter(
+        minute__minutes__status__in=PUBLIC_MINUTES_STATUSES,
+        minute__minutes__meeting__published_at__isnull=False,
+        minute__agenda_item__is_exempt=False,
+        minute__agenda_item__is_confidential=False,
+    ).select_related("minute__agenda_item__meeting__committee")
+
+
+def public_actions() -> QuerySet[Action]:
+    """Actions the public may see: marked public, and if they come from a resolution, only
+    once that resolution's minutes are public."""
+    return Action.objects.filter(is_public=True).filter(
+        Q(resolution__isnull=True)
+        | Q(
+            resolution__minute__minutes__status__in=PUBLIC_MINUTES_STATUSES,
+            resolution__minute__minutes__meeting__published_at__isnull=False,
+            resolution__minute__agenda_item__is_exempt=False,
+            resolution__minute__agenda_item__is_confidential=False,
+        )
+    )
+
+
+def actions_for(user) -> QuerySet[Action]:
+    """Every action for an officer; public actions for everyone else."""
+    return Action.objects.all() if is_officer(user) else public_actions()
+
+
+def resolutions_for_items(items: Iterable, *, include_private: bool = False) -> dict:
+    """``{agenda_item_id: [Resolution, …]}`` for the given agenda items (or ids), public
+    minutes only unless ``include_private`` (officer pages, after a permission check)."""
+    ids = [getattr(i, "pk", i) for i in items]
+    qs = Resolution.objects.filter(minute__agenda_item_id__in=ids)
+    if not include_private:
+        qs = qs.filter(pk__in=public_resolutions().values("pk"))
+    found: dict[int, list[Resolution]] = defaultdict(list)
+    for resolution in qs.select_related("minute").order_by("minute_id", "number"):
+        found[resolution.minute.agenda_item_id].append(resolution)
+    return dict(found)
+
+
+def minutes_for_meeting(meeting, user) -> MinutesSet | None:
+    """The minutes of ``meeting`` that ``user`` may read, or None (drafts: officers only)."""
+    minutes = MinutesSet.objects.filter(meeting=meeting).first()
+    if minutes is None:
+        return None
+    if is_officer(user):
+        return minutes
+    if minutes.status in PUBLIC_MINUTES_STATUSES and meeting.published_at:
+        return minutes
+    return None
+
+
+@dataclass
+class MinuteView:
+    minute: Minute
+    resolutions: list[Resolution]
+    declarations: list[Declaration]
+    amendments: list[MinutesAmendment]
+    show_full: bool  # False: an exempt item shown to someone who may not read it
+
+
+@dataclass
+class MinutesView:
+    minutes: MinutesSet
+    present: list[Attendance] = field(default_factory=list)
+    apologies: list[Attendance] = field(default_factory=list)
+    absent: list[Attendance] = field(default_factory=list)
+    in_attendance: list[Attendance] = field(default_factory=list)
+    observers: list[Attendance] = field(default_factory=list)
+    items: list[MinuteView] = field(default_factory=list)
+    may_read_exempt: bool = False
+
+
+def minutes_view(minutes: MinutesSet, *, may_read_exempt: bool) -> MinutesView:
+    """Everything the minutes page and PDF show, in a fixed number of queries."""
+    view = MinutesView(minutes=minutes, may_read_exempt=may_read_exempt)
+    for row in minutes.attendance.select_related("person", "substitute_for"):
+        if row.status == AttendanceStatus.APOLOGIES:
+            view.apologies.append(row)
+        elif row.status == AttendanceStatus.ABSENT:
+            view.absent.append(row)
+        elif row.kind == AttendanceKind.IN_ATTENDANCE:
+            view.in_attendance.append(row)
+        elif row.kind == AttendanceKind.OBSERVER:
+            view.observers.append(row)
+        else:
+            view.present.append(row)
+    minutes_qs = (
+        minutes.items.select_related("agenda_item")
+        .prefetch_related(
+            "resolutions",
+            Prefetch("declarations", queryset=Declaration.objects.select_related("person")),
+            "amendments",
+        )
+        .order_by("agenda_item__order", "agenda_item__pk")
+    )
+    for minute in minutes_qs:
+        full = may_read_exempt or not minute.is_private
+        view.items.append(
+            MinuteView(
+                minute=minute,
+                resolutions=list(minute.resolutions.all()) if full else [],
+                declarations=list(minute.declarations.all()),
+                amendments=list(minute.amendments.all()) if full else [],
+                show_full=full,
+            )
+        )
+    return view
+
+
+def may_read_exempt_minutes(user, meeting) -> bool:
+    return can_view_exempt(user, meeting.committee, on=meeting.date)
+
+
+# --- Person pages --------------------------------------------------------------------------
+
+
+@dataclass
+class AttendanceStats:
+    committee_name: str
+    expected: int
+    attended: int
+    apologies: int
+    absent: int
+    as_substitute: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.attended / self.expected) if self.expected else None
+
+
+def attendance_stats(person: Person) -> list[AttendanceStats]:
+    """Per committee: meetings the person was expected at (as a member), attended, sent
+    apologies to, missed; and meetings attended as a substitute. Public minutes only;
+    cancelled meetings never count."""
+    rows = (
+        Attendance.objects.filter(person=person)
+        .filter(
+            minutes__status__in=PUBLIC_MINUTES_STATUSES,
+            minutes__meeting__published_at__isnull=False,
+        )
+        .exclude(minutes__meeting__status=MeetingStatus.CANCELLED)
+        .filter(kind__in=[AttendanceKind.MEMBER, AttendanceKind.SUBSTITUTE])
+        .values_list("minutes__meeting__committee__name", "kind", "status")
+    )
+    stats: dict[str, AttendanceStats] = {}
+    for committee_name, kind, status in rows:
+        s = stats.setdefault(committee_name, AttendanceStats(committee_name, 0, 0, 0, 0, 0))
+        if kind == AttendanceKind.SUBSTITUTE:
+            if status == AttendanceStatus.PRESENT:
+                s.as_substitute += 1
+            continue
+        s.expected += 1
+        if status == AttendanceStatus.PRESENT:
+            s.attended += 1
+        elif status == AttendanceStatus.APOLOGIES:
+            s.apologies += 1
+        else:
+            s.absent += 1
+    return [stats[name] for name in sorted(stats)]
+
+
+def declarations_for_person(person: Person) -> QuerySet[Declaration]:
+    """Declarations of interest the person made at meetings with public minutes."""
+    return (
+        Declaration.objects.filter(person=person)
+        .filter(
+            minute__minutes__status__in=PUBLIC_MINUTES_STATUSES,
+            minute__minutes__meeting__published_at__isnull=False,
+        )
+        .select_related("minute__agenda_item__meeting__committee")
+        .order_by("-minute__minutes__meeting__start")
+    )
+
+
+def overdue_count(qs: QuerySet[Action], today: dt.date | None = None) -> int:
+    return qs.overdue(today or timezone.localdate()).count()

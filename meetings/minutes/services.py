@@ -1,0 +1,686 @@
+"""Writes for minutes, attendance, declarations, approval and actions.
+
+Every function is keyword-only, runs in one transaction and raises ``ValidationError`` with
+field keys. Approved minutes are locked: the only change allowed afterwards is a recorded
+amendment (``correct_minutes``). Shared officer forms use optimistic locking: the caller
+passes the ``version`` it read; a stale version raises ``EditConflict`` and nothing is written.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import nh3
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from meetings.minutes.models import (
+    Action,
+    ActionNote,
+    ActionStatus,
+    Attendance,
+    AttendanceKind,
+    AttendanceStatus,
+    Declaration,
+    InterestType,
+    Minute,
+    MinuteOutcome,
+    MinutesAmendment,
+    MinutesSet,
+    MinutesStatus,
+    Resolution,
+)
+from meetings.models import AgendaItem, ItemKind, Meeting
+from scrutiny.models import Committee, MunicipalYear, Person
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "a",
+    "h3",
+    "h4",
+    "blockquote",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the record since the form was opened."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(
+            {
+                "__all__": [
+                    "Someone else saved these minutes while you were editing. Nothing you "
+                    "typed has been lost: it is still in the form below. Compare it with the "
+                    "saved version, then save again to replace it."
+                ]
+            },
+            code="conflict",
+        )
+
+
+def clean_html(text: str) -> str:
+    """Sanitise rich text. Plain text (no tags) becomes paragraphs and bullet lists."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if not re.search(r"<[a-zA-Z/][^>]*>", text):
+        text = _plain_to_html(text)
+    return nh3.clean(text, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES).strip()
+
+
+def _plain_to_html(text: str) -> str:
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n"))
+    out = []
+    for block in blocks:
+        lines = [line.strip() for line in block.strip().split("\n") if line.strip()]
+        if not lines:
+            continue
+        if all(re.match(r"^[-*•]\s+", line) for line in lines):
+            bullet = re.compile(r"^[-*•]\s+")
+            items = "".join(f"<li>{html.escape(bullet.sub('', line))}</li>" for line in lines)
+            out.append(f"<ul>{items}</ul>")
+        else:
+            out.append("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
+    return "".join(out)
+
+
+def split_resolutions(text: str) -> list[str]:
+    """Resolutions typed one per paragraph (a blank line between them); a leading "1)" or
+    "(1)" is dropped because the portal numbers them."""
+    parts = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip())
+    cleaned = []
+    for part in parts:
+        part = re.sub(r"^\(?\d+\)\s*", "", part.strip())
+        if part:
+            cleaned.append(part)
+    return cleaned
+
+
+def _ensure_not_locked(minutes: MinutesSet) -> None:
+    if minutes.status == MinutesStatus.APPROVED:
+        raise ValidationError(
+            {
+                "__all__": [
+                    "These minutes have been approved and are locked. Record a correction "
+                    "as an amendment instead."
+                ]
+            },
+            code="locked",
+        )
+
+
+def _check_version(obj, version: int | None) -> None:
+    if version is not None and int(version) != obj.version:
+        raise EditConflict(obj)
+
+
+# --- Starting the minutes ------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_minutes(*, meeting: Meeting) -> MinutesSet:
+    """Create (or bring up to date) the minutes of ``meeting``: a minute for every agenda item
+    and an attendance row for every member expected that day. Idempotent."""
+    if meeting.status == "cancelled":
+        raise ValidationError({"meeting": ["A cancelled meeting has no minutes."]})
+    minutes, _ = MinutesSet.objects.get_or_create(meeting=meeting)
+    if minutes.status != MinutesStatus.APPROVED:
+        _sync_items(minutes)
+        _sync_expected_members(minutes)
+    return minutes
+
+
+def _sync_items(minutes: MinutesSet) -> None:
+    meeting = minutes.meeting
+    year = MunicipalYear.for_date(meeting.date)
+    have = set(Minute.objects.filter(minutes=minutes).values_list("agenda_item_id", flat=True))
+    for item in AgendaItem.all_objects.filter(meeting=meeting).exclude(pk__in=have):
+        Minute.objects.create(
+            minutes=minutes, agenda_item=item, committee=meeting.committee, municipal_year=year
+        )
+
+
+def _sync_expected_members(minutes: MinutesSet) -> None:
+    meeting = minutes.meeting
+    have = set(
+        Attendance.objects.filter(minutes=minutes, person__isnull=False).values_list(
+            "person_id", flat=True
+        )
+    )
+    for order, membership in enumerate(meeting.committee.members_on(meeting.date), start=1):
+        if membership.person_id in have or membership.role == "substitute":
+            continue
+        role = membership.get_role_display() if membership.role in ("chair", "vice_chair") else ""
+        if membership.role == "cooptee":
+            role = "Co-optee"
+        Attendance.objects.create(
+            minutes=minutes,
+            person=membership.person,
+            kind=AttendanceKind.MEMBER,
+            status=AttendanceStatus.PRESENT,
+            role_text=role,
+            order=order,
+        )
+        have.add(membership.person_id)
+
+
+# --- Attendance ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_attendance(
+    *, minutes: MinutesSet, statuses: dict[int, str], version: int | None, by=None
+) -> MinutesSet:
+    """Mark each attendance row (by id) present, apologies or absent."""
+    minutes = MinutesSet.objects.select_for_update().get(pk=minutes.pk)
+    _ensure_not_locked(minutes)
+    _check_version(minutes, version)
+    valid = set(AttendanceStatus.values)
+    rows = {a.pk: a for a in minutes.attendance.all()}
+    errors = {}
+    for pk, status in statuses.items():
+        if pk not in rows:
+            errors[f"status-{pk}"] = ["This person is not on the attendance list."]
+        elif status not in valid:
+            errors[f"status-{pk}"] = ["Choose present, apologies or absent."]
+    if errors:
+        raise ValidationError(errors)
+    for pk, status in statuses.items():
+        if rows[pk].status != status:
+            rows[pk].status = status
+            rows[pk].save(update_fields=["status"])
+    return _bump(minutes)
+
+
+def _bump(minutes: MinutesSet) -> MinutesSet:
+    MinutesSet.objects.filter(pk=minutes.pk).update(
+        version=F("version") + 1, modified_at=timezone.now()
+    )
+    minutes.refresh_from_db()
+    return minutes
+
+
+@transaction.atomic
+def add_attendee(
+    *,
+    minutes: MinutesSet,
+    kind: str,
+    person: Person | None = None,
+    name: str = "",
+    status: str = AttendanceStatus.PRESENT,
+    role_text: str = "",
+    substitute_for: Person | None = None,
+) -> Attendance:
+    _ensure_not_locked(minutes)
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if person is None and not name:
+        errors["person"] = ["Choose a person or type a name."]
+    if kind not in AttendanceKind.values:
+        errors["kind"] = ["Choose how they attended."]
+    if status not in AttendanceStatus.values:
+        errors["status"] = ["Choose present, apologies or absent."]
+    if kind == AttendanceKind.SUBSTITUTE:
+        if substitute_for is None:
+            errors["substitute_for"] = ["Choose the member they are substituting for."]
+        elif person is not None and substitute_for == person:
+            errors["substitute_for"] = ["A member cannot substitute for themselves."]
+    elif substitute_for is not None:
+        errors["substitute_for"] = ["Only a substitute substitutes for a member."]
+    if person is not None and minutes.attendance.filter(person=person).exists():
+        errors["person"] = [f"{person.display_name} is already on the attendance list."]
+    if errors:
+        raise ValidationError(errors)
+    order = (minutes.attendance.aggregate(m=Max("order"))["m"] or 0) + 1
+    row = Attendance.objects.create(
+        minutes=minutes,
+        person=person,
+        name="" if person else name,
+        kind=kind,
+        status=status,
+        role_text=(role_text or "").strip() or (person.role_text if person else ""),
+        substitute_for=substitute_for if kind == AttendanceKind.SUBSTITUTE else None,
+        order=order,
+    )
+    _bump(minutes)
+    return row
+
+
+@transaction.atomic
+def remove_attendee(*, attendance: Attendance) -> None:
+    _ensure_not_locked(attendance.minutes)
+    if attendance.kind == AttendanceKind.MEMBER:
+        raise ValidationError(
+            {"__all__": ["Members expected that day stay on the list: mark them absent."]}
+        )
+    minutes = attendance.minutes
+    attendance.delete()
+    _bump(minutes)
+
+
+# --- Declarations --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_no_interests(*, minutes: MinutesSet, value: bool) -> MinutesSet:
+    _ensure_not_locked(minutes)
+    if value and Declaration.objects.filter(minute__minutes=minutes).exists():
+        raise ValidationError(
+            {
+                "no_interests_declared": [
+                    "Interests have been declared at this meeting: remove them first."
+                ]
+            }
+        )
+    minutes.no_interests_declared = value
+    minutes.save(update_fields=["no_interests_declared", "modified_at"])
+    return _bump(minutes)
+
+
+@transaction.atomic
+def add_declaration(
+    *, minute: Minute, person: Person, interest_type: str, withdrew: bool, description: str
+) -> Declaration:
+    minutes = minute.minutes
+    _ensure_not_locked(minutes)
+    errors: dict[str, list[str]] = {}
+    if interest_type not in InterestType.values:
+        errors["interest_type"] = ["Choose the type of interest."]
+    if not (description or "").strip():
+        errors["description"] = ["Describe the interest, as the member stated it."]
+    if minutes.no_interests_declared:
+        errors["__all__"] = [
+            'These minutes record "No interests were declared". Untick that first.'
+        ]
+    if errors:
+        raise ValidationError(errors)
+    declaration = Declaration.objects.create(
+        minute=minute,
+        person=person,
+        interest_type=interest_type,
+        withdrew=withdrew,
+        description=description.strip(),
+    )
+    _bump(minutes)
+    return declaration
+
+
+@transaction.atomic
+def remove_declaration(*, declaration: Declaration) -> None:
+    minutes = declaration.minute.minutes
+    _ensure_not_locked(minutes)
+    declaration.delete()
+    _bump(minutes)
+
+
+# --- Minutes of each item ------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_minute(
+    *,
+    minute: Minute,
+    text: str,
+    outcome: str = MinuteOutcome.CONSIDERED,
+    resolutions: list[str] | None = None,
+    public_summary: str = "",
+    version: int | None,
+    by=None,
+) -> Minute:
+    """Save an item's minute and replace its resolutions (numbered 1, 2, 3… in order)."""
+    minute = Minute.objects.select_for_update().select_related("agenda_item").get(pk=minute.pk)
+    _ensure_not_locked(minute.minutes)
+    _check_version(minute, version)
+    if outcome not in MinuteOutcome.values:
+        raise ValidationError({"outcome": ["Choose what happened to the item."]})
+    if public_summary.strip() and not minute.is_private:
+        raise ValidationError(
+            {"public_summary": ["A public summary is only for an exempt or confidential item."]}
+        )
+    resolutions = [r.strip() for r in (resolutions or []) if r and r.strip()]
+    old = list(minute.resolutions.order_by("number"))
+    old_texts = [r.text for r in old]
+    if old_texts != resolutions:
+        # Keep the rows (and the actions hanging off them) where the number stays.
+        for n, text_ in enumerate(resolutions, start=1):
+            if n <= len(old):
+                if old[n - 1].text != text_:
+                    old[n - 1].text = text_
+                    old[n - 1].save(update_fields=["text"])
+            else:
+                Resolution.objects.create(minute=minute, number=n, text=text_)
+        for extra in old[len(resolutions) :]:
+            extra.delete()
+    minute.text = clean_html(text)
+    minute.outcome = outcome
+    minute.public_summary = clean_html(public_summary)
+    minute.version = minute.version + 1
+    minute.save()
+    return minute
+
+
+# --- Lifecycle -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_minutes(*, minutes: MinutesSet, by=None) -> MinutesSet:
+    """Publish draft minutes ("to be approved") and give their minutes numbers."""
+    minutes = MinutesSet.objects.select_for_update().get(pk=minutes.pk)
+    if minutes.status != MinutesStatus.DRAFT:
+        raise ValidationError({"__all__": ["These minutes are already published."]})
+    if not minutes.meeting.published_at:
+        raise ValidationError(
+            {"__all__": ["Publish the meeting's agenda before publishing its minutes."]}
+        )
+    number_minutes(minutes=minutes)
+    minutes.status = MinutesStatus.PUBLISHED
+    minutes.published_at = timezone.now()
+    minutes.published_by = by
+    minutes.version += 1
+    minutes.save()
+    return minutes
+
+
+def number_minutes(*, minutes: MinutesSet) -> None:
+    """Number the minutes of a meeting after those of earlier meetings of the same committee
+    in the same municipal year (minute numbers run through the year)."""
+    meeting = minutes.meeting
+    year = MunicipalYear.for_date(meeting.date)
+    items = list(
+        Minute.objects.filter(minutes=minutes).order_by("agenda_item__order", "agenda_item__pk")
+    )
+    if any(m.number for m in items):
+        return
+    same_year = Minute.objects.filter(committee=meeting.committee, municipal_year=year)
+    start = (
+        same_year.filter(minutes__meeting__start__lt=meeting.start).aggregate(m=Max("number"))["m"]
+        or 0
+    )
+    later = same_year.filter(minutes__meeting__start__gt=meeting.start, number__isnull=False)
+    if later.exists():
+        first_later = later.select_related("minutes__meeting").order_by("number").first()
+        raise ValidationError(
+            {
+                "__all__": [
+                    "The minutes of a later meeting of this committee "
+                    f"({first_later.minutes.meeting.date:%-d %B %Y}) are already numbered, "
+                    "so these cannot take their place in the year's sequence."
+                ]
+            }
+        )
+    for n, minute in enumerate(items, start=start + 1):
+        minute.number = n
+        minute.municipal_year = year
+        minute.save(update_fields=["number", "municipal_year", "modified_at"])
+
+
+@dataclass
+class AmendmentInput:
+    minute_number: int
+    before: str
+    after: str
+
+
+def _match_key(text: str) -> str:
+    return text.strip().strip("'\"‘’“”").strip().lstrip(".…").rstrip("…").strip()
+
+
+def _apply_change(minute: Minute, before: str, after: str, field: str) -> None:
+    """Replace ``before`` by ``after`` in the minute's text or one of its resolutions."""
+    key_before, key_after = _match_key(before), _match_key(after)
+    if not key_before:
+        raise ValidationError({field: ["Enter the words as they stood."]})
+    escaped = html.escape(key_before, quote=False)
+    hits = minute.text.count(escaped)
+    resolution_hits = [r for r in minute.resolutions.all() if key_before in r.text]
+    summary_hits = minute.public_summary.count(escaped)
+    total = hits + sum(r.text.count(key_before) for r in resolution_hits) + summary_hits
+    if total == 0:
+        raise ValidationError(
+            {field: [f"Minute {minute.number} does not contain the words “{key_before}”."]}
+        )
+    if total > 1:
+        raise ValidationError(
+            {field: [f"The words “{key_before}” appear more than once in minute {minute.number}."]}
+        )
+    if hits:
+        minute.text = minute.text.replace(escaped, html.escape(key_after, quote=False))
+    elif summary_hits:
+        minute.public_summary = minute.public_summary.replace(
+            escaped, html.escape(key_after, quote=False)
+        )
+    else:
+        resolution = resolution_hits[0]
+        resolution.text = resolution.text.replace(key_before, key_after)
+        resolution.save(update_fields=["text"])
+    minute.version += 1
+    minute.save()
+
+
+@transaction.atomic
+def approve_minutes(
+    *,
+    minutes: MinutesSet,
+    at_item: AgendaItem,
+    amendments: list[AmendmentInput] | None = None,
+    by=None,
+) -> MinutesSet:
+    """Approve published minutes at a later meeting of the same committee, through its
+    "minutes of the previous meeting" item, optionally subject to amendments."""
+    minutes = MinutesSet.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+    meeting = minutes.meeting
+    errors: dict[str, list[str]] = {}
+    if minutes.status == MinutesStatus.APPROVED:
+        errors["__all__"] = ["These minutes have already been approved."]
+    elif minutes.status != MinutesStatus.PUBLISHED:
+        errors["__all__"] = ["Publish the draft minutes before they are approved."]
+    if at_item.kind != ItemKind.MINUTES:
+        errors["at_item"] = [
+            'Minutes are approved through a "minutes of the previous meeting" item.'
+        ]
+    elif at_item.previous_meeting_id != meeting.pk:
+        errors["at_item"] = ["That item approves the minutes of a different meeting."]
+    later = at_item.meeting
+    if later.committee_id != meeting.committee_id:
+        errors["at_item"] = ["Minutes are approved at a meeting of the same committee."]
+    elif later.start <= meeting.start:
+        errors["at_item"] = ["Minutes are approved at a later meeting."]
+    if errors:
+        raise ValidationError(errors)
+    texts = []
+    for n, amendment in enumerate(amendments or [], start=1):
+        minute = Minute.objects.filter(minutes=minutes, number=amendment.minute_number).first()
+        if minute is None:
+            raise ValidationError(
+                {f"amendment-{n}": [f"These minutes have no minute {amendment.minute_number}."]}
+            )
+        _apply_change(minute, amendment.before, amendment.after, f"amendment-{n}")
+        MinutesAmendment.objects.create(
+            minutes=minutes,
+            minute=minute,
+            kind=MinutesAmendment.Kind.ON_APPROVAL,
+            before=amendment.before.strip(),
+            after=amendment.after.strip(),
+            made_at_item=at_item,
+            made_by=by,
+        )
+        texts.append(
+            f"Minute {minute.number} from ‘{amendment.before.strip()}’ to "
+            f"‘{amendment.after.strip()}’"
+        )
+    text = (
+        f"That the minutes of the meeting held on {meeting.date:%-d %B %Y} be approved as a "
+        "correct record"
+    )
+    if texts:
+        text += " subject to the amendment of " + " and ".join(texts)
+    minutes.status = MinutesStatus.APPROVED
+    minutes.approved_at_item = at_item
+    minutes.approved_at = timezone.now()
+    minutes.approved_by = by
+    minutes.approval_text = text + "."
+    minutes.version += 1
+    minutes.save()
+    return minutes
+
+
+@transaction.atomic
+def correct_minutes(
+    *, minute: Minute, before: str, after: str, reason: str, by=None
+) -> MinutesAmendment:
+    """Correct approved minutes: the only change allowed once they are locked. The change is
+    recorded (who, when, before, after, why) and shown with the minutes."""
+    minute = Minute.objects.select_for_update().get(pk=minute.pk)
+    if minute.minutes.status != MinutesStatus.APPROVED:
+        raise ValidationError(
+            {"__all__": ["These minutes are not approved yet: edit the minute instead."]}
+        )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["Say why the approved minutes are being corrected."]})
+    _apply_change(minute, before, after, "before")
+    return MinutesAmendment.objects.create(
+        minutes=minute.minutes,
+        minute=minute,
+        kind=MinutesAmendment.Kind.CORRECTION,
+        before=before.strip(),
+        after=after.strip(),
+        reason=reason.strip(),
+        made_by=by,
+    )
+
+
+# --- Actions -------------------------------------------------------------------------------
+
+
+def _validate_action(
+    *, description: str, owner_person, owner_text: str, due_date, target_meeting, committee
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not (description or "").strip():
+        errors["description"] = ["Describe the action."]
+    if owner_person is None and not (owner_text or "").strip():
+        errors["owner_text"] = ["Name the owner: choose a person or type a service."]
+    if (
+        target_meeting is not None
+        and committee is not None
+        and target_meeting.committee_id != committee.pk
+    ):
+        errors["target_meeting"] = ["Choose a meeting of the same committee."]
+    return errors
+
+
+@transaction.atomic
+def create_action(
+    *,
+    committee: Committee,
+    description: str,
+    owner_person: Person | None = None,
+    owner_text: str = "",
+    due_date=None,
+    target_meeting: Meeting | None = None,
+    resolution: Resolution | None = None,
+    is_public: bool = True,
+    raised_on=None,
+    by=None,
+) -> Action:
+    errors = _validate_action(
+        description=description,
+        owner_person=owner_person,
+        owner_text=owner_text,
+        due_date=due_date,
+        target_meeting=target_meeting,
+        committee=committee,
+    )
+    if resolution is not None:
+        meeting = resolution.minute.minutes.meeting
+        if meeting.committee_id != committee.pk:
+            errors["resolution"] = ["The resolution belongs to another committee."]
+        if resolution.minute.is_private:
+            is_public = False  # an exempt item's follow-up stays members-only
+        raised_on = raised_on or meeting.date
+    if errors:
+        raise ValidationError(errors)
+    return Action.objects.create(
+        committee=committee,
+        description=description.strip(),
+        owner_person=owner_person,
+        owner_text=(owner_text or "").strip(),
+        due_date=due_date,
+        target_meeting=target_meeting,
+        resolution=resolution,
+        is_public=is_public,
+        raised_on=raised_on or timezone.localdate(),
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def update_action(
+    *,
+    action: Action,
+    description: str,
+    owner_person: Person | None,
+    owner_text: str,
+    due_date,
+    target_meeting: Meeting | None,
+    status: str,
+    dealt_with_item: AgendaItem | None,
+    is_public: bool,
+    version: int | None,
+    by=None,
+) -> Action:
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    _check_version(action, version)
+    errors = _validate_action(
+        description=description,
+        owner_person=owner_person,
+        owner_text=owner_text,
+        due_date=due_date,
+        target_meeting=target_meeting,
+        committee=action.committee,
+    )
+    if status not in ActionStatus.values:
+        errors["status"] = ["Choose a status."]
+    if dealt_with_item is not None and dealt_with_item.meeting.date < action.raised_on:
+        errors["dealt_with_item"] = ["Choose an agenda item of a later meeting."]
+    if is_public and action.resolution_id and action.resolution.minute.is_private:
+        errors["is_public"] = ["An action from an exempt item cannot be made public."]
+    if errors:
+        raise ValidationError(errors)
+    action.description = description.strip()
+    action.owner_person = owner_person
+    action.owner_text = (owner_text or "").strip()
+    action.due_date = due_date
+    action.target_meeting = target_meeting
+    action.status = status
+    action.dealt_with_item = dealt_with_item
+    action.is_public = is_public
+    action.version += 1
+    action.save()
+    return action
+
+
+@transaction.atomic
+def add_action_note(*, action: Action, text: str, on=None, by=None) -> ActionNote:
+    if not (text or "").strip():
+        raise ValidationError({"text": ["Enter the progress note."]})
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"on": ["A progress note cannot be dated in the future."]})
+    note = ActionNote.objects.create(action=action, text=text.strip(), on=on, by=by)
+    Action.objects.filter(pk=action.pk).update(modified_at=timezone.now())
+    return note
