@@ -75,6 +75,7 @@ class Env:
     site_url: str
     session_age_minutes: int
     tasks_immediate: bool
+    page_cache_seconds: int = 0
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -116,4 +117,9 @@ class Env:
             site_url=_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
             session_age_minutes=_int("SESSION_AGE_MINUTES", 8 * 60, minimum=5),
             tasks_immediate=_bool("TASKS_IMMEDIATE", False),
+            # Caching anonymous pages needs a cache shared by every worker: on by default
+            # only with Redis (0 turns it off).
+            page_cache_seconds=_int(
+                "PAGE_CACHE_SECONDS", 300 if _str("REDIS_URL", "") else 0, minimum=0
+            ),
         )

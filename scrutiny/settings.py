@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: a cached anonymous page is answered without touching the database.
+    "scrutiny.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -157,11 +159,20 @@ if ENV.redis_url:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": ENV.redis_url,
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+            "KEY_PREFIX": "portal",
+            # A Redis outage degrades to "no cache" instead of failing requests.
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous public pages cached for this long (scrutiny.cache); 0 = off.
+PAGE_CACHE_SECONDS = ENV.page_cache_seconds
 
 # Security. Production turns these on through PRODUCTION=true; development keeps plain HTTP.
 SESSION_COOKIE_AGE = ENV.session_age_minutes * 60

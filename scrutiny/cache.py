@@ -1,0 +1,171 @@
+"""A shared cache of anonymous public pages, invalidated by every change to portal data.
+
+How it works:
+
+- ``PublicPageCacheMiddleware`` sits just after WhiteNoise, before sessions. A GET of a page
+  that is not an officer/account/personal page, from a visitor who sends no session or
+  messages cookie, is answered from the cache when an entry exists. Otherwise the page is
+  rendered as usual and stored only if it is a 200 HTML response, the user is anonymous,
+  the response sets no cookie and is not marked private/no-store, and no CSRF token was
+  used to render it (a token in a cached page would be someone else's).
+- Every cache key carries a global **content generation** number. Any save or delete of a
+  record of a portal app (and the meetings app's ``meeting_published`` / ``meeting_changed``
+  signals) bumps the number, so after a publish or any change every cached page is stale at
+  once and is simply never read again (entries expire on their own after
+  ``PAGE_CACHE_SECONDS``). ``QuerySet.update()`` sends no signal; the time limit bounds how
+  long a page can lag behind such a write.
+- It is on only when ``PAGE_CACHE_SECONDS`` > 0, which is the default only when
+  ``REDIS_URL`` is set: a per-process cache could not be invalidated across several
+  workers or machines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+
+GENERATION_KEY = "portal:content-generation"
+CACHE_HEADER = "X-Portal-Cache"
+PORTAL_APP_LABELS = {
+    "scrutiny",
+    "meetings",
+    "minutes",
+    "performance",
+    "workprogramme",
+    "packs",
+    "opendata",
+}
+# Records written on reads (visits, access logs) or derived bookkeeping: no page shows them
+# to the public, so saving them must not throw the whole cache away.
+IGNORED_MODELS = {"meetings.portalvisit", "meetings.exemptaccess"}
+NEVER_CACHED_PREFIXES = ("/officer/", "/accounts/", "/my/", "/django-admin/", "/static/")
+NOT_STORED_HEADERS = {"set-cookie", CACHE_HEADER.lower()}
+
+
+def _cache():
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+def content_generation() -> int:
+    """The current generation; starts at the clock so it never repeats after a flush."""
+    cache = _cache()
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        value = cache.get(GENERATION_KEY) or 0
+    return int(value)
+
+
+def bump_generation() -> None:
+    cache = _cache()
+    try:
+        value = cache.incr(GENERATION_KEY)
+    except ValueError:  # not there (first write, or the cache was flushed)
+        value = None
+    if value is None:
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def _is_portal_model(sender) -> bool:
+    meta = getattr(sender, "_meta", None)
+    if meta is None or meta.app_label not in PORTAL_APP_LABELS:
+        return False
+    return meta.label_lower not in IGNORED_MODELS
+
+
+def _on_model_change(sender, **kwargs) -> None:
+    if _is_portal_model(sender):
+        bump_generation()
+
+
+def _on_m2m_change(sender, action, **kwargs) -> None:
+    if not action.startswith("post"):
+        return
+    if _is_portal_model(kwargs["model"]) or _is_portal_model(type(kwargs["instance"])):
+        bump_generation()
+
+
+def _on_meeting_signal(sender, **kwargs) -> None:
+    bump_generation()
+
+
+def connect_signals() -> None:
+    """Bump the generation on every change; safe to call more than once."""
+    post_save.connect(_on_model_change, dispatch_uid="scrutiny.cache.save")
+    post_delete.connect(_on_model_change, dispatch_uid="scrutiny.cache.delete")
+    m2m_changed.connect(_on_m2m_change, dispatch_uid="scrutiny.cache.m2m")
+    from meetings.signals import meeting_changed, meeting_published
+
+    meeting_published.connect(_on_meeting_signal, dispatch_uid="scrutiny.cache.published")
+    meeting_changed.connect(_on_meeting_signal, dispatch_uid="scrutiny.cache.changed")
+
+
+def page_cache_seconds() -> int:
+    return int(getattr(settings, "PAGE_CACHE_SECONDS", 0) or 0)
+
+
+def _may_be_cached_request(request) -> bool:
+    if request.method != "GET" or page_cache_seconds() <= 0:
+        return False
+    if request.path.startswith(NEVER_CACHED_PREFIXES):
+        return False
+    # A session cookie may mean a signed-in user; a messages cookie a one-off message.
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and (
+        "messages" not in request.COOKIES
+    )
+
+
+def _key(request, generation: int) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"portal:page:{generation}:{digest}"
+
+
+def _may_be_stored(request, response) -> bool:
+    if response.status_code != 200 or response.streaming:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    if response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        connect_signals()
+
+    def __call__(self, request):
+        if not _may_be_cached_request(request):
+            return self.get_response(request)
+        cache = _cache()
+        key = _key(request, content_generation())
+        stored = cache.get(key)
+        if stored is not None:
+            content, headers = stored
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            response[CACHE_HEADER] = "hit"
+            return response
+        response = self.get_response(request)
+        if _may_be_stored(request, response):
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in NOT_STORED_HEADERS
+            ]
+            cache.set(key, (response.content, headers), timeout=page_cache_seconds())
+            response[CACHE_HEADER] = "miss"
+        return response

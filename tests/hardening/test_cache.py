@@ -1,0 +1,122 @@
+"""The anonymous public page cache: served without queries, invalidated by any change,
+never used for signed-in users, officer pages or responses that set cookies."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.core.cache import caches
+
+from scrutiny.cache import CACHE_HEADER
+from tests.factories import CommitteeFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    return settings
+
+
+@pytest.fixture
+def redis_cache(page_cache):
+    """The real thing: django-redis on the local Redis server, in a key space of its own."""
+    page_cache.CACHES = {
+        **page_cache.CACHES,
+        "pages": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        },
+    }
+    page_cache.PAGE_CACHE_ALIAS = "pages"
+    cache = caches["pages"]
+    cache.set("ping", 1)
+    assert cache.get("ping") == 1, "Redis on 127.0.0.1:6379 is needed for this test"
+    yield cache
+    cache.delete_pattern("*")
+
+
+def test_anonymous_page_is_cached_and_served_without_queries(
+    client, page_cache, django_assert_num_queries
+):
+    CommitteeFactory(name="Children's Scrutiny Panel")
+    first = client.get("/committees/")
+    assert first[CACHE_HEADER] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get("/committees/")
+    assert second[CACHE_HEADER] == "hit"
+    assert second.content == first.content
+    assert "'unsafe-inline'" not in second["Content-Security-Policy"]
+    assert second["X-Frame-Options"] == "DENY"
+
+
+def test_any_change_invalidates_every_cached_page(client, page_cache):
+    committee = CommitteeFactory(name="Economy Scrutiny Panel")
+    assert b"Economy Scrutiny Panel" in client.get("/committees/").content
+    assert client.get("/")[CACHE_HEADER] == "miss"
+    committee.name = "Growth and Regeneration Panel"
+    committee.save()
+    after = client.get("/committees/")
+    assert after[CACHE_HEADER] == "miss"
+    assert b"Growth and Regeneration Panel" in after.content
+    assert client.get("/")[CACHE_HEADER] == "miss"
+    committee.delete()
+    assert b"Growth and Regeneration Panel" not in client.get("/committees/").content
+
+
+def test_publishing_signal_invalidates(client, page_cache):
+    from meetings.signals import meeting_published
+    from tests.factories.meetings import PublishedMeetingFactory
+
+    meeting = PublishedMeetingFactory()
+    client.get("/committees/")
+    assert client.get("/committees/")[CACHE_HEADER] == "hit"
+    meeting_published.send(sender=type(meeting), meeting=meeting)
+    assert client.get("/committees/")[CACHE_HEADER] == "miss"
+
+
+def test_signed_in_users_never_get_or_fill_the_cache(client, page_cache):
+    CommitteeFactory()
+    client.get("/committees/")  # anonymous fills the cache
+    officer = make_user("officer")
+    client.force_login(officer)
+    response = client.get("/committees/")
+    assert CACHE_HEADER not in response
+    assert b"Sign out" in response.content
+    client.logout()
+    assert b"Sign out" not in client.get("/committees/").content
+
+
+@pytest.mark.parametrize("path", ["/officer/", "/my/", "/accounts/login/"])
+def test_officer_personal_and_form_pages_are_never_cached(client, page_cache, path):
+    client.get(path)
+    response = client.get(path)
+    assert CACHE_HEADER not in response
+
+
+def test_pages_that_use_a_csrf_token_or_set_cookies_are_not_stored(client, page_cache):
+    client.cookies.load({"csrftoken": "x" * 32})
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert CACHE_HEADER not in response
+
+
+def test_off_by_default_without_redis(client, settings):
+    assert settings.PAGE_CACHE_SECONDS == 0
+    client.get("/committees/")
+    assert CACHE_HEADER not in client.get("/committees/")
+
+
+def test_with_redis(client, redis_cache, django_assert_num_queries):
+    committee = CommitteeFactory(name="Health and Adult Social Care Panel")
+    assert client.get("/committees/")[CACHE_HEADER] == "miss"
+    with django_assert_num_queries(0):
+        assert client.get("/committees/")[CACHE_HEADER] == "hit"
+    committee.name = "Health Scrutiny Panel"
+    committee.save()
+    after = client.get("/committees/")
+    assert after[CACHE_HEADER] == "miss"
+    assert b"Health Scrutiny Panel" in after.content
