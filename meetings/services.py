@@ -74,12 +74,15 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+BLOCK_HTML = re.compile(r"<(p|ul|ol|table|h3|h4|blockquote|div|br)\b", re.IGNORECASE)
+
+
 def sanitise_html(text: str) -> str:
     """Report section bodies: allow a small set of tags; turn plain text into paragraphs."""
     text = (text or "").strip()
     if not text:
         return ""
-    if "<" not in text:
+    if not BLOCK_HTML.search(text):
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
         text = "".join(
             "<p>" + escape(p).replace("\r\n", "\n").replace("\n", "<br>") + "</p>"
@@ -812,3 +815,20 @@ def record_portal_visit(*, user, at: dt.datetime | None = None) -> dt.datetime |
     visit.last_seen_at = at
     visit.save(update_fields=["previous_seen_at", "last_seen_at"])
     return previous
+
+
+def log_exempt_access(*, user, document: Document | None = None, report: Report | None = None):
+    """Record that ``user`` read an exempt paper (called by the views that serve them)."""
+    from meetings.models import ExemptAccess
+
+    paper = document or report
+    item = paper.agenda_item
+    what = (
+        f"{'Document' if document else 'Report'} {paper.pk} “{paper.title}”, item "
+        f"{item.number} of {item.meeting}"
+    )[:300]
+    access = ExemptAccess.objects.create(user=user, document=document, report=report, what=what)
+    import logging
+
+    logging.getLogger("scrutiny.exempt_access").info("%s read %s", user, what)
+    return access

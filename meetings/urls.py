@@ -1,1 +1,77 @@
-urlpatterns: list = []
+from django.urls import path
+
+from meetings import views
+
+urlpatterns = [
+    # Public pages.
+    path("meetings/", views.meeting_calendar, name="meeting-calendar"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
+    path("committees/<slug:slug>/meetings/", views.committee_meetings, name="committee-meetings"),
+    path("reports/<int:pk>/", views.report_detail, name="report-detail"),
+    path("documents/<int:pk>/", views.document_download, name="document-download"),
+    # Officer pages.
+    path("officer/meetings/", views.OfficerMeetingList.as_view(), name="officer-meetings"),
+    path("officer/meetings/add/", views.MeetingCreate.as_view(), name="officer-meeting-add"),
+    path("officer/meetings/<int:pk>/", views.OfficerMeeting.as_view(), name="officer-meeting"),
+    path(
+        "officer/meetings/<int:pk>/edit/",
+        views.MeetingUpdate.as_view(),
+        name="officer-meeting-edit",
+    ),
+    path(
+        "officer/meetings/<int:pk>/preview/<str:audience>/",
+        views.MeetingPreview.as_view(),
+        name="officer-meeting-preview",
+    ),
+    path(
+        "officer/meetings/<int:pk>/publish/",
+        views.MeetingPublish.as_view(),
+        name="officer-meeting-publish",
+    ),
+    path(
+        "officer/meetings/<int:pk>/cancel/",
+        views.MeetingNotice.as_view(action="cancel"),
+        name="officer-meeting-cancel",
+    ),
+    path(
+        "officer/meetings/<int:pk>/postpone/",
+        views.MeetingNotice.as_view(action="postpone"),
+        name="officer-meeting-postpone",
+    ),
+    path(
+        "officer/meetings/<int:pk>/held/",
+        views.MeetingHeld.as_view(),
+        name="officer-meeting-held",
+    ),
+    path(
+        "officer/meetings/<int:pk>/items/add/", views.ItemCreate.as_view(), name="officer-item-add"
+    ),
+    path("officer/items/<int:pk>/edit/", views.ItemUpdate.as_view(), name="officer-item-edit"),
+    path("officer/items/<int:pk>/move/", views.item_move, name="officer-item-move"),
+    path("officer/items/<int:pk>/remove/", views.ItemRemove.as_view(), name="officer-item-remove"),
+    path(
+        "officer/items/<int:pk>/reports/add/",
+        views.ReportEdit.as_view(),
+        name="officer-report-add",
+    ),
+    path(
+        "officer/reports/<int:report_pk>/edit/",
+        views.ReportEdit.as_view(),
+        name="officer-report-edit",
+    ),
+    path(
+        "officer/items/<int:pk>/documents/add/",
+        views.DocumentUpload.as_view(),
+        name="officer-document-add",
+    ),
+    path(
+        "officer/documents/<int:pk>/remove/",
+        views.DocumentRemove.as_view(),
+        name="officer-document-remove",
+    ),
+    path(
+        "officer/committees/<slug:slug>/standard-items/",
+        views.StandardItems.as_view(),
+        name="officer-standard-items",
+    ),
+]

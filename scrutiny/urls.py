@@ -11,6 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from meetings.views import MyMeetings
 from scrutiny import views
 
 PORTAL_APPS = [
@@ -46,7 +47,7 @@ core_patterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots, name="robots"),
-    path("my/", views.MyPortal.as_view(), name="my-portal"),
+    path("my/", MyMeetings.as_view(), name="my-portal"),
     # Officer pages for core records.
     path("officer/", views.OfficerHome.as_view(), name="officer-home"),
     path(

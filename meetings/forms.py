@@ -1,0 +1,346 @@
+"""Officer forms for meetings, agenda items, reports and documents. Forms only collect and
+check input; the services write."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db.models.functions import TruncMonth
+from django.template.defaultfilters import filesizeformat
+
+from meetings.extensions import report_generators
+from meetings.models import (
+    PARAGRAPH_CHOICES,
+    AgendaItem,
+    ItemKind,
+    Meeting,
+    Report,
+)
+from scrutiny.filters import GovukFilterSet
+from scrutiny.forms import BaseForm, BaseModelForm, DateInput, DateTimeInput
+from scrutiny.models import Committee, MunicipalYear, Person
+
+
+class MeetingForm(BaseModelForm):
+    class Meta:
+        model = Meeting
+        fields = [
+            "committee",
+            "start",
+            "end",
+            "venue",
+            "is_public",
+            "webcast_url",
+            "is_hybrid",
+            "contact_officer",
+            "report_deadline",
+        ]
+        widgets = {"start": DateTimeInput(), "end": DateTimeInput(), "report_deadline": DateInput()}
+        labels = {
+            "start": "Date and time the meeting starts",
+            "end": "Date and time it is expected to end",
+            "is_public": "Formal meeting held in public",
+            "is_hybrid": "Hybrid meeting (some attend online)",
+            "webcast_url": "Webcast link",
+        }
+        error_messages = {
+            "committee": {"required": "Choose the committee that is meeting."},
+            "start": {
+                "required": "Enter the date and time the meeting starts.",
+                "invalid": "Enter the start as a date and time, for example 09/10/2017 10:00.",
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_officer"].queryset = Person.objects.filter(kind=Person.Kind.OFFICER)
+        self.fields["committee"].queryset = Committee.objects.order_by("-is_active", "name")
+        self.fields["start"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+        self.fields["end"].input_formats = self.fields["start"].input_formats
+        self.fields["webcast_url"].assume_scheme = "https"
+        if self.instance.pk:
+            self.fields["committee"].disabled = True
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=self.instance.version
+            )
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        if self.instance.pk:
+            data.pop("committee", None)
+        return data
+
+
+class AgendaItemForm(BaseModelForm):
+    exempt_paragraph = forms.TypedChoiceField(
+        label="Schedule 12A paragraph",
+        choices=[("", "Not exempt")] + PARAGRAPH_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Required when the item is exempt.",
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "title",
+            "description",
+            "kind",
+            "contact_officers",
+            "contact_text",
+            "is_exempt",
+            "exempt_paragraph",
+            "exempt_reasons",
+            "is_confidential",
+            "urgency_reasons",
+        ]
+        labels = {
+            "is_exempt": "Exempt: the public will be excluded for this item",
+            "exempt_reasons": "Reasons the item is exempt (shown publicly)",
+            "is_confidential": "Confidential information (s100A): never published",
+            "urgency_reasons": "The chair's reasons for urgency",
+            "contact_text": "Contact line as printed (optional)",
+        }
+        help_texts = {
+            "urgency_reasons": "Required for an item added after the agenda was published.",
+            "contact_officers": "Hold Ctrl (Cmd on a Mac) to choose more than one.",
+        }
+        error_messages = {"title": {"required": "Enter the title of the item."}}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "exempt_reasons": forms.Textarea(attrs={"rows": 3}),
+            "urgency_reasons": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_officers"].queryset = Person.objects.filter(kind=Person.Kind.OFFICER)
+        self.fields["kind"].initial = ItemKind.BUSINESS
+        late = meeting.is_published and (not self.instance.pk or self.instance.is_late)
+        if not late:
+            del self.fields["urgency_reasons"]
+        if self.instance.pk:
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=self.instance.version
+            )
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        data["contact_officers"] = list(data.get("contact_officers") or [])
+        return data
+
+
+class ReportForm(BaseModelForm):
+    """The report's cover sheet; sections come from ``SectionFormSet``."""
+
+    class Meta:
+        model = Report
+        fields = [
+            "title",
+            "author",
+            "purpose",
+            "is_key_decision",
+            "key_decision_reason",
+            "in_forward_plan",
+            "forward_plan_reference",
+            "eligible_for_call_in",
+            "call_in_reason",
+            "signed_off_by",
+            "signed_off_on",
+            "finance_signed_off_by",
+            "legal_signed_off_by",
+            "cabinet_portfolio",
+            "wards_affected",
+            "ward_councillors_consulted",
+            "is_public_report",
+            "urgency_reasons",
+        ]
+        widgets = {
+            "signed_off_on": DateInput(),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "key_decision_reason": forms.Textarea(attrs={"rows": 2}),
+            "call_in_reason": forms.Textarea(attrs={"rows": 2}),
+            "urgency_reasons": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "purpose": "Purpose of report",
+            "is_key_decision": "Key decision – is it likely to result in spending or saving "
+            "£250k or more, or to have a significant effect on two or more electoral wards?",
+            "key_decision_reason": "Key decision: reasons",
+            "in_forward_plan": "Key decision – is it in the Council's Forward Plan (key "
+            "decisions and private reports)?",
+            "eligible_for_call_in": "The decision – is it eligible for call in by Scrutiny?",
+            "call_in_reason": "Call in: reasons",
+            "signed_off_by": "Signed off by (Strategic Director and name)",
+            "signed_off_on": "Date signed off",
+            "finance_signed_off_by": "Is it also signed off by the Service Director for Finance?",
+            "legal_signed_off_by": "Is it also signed off by the Service Director for Legal, "
+            "Governance and Commissioning?",
+            "cabinet_portfolio": "Cabinet member and portfolio",
+            "wards_affected": "Electoral wards affected",
+            "ward_councillors_consulted": "Ward councillors consulted",
+            "is_public_report": "Public report (untick for private; the item's exemption "
+            "decides publication)",
+            "urgency_reasons": "The chair's reasons for urgency",
+        }
+        error_messages = {"title": {"required": "Enter the title of the report."}}
+
+    def __init__(self, *args, late: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["author"].queryset = Person.objects.filter(kind=Person.Kind.OFFICER)
+        if not late:
+            del self.fields["urgency_reasons"]
+        if self.instance.pk:
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=self.instance.version
+            )
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
+class SectionForm(BaseForm):
+    heading = forms.CharField(max_length=300, required=False, label="Section heading")
+    body = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Text",
+        help_text="Separate paragraphs with a blank line. Simple HTML (paragraphs, lists, bold, "
+        "links, tables) is kept; anything else is removed.",
+    )
+
+
+SectionFormSet = forms.formset_factory(SectionForm, extra=2, can_delete=False)
+
+
+class DocumentForm(BaseForm):
+    title = forms.CharField(
+        max_length=300,
+        error_messages={"required": "Enter a title for the document."},
+        help_text='For example "Appendix A – Ten Point Improvement Plan".',
+    )
+    uploaded_file = forms.FileField(
+        label="PDF file",
+        error_messages={"required": "Choose a PDF file to upload."},
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    is_report = forms.BooleanField(
+        required=False, label="This PDF is the report itself (not an appendix)"
+    )
+    urgency_reasons = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="The chair's reasons for urgency",
+        help_text="Required: the agenda is already published, so this is a late paper.",
+    )
+
+    def __init__(self, *args, late: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["uploaded_file"].help_text = (
+            f"PDF only, up to {filesizeformat(settings.MAX_UPLOAD_BYTES)}. Password-protected "
+            "files cannot be accepted. JavaScript, embedded files and launch actions are removed."
+        )
+        if not late:
+            del self.fields["urgency_reasons"]
+
+
+class PublishForm(BaseForm):
+    confirm_late = forms.BooleanField(
+        required=False, label="I confirm the agenda is being published late"
+    )
+    late_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is the agenda late? (recorded, and shown on the meeting page)",
+    )
+    confirm_unsigned = forms.BooleanField(
+        required=False, label="I confirm the agenda is being published with unsigned reports"
+    )
+
+    def __init__(self, *args, warnings: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        if "confirm_late" not in warnings:
+            del self.fields["confirm_late"]
+            del self.fields["late_reason"]
+        else:
+            self.fields["confirm_late"].help_text = warnings["confirm_late"]
+        if "confirm_unsigned" not in warnings:
+            del self.fields["confirm_unsigned"]
+        else:
+            self.fields["confirm_unsigned"].help_text = warnings["confirm_unsigned"]
+
+
+class NoticeForm(BaseForm):
+    notice = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Notice for the public",
+        error_messages={"required": "Enter the notice to show the public."},
+    )
+
+
+class StandardItemForm(BaseForm):
+    kind = forms.ChoiceField(choices=ItemKind.choices, label="Kind of item")
+    title = forms.CharField(max_length=300, required=False)
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Description"
+    )
+
+
+StandardItemFormSet = forms.formset_factory(StandardItemForm, extra=2, can_delete=True)
+
+
+class GeneratedReportForm(BaseForm):
+    title = forms.CharField(max_length=300)
+    generator = forms.ChoiceField(choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["generator"].choices = report_generators.choices()
+
+
+# --- public filters ------------------------------------------------------------------------
+
+
+def _month_choices():
+    months = (
+        Meeting.objects.annotate(month=TruncMonth("start"))
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    return [(f"{m:%Y-%m}", f"{m:%B %Y}") for m in months if m]
+
+
+class MeetingFilter(GovukFilterSet):
+    committee = django_filters.ModelChoiceFilter(
+        queryset=Committee.objects.order_by("name"),
+        empty_label="All committees",
+        to_field_name="slug",
+    )
+    year = django_filters.ModelChoiceFilter(
+        label="Municipal year",
+        queryset=MunicipalYear.objects.order_by("-start_date"),
+        to_field_name="name",
+        empty_label="Any year",
+        method="filter_year",
+    )
+    month = django_filters.ChoiceFilter(
+        choices=_month_choices, empty_label="Any month", method="filter_month"
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["committee", "year", "month"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.in_year(value)
+
+    def filter_month(self, queryset, name, value):
+        year, month = value.split("-")
+        return queryset.filter(start__year=int(year), start__month=int(month))

@@ -1,0 +1,122 @@
+"""Reads for meetings pages. Public reads go through the safe default managers; reads that
+include exempt papers take the viewer and check ``scrutiny.permissions`` first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from meetings.models import AgendaItem, Document, Meeting, Report
+from scrutiny.permissions import can_view_exempt, is_officer, member_committee_ids
+
+
+def public_meetings() -> QuerySet[Meeting]:
+    return Meeting.objects.select_related("committee")
+
+
+def meeting_date(meeting: Meeting) -> dt.date:
+    return timezone.localtime(meeting.start).date()
+
+
+def viewer_sees_exempt(user, meeting: Meeting) -> bool:
+    return can_view_exempt(user, meeting.committee, on=meeting_date(meeting))
+
+
+def agenda(meeting: Meeting, *, include_private: bool) -> list[AgendaItem]:
+    """The meeting's items in order with their reports and documents.
+
+    Without ``include_private`` the papers come from the public managers, so the papers of
+    exempt or confidential items are never loaded (their titles and paragraph are)."""
+    papers = Report.all_objects if include_private else Report.objects
+    documents = Document.all_objects if include_private else Document.objects
+    # Every item is listed (exempt ones by title, paragraph and reasons); only papers differ.
+    items = AgendaItem.all_objects.filter(meeting=meeting)
+    return list(
+        items.select_related("previous_meeting__committee")
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=papers.filter(agenda_item__meeting=meeting).select_related("document"),
+            ),
+            Prefetch(
+                "documents",
+                queryset=documents.filter(agenda_item__meeting=meeting).defer("text"),
+            ),
+            "contact_officers",
+        )
+        .order_by("order", "pk")
+    )
+
+
+def may_read_paper(user, item: AgendaItem) -> bool:
+    """Can ``user`` read the papers of ``item`` (exempt/unpublished rules)?"""
+    meeting = item.meeting
+    if not meeting.is_published and not is_officer(user):
+        return False
+    if item.is_private:
+        return viewer_sees_exempt(user, meeting)
+    return True
+
+
+@dataclass
+class Change:
+    meeting: Meeting
+    what: str
+    at: dt.datetime
+
+
+def my_committee_ids(user) -> set[int]:
+    """Committees the user sits on today (any role)."""
+    return member_committee_ids(user, on=timezone.localdate())
+
+
+def councillor_meetings(user, *, upcoming: bool, limit: int = 10) -> list[Meeting]:
+    ids = my_committee_ids(user)
+    if not ids:
+        return []
+    now = timezone.now()
+    qs = Meeting.objects.select_related("committee").filter(committee_id__in=ids)
+    qs = qs.upcoming(now) if upcoming else qs.past(now)
+    return list(qs[:limit])
+
+
+def changes_since(user, since: dt.datetime | None, *, limit: int = 30) -> list[Change]:
+    """Papers published or changed on the user's committees' meetings since ``since``."""
+    ids = my_committee_ids(user)
+    if not ids or since is None:
+        return []
+    changes: list[Change] = []
+    meetings = (
+        Meeting.objects.select_related("committee")
+        .filter(committee_id__in=ids)
+        .filter(Q(published_at__gt=since) | Q(papers_changed_at__gt=since))
+    )
+    for m in meetings.order_by("-papers_changed_at")[:limit]:
+        if m.published_at and m.published_at > since:
+            changes.append(Change(m, "Agenda published", m.published_at))
+        else:
+            changes.append(Change(m, "Papers changed", m.papers_changed_at or m.modified_at))
+    docs = (
+        Document.all_objects.filter(
+            agenda_item__meeting__committee_id__in=ids,
+            agenda_item__meeting__published_at__isnull=False,
+            created_at__gt=since,
+        )
+        .select_related("agenda_item__meeting__committee")
+        .defer("text")
+        .order_by("-created_at")[:limit]
+    )
+    for d in docs:
+        changes.append(
+            Change(
+                d.agenda_item.meeting,
+                f"New document: {d.title}"
+                + (" (members only)" if d.agenda_item.is_private else ""),
+                d.created_at,
+            )
+        )
+    changes.sort(key=lambda c: c.at, reverse=True)
+    return changes[:limit]

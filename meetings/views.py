@@ -1,0 +1,773 @@
+"""Public and officer pages for meetings, agendas, reports and documents.
+
+Views are thin: reads come from ``meetings.selectors`` and the safe managers, writes go
+through ``meetings.services``; a ``ValidationError`` from a service is put back on the form so
+nothing the officer typed is lost.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date, quote_etag
+from django.views import View
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from meetings import selectors, services
+from meetings.extensions import item_notes, meeting_panels, officer_meeting_panels
+from meetings.forms import (
+    AgendaItemForm,
+    DocumentForm,
+    MeetingFilter,
+    MeetingForm,
+    NoticeForm,
+    PublishForm,
+    ReportForm,
+    SectionFormSet,
+    StandardItemFormSet,
+)
+from meetings.models import (
+    SCHEDULE_12A_PARAGRAPHS,
+    STANDARD_SECTIONS,
+    AgendaItem,
+    Document,
+    Meeting,
+    MeetingStatus,
+    Report,
+)
+from meetings.workdays import latest_publication_date
+from scrutiny.models import Committee
+from scrutiny.permissions import OfficerRequiredMixin, is_officer
+
+
+def add_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form, on the field where the user is."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def group_by_month(meetings) -> list[tuple[str, list[Meeting]]]:
+    groups: OrderedDict[str, list[Meeting]] = OrderedDict()
+    for m in meetings:
+        groups.setdefault(f"{timezone.localtime(m.start):%B %Y}", []).append(m)
+    return list(groups.items())
+
+
+# --- public pages --------------------------------------------------------------------------
+
+
+def meeting_calendar(request):
+    now = timezone.now()
+    filterset = MeetingFilter(request.GET, queryset=selectors.public_meetings())
+    qs = filterset.qs if filterset.is_valid() else selectors.public_meetings().none()
+    upcoming = list(qs.upcoming(now))
+    past_page = Paginator(qs.past(now), 40).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/calendar.html",
+        {
+            "filter": filterset,
+            "upcoming": group_by_month(upcoming),
+            "past": group_by_month(past_page.object_list),
+            "past_page": past_page,
+            "query": query.urlencode(),
+            "filtered": any(request.GET.get(k) for k in ("committee", "year", "month")),
+        },
+    )
+
+
+def committee_meetings(request, slug):
+    committee = get_object_or_404(Committee, slug=slug)
+    now = timezone.now()
+    qs = Meeting.objects.filter(committee=committee).select_related("committee")
+    return render(
+        request,
+        "meetings/committee_meetings.html",
+        {
+            "committee": committee,
+            "upcoming": list(qs.upcoming(now)),
+            "past": group_by_month(qs.past(now)),
+            "breadcrumbs": [
+                ("Committees", reverse("committee-list")),
+                (committee.name, committee.get_absolute_url()),
+                ("Meetings", None),
+            ],
+        },
+    )
+
+
+def _meeting_context(request, meeting: Meeting, *, include_private: bool, preview: str = ""):
+    items = selectors.agenda(meeting, include_private=include_private)
+    notes = item_notes.collect(request, meeting)
+    meeting_day = selectors.meeting_date(meeting)
+    return {
+        "meeting": meeting,
+        "items": items,
+        "notes": notes,
+        "include_private": include_private,
+        "preview": preview,
+        "paragraphs": SCHEDULE_12A_PARAGRAPHS,
+        "deadline": latest_publication_date(meeting_day),
+        "panels": [] if preview else meeting_panels.render_list(request, meeting),
+        "breadcrumbs": [
+            ("Meetings", reverse("meeting-calendar")),
+            (meeting.committee.name, reverse("committee-meetings", args=[meeting.committee.slug])),
+            (f"{timezone.localtime(meeting.start):%-d %B %Y}", None),
+        ],
+    }
+
+
+def meeting_detail(request, pk):
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("committee", "contact_officer"), pk=pk
+    )
+    include_private = selectors.viewer_sees_exempt(request.user, meeting)
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        _meeting_context(request, meeting, include_private=include_private),
+    )
+
+
+def _paper_or_404(request, model, pk):
+    """A report or document the user may read; 404 for everything else (even exempt ones that
+    exist), so guessing URLs confirms nothing."""
+    obj = model.objects.filter(pk=pk).select_related("agenda_item__meeting__committee").first()
+    if obj is None:
+        obj = (
+            model.all_objects.filter(pk=pk)
+            .select_related("agenda_item__meeting__committee")
+            .first()
+        )
+        if obj is None or not selectors.may_read_paper(request.user, obj.agenda_item):
+            raise Http404("No such paper.")
+    return obj
+
+
+def report_detail(request, pk):
+    report = _paper_or_404(request, Report, pk)
+    item = report.agenda_item
+    if item.is_private:
+        services.log_exempt_access(user=request.user, report=report)
+    body = None
+    if report.source == Report.Source.GENERATED:
+        from meetings.extensions import report_generators
+
+        body = report_generators.render(report)
+    meeting = item.meeting
+    return render(
+        request,
+        "meetings/report_detail.html",
+        {
+            "report": report,
+            "item": item,
+            "meeting": meeting,
+            "sections": list(report.sections.all()),
+            "body": body,
+            "documents": list(
+                (Document.all_objects if item.is_private else Document.objects)
+                .filter(agenda_item=item)
+                .defer("text")
+            ),
+            "breadcrumbs": [
+                ("Meetings", reverse("meeting-calendar")),
+                (str(meeting), meeting.get_absolute_url() if meeting.is_published else None),
+                (report.title, None),
+            ],
+        },
+    )
+
+
+def document_download(request, pk):
+    document = _paper_or_404(request, Document, pk)
+    private = document.agenda_item.is_private
+    etag = quote_etag(document.sha256)
+    last_modified = http_date(document.modified_at.timestamp())
+    if private:
+        services.log_exempt_access(user=request.user, document=document)
+    elif request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        return response
+    filename = document.download_name
+    disposition = "inline" if request.GET.get("view") == "1" else "attachment"
+    try:
+        ascii_name = filename.encode("ascii").decode()
+        disposition += f'; filename="{ascii_name}"'.replace("\\", "")
+    except UnicodeEncodeError:
+        disposition += f"; filename*=UTF-8''{quote(filename)}"
+    mode = settings.DOCUMENT_SERVING
+    if mode == "django":
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError:
+            raise Http404("The file is missing.") from None
+        response = FileResponse(handle, content_type="application/pdf")
+        response["Content-Length"] = str(document.file.size)
+    else:
+        response = HttpResponse(content_type="application/pdf")
+        header = "X-Accel-Redirect" if mode == "x-accel-redirect" else "X-Sendfile"
+        target = (
+            f"/protected/{document.file.name}" if mode == "x-accel-redirect" else document.file.path
+        )
+        response[header] = target
+        response["Content-Length"] = str(document.size)
+    response["Content-Disposition"] = disposition
+    response["ETag"] = etag
+    response["Last-Modified"] = last_modified
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
+    return response
+
+
+class MyMeetings(TemplateView):
+    """A councillor's own page: upcoming meetings of their committees with all the papers
+    they may read, and what was published or changed since they last looked."""
+
+    template_name = "meetings/my_meetings.html"
+    SESSION_KEY = "meetings:since"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        session = self.request.session
+        if self.SESSION_KEY not in session:
+            # First view in this sign-in: remember when they last looked, then record now.
+            previous = services.record_portal_visit(user=user)
+            session[self.SESSION_KEY] = previous.isoformat() if previous else ""
+        since_text = session.get(self.SESSION_KEY) or ""
+        since = timezone.datetime.fromisoformat(since_text) if since_text else None
+        person = getattr(user, "person", None)
+        upcoming = selectors.councillor_meetings(user, upcoming=True)
+        agendas = [
+            (m, selectors.agenda(m, include_private=selectors.viewer_sees_exempt(user, m)))
+            for m in upcoming[:5]
+        ]
+        ctx.update(
+            person=person,
+            memberships=(
+                person.memberships.in_force_on(timezone.localdate()).select_related("committee")
+                if person
+                else []
+            ),
+            agendas=agendas,
+            more_upcoming=upcoming[5:],
+            recent=selectors.councillor_meetings(user, upcoming=False, limit=5),
+            since=since,
+            changes=selectors.changes_since(user, since),
+        )
+        return ctx
+
+
+# --- officer pages -------------------------------------------------------------------------
+
+
+class OfficerMeetingList(OfficerRequiredMixin, TemplateView):
+    template_name = "meetings/officer/meeting_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        now = timezone.now()
+        qs = Meeting.all_objects.select_related("committee")
+        committee = self.request.GET.get("committee")
+        if committee:
+            qs = qs.filter(committee__slug=committee)
+        ctx.update(
+            committees=Committee.objects.order_by("name"),
+            chosen=committee,
+            upcoming=list(qs.upcoming(now)),
+            past=Paginator(qs.past(now), 50).get_page(self.request.GET.get("page")),
+        )
+        return ctx
+
+
+def _officer_meeting(pk) -> Meeting:
+    return get_object_or_404(
+        Meeting.all_objects.select_related("committee", "contact_officer", "published_by"), pk=pk
+    )
+
+
+class MeetingCreate(OfficerRequiredMixin, View):
+    template = "meetings/officer/form.html"
+
+    def get(self, request):
+        initial = {}
+        if "committee" in request.GET:
+            initial["committee"] = Committee.objects.filter(slug=request.GET["committee"]).first()
+        form = MeetingForm(initial=initial)
+        return render(request, self.template, {"form": form, "title": "Create a meeting"})
+
+    def post(self, request):
+        form = MeetingForm(request.POST)
+        if form.is_valid():
+            try:
+                meeting = services.create_meeting(by=request.user, **form.service_kwargs())
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(
+                    request, f"Meeting created with the standard opening items: {meeting}."
+                )
+                return redirect("officer-meeting", pk=meeting.pk)
+        return render(request, self.template, {"form": form, "title": "Create a meeting"})
+
+
+class MeetingUpdate(OfficerRequiredMixin, View):
+    template = "meetings/officer/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if is_officer(request.user):
+            self.meeting = _officer_meeting(kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def ctx(self, form):
+        return {
+            "form": form,
+            "title": f"Edit meeting details: {self.meeting}",
+            "back": reverse("officer-meeting", args=[self.meeting.pk]),
+        }
+
+    def get(self, request, pk):
+        return render(request, self.template, self.ctx(MeetingForm(instance=self.meeting)))
+
+    def post(self, request, pk):
+        original = Meeting.all_objects.get(pk=self.meeting.pk)
+        form = MeetingForm(request.POST, instance=self.meeting)
+        if form.is_valid():
+            try:
+                services.update_meeting(
+                    meeting=original,
+                    version=form.cleaned_data.get("version"),
+                    by=request.user,
+                    **form.service_kwargs(),
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, "Meeting details saved.")
+                return redirect("officer-meeting", pk=pk)
+        return render(request, self.template, self.ctx(form))
+
+
+class OfficerMeeting(OfficerRequiredMixin, TemplateView):
+    template_name = "meetings/officer/meeting.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        meeting = _officer_meeting(kwargs["pk"])
+        meeting_day = selectors.meeting_date(meeting)
+        ctx.update(
+            meeting=meeting,
+            items=selectors.agenda(meeting, include_private=True),
+            warnings=services.publication_warnings(meeting) if not meeting.is_published else {},
+            deadline=latest_publication_date(meeting_day),
+            panels=officer_meeting_panels.render_list(self.request, meeting),
+            statuses=MeetingStatus,
+            can_mark_held=meeting.status == MeetingStatus.AGENDA_PUBLISHED
+            and meeting.start <= timezone.now(),
+        )
+        return ctx
+
+
+class MeetingPreview(OfficerRequiredMixin, View):
+    def get(self, request, pk, audience):
+        meeting = _officer_meeting(pk)
+        if audience not in ("public", "member"):
+            raise Http404
+        ctx = _meeting_context(
+            request, meeting, include_private=audience == "member", preview=audience
+        )
+        return render(request, "meetings/meeting_detail.html", ctx)
+
+
+class MeetingPublish(OfficerRequiredMixin, View):
+    template = "meetings/officer/publish.html"
+
+    def ctx(self, meeting, form, warnings):
+        return {"meeting": meeting, "form": form, "warnings": warnings}
+
+    def get(self, request, pk):
+        meeting = _officer_meeting(pk)
+        warnings = services.publication_warnings(meeting)
+        return render(
+            request, self.template, self.ctx(meeting, PublishForm(warnings=warnings), warnings)
+        )
+
+    def post(self, request, pk):
+        meeting = _officer_meeting(pk)
+        warnings = services.publication_warnings(meeting)
+        form = PublishForm(request.POST, warnings=warnings)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.publish_meeting(
+                    meeting=meeting,
+                    by=request.user,
+                    confirm_late=data.get("confirm_late", False),
+                    confirm_unsigned=data.get("confirm_unsigned", False),
+                    late_reason=data.get("late_reason", ""),
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, "The agenda is published. The public can now see it.")
+                return redirect("officer-meeting", pk=pk)
+        return render(request, self.template, self.ctx(meeting, form, warnings))
+
+
+class MeetingNotice(OfficerRequiredMixin, View):
+    """Cancel or postpone with a public notice."""
+
+    template = "meetings/officer/form.html"
+    action = "cancel"
+
+    def title(self, meeting):
+        verb = "Cancel" if self.action == "cancel" else "Postpone"
+        return f"{verb} the meeting: {meeting}"
+
+    def get(self, request, pk):
+        meeting = _officer_meeting(pk)
+        return render(
+            request,
+            self.template,
+            {
+                "form": NoticeForm(),
+                "title": self.title(meeting),
+                "back": reverse("officer-meeting", args=[pk]),
+                "button": "Cancel the meeting" if self.action == "cancel" else "Postpone it",
+            },
+        )
+
+    def post(self, request, pk):
+        meeting = _officer_meeting(pk)
+        form = NoticeForm(request.POST)
+        if form.is_valid():
+            fn = services.cancel_meeting if self.action == "cancel" else services.postpone_meeting
+            try:
+                fn(meeting=meeting, notice=form.cleaned_data["notice"], by=request.user)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                done = "cancelled" if self.action == "cancel" else "postponed"
+                messages.success(request, f"The meeting is {done}; the notice is shown publicly.")
+                return redirect("officer-meeting", pk=pk)
+        return render(
+            request,
+            self.template,
+            {
+                "form": form,
+                "title": self.title(meeting),
+                "back": reverse("officer-meeting", args=[pk]),
+            },
+        )
+
+
+class MeetingHeld(OfficerRequiredMixin, View):
+    def post(self, request, pk):
+        meeting = _officer_meeting(pk)
+        try:
+            services.mark_held(meeting=meeting, by=request.user)
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, "The meeting is recorded as held.")
+        return redirect("officer-meeting", pk=pk)
+
+
+class ItemCreate(OfficerRequiredMixin, View):
+    template = "meetings/officer/form.html"
+
+    def ctx(self, meeting, form):
+        return {
+            "form": form,
+            "title": "Add an agenda item",
+            "caption": str(meeting),
+            "back": reverse("officer-meeting", args=[meeting.pk]),
+        }
+
+    def get(self, request, pk):
+        meeting = _officer_meeting(pk)
+        return render(request, self.template, self.ctx(meeting, AgendaItemForm(meeting=meeting)))
+
+    def post(self, request, pk):
+        meeting = _officer_meeting(pk)
+        form = AgendaItemForm(request.POST, meeting=meeting)
+        if form.is_valid():
+            try:
+                item = services.add_agenda_item(
+                    meeting=meeting, by=request.user, **form.service_kwargs()
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, f"Item {item.number} added: {item.title}.")
+                return redirect(reverse("officer-meeting", args=[pk]) + f"#item-{item.pk}")
+        return render(request, self.template, self.ctx(meeting, form))
+
+
+def _officer_item(pk) -> AgendaItem:
+    return get_object_or_404(AgendaItem.all_objects.select_related("meeting__committee"), pk=pk)
+
+
+class ItemUpdate(OfficerRequiredMixin, View):
+    template = "meetings/officer/form.html"
+
+    def ctx(self, item, form):
+        return {
+            "form": form,
+            "title": f"Edit item {item.number}",
+            "caption": str(item.meeting),
+            "back": reverse("officer-meeting", args=[item.meeting_id]),
+        }
+
+    def get(self, request, pk):
+        item = _officer_item(pk)
+        form = AgendaItemForm(instance=item, meeting=item.meeting)
+        return render(request, self.template, self.ctx(item, form))
+
+    def post(self, request, pk):
+        item = _officer_item(pk)
+        form = AgendaItemForm(request.POST, instance=_officer_item(pk), meeting=item.meeting)
+        if form.is_valid():
+            data = form.service_kwargs()
+            try:
+                services.update_agenda_item(
+                    item=item, version=form.cleaned_data.get("version"), by=request.user, **data
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, f"Item {item.number} saved.")
+                return redirect(reverse("officer-meeting", args=[item.meeting_id]) + f"#item-{pk}")
+        return render(request, self.template, self.ctx(item, form))
+
+
+@require_POST
+def item_move(request, pk):
+    if not is_officer(request.user):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return HttpResponse(status=403)
+    item = _officer_item(pk)
+    position = request.POST.get("position")
+    services.move_agenda_item(
+        item=item,
+        direction=request.POST.get("direction"),
+        position=int(position) if position and position.isdigit() else None,
+        by=request.user,
+    )
+    return redirect(reverse("officer-meeting", args=[item.meeting_id]) + f"#item-{pk}")
+
+
+class ItemRemove(OfficerRequiredMixin, View):
+    def post(self, request, pk):
+        item = _officer_item(pk)
+        try:
+            services.remove_agenda_item(item=item, by=request.user)
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, f"Item removed: {item.title}.")
+        return redirect("officer-meeting", pk=item.meeting_id)
+
+
+class ReportEdit(OfficerRequiredMixin, View):
+    """Author a report: the cover sheet and its numbered sections."""
+
+    template = "meetings/officer/report_form.html"
+
+    def setup_objects(self, kwargs):
+        if "report_pk" in kwargs:
+            self.report = get_object_or_404(
+                Report.all_objects.select_related("agenda_item__meeting__committee"),
+                pk=kwargs["report_pk"],
+            )
+            self.item = self.report.agenda_item
+        else:
+            self.report = None
+            self.item = _officer_item(kwargs["pk"])
+        self.late = self.item.meeting.is_published and (self.report is None or self.report.is_late)
+
+    def ctx(self, form, sections):
+        return {
+            "form": form,
+            "sections": sections,
+            "item": self.item,
+            "report": self.report,
+            "title": f"Edit report: {self.report.title}" if self.report else "Write a report",
+            "back": reverse("officer-meeting", args=[self.item.meeting_id]),
+        }
+
+    def get(self, request, **kwargs):
+        self.setup_objects(kwargs)
+        if self.report:
+            initial = [{"heading": s.heading, "body": s.body} for s in self.report.sections.all()]
+        else:
+            initial = [{"heading": h, "body": ""} for h in STANDARD_SECTIONS]
+        form = ReportForm(instance=self.report, late=self.late)
+        return render(
+            request,
+            self.template,
+            self.ctx(form, SectionFormSet(initial=initial, prefix="sections")),
+        )
+
+    def post(self, request, **kwargs):
+        self.setup_objects(kwargs)
+        form = ReportForm(request.POST, instance=self.report, late=self.late)
+        sections = SectionFormSet(request.POST, prefix="sections")
+        if form.is_valid() and sections.is_valid():
+            data = form.service_kwargs()
+            section_data = [
+                (f.cleaned_data.get("heading", ""), f.cleaned_data.get("body", ""))
+                for f in sections.forms
+                if f.cleaned_data.get("heading")
+            ]
+            try:
+                if self.report is None:
+                    title = data.pop("title")
+                    report = services.add_report(
+                        agenda_item=self.item,
+                        title=title,
+                        sections=section_data,
+                        by=request.user,
+                        **data,
+                    )
+                else:
+                    report = services.update_report(
+                        report=self.report,
+                        version=form.cleaned_data.get("version"),
+                        sections=section_data,
+                        by=request.user,
+                        **data,
+                    )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, f"Report saved: {report.title}.")
+                return redirect(
+                    reverse("officer-meeting", args=[self.item.meeting_id])
+                    + f"#item-{self.item.pk}"
+                )
+        return render(request, self.template, self.ctx(form, sections))
+
+
+class DocumentUpload(OfficerRequiredMixin, View):
+    template = "meetings/officer/form.html"
+
+    def ctx(self, item, form):
+        return {
+            "form": form,
+            "title": f"Upload a PDF to item {item.number}",
+            "caption": f"{item.meeting} – {item.title}",
+            "back": reverse("officer-meeting", args=[item.meeting_id]),
+            "multipart": True,
+            "button": "Upload",
+        }
+
+    def get(self, request, pk):
+        item = _officer_item(pk)
+        form = DocumentForm(late=item.meeting.is_published)
+        return render(request, self.template, self.ctx(item, form))
+
+    def post(self, request, pk):
+        item = _officer_item(pk)
+        form = DocumentForm(request.POST, request.FILES, late=item.meeting.is_published)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                document = services.add_document(
+                    agenda_item=item,
+                    uploaded_file=data["uploaded_file"],
+                    title=data["title"],
+                    urgency_reasons=data.get("urgency_reasons", ""),
+                    by=request.user,
+                )
+                if data.get("is_report"):
+                    services.add_report(
+                        agenda_item=item,
+                        title=data["title"],
+                        source=Report.Source.UPLOADED,
+                        document=document,
+                        urgency_reasons=data.get("urgency_reasons", ""),
+                        by=request.user,
+                    )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                text = f"Uploaded {document.title} ({document.page_count} pages)."
+                if document.sanitised:
+                    messages.warning(
+                        request,
+                        f"{text} For safety the portal removed from the PDF: "
+                        f"{document.sanitised}. Check the document still reads correctly.",
+                    )
+                else:
+                    messages.success(request, text)
+                return redirect(reverse("officer-meeting", args=[item.meeting_id]) + f"#item-{pk}")
+        return render(request, self.template, self.ctx(item, form))
+
+
+class DocumentRemove(OfficerRequiredMixin, View):
+    def post(self, request, pk):
+        document = get_object_or_404(
+            Document.all_objects.select_related("agenda_item__meeting"), pk=pk
+        )
+        meeting_id = document.agenda_item.meeting_id
+        try:
+            services.remove_document(document=document, by=request.user)
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, f"Document removed: {document.title}.")
+        return redirect("officer-meeting", pk=meeting_id)
+
+
+class StandardItems(OfficerRequiredMixin, View):
+    template = "meetings/officer/standard_items.html"
+
+    def get(self, request, slug):
+        committee = get_object_or_404(Committee, slug=slug)
+        formset = StandardItemFormSet(
+            initial=services.standard_items_for(committee), prefix="items"
+        )
+        return render(request, self.template, {"committee": committee, "formset": formset})
+
+    def post(self, request, slug):
+        committee = get_object_or_404(Committee, slug=slug)
+        formset = StandardItemFormSet(request.POST, prefix="items")
+        if formset.is_valid():
+            items = [
+                f.cleaned_data
+                for f in formset.forms
+                if f.cleaned_data.get("title") and not f.cleaned_data.get("DELETE")
+            ]
+            try:
+                services.set_standard_items(committee=committee, items=items, by=request.user)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, f"Standard items saved for {committee.name}.")
+                return redirect("officer-meetings")
+        return render(request, self.template, {"committee": committee, "formset": formset})
