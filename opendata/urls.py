@@ -1,1 +1,64 @@
-urlpatterns: list = []
+from django.urls import path, register_converter
+
+from opendata import feeds, views
+
+
+class CollectionConverter:
+    regex = "[A-Za-z]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(CollectionConverter, "collection")
+
+API = "api/oparl/v1/"
+
+urlpatterns = [
+    path("search/", views.search_view, name="search"),
+    path("open-data/", views.open_data, name="open-data"),
+    # Calendars.
+    path("feeds/meetings.ics", views.meetings_ics, name="meetings-ics"),
+    path("feeds/committees/<slug:slug>/meetings.ics", views.committee_ics, name="committee-ics"),
+    path("feeds/meetings/<int:pk>.ics", views.meeting_ics, name="meeting-ics"),
+    # Atom feeds.
+    path("feeds/papers.atom", views.conditional(feeds.PapersFeed()), name="papers-feed"),
+    path(
+        "feeds/committees/<slug:slug>/papers.atom",
+        views.conditional(feeds.PapersFeed()),
+        name="committee-papers-feed",
+    ),
+    path("feeds/minutes.atom", views.conditional(feeds.MinutesFeed()), name="minutes-feed"),
+    path(
+        "feeds/committees/<slug:slug>/minutes.atom",
+        views.conditional(feeds.MinutesFeed()),
+        name="committee-minutes-feed",
+    ),
+    # Officers.
+    path(
+        "officer/documents/without-text/",
+        views.DocumentsWithoutText.as_view(),
+        name="officer-documents-without-text",
+    ),
+    # OParl 1.1.
+    path("api/oparl/v1/", views.api_index, name="oparl-index"),
+    path(API + "system", views.oparl_system, name="oparl-system"),
+    path(API + "bodies", views.oparl_body_list, name="oparl-body-list"),
+    path(API + "body/<int:pk>", views.oparl_body, name="oparl-body"),
+    path(
+        API + "body/<int:pk>/<collection:collection>",
+        views.oparl_body_collection,
+        name="oparl-body-collection",
+    ),
+    path(
+        API + "organization/<int:pk>/meetings",
+        views.oparl_organization_meetings,
+        name="oparl-organization-meetings",
+    ),
+    path(API + "file/<int:pk>/access", views.oparl_file_access, name="oparl-file-access"),
+    path(API + "file/<int:pk>/download", views.oparl_file_download, name="oparl-file-download"),
+    path(API + "<slug:kind>/<int:pk>", views.oparl_object, name="oparl-object"),
+]

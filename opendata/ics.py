@@ -1,0 +1,113 @@
+"""iCalendar (RFC 5545) files of published meetings, built with the ``icalendar`` package.
+
+- UID: ``meeting-<pk>@<site host>``: stable for the life of the meeting, whatever changes.
+- SEQUENCE: ``CalendarEntry.sequence``, bumped by ``opendata.services.record_calendar_state``
+  whenever the time, place, status or notice changes (0 for a meeting never changed).
+- STATUS: CANCELLED for a cancelled or postponed meeting (the slot will not happen; a
+  postponed meeting's summary says "Postponed"), CONFIRMED otherwise.
+- DTSTAMP: the meeting's ``modified_at``, so an unchanged feed is byte-for-byte the same
+  (and its ETag stays valid).
+- DTEND: the meeting's end, or two hours after the start when no end is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import NoReverseMatch
+from icalendar import Calendar, Event
+
+from meetings.models import AgendaItem, Meeting, MeetingStatus
+from opendata.models import CalendarEntry
+
+DEFAULT_LENGTH = dt.timedelta(hours=2)
+LONDON = ZoneInfo(settings.TIME_ZONE)
+
+
+def uid_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "scrutiny-portal.invalid"
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    return f"meeting-{meeting.pk}@{uid_host()}"
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path if path else ""
+
+
+def meeting_event(meeting: Meeting, *, sequence: int, item_titles: list[str]) -> Event:
+    event = Event()
+    event.add("uid", meeting_uid(meeting))
+    event.add("dtstamp", meeting.modified_at)
+    event.add("sequence", sequence)
+    start = meeting.start.astimezone(LONDON)
+    end = (meeting.end or meeting.start + DEFAULT_LENGTH).astimezone(LONDON)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    summary = meeting.committee.name
+    if meeting.status == MeetingStatus.POSTPONED:
+        summary = f"Postponed: {summary}"
+    elif meeting.status == MeetingStatus.CANCELLED:
+        summary = f"Cancelled: {summary}"
+    event.add("summary", summary)
+    cancelled = meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    if meeting.venue:
+        event.add("location", meeting.venue)
+    try:
+        url = _absolute(meeting.get_absolute_url())
+    except NoReverseMatch:
+        url = ""
+    lines = []
+    if meeting.status_notice and cancelled:
+        lines.append(meeting.status_notice)
+    if item_titles:
+        lines.append("Agenda:")
+        lines.extend(f"- {title}" for title in item_titles)
+    if meeting.webcast_url:
+        lines.append(f"Webcast: {meeting.webcast_url}")
+    if url:
+        event.add("url", url)
+        lines.append(f"Papers: {url}")
+    if lines:
+        event.add("description", "\n".join(lines))
+    return event
+
+
+def build_calendar(meetings: list[Meeting], *, name: str) -> bytes:
+    """A VCALENDAR of ``meetings`` (already public: pass ``Meeting.objects`` rows only)."""
+    cal = Calendar()
+    cal.add("prodid", "-//Scrutiny portal//Committee meetings//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    cal.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT6H")
+    ids = [m.pk for m in meetings]
+    sequences = dict(
+        CalendarEntry.objects.filter(meeting_id__in=ids).values_list("meeting_id", "sequence")
+    )
+    titles: dict[int, list[str]] = {}
+    for meeting_id, number, title in (
+        AgendaItem.objects.public()
+        .filter(meeting_id__in=ids)
+        .order_by("meeting_id", "order", "pk")
+        .values_list("meeting_id", "number", "title")
+    ):
+        titles.setdefault(meeting_id, []).append(f"{number}. {title}" if number else title)
+    for meeting in meetings:
+        cal.add_component(
+            meeting_event(
+                meeting,
+                sequence=sequences.get(meeting.pk, 0),
+                item_titles=titles.get(meeting.pk, []),
+            )
+        )
+    cal.add_missing_timezones()
+    return cal.to_ical()

@@ -1,0 +1,85 @@
+"""Writes of the opendata app: extracted PDF text, calendar SEQUENCE numbers, tombstones."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from meetings.models import Document, Meeting
+from opendata.models import CalendarEntry, Tombstone
+
+log = logging.getLogger(__name__)
+
+# Fewer non-blank characters than this in the whole file: treated as having no text layer
+# (a scan), and listed for officers.
+MIN_TEXT_CHARACTERS = 20
+
+
+def read_pdf_text(data: bytes) -> str:
+    """The text layer of a PDF, page by page (pypdf)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return "\n\f".join((page.extract_text() or "") for page in reader.pages)
+
+
+@transaction.atomic
+def extract_document_text(*, document: Document) -> Document:
+    """Read the PDF's text into ``Document.text`` and record whether it has a text layer.
+
+    A file that cannot be read is recorded as having no text layer, so officers see it.
+    """
+    try:
+        with document.file.open("rb") as handle:
+            text = read_pdf_text(handle.read())
+    except Exception:  # noqa: BLE001 - any unreadable file is flagged, not fatal
+        log.warning("Could not read text from document %s", document.pk, exc_info=True)
+        text = ""
+    document.text = text.replace("\x00", "")
+    document.has_text_layer = len("".join(text.split())) >= MIN_TEXT_CHARACTERS
+    document.text_extracted_at = timezone.now()
+    document.save(update_fields=["text", "has_text_layer", "text_extracted_at", "modified_at"])
+    return document
+
+
+def calendar_fingerprint(meeting: Meeting) -> str:
+    """What a calendar shows of a meeting; a change bumps the event's SEQUENCE."""
+    shown = [
+        meeting.start.isoformat(),
+        meeting.end.isoformat() if meeting.end else "",
+        meeting.venue,
+        meeting.status,
+        meeting.status_notice,
+        meeting.committee.name,
+        meeting.webcast_url,
+    ]
+    return hashlib.sha256(json.dumps(shown).encode()).hexdigest()
+
+
+@transaction.atomic
+def record_calendar_state(*, meeting: Meeting) -> CalendarEntry:
+    """Create or update the meeting's calendar entry; SEQUENCE goes up when it changed."""
+    fingerprint = calendar_fingerprint(meeting)
+    entry = CalendarEntry.objects.select_for_update().filter(meeting=meeting).first()
+    if entry is None:
+        return CalendarEntry.objects.create(
+            meeting=meeting, sequence=0, fingerprint=fingerprint, changed_at=timezone.now()
+        )
+    if entry.fingerprint != fingerprint:
+        entry.sequence += 1
+        entry.fingerprint = fingerprint
+        entry.changed_at = timezone.now()
+        entry.save(update_fields=["sequence", "fingerprint", "changed_at"])
+    return entry
+
+
+def record_tombstone(*, oparl_type: str, object_id: int) -> None:
+    """Remember that an open data object was deleted (called from post_delete receivers)."""
+    Tombstone.objects.update_or_create(
+        oparl_type=oparl_type, object_id=object_id, defaults={"deleted_at": timezone.now()}
+    )

@@ -1,0 +1,338 @@
+"""Search page, calendars, the open data page, the OParl API and the officers' list of PDFs
+without a text layer."""
+
+from __future__ import annotations
+
+import functools
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
+
+from meetings.models import Document, Meeting, Report
+from opendata import ics, oparl, tasks
+from opendata.http import conditional
+from opendata.models import SearchDocument
+from opendata.search import SearchParams, search, snippet, uses_postgres
+from scrutiny.forms import BaseForm, DateInput
+from scrutiny.models import Committee, Council
+from scrutiny.permissions import OfficerRequiredMixin
+
+PAGE_SIZE = 20
+
+
+# --- Search ---------------------------------------------------------------------------------
+
+
+class SearchForm(BaseForm):
+    q = forms.CharField(
+        label="Search for",
+        required=False,
+        max_length=200,
+        help_text='Use quotes for a phrase ("agency staff"), "or" for either word, '
+        "and a minus sign to leave a word out (-budget).",
+    )
+    committee = forms.ModelChoiceField(
+        queryset=Committee.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="All committees",
+    )
+    type = forms.ChoiceField(
+        label="Type", choices=[("", "All types"), *SearchDocument.Kind.choices], required=False
+    )
+    date_from = forms.DateField(label="Meetings from", required=False, widget=DateInput())
+    date_to = forms.DateField(label="Meetings to", required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The end date must be the same as or after the start date.")
+        return data
+
+
+def search_view(request):
+    form = SearchForm(request.GET or None)
+    page = None
+    results = []
+    query = ""
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
+        data = form.cleaned_data
+        query = data["q"].strip()
+        params = SearchParams(
+            q=query,
+            committee=data["committee"],
+            kind=data["type"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )
+        paginator = Paginator(search(params), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        results = [(doc, snippet(doc, query)) for doc in page.object_list]
+    other = request.GET.copy()
+    other.pop("page", None)
+    return render(
+        request,
+        "opendata/search.html",
+        {
+            "form": form,
+            "page": page,
+            "results": results,
+            "query": query,
+            "querystring": other.urlencode(),
+            "ranked": uses_postgres(),
+        },
+    )
+
+
+# --- Calendars ------------------------------------------------------------------------------
+
+
+def _ics_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _calendar_meetings(**filters) -> list[Meeting]:
+    return list(Meeting.objects.select_related("committee").filter(**filters).order_by("start"))
+
+
+@require_safe
+@conditional
+def meetings_ics(request):
+    name = f"{Council.current().name}: committee meetings"
+    return _ics_response(ics.build_calendar(_calendar_meetings(), name=name), "meetings.ics")
+
+
+@require_safe
+@conditional
+def committee_ics(request, slug):
+    committee = get_object_or_404(Committee, slug=slug)
+    body = ics.build_calendar(_calendar_meetings(committee=committee), name=committee.name)
+    return _ics_response(body, f"{committee.slug}.ics")
+
+
+@require_safe
+@conditional
+def meeting_ics(request, pk):
+    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    body = ics.build_calendar([meeting], name=str(meeting))
+    response = _ics_response(body, f"meeting-{meeting.pk}.ics")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+def meeting_calendar_panel(request, meeting):
+    """On the public meeting page: add this meeting to a calendar, subscribe to the rest."""
+    if not meeting.is_published:
+        return None
+    return (
+        "opendata/_meeting_calendar_panel.html",
+        {"meeting": meeting, "committee": meeting.committee},
+    )
+
+
+# --- Open data page -------------------------------------------------------------------------
+
+
+def open_data(request):
+    from opendata import exports
+
+    return render(
+        request,
+        "opendata/open_data.html",
+        {
+            "committees": Committee.objects.order_by("name"),
+            "csv_downloads": exports.available(),
+        },
+    )
+
+
+# --- Officers: PDFs without a text layer ----------------------------------------------------
+
+
+class DocumentsWithoutText(OfficerRequiredMixin, TemplateView):
+    template_name = "opendata/officer/documents_without_text.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["documents"] = list(
+            Document.all_objects.filter(has_text_layer=False)
+            .select_related("agenda_item__meeting__committee")
+            .defer("text")
+            .order_by("-agenda_item__meeting__start", "agenda_item__order", "order")
+        )
+        ctx["unchecked"] = Document.all_objects.filter(text_extracted_at__isnull=True).count()
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        ids = list(
+            Document.all_objects.filter(text_extracted_at__isnull=True).values_list("pk", flat=True)
+        )
+        for pk in ids:
+            tasks.extract_text.enqueue(pk)
+        messages.success(
+            request,
+            f"{len(ids)} document{'s' if len(ids) != 1 else ''} queued to be checked for text.",
+        )
+        return redirect("officer-documents-without-text")
+
+
+# --- OParl API ------------------------------------------------------------------------------
+
+
+def _json(data, status: int = 200) -> JsonResponse:
+    return JsonResponse(
+        data,
+        status=status,
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+        content_type="application/json; charset=utf-8",
+    )
+
+
+def api_view(view):
+    """GET/HEAD only, CORS open to all, ETag/Last-Modified, JSON errors."""
+
+    @require_safe
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            response = conditional(view)(request, *args, **kwargs)
+        except oparl.BadRequest as exc:
+            response = _json({"error": str(exc)}, status=400)
+        except Http404:
+            response = _json({"error": "Not found"}, status=404)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
+        return response
+
+    return wrapper
+
+
+@api_view
+def oparl_system(request):
+    return _json(oparl.system_json(oparl.Api(request)))
+
+
+@api_view
+def oparl_body_list(request):
+    api = oparl.Api(request)
+    council = Council.current()
+    return _json(
+        {
+            "data": [oparl.body_json(api, council)],
+            "pagination": {"totalElements": 1, "elementsPerPage": 1},
+            "links": {"first": api.url("oparl-body-list"), "self": api.url("oparl-body-list")},
+        }
+    )
+
+
+def _council_or_404(pk: int) -> Council:
+    council = Council.current()
+    if (council.pk or 0) != pk:
+        raise Http404
+    return council
+
+
+@api_view
+def oparl_body(request, pk):
+    return _json(oparl.body_json(oparl.Api(request), _council_or_404(pk)))
+
+
+@api_view
+def oparl_body_collection(request, pk, collection):
+    _council_or_404(pk)
+    kind = oparl.BODY_COLLECTIONS.get(collection)
+    if kind is None:
+        raise Http404
+    api = oparl.Api(request)
+    query = oparl.ListQuery.from_request(request.GET)
+    base = api.url("oparl-body-collection", pk=pk, collection=collection)
+    return _json(oparl.list_page(api, oparl.RESOURCES[kind], query, base_url=base))
+
+
+@api_view
+def oparl_organization_meetings(request, pk):
+    committee = get_object_or_404(Committee, pk=pk)
+    api = oparl.Api(request)
+    query = oparl.ListQuery.from_request(request.GET)
+    from django.db.models import Q
+
+    return _json(
+        oparl.list_page(
+            api,
+            oparl.RESOURCES["meeting"],
+            query,
+            scope=Q(committee=committee),
+            base_url=api.url("oparl-organization-meetings", pk=pk),
+        )
+    )
+
+
+@api_view
+def oparl_object(request, kind, pk):
+    from opendata.models import Tombstone
+
+    api = oparl.Api(request)
+    if kind == "consultation":
+        report = get_object_or_404(Report.objects.select_related("agenda_item__meeting"), pk=pk)
+        return _json(oparl.consultation_json(api, report))
+    if kind == "location":
+        meeting = get_object_or_404(Meeting.objects.exclude(venue=""), pk=pk)
+        return _json(oparl.location_json(api, meeting))
+    resource = oparl.RESOURCES.get(kind)
+    if resource is None:
+        raise Http404
+    obj = resource.public().filter(pk=pk).first()
+    if obj is None:
+        tomb = Tombstone.objects.filter(oparl_type=resource.oparl_type, object_id=pk).first()
+        if tomb is None:
+            raise Http404
+        return _json(oparl.deleted_json(api, resource, pk, tomb.deleted_at))
+    oparl.prepare_page(api, resource, [obj])
+    return _json(resource.serialize(api, obj))
+
+
+def _file(request, pk, *, download: bool):
+    document = get_object_or_404(Document.objects, pk=pk)  # public papers only
+    etag = f'"{document.sha256}"'
+    last_modified = int(document.modified_at.timestamp())
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        response = not_modified
+    else:
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=download,
+            filename=document.download_name,
+            content_type=document.mime_type or "application/pdf",
+        )
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def oparl_file_access(request, pk):
+    return _file(request, pk, download=False)
+
+
+@require_safe
+def oparl_file_download(request, pk):
+    return _file(request, pk, download=True)
+
+
+def api_index(request):
+    """``/api/oparl/v1/`` redirects to the system object."""
+    return redirect(reverse("oparl-system"))

@@ -1,0 +1,151 @@
+"""iCalendar files and Atom feeds: parse them back and check what they carry."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from meetings import services as meeting_services
+from opendata.models import CalendarEntry
+from tests.factories import CommitteeFactory, make_user
+from tests.factories.meetings import AgendaItemFactory, MeetingFactory, ReportFactory
+from tests.factories.opendata import CANARY, publish
+
+ATOM = {"a": "http://www.w3.org/2005/Atom"}
+
+
+def events(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    cal = Calendar.from_ical(response.content)
+    return list(cal.walk("VEVENT"))
+
+
+def test_meetings_ics_parses_with_stable_uid_and_public_agenda(world, client):
+    response = client.get(reverse("meetings-ics"))
+    [event] = events(response)  # the unpublished meeting is not in the calendar
+    assert str(event["UID"]) == f"meeting-{world.meeting.pk}@127.0.0.1"
+    assert int(event["SEQUENCE"]) == 0
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert event.decoded("DTSTART").isoformat() == "2017-10-09T10:00:00+01:00"
+    assert str(event["SUMMARY"]) == "Children's Scrutiny Panel"
+    assert "Children's social care workforce" in str(event["DESCRIPTION"])
+    assert CANARY not in response.content.decode()
+    cal = Calendar.from_ical(response.content)
+    assert cal.walk("VTIMEZONE"), "the Europe/London time zone is included"
+    # The same UID on the next download.
+    [again] = events(client.get(reverse("meetings-ics")))
+    assert again["UID"] == event["UID"]
+
+
+def test_change_bumps_sequence_and_cancellation_is_cancelled(
+    world, client, django_capture_on_commit_callbacks
+):
+    officer = make_user("officer")
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_services.update_meeting(
+            meeting=world.meeting, by=officer, venue="Council Chamber, Huddersfield Town Hall"
+        )
+    [event] = events(client.get(reverse("meetings-ics")))
+    assert int(event["SEQUENCE"]) == 1
+    assert str(event["LOCATION"]) == "Council Chamber, Huddersfield Town Hall"
+    # A change calendars do not show (an item's description) leaves SEQUENCE alone.
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_services.update_agenda_item(item=world.item, by=officer, description="Changed.")
+    [event] = events(client.get(reverse("meetings-ics")))
+    assert int(event["SEQUENCE"]) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_services.cancel_meeting(
+            meeting=world.meeting, by=officer, notice="Cancelled: not quorate."
+        )
+    [event] = events(client.get(reverse("meetings-ics")))
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert int(event["SEQUENCE"]) == 2
+    assert str(event["UID"]) == f"meeting-{world.meeting.pk}@127.0.0.1"
+    assert CalendarEntry.objects.get(meeting=world.meeting).sequence == 2
+
+
+def test_committee_and_meeting_ics(world, client, django_capture_on_commit_callbacks):
+    other = CommitteeFactory(slug="health")
+    meeting = MeetingFactory(committee=other)
+    AgendaItemFactory(meeting=meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(meeting, make_user("officer"))
+    mine = events(client.get(reverse("committee-ics", args=["childrens-panel"])))
+    assert [str(e["UID"]) for e in mine] == [f"meeting-{world.meeting.pk}@127.0.0.1"]
+    theirs = events(client.get(reverse("committee-ics", args=["health"])))
+    assert [str(e["UID"]) for e in theirs] == [f"meeting-{meeting.pk}@127.0.0.1"]
+    response = client.get(reverse("meeting-ics", args=[world.meeting.pk]))
+    assert response["Content-Disposition"].startswith("attachment")
+    assert len(events(response)) == 1
+    assert client.get(reverse("meeting-ics", args=[world.unpublished.pk])).status_code == 404
+    assert client.get(reverse("committee-ics", args=["nope"])).status_code == 404
+
+
+def test_calendar_conditional_get(world, client):
+    url = reverse("meetings-ics")
+    first = client.get(url)
+    assert first["ETag"] and first["Last-Modified"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    since = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def atom_entries(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ElementTree.fromstring(response.content)
+    return root, root.findall("a:entry", ATOM)
+
+
+def test_papers_feed_lists_public_papers_only(world, client):
+    response = client.get(reverse("papers-feed"))
+    root, entries = atom_entries(response)
+    titles = [e.find("a:title", ATOM).text for e in entries]
+    assert sorted(titles) == ["Appendix A – workforce figures", "Workforce report"]
+    ids = [e.find("a:id", ATOM).text for e in entries]
+    assert f"tag:127.0.0.1,2017:report-{world.report.pk}" in ids
+    assert CANARY not in response.content.decode()
+    again = client.get(reverse("papers-feed"), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+def test_committee_papers_feed_and_late_paper(world, client, django_capture_on_commit_callbacks):
+    other = CommitteeFactory(slug="health")
+    meeting = MeetingFactory(committee=other)
+    item = AgendaItemFactory(meeting=meeting)
+    ReportFactory(agenda_item=item, title="Health report")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(meeting, make_user("officer"))
+    _, entries = atom_entries(client.get(reverse("committee-papers-feed", args=["health"])))
+    assert [e.find("a:title", ATOM).text for e in entries] == ["Health report"]
+    _, entries = atom_entries(
+        client.get(reverse("committee-papers-feed", args=["childrens-panel"]))
+    )
+    assert "Health report" not in [e.find("a:title", ATOM).text for e in entries]
+    assert client.get(reverse("committee-papers-feed", args=["nope"])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["minutes-feed"])
+def test_minutes_feed_is_valid_atom_without_canary(world, client, name):
+    response = client.get(reverse(name))
+    atom_entries(response)
+    assert CANARY not in response.content.decode()
+
+
+def test_open_data_page_links_everything(world, client):
+    html = client.get(reverse("open-data")).content.decode()
+    for url in (
+        reverse("meetings-ics"),
+        reverse("papers-feed"),
+        reverse("minutes-feed"),
+        reverse("committee-ics", args=["childrens-panel"]),
+        reverse("oparl-system"),
+    ):
+        assert url in html
+    assert html.count("<h1") == 1
