@@ -1,0 +1,259 @@
+"""Reads for the work programme pages, trackers, CSV files and PDFs.
+
+Every list here is built in a fixed number of queries (select_related/prefetch_related), so
+pages stay flat as trackers grow. Meetings and agenda items reach public pages only through
+their public managers; resolutions only through ``meetings.minutes.selectors``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from meetings.minutes.selectors import resolutions_for_items
+from meetings.models import AgendaItem, Meeting, MeetingStatus
+from scrutiny.models import Committee, MunicipalYear
+from scrutiny.permissions import can_view_exempt, is_officer
+from workprogramme.models import (
+    ActionPlanItem,
+    Consideration,
+    Deliverable,
+    FollowUp,
+    ImprovementAction,
+    ImprovementPlan,
+    InspectionRecommendation,
+    MeasureTarget,
+    PlanPriority,
+    ProgressUpdate,
+    ReviewRecommendation,
+    SuccessMeasure,
+    WorkProgramme,
+    WorkProgrammeItem,
+)
+
+
+def work_programme_items() -> QuerySet[WorkProgrammeItem]:
+    return WorkProgrammeItem.objects.select_related(
+        "programme__committee", "programme__year", "target_meeting"
+    ).prefetch_related(
+        "lead_officers",
+        Prefetch(
+            "considerations",
+            queryset=Consideration.objects.select_related("meeting").order_by("meeting__start"),
+        ),
+    )
+
+
+def programme_for(committee: Committee, year: MunicipalYear | None) -> WorkProgramme | None:
+    qs = WorkProgramme.objects.select_related("committee", "year").filter(committee=committee)
+    if year is not None:
+        return qs.filter(year=year).first()
+    return qs.order_by("-year__start_date").first()
+
+
+@dataclass
+class PlannedMeeting:
+    meeting: Meeting
+    considerations: list[Consideration] = field(default_factory=list)
+    is_published: bool = False
+
+
+def agenda_plan(
+    committee: Committee, *, year: MunicipalYear | None = None, now: dt.datetime | None = None
+) -> list[PlannedMeeting]:
+    """The committee's coming meetings (in ``year`` if given) with the items planned for each.
+
+    Meeting dates and report deadlines are public business even before the agenda is
+    published; agenda items are not, so the plan shows work-programme titles, not agenda
+    item titles.
+    """
+    now = now or timezone.now()
+    meetings = (
+        Meeting.all_objects.filter(committee=committee, start__gte=now)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("start")
+    )
+    if year is not None:
+        meetings = meetings.in_year(year)
+    meetings = list(meetings[:20])
+    by_meeting = {m.pk: PlannedMeeting(m, is_published=m.is_published) for m in meetings}
+    for c in (
+        Consideration.objects.filter(meeting_id__in=by_meeting)
+        .select_related("item__programme", "presenter_person")
+        .order_by("item__number")
+    ):
+        by_meeting[c.meeting_id].considerations.append(c)
+    return [by_meeting[m.pk] for m in meetings]
+
+
+@dataclass
+class HistoryEntry:
+    consideration: Consideration
+    meeting: Meeting
+    is_published: bool
+    agenda_item: AgendaItem | None  # None unless the viewer may see it
+    resolutions: list = field(default_factory=list)
+    private_note: str = ""
+
+
+def issue_history(item: WorkProgrammeItem, user) -> list[HistoryEntry]:
+    """Every meeting where the topic was (or is to be) considered, with its resolutions.
+
+    The public see published meetings, the agenda item as listed on the public agenda and the
+    resolutions of public minutes; an exempt item's resolutions only reach those who may read
+    exempt papers of that committee.
+    """
+    officer = is_officer(user)
+    considerations = list(
+        item.considerations.select_related("meeting__committee", "agenda_item").order_by(
+            "meeting__start"
+        )
+    )
+    visible_items = set(
+        AgendaItem.objects.filter(
+            pk__in=[c.agenda_item_id for c in considerations if c.agenda_item_id]
+        ).values_list("pk", flat=True)
+    )
+    entries: list[HistoryEntry] = []
+    private_ids: list[int] = []
+    public_ids: list[int] = []
+    for c in considerations:
+        agenda_item = (
+            c.agenda_item
+            if c.agenda_item_id and (officer or c.agenda_item_id in visible_items)
+            else None
+        )
+        entry = HistoryEntry(
+            consideration=c,
+            meeting=c.meeting,
+            is_published=c.meeting.is_published,
+            agenda_item=agenda_item,
+        )
+        if agenda_item is not None:
+            if agenda_item.is_private:
+                if can_view_exempt(user, c.meeting.committee, on=c.meeting.date):
+                    private_ids.append(agenda_item.pk)
+                else:
+                    entry.private_note = (
+                        "Considered in private (exempt information): the resolutions are "
+                        "available to members of the committee only."
+                    )
+            else:
+                public_ids.append(agenda_item.pk)
+        entries.append(entry)
+    found = {}
+    if public_ids:
+        found.update(resolutions_for_items(public_ids, include_private=officer))
+    if private_ids:
+        found.update(resolutions_for_items(private_ids, include_private=True))
+    for entry in entries:
+        if entry.agenda_item is not None:
+            entry.resolutions = found.get(entry.agenda_item.pk, [])
+    return entries
+
+
+def plan_with_tracker(plan: ImprovementPlan) -> ImprovementPlan:
+    """Load a plan's priorities with their actions, deliverables, measures and updates."""
+    return (
+        ImprovementPlan.objects.select_related("inspection", "committee")
+        .prefetch_related(
+            Prefetch(
+                "priorities",
+                queryset=PlanPriority.objects.order_by("number").prefetch_related(
+                    Prefetch(
+                        "actions",
+                        queryset=ImprovementAction.objects.select_related("owner", "priority")
+                        .prefetch_related(
+                            Prefetch(
+                                "inspection_recommendations",
+                                queryset=InspectionRecommendation.objects.select_related(
+                                    "inspection"
+                                ),
+                            ),
+                            Prefetch(
+                                "progress_updates",
+                                queryset=ProgressUpdate.objects.order_by("-date", "-pk"),
+                            ),
+                        )
+                        .order_by("number"),
+                    ),
+                    Prefetch("deliverables", queryset=Deliverable.objects.order_by("number")),
+                    Prefetch(
+                        "success_measures",
+                        queryset=SuccessMeasure.objects.order_by("number").prefetch_related(
+                            Prefetch(
+                                "targets", queryset=MeasureTarget.objects.order_by("target_date")
+                            )
+                        ),
+                    ),
+                ),
+            )
+        )
+        .get(pk=plan.pk)
+    )
+
+
+def plan_actions_all() -> QuerySet[ImprovementAction]:
+    return (
+        ImprovementAction.objects.select_related("owner", "priority__plan__inspection")
+        .prefetch_related(
+            Prefetch(
+                "inspection_recommendations",
+                queryset=InspectionRecommendation.objects.select_related("inspection"),
+            ),
+            Prefetch("progress_updates", queryset=ProgressUpdate.objects.order_by("-date", "-pk")),
+        )
+        .order_by("priority__number", "number")
+    )
+
+
+def plan_actions(plan: ImprovementPlan) -> QuerySet[ImprovementAction]:
+    return plan_actions_all().filter(priority__plan=plan)
+
+
+def review_recommendations(review=None) -> QuerySet[ReviewRecommendation]:
+    qs = ReviewRecommendation.objects.select_related("review__panel", "response").prefetch_related(
+        Prefetch("plan_items", queryset=ActionPlanItem.objects.order_by("due_date", "pk")),
+        Prefetch(
+            "follow_ups", queryset=FollowUp.objects.select_related("meeting").order_by("-date")
+        ),
+    )
+    if review is not None:
+        qs = qs.filter(review=review)
+    return qs.order_by("review", "number")
+
+
+def status_counts(recs) -> list[tuple[str, str, str, int]]:
+    """(status value, label, symbol, count) for a tracker summary, from loaded rows."""
+    from workprogramme.models import STATUS_SYMBOLS, ImplementationStatus
+
+    counts: dict[str, int] = {}
+    for r in recs:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    return [
+        (value, label, STATUS_SYMBOLS[value], counts.get(value, 0))
+        for value, label in ImplementationStatus.choices
+    ]
+
+
+def rag_counts(actions) -> list[tuple[str, str, int]]:
+    from workprogramme.models import Rag
+
+    counts: dict[str, int] = {}
+    for a in actions:
+        counts[a.rag] = counts.get(a.rag, 0) + 1
+    return [(value, label, counts.get(value, 0)) for value, label in Rag.choices]
+
+
+def programmes_index() -> QuerySet[WorkProgramme]:
+    return (
+        WorkProgramme.objects.select_related("committee", "year")
+        .annotate(
+            item_count=Count("items"),
+            open_count=Count("items", filter=~Q(items__status__in=["completed", "dropped"])),
+        )
+        .order_by("-year__start_date", "committee__name")
+    )

@@ -1,0 +1,888 @@
+"""Public trackers (work programmes, improvement plans, inspections, reviews, lead member
+reports) with filters, CSV and PDF; officer pages under /officer/work-programme/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from meetings.models import Meeting
+from scrutiny.models import Committee, MunicipalYear
+from scrutiny.permissions import is_officer
+from scrutiny.printing import pdf_response, render_pdf
+from workprogramme import selectors, services, trackers
+from workprogramme.filters import (
+    ImprovementActionFilter,
+    ReviewRecommendationFilter,
+    WorkProgrammeItemFilter,
+)
+from workprogramme.forms import (
+    ActionForm,
+    FollowUpForm,
+    HighlightForm,
+    LeadMemberReportForm,
+    PlanItemForm,
+    ProgressUpdateForm,
+    ResponseForm,
+    ScheduleForm,
+    WorkProgrammeForm,
+    WorkProgrammeItemForm,
+)
+from workprogramme.models import (
+    PRIORITY_CRITERIA,
+    Consideration,
+    Deliverable,
+    ImprovementAction,
+    ImprovementPlan,
+    Inspection,
+    LeadMemberReport,
+    ReviewRecommendation,
+    ScrutinyReview,
+    WorkProgramme,
+    WorkProgrammeItem,
+    priority_from_score,
+    today,
+)
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def officer_required(view: Callable) -> Callable:
+    """Anonymous users go to sign in; signed-in non-officers get 403."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_officer(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def csv_response(tracker: trackers.Tracker) -> HttpResponse:
+    response = HttpResponse(tracker.to_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{slugify(tracker.title)}.csv"
+    )
+    return response
+
+
+def pdf_tracker_response(tracker: trackers.Tracker) -> HttpResponse:
+    data = render_pdf(
+        "workprogramme/print/tracker.html",
+        {"tracker": tracker, "generated_at": trackers.generated_at()},
+        title=tracker.title,
+    )
+    return pdf_response(data, filename=f"{slugify(tracker.title)}.pdf")
+
+
+def export(request, tracker_factory: Callable[[], trackers.Tracker]):
+    """``?format=csv`` or ``?format=pdf`` on a tracker page; None for the HTML page."""
+    fmt = request.GET.get("format")
+    if fmt == "csv":
+        return csv_response(tracker_factory())
+    if fmt == "pdf":
+        return pdf_tracker_response(tracker_factory())
+    return None
+
+
+def export_links(request) -> dict[str, str]:
+    query = request.GET.copy()
+    query.pop("format", None)
+    links = {}
+    for fmt in ("csv", "pdf"):
+        query["format"] = fmt
+        links[fmt] = "?" + query.urlencode()
+    return links
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def run_service(form, call: Callable[[dict[str, Any]], Any]) -> Any | None:
+    """Call the service with the cleaned data; put its errors on the form (nothing typed is
+    lost because the bound form is re-rendered)."""
+    if not form.is_valid():
+        return None
+    try:
+        return call(form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+
+
+def officer_form_page(request, form, *, title: str, back: str, intro: str = "", extra=None):
+    return render(
+        request,
+        "workprogramme/officer/form.html",
+        {"form": form, "title": title, "back": back, "intro": intro, **(extra or {})},
+    )
+
+
+def chosen_year(request) -> MunicipalYear | None:
+    wanted = request.GET.get("year")
+    if wanted:
+        year = MunicipalYear.objects.filter(name=wanted).first()
+        if year is not None:
+            return year
+    return None
+
+
+# --- public pages ----------------------------------------------------------------------------
+
+
+def index(request):
+    return render(
+        request,
+        "workprogramme/index.html",
+        {
+            "programmes": selectors.programmes_index(),
+            "plans": ImprovementPlan.objects.select_related("committee"),
+            "inspections": Inspection.objects.all(),
+            "reviews": ScrutinyReview.objects.select_related("panel"),
+            "lead_reports": LeadMemberReport.objects.select_related("committee", "lead_member"),
+        },
+    )
+
+
+def _item_filter(request, queryset, *, hide: tuple[str, ...] = ()):
+    filterset = WorkProgrammeItemFilter(request.GET or None, queryset=queryset)
+    for name in hide:
+        filterset.filters.pop(name, None)
+        filterset.form.fields.pop(name, None)
+    return filterset
+
+
+def committee_workprogramme(request, slug):
+    committee = get_object_or_404(Committee, slug=slug)
+    year = chosen_year(request)
+    programmes = list(WorkProgramme.objects.filter(committee=committee).select_related("year"))
+    programme = None
+    if year is not None:
+        programme = next((p for p in programmes if p.year_id == year.pk), None)
+    elif programmes:
+        current = MunicipalYear.for_date(today())
+        programme = next((p for p in programmes if current and p.year_id == current.pk), None)
+        programme = programme or programmes[0]
+    items_qs = selectors.work_programme_items().filter(programme=programme)
+    filterset = _item_filter(request, items_qs, hide=("committee", "year"))
+    items = list(filterset.qs) if programme else []
+    if programme is not None:
+        response = export(request, lambda: trackers.workprogramme_tracker(programme, items))
+        if response is not None:
+            return response
+    plan_year = programme.year if programme else year
+    return render(
+        request,
+        "workprogramme/committee_programme.html",
+        {
+            "committee": committee,
+            "programme": programme,
+            "programmes": programmes,
+            "filter": filterset,
+            "items": items,
+            "plan": selectors.agenda_plan(committee, year=plan_year) if plan_year else [],
+            "export": export_links(request),
+            "today": today(),
+            "breadcrumbs": [
+                ("Work programmes", reverse("workprogramme-index")),
+                (committee.name, committee.get_absolute_url()),
+            ],
+        },
+    )
+
+
+def item_list(request):
+    filterset = _item_filter(request, selectors.work_programme_items())
+    items = list(filterset.qs)
+    fmt = request.GET.get("format")
+    if fmt == "csv":
+        rows = []
+        for programme_id in dict.fromkeys(i.programme_id for i in items):
+            subset = [i for i in items if i.programme_id == programme_id]
+            rows.append(trackers.workprogramme_tracker(subset[0].programme, subset))
+        combined = trackers.Tracker(
+            kind="workprogramme",
+            key="all",
+            title="Work programme items",
+            columns=trackers.WP_COLUMNS,
+            groups=[trackers.Group(t.title, t.groups[0].rows) for t in rows],
+        )
+        return csv_response(combined)
+    return render(
+        request,
+        "workprogramme/item_list.html",
+        {
+            "filter": filterset,
+            "items": items,
+            "export": export_links(request),
+            "today": today(),
+            "breadcrumbs": [("Work programmes", reverse("workprogramme-index"))],
+        },
+    )
+
+
+def item_detail(request, pk):
+    item = get_object_or_404(
+        WorkProgrammeItem.objects.select_related(
+            "programme__committee", "programme__year", "target_meeting"
+        ).prefetch_related("lead_officers"),
+        pk=pk,
+    )
+    scores = [
+        (label, question, getattr(item, field)) for field, label, question in PRIORITY_CRITERIA
+    ]
+    return render(
+        request,
+        "workprogramme/item_detail.html",
+        {
+            "item": item,
+            "history": selectors.issue_history(item, request.user),
+            "scores": scores,
+            "suggested_priority": priority_from_score(item.score) if item.score is not None else "",
+            "is_officer": is_officer(request.user),
+            "today": today(),
+            "breadcrumbs": [
+                ("Work programmes", reverse("workprogramme-index")),
+                (
+                    f"{item.programme.committee.name} {item.programme.year.name}",
+                    item.programme.get_absolute_url(),
+                ),
+            ],
+        },
+    )
+
+
+def plan_detail(request, slug):
+    plan = get_object_or_404(ImprovementPlan, slug=slug)
+    filterset = ImprovementActionFilter(
+        request.GET or None, queryset=selectors.plan_actions(plan), plan=plan
+    )
+    actions = list(filterset.qs)
+    response = export(request, lambda: trackers.plan_tracker(plan, actions))
+    if response is not None:
+        return response
+    full = selectors.plan_with_tracker(plan)
+    return render(
+        request,
+        "workprogramme/plan_detail.html",
+        {
+            "plan": full,
+            "filter": filterset,
+            "actions": actions,
+            "rag_counts": selectors.rag_counts(actions),
+            "overdue_count": sum(1 for a in actions if a.is_overdue()),
+            "export": export_links(request),
+            "today": today(),
+            "is_officer": is_officer(request.user),
+            "breadcrumbs": [("Work programmes and trackers", reverse("workprogramme-index"))],
+        },
+    )
+
+
+def action_detail(request, pk):
+    action = get_object_or_404(selectors.plan_actions_all(), pk=pk)
+    return render(
+        request,
+        "workprogramme/action_detail.html",
+        {
+            "action": action,
+            "plan": action.priority.plan,
+            "updates": list(action.progress_updates.all()),
+            "is_officer": is_officer(request.user),
+            "today": today(),
+            "breadcrumbs": [
+                ("Work programmes and trackers", reverse("workprogramme-index")),
+                (action.priority.plan.title, action.priority.plan.get_absolute_url()),
+            ],
+        },
+    )
+
+
+def inspection_detail(request, slug):
+    inspection = get_object_or_404(Inspection, slug=slug)
+    recs = list(
+        inspection.recommendations.prefetch_related("actions__priority__plan").order_by("number")
+    )
+    return render(
+        request,
+        "workprogramme/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "recs": recs,
+            "breadcrumbs": [("Work programmes and trackers", reverse("workprogramme-index"))],
+        },
+    )
+
+
+def review_detail(request, slug):
+    review = get_object_or_404(ScrutinyReview.objects.select_related("panel"), slug=slug)
+    filterset = ReviewRecommendationFilter(
+        request.GET or None, queryset=selectors.review_recommendations(review)
+    )
+    for name in ("committee", "year"):
+        filterset.filters.pop(name, None)
+        filterset.form.fields.pop(name, None)
+    recs = list(filterset.qs)
+    response = export(request, lambda: trackers.review_tracker(review, recs))
+    if response is not None:
+        return response
+    return render(
+        request,
+        "workprogramme/review_detail.html",
+        {
+            "review": review,
+            "filter": filterset,
+            "recs": recs,
+            "status_counts": selectors.status_counts(recs),
+            "export": export_links(request),
+            "today": today(),
+            "breadcrumbs": [("Work programmes and trackers", reverse("workprogramme-index"))],
+        },
+    )
+
+
+def recommendation_list(request):
+    filterset = ReviewRecommendationFilter(
+        request.GET or None, queryset=selectors.review_recommendations()
+    )
+    recs = list(filterset.qs)
+    return render(
+        request,
+        "workprogramme/recommendation_list.html",
+        {
+            "filter": filterset,
+            "recs": recs,
+            "status_counts": selectors.status_counts(recs),
+            "today": today(),
+            "breadcrumbs": [("Work programmes and trackers", reverse("workprogramme-index"))],
+        },
+    )
+
+
+def recommendation_detail(request, slug, number):
+    rec = get_object_or_404(selectors.review_recommendations(), review__slug=slug, number=number)
+    history = list(
+        rec.history.order_by("-history_date").values("history_date", "status", "history_type")[:50]
+    )
+    return render(
+        request,
+        "workprogramme/recommendation_detail.html",
+        {
+            "rec": rec,
+            "review": rec.review,
+            "response": getattr(rec, "response", None),
+            "plan_items": list(rec.plan_items.all()),
+            "follow_ups": list(rec.follow_ups.all()),
+            "status_history": _status_changes(history),
+            "is_officer": is_officer(request.user),
+            "today": today(),
+            "breadcrumbs": [
+                ("Work programmes and trackers", reverse("workprogramme-index")),
+                (rec.review.title, rec.review.get_absolute_url()),
+            ],
+        },
+    )
+
+
+def _status_changes(history: list[dict]) -> list[dict]:
+    """Collapse the audit history into the dates the implementation status changed."""
+    from workprogramme.models import ImplementationStatus
+
+    labels = dict(ImplementationStatus.choices)
+    changes: list[dict] = []
+    previous = None
+    for row in reversed(history):
+        if row["status"] != previous:
+            changes.append({"date": row["history_date"], "status": labels.get(row["status"], "")})
+            previous = row["status"]
+    return list(reversed(changes))
+
+
+def lead_member_report(request, pk):
+    report = get_object_or_404(
+        LeadMemberReport.objects.select_related("committee", "lead_member"), pk=pk
+    )
+    highlights = list(report.highlights.all())
+    groups = []
+    from workprogramme.models import HighlightKind
+
+    for value, label in HighlightKind.choices:
+        rows = [h for h in highlights if h.kind == value]
+        if rows:
+            groups.append((label, rows))
+    return render(
+        request,
+        "workprogramme/lead_member_report.html",
+        {
+            "report": report,
+            "groups": groups,
+            "breadcrumbs": [("Work programmes and trackers", reverse("workprogramme-index"))],
+        },
+    )
+
+
+def tracker_pdf(request, kind, key):
+    """Printable PDF of a whole tracker (also what an agenda report prints)."""
+    try:
+        tracker = trackers.load(kind, key)
+    except trackers.TrackerNotFound as exc:
+        raise Http404(str(exc)) from exc
+    return pdf_tracker_response(tracker)
+
+
+# --- officer pages ----------------------------------------------------------------------------
+
+
+@officer_required
+def officer_home(request):
+    return render(
+        request,
+        "workprogramme/officer/home.html",
+        {
+            "programmes": selectors.programmes_index(),
+            "plans": ImprovementPlan.objects.all(),
+            "reviews": ScrutinyReview.objects.select_related("panel"),
+            "lead_reports": LeadMemberReport.objects.select_related("committee"),
+            "overdue_items": WorkProgrammeItem.objects.overdue().count(),
+            "overdue_actions": ImprovementAction.objects.overdue().count(),
+            "awaiting_response": ReviewRecommendation.objects.filter(response__isnull=True).count(),
+            "breadcrumbs": [("Officer pages", reverse("officer-home"))],
+        },
+    )
+
+
+def _officer_crumbs(*extra):
+    return [
+        ("Officer pages", reverse("officer-home")),
+        ("Work programmes", reverse("officer-workprogramme")),
+        *extra,
+    ]
+
+
+@officer_required
+def programme_add(request):
+    form = WorkProgrammeForm(request.POST or None)
+    if request.method == "POST":
+        programme = run_service(
+            form,
+            lambda d: services.create_programme(
+                committee=d["committee"],
+                year=d["year"],
+                introduction=d["introduction"],
+                notes=d["notes"],
+            ),
+        )
+        if programme is not None:
+            messages.success(request, f"{programme} was created.")
+            return redirect(programme.get_absolute_url())
+    return officer_form_page(
+        request,
+        form,
+        title="Start a work programme",
+        back=reverse("officer-workprogramme"),
+        extra={"breadcrumbs": _officer_crumbs()},
+    )
+
+
+def _item_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+    fields = {k: v for k, v in data.items() if k in services.ITEM_FIELDS}
+    if not fields.get("priority") and any(data.get(f) is not None for f, _, _ in PRIORITY_CRITERIA):
+        fields["priority"] = priority_from_score(
+            sum(data.get(f) or 0 for f, _, _ in PRIORITY_CRITERIA)
+        )
+    return fields
+
+
+@officer_required
+def item_add(request, programme_pk):
+    programme = get_object_or_404(
+        WorkProgramme.objects.select_related("committee", "year"), pk=programme_pk
+    )
+    form = WorkProgrammeItemForm(request.POST or None)
+    if request.method == "POST":
+        item = run_service(
+            form,
+            lambda d: services.create_item(
+                programme=programme,
+                lead_officers=list(d["lead_officers"]),
+                by=request.user,
+                **_item_kwargs(d),
+            ),
+        )
+        if item is not None:
+            messages.success(request, f"Item {item.number} was added.")
+            return redirect(item.get_absolute_url())
+    return officer_form_page(
+        request,
+        form,
+        title=f"Add an issue to {programme}",
+        back=programme.get_absolute_url(),
+        extra={"breadcrumbs": _officer_crumbs()},
+    )
+
+
+@officer_required
+def item_edit(request, pk):
+    item = get_object_or_404(WorkProgrammeItem.objects.select_related("programme"), pk=pk)
+    form = WorkProgrammeItemForm(request.POST or None, instance=item)
+    if request.method == "POST":
+        # Validate against a copy so a conflict never touches the stored item.
+        form.instance = WorkProgrammeItem.objects.get(pk=item.pk)
+        saved = run_service(
+            form,
+            lambda d: services.update_item(
+                item=item,
+                expected_version=d.get("version"),
+                lead_officers=list(d["lead_officers"]),
+                by=request.user,
+                **_item_kwargs(d),
+            ),
+        )
+        if saved is not None:
+            messages.success(request, f"Item {saved.number} was saved.")
+            return redirect(saved.get_absolute_url())
+    return officer_form_page(
+        request,
+        form,
+        title=f"Edit work programme item {item.number}",
+        back=item.get_absolute_url(),
+        extra={"breadcrumbs": _officer_crumbs()},
+    )
+
+
+@officer_required
+def item_schedule(request, pk):
+    item = get_object_or_404(
+        WorkProgrammeItem.objects.select_related("programme__committee"), pk=pk
+    )
+    initial = {}
+    if request.method == "GET":
+        coming = (
+            Meeting.all_objects.filter(
+                committee=item.programme.committee, start__gte=timezone.now()
+            )
+            .order_by("start")
+            .first()
+        )
+        if coming:
+            initial["meeting"] = coming.pk
+    form = ScheduleForm(request.POST or None, item=item, initial=initial)
+    if request.method == "POST":
+        consideration = run_service(
+            form,
+            lambda d: services.schedule_item(
+                item=item,
+                meeting=d["meeting"],
+                presenter=d["presenter"],
+                presenter_person=d["presenter_person"],
+                report_deadline=d["report_deadline"],
+                notes=d["notes"],
+                place_on_agenda=d["place_on_agenda"],
+                agenda_title=d["agenda_title"],
+                urgency_reasons=d["urgency_reasons"],
+                by=request.user,
+            ),
+        )
+        if consideration is not None:
+            text = f"{item.issue} is planned for {consideration.meeting}"
+            if consideration.agenda_item_id:
+                text += f" and is item {consideration.agenda_item.number} on its agenda"
+            messages.success(request, text + ".")
+            return redirect(item.get_absolute_url())
+    return officer_form_page(
+        request,
+        form,
+        title=f"Plan “{item.issue}” for a meeting",
+        back=item.get_absolute_url(),
+        intro="Choose the meeting; tick the box to put it on that meeting's agenda now.",
+        extra={"breadcrumbs": _officer_crumbs((item.issue, item.get_absolute_url()))},
+    )
+
+
+@officer_required
+@require_POST
+def consideration_to_agenda(request, pk):
+    consideration = get_object_or_404(Consideration.objects.select_related("item"), pk=pk)
+    try:
+        agenda_item = services.place_on_meeting_agenda(
+            consideration=consideration,
+            urgency_reasons=request.POST.get("urgency_reasons", ""),
+            by=request.user,
+        )
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        messages.success(request, f"Added as item {agenda_item.number} on the agenda.")
+    return redirect(consideration.item.get_absolute_url())
+
+
+@officer_required
+@require_POST
+def consideration_remove(request, pk):
+    consideration = get_object_or_404(Consideration.objects.select_related("item"), pk=pk)
+    item = consideration.item
+    services.remove_consideration(consideration=consideration, by=request.user)
+    messages.success(request, "The item was taken off that meeting's plan.")
+    return redirect(item.get_absolute_url())
+
+
+@officer_required
+def action_edit(request, pk):
+    action = get_object_or_404(ImprovementAction.objects.select_related("priority__plan"), pk=pk)
+    form = ActionForm(
+        request.POST or None,
+        initial={
+            "version": action.version,
+            "text": action.text,
+            "owner": action.owner_id,
+            "owner_text": action.owner_text,
+            "due_date": action.due_date,
+        },
+    )
+    if request.method == "POST":
+        saved = run_service(
+            form,
+            lambda d: services.update_action(
+                action=action,
+                expected_version=d.get("version"),
+                text=d["text"],
+                owner=d["owner"],
+                owner_text=d["owner_text"],
+                due_date=d["due_date"],
+                by=request.user,
+            ),
+        )
+        if saved is not None:
+            messages.success(request, f"Action {saved.reference} was saved.")
+            return redirect(saved.get_absolute_url())
+    return officer_form_page(
+        request,
+        form,
+        title=f"Edit action {action.reference}",
+        back=action.get_absolute_url(),
+        extra={"breadcrumbs": _officer_crumbs()},
+    )
+
+
+@officer_required
+def action_progress(request, pk):
+    action = get_object_or_404(ImprovementAction.objects.select_related("priority__plan"), pk=pk)
+    form = ProgressUpdateForm(
+        request.POST or None,
+        initial={"version": action.version, "status": action.status, "rag": action.rag},
+    )
+    if request.method == "POST":
+        update = run_service(
+            form,
+            lambda d: services.record_progress(
+                action=action,
+                date=d["date"],
+                rag=d["rag"],
+                status=d["status"],
+                narrative=d["narrative"],
+                expected_version=d.get("version"),
+                by=request.user,
+            ),
+        )
+        if update is not None:
+            messages.success(request, f"Progress on action {action.reference} was recorded.")
+            return redirect(action.get_absolute_url())
+    return officer_form_page(
+        request,
+        form,
+        title=f"Record progress on action {action.reference}",
+        back=action.get_absolute_url(),
+        intro=action.text,
+        extra={"breadcrumbs": _officer_crumbs()},
+    )
+
+
+@officer_required
+@require_POST
+def deliverable_done(request, pk):
+    deliverable = get_object_or_404(Deliverable.objects.select_related("priority__plan"), pk=pk)
+    try:
+        services.mark_deliverable_done(
+            deliverable=deliverable, done_date=None if request.POST.get("undo") else today()
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, "The deliverable was updated.")
+    return redirect(
+        deliverable.priority.plan.get_absolute_url() + f"#priority-{deliverable.priority.number}"
+    )
+
+
+def _rec(pk) -> ReviewRecommendation:
+    return get_object_or_404(ReviewRecommendation.objects.select_related("review"), pk=pk)
+
+
+@officer_required
+def recommendation_response(request, pk):
+    rec = _rec(pk)
+    existing = getattr(rec, "response", None)
+    initial = {"response_date": today()}
+    if existing:
+        initial = {
+            "decision": existing.decision,
+            "reasons": existing.reasons,
+            "response_date": existing.response_date,
+            "responder": existing.responder,
+        }
+    form = ResponseForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        response = run_service(
+            form,
+            lambda d: services.record_response(
+                recommendation=rec,
+                decision=d["decision"],
+                reasons=d["reasons"],
+                response_date=d["response_date"],
+                responder=d["responder"],
+                by=request.user,
+            ),
+        )
+        if response is not None:
+            messages.success(request, f"The response to recommendation {rec.number} was saved.")
+            if response.is_late:
+                messages.warning(
+                    request,
+                    f"This response came more than two months after the report "
+                    f"(due by {rec.review.response_due:%-d %B %Y}).",
+                )
+            return redirect(rec.get_absolute_url())
+    return officer_form_page(
+        request,
+        form,
+        title=f"Executive response to recommendation {rec.number}",
+        back=rec.get_absolute_url(),
+        intro=rec.text,
+        extra={"breadcrumbs": _officer_crumbs()},
+    )
+
+
+@officer_required
+def recommendation_follow_up(request, pk):
+    rec = _rec(pk)
+    form = FollowUpForm(request.POST or None, initial={"version": rec.version, "date": today()})
+    if request.method == "POST":
+        follow_up = run_service(
+            form,
+            lambda d: services.record_follow_up(
+                recommendation=rec,
+                date=d["date"],
+                status=d["status"],
+                narrative=d["narrative"],
+                meeting=d["meeting"],
+                expected_version=d.get("version"),
+                by=request.user,
+            ),
+        )
+        if follow_up is not None:
+            messages.success(request, f"The follow-up of recommendation {rec.number} was saved.")
+            return redirect(rec.get_absolute_url())
+    return officer_form_page(
+        request,
+        form,
+        title=f"Follow up recommendation {rec.number}",
+        back=rec.get_absolute_url(),
+        intro=rec.text,
+        extra={"breadcrumbs": _officer_crumbs()},
+    )
+
+
+@officer_required
+def recommendation_plan_item(request, pk):
+    rec = _rec(pk)
+    form = PlanItemForm(request.POST or None)
+    if request.method == "POST":
+        plan_item = run_service(
+            form,
+            lambda d: services.add_plan_item(
+                recommendation=rec,
+                text=d["text"],
+                owner=d["owner"],
+                due_date=d["due_date"],
+                done_date=d["done_date"],
+            ),
+        )
+        if plan_item is not None:
+            messages.success(request, "The action was added to the action plan.")
+            return redirect(rec.get_absolute_url())
+    return officer_form_page(
+        request,
+        form,
+        title=f"Add to the action plan for recommendation {rec.number}",
+        back=rec.get_absolute_url(),
+        intro=rec.text,
+        extra={"breadcrumbs": _officer_crumbs()},
+    )
+
+
+@officer_required
+def lead_report_add(request):
+    form = LeadMemberReportForm(request.POST or None)
+    if request.method == "POST":
+        report = run_service(
+            form,
+            lambda d: services.create_lead_member_report(
+                committee=d["committee"],
+                period_start=d["period_start"],
+                period_end=d["period_end"],
+                lead_member=d["lead_member"],
+                lead_member_name=d["lead_member_name"],
+                general_comments=d["general_comments"],
+            ),
+        )
+        if report is not None:
+            messages.success(request, "The lead member report was created; add its highlights.")
+            return redirect("officer-lead-report-highlight", pk=report.pk)
+    return officer_form_page(
+        request,
+        form,
+        title="Start a lead member report",
+        back=reverse("officer-workprogramme"),
+        extra={"breadcrumbs": _officer_crumbs()},
+    )
+
+
+@officer_required
+def lead_report_highlight(request, pk):
+    report = get_object_or_404(LeadMemberReport.objects.select_related("committee"), pk=pk)
+    form = HighlightForm(request.POST or None)
+    if request.method == "POST":
+        highlight = run_service(
+            form,
+            lambda d: services.add_highlight(
+                report=report, kind=d["kind"], body=d["body"], title=d["title"], date=d["date"]
+            ),
+        )
+        if highlight is not None:
+            messages.success(request, "The highlight was added.")
+            return redirect("officer-lead-report-highlight", pk=report.pk)
+    return officer_form_page(
+        request,
+        form,
+        title=f"Add a highlight to the {report}",
+        back=report.get_absolute_url(),
+        extra={"breadcrumbs": _officer_crumbs()},
+    )
