@@ -20,6 +20,7 @@ How a pack is put together (see docs/packs.md for the why):
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -310,6 +311,12 @@ def _fields(obj, exclude=("id", "created_at", "modified_at", "version")) -> dict
     }
 
 
+def _json_default(value) -> str:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    return str(value)
+
+
 def input_hash(spec: PackSpec) -> str:
     """SHA-256 over everything that goes into the pack (and nothing that does not)."""
     meeting = spec.meeting
@@ -360,7 +367,7 @@ def input_hash(spec: PackSpec) -> str:
         if not (entry.placeholder and spec.kind != PackKind.MEMBERS):
             item_data += [item.kind, item.description, entry.contact]
         data["entries"].append({"item": item_data, "papers": papers})
-    raw = json.dumps(data, sort_keys=True, default=str).encode()
+    raw = json.dumps(data, sort_keys=True, default=_json_default).encode()
     return hashlib.sha256(raw).hexdigest()
 
 
@@ -490,11 +497,11 @@ def stamp_pages(
     bold = _stamp_font(pdf, bold=True) if not_for_publication else None
     for index, page in enumerate(pdf.pages):
         ops = b""
-        name = page.add_resource(regular, pikepdf.Name.Font, prefix="PackStamp")
-        ops += _stamp_ops(page, f"Page {first_page + index}", str(name), top=False, bold=False)
         if index in not_for_publication:
             bold_name = page.add_resource(bold, pikepdf.Name.Font, prefix="PackStampB")
             ops += _stamp_ops(page, "NOT FOR PUBLICATION", str(bold_name), top=True, bold=True)
+        name = page.add_resource(regular, pikepdf.Name.Font, prefix="PackStamp")
+        ops += _stamp_ops(page, f"Page {first_page + index}", str(name), top=False, bold=False)
         # Isolate the page's own graphics state so the stamp lands where we put it.
         page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
         page.contents_add(pdf.make_stream(b"\nQ\n" + ops))
