@@ -14,6 +14,12 @@ from scrutiny.forms import BaseForm, DateInput
 from scrutiny.models import Committee, Person
 
 
+def _revalidate(form) -> None:
+    """``GovukFormMixin`` validates a bound form while styling widgets, before a subclass has
+    set its querysets and extra fields: drop that result so validation runs again with them."""
+    form._errors = None
+
+
 class AttendanceForm(BaseForm):
     """One radio group per person on the attendance list; ``version`` guards the save."""
 
@@ -35,10 +41,7 @@ class AttendanceForm(BaseForm):
                     "required": f"Mark {row.display_name} present, apologies or absent."
                 },
             )
-        # The radios need their class after the mixin ran.
-        for name, field in self.fields.items():
-            if name.startswith("status-"):
-                field.widget.attrs["class"] = "govuk-radios__input"
+        _revalidate(self)
 
     def statuses(self) -> dict[int, str]:
         return {
@@ -79,6 +82,7 @@ class AttendeeForm(BaseForm):
         super().__init__(*args, **kwargs)
         if members is not None:
             self.fields["substitute_for"].queryset = members
+        _revalidate(self)
 
 
 class MinuteForm(BaseForm):
@@ -115,6 +119,7 @@ class MinuteForm(BaseForm):
         super().__init__(*args, **kwargs)
         if not private:
             del self.fields["public_summary"]
+        _revalidate(self)
 
 
 class DeclarationForm(BaseForm):
@@ -132,6 +137,7 @@ class DeclarationForm(BaseForm):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
+        _revalidate(self)
 
 
 class ApproveForm(BaseForm):
@@ -228,6 +234,7 @@ class ActionForm(BaseForm):
         if not editing:
             del self.fields["dealt_with_item"]
             del self.fields["status"]
+        _revalidate(self)
 
 
 class ActionNoteForm(BaseForm):

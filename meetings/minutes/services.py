@@ -77,8 +77,9 @@ def clean_html(text: str) -> str:
     text = (text or "").strip()
     if not text:
         return ""
-    if not re.search(r"<[a-zA-Z/][^>]*>", text):
-        text = _plain_to_html(text)
+    if not re.search(r"<(p|ul|ol|li|br|h[1-6]|div|blockquote)[\s>/]", text, re.IGNORECASE):
+        # Plain text: drop any stray tags (and script/style content), then build paragraphs.
+        text = _plain_to_html(html.unescape(nh3.clean(text, tags=set())))
     return nh3.clean(text, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES).strip()
 
 

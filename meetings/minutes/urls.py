@@ -68,11 +68,15 @@ urlpatterns = [
     ),
     # Officer pages: actions.
     path("officer/actions/", views.officer_actions, name="officer-actions"),
-    path("officer/actions/add/", views.officer_action_add, name="officer-action-add"),
-    path("officer/actions/<int:pk>/edit/", views.officer_action_edit, name="officer-action-edit"),
+    path("officer/actions/add/", views.officer_action_add, name="officer-minutes-action-add"),
+    path(
+        "officer/actions/<int:pk>/edit/",
+        views.officer_action_edit,
+        name="officer-minutes-action-edit",
+    ),
     path(
         "officer/actions/<int:pk>/notes/add/",
         views.officer_action_note_add,
-        name="officer-action-note-add",
+        name="officer-minutes-action-note-add",
     ),
 ]

@@ -57,12 +57,11 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 def _meeting_breadcrumbs(meeting, *extra):
-    crumbs = [(meeting.committee.name, meeting.committee.get_absolute_url())]
-    try:
-        crumbs.append((f"{meeting.date:%-d %B %Y}", meeting.get_absolute_url()))
-    except Exception:  # noqa: BLE001 - the meeting page may not exist yet
-        crumbs.append((f"{meeting.date:%-d %B %Y}", ""))
-    return crumbs + list(extra)
+    return [
+        (meeting.committee.name, meeting.committee.get_absolute_url()),
+        (f"{meeting.date:%-d %B %Y}", meeting.get_absolute_url()),
+        *extra,
+    ]
 
 
 # --- Public pages --------------------------------------------------------------------------
@@ -667,7 +666,7 @@ def officer_action_add(request):
             messages.success(request, "Action added.")
             if resolution is not None:
                 return redirect("officer-minute-edit", pk=resolution.minute_id)
-            return redirect("officer-action-edit", pk=action.pk)
+            return redirect("officer-minutes-action-edit", pk=action.pk)
     return render(
         request,
         "minutes/officer/action_form.html",
@@ -730,7 +729,7 @@ def officer_action_edit(request, pk):
             _apply_errors(form, exc)
         else:
             messages.success(request, "Action saved.")
-            return redirect("officer-action-edit", pk=action.pk)
+            return redirect("officer-minutes-action-edit", pk=action.pk)
     return render(
         request,
         "minutes/officer/action_form.html",
@@ -762,7 +761,7 @@ def officer_action_note_add(request, pk):
             _apply_errors(form, exc)
         else:
             messages.success(request, "Progress note added.")
-            return redirect("officer-action-edit", pk=action.pk)
+            return redirect("officer-minutes-action-edit", pk=action.pk)
     action = Action.objects.for_list().get(pk=pk)
     return render(
         request,
