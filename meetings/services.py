@@ -343,7 +343,10 @@ def publish_meeting(
     confirm_late: bool = False,
     confirm_unsigned: bool = False,
     late_reason: str = "",
+    at: dt.datetime | None = None,
 ) -> Meeting:
+    """Publish the agenda. ``at`` records an earlier publication (demo data and imports of
+    past meetings); the five-day check is made as of that moment."""
     meeting = _lock_meeting(meeting)
     if meeting.is_published:
         raise ValidationError({"__all__": ["The agenda of this meeting is already published."]})
@@ -353,14 +356,14 @@ def publish_meeting(
         )
     if not AgendaItem.all_objects.filter(meeting=meeting).exists():
         raise ValidationError({"__all__": ["Add at least one agenda item before publishing."]})
-    warnings = publication_warnings(meeting)
+    now = at or timezone.now()
+    warnings = publication_warnings(meeting, on=timezone.localtime(now).date())
     errors = {}
     if "confirm_late" in warnings and not confirm_late:
         errors["confirm_late"] = [warnings["confirm_late"]]
     if "confirm_unsigned" in warnings and not confirm_unsigned:
         errors["confirm_unsigned"] = [warnings["confirm_unsigned"]]
     _raise(errors)
-    now = timezone.now()
     meeting.published_at = now
     meeting.published_by = by if getattr(by, "pk", None) else None
     meeting.published_late = "confirm_late" in warnings
