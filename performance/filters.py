@@ -28,7 +28,7 @@ class KPIFilter(GovukFilterSet):
         label="Service area",
     )
     period = PeriodChoiceFilter(
-        queryset=Period.objects.none(), to_field_name="label", label="Period", empty_label=None
+        queryset=reporting_periods, to_field_name="label", label="Period", empty_label=None
     )
     rag = django_filters.ChoiceFilter(
         choices=rag_rules.Rag.choices,
@@ -55,8 +55,6 @@ class KPIFilter(GovukFilterSet):
             if self.default_period is not None:
                 data["period"] = self.default_period.label
         super().__init__(data, *args, **kwargs)
-        self.filters["period"].queryset = reporting_periods()
-        self.form.fields["period"].queryset = reporting_periods()
         self.form.order_fields(["service_area", "period", "rag", "polarity"])
 
     @property

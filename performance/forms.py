@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from meetings.models import AgendaItem
 from performance import rag
 from performance.models import KPI, CommentaryKind, Figure, Period, ServiceArea
 from scrutiny.forms import BaseForm, BaseModelForm
@@ -126,7 +127,7 @@ class OverrideForm(BaseForm):
 
 class ImportForm(BaseForm):
     period = forms.ModelChoiceField(
-        queryset=Period.objects.none(),
+        queryset=Period.objects.order_by("-start_date", "kind"),
         label="Period the figures are for",
         empty_label=None,
     )
@@ -139,19 +140,22 @@ class ImportForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = Period.objects.order_by("-start_date", "kind")
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
 
 
 class PerformanceReportForm(BaseForm):
     agenda_item = forms.ModelChoiceField(
-        queryset=None,
+        queryset=AgendaItem.all_objects.select_related("meeting__committee").order_by(
+            "-meeting__start", "order"
+        ),
         label="Agenda item",
         help_text="The report is added to this item's papers.",
         error_messages={"required": "Choose the agenda item."},
     )
     period = forms.ModelChoiceField(
-        queryset=Period.objects.none(), label="Period", empty_label=None
+        queryset=Period.objects.exclude(kind=Period.Kind.MONTH).order_by("-start_date", "kind"),
+        label="Period",
+        empty_label=None,
     )
     service_area = forms.ModelChoiceField(
         queryset=ServiceArea.objects.all(),
@@ -160,7 +164,7 @@ class PerformanceReportForm(BaseForm):
         empty_label="Choose KPIs below instead",
     )
     kpis = forms.ModelMultipleChoiceField(
-        queryset=KPI.objects.none(),
+        queryset=KPI.objects.select_related("service_area"),
         required=False,
         label="Or these KPIs",
         widget=forms.CheckboxSelectMultiple,
@@ -177,14 +181,5 @@ class PerformanceReportForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from meetings.models import AgendaItem
-
-        self.fields["agenda_item"].queryset = AgendaItem.all_objects.select_related(
-            "meeting__committee"
-        ).order_by("-meeting__start", "order")
         self.fields["agenda_item"].label_from_instance = lambda item: f"{item.meeting} – {item}"
-        self.fields["period"].queryset = Period.objects.exclude(kind=Period.Kind.MONTH).order_by(
-            "-start_date", "kind"
-        )
-        self.fields["kpis"].queryset = KPI.objects.select_related("service_area")
         self.fields["kpis"].label_from_instance = lambda kpi: f"{kpi.reference} {kpi.title}"

@@ -355,7 +355,7 @@ def template_csv(period: Period | None) -> bytes:
 def template_xlsx(period: Period | None) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = f"Figures {period.label}"[:31] if period else "Figures"
+    sheet.title = f"Figures {period.label}".replace("/", "-")[:31] if period else "Figures"
     for row in template_rows(period):
         sheet.append(row)
     sheet.freeze_panes = "A2"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import logging
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +29,7 @@ from performance.models import (
     financial_year_label,
 )
 
+logger = logging.getLogger(__name__)
 REPORT_GENERATOR = "performance.kpi_report"
 _UNSET: Any = object()
 
@@ -492,6 +494,22 @@ def run_import(*, run_id: int) -> ImportRun:
             run,
             status=ImportRun.Status.FAILED,
             errors=[{"row": None, "column": "", "message": m} for m in exc.messages],
+            finished_at=timezone.now(),
+        )
+        return run
+    except Exception:
+        logger.exception("Import %s failed while writing", run.pk)
+        _progress(
+            run,
+            status=ImportRun.Status.FAILED,
+            errors=[
+                {
+                    "row": None,
+                    "column": "",
+                    "message": "An unexpected error stopped the import while saving. "
+                    "Nothing was saved. Try again, or tell the portal's administrators.",
+                }
+            ],
             finished_at=timezone.now(),
         )
         return run
