@@ -92,6 +92,7 @@ core_patterns = [
         name="sitemap",
     ),
     path("django-admin/", admin.site.urls),
+    path("", include("scrutiny.urls_hardening")),
 ]
 
 urlpatterns = core_patterns + [
