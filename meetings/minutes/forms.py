@@ -144,12 +144,12 @@ class ApproveForm(BaseForm):
     """Approve the previous meeting's minutes, optionally subject to up to two amendments."""
 
     amendment_1_minute = forms.IntegerField(
-        required=False, min_value=1, label="Amendment: minute number (optional)"
+        required=False, min_value=1, label="Amendment: minute number"
     )
     amendment_1_before = forms.CharField(required=False, label="From (the words as they stand)")
     amendment_1_after = forms.CharField(required=False, label="To (the words that replace them)")
     amendment_2_minute = forms.IntegerField(
-        required=False, min_value=1, label="Second amendment: minute number (optional)"
+        required=False, min_value=1, label="Second amendment: minute number"
     )
     amendment_2_before = forms.CharField(required=False, label="From")
     amendment_2_after = forms.CharField(required=False, label="To")
