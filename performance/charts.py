@@ -155,7 +155,7 @@ def render_svg(
         for run in _points(s.values, x_of, y_of):
             dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
             pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
-            if len(run) == 1 and s.marker == "none":
+            if len(run) == 1:  # one point: a short stroke shows the line pattern
                 x, y = run[0]
                 out.append(
                     f'<line class="series-{s.key}" x1="{x - 12:.1f}" y1="{y:.1f}" '

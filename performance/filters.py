@@ -28,7 +28,10 @@ class KPIFilter(GovukFilterSet):
         label="Service area",
     )
     period = PeriodChoiceFilter(
-        queryset=reporting_periods, to_field_name="label", label="Period", empty_label=None
+        queryset=lambda request: reporting_periods(),
+        to_field_name="label",
+        label="Period",
+        empty_label=None,
     )
     rag = django_filters.ChoiceFilter(
         choices=rag_rules.Rag.choices,
