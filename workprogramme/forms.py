@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from meetings.models import Meeting, MeetingStatus
 from scrutiny.forms import BaseForm, BaseModelForm, DateInput
-from scrutiny.models import Committee, MunicipalYear, Person
+from scrutiny.models import Committee, Person
 from workprogramme.models import (
     PRIORITY_CRITERIA,
     ActionStatus,
@@ -36,11 +36,6 @@ class WorkProgrammeForm(BaseModelForm):
     class Meta:
         model = WorkProgramme
         fields = ["committee", "year", "introduction", "notes"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = Committee.objects.active()
-        self.fields["year"].queryset = MunicipalYear.objects.all()
 
 
 class WorkProgrammeItemForm(BaseModelForm):
@@ -80,14 +75,21 @@ class WorkProgrammeItemForm(BaseModelForm):
 
 
 class ScheduleForm(BaseForm):
+    # Querysets are set on the class, not in __init__: the shared GOV.UK mixin validates a
+    # bound form while it is being built, before a subclass __init__ could change them.
     meeting = MeetingChoiceField(
-        queryset=Meeting.all_objects.none(), empty_label="Choose a meeting"
+        queryset=Meeting.all_objects.exclude(status=MeetingStatus.CANCELLED)
+        .select_related("committee")
+        .order_by("start"),
+        empty_label="Choose a meeting",
     )
     presenter = forms.CharField(
         required=False, max_length=300, help_text="Who presents, as it should be printed."
     )
     presenter_person = forms.ModelChoiceField(
-        queryset=Person.objects.none(), required=False, label="Presenter (from the directory)"
+        queryset=Person.objects.exclude(kind=Person.Kind.COUNCILLOR),
+        required=False,
+        label="Presenter (from the directory)",
     )
     report_deadline = forms.DateField(
         required=False,
@@ -111,16 +113,8 @@ class ScheduleForm(BaseForm):
     )
 
     def __init__(self, *args, item: WorkProgrammeItem, **kwargs):
+        self.item = item
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = (
-            Meeting.all_objects.filter(start__gte=timezone.now() - timezone.timedelta(days=365))
-            .exclude(status=MeetingStatus.CANCELLED)
-            .select_related("committee")
-            .order_by("start")
-        )
-        self.fields["presenter_person"].queryset = Person.objects.exclude(
-            kind=Person.Kind.COUNCILLOR
-        ) | Person.objects.filter(job_title__icontains="cabinet")
 
 
 class ProgressUpdateForm(BaseForm):
@@ -137,15 +131,13 @@ class ActionForm(BaseForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text='Cite inspection recommendations as "(O12)"; they are linked when you save.',
     )
-    owner = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    owner = forms.ModelChoiceField(
+        queryset=Person.objects.exclude(kind=Person.Kind.COUNCILLOR), required=False
+    )
     owner_text = forms.CharField(
         required=False, max_length=200, label="Owner (if not in the directory)"
     )
     due_date = forms.DateField(required=False, widget=DateInput())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Person.objects.exclude(kind=Person.Kind.COUNCILLOR)
 
 
 class ResponseForm(BaseForm):
@@ -159,7 +151,9 @@ class FollowUpForm(BaseForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     date = forms.DateField(widget=DateInput())
     meeting = MeetingChoiceField(
-        queryset=Meeting.all_objects.none(), required=False, empty_label="Not at a meeting"
+        queryset=Meeting.all_objects.select_related("committee").order_by("-start"),
+        required=False,
+        empty_label="Not at a meeting",
     )
     status = forms.ChoiceField(
         label="Implementation status",
@@ -172,14 +166,6 @@ class FollowUpForm(BaseForm):
     )
     narrative = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = (
-            Meeting.all_objects.filter(start__lte=timezone.now())
-            .select_related("committee")
-            .order_by("-start")[:100]
-        )
-
 
 class PlanItemForm(BaseForm):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Action")
@@ -189,19 +175,14 @@ class PlanItemForm(BaseForm):
 
 
 class LeadMemberReportForm(BaseForm):
-    committee = forms.ModelChoiceField(queryset=Committee.objects.none())
-    lead_member = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    committee = forms.ModelChoiceField(queryset=Committee.objects.all())
+    lead_member = forms.ModelChoiceField(queryset=Person.objects.councillors(), required=False)
     lead_member_name = forms.CharField(
         required=False, max_length=200, label="Lead member (if not in the directory)"
     )
     period_start = forms.DateField(widget=DateInput())
     period_end = forms.DateField(widget=DateInput())
     general_comments = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = Committee.objects.all()
-        self.fields["lead_member"].queryset = Person.objects.councillors()
 
 
 class HighlightForm(BaseForm):

@@ -59,12 +59,14 @@ class PlannedMeeting:
     meeting: Meeting
     considerations: list[Consideration] = field(default_factory=list)
     is_published: bool = False
+    is_past: bool = False
 
 
 def agenda_plan(
     committee: Committee, *, year: MunicipalYear | None = None, now: dt.datetime | None = None
 ) -> list[PlannedMeeting]:
-    """The committee's coming meetings (in ``year`` if given) with the items planned for each.
+    """The committee's meetings with the items planned for each: every meeting of ``year``
+    (past ones included, so the plan reads as the year's plan), or the coming meetings.
 
     Meeting dates and report deadlines are public business even before the agenda is
     published; agenda items are not, so the plan shows work-programme titles, not agenda
@@ -72,17 +74,19 @@ def agenda_plan(
     """
     now = now or timezone.now()
     meetings = (
-        Meeting.all_objects.filter(committee=committee, start__gte=now)
+        Meeting.all_objects.filter(committee=committee)
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("start")
     )
-    if year is not None:
-        meetings = meetings.in_year(year)
-    meetings = list(meetings[:20])
-    by_meeting = {m.pk: PlannedMeeting(m, is_published=m.is_published) for m in meetings}
+    meetings = meetings.in_year(year) if year is not None else meetings.filter(start__gte=now)
+    meetings = list(meetings[:40])
+    by_meeting = {
+        m.pk: PlannedMeeting(m, is_published=m.is_published, is_past=m.start < now)
+        for m in meetings
+    }
     for c in (
         Consideration.objects.filter(meeting_id__in=by_meeting)
-        .select_related("item__programme", "presenter_person")
+        .select_related("item__programme", "presenter_person", "meeting")
         .order_by("item__number")
     ):
         by_meeting[c.meeting_id].considerations.append(c)

@@ -196,7 +196,7 @@ def committee_workprogramme(request, slug):
             "programmes": programmes,
             "filter": filterset,
             "items": items,
-            "plan": selectors.agenda_plan(committee, year=plan_year) if plan_year else [],
+            "plan": selectors.agenda_plan(committee, year=plan_year),
             "export": export_links(request),
             "today": today(),
             "breadcrumbs": [
