@@ -180,6 +180,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = ENV.production
 CSRF_COOKIE_SECURE = ENV.production
+# "__Host-" cookies are only accepted over HTTPS, for this host, path "/": no subdomain or
+# plain-HTTP page can set or overwrite them.
+SESSION_COOKIE_NAME = "__Host-sessionid" if ENV.production else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if ENV.production else "csrftoken"
 SECURE_SSL_REDIRECT = ENV.production
 SECURE_HSTS_SECONDS = 31536000 if ENV.production else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = ENV.production
