@@ -1,16 +1,41 @@
 """CSV downloads of KPIs, actions and recommendations, listed on the open data page.
 
 Where the app that owns the records already offers a CSV, the open data page links to it
-rather than writing a second one."""
+rather than writing a second one: the actions CSV is the minutes app's action tracker CSV.
+This module writes the two that did not exist: KPI figures and scrutiny review
+recommendations (both public pages of their apps, so public data).
+"""
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterable
+
+from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 # (label, URL name) of CSV downloads offered by other apps, linked when they exist.
-OTHER_APPS_CSV: list[tuple[str, str]] = []
+OTHER_APPS_CSV: list[tuple[str, str]] = [
+    ("Actions arising from meetings (action tracker)", "action-tracker-csv"),
+]
 # (label, URL name) of CSV downloads this app writes itself.
-OWN_CSV: list[tuple[str, str]] = []
+OWN_CSV: list[tuple[str, str]] = [
+    ("KPI figures: targets, actuals and RAG status by period", "kpis-csv"),
+    ("Scrutiny review recommendations and the executive's responses", "recommendations-csv"),
+]
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def available() -> list[tuple[str, str]]:
@@ -22,3 +47,112 @@ def available() -> list[tuple[str, str]]:
         except NoReverseMatch:
             continue
     return found
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    response.write("\ufeff")  # so spreadsheet programs read UTF-8
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([cell(v) for v in row])
+    return response
+
+
+def kpi_rows():
+    from performance.models import Figure
+
+    today = timezone.localdate()
+    figures = Figure.objects.select_related("kpi__service_area", "period").order_by(
+        "kpi__reference", "period__start_date", "pk"
+    )
+    for f in figures.iterator(chunk_size=500):
+        kpi = f.kpi
+        yield [
+            kpi.reference,
+            kpi.title,
+            kpi.service_area.name,
+            kpi.get_unit_display(),
+            kpi.get_polarity_display(),
+            "yes" if kpi.is_cumulative else "no",
+            f.period.label,
+            f.period.start_date.isoformat(),
+            f.period.end_date.isoformat(),
+            f.target,
+            "to be agreed" if f.target_to_agree else "",
+            f.effective_target,
+            f.actual,
+            f.rag_on(today).label,
+            f.get_override_rag_display() if f.override_rag else "",
+            f.statistical_neighbour,
+            f.england,
+            f.region,
+            f.get_commentary_kind_display() if f.commentary_kind else "",
+            f.commentary,
+            "yes" if f.is_demo else "no",
+        ]
+
+
+KPI_HEADER = [
+    "reference",
+    "title",
+    "service_area",
+    "unit",
+    "good_performance_shown_by",
+    "cumulative",
+    "period",
+    "period_start",
+    "period_end",
+    "target",
+    "target_note",
+    "effective_target",
+    "actual",
+    "rag_status",
+    "rag_overridden_to",
+    "statistical_neighbour",
+    "england",
+    "region",
+    "commentary_kind",
+    "commentary",
+    "demo_figure",
+]
+
+
+def recommendation_rows():
+    from workprogramme.models import ReviewRecommendation
+
+    recs = ReviewRecommendation.objects.select_related("review__panel", "response").order_by(
+        "review__report_date", "review_id", "number"
+    )
+    for rec in recs.iterator(chunk_size=500):
+        response = getattr(rec, "response", None)
+        yield [
+            rec.review.title,
+            rec.review.panel.name,
+            rec.review.report_date.isoformat(),
+            rec.number,
+            rec.body_reference,
+            rec.theme,
+            rec.text,
+            response.get_decision_display() if response else "",
+            response.reasons if response else "",
+            response.response_date.isoformat() if response else "",
+            rec.get_status_display(),
+        ]
+
+
+RECOMMENDATION_HEADER = [
+    "review",
+    "panel",
+    "report_date",
+    "number",
+    "reference_in_report",
+    "theme",
+    "recommendation",
+    "executive_response",
+    "response_reasons",
+    "response_date",
+    "implementation_status",
+]

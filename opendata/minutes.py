@@ -1,12 +1,151 @@
-"""Minutes and resolutions for search, feeds and the API, when the minutes app has them."""
+"""Minutes and resolutions in search, the minutes feed and the API.
+
+Everything is read through ``meetings.minutes.selectors``' public functions: minutes that
+are published ("to be approved") or approved, of published meetings, and never the minute
+of an exempt or confidential item (its s100C public summary is left out of search too).
+
+The minutes services send no ``meeting_changed`` signal, so this module listens to
+``post_save`` of ``MinutesSet`` and ``Minute`` and, after commit, enqueues the same
+``refresh_meeting`` task the meetings signals do.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.urls import NoReverseMatch
+
+from meetings.minutes import selectors
+from meetings.minutes.models import PUBLIC_MINUTES_STATUSES, Minute, MinutesSet, MinutesStatus
+from meetings.models import AgendaItem, Meeting
+
 
 def resolution_texts(item_ids: list[int]) -> dict[int, str]:
-    """Public resolution text per agenda item id (approved or published minutes only)."""
-    return {}
+    """Public resolution text per agenda item id (published or approved minutes only)."""
+    found = selectors.resolutions_for_items(item_ids)
+    return {
+        item_id: "\n".join(f"{r.number}) {r.text}" for r in resolutions)
+        for item_id, resolutions in found.items()
+    }
+
+
+def _minutes_url(meeting_id: int, anchor: str = "") -> str:
+    from django.urls import reverse
+
+    try:
+        return reverse("meeting-minutes", kwargs={"pk": meeting_id}) + anchor
+    except NoReverseMatch:
+        return ""
+
+
+def search_rows(meeting: Meeting, public_items: list[AgendaItem]) -> Iterable[dict]:
+    """Search rows for the public minutes and resolutions of ``meeting``."""
+    from opendata.indexing import MAX_BODY, clean_text
+    from opendata.models import SearchDocument
+
+    item_ids = [i.pk for i in public_items]
+    minutes = selectors.public_minutes().filter(agenda_item_id__in=item_ids)
+    for minute in minutes:
+        label = f"Minute {minute.number}" if minute.number else "Minute"
+        yield {
+            "kind": SearchDocument.Kind.MINUTES,
+            "object_id": minute.pk,
+            "agenda_item_id": minute.agenda_item_id,
+            "title": f"{label}: {minute.agenda_item.title}"[:400],
+            "summary": minute.get_outcome_display(),
+            "body": clean_text(minute.text)[:MAX_BODY],
+            "url": _minutes_url(meeting.pk, f"#minute-{minute.pk}"),
+        }
+    resolutions = selectors.public_resolutions().filter(minute__agenda_item_id__in=item_ids)
+    for resolution in resolutions:
+        minute = resolution.minute
+        label = f"Minute {minute.number}" if minute.number else "Minute"
+        yield {
+            "kind": SearchDocument.Kind.RESOLUTION,
+            "object_id": resolution.pk,
+            "agenda_item_id": minute.agenda_item_id,
+            "title": f"Resolution {resolution.number}, {label}: {minute.agenda_item.title}"[:400],
+            "summary": "",
+            "body": clean_text(resolution.text)[:MAX_BODY],
+            "url": _minutes_url(meeting.pk, f"#minute-{minute.pk}"),
+        }
+
+
+def feed_entries(committee) -> list:
+    """Minutes feed entries: one when minutes are published, one when they are approved."""
+    from opendata.feeds import FEED_LENGTH, FeedEntry, tag_uri
+
+    sets = selectors.public_minutes_sets()
+    if committee is not None:
+        sets = sets.filter(meeting__committee=committee)
+    entries = []
+    for minutes in sets.order_by("-published_at", "-pk")[:FEED_LENGTH]:
+        meeting = minutes.meeting
+        link = _minutes_url(meeting.pk) or meeting.get_absolute_url()
+        entries.append(
+            FeedEntry(
+                guid=tag_uri("minutes", minutes.pk),
+                title=f"Minutes published (to be approved): {meeting}",
+                link=link,
+                description=f"The minutes of the {meeting} were published. "
+                "They are a draft until the committee approves them.",
+                published=minutes.published_at,
+                updated=minutes.published_at,
+                committee=meeting.committee.name,
+            )
+        )
+        if minutes.status == MinutesStatus.APPROVED and minutes.approved_at:
+            entries.append(
+                FeedEntry(
+                    guid=tag_uri("minutes-approved", minutes.pk),
+                    title=f"Minutes approved: {meeting}",
+                    link=link,
+                    description=f"The minutes of the {meeting} were approved as a correct record.",
+                    published=minutes.approved_at,
+                    updated=max(minutes.approved_at, minutes.modified_at),
+                    committee=meeting.committee.name,
+                )
+            )
+    return entries
+
+
+def _meeting_of(instance) -> tuple[int, str] | None:
+    if isinstance(instance, MinutesSet):
+        return instance.meeting_id, instance.status
+    if isinstance(instance, Minute):
+        minutes = MinutesSet.objects.filter(pk=instance.minutes_id).values_list(
+            "meeting_id", "status"
+        )
+        return minutes.first()
+    return None
+
+
+def on_minutes_saved(sender, instance, **kwargs):
+    found = _meeting_of(instance)
+    if found is None or found[1] not in PUBLIC_MINUTES_STATUSES:
+        return  # draft minutes are not public: nothing to index yet
+    meeting_id = found[0]
+
+    def enqueue():
+        from opendata.tasks import refresh_meeting
+
+        refresh_meeting.enqueue(meeting_id)
+
+    transaction.on_commit(enqueue)
 
 
 def register() -> None:
     """Plug minutes into the search index, the minutes feed and HTTP caching."""
+    from opendata import feeds, http, indexing
+
+    if search_rows not in indexing.MINUTES_PROVIDERS:
+        indexing.MINUTES_PROVIDERS.append(search_rows)
+    if feed_entries not in feeds.MINUTES_ENTRY_PROVIDERS:
+        feeds.MINUTES_ENTRY_PROVIDERS.append(feed_entries)
+    for model in (MinutesSet, Minute):
+        if (model, "modified_at") not in http.WATCHED:
+            http.WATCHED.append((model, "modified_at"))
+    post_save.connect(on_minutes_saved, sender=MinutesSet, dispatch_uid="opendata-minutes-set")
+    post_save.connect(on_minutes_saved, sender=Minute, dispatch_uid="opendata-minute")

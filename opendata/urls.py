@@ -20,6 +20,8 @@ API = "api/oparl/v1/"
 urlpatterns = [
     path("search/", views.search_view, name="search"),
     path("open-data/", views.open_data, name="open-data"),
+    path("open-data/kpis.csv", views.kpis_csv, name="kpis-csv"),
+    path("open-data/recommendations.csv", views.recommendations_csv, name="recommendations-csv"),
     # Calendars.
     path("feeds/meetings.ics", views.meetings_ics, name="meetings-ics"),
     path("feeds/committees/<slug:slug>/meetings.ics", views.committee_ics, name="committee-ics"),

@@ -336,3 +336,26 @@ def oparl_file_download(request, pk):
 def api_index(request):
     """``/api/oparl/v1/`` redirects to the system object."""
     return redirect(reverse("oparl-system"))
+
+
+# --- CSV downloads --------------------------------------------------------------------------
+
+
+@require_safe
+@conditional
+def kpis_csv(request):
+    from opendata import exports
+
+    return exports.csv_response("kpi-figures.csv", exports.KPI_HEADER, exports.kpi_rows())
+
+
+@require_safe
+@conditional
+def recommendations_csv(request):
+    from opendata import exports
+
+    return exports.csv_response(
+        "review-recommendations.csv",
+        exports.RECOMMENDATION_HEADER,
+        exports.recommendation_rows(),
+    )
