@@ -22,6 +22,15 @@ from scrutiny.forms import BaseForm, BaseModelForm, DateInput, DateTimeInput
 from scrutiny.models import Committee, MunicipalYear, Person
 
 
+def revalidate(form) -> None:
+    """``GovukFormMixin.__init__`` validates a bound form while adding CSS classes; these forms
+    add and remove fields after that, so validation must run again on the final fields."""
+    if form.is_bound:
+        form._errors = None
+        if hasattr(form, "cleaned_data"):
+            del form.cleaned_data
+
+
 class MeetingForm(BaseModelForm):
     class Meta:
         model = Meeting
@@ -64,6 +73,7 @@ class MeetingForm(BaseModelForm):
             self.fields["version"] = forms.IntegerField(
                 widget=forms.HiddenInput, initial=self.instance.version
             )
+        revalidate(self)
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
@@ -126,6 +136,7 @@ class AgendaItemForm(BaseModelForm):
             self.fields["version"] = forms.IntegerField(
                 widget=forms.HiddenInput, initial=self.instance.version
             )
+        revalidate(self)
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
@@ -198,6 +209,7 @@ class ReportForm(BaseModelForm):
             self.fields["version"] = forms.IntegerField(
                 widget=forms.HiddenInput, initial=self.instance.version
             )
+        revalidate(self)
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
@@ -248,6 +260,7 @@ class DocumentForm(BaseForm):
         )
         if not late:
             del self.fields["urgency_reasons"]
+        revalidate(self)
 
 
 class PublishForm(BaseForm):
@@ -274,6 +287,7 @@ class PublishForm(BaseForm):
             del self.fields["confirm_unsigned"]
         else:
             self.fields["confirm_unsigned"].help_text = warnings["confirm_unsigned"]
+        revalidate(self)
 
 
 class NoticeForm(BaseForm):
