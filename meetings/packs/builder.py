@@ -227,9 +227,29 @@ def _placeholder(item: AgendaItem) -> Paper:
     )
 
 
-def collect(meeting: Meeting, kind: str, *, first_page: int = 1) -> PackSpec | None:
+@dataclass
+class MeetingInputs:
+    """The meeting's records, read once and shared by the packs of one build."""
+
+    items: list[AgendaItem]
+    members: list
+    council: Council
+
+
+def load_inputs(meeting: Meeting) -> MeetingInputs:
+    return MeetingInputs(
+        items=_items(meeting),
+        members=list(meeting.committee.members_on(meeting.date)),
+        council=Council.current(),
+    )
+
+
+def collect(
+    meeting: Meeting, kind: str, *, first_page: int = 1, inputs: MeetingInputs | None = None
+) -> PackSpec | None:
     """What goes into a pack of ``kind``; ``None`` when the meeting needs no such pack."""
-    items = _items(meeting)
+    inputs = inputs or load_inputs(meeting)
+    items = inputs.items
     entries: list[Entry] = []
     if kind == PackKind.PUBLIC:
         for item in items:
@@ -276,8 +296,8 @@ def collect(meeting: Meeting, kind: str, *, first_page: int = 1) -> PackSpec | N
         title=title,
         first_page=first_page,
         entries=entries,
-        members=list(meeting.committee.members_on(meeting.date)),
-        council=Council.current(),
+        members=inputs.members,
+        council=inputs.council,
     )
     for paper in spec.papers:
         if paper.source == Report.Source.GENERATED:
@@ -398,6 +418,24 @@ def _number(spec: PackSpec, front_pages: int) -> None:
     for paper in spec.papers:
         paper.first = page
         page += paper.pages
+
+
+def estimate_front_pages(spec: PackSpec) -> int:
+    """A first guess at the front sheet's length (lines of about 70 characters, about 48 lines
+    to an A4 page), so the first build usually needs one layout. A wrong guess only costs
+    another layout pass; later builds start from the last build's real length."""
+    lines = 12.0  # council, heading, notice of meeting
+    if spec.kind != PackKind.SUPPLEMENTARY:
+        lines += 4.5 + 1.6 * len(spec.members)
+    lines += 4.5
+    for entry in spec.entries:
+        item = entry.item
+        lines += 1.7 + len(item.title) // 60
+        lines += (len(item.description) // 70 + 1) if item.description else 0
+        lines += (len(entry.contact) // 80 + 1) if entry.contact else 0
+        if entry.placeholder:
+            lines += 1 + len(item.exempt_reasons) // 70
+    return max(1, -(-int(lines) // 48))
 
 
 def _layout(spec: PackSpec, front_guess: int):
@@ -619,13 +657,15 @@ def write_atomic(pdf: pikepdf.Pdf, target: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def build_pdf(spec: PackSpec, target: Path, *, front_guess: int = 1) -> BuildResult:
+def build_pdf(spec: PackSpec, target: Path, *, front_guess: int | None = None) -> BuildResult:
     """Build the pack described by ``spec`` into ``target`` (atomically)."""
     uploads = [p for p in spec.papers if not p.is_html]
     try:
         for paper in uploads:
             paper.pdf = _open_upload(paper)
             paper.pages = len(paper.pdf.pages)
+        if front_guess is None:
+            front_guess = estimate_front_pages(spec)
         document, front_pages, passes = _layout(spec, max(1, front_guess))
         pdf = pikepdf.open(io.BytesIO(write_document(document)))
         del document

@@ -21,8 +21,10 @@ KINDS = [PackKind.PUBLIC, PackKind.SUPPLEMENTARY, PackKind.MEMBERS]
 
 
 def _specs(meeting: Meeting, first_pages: dict[str, int]) -> dict[str, builder.PackSpec | None]:
+    inputs = builder.load_inputs(meeting)
     return {
-        kind: builder.collect(meeting, kind, first_page=first_pages.get(kind, 1)) for kind in KINDS
+        kind: builder.collect(meeting, kind, first_page=first_pages.get(kind, 1), inputs=inputs)
+        for kind in KINDS
     }
 
 
@@ -102,9 +104,10 @@ def run_build(*, build_id: int) -> str:
     hashes: dict[str, str] = {}
     warnings: list[str] = []
     try:
+        inputs = builder.load_inputs(meeting)
         for kind in KINDS:
             first_page = _supplementary_start(meeting) if kind == PackKind.SUPPLEMENTARY else 1
-            spec = builder.collect(meeting, kind, first_page=first_page)
+            spec = builder.collect(meeting, kind, first_page=first_page, inputs=inputs)
             existing = Pack.objects.filter(meeting=meeting, kind=kind).first()
             if spec is None:
                 if existing is not None:
@@ -122,7 +125,7 @@ def run_build(*, build_id: int) -> str:
             ):
                 done.append(f"{PackKind(kind).label}: unchanged")
                 continue
-            guess = existing.front_pages if existing else 1
+            guess = existing.front_pages if existing else None
             result = builder.build_pdf(spec, builder.pack_path(meeting, kind), front_guess=guess)
             Pack.objects.update_or_create(
                 meeting=meeting,
@@ -142,7 +145,8 @@ def run_build(*, build_id: int) -> str:
             )
             done.append(
                 f"{PackKind(kind).label}: built, pages {result.first_page}–"
-                f"{result.first_page + result.page_count - 1}"
+                f"{result.first_page + result.page_count - 1} "
+                f"({result.layout_passes} layout pass{'es' if result.layout_passes > 1 else ''})"
             )
     except builder.PackBuildError as exc:
         _finish(build, BuildStatus.FAILED, error=str(exc), done=done, hashes=hashes)

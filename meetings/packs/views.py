@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views import View
 from django.views.decorators.http import require_GET
@@ -16,31 +15,27 @@ from django.views.generic import ListView
 
 from meetings.models import ExemptAccess, Meeting
 from scrutiny.permissions import OfficerRequiredMixin, can_view_exempt
+from scrutiny.serving import file_response
 
 from . import services
 from .models import Pack, PackBuild, PackKind
 
 
 def _serve(request, pack: Pack, *, private: bool):
-    """Serve the pack file with validators; answer conditional requests with 304."""
-    etag = f'"{pack.sha256[:32]}"'
-    last_modified = int(pack.built_at.timestamp())
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if response is None:
-        try:
-            handle = open(pack.path, "rb")  # noqa: SIM115 - FileResponse closes it
-        except FileNotFoundError as exc:
-            raise Http404("The pack file is missing.") from exc
-        meeting = pack.meeting
-        name = slugify(f"{meeting.committee.name} {meeting.date:%Y-%m-%d} {pack.kind} agenda pack")
-        response = FileResponse(handle, content_type="application/pdf", filename=f"{name}.pdf")
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
-    if private:
-        patch_cache_control(response, private=True, no_cache=True)
-    else:
-        patch_cache_control(response, public=True, max_age=300)
-    return response
+    """Serve the pack file (through ``scrutiny.serving`` so DOCUMENT_SERVING is honoured) with
+    ETag and Last-Modified; conditional requests get 304."""
+    if not pack.path.exists():
+        raise Http404("The pack file is missing.")
+    meeting = pack.meeting
+    name = slugify(f"{meeting.committee.name} {meeting.date:%Y-%m-%d} {pack.kind} agenda pack")
+    return file_response(
+        request,
+        pack.path,
+        filename=f"{name}.pdf",
+        last_modified=pack.built_at,
+        etag=pack.sha256[:32],
+        public=not private,
+    )
 
 
 @require_GET

@@ -1,4 +1,4 @@
-""""Page N" sits at the bottom centre of the page as the reader sees it, on any page size and
+""" "Page N" sits at the bottom centre of the page as the reader sees it, on any page size and
 rotation, without disturbing the page's own content."""
 
 from __future__ import annotations
