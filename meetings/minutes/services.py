@@ -685,3 +685,12 @@ def add_action_note(*, action: Action, text: str, on=None, by=None) -> ActionNot
     note = ActionNote.objects.create(action=action, text=text.strip(), on=on, by=by)
     Action.objects.filter(pk=action.pk).update(modified_at=timezone.now())
     return note
+
+
+def log_exempt_minutes_read(*, user, meeting: Meeting, minutes: list[Minute]):
+    """Record that ``user`` read the full minutes of exempt items (as for exempt papers)."""
+    from meetings.models import ExemptAccess
+
+    numbers = ", ".join(str(m.number or m.agenda_item.number) for m in minutes)
+    what = f"Exempt minutes ({numbers}) of {meeting}"[:300]
+    return ExemptAccess.objects.create(user=user, what=what)

@@ -80,6 +80,9 @@ def meeting_minutes(request, pk):
     view = selectors.minutes_view(
         minutes, may_read_exempt=selectors.may_read_exempt_minutes(request.user, meeting)
     )
+    exempt_read = [e.minute for e in view.items if e.show_full and e.minute.is_private]
+    if exempt_read:
+        services.log_exempt_minutes_read(user=request.user, meeting=meeting, minutes=exempt_read)
     return render(
         request,
         "minutes/meeting_minutes.html",

@@ -289,6 +289,9 @@ def test_exempt_minute_canary_never_reaches_a_public_surface(client, exempt_minu
     client.force_login(make_user("councillor", person=member))
     body = client.get(reverse("meeting-minutes", args=[meeting.pk])).content.decode()
     assert CANARY in body and "members only" in body
+    from meetings.models import ExemptAccess
+
+    assert ExemptAccess.objects.filter(what__startswith="Exempt minutes").count() == 1
 
 
 def test_minutes_pdf_is_tagged_and_has_the_minutes(client, exempt_minutes):
