@@ -575,7 +575,7 @@ def officer_minutes_approve(request, pk):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            if not minute.text and not minute.minutes.is_locked:
+            if not minute.resolutions.exists() and not minute.minutes.is_locked:
                 services.save_minute(
                     minute=minute,
                     text=minute.text,
