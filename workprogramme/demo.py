@@ -26,6 +26,7 @@ from django.contrib.auth import get_user_model
 
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, Meeting
+from performance.models import KPI
 from scrutiny.models import Committee, MunicipalYear, Person
 from workprogramme import services
 from workprogramme.models import (
@@ -246,19 +247,19 @@ MEETINGS = [
         [
             (
                 1,
-                "Children's Services Improvement Plan",
+                "Leeds and Kirklees Improvement Partnership Report",
                 "To consider the Ten Point Improvement Plan.",
                 "Steve Walker, Strategic Director – Children and Families",
             ),
             (
                 2,
-                "Corporate Performance Report Quarter 4 2016/17",
+                "Corporate Performance Q4 (2016/17)",
                 "To consider the Quarter 4 performance information.",
                 "Sue Griggs, Performance Lead for Children & Young People",
             ),
             (
                 6,
-                "Prevent",
+                "PSHE / Prevent in Schools and Further Educational Settings",
                 "To receive a briefing on Prevent.",
                 "Val Flintoff, Prevent Co-ordinator",
             ),
@@ -474,6 +475,8 @@ INVENTED_PROGRESS = {
         "Revised Liquid Logic programme plan agreed; go-live moved to September 2018.",
     ),
 }
+# Success measures that a KPI in the performance app measures: (priority, measure) -> KPI ref.
+MEASURE_KPIS = {(6, 3): "KI 397", (2, 3): "KI 476"}
 OWNERS = {
     1: "steve-walker",
     4: "steve-walker",
@@ -537,8 +540,15 @@ def _plan(committee, inspection) -> None:
                 defaults={"text": text, "due_date": last_date_in(text), "due_text": ""},
             )
         for n, text in enumerate(p["measures"], start=1):
+            reference = MEASURE_KPIS.get((p["number"], n), "")
             measure, _ = SuccessMeasure.objects.update_or_create(
-                priority=priority, number=n, defaults={"text": text}
+                priority=priority,
+                number=n,
+                defaults={
+                    "text": text,
+                    "kpi_reference": reference,
+                    "kpi": KPI.objects.filter(reference=reference).first() if reference else None,
+                },
             )
             measure.targets.all().delete()
             for target, when in targets_in(text):

@@ -448,11 +448,20 @@ class SuccessMeasure(models.Model):
     )
     number = models.PositiveIntegerField()
     text = models.TextField()
+    kpi = models.ForeignKey(
+        "performance.KPI",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="success_measures",
+        verbose_name="KPI",
+        help_text="The performance indicator that measures this, where one exists.",
+    )
     kpi_reference = models.CharField(
         "KPI reference",
         max_length=50,
         blank=True,
-        help_text='The performance indicator that measures this, e.g. "KI 397".',
+        help_text='As written, when the KPI is not in the portal, e.g. "KI 397".',
     )
 
     class Meta:

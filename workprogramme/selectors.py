@@ -187,7 +187,9 @@ def plan_with_tracker(plan: ImprovementPlan) -> ImprovementPlan:
                     Prefetch("deliverables", queryset=Deliverable.objects.order_by("number")),
                     Prefetch(
                         "success_measures",
-                        queryset=SuccessMeasure.objects.order_by("number").prefetch_related(
+                        queryset=SuccessMeasure.objects.select_related("kpi")
+                        .order_by("number")
+                        .prefetch_related(
                             Prefetch(
                                 "targets", queryset=MeasureTarget.objects.order_by("target_date")
                             )

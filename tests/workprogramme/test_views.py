@@ -601,3 +601,17 @@ def test_tracker_pages_query_counts_are_flat(client):
     large = counts()
     assert large == small, list(zip([p for p, _ in pages], small, large, strict=True))
     assert max(large) <= 30
+
+
+def test_success_measure_links_to_its_kpi(client):
+    from tests.factories.performance import KPIFactory
+    from workprogramme.models import MeasureTarget, SuccessMeasure
+
+    priority = PlanPriorityFactory()
+    kpi = KPIFactory()
+    measure = SuccessMeasure.objects.create(
+        priority=priority, number=1, text="65% Assessments within 45 days", kpi=kpi
+    )
+    MeasureTarget.objects.create(measure=measure, target="65%", target_date=dt.date(2018, 7, 31))
+    html = one_h1(client.get(priority.plan.get_absolute_url()))
+    assert kpi.get_absolute_url() in html and "65% by July 2018" in html
