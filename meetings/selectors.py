@@ -25,13 +25,20 @@ def viewer_sees_exempt(user, meeting: Meeting) -> bool:
     return can_view_exempt(user, meeting.committee, on=meeting_date(meeting))
 
 
-def agenda(meeting: Meeting, *, include_private: bool) -> list[AgendaItem]:
+def agenda(meeting: Meeting, *, include_private: bool, preview: bool = False) -> list[AgendaItem]:
     """The meeting's items in order with their reports and documents.
 
     Without ``include_private`` the papers come from the public managers, so the papers of
-    exempt or confidential items are never loaded (their titles and paragraph are)."""
-    papers = Report.all_objects if include_private else Report.objects
-    documents = Document.all_objects if include_private else Document.objects
+    exempt or confidential items are never loaded (their titles and paragraph are).
+    ``preview`` (officer pages only) shows the public papers of a meeting not yet published."""
+    if include_private:
+        papers, documents = Report.all_objects.all(), Document.all_objects.all()
+    elif preview:
+        public_item = {"agenda_item__is_exempt": False, "agenda_item__is_confidential": False}
+        papers = Report.all_objects.filter(**public_item)
+        documents = Document.all_objects.filter(**public_item)
+    else:
+        papers, documents = Report.objects.all(), Document.objects.all()
     # Every item is listed (exempt ones by title, paragraph and reasons); only papers differ.
     items = AgendaItem.all_objects.filter(meeting=meeting)
     return list(

@@ -7,6 +7,7 @@ nothing the officer typed is lost.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import OrderedDict
 from urllib.parse import quote
 
@@ -110,7 +111,7 @@ def committee_meetings(request, slug):
 
 
 def _meeting_context(request, meeting: Meeting, *, include_private: bool, preview: str = ""):
-    items = selectors.agenda(meeting, include_private=include_private)
+    items = selectors.agenda(meeting, include_private=include_private, preview=bool(preview))
     notes = item_notes.collect(request, meeting)
     meeting_day = selectors.meeting_date(meeting)
     return {
@@ -255,7 +256,7 @@ class MyMeetings(TemplateView):
             previous = services.record_portal_visit(user=user)
             session[self.SESSION_KEY] = previous.isoformat() if previous else ""
         since_text = session.get(self.SESSION_KEY) or ""
-        since = timezone.datetime.fromisoformat(since_text) if since_text else None
+        since = dt.datetime.fromisoformat(since_text) if since_text else None
         person = getattr(user, "person", None)
         upcoming = selectors.councillor_meetings(user, upcoming=True)
         agendas = [
