@@ -657,9 +657,17 @@ def write_atomic(pdf: pikepdf.Pdf, target: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def build_pdf(spec: PackSpec, target: Path, *, front_guess: int | None = None) -> BuildResult:
-    """Build the pack described by ``spec`` into ``target`` (atomically)."""
+def build_pdf(
+    spec: PackSpec, target: Path, *, front_guess: int | None = None, previous: dict | None = None
+) -> BuildResult:
+    """Build the pack described by ``spec`` into ``target`` (atomically). ``previous`` (the
+    last good pack's ``contents``) seeds the page counts of authored papers, so a rebuild
+    usually lays out once."""
     uploads = [p for p in spec.papers if not p.is_html]
+    known = {p["key"]: p["last"] - p["first"] + 1 for p in (previous or {}).get("papers", [])}
+    for paper in spec.papers:
+        if paper.is_html and paper.source != "placeholder":
+            paper.pages = max(1, known.get(paper.key, paper.pages))
     try:
         for paper in uploads:
             paper.pdf = _open_upload(paper)

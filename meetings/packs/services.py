@@ -126,7 +126,12 @@ def run_build(*, build_id: int) -> str:
                 done.append(f"{PackKind(kind).label}: unchanged")
                 continue
             guess = existing.front_pages if existing else None
-            result = builder.build_pdf(spec, builder.pack_path(meeting, kind), front_guess=guess)
+            result = builder.build_pdf(
+                spec,
+                builder.pack_path(meeting, kind),
+                front_guess=guess,
+                previous=existing.contents if existing else None,
+            )
             Pack.objects.update_or_create(
                 meeting=meeting,
                 kind=kind,

@@ -28,8 +28,11 @@ class PackMeeting:
     member: object
 
 
-def make_pack_meeting(*, landscape: bool = True) -> PackMeeting:
-    meeting = PublishedMeetingFactory()
+def make_pack_meeting(*, landscape: bool = True, meeting: Meeting | None = None) -> PackMeeting:
+    """A meeting (published unless one is given) with a membership, standard and business
+    items, an authored report, appendices (one landscape), an exempt item whose papers carry
+    CANARY, and an uploaded report."""
+    meeting = meeting or PublishedMeetingFactory()
     committee = meeting.committee
     chair = MembershipFactory(
         committee=committee, role=Membership.Role.CHAIR, person=PersonFactory(name="Alison Chair")

@@ -325,3 +325,11 @@ def test_a_task_run_twice_does_nothing_the_second_time(built):
     result = build_meeting_packs.enqueue(build_id=first.pk)
     assert result.return_value == "skipped"
     assert pack(built.meeting).sha256 == sha
+
+
+def test_a_rebuild_starts_from_the_last_page_counts_and_lays_out_once(built):
+    first = PackBuild.objects.get(meeting=built.meeting)
+    assert pack(built.meeting).contents["papers"][0]["last"] > 2  # a multi-page authored report
+    again = ok_build(built.meeting, force=True)
+    public_line = next(line for line in again.summary.splitlines() if "Agenda pack" in line)
+    assert "(1 layout pass)" in public_line, (first.summary, again.summary)
