@@ -30,7 +30,7 @@ from meetings.minutes.models import (
 )
 from meetings.models import MeetingStatus
 from scrutiny.models import Person
-from scrutiny.permissions import can_view_exempt, is_officer
+from scrutiny.permissions import can_view_exempt, is_officer, member_committee_ids
 
 _PUBLIC_MINUTE = Q(
     minutes__status__in=PUBLIC_MINUTES_STATUSES, minutes__meeting__published_at__isnull=False
@@ -78,23 +78,36 @@ def public_resolutions() -> QuerySet[Resolution]:
     ).select_related("minute__agenda_item__meeting__committee")
 
 
+_SOURCE_PUBLISHED = Q(resolution__isnull=True) | Q(
+    resolution__minute__minutes__status__in=PUBLIC_MINUTES_STATUSES,
+    resolution__minute__minutes__meeting__published_at__isnull=False,
+)
+_SOURCE_NOT_EXEMPT = Q(resolution__isnull=True) | Q(
+    resolution__minute__agenda_item__is_exempt=False,
+    resolution__minute__agenda_item__is_confidential=False,
+)
+
+
 def public_actions() -> QuerySet[Action]:
     """Actions the public may see: marked public, and if they come from a resolution, only
-    once that resolution's minutes are public."""
-    return Action.objects.filter(is_public=True).filter(
-        Q(resolution__isnull=True)
-        | Q(
-            resolution__minute__minutes__status__in=PUBLIC_MINUTES_STATUSES,
-            resolution__minute__minutes__meeting__published_at__isnull=False,
-            resolution__minute__agenda_item__is_exempt=False,
-            resolution__minute__agenda_item__is_confidential=False,
-        )
+    once that resolution's minutes are public (and never from an exempt item)."""
+    return (
+        Action.objects.filter(is_public=True).filter(_SOURCE_PUBLISHED).filter(_SOURCE_NOT_EXEMPT)
     )
 
 
 def actions_for(user) -> QuerySet[Action]:
-    """Every action for an officer; public actions for everyone else."""
-    return Action.objects.all() if is_officer(user) else public_actions()
+    """Every action for an officer; for a councillor, public actions plus the members-only
+    actions of the committees they sit on today (once their minutes are published); public
+    actions for everyone else."""
+    if is_officer(user):
+        return Action.objects.all()
+    committee_ids = member_committee_ids(user, on=timezone.localdate())
+    if not committee_ids:
+        return public_actions()
+    members_only = Q(committee_id__in=committee_ids) & _SOURCE_PUBLISHED
+    public = Q(is_public=True) & _SOURCE_PUBLISHED & _SOURCE_NOT_EXEMPT
+    return Action.objects.filter(members_only | public)
 
 
 def resolutions_for_items(items: Iterable, *, include_private: bool = False) -> dict:

@@ -39,9 +39,7 @@ def test_nine_august_minutes_read_like_the_seed(client, demo_data):
     minutes = MinutesSet.objects.get(meeting=meeting)
     assert minutes.status == MinutesStatus.APPROVED
     assert minutes.no_interests_declared
-    titles = list(
-        minutes.items.order_by("number").values_list("number", "agenda_item__title")
-    )
+    titles = list(minutes.items.order_by("number").values_list("number", "agenda_item__title"))
     assert titles[0] == (1, "Membership of the Committee")
     assert titles[6] == (7, "Schedule of Meetings 2017/18")
     ofsted = minutes.items.get(agenda_item__title__startswith="Ofsted")

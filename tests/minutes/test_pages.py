@@ -292,6 +292,9 @@ def test_exempt_minute_canary_never_reaches_a_public_surface(client, exempt_minu
     from meetings.models import ExemptAccess
 
     assert ExemptAccess.objects.filter(what__startswith="Exempt minutes").count() == 1
+    # ...and the members-only action of their committee.
+    assert client.get(reverse("action-detail", args=[private.pk])).status_code == 200
+    assert CANARY in client.get(reverse("action-tracker")).content.decode()
 
 
 def test_minutes_pdf_is_tagged_and_has_the_minutes(client, exempt_minutes):
