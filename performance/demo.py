@@ -515,7 +515,7 @@ def _demo_report(period: Period) -> None:
     services.create_performance_report(
         agenda_item=item,
         period=period,
-        title="Corporate Performance Q4 (2016/17): Children's Services (performance indicators)",
+        title="Appendix 1: Children's Services performance indicators, Q4 2016/17",
         service_area=None,
         kpis=list(KPI.objects.filter(service_area__slug__startswith="childrens-services")),
         is_late=False,  # the tables were in the published pack (seed 000, pages 41–48)

@@ -44,6 +44,12 @@ def report_context(params: dict, *, id_prefix: str, today=None) -> dict | None:
                     {
                         "row": row,
                         "figures": figures,
+                        "comparators": any(
+                            f.statistical_neighbour is not None
+                            or f.england is not None
+                            or f.region is not None
+                            for f in figures
+                        ),
                         "svg": kpi_chart(
                             row.kpi,
                             figures,
@@ -58,14 +64,21 @@ def report_context(params: dict, *, id_prefix: str, today=None) -> dict | None:
         "commentary": commentary(rows),
         "charts": charts,
         "rag_key": [(status, rag.symbol(status), rag.colour(status)) for status in rag.Rag],
-        "has_demo": any(r.figure and r.figure.is_demo for r in rows)
+        "has_demo": any(
+            (r.figure and r.figure.is_demo) or (r.previous and r.previous.is_demo) for r in rows
+        )
         or any(f.is_demo for c in charts for f in c["figures"]),
         "today": today,
     }
 
 
 def render(report, *, for_print: bool = False) -> str:
-    context = report_context(report.generator_params or {}, id_prefix=f"report-{report.pk}")
+    # Statuses are as at the meeting, so the report (and the pack built from it) reads the
+    # same every day; Data Not Due / Not Provided depend on this date.
+    meeting = report.agenda_item.meeting
+    context = report_context(
+        report.generator_params or {}, id_prefix=f"report-{report.pk}", today=meeting.date
+    )
     if context is None:
         return (
             "<p>This performance report cannot be shown: its period or KPIs no longer exist "

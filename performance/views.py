@@ -72,7 +72,11 @@ def dashboard(request):
             "period": period,
             "groups": groups,
             "rag_key": _rag_key(),
-            "has_demo": any(r.figure and r.figure.is_demo for _, rows, _ in groups for r in rows),
+            "has_demo": any(
+                (r.figure and r.figure.is_demo) or (r.previous and r.previous.is_demo)
+                for _, rows, _ in groups
+                for r in rows
+            ),
             "breadcrumbs": [("Performance", None)],
         },
     )

@@ -82,7 +82,7 @@ def test_dashboard_shows_the_seed_table_with_ki_397_off_track(client, data):
     assert "Performance indicators: Q4 2016/17" in page
     assert "Family Support & Child Protection: Q4 2016/17" in page  # the table caption
     row = page[page.index("KI 397") : page.index("KI 479")]
-    assert "Increase 85% 60.7% ✖ Off Track ▼ Worsening (from 65.1% in Q3 2016/17)" in row
+    assert "Increase 85% 60.7% ✖ Off Track ▼ Worsening (from 65.1% in Q3 2016/17, a demo" in row
     assert 'portal-rag portal-rag--red"><span aria-hidden="true">✖</span> Off Track' in html
     assert "▲ At Risk" in page  # KI 479: 20.9 against 20, within 5%
     assert "✔ On Track" in page  # KI 029 equal to target
