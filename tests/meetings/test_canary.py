@@ -39,7 +39,7 @@ def planted():
         agenda_item=exempt,
         title=f"Appendix {CANARY}",
         original_filename=f"{CANARY}.pdf",
-        text=CANARY,
+        text=f"Appendix text {CANARY} secret",
         pages=1,
     )
     confidential = AgendaItemFactory(meeting=meeting, is_confidential=True, title="Item")
@@ -51,12 +51,31 @@ def planted():
     return meeting
 
 
+# What a leak would show. A search page echoes the query, so for searches that contain the
+# canary only these planted phrases (never typed by the searcher) count.
+PLANTED = [
+    f"Report {CANARY}",
+    f"{CANARY} names a child",
+    f"Appendix {CANARY}",
+    f"text {CANARY}",
+    f"Confidential {CANARY}",
+    f"Draft {CANARY}",
+    f"Draft report {CANARY}",
+    f"Draft doc {CANARY}",
+    f"{CANARY}.pdf",
+]
+
+
 def assert_clean(response, where):
     if hasattr(response, "streaming_content"):
         body = b"".join(response.streaming_content)
     else:
         body = response.content
-    assert CANARY.encode() not in body, where
+    if CANARY in where:
+        text = body.decode("utf-8", "replace")
+        assert not [p for p in PLANTED if p in text], where
+    else:
+        assert CANARY.encode() not in body, where
 
 
 def public_urls(meeting):
@@ -68,7 +87,25 @@ def public_urls(meeting):
         reverse("committee-detail", args=[meeting.committee.slug]),
         "/sitemap.xml",
         "/",
+        *optional_urls(meeting),
     ]
+
+
+def optional_urls(meeting) -> list[str]:
+    """Surfaces of later apps that read meetings papers (search, calendar feeds), if present."""
+    from django.urls import NoReverseMatch
+
+    urls = []
+    for name, args, query in [
+        ("search", [], f"?q={CANARY}"),
+        ("search", [], "?q=Missing+Children"),
+        ("committee-ics", [meeting.committee.slug], ""),
+    ]:
+        try:
+            urls.append(reverse(name, args=args) + query)
+        except NoReverseMatch:
+            continue
+    return urls
 
 
 def test_canary_never_reaches_the_public(client, planted):
