@@ -53,6 +53,7 @@ TEMPLATES = [
 ]
 LINK_PREFIX = "https://pack.invalid/page/"
 MAX_LAYOUT_PASSES = 6
+UNSAFE = {pikepdf.Name.JavaScript, pikepdf.Name.Launch, pikepdf.Name("/ImportData")}
 
 
 class PackBuildError(Exception):
@@ -560,9 +561,19 @@ def _insert_uploads(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:
                 # into it so the pack's (front sheet's) structure tree stays consistent.
                 if "/StructParents" in page.obj:
                     del page.obj["/StructParents"]
+                # No scripts or launch actions ride along into a pack the public downloads.
+                if "/AA" in page.obj:
+                    del page.obj["/AA"]
                 for annot in page.obj.get("/Annots", []):
-                    if isinstance(annot, pikepdf.Dictionary) and "/StructParent" in annot:
+                    if not isinstance(annot, pikepdf.Dictionary):
+                        continue
+                    if "/StructParent" in annot:
                         del annot["/StructParent"]
+                    if "/AA" in annot:
+                        del annot["/AA"]
+                    action = annot.get("/A")
+                    if isinstance(action, pikepdf.Dictionary) and action.get("/S") in UNSAFE:
+                        del annot["/A"]
         except (pikepdf.PdfError, RuntimeError, ValueError) as exc:
             raise PackBuildError(f"{name} could not be merged: {exc}") from exc
         cursor += paper.pages

@@ -333,3 +333,41 @@ def test_a_rebuild_starts_from_the_last_page_counts_and_lays_out_once(built):
     again = ok_build(built.meeting, force=True)
     public_line = next(line for line in again.summary.splitlines() if "Agenda pack" in line)
     assert "(1 layout pass)" in public_line, (first.summary, again.summary)
+
+
+def test_scripts_in_uploads_do_not_reach_the_pack(db):
+    import io
+
+    from tests.factories.meetings import make_pdf_bytes
+
+    pm = make_pack_meeting(landscape=False)
+    with pikepdf.open(io.BytesIO(make_pdf_bytes(1, "SCRIPTED upload"))) as pdf:
+        page = pdf.pages[0]
+        js = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+        page.obj.AA = pikepdf.Dictionary(O=js)
+        page.obj.Annots = pdf.make_indirect(
+            pikepdf.Array(
+                [
+                    pikepdf.Dictionary(
+                        Type=pikepdf.Name.Annot,
+                        Subtype=pikepdf.Name.Link,
+                        Rect=[0, 0, 100, 100],
+                        A=js,
+                    )
+                ]
+            )
+        )
+        out = io.BytesIO()
+        pdf.save(out)
+    DocumentFactory(
+        agenda_item=pm.items["report"],
+        title="Scripted",
+        file=ContentFile(out.getvalue(), name="s.pdf"),
+        order=7,
+    )
+    ok_build(pm.meeting)
+    public = pack(pm.meeting)
+    assert "SCRIPTED upload" in "\n".join(texts(public.path))
+    raw = all_decoded_bytes(public.path)
+    assert b"/JavaScript" not in raw
+    assert b"app.alert" not in raw
