@@ -442,3 +442,32 @@ def test_action_edit_conflict_and_progress_notes(officer_client):
     )
     assert action.notes.get().text == "Report drafted"
     assert action.history.count() == 2
+
+
+def test_minutes_page_query_count_does_not_grow_with_items(client, django_assert_max_num_queries):
+    def build(business):
+        meeting = make_meeting_with_items(business=business)
+        minutes = services.start_minutes(meeting=meeting)
+        for minute in _business(minutes):
+            services.save_minute(
+                minute=minute,
+                text="Narrative",
+                resolutions=["One.", "Two."],
+                version=minute.version,
+            )
+            services.add_declaration(
+                minute=minute,
+                person=minutes.attendance.first().person,
+                interest_type="other",
+                withdrew=False,
+                description="Governor",
+            )
+        services.publish_minutes(minutes=minutes)
+        return meeting
+
+    small, large = build(1), build(12)
+    with django_assert_max_num_queries(30) as captured:
+        assert client.get(reverse("meeting-minutes", args=[small.pk])).status_code == 200
+    with django_assert_max_num_queries(len(captured.captured_queries)):
+        body = client.get(reverse("meeting-minutes", args=[large.pk])).content.decode()
+    assert body.count("RESOLVED") == 12
