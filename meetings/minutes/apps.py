@@ -7,7 +7,7 @@ class MinutesConfig(AppConfig):
     verbose_name = "Minutes and actions"
 
     def ready(self) -> None:
-        from meetings.extensions import meeting_panels, officer_meeting_panels
+        from meetings.extensions import meeting_panels, officer_meeting_panels, report_generators
         from meetings.minutes import panels
         from scrutiny.extensions import person_panels
 
@@ -15,3 +15,4 @@ class MinutesConfig(AppConfig):
         person_panels.register(panels.person_declarations_panel)
         meeting_panels.register(panels.meeting_minutes_panel)
         officer_meeting_panels.register(panels.officer_meeting_minutes_panel)
+        report_generators.register(panels.MINUTES_GENERATOR, panels.render_previous_minutes)

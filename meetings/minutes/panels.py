@@ -42,3 +42,36 @@ def meeting_minutes_panel(request, meeting):
 def officer_meeting_minutes_panel(request, meeting):
     minutes = MinutesSet.objects.filter(meeting=meeting).first()
     return "minutes/panels/officer_meeting_minutes.html", {"minutes": minutes, "meeting": meeting}
+
+
+MINUTES_GENERATOR = "minutes.previous"
+
+
+def render_previous_minutes(report, *, for_print: bool = False) -> str:
+    """A generated report that prints the public minutes of an earlier meeting, so that the
+    "minutes of the previous meeting" item carries them into the agenda pack.
+
+    ``Report.generator_params``: ``{"meeting": <pk>}``; without it, the agenda item's
+    ``previous_meeting``. Only published or approved minutes, and never exempt text."""
+    from django.template.loader import render_to_string
+
+    from meetings.minutes.models import PUBLIC_MINUTES_STATUSES
+
+    params = report.generator_params or {}
+    meeting_id = params.get("meeting") or report.agenda_item.previous_meeting_id
+    minutes = (
+        MinutesSet.objects.filter(
+            meeting_id=meeting_id,
+            status__in=PUBLIC_MINUTES_STATUSES,
+            meeting__published_at__isnull=False,
+        )
+        .select_related("meeting__committee", "approved_at_item__meeting")
+        .first()
+    )
+    if minutes is None:
+        return "<p>The minutes of the previous meeting have not been published yet.</p>"
+    view = selectors.minutes_view(minutes, may_read_exempt=False)
+    return render_to_string(
+        "minutes/_generated_minutes.html",
+        {"view": view, "minutes": minutes, "meeting": minutes.meeting, "for_print": for_print},
+    )

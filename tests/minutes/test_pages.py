@@ -471,3 +471,30 @@ def test_minutes_page_query_count_does_not_grow_with_items(client, django_assert
     with django_assert_max_num_queries(len(captured.captured_queries)):
         body = client.get(reverse("meeting-minutes", args=[large.pk])).content.decode()
     assert body.count("RESOLVED") == 12
+
+
+def test_previous_minutes_as_a_generated_report_on_the_next_agenda(client, exempt_minutes):
+    from meetings.extensions import report_generators
+    from meetings.models import Report
+
+    first = exempt_minutes.meeting
+    second = make_meeting_with_items(
+        committee=first.committee,
+        start=dt.datetime(2017, 10, 9, 10, tzinfo=LONDON),
+        previous=first,
+    )
+    item = AgendaItem.all_objects.get(meeting=second, kind=ItemKind.MINUTES)
+    report = Report.all_objects.create(
+        agenda_item=item,
+        title="Minutes",
+        source=Report.Source.GENERATED,
+        generator="minutes.previous",
+    )
+    html = str(report_generators.render(report, for_print=True))
+    assert "That the report be noted." in html and "Draft – to be approved" in html
+    assert "missing children" in html and CANARY not in html
+    response = client.get(reverse("report-detail", args=[report.pk]))
+    assert response.status_code == 200
+    assert (
+        b"That the report be noted." in response.content and CANARY.encode() not in response.content
+    )
