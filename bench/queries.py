@@ -1,0 +1,185 @@
+#!/usr/bin/env python
+"""SQL queries of every public page type: the demo council vs the ten-year council.
+
+    .venv/bin/python bench/queries.py [--dataset scrutiny_bench_dataset]
+
+Builds (or reuses) two PostgreSQL databases — ``scrutiny_bench_demo`` with the demo data and
+the ten-year council of ``bench/dataset.py`` — then, in one process per database, finds every
+public page type by crawling as an anonymous visitor (the sitemap, then the links on each page,
+grouped by URL pattern name; officer, account and personal pages are left out) and counts the
+SQL queries of one page of each type (the second request, so one-off warm-ups do not count).
+
+Target: at most 10 queries per page, and the same number on both databases (a page whose
+count grows with the data has an N+1 problem). Prints a table, then the summary last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import dataset  # noqa: E402
+
+DEMO_DATABASE = "scrutiny_bench_demo"
+TARGET = 10
+SKIP_PREFIXES = ("/officer/", "/accounts/", "/my/", "/django-admin/", "/static/", "/media/")
+LINK = re.compile(r"""href=["']([^"'#]+)""")
+MAX_PAGES = 400
+
+
+def crawl_types(client) -> dict[str, str]:
+    """``{url name: first path seen}`` for every public page reachable anonymously."""
+    from xml.etree import ElementTree
+
+    from django.urls import Resolver404, resolve
+
+    seen_paths: set[str] = set()
+    found: dict[str, str] = {}
+    queue = ["/", "/sitemap.xml"]
+    response = client.get("/sitemap.xml")
+    if response.status_code == 200:
+        root = ElementTree.fromstring(response.content)  # noqa: S314 - our own sitemap
+        ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+        queue += [urlsplit(loc.text).path for loc in root.findall(".//s:loc", ns)]
+    fetched = 0
+    while queue and fetched < MAX_PAGES:
+        path = queue.pop(0)
+        if path in seen_paths or path.startswith(SKIP_PREFIXES):
+            continue
+        seen_paths.add(path)
+        try:
+            match = resolve(urlsplit(path).path)
+        except Resolver404:
+            continue
+        name = match.url_name or match.route
+        if name in found:
+            continue
+        fetched += 1
+        response = client.get(path)
+        if response.status_code != 200:
+            continue
+        found.setdefault(name, path)
+        if response.get("Content-Type", "").startswith(("text/html", "application/xml")) and (
+            not response.streaming
+        ):
+            for href in LINK.findall(response.content.decode(errors="replace")):
+                parts = urlsplit(href)
+                if parts.netloc and parts.netloc != "testserver":
+                    continue
+                link = parts.path + (f"?{parts.query}" if parts.query else "")
+                if link.startswith("/") and link not in seen_paths:
+                    queue.append(link)
+    return found
+
+
+def measure(database: str) -> dict:
+    dataset.use_database(database)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()
+    client = Client()
+    types = crawl_types(client)
+    results = {}
+    for name, path in sorted(types.items()):
+        client.get(path)  # warm-up
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(path)
+            if response.streaming:
+                b"".join(response.streaming_content)
+            elapsed = time.perf_counter() - started
+        results[name] = {
+            "path": path,
+            "status": response.status_code,
+            "queries": len(ctx.captured_queries),
+            "ms": round(elapsed * 1000, 1),
+        }
+    return results
+
+
+def prepare_demo() -> None:
+    dataset.create_database(DEMO_DATABASE, fresh=False)
+    dataset.use_database(DEMO_DATABASE, media_root=dataset.ROOT / "var" / "bench-demo-media")
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_demo_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def run_child(*args: str) -> str:
+    env = {**os.environ, "TASKS_IMMEDIATE": "true", "DEBUG": "false"}
+    env.pop("REDIS_URL", None)  # count the queries the pages make, not a cache's
+    env.pop("PAGE_CACHE_SECONDS", None)
+    result = subprocess.run(
+        [sys.executable, __file__, *args], env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        sys.exit(f"bench/queries.py {' '.join(args)} failed:\n{result.stderr[-4000:]}")
+    return result.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dataset", default=dataset.DEFAULT_DATABASE)
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--prepare-demo", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.prepare_demo:
+        prepare_demo()
+        return
+    if args.measure:
+        print(json.dumps(measure(args.measure)))
+        return
+
+    subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("dataset.py")), "--database", args.dataset],
+        check=True,
+    )
+    run_child("--prepare-demo")
+    demo = json.loads(run_child("--measure", DEMO_DATABASE).strip().splitlines()[-1])
+    big = json.loads(run_child("--measure", args.dataset).strip().splitlines()[-1])
+
+    names = sorted(set(demo) | set(big))
+    width = max(len(n) for n in names)
+    print(f"\n{'page type':<{width}}  demo  10-year  ms(10y)  verdict   10-year example")
+    over, unequal, missing = [], [], []
+    for name in names:
+        d, b = demo.get(name), big.get(name)
+        dq = d["queries"] if d else None
+        bq = b["queries"] if b else None
+        verdict = "ok"
+        if d is None or b is None:
+            verdict = "one only"
+            missing.append(name)
+        elif max(dq, bq) > TARGET:
+            verdict = "OVER"
+            over.append(name)
+        elif dq != bq:
+            verdict = "DIFFERS"
+            unequal.append(name)
+        print(
+            f"{name:<{width}}  {'-' if dq is None else dq:>4}  {'-' if bq is None else bq:>7}"
+            f"  {b['ms'] if b else '-':>7}  {verdict:<8}  {(b or d)['path']}"
+        )
+    both = len(names) - len(missing)
+    print(
+        f"\npage types: {len(names)} ({both} on both databases); "
+        f"over {TARGET} queries: {len(over)} {over}; "
+        f"count differs between demo and 10-year data: {len(unequal)} {unequal}; "
+        f"found on one database only: {len(missing)} {missing}"
+    )
+
+
+if __name__ == "__main__":
+    main()
