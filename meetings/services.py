@@ -582,8 +582,11 @@ def remove_agenda_item(*, item: AgendaItem, by) -> None:
                 ]
             }
         )
+    files = [(d.file.storage, d.file.name) for d in Document.all_objects.filter(agenda_item=item)]
     item.delete()
     _renumber(meeting)
+    for storage, name in files:
+        transaction.on_commit(lambda s=storage, n=name: s.delete(n))
 
 
 # --- reports -------------------------------------------------------------------------------
@@ -767,7 +770,6 @@ def add_document(
     )
     document.file.save("upload.pdf", ContentFile(checked.data), save=False)
     path = document.file.name
-    transaction.on_commit(lambda: None)
     try:
         document.save()
     except Exception:

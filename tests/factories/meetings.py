@@ -89,6 +89,7 @@ class ExemptAgendaItemFactory(AgendaItemFactory):
 class ReportFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Report
+        skip_postgeneration_save = True  # sections are rows of their own
 
     agenda_item = factory.SubFactory(AgendaItemFactory)
     title = factory.Sequence(lambda n: f"Report {n}")
