@@ -253,7 +253,8 @@ def add_attendee(
         name="" if person else name,
         kind=kind,
         status=status,
-        role_text=(role_text or "").strip() or (person.role_text if person else ""),
+        role_text=(role_text or "").strip()
+        or (person.job_title or person.organisation if person else ""),
         substitute_for=substitute_for if kind == AttendanceKind.SUBSTITUTE else None,
         order=order,
     )
