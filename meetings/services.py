@@ -553,6 +553,15 @@ def move_agenda_item(
 ) -> AgendaItem:
     """Move an item ``up``/``down`` one place or to ``position`` (1-based); renumbers all."""
     meeting = _lock_meeting(item.meeting)
+    if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED):
+        raise ValidationError(
+            {
+                "__all__": [
+                    f"The meeting is {meeting.get_status_display().lower()}: its agenda "
+                    "order is fixed (the minutes follow it)."
+                ]
+            }
+        )
     items = list(AgendaItem.all_objects.filter(meeting=meeting).order_by("order", "pk"))
     index = next(i for i, it in enumerate(items) if it.pk == item.pk)
     if position is None:

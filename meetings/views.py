@@ -571,12 +571,16 @@ def item_move(request, pk):
         return HttpResponse(status=403)
     item = _officer_item(pk)
     position = request.POST.get("position")
-    services.move_agenda_item(
-        item=item,
-        direction=request.POST.get("direction"),
-        position=int(position) if position and position.isdigit() else None,
-        by=request.user,
-    )
+    try:
+        services.move_agenda_item(
+            item=item,
+            direction=request.POST.get("direction"),
+            position=int(position) if position and position.isdigit() else None,
+            by=request.user,
+        )
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
     return redirect(reverse("officer-meeting", args=[item.meeting_id]) + f"#item-{pk}")
 
 

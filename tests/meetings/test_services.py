@@ -297,3 +297,11 @@ def test_cancel_postpone_and_held(committee, officer):
     other.refresh_from_db()
     assert other.status == MeetingStatus.HELD
     assert Report.all_objects.count() == 0
+
+
+def test_held_meeting_agenda_order_is_fixed(committee, officer):
+    meeting = services.create_meeting(committee=committee, start=at(2017, 10, 9), by=officer)
+    services.publish_meeting(meeting=meeting, by=officer, confirm_late=True)
+    services.mark_held(meeting=meeting, by=officer)
+    with pytest.raises(ValidationError):
+        services.move_agenda_item(item=meeting.items.last(), direction="up", by=officer)
