@@ -99,6 +99,22 @@ def _plain_to_html(text: str) -> str:
     return "".join(out)
 
 
+def editable_text(value: str) -> str:
+    """Stored HTML back to the plain form officers type (paragraphs and "- " bullets), when
+    that round-trips exactly; otherwise the HTML itself."""
+    if not value:
+        return ""
+    blocks = []
+    for para, items in re.findall(r"<p>(.*?)</p>|<ul>(.*?)</ul>", value, re.S):
+        if items:
+            lis = re.findall(r"<li>(.*?)</li>", items, re.S)
+            blocks.append("\n".join(f"- {html.unescape(li)}" for li in lis))
+        else:
+            blocks.append(html.unescape(re.sub(r"<br\s*/?>", "\n", para)))
+    plain = "\n\n".join(blocks)
+    return plain if clean_html(plain) == value else value
+
+
 def split_resolutions(text: str) -> list[str]:
     """Resolutions typed one per paragraph (a blank line between them); a leading "1)" or
     "(1)" is dropped because the portal numbers them."""

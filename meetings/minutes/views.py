@@ -428,10 +428,10 @@ def _item_context(
             private=minute.is_private,
             initial={
                 "version": minute.version,
-                "text": minute.text,
+                "text": services.editable_text(minute.text),
                 "outcome": minute.outcome,
                 "resolutions": "\n\n".join(r.text for r in minute.resolutions.all()),
-                "public_summary": minute.public_summary,
+                "public_summary": services.editable_text(minute.public_summary),
             },
         )
     return {

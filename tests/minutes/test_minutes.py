@@ -371,3 +371,15 @@ def test_resolutions_for_items_and_public_querysets_hide_drafts_and_exempt_items
     assert exempt_minute.pk not in set(selectors.public_minutes().values_list("pk", flat=True))
     assert not selectors.public_resolutions().filter(minute=exempt_minute).exists()
     assert Minute.objects.filter(pk=exempt_minute.pk).exists()
+
+
+def test_stored_minutes_edit_as_the_plain_text_officers_type():
+    typed = "First & second paragraph.\nSame paragraph, new line.\n\n- one\n- two > three"
+    stored = services.clean_html(typed)
+    assert stored == (
+        "<p>First &amp; second paragraph.<br>Same paragraph, new line.</p>"
+        "<ul><li>one</li><li>two &gt; three</li></ul>"
+    )
+    assert services.editable_text(stored) == typed
+    rich = '<p>See <a href="https://example.org" rel="noopener noreferrer">this</a>.</p>'
+    assert services.editable_text(rich) == rich  # cannot be plain: kept as HTML
