@@ -110,3 +110,36 @@ def test_officer_takes_and_approves_minutes_and_the_public_sees_them(page, axe):
     page.goto(reverse("meeting-detail", args=[first.pk]))
     assert "Approved as a correct record" in page.locator("main").inner_text()
     assert axe(page) == []
+
+
+def test_two_officers_in_two_browsers_the_second_sees_a_conflict_and_keeps_his_text(
+    browser, live_server, page
+):
+    from meetings.minutes import services
+
+    minutes = services.start_minutes(meeting=make_meeting_with_items(business=1))
+    minute = minutes.items.get(agenda_item__kind="business")
+    make_user("officer", username="alice")
+    make_user("officer", username="bob")
+    other = browser.new_context(base_url=live_server.url, locale="en-GB").new_page()
+    url = reverse("officer-minute-edit", args=[minute.pk])
+    for tab, who in ((page, "alice"), (other, "bob")):
+        login(tab, who)
+        tab.goto(url)
+    page.get_by_label("Minute (optional)", exact=True).fill("Alice's account of the debate.")
+    other.get_by_label("Minute (optional)", exact=True).fill("Bob's account of the debate.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Minute saved").wait_for()
+    other.get_by_role("button", name="Save", exact=True).click()
+    other.get_by_text("Saved by someone else").wait_for()
+    assert other.get_by_label("Minute (optional)", exact=True).input_value() == (
+        "Bob's account of the debate."
+    )
+    assert "Alice's account" in other.locator(".govuk-notification-banner").inner_text()
+    minute.refresh_from_db()
+    assert "Alice" in minute.text and "Bob" not in minute.text
+    other.get_by_role("button", name="Save", exact=True).click()  # a deliberate second save
+    other.get_by_text("Minute saved").wait_for()
+    minute.refresh_from_db()
+    assert "Bob" in minute.text
+    other.context.close()
