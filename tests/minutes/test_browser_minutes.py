@@ -39,6 +39,7 @@ def test_officer_takes_and_approves_minutes_and_the_public_sees_them(page, axe):
     group.get_by_label("Apologies").check()
     page.get_by_role("button", name="Save attendance").click()
     page.get_by_text("Attendance saved").wait_for()
+    assert axe(page) == []  # the minute-taking page
 
     # The business item: the minute, a resolution, a declaration and an action.
     page.get_by_role("link", name=re.compile("Business item 0")).click()
@@ -54,6 +55,7 @@ def test_officer_takes_and_approves_minutes_and_the_public_sees_them(page, axe):
     page.get_by_label("Brief description of the interest").fill("Governor of a local school")
     page.get_by_role("button", name="Record the declaration").click()
     page.get_by_text(f"Declaration by {declarer.display_name} recorded").wait_for()
+    assert axe(page) == []  # an item's page
     page.get_by_role("link", name="Add an action from resolution 2").click()
     page.get_by_label("Owner (a service or team) (optional)").fill("Children's Services")
     page.get_by_label("Due date (optional)").fill("2018-01-09")
