@@ -362,6 +362,21 @@ def recommendation_list(request):
         request.GET or None, queryset=selectors.review_recommendations()
     )
     recs = list(filterset.qs)
+    if request.GET.get("format") == "csv":
+        groups = []
+        for review_id in dict.fromkeys(r.review_id for r in recs):
+            subset = [r for r in recs if r.review_id == review_id]
+            tracker = trackers.review_tracker(subset[0].review, subset)
+            groups.append(trackers.Group(subset[0].review.title, tracker.groups[0].rows))
+        return csv_response(
+            trackers.Tracker(
+                kind="review",
+                key="all",
+                title="Scrutiny recommendations",
+                columns=trackers.REVIEW_COLUMNS,
+                groups=groups,
+            )
+        )
     return render(
         request,
         "workprogramme/recommendation_list.html",
@@ -369,6 +384,7 @@ def recommendation_list(request):
             "filter": filterset,
             "recs": recs,
             "status_counts": selectors.status_counts(recs),
+            "export": export_links(request),
             "today": today(),
             "breadcrumbs": [("Work programmes and trackers", reverse("workprogramme-index"))],
         },

@@ -319,7 +319,7 @@ def make_review(n: int):
 
 
 def test_review_page_filters_and_exports(client):
-    review = make_review(6)  # 1,4 awaiting; 2,6 late? see make_review
+    review = make_review(6)  # 1, 4 awaiting a response; 3, 5 answered late
     url = review.get_absolute_url()
     html = one_h1(client.get(url))
     assert "Awaiting response" in html and "Late: more than two months" in html
@@ -335,7 +335,10 @@ def test_review_page_filters_and_exports(client):
     html = one_h1(client.get(url, {"owner": "jo"}))
     assert "4 recommendations" in html
     rows = csv_rows(client.get(url, {"format": "csv"}))
-    assert len(rows) == 7 and rows[2][6] == "LATE (over two months)" or rows[3][6]
+    assert rows[0][6] == "Late response" and len(rows) == 7
+    late = {row[1]: row[6] for row in rows[1:]}
+    assert late["3"] == late["5"] == "LATE (over two months)"
+    assert late["2"] == late["1"] == ""
     text = pdf_text(client.get(url, {"format": "pdf"}).content)
     assert "Rec text 6." in text and "Awaiting response" in text
 
@@ -351,6 +354,8 @@ def test_recommendation_list_filters_by_committee_and_year(client):
     year = MunicipalYearFactory(start_date=dt.date(2016, 5, 18), end_date=dt.date(2017, 5, 16))
     html = one_h1(client.get(url, {"year": year.name}))
     assert "3 recommendations" in html
+    rows = csv_rows(client.get(url, {"format": "csv", "committee": a.panel.slug}))
+    assert [row[0] for row in rows[1:]] == [a.title, a.title]
 
 
 def test_recommendation_page_shows_response_plan_and_follow_ups(client):
