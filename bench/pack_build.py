@@ -197,7 +197,7 @@ def floor(meeting_pk: int, workdir: Path) -> dict[str, float]:
 
     gc.collect()
     clock = Clock()
-    front = render_pdf("packs/print/pack.html", context, title=spec.title)
+    front = render_pdf("packs/print/front.html", context, title=spec.title)
     clock.lap("front_sheet")
     out = pikepdf.open(io.BytesIO(front))
     sources = [pikepdf.open(path) for path in paths]

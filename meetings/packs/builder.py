@@ -11,8 +11,9 @@ How a pack is put together (see docs/packs.md for the why):
 3. ``build_pdf()`` lays out ONE WeasyPrint document holding the front sheet, every authored or
    generated report and the exempt placeholders (so the whole thing shares one structure tree:
    it stays a tagged PDF with ``/Lang``). The front sheet needs page numbers that depend on its
-   own length and on the authored reports' lengths, so the layout repeats until the numbers it
-   printed are the numbers it produced (usually once or twice). Uploaded PDFs are then
+   own length and on the papers' lengths, the papers are laid out once first, then the front
+   sheet until the numbers it printed are the numbers it produced (usually once), and the two
+   are combined into one document before writing. Uploaded PDFs are then
    inserted at their places with pikepdf; front-sheet links are pointed at the right pages;
    every page is stamped "Page N" (and "NOT FOR PUBLICATION" on exempt pages of the members'
    pack); bookmarks are written; the file is written to a temporary name and moved into place.
@@ -47,7 +48,9 @@ from .models import PackKind
 BUILDER_VERSION = "1"
 TEMPLATES = [
     "print/base.html",
-    "packs/print/pack.html",
+    "packs/print/front.html",
+    "packs/print/papers.html",
+    "packs/print/_style.css",
     "packs/print/_front_sheet.html",
     "packs/print/_report.html",
 ]
@@ -440,33 +443,37 @@ def estimate_front_pages(spec: PackSpec) -> int:
 
 
 def _layout(spec: PackSpec, front_guess: int):
-    """Lay out the WeasyPrint part until the page numbers it prints are the real ones."""
+    """Lay out the WeasyPrint part: the HTML papers once (their content does not depend on
+    page numbers), then the front sheet until the page numbers it prints are the real ones;
+    return one document holding both (one structure tree), the front sheet's length and the
+    number of front-sheet layouts."""
     html_papers = [p for p in spec.papers if p.is_html]
+    context = {"spec": spec, "entries": spec.entries, "link_prefix": LINK_PREFIX}
+    papers_pages = []
+    if html_papers:
+        papers = render_document(
+            "packs/print/papers.html", context, title=spec.title, author=spec.council.name
+        )
+        starts: dict[str, int] = {}
+        for index, page in enumerate(papers.pages):
+            for anchor in page.anchors:
+                if anchor.startswith("paper-"):
+                    starts.setdefault(anchor[len("paper-") :], index)
+        positions = [starts[p.key] for p in html_papers] + [len(papers.pages)]
+        for paper, (a, b) in zip(
+            html_papers, zip(positions, positions[1:], strict=False), strict=True
+        ):
+            paper.pages = b - a
+        papers_pages = papers.pages[positions[0] :]  # never a blank page before the first
     front = front_guess
     for passes in range(1, MAX_LAYOUT_PASSES + 1):
         _number(spec, front)
         document = render_document(
-            "packs/print/pack.html",
-            {"spec": spec, "entries": spec.entries, "link_prefix": LINK_PREFIX},
-            title=spec.title,
-            author=spec.council.name,
+            "packs/print/front.html", context, title=spec.title, author=spec.council.name
         )
-        starts: dict[str, int] = {}
-        for index, page in enumerate(document.pages):
-            for anchor in page.anchors:
-                if anchor.startswith("paper-"):
-                    starts.setdefault(anchor[len("paper-") :], index)
-        positions = [starts[p.key] for p in html_papers] + [len(document.pages)]
-        actual_front = positions[0]
-        actual = [b - a for a, b in zip(positions, positions[1:], strict=False)]
-        stable = actual_front == front and all(
-            p.pages == n for p, n in zip(html_papers, actual, strict=True)
-        )
-        front = actual_front
-        for paper, n in zip(html_papers, actual, strict=True):
-            paper.pages = n
-        if stable:
-            return document, front, passes
+        if len(document.pages) == front:
+            return document.copy(document.pages + papers_pages), front, passes
+        front = len(document.pages)
     raise PackBuildError("The front sheet's page numbers did not settle; please try again.")
 
 
@@ -668,17 +675,10 @@ def write_atomic(pdf: pikepdf.Pdf, target: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def build_pdf(
-    spec: PackSpec, target: Path, *, front_guess: int | None = None, previous: dict | None = None
-) -> BuildResult:
-    """Build the pack described by ``spec`` into ``target`` (atomically). ``previous`` (the
-    last good pack's ``contents``) seeds the page counts of authored papers, so a rebuild
-    usually lays out once."""
+def build_pdf(spec: PackSpec, target: Path, *, front_guess: int | None = None) -> BuildResult:
+    """Build the pack described by ``spec`` into ``target`` (atomically). ``front_guess``:
+    the front sheet's length at the last build (estimated when there is none)."""
     uploads = [p for p in spec.papers if not p.is_html]
-    known = {p["key"]: p["last"] - p["first"] + 1 for p in (previous or {}).get("papers", [])}
-    for paper in spec.papers:
-        if paper.is_html and paper.source != "placeholder":
-            paper.pages = max(1, known.get(paper.key, paper.pages))
     try:
         for paper in uploads:
             paper.pdf = _open_upload(paper)

@@ -126,12 +126,7 @@ def run_build(*, build_id: int) -> str:
                 done.append(f"{PackKind(kind).label}: unchanged")
                 continue
             guess = existing.front_pages if existing else None
-            result = builder.build_pdf(
-                spec,
-                builder.pack_path(meeting, kind),
-                front_guess=guess,
-                previous=existing.contents if existing else None,
-            )
+            result = builder.build_pdf(spec, builder.pack_path(meeting, kind), front_guess=guess)
             Pack.objects.update_or_create(
                 meeting=meeting,
                 kind=kind,
@@ -151,7 +146,7 @@ def run_build(*, build_id: int) -> str:
             done.append(
                 f"{PackKind(kind).label}: built, pages {result.first_page}–"
                 f"{result.first_page + result.page_count - 1} "
-                f"({result.layout_passes} layout pass{'es' if result.layout_passes > 1 else ''})"
+                f"(front sheet laid out {result.layout_passes}×)"
             )
     except builder.PackBuildError as exc:
         _finish(build, BuildStatus.FAILED, error=str(exc), done=done, hashes=hashes)
