@@ -100,7 +100,7 @@ WORK_PROGRAMME = [
         "improvement.",
         "Sue Grigg / Andy Wainwright to prepare paper for 9th October",
         Method.FULL_PANEL,
-        ItemStatus.SCHEDULED,
+        ItemStatus.COMPLETED,
         "9 October 2017",
     ),
     (
@@ -172,7 +172,7 @@ WORK_PROGRAMME = [
         "has shaped future Prevent teaching.",
         "Briefing paper requested from Val Flintoff.",
         Method.BRIEFING_NOTE,
-        ItemStatus.IN_PROGRESS,
+        ItemStatus.COMPLETED,
         "",
     ),
     (
@@ -207,7 +207,7 @@ WORK_PROGRAMME = [
         "it is effective and accountable.",
         "Report to be circulated to Panel Members once completed",
         Method.FULL_PANEL,
-        ItemStatus.SCHEDULED,
+        ItemStatus.COMPLETED,
         "OSMC, 9 October 2017",
     ),
     (
@@ -335,7 +335,10 @@ def _work_programme(committee, year) -> WorkProgramme:
         year=year,
         defaults={
             "introduction": "Potential issues identified for inclusion in the work programme "
-            "2017/18, as agreed by the Panel on 9 August 2017 and updated for 9 October 2017.",
+            "2017/18, as agreed by the Panel on 9 August 2017 and updated for 9 October 2017.\n\n"
+            "Demo data: the issues are from the seed papers; the statuses (completed after the "
+            "9 October 2017 meeting, otherwise proposed or in progress), the priorities and "
+            "the prioritisation score of item 1 are invented for the demonstration.",
             "notes": "Chairs briefings – identification of pre-decision items.",
         },
     )
