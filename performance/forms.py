@@ -179,7 +179,10 @@ class PerformanceReportForm(BaseForm):
         label="Reasons for urgency (only if the agenda is already published)",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, meeting_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if meeting_id is not None and not self.is_bound:
+            field = self.fields["agenda_item"]
+            field.queryset = field.queryset.filter(meeting_id=meeting_id)
         self.fields["agenda_item"].label_from_instance = lambda item: f"{item.meeting} – {item}"
         self.fields["kpis"].label_from_instance = lambda kpi: f"{kpi.reference} {kpi.title}"

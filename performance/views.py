@@ -450,7 +450,12 @@ def report_new(request):
     initial = {"charts": True}
     if request.GET.get("item"):
         initial["agenda_item"] = request.GET["item"]
-    form = PerformanceReportForm(request.POST or None, initial=initial)
+    meeting_id = request.GET.get("meeting", "")
+    form = PerformanceReportForm(
+        request.POST or None,
+        initial=initial,
+        meeting_id=int(meeting_id) if meeting_id.isdigit() else None,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -328,3 +328,33 @@ def test_exempt_papers_never_reach_performance_pages(client, data):
         "/performance/?rag=off_track",
     ]:
         assert canary not in client.get(url).content.decode(), url
+
+
+def test_officer_meeting_page_links_to_performance_reports(client, data):
+    from tests.factories.meetings import AgendaItemFactory
+
+    periods, kpis = data
+    item = AgendaItemFactory(title="Corporate Performance Q4 (2016/17)")
+    other = AgendaItemFactory(title="Somewhere else")
+    services.create_performance_report(
+        agenda_item=item,
+        period=periods["Q4 2016/17"],
+        title="Q4 KPIs",
+        kpis=[kpis["KI 397"]],
+        is_late=False,
+    )
+    client.force_login(make_user("officer"))
+    page = client.get(f"/officer/meetings/{item.meeting_id}/").content.decode()
+    assert "Performance reports" in page and "Q4 KPIs" in page
+    link = f"/officer/performance/reports/new/?meeting={item.meeting_id}"
+    assert link in page
+    form = client.get(link).content.decode()
+    assert "Corporate Performance Q4 (2016/17)" in form and "Somewhere else" not in form
+    assert other.meeting_id != item.meeting_id
+
+
+@pytest.mark.parametrize("query", ["period=Q9+1999", "rag=purple", "service_area=nowhere"])
+def test_bad_filter_values_do_not_break_the_dashboard(client, data, query):
+    response = client.get(f"/performance/?{query}")
+    assert response.status_code == 200
+    assert response.content.decode().count("<h1") == 1
