@@ -43,6 +43,9 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True, help_text="Full text (weight C).")
     url = models.CharField(max_length=400)
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title, summary and the opening of the body only: small enough to stay in the row, so
+    # ranking thousands of matches never reads the large vectors (see opendata.search).
+    rank_vector = SearchVectorField(null=True, editable=False)
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

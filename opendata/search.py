@@ -2,7 +2,8 @@
 
 PostgreSQL: the weighted ``search_vector`` (title A, summary B, body C) is matched with
 ``websearch_to_tsquery`` (quotes for phrases, ``or``, ``-word``), ordered by ``ts_rank`` and
-shown with ``ts_headline`` snippets; a GIN index serves the match.
+shown with ``ts_headline`` snippets; a GIN index serves the match (see ``search_session``),
+and ranking reads a small vector of the title, summary and the opening of the body.
 
 SQLite (development): a simpler fallback: every word must appear (case-insensitive
 ``icontains``) in the title, summary or body; newest first; snippets cut around the first
@@ -16,12 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection
+from django.core.paginator import Page, Paginator
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Substr
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -30,6 +34,11 @@ from opendata.models import SearchDocument
 from scrutiny.models import Committee
 
 SNIPPET_CHARS = 240
+PAGE_SIZE = 20
+MAX_COUNTED = 1_000
+# Snippets are cut from the summary and this much of the body (ts_headline parses all it is
+# given); a match further into a long PDF still finds it, the snippet shows its opening.
+HEADLINE_CHARS = 10_000
 
 
 @dataclass(frozen=True)
@@ -45,16 +54,19 @@ def uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+VISIBLE = Q(meeting__published_at__isnull=False) & (
+    Q(agenda_item__isnull=True)
+    | Q(agenda_item__is_exempt=False, agenda_item__is_confidential=False)
+)
+
+
 def visible_documents() -> QuerySet[SearchDocument]:
     """Index rows whose meeting is published and whose item is public, checked now."""
-    return SearchDocument.objects.filter(meeting__published_at__isnull=False).filter(
-        Q(agenda_item__isnull=True)
-        | Q(agenda_item__is_exempt=False, agenda_item__is_confidential=False)
-    )
+    return SearchDocument.objects.filter(VISIBLE)
 
 
 def _filtered(params: SearchParams) -> QuerySet[SearchDocument]:
-    qs = visible_documents()
+    qs = SearchDocument.objects.all()
     if params.committee is not None:
         qs = qs.filter(committee=params.committee)
     if params.kind:
@@ -66,17 +78,40 @@ def _filtered(params: SearchParams) -> QuerySet[SearchDocument]:
     return qs
 
 
+@contextmanager
+def search_session():
+    """Run a search's queries (count and page) inside this.
+
+    On PostgreSQL it turns sequential scans off for the transaction, so matching always goes
+    through the GIN index. The planner prices ``@@`` on a sequential scan as cheap, but each
+    row's vector of a long PDF sits out of line (TOAST) and must be read and decompressed;
+    the index answers plain queries without reading the vectors at all. Ranking uses the
+    small ``rank_vector`` for the same reason.
+    """
+    if not uses_postgres():
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
+
+
 def search(params: SearchParams) -> QuerySet[SearchDocument]:
     """Matching rows, best first, each with ``snippet_raw`` (PostgreSQL) for ``snippet()``."""
-    qs = _filtered(params).select_related("committee").defer("body", "search_vector")
+    qs = _filtered(params).defer("body", "search_vector", "rank_vector")
     if uses_postgres():
         query = SearchQuery(params.q, search_type="websearch", config=SEARCH_CONFIG)
         return (
             qs.filter(search_vector=query)
             .annotate(
-                rank=SearchRank(F("search_vector"), query),
+                rank=SearchRank(F("rank_vector"), query),
                 snippet_raw=SearchHeadline(
-                    Concat("summary", Value(" "), "body", output_field=TextField()),
+                    Concat(
+                        "summary",
+                        Value(" "),
+                        Substr("body", 1, HEADLINE_CHARS),
+                        output_field=TextField(),
+                    ),
                     query,
                     config=SEARCH_CONFIG,
                     start_sel=MARK_START,
@@ -96,7 +131,42 @@ def search(params: SearchParams) -> QuerySet[SearchDocument]:
         qs = qs.filter(
             Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
         )
-    return qs.defer(None).defer("search_vector").order_by("-date", "kind", "pk")
+    return qs.defer(None).defer("search_vector", "rank_vector").order_by("-date", "kind", "pk")
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``MAX_COUNTED`` matches: counting every match of a very common word
+    costs as much as the search itself, and nobody pages past the first thousand."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: MAX_COUNTED + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > MAX_COUNTED
+
+
+def run_search(params: SearchParams, page_number) -> tuple[Page, list[tuple]]:
+    """One page of results as ``(page, [(doc, snippet), …])``.
+
+    The index holds public material only. As a second line of defence the rows of the page
+    are checked again against the meeting and agenda item as they are now (published, not
+    exempt, not confidential), so a row left stale between a change and its re-index task
+    is never shown (the count may include it for those few seconds).
+    """
+    with search_session():
+        page = CappedPaginator(search(params), PAGE_SIZE).get_page(page_number)
+        rows = list(page.object_list)
+        ids = [doc.pk for doc in rows]
+        visible = set(visible_documents().filter(pk__in=ids).values_list("pk", flat=True))
+        committees = Committee.objects.in_bulk({doc.committee_id for doc in rows})
+        results = []
+        for doc in rows:
+            if doc.pk in visible:
+                doc.committee = committees[doc.committee_id]
+                results.append((doc, snippet(doc, params.q)))
+    return page, results
 
 
 def fallback_terms(q: str) -> list[str]:

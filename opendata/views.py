@@ -4,15 +4,13 @@ without a text layer."""
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
@@ -20,13 +18,11 @@ from meetings.models import Document, Meeting, Report
 from opendata import ics, oparl, tasks
 from opendata.http import conditional
 from opendata.models import SearchDocument
-from opendata.search import SearchParams, search, snippet, uses_postgres
+from opendata.search import SearchParams, run_search, uses_postgres
 from scrutiny.forms import BaseForm, DateInput
 from scrutiny.models import Committee, Council
 from scrutiny.permissions import OfficerRequiredMixin
-
-PAGE_SIZE = 20
-
+from scrutiny.serving import file_response
 
 # --- Search ---------------------------------------------------------------------------------
 
@@ -74,9 +70,7 @@ def search_view(request):
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
-        paginator = Paginator(search(params), PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        results = [(doc, snippet(doc, query)) for doc in page.object_list]
+        page, results = run_search(params, request.GET.get("page"))
     other = request.GET.copy()
     other.pop("page", None)
     return render(
@@ -304,21 +298,25 @@ def oparl_object(request, kind, pk):
 
 
 def _file(request, pk, *, download: bool):
+    """A public document's file, through ``scrutiny.serving`` (DOCUMENT_SERVING honoured),
+    with ETag/Last-Modified and CORS open to all."""
     document = get_object_or_404(Document.objects, pk=pk)  # public papers only
-    etag = f'"{document.sha256}"'
-    last_modified = int(document.modified_at.timestamp())
-    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if not_modified is not None:
-        response = not_modified
-    else:
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=download,
-            filename=document.download_name,
-            content_type=document.mime_type or "application/pdf",
-        )
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
+    try:
+        path = document.file.path
+    except (NotImplementedError, ValueError):  # pragma: no cover - non-filesystem storage
+        raise Http404 from None
+    if not Path(path).exists():
+        raise Http404("The file is missing.")
+    response = file_response(
+        request,
+        path,
+        filename=document.download_name,
+        content_type=document.mime_type or "application/pdf",
+        last_modified=document.modified_at,
+        etag=document.sha256,
+        public=True,
+        as_attachment=download,
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
