@@ -558,8 +558,6 @@ def item_edit(request, pk):
     item = get_object_or_404(WorkProgrammeItem.objects.select_related("programme"), pk=pk)
     form = WorkProgrammeItemForm(request.POST or None, instance=item)
     if request.method == "POST":
-        # Validate against a copy so a conflict never touches the stored item.
-        form.instance = WorkProgrammeItem.objects.get(pk=item.pk)
         saved = run_service(
             form,
             lambda d: services.update_item(
