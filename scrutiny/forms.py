@@ -26,18 +26,37 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            css = WIDGET_CLASSES.get(type(widget), "govuk-input")
-            if isinstance(widget, forms.DateInput):
-                widget.input_type = "date"
-                css = "govuk-input govuk-input--width-10"
-            elif isinstance(widget, forms.DateTimeInput):
-                widget.input_type = "datetime-local"
-                css = "govuk-input govuk-input--width-20"
-            if self.errors.get(name) if self.is_bound else False:
-                css += " govuk-input--error" if "input" in css else f" {css}--error"
+        for field in self.fields.values():
+            self._style_widget(field.widget)
+
+    @staticmethod
+    def _style_widget(widget) -> None:
+        css = WIDGET_CLASSES.get(type(widget), "govuk-input")
+        if isinstance(widget, forms.DateInput):
+            widget.input_type = "date"
+            css = "govuk-input govuk-input--width-10"
+        elif isinstance(widget, forms.DateTimeInput):
+            widget.input_type = "datetime-local"
+            css = "govuk-input govuk-input--width-20"
+        if css not in widget.attrs.get("class", ""):
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def get_context(self):
+        # Error styling is added when the form is rendered, never in __init__: reading
+        # self.errors there would validate the form before subclasses finish setting it up.
+        if self.is_bound:
+            for name in self.errors:
+                if name not in self.fields:
+                    continue
+                widget = self.fields[name].widget
+                classes = widget.attrs.get("class", "")
+                base = next(
+                    (c for c in ("govuk-input", "govuk-select", "govuk-textarea") if c in classes),
+                    None,
+                )
+                if base and f"{base}--error" not in classes:
+                    widget.attrs["class"] = f"{classes} {base}--error"
+        return super().get_context()
 
     def error_list(self) -> list[tuple[str, str]]:
         """(anchor id, message) pairs for the error summary, fields first."""
