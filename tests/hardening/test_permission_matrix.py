@@ -1,0 +1,478 @@
+"""The permission matrix: every URL pattern of the URL conf × every role.
+
+Each pattern must be declared in ``RULES`` with its class; a new view with no rule fails
+``test_every_url_pattern_is_classified``, so nothing can escape the matrix. Real URLs for the
+patterns come from the demo council: the public and officer pages are crawled (links and form
+actions) and the first URL seen for each pattern is used; patterns nothing links to are built
+in ``extra_urls``. Exempt papers add members-only cases.
+
+Classes and what each role gets:
+
+============  =========  ================  ==============  ========  =====
+class         anonymous  councillor (not   committee       officer   admin
+                         on committee)     member
+============  =========  ================  ==============  ========  =====
+public        200        200               200             200       200
+members       404        404               200             200       200
+officer       login      403               403             200*      200*
+signed-in     login      200               200             200       200
+============  =========  ================  ==============  ========  =====
+
+``*`` officer pages that only take POST answer 405 to a GET (to anyone: a refusal that
+reveals nothing), and some GET actions redirect within the officer area; every deny is also
+checked with a POST, which must get the login redirect or 403. Every 200 HTML page is
+checked for the CSP header, no inline code and a CSRF token in every POST form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.urls import Resolver404, resolve
+
+from scrutiny.models import Committee, Membership
+from tests.factories import PersonFactory, make_user
+from tests.hardening.test_security import assert_safe_page
+from tests.site.test_guards import walk_patterns
+
+PUBLIC, REDIRECT, MEMBERS, OFFICER, SIGNED_IN, SERVICE, ACCOUNT, ADMIN = (
+    "public",
+    "redirect",
+    "members",
+    "officer",
+    "signed-in",
+    "service",
+    "account",
+    "admin",
+)
+
+RULES: dict[str, str] = {
+    # scrutiny
+    "home": PUBLIC,
+    "committee-list": PUBLIC,
+    "committee-detail": PUBLIC,
+    "person-list": PUBLIC,
+    "person-detail": PUBLIC,
+    "accessibility": PUBLIC,
+    "healthz": SERVICE,
+    "robots": SERVICE,
+    "sitemap": SERVICE,
+    "my-portal": SIGNED_IN,
+    "login": ACCOUNT,
+    "logout": ACCOUNT,
+    "officer-home": OFFICER,
+    "officer-committee-list": OFFICER,
+    "officer-committee-add": OFFICER,
+    "officer-committee-edit": OFFICER,
+    "officer-committee-members": OFFICER,
+    "officer-person-list": OFFICER,
+    "officer-person-add": OFFICER,
+    "officer-person-edit": OFFICER,
+    "officer-year-list": OFFICER,
+    "officer-year-add": OFFICER,
+    "officer-year-edit": OFFICER,
+    "officer-membership-add": OFFICER,
+    "officer-membership-edit": OFFICER,
+    "officer-history-recent": OFFICER,
+    "officer-history": OFFICER,
+    # meetings
+    "meeting-calendar": PUBLIC,
+    "meeting-detail": PUBLIC,
+    "committee-meetings": PUBLIC,
+    "report-detail": PUBLIC,
+    "document-download": PUBLIC,
+    "officer-meetings": OFFICER,
+    "officer-meeting-add": OFFICER,
+    "officer-meeting": OFFICER,
+    "officer-meeting-edit": OFFICER,
+    "officer-meeting-preview": OFFICER,
+    "officer-meeting-publish": OFFICER,
+    "officer-meeting-cancel": OFFICER,
+    "officer-meeting-postpone": OFFICER,
+    "officer-meeting-held": OFFICER,
+    "officer-item-add": OFFICER,
+    "officer-item-edit": OFFICER,
+    "officer-item-move": OFFICER,
+    "officer-item-remove": OFFICER,
+    "officer-report-add": OFFICER,
+    "officer-report-edit": OFFICER,
+    "officer-document-add": OFFICER,
+    "officer-document-remove": OFFICER,
+    "officer-standard-items": OFFICER,
+    # minutes and actions
+    "meeting-minutes": PUBLIC,
+    "meeting-minutes-pdf": PUBLIC,
+    "action-tracker": PUBLIC,
+    "action-tracker-csv": PUBLIC,
+    "action-detail": PUBLIC,
+    "committee-actions": PUBLIC,
+    "committee-actions-csv": PUBLIC,
+    "officer-minutes": OFFICER,
+    "officer-minutes-take": OFFICER,
+    "officer-minutes-start": OFFICER,
+    "officer-attendee-add": OFFICER,
+    "officer-attendee-remove": OFFICER,
+    "officer-minutes-no-interests": OFFICER,
+    "officer-minutes-publish": OFFICER,
+    "officer-minute-edit": OFFICER,
+    "officer-declaration-add": OFFICER,
+    "officer-declaration-remove": OFFICER,
+    "officer-minutes-approve": OFFICER,
+    "officer-minute-correct": OFFICER,
+    "officer-actions": OFFICER,
+    "officer-minutes-action-add": OFFICER,
+    "officer-minutes-action-edit": OFFICER,
+    "officer-minutes-action-note-add": OFFICER,
+    # agenda packs
+    "meeting-pack": PUBLIC,
+    "meeting-supplementary-pack": PUBLIC,
+    "meeting-members-pack": MEMBERS,
+    "officer-packs": OFFICER,
+    "officer-pack-rebuild": OFFICER,
+    # performance
+    "kpi-dashboard": PUBLIC,
+    "kpi-detail": PUBLIC,
+    "officer-performance": OFFICER,
+    "officer-performance-area-add": OFFICER,
+    "officer-performance-area-edit": OFFICER,
+    "officer-performance-kpi-add": OFFICER,
+    "officer-performance-kpi": OFFICER,
+    "officer-performance-kpi-edit": OFFICER,
+    "officer-performance-figure": OFFICER,
+    "officer-performance-override": OFFICER,
+    "officer-performance-periods": OFFICER,
+    "officer-performance-imports": OFFICER,
+    "officer-performance-import-new": OFFICER,
+    "officer-performance-import": OFFICER,
+    "officer-performance-import-template": OFFICER,
+    "officer-performance-report-new": OFFICER,
+    "officer-performance-report-preview": OFFICER,
+    # work programme, improvement plans, reviews
+    "workprogramme-index": PUBLIC,
+    "workprogramme-items": PUBLIC,
+    "workprogramme-item": PUBLIC,
+    "committee-workprogramme": PUBLIC,
+    "improvement-plan": PUBLIC,
+    "improvement-action": PUBLIC,
+    "inspection-detail": PUBLIC,
+    "review-recommendations": PUBLIC,
+    "review-detail": PUBLIC,
+    "review-recommendation": PUBLIC,
+    "lead-member-report": PUBLIC,
+    "tracker-pdf": PUBLIC,
+    "officer-workprogramme": OFFICER,
+    "officer-programme-add": OFFICER,
+    "officer-wp-item-add": OFFICER,
+    "officer-wp-item-edit": OFFICER,
+    "officer-wp-item-schedule": OFFICER,
+    "officer-wp-consideration-agenda": OFFICER,
+    "officer-wp-consideration-remove": OFFICER,
+    "officer-action-edit": OFFICER,
+    "officer-action-progress": OFFICER,
+    "officer-deliverable-done": OFFICER,
+    "officer-rec-response": OFFICER,
+    "officer-rec-follow-up": OFFICER,
+    "officer-rec-plan-item": OFFICER,
+    "officer-lead-report-add": OFFICER,
+    "officer-lead-report-highlight": OFFICER,
+    # search, feeds, open data, OParl
+    "search": PUBLIC,
+    "open-data": PUBLIC,
+    "kpis-csv": PUBLIC,
+    "recommendations-csv": PUBLIC,
+    "meetings-ics": PUBLIC,
+    "committee-ics": PUBLIC,
+    "meeting-ics": PUBLIC,
+    "papers-feed": PUBLIC,
+    "committee-papers-feed": PUBLIC,
+    "minutes-feed": PUBLIC,
+    "committee-minutes-feed": PUBLIC,
+    "officer-documents-without-text": OFFICER,
+    "oparl-index": REDIRECT,
+    "oparl-system": PUBLIC,
+    "oparl-body-list": PUBLIC,
+    "oparl-body": PUBLIC,
+    "oparl-body-collection": PUBLIC,
+    "oparl-organization-meetings": PUBLIC,
+    "oparl-file-access": PUBLIC,
+    "oparl-file-download": PUBLIC,
+    "oparl-object": PUBLIC,
+}
+ADMIN_PREFIX = "django-admin/"
+ROLES = ["anonymous", "councillor", "member", "officer", "admin"]
+LINK = re.compile(r"""(?:href|action)=["']([^"'#]*)""")
+ABSOLUTE = re.compile(r"""https?://testserver(/[^"'<>\s]*)""")
+CRAWL_LIMIT = 2500
+
+
+def patterns():
+    """(route, url name) of every pattern outside Django admin."""
+    return [(route, p.name) for route, p in walk_patterns() if not route.startswith(ADMIN_PREFIX)]
+
+
+def test_every_url_pattern_is_classified():
+    unnamed = [route for route, name in patterns() if not name]
+    unclassified = sorted({name for _, name in patterns() if name and name not in RULES})
+    stale = sorted(set(RULES) - {name for _, name in patterns()})
+    assert unnamed == [], "URL patterns need a name to be classified"
+    assert unclassified == [], f"Add these URL names to RULES with their class: {unclassified}"
+    assert stale == [], f"RULES names URLs that no longer exist: {stale}"
+
+
+def url_name(path: str) -> str | None:
+    try:
+        return resolve(urlsplit(path).path).url_name
+    except Resolver404:
+        return None
+
+
+def crawl(client, starts: list[str], per_name: int = 4) -> dict[str, str]:
+    """First URL seen (as a link or form action) for each URL name; up to ``per_name`` pages
+    of each name are read for more links."""
+    found: dict[str, str] = {}
+    fetched: dict[str, int] = {}
+    queue, seen = list(starts), set()
+    while queue and sum(fetched.values()) < CRAWL_LIMIT:
+        path = queue.pop(0)
+        if path in seen or path.startswith(("/" + ADMIN_PREFIX, "/static/")):
+            continue
+        seen.add(path)
+        name = url_name(path)
+        if name is None:
+            continue
+        found.setdefault(name, path)
+        if name == "logout" or fetched.get(name, 0) >= per_name:
+            continue
+        fetched[name] = fetched.get(name, 0) + 1
+        response = client.get(path)
+        if response.status_code != 200 or response.streaming:
+            continue
+        if not response["Content-Type"].startswith(("text/", "application/")):
+            continue
+        if response["Content-Type"].startswith("application/pdf"):
+            continue
+        body = response.content.decode(errors="replace")
+        for link in LINK.findall(body) + ABSOLUTE.findall(body):
+            parts = urlsplit(link)
+            if parts.netloc and parts.netloc != "testserver":
+                continue
+            if parts.path.startswith("/"):
+                queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+@pytest.fixture
+def council(db, django_capture_on_commit_callbacks):
+    # Packs are built by on-commit follow-up work: run it, as a real commit would.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from meetings.models import AgendaItem
+
+    exempt_item = (
+        AgendaItem.all_objects.filter(is_exempt=True, meeting__published_at__isnull=False)
+        .select_related("meeting__committee")
+        .first()
+    )
+    assert exempt_item is not None, "the demo council has an exempt item"
+    committee = exempt_item.meeting.committee
+    member_person = PersonFactory(name="Matrix Member")
+    Membership.objects.create(
+        person=member_person, committee=committee, start_date=dt.date(2010, 5, 20)
+    )
+    users = {
+        "anonymous": None,
+        "councillor": make_user(
+            "councillor", username="matrix-outsider", person=PersonFactory(name="Outsider")
+        ),
+        "member": make_user("councillor", username="matrix-member", person=member_person),
+        "officer": make_user("officer", username="matrix-officer"),
+        "admin": make_user("admin", username="matrix-admin"),
+    }
+    return {"exempt_item": exempt_item, "committee": committee, "users": users}
+
+
+def extra_urls(council) -> dict[str, str]:
+    """URLs for patterns that no page links to (actions offered only in some states, POST-only
+    endpoints, service URLs), built from the demo council's records."""
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    from meetings.minutes.models import Declaration, InterestType, Minute, MinutesSet
+    from meetings.models import AgendaItem, Document, Meeting, Report
+    from performance.models import ImportRun, Period
+    from workprogramme.models import Consideration, WorkProgramme
+
+    meeting = Meeting.all_objects.filter(published_at__isnull=False).order_by("pk").first()
+    item = AgendaItem.all_objects.filter(meeting=meeting).order_by("pk").first()
+    document = Document.all_objects.order_by("pk").first()
+    minute = Minute.objects.order_by("pk").first()
+    minutes = MinutesSet.objects.order_by("pk").first()
+    declaration = Declaration.objects.create(
+        minute=minute,
+        person=council["users"]["member"].person,
+        interest_type=InterestType.OTHER,
+        description="Matrix test declaration",
+    )
+    run = ImportRun.objects.create(
+        period=Period.objects.order_by("pk").first(),
+        file=ContentFile(b"ref,actual\n", name="import.csv"),
+        original_filename="import.csv",
+        file_format="csv",
+    )
+    generated = Report.all_objects.exclude(generator="").order_by("pk").first()
+    consideration = Consideration.objects.order_by("pk").first()
+    programme = WorkProgramme.objects.order_by("pk").first()
+    urls = {
+        "officer-history": reverse("officer-history", args=["meetings", "meeting", meeting.pk]),
+        "officer-meeting-preview": reverse("officer-meeting-preview", args=[meeting.pk, "public"]),
+        "officer-minutes-start": reverse("officer-minutes-start", args=[meeting.pk]),
+        "officer-pack-rebuild": reverse("officer-pack-rebuild", args=[meeting.pk]),
+        "officer-item-add": reverse("officer-item-add", args=[meeting.pk]),
+        "officer-item-move": reverse("officer-item-move", args=[item.pk]),
+        "officer-item-remove": reverse("officer-item-remove", args=[item.pk]),
+        "officer-document-remove": reverse("officer-document-remove", args=[document.pk]),
+        "officer-meeting-publish": reverse("officer-meeting-publish", args=[meeting.pk]),
+        "officer-meeting-cancel": reverse("officer-meeting-cancel", args=[meeting.pk]),
+        "officer-meeting-postpone": reverse("officer-meeting-postpone", args=[meeting.pk]),
+        "officer-meeting-held": reverse("officer-meeting-held", args=[meeting.pk]),
+        "officer-declaration-add": reverse("officer-declaration-add", args=[minute.pk]),
+        "officer-declaration-remove": reverse("officer-declaration-remove", args=[declaration.pk]),
+        "officer-minutes-approve": reverse("officer-minutes-approve", args=[minute.pk]),
+        "officer-minutes-publish": reverse("officer-minutes-publish", args=[minutes.pk]),
+        "officer-performance-import": reverse("officer-performance-import", args=[run.pk]),
+        "officer-performance-report-preview": reverse(
+            "officer-performance-report-preview", args=[generated.pk]
+        ),
+        "officer-wp-consideration-agenda": reverse(
+            "officer-wp-consideration-agenda", args=[consideration.pk]
+        ),
+        "officer-wp-consideration-remove": reverse(
+            "officer-wp-consideration-remove", args=[consideration.pk]
+        ),
+        "tracker-pdf": reverse("tracker-pdf", args=["workprogramme", programme.pk]),
+        "oparl-index": reverse("oparl-index"),
+        "oparl-body-collection": "/api/oparl/v1/body/1/meetings",
+        "healthz": "/healthz",
+        "robots": "/robots.txt",
+        "logout": "/accounts/logout/",
+        "login": "/accounts/login/",
+    }
+    return urls
+
+
+def members_only_urls(council) -> list[str]:
+    """Exempt material of the exempt item's meeting: members, officers and admins only."""
+    from meetings.models import Document, Report
+
+    item = council["exempt_item"]
+    urls = [f"/meetings/{item.meeting_id}/members-pack.pdf"]
+    urls += [
+        f"/reports/{pk}/"
+        for pk in Report.all_objects.filter(agenda_item=item).values_list("pk", flat=True)
+    ]
+    urls += [
+        f"/documents/{pk}/"
+        for pk in Document.all_objects.filter(agenda_item=item).values_list("pk", flat=True)
+    ]
+    assert len(urls) >= 3, urls
+    return urls
+
+
+def expected(cls: str, role: str) -> set[int] | str:
+    if cls in (PUBLIC, SERVICE):
+        return {200}
+    if cls == REDIRECT:
+        return "public-redirect"
+    if cls == MEMBERS:
+        return {200} if role in ("member", "officer", "admin") else {404}
+    if cls == OFFICER:
+        if role == "anonymous":
+            return "login"
+        return {403} if role in ("councillor", "member") else "officer-allowed"
+    if cls == SIGNED_IN:
+        return "login" if role == "anonymous" else {200}
+    raise AssertionError(cls)
+
+
+def check(response, want, where: str) -> str | None:
+    status = response.status_code
+    location = response.get("Location", "")
+    if want == "login":
+        ok = status == 302 and location.startswith("/accounts/login/")
+        # A POST-only endpoint may refuse a GET before asking who you are: it reveals
+        # nothing, and the POST (checked too) must still go to the login page.
+        ok = ok or (status == 405 and " GET " in where)
+    elif want == "public-redirect":
+        ok = status in (301, 302) and not location.startswith("/accounts/")
+    elif want == "officer-allowed":
+        ok = status in (200, 405) or (status == 302 and not location.startswith("/accounts/"))
+    else:
+        ok = status in want or (want == {403} and status == 405 and " GET " in where)
+    if not ok:
+        return f"{where}: got {status} {location} expected {want}"
+    if status == 200:
+        assert_safe_page(response, where)
+    return None
+
+
+def test_permission_matrix(client, council):
+    users = council["users"]
+    client.force_login(users["admin"])
+    found = crawl(client, ["/", "/officer/", "/sitemap.xml", "/my/"])
+    client.logout()
+    found.update({k: v for k, v in extra_urls(council).items() if k not in found})
+
+    missing = sorted(name for name in RULES if name not in found)
+    assert missing == [], f"No URL found for: {missing} (add them to extra_urls)"
+
+    cases = [(found[name], RULES[name]) for name in sorted(RULES)]
+    cases += [(url, MEMBERS) for url in members_only_urls(council)]
+    problems = []
+    for role in ROLES:
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        for url, cls in cases:
+            where = f"{role} GET {url} ({cls})"
+            if cls == ACCOUNT:
+                continue
+            response = client.get(url)
+            if problem := check(response, expected(cls, role), where):
+                problems.append(problem)
+            if cls == OFFICER and role in ("anonymous", "councillor", "member"):
+                response = client.post(url, {})
+                if problem := check(response, expected(cls, role), f"{role} POST {url}"):
+                    problems.append(problem)
+    assert problems == [], "\n".join(problems)
+
+
+def test_account_pages(client, council):
+    assert client.get("/accounts/login/").status_code == 200
+    assert client.get("/accounts/logout/").status_code == 405  # logging out takes a POST
+    client.force_login(council["users"]["member"])
+    assert client.get("/accounts/login/").status_code == 302  # already signed in
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/my/").status_code == 302
+
+
+def test_django_admin_is_for_administrators_only(client, council):
+    paths = ["/django-admin/", "/django-admin/auth/user/", "/django-admin/auth/group/"]
+    for role in ROLES:
+        client.logout()
+        if council["users"][role] is not None:
+            client.force_login(council["users"][role])
+        for path in paths:
+            response = client.get(path)
+            if role == "admin":
+                assert response.status_code == 200, (role, path)
+            else:
+                assert response.status_code == 302, (role, path)
+                assert response["Location"].startswith("/django-admin/login/"), (role, path)
+    admin_routes = [route for route, _ in walk_patterns() if route.startswith(ADMIN_PREFIX)]
+    assert len(admin_routes) > 10  # the admin is mounted, and only under its prefix
+    assert Committee.objects.exists()
