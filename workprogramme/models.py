@@ -5,7 +5,8 @@ Everything here is public business: none of it is exempt. Where a record points 
 an agenda item (``Consideration``), public pages read meetings and items only through their
 public managers (``Meeting.objects``/``AgendaItem.objects``) — see ``workprogramme.selectors``.
 
-Dates, statuses and RAG ratings that officers change carry ``history = HistoricalRecords()``.
+Records officers change in the portal carry ``history = HistoricalRecords()``; those two
+officers could edit at once carry a ``version`` (optimistic locking, checked in the services).
 """
 
 from __future__ import annotations
@@ -264,6 +265,10 @@ class Inspection(TimeStamped):
     summary = models.TextField(blank=True)
     report_url = models.URLField(blank=True)
 
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-published_on", "title"]
 
@@ -280,6 +285,10 @@ class InspectionRecommendation(models.Model):
     )
     number = models.PositiveIntegerField()
     text = models.TextField()
+
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["inspection", "number"]
@@ -321,6 +330,10 @@ class ImprovementPlan(TimeStamped):
     )
     demo_note = models.TextField(blank=True, help_text="Shown on the page (demo data notes).")
 
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-period_start"]
         constraints = [
@@ -342,6 +355,10 @@ class PlanPriority(models.Model):
     title = models.CharField(max_length=200)
     rationale = models.TextField(blank=True)
     aims = models.TextField(blank=True, help_text="One aim per line.")
+
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "number"]
@@ -432,6 +449,10 @@ class Deliverable(models.Model):
     due_text = models.CharField("Due (as written)", max_length=100, blank=True)
     done_date = models.DateField(null=True, blank=True)
 
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["priority", "number"]
 
@@ -464,6 +485,10 @@ class SuccessMeasure(models.Model):
         help_text='As written, when the KPI is not in the portal, e.g. "KI 397".',
     )
 
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["priority", "number"]
 
@@ -477,6 +502,10 @@ class MeasureTarget(models.Model):
     measure = models.ForeignKey(SuccessMeasure, on_delete=models.CASCADE, related_name="targets")
     target_date = models.DateField()
     target = models.CharField(max_length=100)
+
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["measure", "target_date"]
@@ -527,6 +556,10 @@ class ScrutinyReview(TimeStamped):
     summary = models.TextField(blank=True)
     report_url = models.URLField(blank=True)
     demo_note = models.TextField(blank=True, help_text="Shown on the page (demo data notes).")
+
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-report_date"]
@@ -652,6 +685,10 @@ class ActionPlanItem(TimeStamped):
     done_date = models.DateField(null=True, blank=True)
     is_invented = models.BooleanField(default=False)
 
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["recommendation", "due_date", "pk"]
 
@@ -748,6 +785,10 @@ class Highlight(models.Model):
     title = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True, help_text="Paragraphs; lines starting '- ' are a list.")
     date = models.DateField(null=True, blank=True)
+
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["report", "order", "pk"]

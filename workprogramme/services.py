@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.text import slugify
 
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, ItemKind, Meeting, MeetingStatus
@@ -26,16 +27,23 @@ from workprogramme.models import (
     ExecutiveResponse,
     FollowUp,
     Highlight,
+    HighlightKind,
     ImplementationStatus,
     ImprovementAction,
+    ImprovementPlan,
+    Inspection,
     InspectionRecommendation,
     ItemStatus,
     LeadMemberReport,
+    MeasureTarget,
     Method,
+    PlanPriority,
     ProgressUpdate,
     Rag,
     ResponseDecision,
     ReviewRecommendation,
+    ScrutinyReview,
+    SuccessMeasure,
     WorkProgramme,
     WorkProgrammeItem,
     today,
@@ -535,3 +543,747 @@ def add_highlight(
     return Highlight.objects.create(
         report=report, kind=kind, body=body.strip(), title=title.strip(), date=date, order=order
     )
+
+
+# --- Officer editing of plans, inspections, reviews and highlights -----------------------------
+#
+# Each record below carries a ``version``: an update names the version the officer started from
+# and is refused (with ``CONFLICT_MESSAGE``) if someone saved in between. Numbers are unique
+# within their parent; the message says which number is taken.
+
+
+def _locked(obj, expected_version: int | None):
+    """The row again, locked for this transaction, after the optimistic version check."""
+    fresh = type(obj).objects.select_for_update().get(pk=obj.pk)
+    _check_version(fresh, expected_version)
+    return fresh
+
+
+def _apply(obj, fields: dict[str, Any]):
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.version += 1
+    obj.save()
+    return obj
+
+
+def _next_number(siblings) -> int:
+    return (siblings.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+def _check_number(siblings, number: int | None, message: str, *, exclude=None) -> int:
+    """``number`` (or the next free one if None) after checking no sibling has it."""
+    if number is None:
+        return _next_number(siblings)
+    if number < 1:
+        raise ValidationError({"number": "Enter a number of 1 or more."})
+    taken = siblings.filter(number=number)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise ValidationError({"number": message.format(number=number)})
+    return number
+
+
+def _require(errors: dict[str, str], **values: str) -> None:
+    labels = {
+        "title": "Enter the title.",
+        "text": "Enter the text.",
+        "target": "Enter the target, for example 70%.",
+    }
+    for name, value in values.items():
+        if not (value or "").strip():
+            errors[name] = labels.get(name, "This field is required.")
+
+
+def _check_period(errors: dict[str, str], start, end, *, end_field: str, message: str) -> None:
+    if start and end and end < start:
+        errors[end_field] = message
+
+
+def _unique_slug(model, slug: str, title: str, *, exclude=None) -> str:
+    slug = slugify(slug or title)[:100]
+    if not slug:
+        raise ValidationError({"slug": "Enter a web address name (letters, numbers, hyphens)."})
+    taken = model.objects.filter(slug=slug)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise ValidationError({"slug": f"“{slug}” is already used; choose another."})
+    return slug
+
+
+def _not_future(errors: dict[str, str], field: str, value: dt.date | None, what: str) -> None:
+    if value and value > today():
+        errors[field] = f"{what} cannot be in the future."
+
+
+# Inspections ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_inspection(
+    *,
+    title: str,
+    slug: str = "",
+    inspectorate: str = "Ofsted",
+    published_on: dt.date | None = None,
+    code_prefix: str = "O",
+    summary: str = "",
+    report_url: str = "",
+    by=None,
+) -> Inspection:
+    errors: dict[str, str] = {}
+    _require(errors, title=title)
+    _check_code_prefix(errors, code_prefix)
+    _not_future(errors, "published_on", published_on, "The publication date")
+    if errors:
+        raise ValidationError(errors)
+    return Inspection.objects.create(
+        title=title.strip(),
+        slug=_unique_slug(Inspection, slug, title),
+        inspectorate=inspectorate.strip(),
+        published_on=published_on,
+        code_prefix=code_prefix.strip(),
+        summary=summary.strip(),
+        report_url=report_url,
+    )
+
+
+def _check_code_prefix(errors: dict[str, str], code_prefix: str) -> None:
+    if not re.fullmatch(r"[A-Z]{1,3}", code_prefix.strip()):
+        errors["code_prefix"] = 'Enter 1 to 3 capital letters, for example "O" for "(O12)".'
+
+
+@transaction.atomic
+def update_inspection(
+    *,
+    inspection: Inspection,
+    expected_version: int | None,
+    title: str,
+    slug: str,
+    inspectorate: str,
+    published_on: dt.date | None,
+    code_prefix: str,
+    summary: str = "",
+    report_url: str = "",
+    by=None,
+) -> Inspection:
+    inspection = _locked(inspection, expected_version)
+    errors: dict[str, str] = {}
+    _require(errors, title=title)
+    _check_code_prefix(errors, code_prefix)
+    _not_future(errors, "published_on", published_on, "The publication date")
+    if errors:
+        raise ValidationError(errors)
+    return _apply(
+        inspection,
+        {
+            "title": title.strip(),
+            "slug": _unique_slug(Inspection, slug, title, exclude=inspection),
+            "inspectorate": inspectorate.strip(),
+            "published_on": published_on,
+            "code_prefix": code_prefix.strip(),
+            "summary": summary.strip(),
+            "report_url": report_url,
+        },
+    )
+
+
+REC_TAKEN = "Recommendation {number} already exists; choose another number."
+
+
+@transaction.atomic
+def add_inspection_recommendation(
+    *, inspection: Inspection, text: str, number: int | None = None, by=None
+) -> InspectionRecommendation:
+    errors: dict[str, str] = {}
+    _require(errors, text=text)
+    if errors:
+        raise ValidationError(errors)
+    Inspection.objects.select_for_update().get(pk=inspection.pk)  # serialise numbering
+    number = _check_number(inspection.recommendations.all(), number, REC_TAKEN)
+    return InspectionRecommendation.objects.create(
+        inspection=inspection, number=number, text=text.strip()
+    )
+
+
+@transaction.atomic
+def update_inspection_recommendation(
+    *,
+    recommendation: InspectionRecommendation,
+    expected_version: int | None,
+    number: int,
+    text: str,
+    by=None,
+) -> InspectionRecommendation:
+    recommendation = _locked(recommendation, expected_version)
+    errors: dict[str, str] = {}
+    _require(errors, text=text)
+    if errors:
+        raise ValidationError(errors)
+    siblings = InspectionRecommendation.objects.filter(inspection_id=recommendation.inspection_id)
+    _check_number(siblings, number, REC_TAKEN, exclude=recommendation)
+    return _apply(recommendation, {"number": number, "text": text.strip()})
+
+
+# Improvement plans ----------------------------------------------------------------------------
+
+PLAN_END_MESSAGE = "The plan must end on or after it starts."
+
+
+@transaction.atomic
+def create_plan(
+    *,
+    title: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    slug: str = "",
+    body: str = "",
+    committee: Committee | None = None,
+    inspection: Inspection | None = None,
+    by=None,
+) -> ImprovementPlan:
+    errors: dict[str, str] = {}
+    _require(errors, title=title)
+    _check_period(
+        errors, period_start, period_end, end_field="period_end", message=PLAN_END_MESSAGE
+    )
+    if errors:
+        raise ValidationError(errors)
+    return ImprovementPlan.objects.create(
+        title=title.strip(),
+        slug=_unique_slug(ImprovementPlan, slug, title),
+        body=body.strip(),
+        period_start=period_start,
+        period_end=period_end,
+        committee=committee,
+        inspection=inspection,
+    )
+
+
+@transaction.atomic
+def update_plan(
+    *,
+    plan: ImprovementPlan,
+    expected_version: int | None,
+    title: str,
+    slug: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    body: str = "",
+    committee: Committee | None = None,
+    inspection: Inspection | None = None,
+    by=None,
+) -> ImprovementPlan:
+    """Change a plan. The period may not shrink past a success measure's dated target; a
+    different inspection re-links every action's "(O12)" references."""
+    plan = _locked(plan, expected_version)
+    errors: dict[str, str] = {}
+    _require(errors, title=title)
+    _check_period(
+        errors, period_start, period_end, end_field="period_end", message=PLAN_END_MESSAGE
+    )
+    if not errors:
+        outside = (
+            MeasureTarget.objects.filter(measure__priority__plan=plan)
+            .exclude(target_date__range=(period_start, period_end))
+            .order_by("target_date")
+        )
+        first = outside.first()
+        if first is not None:
+            errors["period_start" if first.target_date < period_start else "period_end"] = (
+                f"A success measure has a target dated {first.target_date:%-d %B %Y}, outside "
+                "this period. Change that target first."
+            )
+    if errors:
+        raise ValidationError(errors)
+    inspection_changed = plan.inspection_id != (inspection.pk if inspection else None)
+    plan = _apply(
+        plan,
+        {
+            "title": title.strip(),
+            "slug": _unique_slug(ImprovementPlan, slug, title, exclude=plan),
+            "body": body.strip(),
+            "period_start": period_start,
+            "period_end": period_end,
+            "committee": committee,
+            "inspection": inspection,
+        },
+    )
+    if inspection_changed:
+        for action in ImprovementAction.objects.filter(priority__plan=plan).select_related(
+            "priority__plan__inspection"
+        ):
+            link_inspection_references(action=action)
+    return plan
+
+
+PRIORITY_TAKEN = "Priority {number} already exists in this plan; choose another number."
+
+
+@transaction.atomic
+def add_priority(
+    *,
+    plan: ImprovementPlan,
+    title: str,
+    rationale: str = "",
+    aims: str = "",
+    number: int | None = None,
+    by=None,
+) -> PlanPriority:
+    errors: dict[str, str] = {}
+    _require(errors, title=title)
+    if errors:
+        raise ValidationError(errors)
+    ImprovementPlan.objects.select_for_update().get(pk=plan.pk)
+    number = _check_number(plan.priorities.all(), number, PRIORITY_TAKEN)
+    return PlanPriority.objects.create(
+        plan=plan, number=number, title=title.strip(), rationale=rationale.strip(), aims=aims
+    )
+
+
+@transaction.atomic
+def update_priority(
+    *,
+    priority: PlanPriority,
+    expected_version: int | None,
+    number: int,
+    title: str,
+    rationale: str = "",
+    aims: str = "",
+    by=None,
+) -> PlanPriority:
+    priority = _locked(priority, expected_version)
+    errors: dict[str, str] = {}
+    _require(errors, title=title)
+    if errors:
+        raise ValidationError(errors)
+    siblings = PlanPriority.objects.filter(plan_id=priority.plan_id)
+    _check_number(siblings, number, PRIORITY_TAKEN, exclude=priority)
+    return _apply(
+        priority,
+        {"number": number, "title": title.strip(), "rationale": rationale.strip(), "aims": aims},
+    )
+
+
+@transaction.atomic
+def add_action(
+    *,
+    priority: PlanPriority,
+    text: str,
+    owner: Person | None = None,
+    owner_text: str = "",
+    due_date: dt.date | None = None,
+    number: int | None = None,
+    by=None,
+) -> ImprovementAction:
+    """A numbered action under a priority; its "(O12)" references are linked."""
+    errors: dict[str, str] = {}
+    _require(errors, text=text)
+    if errors:
+        raise ValidationError(errors)
+    PlanPriority.objects.select_for_update().get(pk=priority.pk)
+    number = _check_number(
+        priority.actions.all(),
+        number,
+        f"Action {priority.number}.{{number}} already exists; choose another number.",
+    )
+    action = ImprovementAction.objects.create(
+        priority=priority,
+        number=number,
+        text=text.strip(),
+        owner=owner,
+        owner_text=owner_text.strip(),
+        due_date=due_date,
+    )
+    link_inspection_references(action=action)
+    return action
+
+
+DELIVERABLE_TAKEN = "Deliverable {number} already exists under this priority; choose another."
+
+
+def _deliverable_errors(text: str, done_date: dt.date | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    _require(errors, text=text)
+    _not_future(errors, "done_date", done_date, "The date it was done")
+    return errors
+
+
+@transaction.atomic
+def add_deliverable(
+    *,
+    priority: PlanPriority,
+    text: str,
+    due_date: dt.date | None = None,
+    due_text: str = "",
+    done_date: dt.date | None = None,
+    number: int | None = None,
+    by=None,
+) -> Deliverable:
+    errors = _deliverable_errors(text, done_date)
+    if errors:
+        raise ValidationError(errors)
+    PlanPriority.objects.select_for_update().get(pk=priority.pk)
+    number = _check_number(priority.deliverables.all(), number, DELIVERABLE_TAKEN)
+    return Deliverable.objects.create(
+        priority=priority,
+        number=number,
+        text=text.strip(),
+        due_date=due_date,
+        due_text=due_text.strip(),
+        done_date=done_date,
+    )
+
+
+@transaction.atomic
+def update_deliverable(
+    *,
+    deliverable: Deliverable,
+    expected_version: int | None,
+    number: int,
+    text: str,
+    due_date: dt.date | None = None,
+    due_text: str = "",
+    done_date: dt.date | None = None,
+    by=None,
+) -> Deliverable:
+    deliverable = _locked(deliverable, expected_version)
+    errors = _deliverable_errors(text, done_date)
+    if errors:
+        raise ValidationError(errors)
+    siblings = Deliverable.objects.filter(priority_id=deliverable.priority_id)
+    _check_number(siblings, number, DELIVERABLE_TAKEN, exclude=deliverable)
+    return _apply(
+        deliverable,
+        {
+            "number": number,
+            "text": text.strip(),
+            "due_date": due_date,
+            "due_text": due_text.strip(),
+            "done_date": done_date,
+        },
+    )
+
+
+MEASURE_TAKEN = "Success measure {number} already exists under this priority; choose another."
+
+
+@transaction.atomic
+def add_success_measure(
+    *,
+    priority: PlanPriority,
+    text: str,
+    kpi=None,
+    kpi_reference: str = "",
+    number: int | None = None,
+    by=None,
+) -> SuccessMeasure:
+    errors: dict[str, str] = {}
+    _require(errors, text=text)
+    if errors:
+        raise ValidationError(errors)
+    PlanPriority.objects.select_for_update().get(pk=priority.pk)
+    number = _check_number(priority.success_measures.all(), number, MEASURE_TAKEN)
+    return SuccessMeasure.objects.create(
+        priority=priority,
+        number=number,
+        text=text.strip(),
+        kpi=kpi,
+        kpi_reference=kpi_reference.strip(),
+    )
+
+
+@transaction.atomic
+def update_success_measure(
+    *,
+    measure: SuccessMeasure,
+    expected_version: int | None,
+    number: int,
+    text: str,
+    kpi=None,
+    kpi_reference: str = "",
+    by=None,
+) -> SuccessMeasure:
+    measure = _locked(measure, expected_version)
+    errors: dict[str, str] = {}
+    _require(errors, text=text)
+    if errors:
+        raise ValidationError(errors)
+    siblings = SuccessMeasure.objects.filter(priority_id=measure.priority_id)
+    _check_number(siblings, number, MEASURE_TAKEN, exclude=measure)
+    return _apply(
+        measure,
+        {"number": number, "text": text.strip(), "kpi": kpi, "kpi_reference": kpi_reference},
+    )
+
+
+def _target_errors(measure: SuccessMeasure, target_date: dt.date, target: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    _require(errors, target=target)
+    plan = measure.priority.plan
+    if not plan.period_start <= target_date <= plan.period_end:
+        errors["target_date"] = (
+            f"The target date must be within the plan's period, "
+            f"{plan.period_start:%-d %B %Y} to {plan.period_end:%-d %B %Y}."
+        )
+    return errors
+
+
+@transaction.atomic
+def add_measure_target(
+    *, measure: SuccessMeasure, target_date: dt.date, target: str, by=None
+) -> MeasureTarget:
+    """A dated target ("70% by July 2018") within the plan's period."""
+    measure = SuccessMeasure.objects.select_related("priority__plan").get(pk=measure.pk)
+    errors = _target_errors(measure, target_date, target)
+    if errors:
+        raise ValidationError(errors)
+    return MeasureTarget.objects.create(
+        measure=measure, target_date=target_date, target=target.strip()
+    )
+
+
+@transaction.atomic
+def update_measure_target(
+    *,
+    measure_target: MeasureTarget,
+    expected_version: int | None,
+    target_date: dt.date,
+    target: str,
+    by=None,
+) -> MeasureTarget:
+    measure_target = _locked(measure_target, expected_version)
+    measure = SuccessMeasure.objects.select_related("priority__plan").get(
+        pk=measure_target.measure_id
+    )
+    errors = _target_errors(measure, target_date, target)
+    if errors:
+        raise ValidationError(errors)
+    return _apply(measure_target, {"target_date": target_date, "target": target.strip()})
+
+
+@transaction.atomic
+def remove_measure_target(*, measure_target: MeasureTarget, by=None) -> None:
+    measure_target.delete()
+
+
+# Scrutiny reviews -----------------------------------------------------------------------------
+
+
+def _review_errors(
+    title: str, start_date: dt.date | None, end_date: dt.date | None, report_date: dt.date
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    _require(errors, title=title)
+    _check_period(
+        errors,
+        start_date,
+        end_date,
+        end_field="end_date",
+        message="The review must end on or after it starts.",
+    )
+    if start_date and report_date and report_date < start_date:
+        errors["report_date"] = "The report cannot be dated before the review started."
+    return errors
+
+
+@transaction.atomic
+def create_review(
+    *,
+    title: str,
+    panel: Committee,
+    report_date: dt.date,
+    slug: str = "",
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    terms_of_reference: str = "",
+    summary: str = "",
+    report_url: str = "",
+    by=None,
+) -> ScrutinyReview:
+    errors = _review_errors(title, start_date, end_date, report_date)
+    if errors:
+        raise ValidationError(errors)
+    return ScrutinyReview.objects.create(
+        title=title.strip(),
+        slug=_unique_slug(ScrutinyReview, slug, title),
+        panel=panel,
+        start_date=start_date,
+        end_date=end_date,
+        report_date=report_date,
+        terms_of_reference=terms_of_reference.strip(),
+        summary=summary.strip(),
+        report_url=report_url,
+    )
+
+
+@transaction.atomic
+def update_review(
+    *,
+    review: ScrutinyReview,
+    expected_version: int | None,
+    title: str,
+    slug: str,
+    panel: Committee,
+    report_date: dt.date,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    terms_of_reference: str = "",
+    summary: str = "",
+    report_url: str = "",
+    by=None,
+) -> ScrutinyReview:
+    """Change a review. The report date may not move after an executive response already
+    recorded (a response cannot come before the report)."""
+    review = _locked(review, expected_version)
+    errors = _review_errors(title, start_date, end_date, report_date)
+    first = (
+        ExecutiveResponse.objects.filter(recommendation__review=review)
+        .order_by("response_date")
+        .first()
+    )
+    if "report_date" not in errors and first and first.response_date < report_date:
+        errors["report_date"] = (
+            f"An executive response is dated {first.response_date:%-d %B %Y}; the report "
+            "cannot be later than that."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return _apply(
+        review,
+        {
+            "title": title.strip(),
+            "slug": _unique_slug(ScrutinyReview, slug, title, exclude=review),
+            "panel": panel,
+            "start_date": start_date,
+            "end_date": end_date,
+            "report_date": report_date,
+            "terms_of_reference": terms_of_reference.strip(),
+            "summary": summary.strip(),
+            "report_url": report_url,
+        },
+    )
+
+
+@transaction.atomic
+def add_review_recommendation(
+    *,
+    review: ScrutinyReview,
+    text: str,
+    number: int | None = None,
+    body_reference: str = "",
+    theme: str = "",
+    by=None,
+) -> ReviewRecommendation:
+    errors: dict[str, str] = {}
+    _require(errors, text=text)
+    if errors:
+        raise ValidationError(errors)
+    ScrutinyReview.objects.select_for_update().get(pk=review.pk)
+    number = _check_number(review.recommendations.all(), number, REC_TAKEN)
+    return ReviewRecommendation.objects.create(
+        review=review,
+        number=number,
+        text=text.strip(),
+        body_reference=body_reference.strip(),
+        theme=theme.strip(),
+    )
+
+
+@transaction.atomic
+def update_review_recommendation(
+    *,
+    recommendation: ReviewRecommendation,
+    expected_version: int | None,
+    number: int,
+    text: str,
+    body_reference: str = "",
+    theme: str = "",
+    by=None,
+) -> ReviewRecommendation:
+    """Change a recommendation's wording or number (its status follows responses and
+    follow-ups, not this form)."""
+    recommendation = _locked(recommendation, expected_version)
+    errors: dict[str, str] = {}
+    _require(errors, text=text)
+    if errors:
+        raise ValidationError(errors)
+    siblings = ReviewRecommendation.objects.filter(review_id=recommendation.review_id)
+    _check_number(siblings, number, REC_TAKEN, exclude=recommendation)
+    return _apply(
+        recommendation,
+        {
+            "number": number,
+            "text": text.strip(),
+            "body_reference": body_reference.strip(),
+            "theme": theme.strip(),
+        },
+    )
+
+
+@transaction.atomic
+def update_plan_item(
+    *,
+    plan_item: ActionPlanItem,
+    expected_version: int | None,
+    text: str,
+    owner: str = "",
+    due_date: dt.date | None = None,
+    done_date: dt.date | None = None,
+    by=None,
+) -> ActionPlanItem:
+    plan_item = _locked(plan_item, expected_version)
+    errors: dict[str, str] = {}
+    if not text.strip():
+        errors["text"] = "Enter the action."
+    _not_future(errors, "done_date", done_date, "The date it was done")
+    if errors:
+        raise ValidationError(errors)
+    return _apply(
+        plan_item,
+        {
+            "text": text.strip(),
+            "owner": owner.strip(),
+            "due_date": due_date,
+            "done_date": done_date,
+        },
+    )
+
+
+@transaction.atomic
+def remove_plan_item(*, plan_item: ActionPlanItem, by=None) -> None:
+    plan_item.delete()
+
+
+# Lead member report highlights ------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_highlight(
+    *,
+    highlight: Highlight,
+    expected_version: int | None,
+    kind: str,
+    body: str,
+    title: str = "",
+    date: dt.date | None = None,
+    by=None,
+) -> Highlight:
+    highlight = _locked(highlight, expected_version)
+    errors: dict[str, str] = {}
+    if kind not in HighlightKind.values:
+        errors["kind"] = "Choose what kind of highlight this is."
+    if not (body.strip() or title.strip()):
+        errors["body"] = "Enter the highlight."
+    if errors:
+        raise ValidationError(errors)
+    return _apply(
+        highlight, {"kind": kind, "body": body.strip(), "title": title.strip(), "date": date}
+    )
+
+
+@transaction.atomic
+def remove_highlight(*, highlight: Highlight, by=None) -> None:
+    highlight.delete()
