@@ -561,8 +561,12 @@ def _insert_uploads(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:
             continue
         name = f'"{paper.document.title}" ({paper.document.original_filename})'
         try:
-            for offset, source in enumerate(paper.pdf.pages):
-                pdf.pages.insert(cursor + offset, source)
+            if cursor == len(pdf.pages):  # nothing after it yet: append in one go
+                pdf.pages.extend(paper.pdf.pages)
+            else:
+                for offset, source in enumerate(paper.pdf.pages):
+                    pdf.pages.insert(cursor + offset, source)
+            for offset in range(paper.pages):
                 page = pdf.pages[cursor + offset]
                 # The upload's own structure tree is not carried over: drop its references
                 # into it so the pack's (front sheet's) structure tree stays consistent.
