@@ -18,6 +18,20 @@ def _revalidate(form) -> None:
     """``GovukFormMixin`` validates a bound form while styling widgets, before a subclass has
     set its querysets and extra fields: drop that result so validation runs again with them."""
     form._errors = None
+    if form.is_bound:
+        mark_errors(form)
+
+
+def mark_errors(form) -> None:
+    """Give fields with errors the GOV.UK error style (also after errors from a service)."""
+    for name in form.errors:
+        field = form.fields.get(name)
+        if field is None or isinstance(field.widget, forms.RadioSelect | forms.CheckboxInput):
+            continue
+        css = field.widget.attrs.get("class", "")
+        base = next((c for c in css.split() if c.startswith("govuk-")), "govuk-input")
+        if f"{base}--error" not in css:
+            field.widget.attrs["class"] = f"{css} {base}--error".strip()
 
 
 class AttendanceForm(BaseForm):

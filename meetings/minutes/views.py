@@ -23,6 +23,7 @@ from meetings.minutes.forms import (
     CorrectionForm,
     DeclarationForm,
     MinuteForm,
+    mark_errors,
 )
 from meetings.minutes.models import (
     Action,
@@ -54,6 +55,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+    mark_errors(form)
 
 
 def _meeting_breadcrumbs(meeting, *extra):

@@ -498,3 +498,24 @@ def test_previous_minutes_as_a_generated_report_on_the_next_agenda(client, exemp
     assert (
         b"That the report be noted." in response.content and CANARY.encode() not in response.content
     )
+
+
+def test_form_errors_are_styled_and_keep_what_was_typed(officer_client):
+    minutes = services.start_minutes(meeting=make_meeting_with_items())
+    minute = _business(minutes)[0]
+    response = officer_client.post(
+        reverse("officer-declaration-add", args=[minute.pk]),
+        {"person": minutes.attendance.first().person_id, "interest_type": "dpi", "description": ""},
+    )
+    body = response.content.decode()
+    assert "govuk-textarea--error" in body and "There is a problem" in body
+    action_form = officer_client.post(
+        reverse("officer-minutes-action-add") + f"?committee={minutes.meeting.committee.slug}",
+        {
+            "committee_slug": minutes.meeting.committee.slug,
+            "committee": minutes.meeting.committee_id,
+            "description": "Typed description kept",
+        },
+    ).content.decode()
+    assert "Name the owner" in action_form and "Typed description kept" in action_form
+    assert "govuk-input--error" in action_form
