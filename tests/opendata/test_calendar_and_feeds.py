@@ -149,3 +149,10 @@ def test_open_data_page_links_everything(world, client):
     ):
         assert url in html
     assert html.count("<h1") == 1
+
+
+def test_meeting_page_offers_add_to_calendar(world, client):
+    html = client.get(world.meeting.get_absolute_url()).content.decode()
+    assert reverse("meeting-ics", args=[world.meeting.pk]) in html
+    assert reverse("committee-ics", args=["childrens-panel"]) in html
+    assert reverse("committee-papers-feed", args=["childrens-panel"]) in html
