@@ -51,6 +51,10 @@ def test_officer_publishes_councillor_gets_members_pack_public_does_not(page, ax
     page.goto(reverse("meeting-detail", args=[meeting.pk]))
     assert page.get_by_role("link", name="Download the agenda pack").is_visible()
     assert page.get_by_role("link", name="Download the members' pack").count() == 0
+    first, last = Pack.objects.get(meeting=meeting, kind="public").contents["items"][
+        str(pm.items["appendices"].pk)
+    ]
+    assert page.get_by_text(f"Pages {first}–{last}").is_visible()  # from the built pack
     assert axe(page) == []
     assert page.request.get(members_url).status == 404
     public = page.request.get(public_url)
