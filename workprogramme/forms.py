@@ -10,11 +10,22 @@ from scrutiny.forms import BaseForm, BaseModelForm, DateInput
 from scrutiny.models import Committee, Person
 from workprogramme.models import (
     PRIORITY_CRITERIA,
+    ActionPlanItem,
     ActionStatus,
+    Deliverable,
+    Highlight,
     HighlightKind,
     ImplementationStatus,
+    ImprovementPlan,
+    Inspection,
+    InspectionRecommendation,
+    MeasureTarget,
+    PlanPriority,
     Rag,
     ResponseDecision,
+    ReviewRecommendation,
+    ScrutinyReview,
+    SuccessMeasure,
     WorkProgramme,
     WorkProgrammeItem,
 )
@@ -194,3 +205,206 @@ class HighlightForm(BaseForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Start a line with '- ' for a bulleted list.",
     )
+
+
+# --- Officer editing of inspections, plans, reviews and highlights -----------------------------
+
+
+class ServiceModelForm(BaseModelForm):
+    """A model form that only collects and cleans input: the service in
+    ``workprogramme.services`` checks numbers, dates and the version, and writes. Uniqueness is
+    therefore left to the service, which says which number is taken."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    optional = ("number", "slug")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+        for name in self.optional:
+            if name in self.fields and not self.instance.pk:
+                self.fields[name].required = False
+
+    def validate_unique(self):
+        """The service checks duplicates with a message where the user is."""
+
+
+NUMBER_HELP = "Leave empty to number it after the last one."
+SLUG_HELP = "The last part of the page's web address. Leave empty to make it from the title."
+
+
+def report_url_field() -> forms.URLField:
+    return forms.URLField(
+        required=False, assume_scheme="https", max_length=200, label="Link to the report"
+    )
+
+
+class InspectionForm(ServiceModelForm):
+    report_url = report_url_field()
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "title",
+            "slug",
+            "inspectorate",
+            "published_on",
+            "code_prefix",
+            "summary",
+            "report_url",
+        ]
+        widgets = {"published_on": DateInput()}
+        labels = {"slug": "Web address name", "report_url": "Link to the report"}
+        help_texts = {"slug": SLUG_HELP}
+
+
+class InspectionRecommendationForm(ServiceModelForm):
+    class Meta:
+        model = InspectionRecommendation
+        fields = ["number", "text"]
+        labels = {"text": "Recommendation"}
+        help_texts = {"number": NUMBER_HELP}
+
+
+class ImprovementPlanForm(ServiceModelForm):
+    class Meta:
+        model = ImprovementPlan
+        fields = [
+            "title",
+            "slug",
+            "period_start",
+            "period_end",
+            "committee",
+            "inspection",
+            "body",
+        ]
+        widgets = {"period_start": DateInput(), "period_end": DateInput()}
+        labels = {
+            "slug": "Web address name",
+            "period_start": "Plan starts",
+            "period_end": "Plan ends",
+            "body": "About this plan",
+        }
+        help_texts = {"slug": SLUG_HELP}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The plan must end on or after it starts.")
+        return data
+
+
+class PlanPriorityForm(ServiceModelForm):
+    class Meta:
+        model = PlanPriority
+        fields = ["number", "title", "rationale", "aims"]
+        help_texts = {"number": NUMBER_HELP}
+
+
+class ImprovementActionAddForm(BaseForm):
+    number = forms.IntegerField(required=False, min_value=1, help_text=NUMBER_HELP)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text='Cite inspection recommendations as "(O12)"; they are linked when you save.',
+    )
+    owner = forms.ModelChoiceField(
+        queryset=Person.objects.exclude(kind=Person.Kind.COUNCILLOR), required=False
+    )
+    owner_text = forms.CharField(
+        required=False, max_length=200, label="Owner (if not in the directory)"
+    )
+    due_date = forms.DateField(required=False, widget=DateInput())
+
+
+class DeliverableForm(ServiceModelForm):
+    class Meta:
+        model = Deliverable
+        fields = ["number", "text", "due_date", "due_text", "done_date"]
+        widgets = {"due_date": DateInput(), "done_date": DateInput()}
+        labels = {"text": "Deliverable", "done_date": "Done on"}
+        help_texts = {
+            "number": NUMBER_HELP,
+            "due_text": 'When no exact date is known, e.g. "Spring 2018".',
+            "done_date": "Leave empty until it is done.",
+        }
+
+
+class SuccessMeasureForm(ServiceModelForm):
+    class Meta:
+        model = SuccessMeasure
+        fields = ["number", "text", "kpi", "kpi_reference"]
+        labels = {"text": "Success measure"}
+        help_texts = {"number": NUMBER_HELP}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kpi"].empty_label = "No KPI in the portal measures this"
+
+
+class MeasureTargetForm(ServiceModelForm):
+    class Meta:
+        model = MeasureTarget
+        fields = ["target", "target_date"]
+        widgets = {"target_date": DateInput()}
+        labels = {"target_date": "Target date"}
+        help_texts = {
+            "target": 'For example "70%" or "fewer than 30".',
+            "target_date": "Within the plan's period.",
+        }
+
+
+class ScrutinyReviewForm(ServiceModelForm):
+    report_url = report_url_field()
+
+    class Meta:
+        model = ScrutinyReview
+        fields = [
+            "title",
+            "slug",
+            "panel",
+            "start_date",
+            "end_date",
+            "report_date",
+            "terms_of_reference",
+            "summary",
+            "report_url",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "report_date": DateInput(),
+        }
+        labels = {
+            "slug": "Web address name",
+            "start_date": "Review started",
+            "end_date": "Review ended",
+            "report_date": "Report to the executive",
+            "report_url": "Link to the report",
+        }
+        help_texts = {"slug": SLUG_HELP}
+
+
+class ReviewRecommendationForm(ServiceModelForm):
+    class Meta:
+        model = ReviewRecommendation
+        fields = ["number", "text", "theme", "body_reference"]
+        labels = {"text": "Recommendation"}
+        help_texts = {"number": "Its number in the report's final list. " + NUMBER_HELP}
+
+
+class PlanItemEditForm(ServiceModelForm):
+    class Meta:
+        model = ActionPlanItem
+        fields = ["text", "owner", "due_date", "done_date"]
+        widgets = {"due_date": DateInput(), "done_date": DateInput()}
+        labels = {"text": "Action", "done_date": "Done on"}
+
+
+class HighlightEditForm(ServiceModelForm):
+    class Meta:
+        model = Highlight
+        fields = ["kind", "title", "date", "body"]
+        widgets = {"date": DateInput()}
+        help_texts = {"body": "Start a line with '- ' for a bulleted list."}

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from workprogramme import officer_views as ov
 from workprogramme import views
 
 urlpatterns = [
@@ -94,5 +95,126 @@ urlpatterns = [
         "officer/work-programme/lead-member-reports/<int:pk>/highlights/",
         views.lead_report_highlight,
         name="officer-lead-report-highlight",
+    ),
+    # Officer pages that replace Django admin for plans, inspections, reviews, highlights.
+    path(
+        "officer/work-programme/inspections/add/",
+        ov.InspectionAdd.as_view(),
+        name="officer-wp-inspection-add",
+    ),
+    path(
+        "officer/work-programme/inspections/<int:pk>/edit/",
+        ov.InspectionEdit.as_view(),
+        name="officer-wp-inspection-edit",
+    ),
+    path(
+        "officer/work-programme/inspections/<int:pk>/recommendations/add/",
+        ov.InspectionRecommendationAdd.as_view(),
+        name="officer-wp-inspection-rec-add",
+    ),
+    path(
+        "officer/work-programme/inspection-recommendations/<int:pk>/edit/",
+        ov.InspectionRecommendationEdit.as_view(),
+        name="officer-wp-inspection-rec-edit",
+    ),
+    path(
+        "officer/work-programme/plans/add/",
+        ov.PlanAdd.as_view(),
+        name="officer-wp-plan-add",
+    ),
+    path(
+        "officer/work-programme/plans/<int:pk>/edit/",
+        ov.PlanEdit.as_view(),
+        name="officer-wp-plan-edit",
+    ),
+    path(
+        "officer/work-programme/plans/<int:pk>/priorities/add/",
+        ov.PriorityAdd.as_view(),
+        name="officer-wp-priority-add",
+    ),
+    path(
+        "officer/work-programme/priorities/<int:pk>/edit/",
+        ov.PriorityEdit.as_view(),
+        name="officer-wp-priority-edit",
+    ),
+    path(
+        "officer/work-programme/priorities/<int:pk>/actions/add/",
+        ov.ActionAdd.as_view(),
+        name="officer-wp-action-add",
+    ),
+    path(
+        "officer/work-programme/priorities/<int:pk>/deliverables/add/",
+        ov.DeliverableAdd.as_view(),
+        name="officer-wp-deliverable-add",
+    ),
+    path(
+        "officer/work-programme/deliverables/<int:pk>/edit/",
+        ov.DeliverableEdit.as_view(),
+        name="officer-wp-deliverable-edit",
+    ),
+    path(
+        "officer/work-programme/priorities/<int:pk>/measures/add/",
+        ov.MeasureAdd.as_view(),
+        name="officer-wp-measure-add",
+    ),
+    path(
+        "officer/work-programme/measures/<int:pk>/edit/",
+        ov.MeasureEdit.as_view(),
+        name="officer-wp-measure-edit",
+    ),
+    path(
+        "officer/work-programme/measures/<int:pk>/targets/add/",
+        ov.TargetAdd.as_view(),
+        name="officer-wp-target-add",
+    ),
+    path(
+        "officer/work-programme/targets/<int:pk>/edit/",
+        ov.TargetEdit.as_view(),
+        name="officer-wp-target-edit",
+    ),
+    path(
+        "officer/work-programme/targets/<int:pk>/remove/",
+        ov.TargetRemove.as_view(),
+        name="officer-wp-target-remove",
+    ),
+    path(
+        "officer/work-programme/reviews/add/",
+        ov.ReviewAdd.as_view(),
+        name="officer-wp-review-add",
+    ),
+    path(
+        "officer/work-programme/reviews/<int:pk>/edit/",
+        ov.ReviewEdit.as_view(),
+        name="officer-wp-review-edit",
+    ),
+    path(
+        "officer/work-programme/reviews/<int:pk>/recommendations/add/",
+        ov.ReviewRecommendationAdd.as_view(),
+        name="officer-wp-review-rec-add",
+    ),
+    path(
+        "officer/work-programme/recommendations/<int:pk>/edit/",
+        ov.ReviewRecommendationEdit.as_view(),
+        name="officer-wp-review-rec-edit",
+    ),
+    path(
+        "officer/work-programme/action-plan-items/<int:pk>/edit/",
+        ov.PlanItemEdit.as_view(),
+        name="officer-wp-plan-item-edit",
+    ),
+    path(
+        "officer/work-programme/action-plan-items/<int:pk>/remove/",
+        ov.PlanItemRemove.as_view(),
+        name="officer-wp-plan-item-remove",
+    ),
+    path(
+        "officer/work-programme/highlights/<int:pk>/edit/",
+        ov.HighlightEdit.as_view(),
+        name="officer-wp-highlight-edit",
+    ),
+    path(
+        "officer/work-programme/highlights/<int:pk>/remove/",
+        ov.HighlightRemove.as_view(),
+        name="officer-wp-highlight-remove",
     ),
 ]

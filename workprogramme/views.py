@@ -325,6 +325,7 @@ def inspection_detail(request, slug):
         {
             "inspection": inspection,
             "recs": recs,
+            "is_officer": is_officer(request.user),
             "breadcrumbs": [("Work programmes and trackers", reverse("workprogramme-index"))],
         },
     )
@@ -348,6 +349,7 @@ def review_detail(request, slug):
         {
             "review": review,
             "filter": filterset,
+            "is_officer": is_officer(request.user),
             "recs": recs,
             "status_counts": selectors.status_counts(recs),
             "export": export_links(request),
@@ -448,6 +450,7 @@ def lead_member_report(request, pk):
         {
             "report": report,
             "groups": groups,
+            "is_officer": is_officer(request.user),
             "breadcrumbs": [("Work programmes and trackers", reverse("workprogramme-index"))],
         },
     )
@@ -473,6 +476,7 @@ def officer_home(request):
         {
             "programmes": selectors.programmes_index(),
             "plans": ImprovementPlan.objects.all(),
+            "inspections": Inspection.objects.all(),
             "reviews": ScrutinyReview.objects.select_related("panel"),
             "lead_reports": LeadMemberReport.objects.select_related("committee"),
             "overdue_items": WorkProgrammeItem.objects.overdue().count(),
