@@ -131,6 +131,10 @@ def search(params: SearchParams) -> QuerySet[SearchDocument]:
         qs = qs.filter(
             Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
         )
+    for term in excluded_terms(params.q):
+        qs = qs.exclude(
+            Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
+        )
     return qs.defer(None).defer("search_vector", "rank_vector").order_by("-date", "kind", "pk")
 
 
@@ -170,9 +174,23 @@ def run_search(params: SearchParams, page_number) -> tuple[Page, list[tuple]]:
 
 
 def fallback_terms(q: str) -> list[str]:
-    """Words of the query for the SQLite fallback (operators and quotes dropped)."""
-    words = re.findall(r"[\w'’-]+", q.lower())
-    return [w.strip("-'’") for w in words if w not in {"or", "and"} and w.strip("-'’")]
+    """Words the SQLite fallback requires (quotes, "or"/"and" and -excluded words dropped)."""
+    words = re.findall(r"(?:^|(?<=\s))-?[\w'’]+(?:-[\w'’]+)*", _unquoted(q))
+    return [
+        w.strip("'’")
+        for w in words
+        if not w.startswith("-") and w not in {"or", "and"} and w.strip("'’")
+    ]
+
+
+def excluded_terms(q: str) -> list[str]:
+    """Words after a minus sign ("-budget"), left out by the SQLite fallback."""
+    found = re.findall(r"(?:^|(?<=\s))-([\w'’]+(?:-[\w'’]+)*)", _unquoted(q))
+    return [w.strip("'’") for w in found]
+
+
+def _unquoted(q: str) -> str:
+    return re.sub(r"[\"“”()]", " ", q.lower())
 
 
 def snippet(doc: SearchDocument, q: str) -> SafeString:

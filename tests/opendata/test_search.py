@@ -219,3 +219,12 @@ def test_very_common_words_count_up_to_a_cap(world, client, monkeypatch):
     response, html = results(client, q="agency")
     assert response.context["page"].paginator.is_capped
     assert "More than 1,000 results" in html
+
+
+def test_minus_leaves_a_word_out_on_both_databases(world, client):
+    response, _ = results(client, q="agency")
+    assert "Workforce report" in {d.title for d, _ in response.context["results"]}
+    response, _ = results(client, q="agency -retention")
+    assert "Workforce report" not in {d.title for d, _ in response.context["results"]}
+    response, _ = results(client, q='"agency staff"')
+    assert "Workforce report" in {d.title for d, _ in response.context["results"]}
