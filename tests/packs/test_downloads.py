@@ -168,3 +168,16 @@ def test_officer_build_list_query_count_stays_flat(client, django_assert_max_num
 def test_pack_rows_point_inside_media_root(built, settings):
     for p in Pack.objects.all():
         assert str(p.path).startswith(str(settings.MEDIA_ROOT))
+
+
+def test_officer_panel_keeps_showing_the_last_failure_after_a_good_build(built):
+    request = RequestFactory().get("/")
+    request.user = make_user("officer")
+    failed = PackBuild.objects.create(
+        meeting=built.meeting, status=BuildStatus.FAILED, error="Appendix Q is damaged"
+    )
+    PackBuild.objects.filter(pk=failed.pk).update(created_at=failed.created_at.replace(year=2000))
+    template, ctx = panels.officer_pack_panel(request, built.meeting)
+    html = render_to_string(template, {"panel": ctx, "request": request})
+    assert "✓ Built" in html
+    assert "Last failed build" in html and "Appendix Q is damaged" in html
