@@ -379,3 +379,16 @@ def test_scripts_in_uploads_do_not_reach_the_pack(db):
     raw = all_decoded_bytes(public.path)
     assert b"/JavaScript" not in raw
     assert b"app.alert" not in raw
+
+
+def test_a_pack_no_longer_needed_is_removed(built):
+    members = pack(built.meeting, "members")
+    path = members.path
+    item = built.items["exempt"]
+    item.is_exempt = False
+    item.exempt_paragraph = None
+    item.save()
+    result = ok_build(built.meeting)
+    assert "Members' pack (includes exempt papers): removed" in result.summary
+    assert not Pack.objects.filter(meeting=built.meeting, kind="members").exists()
+    assert not path.exists()
