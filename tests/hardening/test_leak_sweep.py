@@ -1,0 +1,274 @@
+"""The leak sweep: one canary string planted in every exempt, confidential or unpublished
+field and file of the demo council, then every public surface is read — the sitemap and every
+link and form action found on public pages, agenda packs, documents, feeds, calendars, search
+results and every OParl API object — and URLs of papers, packs and minutes are guessed for
+every id. The canary must appear nowhere: not in a body, a header, nor the text, metadata or
+bookmarks of any PDF. A positive control proves the canary is really there for members.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.db import models
+from pypdf import PdfReader
+
+from meetings.models import AgendaItem, Document, Meeting, Report, ReportSection
+from tests.factories import PersonFactory, make_user
+from tests.factories.meetings import (
+    AgendaItemFactory,
+    DocumentFactory,
+    MeetingFactory,
+    ReportFactory,
+    make_pdf_bytes,
+)
+
+CANARY = "ZQXCANARY31415"
+# Planted beside the canary and searched for: searching for the canary itself would only
+# find the search page echoing the query back.
+BAIT = "wombatlexicon"
+NOT_PLANTED = {"generator", "mime_type", "sha256", "sha512", "number", "file", "source"}
+SKIP_PREFIXES = ("/officer/", "/accounts/", "/my/", "/django-admin/", "/static/")
+LINK = re.compile(r"""(?:href|action|src)=["']([^"'#]*)""")
+ABSOLUTE = re.compile(r"""https?://testserver(/[^"'<>\s]*)""")
+CRAWL_LIMIT = 3000
+
+
+def plant(obj: models.Model) -> None:
+    """Put the canary into every free-text field of ``obj`` and save it."""
+    for field in obj._meta.concrete_fields:
+        if not isinstance(field, models.CharField | models.TextField):
+            continue
+        if field.choices or field.name in NOT_PLANTED or not field.editable:
+            continue
+        if isinstance(field, models.SlugField | models.EmailField | models.URLField):
+            continue
+        value = f"{CANARY} {BAIT} {getattr(obj, field.attname) or ''}".strip()
+        if field.max_length:
+            value = value[: field.max_length]
+        setattr(obj, field.attname, value)
+    obj.save()
+
+
+def plant_papers(item: AgendaItem) -> None:
+    for report in Report.all_objects.filter(agenda_item=item):
+        plant(report)
+        for section in ReportSection.objects.filter(report=report):
+            plant(section)
+    for document in Document.all_objects.filter(agenda_item=item):
+        plant(document)
+        data = make_pdf_bytes(pages=2, text=f"Exempt appendix {CANARY} {BAIT}")
+        document.file.save("exempt.pdf", ContentFile(data), save=False)
+        document.size = len(data)
+        document.save()
+
+
+@pytest.fixture
+def council(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from meetings.minutes.models import Action, Minute, MinutesSet, Resolution
+    from meetings.packs import services as packs
+
+    with django_capture_on_commit_callbacks(execute=True):
+        # 1. The demo's exempt item: its reports, sections, documents (and PDF text), the full
+        #    minute and its resolutions.
+        exempt = AgendaItem.all_objects.filter(is_exempt=True).select_related("meeting").first()
+        ReportFactory(agenda_item=exempt, title="Exempt report")
+        DocumentFactory(agenda_item=exempt, title="Exempt appendix")
+        plant_papers(exempt)
+        for minute in Minute.objects.filter(agenda_item__is_exempt=True):
+            minute.text = f"<p>{CANARY} {BAIT} the full exempt minute.</p>"
+            minute.save()
+            for resolution in Resolution.objects.filter(minute=minute):
+                plant(resolution)
+        # 2. A confidential item (s100A) on a published meeting, with papers.
+        published = Meeting.all_objects.filter(published_at__isnull=False).order_by("pk")
+        confidential = AgendaItemFactory(
+            meeting=published.first(), title="Confidential matter", is_confidential=True
+        )
+        ReportFactory(agenda_item=confidential)
+        DocumentFactory(agenda_item=confidential)
+        plant_papers(confidential)
+        # 3. A meeting not yet published: everything on it is private, titles included.
+        draft = MeetingFactory(committee=exempt.meeting.committee, start=exempt.meeting.start)
+        draft_item = AgendaItemFactory(meeting=draft)
+        plant(draft_item)
+        ReportFactory(agenda_item=draft_item)
+        DocumentFactory(agenda_item=draft_item)
+        plant_papers(draft_item)
+        plant(draft)
+        # 4. Draft minutes of a held meeting, and a private action.
+        held = published.exclude(minutes__isnull=False).first()
+        if held is not None:
+            draft_minutes = MinutesSet.objects.create(meeting=held)
+            for item in AgendaItem.all_objects.filter(meeting=held)[:2]:
+                Minute.objects.create(
+                    minutes=draft_minutes,
+                    agenda_item=item,
+                    committee=held.committee,
+                    text=f"<p>{CANARY} {BAIT} draft minute</p>",
+                )
+        Action.objects.create(
+            committee=exempt.meeting.committee,
+            description=f"{CANARY} {BAIT} an action that reveals exempt information",
+            raised_on=dt.date(2017, 2, 20),
+            is_public=False,
+        )
+        # Packs and the search index are rebuilt from the planted records.
+        for meeting in Meeting.all_objects.filter(published_at__isnull=False):
+            packs.request_build(meeting=meeting, reason="leak sweep", force=True)
+    call_command("rebuild_search_index", "--extract", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return {"exempt": exempt, "draft": draft, "confidential": confidential}
+
+
+def texts_of(response) -> list[str]:
+    """Everything a response reveals, as text: headers, body, and a PDF's text, metadata
+    and bookmarks."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    found = [f"{k}: {v}" for k, v in response.items()]
+    found.append(body.decode("latin-1"))
+    if body.startswith(b"%PDF"):
+        reader = PdfReader(io.BytesIO(body))
+        found += [page.extract_text() or "" for page in reader.pages]
+        found.append(str(reader.metadata or ""))
+
+        def titles(outline):
+            for entry in outline:
+                if isinstance(entry, list):
+                    yield from titles(entry)
+                else:
+                    yield str(entry.title)
+
+        found += list(titles(reader.outline))
+    return found
+
+
+def leaks(response) -> bool:
+    return any(CANARY in text for text in texts_of(response))
+
+
+def links_in(response) -> list[str]:
+    if response.streaming or response.get("Content-Type", "").startswith("application/pdf"):
+        return []
+    body = response.content.decode(errors="replace")
+    out = []
+    for link in LINK.findall(body) + ABSOLUTE.findall(body):
+        parts = urlsplit(link)
+        if parts.netloc and parts.netloc != "testserver":
+            continue
+        if parts.path.startswith("/"):
+            out.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return out
+
+
+def guessed_urls() -> list[str]:
+    from meetings.minutes.models import Action
+
+    top = {
+        "meeting": Meeting.all_objects.order_by("-pk").first().pk + 2,
+        "report": Report.all_objects.order_by("-pk").first().pk + 2,
+        "document": Document.all_objects.order_by("-pk").first().pk + 2,
+        "item": AgendaItem.all_objects.order_by("-pk").first().pk + 2,
+        "action": Action.objects.order_by("-pk").first().pk + 2,
+    }
+    urls = []
+    for pk in range(1, top["meeting"]):
+        urls += [
+            f"/meetings/{pk}/",
+            f"/meetings/{pk}/agenda-pack.pdf",
+            f"/meetings/{pk}/supplementary-pack.pdf",
+            f"/meetings/{pk}/members-pack.pdf",
+            f"/meetings/{pk}/minutes/",
+            f"/meetings/{pk}/minutes.pdf",
+            f"/feeds/meetings/{pk}.ics",
+            f"/api/oparl/v1/meeting/{pk}",
+        ]
+    for pk in range(1, top["report"]):
+        urls += [f"/reports/{pk}/", f"/api/oparl/v1/paper/{pk}", f"/api/oparl/v1/consultation/{pk}"]
+    for pk in range(1, top["document"]):
+        urls += [
+            f"/documents/{pk}/",
+            f"/documents/{pk}/?view=1",
+            f"/api/oparl/v1/file/{pk}",
+            f"/api/oparl/v1/file/{pk}/access",
+            f"/api/oparl/v1/file/{pk}/download",
+        ]
+    for pk in range(1, top["item"]):
+        urls.append(f"/api/oparl/v1/agendaitem/{pk}")
+    for pk in range(1, top["action"]):
+        urls.append(f"/actions/{pk}/")
+    return urls
+
+
+def sweep(client, starts: list[str]) -> tuple[set[str], list[str]]:
+    """Fetch ``starts`` and everything linked from them; returns (fetched, leaking URLs)."""
+    queue, seen, leaking = list(starts), set(), []
+    while queue and len(seen) < CRAWL_LIMIT:
+        path = queue.pop(0)
+        if path in seen or path.startswith(SKIP_PREFIXES):
+            continue
+        seen.add(path)
+        response = client.get(path)
+        if leaks(response):
+            leaking.append(f"{path} ({response.status_code})")
+        if response.status_code == 200:
+            queue += [link for link in links_in(response) if link not in seen]
+    return seen, leaking
+
+
+def test_canary_is_really_planted_and_visible_to_members(client, council):
+    """The positive control: without it a sweep that finds nothing would prove nothing."""
+    client.force_login(make_user("officer"))
+    exempt = council["exempt"]
+    report = Report.all_objects.filter(agenda_item=exempt).first()
+    assert CANARY in client.get(f"/reports/{report.pk}/").content.decode()
+    document = Document.all_objects.filter(agenda_item=exempt).first()
+    assert leaks(client.get(f"/documents/{document.pk}/"))
+    pack = client.get(f"/meetings/{exempt.meeting_id}/members-pack.pdf")
+    assert pack.status_code == 200
+    assert any(CANARY in text for text in texts_of(pack)[2:])  # in the PDF's extracted text
+
+
+def test_no_public_surface_reveals_the_canary(client, council):
+    starts = [
+        "/",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/open-data/",
+        "/api/oparl/v1/system",
+        "/feeds/papers.atom",
+        "/feeds/minutes.atom",
+        "/feeds/meetings.ics",
+        "/actions.csv",
+        "/open-data/kpis.csv",
+        "/open-data/recommendations.csv",
+        f"/search/?q={BAIT}",
+        "/search/?q=missing+children",
+        "/search/?q=report",
+        "/search/?q=exempt",
+        "/search/?q=confidential",
+    ]
+    fetched, leaking = sweep(client, starts)
+    assert len(fetched) > 100, "the sweep reached the public site"
+    assert any(p.endswith("agenda-pack.pdf") for p in fetched)
+    assert any(p.startswith("/documents/") for p in fetched)
+    assert any(p.startswith("/api/oparl/v1/file/") for p in fetched)
+    assert leaking == []
+
+
+def test_guessed_urls_reveal_nothing_to_the_public_or_other_councillors(client, council):
+    urls = guessed_urls()
+    leaking = [url for url in urls if leaks(client.get(url))]
+    assert leaking == [], "anonymous: " + ", ".join(leaking)
+    outsider = make_user("councillor", person=PersonFactory(name="Not On Any Committee"))
+    client.force_login(outsider)
+    leaking = [url for url in urls if leaks(client.get(url))]
+    assert leaking == [], "councillor not on the committee: " + ", ".join(leaking)
