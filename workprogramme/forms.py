@@ -217,6 +217,20 @@ class ServiceModelForm(BaseModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     optional = ("number", "slug")
+    required_messages = {
+        "title": "Enter the title.",
+        "text": "Enter the text.",
+        "number": "Enter the number.",
+        "target": "Enter the target, for example 70%.",
+        "target_date": "Enter the target date.",
+        "period_start": "Enter the date the plan starts.",
+        "period_end": "Enter the date the plan ends.",
+        "report_date": "Enter the date of the report to the executive.",
+        "panel": "Choose the panel that held the review.",
+        "inspectorate": "Enter the inspectorate, for example Ofsted.",
+        "code_prefix": 'Enter the prefix used in plans, for example "O".',
+        "kind": "Choose what kind of highlight this is.",
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -225,6 +239,9 @@ class ServiceModelForm(BaseModelForm):
         for name in self.optional:
             if name in self.fields and not self.instance.pk:
                 self.fields[name].required = False
+        for name, message in self.required_messages.items():
+            if name in self.fields:
+                self.fields[name].error_messages["required"] = message
 
     def validate_unique(self):
         """The service checks duplicates with a message where the user is."""
@@ -234,15 +251,15 @@ NUMBER_HELP = "Leave empty to number it after the last one."
 SLUG_HELP = "The last part of the page's web address. Leave empty to make it from the title."
 
 
-def report_url_field() -> forms.URLField:
-    return forms.URLField(
-        required=False, assume_scheme="https", max_length=200, label="Link to the report"
-    )
+class HttpsURLField(forms.URLField):
+    """A link field that assumes https:// when the scheme is left out."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
 
 
 class InspectionForm(ServiceModelForm):
-    report_url = report_url_field()
-
     class Meta:
         model = Inspection
         fields = [
@@ -255,6 +272,7 @@ class InspectionForm(ServiceModelForm):
             "report_url",
         ]
         widgets = {"published_on": DateInput()}
+        field_classes = {"report_url": HttpsURLField}
         labels = {"slug": "Web address name", "report_url": "Link to the report"}
         help_texts = {"slug": SLUG_HELP}
 
@@ -356,8 +374,6 @@ class MeasureTargetForm(ServiceModelForm):
 
 
 class ScrutinyReviewForm(ServiceModelForm):
-    report_url = report_url_field()
-
     class Meta:
         model = ScrutinyReview
         fields = [
@@ -376,6 +392,7 @@ class ScrutinyReviewForm(ServiceModelForm):
             "end_date": DateInput(),
             "report_date": DateInput(),
         }
+        field_classes = {"report_url": HttpsURLField}
         labels = {
             "slug": "Web address name",
             "start_date": "Review started",
