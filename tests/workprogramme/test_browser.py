@@ -15,6 +15,7 @@ from tests.factories import MembershipFactory, MunicipalYearFactory, PersonFacto
 from tests.factories.meetings import MeetingFactory
 from tests.factories.workprogramme import (
     ReviewRecommendationFactory,
+    ScrutinyReviewFactory,
     WorkProgrammeFactory,
     WorkProgrammeItemFactory,
 )
@@ -164,4 +165,93 @@ def test_tracker_and_officer_pages_pass_axe(page, axe):
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
     assert "There is a problem" in page.content()
+    check_axe(page, axe)
+
+
+def test_officer_adds_a_review_recommendation_and_the_public_sees_the_response(page, axe):
+    """In the portal, not Django admin: an officer adds a recommendation to a review (after
+    a first try with the text left empty), records the executive's response, and the public
+    then sees both. Every officer page visited passes axe, the error state included."""
+    today = timezone.localdate()
+    review = ScrutinyReviewFactory(
+        title="Elective Home Education review", report_date=today - dt.timedelta(days=20)
+    )
+    ReviewRecommendationFactory(review=review, number=1, text="That the panel is briefed.")
+    make_user("officer", username="rec-officer")
+
+    login(page, "rec-officer")
+    page.goto("/officer/work-programme/")
+    check_axe(page, axe)
+    page.get_by_role("link", name="Elective Home Education review", exact=True).click()
+    page.wait_for_load_state()
+    check_axe(page, axe)
+    page.get_by_role("link", name="Add a recommendation").click()
+    page.wait_for_load_state()
+    check_axe(page, axe)
+    # Number 1 is taken: the message is shown where the officer is and the text is kept.
+    page.fill("#id_number", "1")
+    page.fill("#id_text", "That the Cabinet funds two more home education advisers.")
+    page.fill("#id_theme", "Resources")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert "Recommendation 1 already exists" in page.content()
+    assert page.input_value("#id_text") == (
+        "That the Cabinet funds two more home education advisers."
+    )
+    assert page.input_value("#id_theme") == "Resources"
+    check_axe(page, axe)
+    page.fill("#id_number", "")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert "Recommendation 2 was added" in page.content()
+    check_axe(page, axe)
+
+    page.get_by_role("link", name="Record the executive response").click()
+    page.wait_for_load_state()
+    check_axe(page, axe)
+    page.get_by_label("Partly accepted").check()
+    page.fill("#id_reasons", "One adviser is funded from April; the second is under review.")
+    page.fill("#id_responder", "Cabinet")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert "The response to recommendation 2 was saved" in page.content()
+    check_axe(page, axe)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+    # The public sees the new recommendation and the executive's response.
+    page.goto(review.get_absolute_url())
+    check_axe(page, axe)
+    assert "/officer/" not in page.content()
+    row = page.locator("tr", has_text="That the Cabinet funds two more home education advisers.")
+    assert row.count() == 1
+    assert "Partly accepted" in row.inner_text()
+    row.get_by_role("link").click()
+    page.wait_for_load_state()
+    check_axe(page, axe)
+    content = page.content()
+    assert "One adviser is funded from April; the second is under review." in content
+    assert "Cabinet" in content and "Late" not in content
+
+
+def test_every_plan_inspection_review_and_highlight_page_passes_axe(page, axe):
+    """The officer pages that replace Django admin, each with axe, and the public pages with
+    their officer links; a model form's error state too."""
+    from tests.workprogramme.test_officer_editing import every_page
+
+    pages = every_page()
+    make_user("officer", username="axe-editor")
+    login(page, "axe-editor")
+    for name, url in pages:
+        page.goto(url)
+        assert page.locator("h1").count() == 1, name
+        check_axe(page, axe)
+    page.goto("/officer/work-programme/plans/add/")
+    page.fill("#id_title", "Plan with its dates the wrong way round")
+    page.fill("#id_period_start", "2018-04-01")
+    page.fill("#id_period_end", "2018-03-31")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert "The plan must end on or after it starts" in page.content()
+    assert page.input_value("#id_title") == "Plan with its dates the wrong way round"
     check_axe(page, axe)
