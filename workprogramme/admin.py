@@ -1,6 +1,6 @@
-"""Administration pages for the records the officer pages do not edit (inspections,
-priorities, deliverables, success measures and their targets). Changes made here are audited
-by django-simple-history like every other change."""
+"""Administration pages, for administrators only. Officers create and edit every record of
+this app in the portal (``/officer/work-programme/…``, see ``workprogramme.officer_views``);
+admin stays as a fallback. Changes made anywhere are audited by django-simple-history."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
