@@ -79,6 +79,7 @@ def conditional(view: Callable) -> Callable:
         last_modified = data_last_modified()
         response["ETag"] = etag
         response["Cache-Control"] = "public, no-cache"
+        response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
         timestamp = None
         if last_modified is not None:
             timestamp = int(last_modified.timestamp())

@@ -156,3 +156,20 @@ def test_meeting_page_offers_add_to_calendar(world, client):
     assert reverse("meeting-ics", args=[world.meeting.pk]) in html
     assert reverse("committee-ics", args=["childrens-panel"]) in html
     assert reverse("committee-papers-feed", args=["childrens-panel"]) in html
+
+
+def test_a_change_gives_a_new_etag(world, client, django_capture_on_commit_callbacks):
+    feeds = [reverse("meetings-ics"), reverse("papers-feed")]
+    before = {url: client.get(url)["ETag"] for url in feeds}
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_services.update_report(
+            report=world.report, by=make_user("officer"), title="Workforce report (revised)"
+        )
+        meeting_services.update_meeting(
+            meeting=world.meeting, by=make_user("officer"), venue="Hall"
+        )
+    for url in feeds:
+        response = client.get(url, HTTP_IF_NONE_MATCH=before[url])
+        assert response.status_code == 200, url
+        assert response["ETag"] != before[url]
+        assert response["Access-Control-Allow-Origin"] == "*"
