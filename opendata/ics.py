@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import NoReverseMatch
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from meetings.models import AgendaItem, Meeting, MeetingStatus
 from opendata.models import CalendarEntry
@@ -109,5 +109,10 @@ def build_calendar(meetings: list[Meeting], *, name: str) -> bytes:
                 item_titles=titles.get(meeting.pk, []),
             )
         )
-    cal.add_missing_timezones()
+    if meetings:
+        cal.add_missing_timezones()
+    else:
+        # RFC 5545 wants at least one component: an empty committee calendar still carries
+        # its time zone, so calendar apps accept the subscription.
+        cal.add_component(Timezone.from_tzid(settings.TIME_ZONE))
     return cal.to_ical()

@@ -173,3 +173,11 @@ def test_a_change_gives_a_new_etag(world, client, django_capture_on_commit_callb
         assert response.status_code == 200, url
         assert response["ETag"] != before[url]
         assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_empty_committee_calendar_is_still_a_valid_calendar(client, db):
+    CommitteeFactory(slug="quiet")
+    response = client.get(reverse("committee-ics", args=["quiet"]))
+    cal = Calendar.from_ical(response.content)
+    assert events(response) == []
+    assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["Europe/London"]
