@@ -477,26 +477,100 @@ def _layout(spec: PackSpec, front_guess: int):
     raise PackBuildError("The front sheet's page numbers did not settle; please try again.")
 
 
+STAMP_FONTS = {
+    False: Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    True: Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+}
+STAMP_CHARS = "Page 0123456789NOTFRPUBLICA"
+
+
+@cache
+def _stamp_font_program(bold: bool) -> tuple[bytes, dict, list[int]] | None:
+    """A subset of DejaVu Sans holding only the characters we stamp, its metrics, and the
+    widths of codes 32–126 (WinAnsi), so the stamp's font is embedded as PDF/UA requires."""
+    path = STAMP_FONTS[bold]
+    if not path.exists():
+        return None
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path))
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=STAMP_CHARS)
+    subsetter.subset(font)
+    scale = 1000 / font["head"].unitsPerEm
+    cmap = font.getBestCmap()
+    widths = []
+    for code in range(32, 127):
+        glyph = cmap.get(code)
+        widths.append(round(font["hmtx"][glyph][0] * scale) if glyph else 0)
+    head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
+    metrics = {
+        "bbox": [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)],
+        "ascent": round(hhea.ascent * scale),
+        "descent": round(hhea.descent * scale),
+        "cap_height": round(getattr(os2, "sCapHeight", hhea.ascent) * scale),
+    }
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue(), metrics, widths
+
+
 def _stamp_font(pdf: pikepdf.Pdf, bold: bool) -> pikepdf.Object:
+    program = _stamp_font_program(bold)
+    if program is None:  # no DejaVu on this machine: an unembedded standard font
+        return pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Font,
+                Subtype=pikepdf.Name.Type1,
+                BaseFont=pikepdf.Name("/Helvetica-Bold" if bold else "/Helvetica"),
+                Encoding=pikepdf.Name.WinAnsiEncoding,
+            )
+        )
+    data, metrics, widths = program
+    name = pikepdf.Name("/PKSTMP+DejaVuSans-Bold" if bold else "/PKSTMP+DejaVuSans")
+    font_file = pdf.make_stream(data)
+    font_file.Length1 = len(data)
+    descriptor = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.FontDescriptor,
+            FontName=name,
+            Flags=32,
+            FontBBox=metrics["bbox"],
+            ItalicAngle=0,
+            Ascent=metrics["ascent"],
+            Descent=metrics["descent"],
+            CapHeight=metrics["cap_height"],
+            StemV=120 if bold else 80,
+            FontFile2=font_file,
+        )
+    )
     return pdf.make_indirect(
         pikepdf.Dictionary(
             Type=pikepdf.Name.Font,
-            Subtype=pikepdf.Name.Type1,
-            BaseFont=pikepdf.Name("/Helvetica-Bold" if bold else "/Helvetica"),
+            Subtype=pikepdf.Name.TrueType,
+            BaseFont=name,
+            FirstChar=32,
+            LastChar=126,
+            Widths=widths,
             Encoding=pikepdf.Name.WinAnsiEncoding,
+            FontDescriptor=descriptor,
         )
     )
 
 
-# Helvetica advance widths (1/1000 em) for the characters we stamp.
-_WIDTHS = {" ": 278, "P": 667, "a": 556, "g": 556, "e": 556}
-_BOLD_WIDTH = 722  # capitals of Helvetica-Bold, near enough for centring
-
-
 def _text_width(text: str, size: float, bold: bool) -> float:
+    program = _stamp_font_program(bold)
+    if program is not None:
+        widths = program[2]
+        return sum(widths[ord(c) - 32] if 32 <= ord(c) <= 126 else 600 for c in text) * size / 1000
     if bold:
-        return sum(278 if c == " " else _BOLD_WIDTH for c in text) * size / 1000
-    return sum(_WIDTHS.get(c, 556) for c in text) * size / 1000
+        return sum(278 if c == " " else 722 for c in text) * size / 1000
+    helvetica = {" ": 278, "P": 667, "a": 556, "g": 556, "e": 556}
+    return sum(helvetica.get(c, 556) for c in text) * size / 1000
 
 
 def _visible_box(page: pikepdf.Page) -> tuple[float, float, float, float]:

@@ -392,3 +392,21 @@ def test_a_pack_no_longer_needed_is_removed(built):
     assert "Members' pack (includes exempt papers): removed" in result.summary
     assert not Pack.objects.filter(meeting=built.meeting, kind="members").exists()
     assert not path.exists()
+
+
+def test_page_stamps_use_an_embedded_font(built):
+    """PDF/UA needs every font embedded, the "Page N" stamp's included."""
+    public = pack(built.meeting)
+    with pikepdf.open(public.path) as pdf:
+        stamp_fonts = []
+        for page in pdf.pages:
+            for name, font in page.Resources.Font.items():
+                if name.startswith("/PackStamp"):
+                    stamp_fonts.append(font)
+        assert len(stamp_fonts) >= len(pdf.pages)
+        for font in stamp_fonts:
+            assert str(font.Subtype) == "/TrueType"
+            assert "/FontFile2" in font.FontDescriptor
+            assert int(font.FirstChar) <= ord("P") and int(font.LastChar) >= ord("g")
+        text = pypdf.PdfReader(str(public.path)).pages[-1].extract_text()
+        assert f"Page {len(pdf.pages)}" in text
