@@ -16,7 +16,9 @@ deleted (``Tombstone``) or withdrawn from public view since then.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -392,13 +394,10 @@ def _items_prefetch() -> Prefetch:
 @dataclass
 class Resource:
     kind: str  # the URL segment: /api/oparl/v1/<kind>/<pk>
-    oparl_type: str
-    public: callable  # () -> QuerySet of public rows, ready to serialise
-    withdrawn: callable | None  # () -> QuerySet of existing rows no longer public
-    serialize: callable
-
-    def tombstone_type(self) -> str:
-        return self.oparl_type
+    oparl_type: str  # also the Tombstone.oparl_type of deleted rows
+    public: Callable[[], QuerySet]  # public rows, ready to serialise
+    withdrawn: Callable[[], QuerySet] | None  # existing rows no longer public
+    serialize: Callable[[Api, Any], dict]
 
 
 def _meetings():
@@ -630,7 +629,7 @@ def list_page(
     ]
     if query.modified_since:
         tombs = Tombstone.objects.filter(
-            oparl_type=resource.tombstone_type(), deleted_at__gte=query.modified_since
+            oparl_type=resource.oparl_type, deleted_at__gte=query.modified_since
         )
         if query.modified_until:
             tombs = tombs.filter(deleted_at__lte=query.modified_until)
