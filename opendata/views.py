@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,43 +15,14 @@ from django.views.generic import TemplateView
 
 from meetings.models import Document, Meeting, Report
 from opendata import ics, oparl, tasks
+from opendata.forms import SearchForm
 from opendata.http import conditional
-from opendata.models import SearchDocument
 from opendata.search import SearchParams, run_search, uses_postgres
-from scrutiny.forms import BaseForm, DateInput
 from scrutiny.models import Committee, Council
 from scrutiny.permissions import OfficerRequiredMixin
 from scrutiny.serving import file_response
 
 # --- Search ---------------------------------------------------------------------------------
-
-
-class SearchForm(BaseForm):
-    q = forms.CharField(
-        label="Search for",
-        required=False,
-        max_length=200,
-        help_text='Use quotes for a phrase ("agency staff"), "or" for either word, '
-        "and a minus sign to leave a word out (-budget).",
-    )
-    committee = forms.ModelChoiceField(
-        queryset=Committee.objects.order_by("name"),
-        to_field_name="slug",
-        required=False,
-        empty_label="All committees",
-    )
-    type = forms.ChoiceField(
-        label="Type", choices=[("", "All types"), *SearchDocument.Kind.choices], required=False
-    )
-    date_from = forms.DateField(label="Meetings from", required=False, widget=DateInput())
-    date_to = forms.DateField(label="Meetings to", required=False, widget=DateInput())
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", "The end date must be the same as or after the start date.")
-        return data
 
 
 def search_view(request):
