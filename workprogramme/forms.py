@@ -19,6 +19,7 @@ from workprogramme.models import (
     ImprovementPlan,
     Inspection,
     InspectionRecommendation,
+    LeadMemberReport,
     MeasureTarget,
     PlanPriority,
     Rag,
@@ -425,3 +426,29 @@ class HighlightEditForm(ServiceModelForm):
         fields = ["kind", "title", "date", "body"]
         widgets = {"date": DateInput()}
         help_texts = {"body": "Start a line with '- ' for a bulleted list."}
+
+
+class LeadMemberReportEditForm(ServiceModelForm):
+    class Meta:
+        model = LeadMemberReport
+        fields = [
+            "committee",
+            "lead_member",
+            "lead_member_name",
+            "period_start",
+            "period_end",
+            "general_comments",
+        ]
+        widgets = {"period_start": DateInput(), "period_end": DateInput()}
+        labels = {"lead_member_name": "Lead member (if not in the directory)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_member"].queryset = Person.objects.councillors()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The period must end on or after it starts.")
+        return data

@@ -744,6 +744,9 @@ class LeadMemberReport(TimeStamped):
     period_start = models.DateField()
     period_end = models.DateField()
     general_comments = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-period_start"]

@@ -33,6 +33,7 @@ from workprogramme.forms import (
     ImprovementPlanForm,
     InspectionForm,
     InspectionRecommendationForm,
+    LeadMemberReportEditForm,
     MeasureTargetForm,
     PlanItemEditForm,
     PlanPriorityForm,
@@ -47,6 +48,7 @@ from workprogramme.models import (
     ImprovementPlan,
     Inspection,
     InspectionRecommendation,
+    LeadMemberReport,
     MeasureTarget,
     PlanPriority,
     ReviewRecommendation,
@@ -769,3 +771,101 @@ class HighlightRemove(OfficerRemovePage):
 
     def remove(self):
         services.remove_highlight(highlight=self.obj, by=self.request.user)
+
+
+class LeadMemberReportEdit(OfficerFormPage):
+    form_class = LeadMemberReportEditForm
+    model = LeadMemberReport
+    select_related = ("committee", "lead_member")
+    edits = True
+
+    def title(self):
+        return f"Edit the {self.obj}"
+
+    def back(self):
+        return self.obj.get_absolute_url()
+
+    def save(self, data):
+        return services.update_lead_member_report(
+            report=self.obj,
+            expected_version=data.get("version"),
+            by=self.request.user,
+            **pick(
+                data,
+                "committee",
+                "period_start",
+                "period_end",
+                "lead_member",
+                "lead_member_name",
+                "general_comments",
+            ),
+        )
+
+    def done(self, saved):
+        return "The lead member report was saved.", saved.get_absolute_url()
+
+
+# --- Removals of plan pieces and inspection recommendations entered by mistake -------------------
+
+
+class DeliverableRemove(OfficerRemovePage):
+    model = Deliverable
+    select_related = ("priority__plan",)
+
+    def title(self):
+        return f"Remove deliverable {self.obj.number} of priority {self.obj.priority.number}?"
+
+    def describe(self):
+        return self.obj.text
+
+    def describe_short(self):
+        return "The deliverable"
+
+    def back(self):
+        return plan_anchor(self.obj.priority)
+
+    def remove(self):
+        services.remove_deliverable(deliverable=self.obj, by=self.request.user)
+
+
+class MeasureRemove(OfficerRemovePage):
+    model = SuccessMeasure
+    select_related = ("priority__plan",)
+
+    def title(self):
+        return (
+            f"Remove success measure {self.obj.number} of priority {self.obj.priority.number} "
+            "and its targets?"
+        )
+
+    def describe(self):
+        return self.obj.text
+
+    def describe_short(self):
+        return "The success measure"
+
+    def back(self):
+        return plan_anchor(self.obj.priority)
+
+    def remove(self):
+        services.remove_success_measure(measure=self.obj, by=self.request.user)
+
+
+class InspectionRecommendationRemove(OfficerRemovePage):
+    model = InspectionRecommendation
+    select_related = ("inspection",)
+
+    def title(self):
+        return f"Remove recommendation {self.obj.code}?"
+
+    def describe(self):
+        return self.obj.text
+
+    def describe_short(self):
+        return f"Recommendation {self.obj.code}"
+
+    def back(self):
+        return self.obj.inspection.get_absolute_url()
+
+    def remove(self):
+        services.remove_inspection_recommendation(recommendation=self.obj, by=self.request.user)

@@ -1287,3 +1287,57 @@ def update_highlight(
 @transaction.atomic
 def remove_highlight(*, highlight: Highlight, by=None) -> None:
     highlight.delete()
+
+
+@transaction.atomic
+def update_lead_member_report(
+    *,
+    report: LeadMemberReport,
+    expected_version: int | None,
+    committee: Committee,
+    period_start: dt.date,
+    period_end: dt.date,
+    lead_member: Person | None = None,
+    lead_member_name: str = "",
+    general_comments: str = "",
+    by=None,
+) -> LeadMemberReport:
+    report = _locked(report, expected_version)
+    if period_end < period_start:
+        raise ValidationError({"period_end": "The period must end on or after it starts."})
+    if lead_member is None and not lead_member_name.strip():
+        raise ValidationError({"lead_member": "Choose or name the lead member."})
+    return _apply(
+        report,
+        {
+            "committee": committee,
+            "period_start": period_start,
+            "period_end": period_end,
+            "lead_member": lead_member,
+            "lead_member_name": lead_member_name.strip(),
+            "general_comments": general_comments.strip(),
+        },
+    )
+
+
+# Removals of small records entered by mistake ---------------------------------------------------
+
+
+@transaction.atomic
+def remove_deliverable(*, deliverable: Deliverable, by=None) -> None:
+    deliverable.delete()
+
+
+@transaction.atomic
+def remove_success_measure(*, measure: SuccessMeasure, by=None) -> None:
+    """Removes the measure and its dated targets (both kept in the audit history)."""
+    for target in measure.targets.all():
+        target.delete()  # one by one, so each leaves a history record
+    measure.delete()
+
+
+@transaction.atomic
+def remove_inspection_recommendation(*, recommendation: InspectionRecommendation, by=None) -> None:
+    """Actions citing it lose the link; their text still says "(O12)" and is re-linked if
+    the recommendation is added again and the action saved."""
+    recommendation.delete()

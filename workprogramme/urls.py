@@ -217,4 +217,24 @@ urlpatterns = [
         ov.HighlightRemove.as_view(),
         name="officer-wp-highlight-remove",
     ),
+    path(
+        "officer/work-programme/lead-member-reports/<int:pk>/edit/",
+        ov.LeadMemberReportEdit.as_view(),
+        name="officer-wp-lead-report-edit",
+    ),
+    path(
+        "officer/work-programme/deliverables/<int:pk>/remove/",
+        ov.DeliverableRemove.as_view(),
+        name="officer-wp-deliverable-remove",
+    ),
+    path(
+        "officer/work-programme/measures/<int:pk>/remove/",
+        ov.MeasureRemove.as_view(),
+        name="officer-wp-measure-remove",
+    ),
+    path(
+        "officer/work-programme/inspection-recommendations/<int:pk>/remove/",
+        ov.InspectionRecommendationRemove.as_view(),
+        name="officer-wp-inspection-rec-remove",
+    ),
 ]

@@ -39,6 +39,7 @@ from workprogramme.models import (
     ImprovementPlan,
     Inspection,
     InspectionRecommendation,
+    LeadMemberReport,
     MeasureTarget,
     PlanPriority,
     ReviewRecommendation,
@@ -157,13 +158,17 @@ def every_page() -> list[tuple[str, str]]:
         "officer-wp-plan-item-remove": [plan_item.pk],
         "officer-wp-highlight-edit": [highlight.pk],
         "officer-wp-highlight-remove": [highlight.pk],
+        "officer-wp-lead-report-edit": [highlight.report.pk],
+        "officer-wp-deliverable-remove": [deliverable.pk],
+        "officer-wp-measure-remove": [measure.pk],
+        "officer-wp-inspection-rec-remove": [rec.pk],
     }
     return [(name, reverse(name, args=args)) for name, args in pages.items()]
 
 
 def test_anonymous_users_sign_in_and_councillors_are_refused(client):
     pages = every_page()
-    assert len(pages) == 24
+    assert len(pages) == 28
     for name, url in pages:
         for method in (client.get, client.post):
             response = method(url)
@@ -178,6 +183,10 @@ def test_anonymous_users_sign_in_and_councillors_are_refused(client):
     assert ActionPlanItem.objects.count() == 1
     assert Highlight.objects.count() == 1
     assert Inspection.objects.count() == 1
+    assert InspectionRecommendation.objects.count() == 1
+    assert Deliverable.objects.count() == 1
+    assert SuccessMeasure.objects.count() == 1
+    assert LeadMemberReport.objects.get().lead_member_name == "Cllr Andrew Cooper"
 
 
 def test_officers_get_every_page_with_one_h1(officer):
@@ -595,3 +604,56 @@ def test_officer_plan_page_query_count_is_flat(client, django_assert_max_num_que
     with django_assert_max_num_queries(len(small)):
         html = page_of(client.get(plan.get_absolute_url()))
     assert html.count("Add a target") == 12
+
+
+def test_lead_member_report_can_be_edited(officer):
+    report = LeadMemberReportFactory()
+    assert reverse("officer-wp-lead-report-edit", args=[report.pk]) in page_of(
+        officer.get(report.get_absolute_url())
+    )
+    edit = reverse("officer-wp-lead-report-edit", args=[report.pk])
+    data = {
+        "version": 1,
+        "committee": report.committee.pk,
+        "lead_member_name": "Cllr Andrew Cooper",
+        "period_start": "2023-07-01",
+        "period_end": "2023-06-30",
+        "general_comments": "My general comments",
+    }
+    shows_error(
+        officer.post(edit, data), "The period must end on or after it starts", "My general comments"
+    )
+    data["period_end"] = "2023-09-30"
+    assert officer.post(edit, data).status_code == 302
+    report.refresh_from_db()
+    assert report.period_end == dt.date(2023, 9, 30) and report.version == 2
+    shows_error(officer.post(edit, data), CONFLICT, "My general comments")
+
+
+def test_deliverables_measures_and_inspection_recommendations_can_be_removed(officer):
+    target = MeasureTargetFactory()
+    measure = target.measure
+    priority = measure.priority
+    deliverable = DeliverableFactory(priority=priority)
+    rec = InspectionRecommendationFactory(inspection=priority.plan.inspection, number=12)
+    action = ImprovementActionFactory(priority=priority, text="Audit (O12)")
+    services.link_inspection_references(action=action)
+    html = page_of(officer.get(priority.plan.get_absolute_url()))
+    assert reverse("officer-wp-deliverable-remove", args=[deliverable.pk]) in html
+    assert reverse("officer-wp-measure-remove", args=[measure.pk]) in html
+
+    remove = reverse("officer-wp-deliverable-remove", args=[deliverable.pk])
+    assert deliverable.text in page_of(officer.get(remove))
+    assert officer.post(remove)["Location"].endswith(f"#priority-{priority.number}")
+    assert not Deliverable.objects.filter(pk=deliverable.pk).exists()
+
+    assert officer.post(reverse("officer-wp-measure-remove", args=[measure.pk])).status_code == 302
+    assert not SuccessMeasure.objects.filter(pk=measure.pk).exists()
+    assert not MeasureTarget.objects.filter(pk=target.pk).exists()
+    assert MeasureTarget.history.filter(id=target.pk, history_type="-").exists()  # audited
+
+    remove = reverse("officer-wp-inspection-rec-remove", args=[rec.pk])
+    assert "Remove recommendation O12?" in page_of(officer.get(remove))
+    assert officer.post(remove)["Location"] == rec.inspection.get_absolute_url()
+    assert not action.inspection_recommendations.exists()
+    assert ImprovementAction.objects.filter(pk=action.pk).exists()
