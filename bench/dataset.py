@@ -326,19 +326,194 @@ def _core_and_meetings(rng: random.Random) -> dict[str, int]:
 
 
 def _minutes_and_actions(rng: random.Random) -> dict[str, int]:
-    """Filled in once the minutes app's models are final (phase 2)."""
-    return {}
+    """Approved minutes for every held meeting: a minute per item (numbered per committee
+    and municipal year), a resolution per business item, and two actions per meeting."""
+    from meetings.minutes.models import (
+        Action,
+        ActionStatus,
+        Minute,
+        MinutesSet,
+        MinutesStatus,
+        Resolution,
+    )
+    from meetings.models import AgendaItem, ItemKind, MeetingStatus
+    from scrutiny.models import MunicipalYear
+
+    years = list(MunicipalYear.objects.order_by("start_date"))
+
+    def year_of(day):
+        return next((y for y in years if y.start_date <= day <= y.end_date), None)
+
+    items = list(
+        AgendaItem.all_objects.filter(meeting__status=MeetingStatus.HELD)
+        .select_related("meeting")
+        .order_by("meeting__start", "meeting_id", "order")
+    )
+    # Minutes are approved at the committee's next meeting, under its "minutes" item.
+    minutes_items = {
+        i.meeting_id: i
+        for i in AgendaItem.all_objects.filter(kind=ItemKind.MINUTES).select_related("meeting")
+    }
+    next_minutes_item: dict[int, AgendaItem] = {}
+    by_committee: dict[int, list] = {}
+    for i in sorted(minutes_items.values(), key=lambda i: i.meeting.start):
+        by_committee.setdefault(i.meeting.committee_id, []).append(i)
+    for chain in by_committee.values():
+        for earlier, later in zip(chain, chain[1:], strict=False):
+            next_minutes_item[earlier.meeting_id] = later
+    sets: dict[int, MinutesSet] = {}
+    for item in items:
+        meeting = item.meeting
+        if meeting.pk not in sets:
+            at = next_minutes_item.get(meeting.pk)
+            approved = at is not None and at.meeting.status == MeetingStatus.HELD
+            sets[meeting.pk] = MinutesSet(
+                meeting=meeting,
+                status=MinutesStatus.APPROVED if approved else MinutesStatus.PUBLISHED,
+                published_at=meeting.start + dt.timedelta(days=3),
+                approved_at_item=at if approved else None,
+                approved_at=at.meeting.start if approved else None,
+                approval_text="That the minutes be approved as a correct record."
+                if approved
+                else "",
+            )
+    bulk(MinutesSet, list(sets.values()))
+    numbers: dict[tuple[int, int], int] = {}
+    minutes = []
+    for item in items:
+        meeting = item.meeting
+        year = year_of(meeting.start.date())
+        key = (meeting.committee_id, year.pk if year else 0)
+        numbers[key] = numbers.get(key, 0) + 1
+        minutes.append(
+            Minute(
+                minutes=sets[meeting.pk],
+                agenda_item=item,
+                committee_id=meeting.committee_id,
+                municipal_year=year,
+                number=numbers[key],
+                text="<p>The panel considered the invented report.</p>",
+                public_summary="The panel considered an exempt report." if item.is_exempt else "",
+            )
+        )
+    minutes = bulk(Minute, minutes)
+    business = [m for m in minutes if m.agenda_item.kind == ItemKind.BUSINESS]
+    resolutions = bulk(
+        Resolution,
+        [Resolution(minute=m, number=1, text="That the report be noted.") for m in business],
+    )
+    actions = []
+    per_meeting: dict[int, int] = {}
+    for resolution, minute in zip(resolutions, business, strict=True):
+        meeting = minute.agenda_item.meeting
+        if per_meeting.get(meeting.pk, 0) >= 2:
+            continue
+        per_meeting[meeting.pk] = per_meeting.get(meeting.pk, 0) + 1
+        actions.append(
+            Action(
+                committee_id=meeting.committee_id,
+                resolution=resolution,
+                description="That the panel receive a further update (invented).",
+                owner_text="Bench Director",
+                raised_on=meeting.start.date(),
+                due_date=meeting.start.date() + dt.timedelta(days=90),
+                status=rng.choice([ActionStatus.DONE] * 8 + [ActionStatus.OPEN] * 2),
+            )
+        )
+    bulk(Action, actions)
+    return {
+        "minutes sets": len(sets),
+        "minutes": len(minutes),
+        "resolutions": len(resolutions),
+        "actions": len(actions),
+    }
 
 
 def _performance(rng: random.Random) -> dict[str, int]:
-    """Filled in once the performance app's models are final (phase 2)."""
-    return {}
+    """60 KPIs in 6 service areas with quarterly targets and actuals for ten years."""
+    from decimal import Decimal
+
+    from performance.models import KPI, Figure, Period, ServiceArea
+
+    areas = bulk(
+        ServiceArea,
+        [
+            ServiceArea(name=f"Bench service area {n}", slug=f"bench-area-{n}", order=n)
+            for n in range(6)
+        ],
+    )
+    kpis = bulk(
+        KPI,
+        [
+            KPI(
+                reference=f"BK {n:03d}",
+                slug=f"bk-{n:03d}",
+                title=f"Bench indicator {n} (invented)",
+                service_area=areas[n % len(areas)],
+                first_year=FIRST_YEAR,
+            )
+            for n in range(60)
+        ],
+    )
+    periods = []
+    for fy in range(FIRST_YEAR, FIRST_YEAR + 10):
+        start = dt.date(fy, 4, 1)
+        periods.append(
+            Period(
+                kind=Period.Kind.YEAR,
+                financial_year=fy,
+                number=0,
+                start_date=start,
+                end_date=dt.date(fy + 1, 3, 31),
+                due_on=dt.date(fy + 1, 5, 31),
+                label=f"Bench {fy}/{str(fy + 1)[-2:]}",
+            )
+        )
+        for q in range(4):
+            q_start = dt.date(fy + (q == 3), [4, 7, 10, 1][q], 1)
+            q_end = dt.date(fy + (q >= 2), [6, 9, 12, 3][q], [30, 30, 31, 31][q])
+            periods.append(
+                Period(
+                    kind=Period.Kind.QUARTER,
+                    financial_year=fy,
+                    number=q + 1,
+                    start_date=q_start,
+                    end_date=q_end,
+                    due_on=q_end + dt.timedelta(days=45),
+                    label=f"Bench Q{q + 1} {fy}/{str(fy + 1)[-2:]}",
+                )
+            )
+    periods = bulk(Period, periods)
+    quarters = [p for p in periods if p.kind == Period.Kind.QUARTER]
+    figures = bulk(
+        Figure,
+        [
+            Figure(
+                kpi=kpi,
+                period=period,
+                target=Decimal(70),
+                actual=Decimal(rng.randint(50, 95)),
+                england=Decimal(72),
+                computed_rag=rng.choice(["on_track", "at_risk", "off_track"]),
+                is_demo=True,
+            )
+            for kpi in kpis
+            for period in quarters
+        ],
+    )
+    return {"KPIs": len(kpis), "periods": len(periods), "KPI figures": len(figures)}
 
 
 def is_complete() -> bool:
+    from meetings.minutes.models import Action
     from meetings.models import Meeting
+    from performance.models import Figure
 
-    return Meeting.all_objects.count() >= COMMITTEES * MEETINGS_PER_COMMITTEE
+    return (
+        Meeting.all_objects.count() >= COMMITTEES * MEETINGS_PER_COMMITTEE
+        and Action.objects.exists()
+        and Figure.objects.exists()
+    )
 
 
 def main() -> None:
@@ -358,9 +533,14 @@ def main() -> None:
     if is_complete() and not args.fresh:
         print(f"{args.database} already holds the ten-year council (use --fresh to rebuild)")
     else:
+        if not args.fresh and Path(MEDIA_ROOT).exists():
+            sys.exit(f"{args.database} holds an incomplete dataset: run with --fresh")
         counts = generate(random.Random(2026))  # noqa: S311 - invented data, not security
         for what, n in counts.items():
             print(f"{what:>20}: {n:,}")
+        indexed = time.monotonic()
+        call_command("rebuild_search_index", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        print(f"search index rebuilt in {time.monotonic() - indexed:.0f} s")
     from django.db import connection
 
     with connection.cursor() as cursor:
