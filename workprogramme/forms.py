@@ -240,6 +240,9 @@ class ServiceModelForm(BaseModelForm):
         for name in self.optional:
             if name in self.fields and not self.instance.pk:
                 self.fields[name].required = False
+        if self.instance.pk:
+            # A web address is fixed once made: links and agenda reports cite it.
+            self.fields.pop("slug", None)
         for name, message in self.required_messages.items():
             if name in self.fields:
                 self.fields[name].error_messages["required"] = message

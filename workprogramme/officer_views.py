@@ -174,7 +174,6 @@ class OfficerRemovePage(OfficerRequiredMixin, TemplateView):
 
 INSPECTION_FIELDS = (
     "title",
-    "slug",
     "inspectorate",
     "published_on",
     "code_prefix",
@@ -193,7 +192,9 @@ class InspectionAdd(OfficerFormPage):
         return reverse("officer-workprogramme")
 
     def save(self, data):
-        return services.create_inspection(by=self.request.user, **pick(data, *INSPECTION_FIELDS))
+        return services.create_inspection(
+            by=self.request.user, slug=data["slug"], **pick(data, *INSPECTION_FIELDS)
+        )
 
     def done(self, saved):
         return f"{saved.title} was added; add its recommendations.", saved.get_absolute_url()
@@ -275,7 +276,6 @@ class InspectionRecommendationEdit(OfficerFormPage):
 
 PLAN_FIELDS = (
     "title",
-    "slug",
     "period_start",
     "period_end",
     "committee",
@@ -294,7 +294,9 @@ class PlanAdd(OfficerFormPage):
         return reverse("officer-workprogramme")
 
     def save(self, data):
-        return services.create_plan(by=self.request.user, **pick(data, *PLAN_FIELDS))
+        return services.create_plan(
+            by=self.request.user, slug=data["slug"], **pick(data, *PLAN_FIELDS)
+        )
 
     def done(self, saved):
         return f"{saved.title} was added; add its priorities.", saved.get_absolute_url()
@@ -577,7 +579,6 @@ class TargetRemove(OfficerRemovePage):
 
 REVIEW_FIELDS = (
     "title",
-    "slug",
     "panel",
     "start_date",
     "end_date",
@@ -599,7 +600,9 @@ class ReviewAdd(OfficerFormPage):
         return reverse("officer-workprogramme")
 
     def save(self, data):
-        return services.create_review(by=self.request.user, **pick(data, *REVIEW_FIELDS))
+        return services.create_review(
+            by=self.request.user, slug=data["slug"], **pick(data, *REVIEW_FIELDS)
+        )
 
     def done(self, saved):
         return f"{saved.title} was added; add its recommendations.", saved.get_absolute_url()

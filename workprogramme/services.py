@@ -601,14 +601,13 @@ def _check_period(errors: dict[str, str], start, end, *, end_field: str, message
         errors[end_field] = message
 
 
-def _unique_slug(model, slug: str, title: str, *, exclude=None) -> str:
+def _unique_slug(model, slug: str, title: str) -> str:
+    """A new record's web address name. It never changes afterwards: links, and agenda
+    reports that print a tracker (``generator_params["key"]``), cite it."""
     slug = slugify(slug or title)[:100]
     if not slug:
         raise ValidationError({"slug": "Enter a web address name (letters, numbers, hyphens)."})
-    taken = model.objects.filter(slug=slug)
-    if exclude is not None:
-        taken = taken.exclude(pk=exclude.pk)
-    if taken.exists():
+    if model.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": f"“{slug}” is already used; choose another."})
     return slug
 
@@ -661,7 +660,6 @@ def update_inspection(
     inspection: Inspection,
     expected_version: int | None,
     title: str,
-    slug: str,
     inspectorate: str,
     published_on: dt.date | None,
     code_prefix: str,
@@ -680,7 +678,6 @@ def update_inspection(
         inspection,
         {
             "title": title.strip(),
-            "slug": _unique_slug(Inspection, slug, title, exclude=inspection),
             "inspectorate": inspectorate.strip(),
             "published_on": published_on,
             "code_prefix": code_prefix.strip(),
@@ -768,7 +765,6 @@ def update_plan(
     plan: ImprovementPlan,
     expected_version: int | None,
     title: str,
-    slug: str,
     period_start: dt.date,
     period_end: dt.date,
     body: str = "",
@@ -803,7 +799,6 @@ def update_plan(
         plan,
         {
             "title": title.strip(),
-            "slug": _unique_slug(ImprovementPlan, slug, title, exclude=plan),
             "body": body.strip(),
             "period_start": period_start,
             "period_end": period_end,
@@ -1125,7 +1120,6 @@ def update_review(
     review: ScrutinyReview,
     expected_version: int | None,
     title: str,
-    slug: str,
     panel: Committee,
     report_date: dt.date,
     start_date: dt.date | None = None,
@@ -1155,7 +1149,6 @@ def update_review(
         review,
         {
             "title": title.strip(),
-            "slug": _unique_slug(ScrutinyReview, slug, title, exclude=review),
             "panel": panel,
             "start_date": start_date,
             "end_date": end_date,

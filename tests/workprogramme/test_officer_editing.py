@@ -298,10 +298,12 @@ def test_add_a_plan_and_edit_it(officer):
     html = page_of(officer.get(plan.get_absolute_url()))
     assert "Add a priority" in html and "Edit the plan" in html
     edit = reverse("officer-wp-plan-edit", args=[plan.pk])
-    data.update(version=1, slug=plan.slug, title="SEND written statement of action")
+    assert 'name="slug"' not in page_of(officer.get(edit))  # fixed once made
+    data.update(version=1, slug="tampered", title="SEND written statement of action")
     assert officer.post(edit, data).status_code == 302
     plan.refresh_from_db()
     assert plan.title == "SEND written statement of action" and plan.version == 2
+    assert plan.slug == "send-improvement-plan"
 
 
 def test_plan_period_cannot_leave_a_target_outside(officer):
