@@ -71,8 +71,10 @@ test-browser: venv assets
 
 ci: lint checks test-sqlite test-postgres test-browser
 
+# Benchmarks print their figures last; see the README's performance section.
 bench: venv assets
 	$(PY) bench/pack_build.py
+	$(PY) bench/search.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build static/vendor var staticfiles
