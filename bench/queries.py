@@ -50,6 +50,7 @@ def crawl_types(client) -> dict[str, str]:
         ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
         queue += [urlsplit(loc.text).path for loc in root.findall(".//s:loc", ns)]
     fetched = 0
+    seen_per_name: dict[str, int] = {}
     while queue and fetched < MAX_PAGES:
         path = queue.pop(0)
         if path in seen_paths or path.startswith(SKIP_PREFIXES):
@@ -60,8 +61,10 @@ def crawl_types(client) -> dict[str, str]:
         except Resolver404:
             continue
         name = match.url_name or match.route
-        if name in found:
+        # Read up to three pages of each type for links (one page may link to nothing).
+        if seen_per_name.get(name, 0) >= 3:
             continue
+        seen_per_name[name] = seen_per_name.get(name, 0) + 1
         fetched += 1
         response = client.get(path)
         if response.status_code != 200:

@@ -120,3 +120,18 @@ def test_with_redis(client, redis_cache, django_assert_num_queries):
     after = client.get("/committees/")
     assert after[CACHE_HEADER] == "miss"
     assert b"Health Scrutiny Panel" in after.content
+
+
+def test_a_change_made_by_another_process_is_seen_within_a_second(client, page_cache):
+    import time
+
+    from django.core.cache import cache
+
+    from scrutiny import cache as page_cache_module
+
+    CommitteeFactory(name="Environment Panel")
+    client.get("/committees/")
+    assert client.get("/committees/")[CACHE_HEADER] == "hit"
+    cache.incr(page_cache_module.GENERATION_KEY)  # another process's bump: no local signal
+    time.sleep(page_cache_module.GENERATION_MEMO_SECONDS + 0.05)
+    assert client.get("/committees/")[CACHE_HEADER] == "miss"
