@@ -76,7 +76,9 @@ def tracked_model(app_label: str, model_name: str) -> type[models.Model] | None:
 
 def history_url(obj: models.Model) -> str | None:
     """The officer history page of ``obj``, or None if its model keeps no history."""
-    if obj is None or obj.pk is None or not has_history(type(obj)):
+    if getattr(obj, "pk", None) is None or not isinstance(obj, models.Model):
+        return None
+    if not has_history(type(obj)):
         return None
     meta = obj._meta
     return reverse(

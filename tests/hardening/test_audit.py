@@ -131,3 +131,13 @@ def test_history_link_include_is_for_officers_only(officer):
     request.user = make_user("councillor")
     assert template.render(Context({"request": request, "meeting": meeting})).strip() == ""
     assert Meeting.history.model.objects.filter(id=meeting.pk).exists()
+
+
+def test_history_link_include_ignores_missing_or_unsaved_objects(officer):
+    from meetings.models import Meeting as MeetingModel
+
+    template = Template('{% include "includes/history_link.html" with object=thing %}')
+    request = RequestFactory().get("/")
+    request.user = officer
+    for thing in ("", None, MeetingModel(), object()):
+        assert template.render(Context({"request": request, "thing": thing})).strip() == ""
