@@ -30,8 +30,8 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 
 # Recycle workers now and then so a slow leak can never grow without bound; the jitter
 # keeps them from all restarting at once.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+max_requests = _int("GUNICORN_MAX_REQUESTS", 10000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1000)
 
 # Load the application once in the master and fork: less memory per worker, faster start.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in {"1", "true", "yes"}

@@ -139,7 +139,10 @@ def _may_be_cached_request(request) -> bool:
 
 
 def _key(request, generation: int) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The host is part of the key (pages build absolute links from it); get_host() also
+    # refuses a host that is not in ALLOWED_HOSTS before anything is read from the cache.
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
     return f"portal:page:{generation}:{digest}"
 
 

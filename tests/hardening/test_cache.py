@@ -135,3 +135,12 @@ def test_a_change_made_by_another_process_is_seen_within_a_second(client, page_c
     cache.incr(page_cache_module.GENERATION_KEY)  # another process's bump: no local signal
     time.sleep(page_cache_module.GENERATION_MEMO_SECONDS + 0.05)
     assert client.get("/committees/")[CACHE_HEADER] == "miss"
+
+
+def test_cache_is_per_host_and_refuses_unknown_hosts(client, page_cache, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "papers.example.org"]
+    CommitteeFactory()
+    client.get("/committees/")
+    assert client.get("/committees/")[CACHE_HEADER] == "hit"
+    assert client.get("/committees/", HTTP_HOST="papers.example.org")[CACHE_HEADER] == "miss"
+    assert client.get("/committees/", HTTP_HOST="evil.example.com").status_code == 400
