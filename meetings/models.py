@@ -323,6 +323,8 @@ class ReportSection(models.Model):
     heading = models.CharField(max_length=300)
     body = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["report", "order", "pk"]
 
