@@ -38,7 +38,7 @@ def council(db):
 def test_round_trip_restores_identical_data_and_files(council, tmp_path):
     before_data, before_files = canonical_dump(), media_hashes()
     highest_document = Document.all_objects.order_by("-pk").first().pk
-    assert len(before_files) == 3
+    assert len(before_files) >= 3 and "packs/pack-1.pdf" in before_files
     assert '"meetings.historicalmeeting"' in before_data
 
     call_command("backup", str(tmp_path / "b"), stdout=open("/dev/null", "w"))  # noqa: SIM115
