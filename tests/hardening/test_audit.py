@@ -141,3 +141,12 @@ def test_history_link_include_ignores_missing_or_unsaved_objects(officer):
     request.user = officer
     for thing in ("", None, MeetingModel(), object()):
         assert template.render(Context({"request": request, "thing": thing})).strip() == ""
+
+
+def test_officer_record_pages_link_to_the_history(client, officer):
+    item = AgendaItemFactory()
+    client.force_login(officer)
+    meeting_page = client.get(f"/officer/meetings/{item.meeting_id}/").content.decode()
+    assert history_path(item.meeting) in meeting_page
+    item_page = client.get(f"/officer/items/{item.pk}/edit/").content.decode()
+    assert history_path(item) in item_page
