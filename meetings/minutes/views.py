@@ -5,6 +5,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -123,13 +124,25 @@ def _tracker_queryset(request, committee=None):
     )
 
 
+ACTIONS_PER_PAGE = 50
+
+
+def _without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def _tracker(request, committee=None, *, template="minutes/action_tracker.html", officer=False):
     filterset = ActionFilter(
         request.GET or None, queryset=_tracker_queryset(request, committee), committee=committee
     )
-    actions = list(filterset.qs.order_by("committee__name", "-raised_on", "pk"))
+    ordered = filterset.qs.order_by("committee__name", "-raised_on", "pk")
     today = timezone.localdate()
-    rows = [(a, a.is_overdue(today), next(iter(a.notes.all()), None)) for a in actions]
+    # Fifty a page: a ten-year council has thousands of actions.
+    page = Paginator(ordered, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(a, a.is_overdue(today), next(iter(a.notes.all()), None)) for a in page]
+    overdue_total = filterset.qs.overdue(today).count()
     csv_url = reverse("action-tracker-csv")
     if committee is not None:
         csv_url = reverse("committee-actions-csv", kwargs={"slug": committee.slug})
@@ -141,7 +154,9 @@ def _tracker(request, committee=None, *, template="minutes/action_tracker.html",
             "filter": filterset,
             "rows": rows,
             "committee": committee,
-            "overdue_total": sum(1 for _, overdue, _ in rows if overdue),
+            "overdue_total": overdue_total,
+            "page": page,
+            "page_query": _without_page(request),
             "csv_url": f"{csv_url}?{query}" if query else csv_url,
             "officer": officer,
             "breadcrumbs": (
