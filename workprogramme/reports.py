@@ -26,11 +26,24 @@ def render_tracker(report, *, for_print: bool = False) -> str:
     )
 
 
+def _considerations(request, meeting) -> list[Consideration]:
+    """The meeting's work-programme considerations, read once per request (the item notes
+    and the meeting panel both need them)."""
+    memo = request.__dict__.setdefault("_wp_considerations", {}) if request else {}
+    if meeting.pk not in memo:
+        memo[meeting.pk] = list(
+            Consideration.objects.filter(meeting=meeting)
+            .select_related("item__programme__committee", "item__programme__year")
+            .order_by("item__number")
+        )
+    return memo[meeting.pk]
+
+
 def agenda_item_notes(request, meeting) -> dict[int, list[str]]:
     notes: dict[int, list[str]] = {}
-    for c in Consideration.objects.filter(
-        meeting=meeting, agenda_item__isnull=False
-    ).select_related("item__programme__committee", "item__programme__year"):
+    for c in _considerations(request, meeting):
+        if c.agenda_item_id is None:
+            continue
         programme = c.item.programme
         notes.setdefault(c.agenda_item_id, []).append(
             f"Work programme item {c.item.number} of the {programme.committee.name} "
@@ -40,11 +53,7 @@ def agenda_item_notes(request, meeting) -> dict[int, list[str]]:
 
 
 def meeting_panel(request, meeting):
-    considerations = list(
-        Consideration.objects.filter(meeting=meeting)
-        .select_related("item__programme__committee", "item__programme__year")
-        .order_by("item__number")
-    )
+    considerations = _considerations(request, meeting)
     if not considerations:
         return None
     return "workprogramme/_meeting_panel.html", {"wp_considerations": considerations}

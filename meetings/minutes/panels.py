@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from meetings.minutes import selectors
 from meetings.minutes.models import MinutesSet
 
@@ -24,12 +26,15 @@ def person_declarations_panel(request, person):
 
 
 def meeting_minutes_panel(request, meeting):
-    minutes = selectors.minutes_for_meeting(meeting, request.user)
-    approves = (
-        MinutesSet.objects.filter(approved_at_item__meeting=meeting)
-        .select_related("meeting")
-        .first()
+    # One query for both: this meeting's own minutes and those it approved.
+    sets = list(
+        MinutesSet.objects.filter(Q(meeting=meeting) | Q(approved_at_item__meeting=meeting))
+        .select_related("meeting", "approved_at_item__meeting")
+        .order_by("pk")
     )
+    own = next((m for m in sets if m.meeting_id == meeting.pk), None)
+    minutes = selectors.visible_minutes(own, meeting, request.user)
+    approves = next((m for m in sets if m.meeting_id != meeting.pk), None)
     if minutes is None and approves is None:
         return None
     return "minutes/panels/meeting_minutes.html", {

@@ -125,7 +125,11 @@ def resolutions_for_items(items: Iterable, *, include_private: bool = False) -> 
 
 def minutes_for_meeting(meeting, user) -> MinutesSet | None:
     """The minutes of ``meeting`` that ``user`` may read, or None (drafts: officers only)."""
-    minutes = MinutesSet.objects.filter(meeting=meeting).first()
+    return visible_minutes(MinutesSet.objects.filter(meeting=meeting).first(), meeting, user)
+
+
+def visible_minutes(minutes: MinutesSet | None, meeting, user) -> MinutesSet | None:
+    """``minutes`` (of ``meeting``) if ``user`` may read them, else None."""
     if minutes is None:
         return None
     if is_officer(user):
