@@ -67,15 +67,24 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _calendar_meetings(**filters) -> list[Meeting]:
-    return list(Meeting.objects.select_related("committee").filter(**filters).order_by("start"))
+# The all-committees feed carries the latest meetings only: a ten-year council has
+# thousands, which calendar apps re-download on every refresh. Committee feeds carry all.
+ALL_MEETINGS_FEED_LIMIT = 1000
+
+
+def _calendar_meetings(limit: int | None = None, **filters) -> list[Meeting]:
+    qs = Meeting.objects.select_related("committee").filter(**filters)
+    if limit is not None:
+        return sorted(qs.order_by("-start")[:limit], key=lambda m: m.start)
+    return list(qs.order_by("start"))
 
 
 @require_safe
 @conditional
 def meetings_ics(request):
     name = f"{Council.current().name}: committee meetings"
-    return _ics_response(ics.build_calendar(_calendar_meetings(), name=name), "meetings.ics")
+    meetings = _calendar_meetings(limit=ALL_MEETINGS_FEED_LIMIT)
+    return _ics_response(ics.build_calendar(meetings, name=name), "meetings.ics")
 
 
 @require_safe

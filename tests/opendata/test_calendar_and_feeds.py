@@ -181,3 +181,18 @@ def test_empty_committee_calendar_is_still_a_valid_calendar(client, db):
     cal = Calendar.from_ical(response.content)
     assert events(response) == []
     assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["Europe/London"]
+
+
+@pytest.mark.django_db
+def test_all_meetings_feed_keeps_the_latest_meetings_when_there_are_very_many(client, monkeypatch):
+    from icalendar import Calendar
+
+    from opendata import views
+    from tests.factories.meetings import PublishedMeetingFactory
+
+    monkeypatch.setattr(views, "ALL_MEETINGS_FEED_LIMIT", 3)
+    meetings = [PublishedMeetingFactory() for _ in range(5)]
+    calendar = Calendar.from_ical(client.get("/feeds/meetings.ics").content)
+    starts = [event.decoded("dtstart") for event in calendar.walk("VEVENT")]
+    assert len(starts) == 3
+    assert starts == sorted(m.start for m in meetings)[-3:]
