@@ -224,8 +224,8 @@ def document_download(request, pk):
         target = (
             f"/protected/{document.file.name}" if mode == "x-accel-redirect" else document.file.path
         )
+        # The web server sends the file (and its length); this body stays empty.
         response[header] = target
-        response["Content-Length"] = str(document.size)
     response["Content-Disposition"] = disposition
     response["ETag"] = etag
     response["Last-Modified"] = last_modified

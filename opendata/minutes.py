@@ -123,6 +123,8 @@ def _meeting_of(instance) -> tuple[int, str] | None:
 
 
 def on_minutes_saved(sender, instance, **kwargs):
+    if kwargs.get("raw"):
+        return  # fixtures and restores load rows as they were; nothing to re-index here
     found = _meeting_of(instance)
     if found is None or found[1] not in PUBLIC_MINUTES_STATUSES:
         return  # draft minutes are not public: nothing to index yet

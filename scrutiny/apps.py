@@ -15,3 +15,8 @@ class ScrutinyConfig(AppConfig):
     def ready(self):
         # Roles depend on every app's permissions, so sync after the whole migrate.
         post_migrate.connect(_sync_roles, dispatch_uid="scrutiny.sync_roles")
+        # Page-cache invalidation must follow changes made anywhere: web requests, task
+        # workers and management commands alike.
+        from scrutiny.cache import connect_signals
+
+        connect_signals()

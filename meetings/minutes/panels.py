@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from meetings.minutes import selectors
 from meetings.minutes.models import MinutesSet
+from meetings.models import AgendaItem
 
 
 def person_attendance_panel(request, person):
@@ -28,7 +29,10 @@ def person_declarations_panel(request, person):
 def meeting_minutes_panel(request, meeting):
     # One query for both: this meeting's own minutes and those it approved.
     sets = list(
-        MinutesSet.objects.filter(Q(meeting=meeting) | Q(approved_at_item__meeting=meeting))
+        MinutesSet.objects.filter(
+            Q(meeting=meeting)
+            | Q(approved_at_item__in=AgendaItem.all_objects.filter(meeting=meeting).values("pk"))
+        )
         .select_related("meeting", "approved_at_item__meeting")
         .order_by("pk")
     )
