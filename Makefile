@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/scrutiny_ci
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test ci lint checks test-sqlite test-postgres test-browser assets venv demo worker audit bench clean
+.PHONY: run test ci lint checks test-sqlite test-postgres test-browser assets venv demo worker audit bench bench-scale clean
 
 $(VENV)/.installed: requirements/dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,11 @@ ci: lint checks test-sqlite test-postgres test-browser
 bench: venv assets
 	$(PY) bench/pack_build.py
 	$(PY) bench/search.py
+
+bench-scale: venv assets
+	$(PY) bench/dataset.py
+	$(PY) bench/queries.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build static/vendor var staticfiles
