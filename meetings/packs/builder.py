@@ -25,6 +25,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import logging
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -493,6 +494,9 @@ def _stamp_font_program(bold: bool) -> tuple[bytes, dict, list[int]] | None:
         return None
     from fontTools import subset
     from fontTools.ttLib import TTFont
+
+    # fontTools reports tables it drops ("FFTM NOT subset"); that is expected here.
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 
     font = TTFont(str(path))
     options = subset.Options()
