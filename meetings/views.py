@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import http_date, quote_etag
+from django.utils.cache import patch_cache_control
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
@@ -50,6 +49,7 @@ from meetings.models import (
 from meetings.workdays import latest_publication_date
 from scrutiny.models import Committee
 from scrutiny.permissions import OfficerRequiredMixin, is_officer
+from scrutiny.serving import file_response
 
 
 def add_errors(form, exc: ValidationError) -> None:
@@ -195,43 +195,27 @@ def report_detail(request, pk):
 def document_download(request, pk):
     document = _paper_or_404(request, Document, pk)
     private = document.agenda_item.is_private
-    etag = quote_etag(document.sha256)
-    last_modified = http_date(document.modified_at.timestamp())
     if private:
         services.log_exempt_access(user=request.user, document=document)
-    elif request.headers.get("If-None-Match") == etag:
-        response = HttpResponseNotModified()
-        response["ETag"] = etag
-        return response
-    filename = document.download_name
-    disposition = "inline" if request.GET.get("view") == "1" else "attachment"
     try:
-        ascii_name = filename.encode("ascii").decode()
-        disposition += f'; filename="{ascii_name}"'.replace("\\", "")
-    except UnicodeEncodeError:
-        disposition += f"; filename*=UTF-8''{quote(filename)}"
-    mode = settings.DOCUMENT_SERVING
-    if mode == "django":
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError:
-            raise Http404("The file is missing.") from None
-        response = FileResponse(handle, content_type="application/pdf")
-        response["Content-Length"] = str(document.file.size)
-    else:
-        response = HttpResponse(content_type="application/pdf")
-        header = "X-Accel-Redirect" if mode == "x-accel-redirect" else "X-Sendfile"
-        target = (
-            f"/protected/{document.file.name}" if mode == "x-accel-redirect" else document.file.path
-        )
-        # The web server sends the file (and its length); this body stays empty.
-        response[header] = target
-    response["Content-Disposition"] = disposition
-    response["ETag"] = etag
-    response["Last-Modified"] = last_modified
+        path = document.file.path
+        if settings.DOCUMENT_SERVING == "django":
+            document.file.storage.size(document.file.name)  # missing file: 404, not 500
+    except (FileNotFoundError, OSError):
+        raise Http404("The file is missing.") from None
+    response = file_response(
+        request,
+        path,
+        filename=document.download_name,
+        etag=document.sha256,
+        last_modified=document.modified_at,
+        public=not private,
+        as_attachment=request.GET.get("view") != "1",
+    )
+    if private:
+        patch_cache_control(response, no_store=True)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
     return response
 
 

@@ -156,9 +156,13 @@ def test_document_download_headers(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["ETag"] == f'"{doc.sha256}"'
     assert "Last-Modified" in response
-    assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''Appendix")
+    assert (
+        response["Content-Disposition"].lower().startswith("attachment; filename*=utf-8''appendix")
+    )
     again = client.get(doc.get_absolute_url(), HTTP_IF_NONE_MATCH=f'"{doc.sha256}"')
     assert again.status_code == 304
+    since = client.get(doc.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+    assert since.status_code == 304
 
 
 def test_officer_pages_need_an_officer(client):
