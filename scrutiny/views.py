@@ -329,27 +329,3 @@ class MembershipUpdate(OfficerRequiredMixin, TemplateView):
         )
 
     post = get
-
-
-class MyPortal(TemplateView):
-    """The signed-in user's own page; meetings adds upcoming meetings of their committees."""
-
-    template_name = "scrutiny/my_portal.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        person = getattr(self.request.user, "person", None)
-        ctx["person"] = person
-        ctx["memberships"] = (
-            person.memberships.in_force_on(timezone.localdate()).select_related("committee")
-            if person
-            else []
-        )
-        return ctx
