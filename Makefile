@@ -65,8 +65,9 @@ audit: venv
 test-sqlite: venv assets
 	$(PY) -m pytest -q -m "not browser and not postgres"
 
+# The read replica tests use a second connection to the same database as "replica".
 test-postgres: venv assets
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -m "not browser"
+	DATABASE_URL=$(PG_URL) DATABASE_REPLICA_URL=$(PG_URL) $(PY) -m pytest -q -m "not browser"
 
 test-browser: venv assets
 	REQUIRE_BROWSER=1 $(PY) -m pytest -q -m browser

@@ -31,6 +31,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 
 GENERATION_KEY = "portal:content-generation"
+# When portal data last changed (Unix time): the read replica router (scrutiny.db_router)
+# keeps anonymous reads on the primary for a few seconds after it.
+LAST_CHANGE_KEY = "portal:last-change"
 CACHE_HEADER = "X-Portal-Cache"
 PORTAL_APP_LABELS = {
     "scrutiny",
@@ -78,9 +81,16 @@ def content_generation() -> int:
     return int(value)
 
 
+def last_change_at() -> float | None:
+    """When portal data last changed, as recorded in the shared cache (None: not known)."""
+    value = _cache().get(LAST_CHANGE_KEY)
+    return float(value) if value is not None else None
+
+
 def bump_generation() -> None:
     _memo.clear()
     cache = _cache()
+    cache.set(LAST_CHANGE_KEY, time.time(), timeout=None)
     try:
         value = cache.incr(GENERATION_KEY)
     except ValueError:  # not there (first write, or the cache was flushed)

@@ -76,6 +76,8 @@ class Env:
     session_age_minutes: int
     tasks_immediate: bool
     page_cache_seconds: int = 0
+    database_replica_url: str = ""
+    replica_pause_seconds: int = 5
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -94,6 +96,21 @@ class Env:
         database_url = _str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")
         if not database_url.startswith(("sqlite://", "postgres://", "postgresql://")):
             raise ImproperlyConfigured("DATABASE_URL must be a sqlite:// or postgres:// URL")
+        replica_url = _str("DATABASE_REPLICA_URL", "")
+        if replica_url:
+            if not database_url.startswith(("postgres://", "postgresql://")):
+                raise ImproperlyConfigured(
+                    "DATABASE_REPLICA_URL needs DATABASE_URL to be a postgres:// URL: "
+                    "a read replica is a PostgreSQL streaming replica of the primary"
+                )
+            if not replica_url.startswith(("postgres://", "postgresql://")):
+                raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL")
+            if production and not _str("REDIS_URL", ""):
+                raise ImproperlyConfigured(
+                    "DATABASE_REPLICA_URL needs REDIS_URL in production, so that every app "
+                    "server knows when the primary last changed (reads stay on the primary "
+                    "for REPLICA_PAUSE_SECONDS after a change)"
+                )
         serving = _str("DOCUMENT_SERVING", "django")
         if serving not in {"django", "x-accel-redirect", "x-sendfile"}:
             raise ImproperlyConfigured(
@@ -122,4 +139,6 @@ class Env:
             page_cache_seconds=_int(
                 "PAGE_CACHE_SECONDS", 300 if _str("REDIS_URL", "") else 0, minimum=0
             ),
+            database_replica_url=replica_url,
+            replica_pause_seconds=_int("REPLICA_PAUSE_SECONDS", 5, minimum=0),
         )

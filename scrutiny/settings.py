@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions: a cached anonymous page is answered without touching the database.
     "scrutiny.cache.PublicPageCacheMiddleware",
+    # Before sessions: only requests without a session cookie may read the replica.
+    "scrutiny.db_router.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -93,6 +95,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Optional read replica (scrutiny.db_router): the anonymous public's page reads go there.
+READ_REPLICA = None
+REPLICA_PAUSE_SECONDS = ENV.replica_pause_seconds
+if ENV.database_replica_url:
+    DATABASES["replica"] = dj_database_url.parse(ENV.database_replica_url, conn_max_age=60)
+    # Tests: the replica is a second connection to the primary's test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    READ_REPLICA = "replica"
+DATABASE_ROUTERS = ["scrutiny.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
