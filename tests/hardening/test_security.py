@@ -26,7 +26,8 @@ PRODUCTION_ENV = {
     "PRODUCTION": "true",
     "SECRET_KEY": "test-" + "k8Jq2vR7xN4mW9pL3sT6yB1cF5hD0gZ" * 2,
     "ALLOWED_HOSTS": "portal.example.org",
-    "DATABASE_URL": f"sqlite:///{ROOT / 'var' / 'security-check.sqlite3'}",
+    # One file per process: make ci runs the SQLite and PostgreSQL suites side by side.
+    "DATABASE_URL": f"sqlite:///{ROOT / 'var' / f'security-check-{os.getpid()}.sqlite3'}",
 }
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.IGNORECASE | re.DOTALL)
 INLINE_STYLE = re.compile(r"<[a-z][^>]*\sstyle\s*=", re.IGNORECASE)
