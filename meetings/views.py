@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -197,15 +196,10 @@ def document_download(request, pk):
     private = document.agenda_item.is_private
     if private:
         services.log_exempt_access(user=request.user, document=document)
-    try:
-        path = document.file.path
-        if settings.DOCUMENT_SERVING == "django":
-            document.file.storage.size(document.file.name)  # missing file: 404, not 500
-    except (FileNotFoundError, OSError):
-        raise Http404("The file is missing.") from None
+    # Through the storage (file system or S3); a missing file is a 404, not a 500.
     response = file_response(
         request,
-        path,
+        document.file,
         filename=document.download_name,
         etag=document.sha256,
         last_modified=document.modified_at,

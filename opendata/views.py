@@ -4,7 +4,6 @@ without a text layer."""
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
@@ -280,15 +279,9 @@ def _file(request, pk, *, download: bool):
     """A public document's file, through ``scrutiny.serving`` (DOCUMENT_SERVING honoured),
     with ETag/Last-Modified and CORS open to all."""
     document = get_object_or_404(Document.objects, pk=pk)  # public papers only
-    try:
-        path = document.file.path
-    except (NotImplementedError, ValueError):  # pragma: no cover - non-filesystem storage
-        raise Http404 from None
-    if not Path(path).exists():
-        raise Http404("The file is missing.")
     response = file_response(
         request,
-        path,
+        document.file,
         filename=document.download_name,
         content_type=document.mime_type or "application/pdf",
         last_modified=document.modified_at,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -78,6 +79,14 @@ class Env:
     page_cache_seconds: int = 0
     database_replica_url: str = ""
     replica_pause_seconds: int = 5
+    # Where uploaded documents and built packs live: "filesystem" (MEDIA_ROOT) or "s3".
+    media_storage: str = "filesystem"
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = field(default="", repr=False)
+    s3_url_seconds: int = 60
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -112,10 +121,11 @@ class Env:
                     "for REPLICA_PAUSE_SECONDS after a change)"
                 )
         serving = _str("DOCUMENT_SERVING", "django")
-        if serving not in {"django", "x-accel-redirect", "x-sendfile"}:
+        if serving not in {"django", "x-accel-redirect", "x-sendfile", "storage-url"}:
             raise ImproperlyConfigured(
-                "DOCUMENT_SERVING must be django, x-accel-redirect or x-sendfile"
+                "DOCUMENT_SERVING must be django, x-accel-redirect, x-sendfile or storage-url"
             )
+        s3 = _s3_settings(serving)
         return cls(
             debug=debug,
             production=production,
@@ -141,4 +151,103 @@ class Env:
             ),
             database_replica_url=replica_url,
             replica_pause_seconds=_int("REPLICA_PAUSE_SECONDS", 5, minimum=0),
+            **s3,
         )
+
+    def default_storage(self) -> dict:
+        """``STORAGES["default"]``: where uploaded documents and built packs are kept."""
+        if self.media_storage != "s3":
+            return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": self.s3_bucket,
+                "endpoint_url": self.s3_endpoint_url or None,
+                "region_name": self.s3_region,
+                # Without keys boto3 finds credentials itself (instance role, AWS_* vars).
+                "access_key": self.s3_access_key_id or None,
+                "secret_key": self.s3_secret_access_key or None,
+                "signature_version": "s3v4",
+                # Every object is private; the only URLs are short-lived presigned ones.
+                "default_acl": "private",
+                "querystring_auth": True,
+                "querystring_expire": self.s3_url_seconds,
+                "custom_domain": None,
+                # Never replace an object by accident: names are unique (uuid) anyway.
+                "file_overwrite": False,
+                # A file read through Django spills to a temporary file above 5 MB.
+                "max_memory_size": 5 * 1024 * 1024,
+            },
+        }
+
+
+_S3_VARIABLES = (
+    "S3_BUCKET",
+    "S3_ENDPOINT_URL",
+    "S3_REGION",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+)
+
+
+def _s3_settings(serving: str) -> dict:
+    """MEDIA_STORAGE and the S3_* variables, checked together with DOCUMENT_SERVING."""
+    storage = _str("MEDIA_STORAGE", "filesystem").strip().lower() or "filesystem"
+    if storage not in {"filesystem", "s3"}:
+        raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {storage!r}")
+    if storage == "filesystem":
+        stray = [name for name in _S3_VARIABLES if _str(name, "").strip()]
+        if stray:
+            raise ImproperlyConfigured(
+                f"{', '.join(stray)} set but MEDIA_STORAGE is filesystem: set MEDIA_STORAGE=s3 "
+                "to keep media in S3, or unset the S3_* variables"
+            )
+        if serving == "storage-url":
+            raise ImproperlyConfigured(
+                "DOCUMENT_SERVING=storage-url needs MEDIA_STORAGE=s3 (presigned URLs); with "
+                "the file system use django, x-accel-redirect or x-sendfile"
+            )
+        return {"media_storage": storage}
+    if serving in {"x-accel-redirect", "x-sendfile"}:
+        raise ImproperlyConfigured(
+            f"DOCUMENT_SERVING={serving} serves files from a local path, which MEDIA_STORAGE=s3 "
+            "does not have: use storage-url (a redirect to a short-lived presigned URL) or "
+            "django (the app streams the file)"
+        )
+    bucket = _str("S3_BUCKET", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET (the bucket's name)")
+    region = _str("S3_REGION", "").strip()
+    if not region:
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs S3_REGION (the bucket's region, e.g. eu-west-2; "
+            "most S3-compatible servers accept us-east-1)"
+        )
+    endpoint = _str("S3_ENDPOINT_URL", "").strip().rstrip("/")
+    if endpoint:
+        parts = urlsplit(endpoint)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ImproperlyConfigured(
+                f"S3_ENDPOINT_URL must be an http:// or https:// URL, not {endpoint!r}"
+            )
+    key_id = _str("S3_ACCESS_KEY_ID", "").strip()
+    secret = _str("S3_SECRET_ACCESS_KEY", "").strip()
+    if bool(key_id) != bool(secret):
+        raise ImproperlyConfigured(
+            "Set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (boto3 then uses "
+            "the instance role or the AWS_* environment variables)"
+        )
+    seconds = _int("S3_URL_SECONDS", 60, minimum=1)
+    if seconds > 3600:
+        raise ImproperlyConfigured(
+            f"S3_URL_SECONDS must be at most 3600 (presigned URLs are short-lived), not {seconds}"
+        )
+    return {
+        "media_storage": storage,
+        "s3_bucket": bucket,
+        "s3_endpoint_url": endpoint,
+        "s3_region": region,
+        "s3_access_key_id": key_id,
+        "s3_secret_access_key": secret,
+        "s3_url_seconds": seconds,
+    }

@@ -22,6 +22,8 @@ COUNCIL_WEBSITE = ENV.council_website
 SITE_URL = ENV.site_url
 MAX_UPLOAD_BYTES = ENV.max_upload_mb * 1024 * 1024
 DOCUMENT_SERVING = ENV.document_serving
+# Lifetime of the presigned URLs that DOCUMENT_SERVING=storage-url redirects to.
+DOCUMENT_URL_SECONDS = ENV.s3_url_seconds
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -142,7 +144,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = ENV.media_root
 MEDIA_URL = "/media/"  # never routed: uploaded files are served only by views that check access.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage under MEDIA_ROOT, or private S3 (MEDIA_STORAGE=s3, see scrutiny.env).
+    "default": ENV.default_storage(),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -16,7 +16,11 @@ How a pack is put together (see docs/packs.md for the why):
    are combined into one document before writing. Uploaded PDFs are then
    inserted at their places with pikepdf; front-sheet links are pointed at the right pages;
    every page is stamped "Page N" (and "NOT FOR PUBLICATION" on exempt pages of the members'
-   pack); bookmarks are written; the file is written to a temporary name and moved into place.
+   pack); bookmarks are written; the file is written to a local temporary file.
+4. ``store_pack()`` copies that finished file into the default storage (file system or S3)
+   under a new, unique name; ``services.run_build`` then switches the ``Pack`` row to it in a
+   transaction and deletes the previous file once that commits, so a reader only ever gets
+   a whole pack, the old one or the new one.
 """
 
 from __future__ import annotations
@@ -28,12 +32,14 @@ import json
 import logging
 import os
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import pikepdf
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
 from django.db.models import Prefetch
 from django.template.loader import get_template
 from django.utils import timezone
@@ -758,8 +764,9 @@ def write_atomic(pdf: pikepdf.Pdf, target: Path) -> tuple[str, int]:
 
 
 def build_pdf(spec: PackSpec, target: Path, *, front_guess: int | None = None) -> BuildResult:
-    """Build the pack described by ``spec`` into ``target`` (atomically). ``front_guess``:
-    the front sheet's length at the last build (estimated when there is none)."""
+    """Build the pack described by ``spec`` into the local file ``target`` (atomically; see
+    ``store_pack`` for putting it into the storage). ``front_guess``: the front sheet's
+    length at the last build (estimated when there is none)."""
     uploads = [p for p in spec.papers if not p.is_html]
     try:
         for paper in uploads:
@@ -800,9 +807,14 @@ def build_pdf(spec: PackSpec, target: Path, *, front_guess: int | None = None) -
     )
 
 
-def pack_path(meeting: Meeting, kind: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / pack_file_name(meeting, kind)
-
-
 def pack_file_name(meeting: Meeting, kind: str) -> str:
-    return f"packs/{meeting.pk}/{kind}.pdf"
+    """A new storage name for a build of ``meeting``'s ``kind`` pack: unique, so storing a
+    build never touches the file that readers are being served."""
+    return f"packs/{meeting.pk}/{kind}-{uuid.uuid4().hex}.pdf"
+
+
+def store_pack(local: Path, name: str, storage: Storage = default_storage) -> str:
+    """Copy the finished pack at ``local`` into ``storage`` as ``name``; returns the name
+    saved (the storage may refuse to overwrite, so it is the caller's to record)."""
+    with open(local, "rb") as handle:
+        return storage.save(name, File(handle, name=Path(name).name))

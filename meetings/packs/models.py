@@ -1,8 +1,9 @@
 """Agenda packs: the last good PDF of each kind per meeting, and a record of every build.
 
 - ``Pack`` is what the public (or members) download: one row per meeting and kind, pointing
-  at a file under ``MEDIA_ROOT/packs/``. It changes only when a build succeeds, so a failed
-  build leaves the previous good pack in place.
+  at a file ``packs/<meeting>/<kind>-<unique>.pdf`` in the default storage (the file system
+  or S3). It changes only when a build succeeds, so a failed build leaves the previous good
+  pack in place; each build writes a new file and the row is switched to it.
 - ``PackBuild`` records each build request: queued, building, ok or failed, with the error
   (naming the document and the reason) that officers see.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -64,8 +66,18 @@ class Pack(models.Model):
         return f"{self.get_kind_display()} – {self.meeting}"
 
     @property
+    def storage(self):
+        """Where ``file_name`` is kept: the default storage (file system or S3)."""
+        return default_storage
+
+    def file_exists(self) -> bool:
+        return bool(self.file_name) and self.storage.exists(self.file_name)
+
+    @property
     def path(self) -> Path:
-        return Path(settings.MEDIA_ROOT) / self.file_name
+        """The file's local path: file-system storage only (tests, tools); the portal's own
+        code goes through ``storage``."""
+        return Path(self.storage.path(self.file_name))
 
     @property
     def last_page(self) -> int:

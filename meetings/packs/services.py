@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+import tempfile
+from functools import partial
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -46,7 +50,7 @@ def pending_kinds(meeting: Meeting) -> dict[str, str]:
                 out[kind] = ""
             continue
         digest = builder.input_hash(spec)
-        if existing is None or existing.input_hash != digest or not existing.path.exists():
+        if existing is None or existing.input_hash != digest or not existing.file_exists():
             out[kind] = digest
     return out
 
@@ -121,28 +125,12 @@ def run_build(*, build_id: int) -> str:
                 not build.force
                 and existing is not None
                 and existing.input_hash == digest
-                and existing.path.exists()
+                and existing.file_exists()
             ):
                 done.append(f"{PackKind(kind).label}: unchanged")
                 continue
             guess = existing.front_pages if existing else None
-            result = builder.build_pdf(spec, builder.pack_path(meeting, kind), front_guess=guess)
-            Pack.objects.update_or_create(
-                meeting=meeting,
-                kind=kind,
-                defaults={
-                    "file_name": builder.pack_file_name(meeting, kind),
-                    "input_hash": digest,
-                    "sha256": result.sha256,
-                    "size": result.size,
-                    "first_page": result.first_page,
-                    "page_count": result.page_count,
-                    "front_pages": result.front_pages,
-                    "contents": result.contents,
-                    "built_at": timezone.now(),
-                    "build": build,
-                },
-            )
+            result = _build_and_store(spec, meeting, kind, build=build, digest=digest, guess=guess)
             done.append(
                 f"{PackKind(kind).label}: built, pages {result.first_page}–"
                 f"{result.first_page + result.page_count - 1} "
@@ -165,10 +153,57 @@ def run_build(*, build_id: int) -> str:
     return "ok"
 
 
+def _build_and_store(
+    spec: builder.PackSpec, meeting: Meeting, kind: str, *, build, digest: str, guess
+) -> builder.BuildResult:
+    """Build into a local temporary file, store it under a new name, then switch the pack's
+    row to that name in one transaction; the previous file is deleted once that commits.
+    Readers therefore get the old pack or the new one, never part of one, on any storage."""
+    with tempfile.TemporaryDirectory(prefix="pack-", dir=settings.FILE_UPLOAD_TEMP_DIR) as tmp:
+        local = Path(tmp) / f"{kind}.pdf"
+        result = builder.build_pdf(spec, local, front_guess=guess)
+        name = builder.store_pack(local, builder.pack_file_name(meeting, kind))
+    try:
+        with transaction.atomic():
+            previous = Pack.objects.select_for_update().filter(meeting=meeting, kind=kind).first()
+            Pack.objects.update_or_create(
+                meeting=meeting,
+                kind=kind,
+                defaults={
+                    "file_name": name,
+                    "input_hash": digest,
+                    "sha256": result.sha256,
+                    "size": result.size,
+                    "first_page": result.first_page,
+                    "page_count": result.page_count,
+                    "front_pages": result.front_pages,
+                    "contents": result.contents,
+                    "built_at": timezone.now(),
+                    "build": build,
+                },
+            )
+            if previous is not None and previous.file_name and previous.file_name != name:
+                transaction.on_commit(partial(_delete_file, previous.file_name))
+    except BaseException:
+        _delete_file(name)  # the row still points at the previous file
+        raise
+    return result
+
+
+def _delete_file(name: str) -> None:
+    """Delete a file no row points at any more. A failure is logged, not raised: the build
+    it follows has succeeded, and a left-over file is harmless (backups include it)."""
+    try:
+        default_storage.delete(name)
+    except Exception:
+        logger.warning("Could not delete the old agenda pack file %s", name, exc_info=True)
+
+
 def _remove(pack: Pack) -> None:
-    path = pack.path
+    name = pack.file_name
     pack.delete()
-    Path(path).unlink(missing_ok=True)
+    if name:
+        transaction.on_commit(partial(_delete_file, name))
 
 
 def _finish(build: PackBuild, status: str, *, error: str, done: list[str], hashes) -> None:

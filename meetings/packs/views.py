@@ -22,15 +22,15 @@ from .models import Pack, PackBuild, PackKind
 
 
 def _serve(request, pack: Pack, *, private: bool):
-    """Serve the pack file (through ``scrutiny.serving`` so DOCUMENT_SERVING is honoured) with
-    ETag and Last-Modified; conditional requests get 304."""
-    if not pack.path.exists():
-        raise Http404("The pack file is missing.")
+    """Serve the pack file from the storage (through ``scrutiny.serving`` so DOCUMENT_SERVING
+    is honoured) with ETag and Last-Modified; conditional requests get 304, a missing file
+    404."""
     meeting = pack.meeting
     name = slugify(f"{meeting.committee.name} {meeting.date:%Y-%m-%d} {pack.kind} agenda pack")
     return file_response(
         request,
-        pack.path,
+        pack.storage,
+        pack.file_name,
         filename=f"{name}.pdf",
         last_modified=pack.built_at,
         etag=pack.sha256[:32],

@@ -1,4 +1,5 @@
-"""scrutiny.serving.file_response in its three modes, with conditional requests."""
+"""scrutiny.serving.file_response in its file-system modes, with conditional requests (the
+S3 modes are in test_s3_storage.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.http import Http404
 from django.test import RequestFactory
 from django.utils.http import http_date
 
@@ -16,19 +21,17 @@ BODY = b"%PDF-1.7 pretend document body\n" * 100
 
 
 @pytest.fixture
-def stored(settings) -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "documents"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "abc123.pdf"
-    path.write_bytes(BODY)
-    return path
+def stored(settings) -> str:
+    """The storage name of a file saved through the default (file-system) storage."""
+    return default_storage.save("documents/abc123.pdf", ContentFile(BODY))
 
 
-def serve(path, **headers):
+def serve(name, storage=default_storage, **headers):
     request = RequestFactory().get("/documents/1/", headers=headers)
     return file_response(
         request,
-        path,
+        storage,
+        name,
         filename="Appendix A – finance.pdf",
         content_type="application/pdf",
         last_modified=WHEN,
@@ -70,7 +73,8 @@ def test_x_accel_redirect_mode_hands_over_to_nginx(stored, settings):
     settings.DOCUMENT_SERVING = "x-accel-redirect"
     response = serve(stored)
     assert response.status_code == 200
-    assert response["X-Accel-Redirect"] == "/protected/documents/abc123.pdf"
+    assert response["X-Accel-Redirect"] == f"/protected/{stored}"
+    assert stored == "documents/abc123.pdf"
     assert response.content == b""
     assert "Content-Length" not in response
     assert response["ETag"] == '"sha256-abc"'
@@ -81,22 +85,41 @@ def test_x_accel_redirect_mode_hands_over_to_nginx(stored, settings):
 def test_x_sendfile_mode_names_the_absolute_path(stored, settings):
     settings.DOCUMENT_SERVING = "x-sendfile"
     response = serve(stored)
-    assert response["X-Sendfile"] == str(stored.resolve())
+    assert response["X-Sendfile"] == str((Path(settings.MEDIA_ROOT) / stored).resolve())
     assert response.content == b""
+
+
+@pytest.mark.parametrize("mode", ["django", "x-accel-redirect", "x-sendfile"])
+def test_a_missing_file_is_404_in_every_mode(settings, mode):
+    settings.DOCUMENT_SERVING = mode
+    with pytest.raises(Http404):
+        serve("documents/never-stored.pdf")
+    with pytest.raises(Http404):
+        serve("")
 
 
 def test_refuses_files_outside_media_root(settings, tmp_path):
     settings.DOCUMENT_SERVING = "x-accel-redirect"
-    outside = tmp_path / "secret.pdf"
-    outside.write_bytes(BODY)
+    outside = tmp_path / "elsewhere"
+    other = FileSystemStorage(location=outside)
+    other.save("secret.pdf", ContentFile(BODY))
     with pytest.raises(ValueError):
-        serve(outside)
-    with pytest.raises(ValueError):
-        serve(Path(settings.MEDIA_ROOT) / ".." / "secret.pdf")
+        serve("secret.pdf", storage=other)
+    (tmp_path / "secret.pdf").write_bytes(BODY)
+    with pytest.raises(SuspiciousFileOperation):
+        serve("../secret.pdf")
+
+
+def test_storage_url_mode_refuses_a_storage_that_cannot_sign(stored, settings):
+    # scrutiny.env refuses this at start-up; file_response refuses it too rather than hand
+    # out FileSystemStorage's unsigned MEDIA_URL.
+    settings.DOCUMENT_SERVING = "storage-url"
+    with pytest.raises(ImproperlyConfigured, match="signs its URLs"):
+        serve(stored)
 
 
 def test_public_files_may_be_cached_by_shared_caches(stored, settings):
     request = RequestFactory().get("/")
-    response = file_response(request, stored, filename="pack.pdf", public=True)
+    response = file_response(request, default_storage, stored, filename="pack.pdf", public=True)
     assert "public" in response["Cache-Control"]
     assert "private" not in response["Cache-Control"]

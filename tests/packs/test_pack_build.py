@@ -381,14 +381,17 @@ def test_scripts_in_uploads_do_not_reach_the_pack(db):
     assert b"app.alert" not in raw
 
 
-def test_a_pack_no_longer_needed_is_removed(built):
+def test_a_pack_no_longer_needed_is_removed(built, django_capture_on_commit_callbacks):
     members = pack(built.meeting, "members")
     path = members.path
     item = built.items["exempt"]
     item.is_exempt = False
     item.exempt_paragraph = None
     item.save()
-    result = ok_build(built.meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = ok_build(built.meeting)
+        # The file goes only once the row's deletion is committed.
+        assert path.exists()
     assert "Members' pack (includes exempt papers): removed" in result.summary
     assert not Pack.objects.filter(meeting=built.meeting, kind="members").exists()
     assert not path.exists()
