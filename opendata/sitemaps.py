@@ -1,13 +1,3 @@
-from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
+from scrutiny.sitemap_index import static_sitemap
 
-
-class OpenDataSitemap(Sitemap):
-    def items(self):
-        return ["search", "open-data"]
-
-    def location(self, item):
-        return reverse(item)
-
-
-SITEMAPS = {"opendata": OpenDataSitemap}
+SITEMAPS = {"opendata": static_sitemap("search", "open-data")}

@@ -1,23 +1,12 @@
-from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
-
 from performance.models import KPI
+from scrutiny.sitemap_index import ModelSitemap, static_sitemap
 
 
-class DashboardSitemap(Sitemap):
-    def items(self):
-        return ["kpi-dashboard"]
+class KPISitemap(ModelSitemap):
+    fields = ("pk", "slug", "modified_at")
 
-    def location(self, item):
-        return reverse(item)
-
-
-class KPISitemap(Sitemap):
-    def items(self):
-        return KPI.objects.order_by("pk")
-
-    def lastmod(self, obj):
-        return obj.modified_at
+    def queryset(self):
+        return KPI.objects.all()
 
 
-SITEMAPS = {"performance": DashboardSitemap, "kpis": KPISitemap}
+SITEMAPS = {"performance": static_sitemap("kpi-dashboard"), "kpis": KPISitemap}

@@ -1,31 +1,23 @@
-from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
-
 from scrutiny.models import Committee, Person
+from scrutiny.sitemap_index import ModelSitemap, static_sitemap
 
 
-class StaticSitemap(Sitemap):
-    def items(self):
-        return ["home", "committee-list", "person-list", "accessibility"]
+class CommitteeSitemap(ModelSitemap):
+    fields = ("pk", "slug", "modified_at")
 
-    def location(self, item):
-        return reverse(item)
-
-
-class CommitteeSitemap(Sitemap):
-    def items(self):
-        return Committee.objects.order_by("pk")
-
-    def lastmod(self, obj):
-        return obj.modified_at
+    def queryset(self):
+        return Committee.objects.all()
 
 
-class PersonSitemap(Sitemap):
-    def items(self):
-        return Person.objects.public().exclude(kind=Person.Kind.OFFICER).order_by("pk")
+class PersonSitemap(ModelSitemap):
+    fields = ("pk", "slug", "modified_at")
 
-    def lastmod(self, obj):
-        return obj.modified_at
+    def queryset(self):
+        return Person.objects.public().exclude(kind=Person.Kind.OFFICER)
 
 
-SITEMAPS = {"pages": StaticSitemap, "committees": CommitteeSitemap, "people": PersonSitemap}
+SITEMAPS = {
+    "pages": static_sitemap("home", "committee-list", "person-list", "accessibility"),
+    "committees": CommitteeSitemap,
+    "people": PersonSitemap,
+}

@@ -8,11 +8,11 @@ from importlib import import_module
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from meetings.views import MyMeetings
 from scrutiny import views
+from scrutiny.sitemap_index import sitemap_index, sitemap_section
 
 PORTAL_APPS = [
     "scrutiny",
@@ -85,11 +85,13 @@ core_patterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # A sitemap index (one query) and a paginated sitemap per section (two queries a page).
+    path("sitemap.xml", sitemap_index, {"sitemaps": collect_sitemaps()}, name="sitemap"),
     path(
-        "sitemap.xml",
-        sitemap,
+        "sitemap-<str:section>.xml",
+        sitemap_section,
         {"sitemaps": collect_sitemaps()},
-        name="sitemap",
+        name="sitemap-section",
     ),
     path("django-admin/", admin.site.urls),
     path("", include("scrutiny.urls_hardening")),

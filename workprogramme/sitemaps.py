@@ -1,6 +1,4 @@
-from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
-
+from scrutiny.sitemap_index import ModelSitemap, static_sitemap
 from workprogramme.models import (
     ImprovementPlan,
     Inspection,
@@ -12,26 +10,19 @@ from workprogramme.models import (
 )
 
 
-class StaticWorkProgrammeSitemap(Sitemap):
-    def items(self):
-        return ["workprogramme-index", "workprogramme-items", "review-recommendations"]
-
-    def location(self, item):
-        return reverse(item)
-
-
-class _ModelSitemap(Sitemap):
+class _ModelSitemap(ModelSitemap):
     model = None
 
-    def items(self):
-        return self.model.objects.order_by("pk")
-
-    def lastmod(self, obj):
-        return getattr(obj, "modified_at", None)
+    def queryset(self):
+        return self.model.objects.all()
 
 
 class ProgrammeSitemap(_ModelSitemap):
-    model = WorkProgramme
+    # The URL names the committee and the year: read them in the same query.
+    fields = ("pk", "modified_at", "committee__slug", "year__name")
+
+    def queryset(self):
+        return WorkProgramme.objects.select_related("committee", "year")
 
 
 class ItemSitemap(_ModelSitemap):
@@ -40,21 +31,24 @@ class ItemSitemap(_ModelSitemap):
 
 class PlanSitemap(_ModelSitemap):
     model = ImprovementPlan
+    fields = ("pk", "slug", "modified_at")
 
 
 class InspectionSitemap(_ModelSitemap):
     model = Inspection
+    fields = ("pk", "slug", "modified_at")
 
 
 class ReviewSitemap(_ModelSitemap):
     model = ScrutinyReview
+    fields = ("pk", "slug", "modified_at")
 
 
 class RecommendationSitemap(_ModelSitemap):
-    model = ReviewRecommendation
+    fields = ("pk", "number", "modified_at", "review__slug")
 
-    def items(self):
-        return ReviewRecommendation.objects.select_related("review").order_by("pk")
+    def queryset(self):
+        return ReviewRecommendation.objects.select_related("review")
 
 
 class LeadMemberReportSitemap(_ModelSitemap):
@@ -62,7 +56,9 @@ class LeadMemberReportSitemap(_ModelSitemap):
 
 
 SITEMAPS = {
-    "workprogramme-pages": StaticWorkProgrammeSitemap,
+    "workprogramme-pages": static_sitemap(
+        "workprogramme-index", "workprogramme-items", "review-recommendations"
+    ),
     "work-programmes": ProgrammeSitemap,
     "work-programme-items": ItemSitemap,
     "improvement-plans": PlanSitemap,

@@ -1,41 +1,45 @@
-from django.contrib.sitemaps import Sitemap
+"""Public minutes and actions for the sitemap, through the public selectors only."""
+
 from django.urls import reverse
 
 from meetings.minutes import selectors
 from scrutiny.models import Committee
+from scrutiny.sitemap_index import ModelSitemap, static_sitemap
 
 
-class MinutesSitemap(Sitemap):
-    def items(self):
-        return selectors.public_minutes_sets().order_by("pk")
+class MinutesSitemap(ModelSitemap):
+    fields = ("pk", "meeting_id", "modified_at")
+
+    def queryset(self):
+        return selectors.public_minutes_sets().select_related(None)
 
     def location(self, obj):
         return reverse("meeting-minutes", kwargs={"pk": obj.meeting_id})
 
-    def lastmod(self, obj):
-        return obj.modified_at
 
+class CommitteeActionsSitemap(ModelSitemap):
+    """Committees with public actions: their action trackers."""
 
-class ActionPagesSitemap(Sitemap):
-    def items(self):
-        return [reverse("action-tracker")] + [
-            reverse("committee-actions", kwargs={"slug": slug})
-            for slug in Committee.objects.filter(actions__isnull=False)
-            .distinct()
-            .order_by("slug")
-            .values_list("slug", flat=True)
-        ]
+    fields = ("pk", "slug")
 
-    def location(self, item):
-        return item
+    def queryset(self):
+        return Committee.objects.filter(pk__in=selectors.public_actions().values("committee_id"))
 
-
-class ActionSitemap(Sitemap):
-    def items(self):
-        return selectors.public_actions().order_by("pk")
+    def location(self, obj):
+        return reverse("committee-actions", kwargs={"slug": obj.slug})
 
     def lastmod(self, obj):
-        return obj.modified_at
+        return None
 
 
-SITEMAPS = {"minutes": MinutesSitemap, "action-pages": ActionPagesSitemap, "actions": ActionSitemap}
+class ActionSitemap(ModelSitemap):
+    def queryset(self):
+        return selectors.public_actions()
+
+
+SITEMAPS = {
+    "minutes": MinutesSitemap,
+    "action-tracker": static_sitemap("action-tracker"),
+    "action-pages": CommitteeActionsSitemap,
+    "actions": ActionSitemap,
+}

@@ -29,6 +29,7 @@ from tests.factories.meetings import (
     ReportFactory,
     make_pdf_bytes,
 )
+from tests.site.test_guards import sitemap_paths, sitemap_section_paths
 
 CANARY = "ZQXCANARY31415"
 # Planted beside the canary and searched for: searching for the canary itself would only
@@ -261,6 +262,10 @@ def test_no_public_surface_reveals_the_canary(client, council):
     assert any(p.endswith("agenda-pack.pdf") for p in fetched)
     assert any(p.startswith("/documents/") for p in fetched)
     assert any(p.startswith("/api/oparl/v1/file/") for p in fetched)
+    # The sitemap is an index of section pages: the sweep read each of them and every URL
+    # they list.
+    listed = {"/" + p for p in sitemap_section_paths(client) + sitemap_paths(client)}
+    assert len(listed) > 50 and listed <= fetched, sorted(listed - fetched)
     assert leaking == []
 
 

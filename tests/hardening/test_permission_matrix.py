@@ -62,6 +62,7 @@ RULES: dict[str, str] = {
     "healthz": SERVICE,
     "robots": SERVICE,
     "sitemap": SERVICE,
+    "sitemap-section": SERVICE,
     "my-portal": SIGNED_IN,
     "login": ACCOUNT,
     "logout": ACCOUNT,
@@ -261,7 +262,8 @@ def url_name(path: str) -> str | None:
 
 def crawl(client, starts: list[str], per_name: int = 4) -> dict[str, str]:
     """First URL seen (as a link or form action) for each URL name; up to ``per_name`` pages
-    of each name are read for more links."""
+    of each name are read for more links, and every page of the sitemap (so every URL it
+    lists is seen)."""
     found: dict[str, str] = {}
     fetched: dict[str, int] = {}
     queue, seen = list(starts), set()
@@ -274,7 +276,7 @@ def crawl(client, starts: list[str], per_name: int = 4) -> dict[str, str]:
         if name is None:
             continue
         found.setdefault(name, path)
-        if name == "logout" or fetched.get(name, 0) >= per_name:
+        if name == "logout" or (fetched.get(name, 0) >= per_name and name != "sitemap-section"):
             continue
         fetched[name] = fetched.get(name, 0) + 1
         response = client.get(path)

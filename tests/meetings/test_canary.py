@@ -18,7 +18,7 @@ from tests.factories.meetings import (
     PublishedMeetingFactory,
     ReportFactory,
 )
-from tests.site.test_guards import sitemap_paths
+from tests.site.test_guards import sitemap_paths, sitemap_section_paths
 
 pytestmark = pytest.mark.django_db
 CANARY = "CANARY-7f3a9e"
@@ -113,7 +113,8 @@ def test_canary_never_reaches_the_public(client, planted):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_clean(response, url)
-    for path in sitemap_paths(client):
+    # The sitemap index's section pages, then every URL they list.
+    for path in sitemap_section_paths(client) + sitemap_paths(client):
         assert_clean(client.get("/" + path), path)
     # Guessed URLs: every report and document that exists, and some that do not.
     for pk in list(Report.all_objects.values_list("pk", flat=True)) + [999999]:

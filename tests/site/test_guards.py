@@ -24,12 +24,35 @@ def walk_patterns(resolver=None, prefix=""):
             yield prefix + str(p.pattern), p
 
 
-def sitemap_paths(client) -> list[str]:
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+INDEX_TAG = "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+URLSET_TAG = "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+
+
+def _path_of(url: str) -> str:
+    """``http://testserver/a/b?c`` -> ``a/b?c``"""
+    return url.split("://", 1)[1].split("/", 1)[1]
+
+
+def sitemap_section_paths(client) -> list[str]:
+    """The section pages the sitemap index at /sitemap.xml lists (``?p=N`` pages included)."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     root = ElementTree.fromstring(response.content)
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    return [loc.text.split("://", 1)[1].split("/", 1)[1] for loc in root.findall(".//s:loc", ns)]
+    assert root.tag == INDEX_TAG
+    return [_path_of(loc.text) for loc in root.findall("s:sitemap/s:loc", SITEMAP_NS)]
+
+
+def sitemap_paths(client) -> list[str]:
+    """Every URL listed by every section page of the sitemap index."""
+    paths = []
+    for section in sitemap_section_paths(client):
+        response = client.get("/" + section)
+        assert response.status_code == 200, section
+        root = ElementTree.fromstring(response.content)
+        assert root.tag == URLSET_TAG, section
+        paths += [_path_of(loc.text) for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
+    return paths
 
 
 @pytest.fixture

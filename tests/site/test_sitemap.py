@@ -1,0 +1,164 @@
+"""The sitemap index and its paginated section pages: what they list (everything public,
+nothing exempt, confidential, unpublished or private), how they page, and a query count that
+does not grow with the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from xml.etree import ElementTree
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meetings.minutes import services as minutes_services
+from scrutiny.sitemap_index import PortalSitemap
+from tests.factories import CommitteeFactory, OfficerFactory, PersonFactory
+from tests.factories.meetings import (
+    LONDON,
+    AgendaItemFactory,
+    ExemptAgendaItemFactory,
+    MeetingFactory,
+    ReportFactory,
+)
+from tests.factories.minutes import ActionFactory, make_meeting_with_items
+from tests.factories.performance import KPIFactory
+from tests.factories.workprogramme import (
+    ReviewRecommendationFactory,
+    WorkProgrammeFactory,
+    WorkProgrammeItemFactory,
+)
+from tests.site.test_guards import SITEMAP_NS, sitemap_paths, sitemap_section_paths
+
+pytestmark = pytest.mark.django_db
+
+
+def add_council(n: int, start: int = 0) -> dict[str, list[str]]:
+    """``n`` of each kind of public record, each with its private twin; returns the URLs the
+    sitemap must list (``public``) and must never list (``private``)."""
+    public, private = [], []
+    for i in range(start, start + n):
+        committee = CommitteeFactory()
+        day = dt.datetime(2017, 6, 1, 10, tzinfo=LONDON) + dt.timedelta(days=7 * i)
+        meeting = make_meeting_with_items(committee=committee, start=day, exempt=True)
+        minutes = minutes_services.start_minutes(meeting=meeting)
+        minutes_services.publish_minutes(minutes=minutes)
+        web = ReportFactory(agenda_item=AgendaItemFactory(meeting=meeting))
+        exempt = ReportFactory(agenda_item=ExemptAgendaItemFactory(meeting=meeting))
+        confidential = ReportFactory(
+            agenda_item=AgendaItemFactory(meeting=meeting, is_confidential=True)
+        )
+        draft = make_meeting_with_items(committee=committee, start=day + dt.timedelta(days=3))
+        draft.published_at = None
+        draft.save()
+        draft_report = ReportFactory(agenda_item=AgendaItemFactory(meeting=draft))
+        unpublished = MeetingFactory(committee=committee)
+        held = make_meeting_with_items(committee=committee, start=day + dt.timedelta(days=1))
+        minutes_services.start_minutes(meeting=held)  # draft minutes: not public
+        action = ActionFactory(committee=committee)
+        hidden_action = ActionFactory(committee=CommitteeFactory(), is_public=False)
+        councillor, officer = PersonFactory(), OfficerFactory()
+        kpi = KPIFactory()
+        programme = WorkProgrammeFactory(committee=committee)
+        item = WorkProgrammeItemFactory(programme=programme)
+        recommendation = ReviewRecommendationFactory()
+        public += [
+            meeting.get_absolute_url(),
+            reverse("meeting-minutes", args=[meeting.pk]),
+            web.get_absolute_url(),
+            committee.get_absolute_url(),
+            reverse("committee-meetings", args=[committee.slug]),
+            reverse("committee-actions", args=[committee.slug]),
+            action.get_absolute_url(),
+            councillor.get_absolute_url(),
+            kpi.get_absolute_url(),
+            programme.get_absolute_url(),
+            item.get_absolute_url(),
+            recommendation.get_absolute_url(),
+            recommendation.review.get_absolute_url(),
+        ]
+        private += [
+            exempt.get_absolute_url(),
+            confidential.get_absolute_url(),
+            draft.get_absolute_url(),
+            draft_report.get_absolute_url(),
+            unpublished.get_absolute_url(),
+            reverse("meeting-minutes", args=[draft.pk]),
+            reverse("meeting-minutes", args=[held.pk]),
+            reverse("meeting-minutes", args=[unpublished.pk]),
+            hidden_action.get_absolute_url(),
+            reverse("committee-actions", args=[hidden_action.committee.slug]),
+            officer.get_absolute_url(),
+        ]
+    return {"public": public, "private": private}
+
+
+def test_index_lists_sections_and_robots_points_at_it(client):
+    add_council(1)
+    sections = sitemap_section_paths(client)
+    assert "sitemap-meetings.xml" in sections and "sitemap-minutes.xml" in sections
+    assert "sitemap-pages.xml" in sections and "sitemap-actions.xml" in sections
+    # Sections with nothing to list are left out (there are no inspections).
+    assert "sitemap-inspections.xml" not in sections
+    assert client.get("/sitemap-inspections.xml").status_code == 200  # still a valid page
+    assert client.get("/sitemap-nonsense.xml").status_code == 404
+    robots = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in robots
+
+
+def test_lists_everything_public_and_nothing_private(client):
+    urls = add_council(2)
+    listed = ["/" + p for p in sitemap_paths(client)]
+    assert len(listed) == len(set(listed)), "a URL is listed twice"
+    assert set(urls["public"]) <= set(listed), set(urls["public"]) - set(listed)
+    assert not set(urls["private"]) & set(listed), set(urls["private"]) & set(listed)
+    for path in ["/", reverse("meeting-calendar"), reverse("action-tracker"), "/open-data/"]:
+        assert path in listed
+
+
+def test_sections_are_paginated(client, monkeypatch):
+    monkeypatch.setattr(PortalSitemap, "limit", 3)
+    urls = add_council(4)
+    sections = sitemap_section_paths(client)
+    meeting_pages = [s for s in sections if s.startswith("sitemap-meetings.xml")]
+    # 4 published meetings with agendas + 4 held ones = 8 meetings: three pages of three.
+    assert meeting_pages == [
+        "sitemap-meetings.xml",
+        "sitemap-meetings.xml?p=2",
+        "sitemap-meetings.xml?p=3",
+    ]
+    listed = ["/" + p for p in sitemap_paths(client)]
+    assert set(urls["public"]) <= set(listed)
+    assert len(listed) == len(set(listed))
+    assert client.get("/sitemap-meetings.xml?p=4").status_code == 404
+    assert client.get("/sitemap-meetings.xml?p=x").status_code == 404
+
+
+def _section_queries(client) -> dict[str, int]:
+    counts = {}
+    for section in sitemap_section_paths(client):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/" + section)
+        assert response.status_code == 200
+        root = ElementTree.fromstring(response.content)
+        assert root.findall("s:url", SITEMAP_NS), f"{section} lists nothing"
+        counts[section.split("?")[0]] = max(
+            counts.get(section.split("?")[0], 0), len(ctx.captured_queries)
+        )
+    return counts
+
+
+def test_query_counts_do_not_grow_with_the_data(client, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(PortalSitemap, "limit", 4)
+    add_council(1)
+    client.get("/")  # the council's name is cached by the first page of a process
+    with django_assert_num_queries(1):  # every section's count, in one statement
+        assert client.get("/sitemap.xml").status_code == 200
+    small = _section_queries(client)
+    assert max(small.values()) <= 2, small  # a count and a page of rows
+    add_council(7, start=1)  # eight times the data: most sections now have several pages
+    with django_assert_num_queries(1):
+        assert client.get("/sitemap.xml").status_code == 200
+    assert len(sitemap_section_paths(client)) > len(small) + 10
+    assert _section_queries(client) == small
