@@ -21,8 +21,8 @@ from scrutiny.models import Council
 PDF_VARIANT = "pdf/ua-1"
 
 
-def render_html(template: str, context: dict[str, Any]) -> str:
-    council = Council.current()
+def render_html(template: str, context: dict[str, Any], *, council: Council | None = None) -> str:
+    council = council or Council.current()
     return render_to_string(template, {"council": council, "council_name": council.name, **context})
 
 
@@ -42,14 +42,11 @@ def render_document(
     """
     from weasyprint import HTML
 
+    council = Council.current()  # once: the author and the templates' council name
     html = render_html(
         template,
-        {
-            "pdf_title": title,
-            "pdf_lang": lang,
-            "pdf_author": author or Council.current().name,
-            **context,
-        },
+        {"pdf_title": title, "pdf_lang": lang, "pdf_author": author or council.name, **context},
+        council=council,
     )
     document = HTML(string=html, base_url=base_url or str(settings.BASE_DIR))
     # Title comes from <title>, language from <html lang>, author from <meta name=author>.

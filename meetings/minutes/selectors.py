@@ -124,8 +124,14 @@ def resolutions_for_items(items: Iterable, *, include_private: bool = False) -> 
 
 
 def minutes_for_meeting(meeting, user) -> MinutesSet | None:
-    """The minutes of ``meeting`` that ``user`` may read, or None (drafts: officers only)."""
-    return visible_minutes(MinutesSet.objects.filter(meeting=meeting).first(), meeting, user)
+    """The minutes of ``meeting`` that ``user`` may read, or None (drafts: officers only).
+    The approving item and its meeting come in the same query (the status line names them)."""
+    minutes = (
+        MinutesSet.objects.filter(meeting=meeting)
+        .select_related("approved_at_item__meeting")
+        .first()
+    )
+    return visible_minutes(minutes, meeting, user)
 
 
 def visible_minutes(minutes: MinutesSet | None, meeting, user) -> MinutesSet | None:
