@@ -123,3 +123,132 @@ def test_minutes_page_and_pdf_query_counts_do_not_grow(client):
     # resolutions and an amendment: no more queries.
     assert _queries(client, reverse("meeting-minutes", args=[middle.pk])) == page
     assert _queries(client, reverse("meeting-minutes-pdf", args=[middle.pk])) == pdf
+
+
+# --- Action tracker CSV (streamed) --------------------------------------------------------
+
+
+def _add_actions(n: int, *, start: int = 0) -> None:
+    """``n`` actions of every shape on a fresh committee: from a numbered resolution, owned by
+    a person and a service, dated, due at a meeting, undated, done, with and without progress
+    notes, dealt with at a later item; and a private one."""
+    committee = CommitteeFactory()
+    day = dt.datetime(2017, 6, 1, 10, tzinfo=LONDON) + dt.timedelta(days=30 * start)
+    meeting = make_meeting_with_items(committee=committee, start=day)
+    minutes = _minuted(meeting)
+    resolution = minutes.items.filter(agenda_item__kind=ItemKind.BUSINESS).first()
+    resolution = resolution.resolutions.first()
+    later_item = AgendaItem.all_objects.filter(meeting=meeting, kind=ItemKind.BUSINESS).last()
+    for i in range(n):
+        person = PersonFactory()
+        shapes = [
+            {"owner_person": person, "owner_text": "Fostering", "due_date": dt.date(2017, 9, 1)},
+            {"owner_text": "Children's services", "target_meeting": meeting},
+            {"owner_person": person},
+            {"owner_person": person, "due_date": dt.date(2099, 1, 1)},
+        ]
+        action = services.create_action(
+            committee=committee,
+            description=f"Action {start + i}, with a comma",
+            resolution=resolution if i % 2 == 0 else None,
+            **shapes[i % len(shapes)],
+        )
+        if i % 3 == 0:
+            services.add_action_note(action=action, text="First note", on=dt.date(2017, 7, 1))
+            services.add_action_note(action=action, text="Latest note", on=dt.date(2017, 8, 1))
+        if i % 4 == 1:
+            action.status = "done"
+            action.dealt_with_item = later_item
+            action.save()
+    services.create_action(
+        committee=committee, description="Private", owner_text="X", is_public=False
+    )
+
+
+def _expected_rows(committee=None) -> list[list[str]]:
+    """The CSV as the model's own properties write it (what the view wrote before it
+    streamed plain values)."""
+    from django.db.models import Prefetch
+
+    from meetings.minutes.models import Action, ActionNote
+
+    qs = Action.objects.filter(is_public=True).for_list()
+    if committee is not None:
+        qs = qs.filter(committee=committee)
+    qs = qs.prefetch_related(Prefetch("notes", queryset=ActionNote.objects.order_by("-on", "-pk")))
+    rows = []
+    for a in qs.order_by("committee__name", "-raised_on", "pk"):
+        note = next(iter(a.notes.all()), None)
+        source = ""
+        if a.resolution_id:
+            minute = a.resolution.minute
+            number = minute.number or minute.agenda_item.number
+            source = f"Minute {number}, resolution {a.resolution.number}"
+        dealt = ""
+        if a.dealt_with_item_id:
+            dealt = f"{a.dealt_with_item.meeting.date:%Y-%m-%d}: {a.dealt_with_item}"
+        rows.append(
+            [
+                a.committee.name,
+                a.raised_on.isoformat(),
+                source,
+                a.description,
+                a.owner_display,
+                a.due_date.isoformat() if a.due_date else a.due_text,
+                a.get_status_display(),
+                "Yes" if a.is_overdue() else "No",
+                f"{note.on:%Y-%m-%d}: {note.text}" if note else "",
+                dealt,
+            ]
+        )
+    return rows
+
+
+def _csv(client, url) -> list[list[str]]:
+    import csv
+    import io
+
+    response = client.get(url)
+    assert response.streaming and response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="actions')
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_action_csv_streams_the_same_rows_the_model_gives(client):
+    from meetings.minutes.views import CSV_HEADER
+
+    _add_actions(8)
+    _add_actions(5, start=1)
+    rows = _csv(client, reverse("action-tracker-csv"))
+    assert rows[0] == CSV_HEADER
+    expected = _expected_rows()
+    assert len(expected) == 13 and rows[1:] == expected
+    # Every shape is there: a resolution, a meeting date, no date, done, a latest note.
+    flat = [cell for row in rows for cell in row]
+    assert any(c.startswith("Minute ") for c in flat) and "No date set" in flat
+    assert any(c.startswith("Meeting of ") for c in flat) and "Done" in flat
+    assert any(c.endswith(": Latest note") for c in flat) and "First note" not in str(flat)
+    assert "Yes" in flat and "Private" not in flat
+    committee = rows[1][0]
+    from scrutiny.models import Committee
+
+    mine = Committee.objects.get(name=committee)
+    rows = _csv(client, reverse("committee-actions-csv", args=[mine.slug]))
+    assert rows[1:] == _expected_rows(mine)
+
+
+def test_action_csv_query_count_does_not_grow(client, monkeypatch):
+    from meetings.minutes import views
+
+    monkeypatch.setattr(views, "CSV_CHUNK", 5)  # several chunks on the larger council
+    _add_actions(2)
+    url = reverse("action-tracker-csv")
+    few = _queries(client, url)
+    assert few <= TARGET
+    filtered = _queries(client, url + "?overdue=yes&status=open&owner=foster")
+    assert filtered <= TARGET
+    for start in range(1, 5):
+        _add_actions(12, start=start)
+    assert len(_csv(client, url)) == 1 + 2 + 4 * 12
+    assert _queries(client, url) == few
+    assert _queries(client, url + "?overdue=yes&status=open&owner=foster") == filtered
