@@ -32,16 +32,29 @@ def read_pdf_text(data: bytes) -> str:
 def extract_document_text(*, document: Document) -> Document:
     """Read the PDF's text into ``Document.text`` and record whether it has a text layer.
 
-    A file that cannot be read is recorded as having no text layer, so officers see it.
+    A file that is missing or that cannot be parsed is recorded as having no text layer, so
+    officers see it. A failure to read an existing file from the storage (an outage) is
+    raised and nothing is written, so the text read before is kept and a retry reads the
+    file again. Reading a file again that gives the text already recorded writes nothing.
     """
-    try:
+    data = None
+    if document.file and document.file.storage.exists(document.file.name):
         with document.file.open("rb") as handle:
-            text = read_pdf_text(handle.read())
-    except Exception:  # noqa: BLE001 - any unreadable file is flagged, not fatal
+            data = handle.read()
+    try:
+        text = read_pdf_text(data) if data is not None else ""
+    except Exception:  # noqa: BLE001 - any unparsable file is flagged, not fatal
         log.warning("Could not read text from document %s", document.pk, exc_info=True)
         text = ""
-    document.text = text.replace("\x00", "")
-    document.has_text_layer = len("".join(text.split())) >= MIN_TEXT_CHARACTERS
+    text = text.replace("\x00", "")
+    has_text_layer = len("".join(text.split())) >= MIN_TEXT_CHARACTERS
+    if document.text_extracted_at is not None and (document.text, document.has_text_layer) == (
+        text,
+        has_text_layer,
+    ):
+        return document  # already recorded: no new version, no history row
+    document.text = text
+    document.has_text_layer = has_text_layer
     document.text_extracted_at = timezone.now()
     document.save(update_fields=["text", "has_text_layer", "text_extracted_at", "modified_at"])
     return document
