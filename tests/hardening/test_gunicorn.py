@@ -3,13 +3,14 @@ WhiteNoise and writes an access log line per request."""
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from tests.hardening.child_env import child_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,13 +23,12 @@ def free_port() -> int:
 
 def test_gunicorn_serves_the_portal_with_the_project_config(tmp_path):
     port = free_port()
-    env = {
-        **os.environ,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "2",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "scrutiny.settings",
-    }
+    env = child_env(
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="2",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="scrutiny.settings",
+    )
     log = (tmp_path / "gunicorn.log").open("w")
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py"],

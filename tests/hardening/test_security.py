@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.template.loaders.app_directories import get_app_template_dirs
 
 from tests.factories import make_user
+from tests.hardening.child_env import child_env
 from tests.site.test_guards import sitemap_paths, walk_patterns
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +39,7 @@ POST_FORM = re.compile(r"<form\b[^>]*method=[\"']?post[^>]*>(.*?)</form>", re.IG
 
 
 def production(code: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "scrutiny.settings"}
+    env = child_env(**PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="scrutiny.settings")
     env.pop("DEBUG", None)
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -85,7 +86,7 @@ def test_production_cookies_hsts_and_sessions():
 
 def test_production_refuses_a_weak_secret_key():
     env_code = "import django; django.setup()"
-    env = {**os.environ, **PRODUCTION_ENV, "SECRET_KEY": "short"}
+    env = child_env(**{**PRODUCTION_ENV, "SECRET_KEY": "short"})
     result = subprocess.run(
         [sys.executable, "-c", env_code],
         cwd=ROOT,
