@@ -35,21 +35,32 @@ LINK = re.compile(r"""href=["']([^"'#]+)""")
 MAX_PAGES = 400
 
 
-def crawl_types(client) -> dict[str, str]:
-    """``{url name: first path seen}`` for every public page reachable anonymously."""
+def sitemap_locs(client, path: str) -> list[str]:
+    """The paths (with query) of the ``<loc>`` elements of a sitemap or sitemap index."""
     from xml.etree import ElementTree
 
+    response = client.get(path)
+    if response.status_code != 200:
+        return []
+    root = ElementTree.fromstring(response.content)  # noqa: S314 - our own sitemap
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [urlsplit(loc.text) for loc in root.findall(".//s:loc", ns)]
+    return [u.path + (f"?{u.query}" if u.query else "") for u in locs]
+
+
+def crawl_types(client) -> dict[str, str]:
+    """``{url name: first path seen}`` for every public page reachable anonymously. Each
+    section of the sitemap index counts as a page type of its own (``sitemap-section:…``)."""
     from django.urls import Resolver404, resolve
 
     seen_paths: set[str] = set()
     found: dict[str, str] = {}
     # A real search first, so the "search" page type is measured with results.
     queue = ["/search/?q=report+panel", "/", "/sitemap.xml"]
-    response = client.get("/sitemap.xml")
-    if response.status_code == 200:
-        root = ElementTree.fromstring(response.content)  # noqa: S314 - our own sitemap
-        ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-        queue += [urlsplit(loc.text).path for loc in root.findall(".//s:loc", ns)]
+    sections = sitemap_locs(client, "/sitemap.xml")  # the index: section pages
+    queue += sections
+    for section in sections:
+        queue += sitemap_locs(client, section)
     fetched = 0
     seen_per_name: dict[str, int] = {}
     while queue and fetched < MAX_PAGES:
@@ -62,6 +73,8 @@ def crawl_types(client) -> dict[str, str]:
         except Resolver404:
             continue
         name = match.url_name or match.route
+        if name == "sitemap-section":
+            name = f"{name}:{match.kwargs['section']}"
         # Read up to three pages of each type for links (one page may link to nothing).
         if seen_per_name.get(name, 0) >= 3:
             continue
