@@ -7,7 +7,8 @@ Builds (or reuses) two PostgreSQL databases — ``scrutiny_bench_demo`` with the
 the ten-year council of ``bench/dataset.py`` — then, in one process per database, finds every
 public page type by crawling as an anonymous visitor (the sitemap, then the links on each page,
 grouped by URL pattern name; officer, account and personal pages are left out) and counts the
-SQL queries of one page of each type (the second request, so one-off warm-ups do not count).
+SQL queries of up to three pages of each type (the second request of each, so one-off
+warm-ups do not count); a type's figure is its worst example.
 
 Target: at most 10 queries per page, and the same number on both databases (a page whose
 count grows with the data has an N+1 problem). Prints a table, then the summary last.
@@ -49,12 +50,13 @@ def sitemap_locs(client, path: str) -> list[str]:
 
 
 def crawl_types(client) -> dict[str, str]:
-    """``{url name: first path seen}`` for every public page reachable anonymously. Each
-    section of the sitemap index counts as a page type of its own (``sitemap-section:…``)."""
+    """``{url name: [up to three paths]}`` for every public page reachable anonymously, in the
+    order first seen. Each section of the sitemap index counts as a page type of its own
+    (``sitemap-section:…``)."""
     from django.urls import Resolver404, resolve
 
     seen_paths: set[str] = set()
-    found: dict[str, str] = {}
+    found: dict[str, list[str]] = {}
     # A real search first, so the "search" page type is measured with results.
     queue = ["/search/?q=report+panel", "/", "/sitemap.xml"]
     sections = sitemap_locs(client, "/sitemap.xml")  # the index: section pages
@@ -83,7 +85,7 @@ def crawl_types(client) -> dict[str, str]:
         response = client.get(path)
         if response.status_code != 200:
             continue
-        found.setdefault(name, path)
+        found.setdefault(name, []).append(path)
         if response.get("Content-Type", "").startswith(("text/html", "application/xml")) and (
             not response.streaming
         ):
@@ -107,20 +109,26 @@ def measure(database: str) -> dict:
     client = Client()
     types = crawl_types(client)
     results = {}
-    for name, path in sorted(types.items()):
-        client.get(path)  # warm-up
-        with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
-            response = client.get(path)
-            if response.streaming:
-                b"".join(response.streaming_content)
-            elapsed = time.perf_counter() - started
-        results[name] = {
-            "path": path,
-            "status": response.status_code,
-            "queries": len(ctx.captured_queries),
-            "ms": round(elapsed * 1000, 1),
-        }
+    for name, paths in sorted(types.items()):
+        # Up to three examples of each type; the type's figure is its worst example, so an
+        # example that happens to be empty (a committee without meetings) does not hide one.
+        for path in paths:
+            client.get(path)  # warm-up
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.get(path)
+                if response.streaming:
+                    b"".join(response.streaming_content)
+                elapsed = time.perf_counter() - started
+            figures = {
+                "path": path,
+                "status": response.status_code,
+                "queries": len(ctx.captured_queries),
+                "ms": round(elapsed * 1000, 1),
+                "examples": len(paths),
+            }
+            if name not in results or figures["queries"] > results[name]["queries"]:
+                results[name] = figures
     return results
 
 
@@ -169,25 +177,29 @@ def main() -> None:
 
     names = sorted(set(demo) | set(big))
     width = max(len(n) for n in names)
-    print(f"\n{'page type':<{width}}  demo  10-year  ms(10y)  verdict   10-year example")
+    print(f"\n{'page type':<{width}}  demo  10-year  ms(10y)  verdict   example (10-year)")
     over, unequal, missing = [], [], []
     for name in names:
         d, b = demo.get(name), big.get(name)
         dq = d["queries"] if d else None
         bq = b["queries"] if b else None
         verdict = "ok"
-        if d is None or b is None:
-            verdict = "one only"
-            missing.append(name)
-        elif max(dq, bq) > TARGET:
+        # Over the target on either database counts, even for a page type found on one only.
+        if max(q for q in (dq, bq) if q is not None) > TARGET:
             verdict = "OVER"
             over.append(name)
+        if d is None or b is None:
+            verdict = "one only" if verdict == "ok" else "OVER, one only"
+            missing.append(name)
         elif dq != bq:
-            verdict = "DIFFERS"
+            verdict = "DIFFERS" if verdict == "ok" else "OVER, DIFFERS"
             unequal.append(name)
+        example = (b or d)["path"]
+        if d and b and dq != bq and d["path"] != b["path"]:
+            example += f"  (demo: {d['path']})"
         print(
             f"{name:<{width}}  {'-' if dq is None else dq:>4}  {'-' if bq is None else bq:>7}"
-            f"  {b['ms'] if b else '-':>7}  {verdict:<8}  {(b or d)['path']}"
+            f"  {b['ms'] if b else '-':>7}  {verdict:<8}  {example}"
         )
     both = len(names) - len(missing)
     print(
