@@ -10,11 +10,26 @@ Creates (or reuses) the database, migrates it and fills it with bulk inserts:
   opening items and four business items each; one meeting in ten has an exempt item);
 - 24,000 reports with 72,000 sections; 30,000 documents, each a real small PDF file;
 - minutes for every held meeting (a minute per item, resolutions), actions arising,
-  KPIs with quarterly figures (when those apps' models are present).
+  KPIs with quarterly figures (when those apps' models are present);
+- the work programme app's records (``_work_programme_data``): a work programme per
+  committee per municipal year (660) with about 8,600 issues and 18,000 considerations
+  (2–4 issues a meeting), most of them linked to the meeting's business agenda items;
+  5 inspections, 4 improvement plans with priorities, actions, deliverables, measures,
+  targets and progress updates; 8 scrutiny reviews with about 26 recommendations each,
+  executive responses, action plans and follow-ups; 900 lead member reports.
 
 Everything is invented ("Bench" in the names says so). The run is idempotent: a database
 that already holds the full dataset is left as it is unless ``--fresh`` is given. It prints
 the row counts last. Other bench scripts import ``use_database()`` from here.
+
+Adding the work programme part to an older database: a database built before that part
+existed (meetings, minutes and KPIs there, not one row in the work programme tables) is not
+rebuilt; the run adds only the work programme part, in one transaction, in about 10 s, and
+prints its counts. It reads the existing meetings and agenda items and changes none of
+them. The search index is left as it is: it indexes meetings, items, reports, documents and
+minutes only (``opendata.indexing``), never work programme records. The part uses its own
+random seed, so it is the same whether added later or made by a ``--fresh`` build. A
+database with only some of the part's tables filled is refused (run with ``--fresh``).
 """
 
 from __future__ import annotations
@@ -114,7 +129,16 @@ def generate(rng: random.Random) -> dict[str, int]:
         counts = _core_and_meetings(rng)
         counts.update(_minutes_and_actions(rng))
         counts.update(_performance(rng))
+        counts.update(_work_programme_data(random.Random(WP_SEED)))  # noqa: S311
     return counts
+
+
+def add_work_programme() -> dict[str, int]:
+    """Add the work programme part to a ten-year council built before it existed."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        return _work_programme_data(random.Random(WP_SEED))  # noqa: S311
 
 
 def _core_and_meetings(rng: random.Random) -> dict[str, int]:
@@ -504,7 +528,582 @@ def _performance(rng: random.Random) -> dict[str, int]:
     return {"KPIs": len(kpis), "periods": len(periods), "KPI figures": len(figures)}
 
 
-def is_complete() -> bool:
+# --- Work programmes, reviews, plans, inspections, lead member reports ----------------------
+
+WP_SEED = 202611  # its own random stream: an added part equals the one a fresh build makes
+WP_NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=LONDON)  # the dataset's "now"
+TOPICS = [
+    "Children's social care workforce",
+    "Home to school transport",
+    "Special educational needs and disabilities",
+    "Adult social care charging",
+    "Highways maintenance programme",
+    "Air quality action plan",
+    "Council housing repairs",
+    "Homelessness and rough sleeping",
+    "Library service review",
+    "Waste collection and recycling",
+    "Domestic abuse strategy",
+    "Community safety partnership",
+    "Public health: smoking cessation",
+    "Leisure centre provision",
+    "Town centre regeneration",
+    "Local plan delivery",
+    "Budget and medium-term financial plan",
+    "Corporate performance",
+    "Flood risk management",
+    "Climate emergency action plan",
+    "Early help and family support",
+    "Looked after children and care leavers",
+    "Elective home education",
+    "School place planning",
+    "Digital inclusion",
+    "Customer contact centre",
+    "Procurement and social value",
+    "Mental health services for young people",
+    "Carers' strategy",
+    "Safeguarding partnership annual report",
+]
+THEMES = [
+    "Leadership and governance",
+    "Practice and quality",
+    "Workforce",
+    "Partnership working",
+    "Performance information",
+    "Resources and value for money",
+    "Voice of residents",
+]
+WP_METHODS = (
+    ["full_panel"] * 12
+    + ["informal"] * 2
+    + ["visit"]
+    + ["briefing_note"] * 3
+    + ["ad_hoc_panel"]
+    + ["lead_member_briefing"]
+)
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(LONDON).date()
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    import calendar
+
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _work_programme_data(rng: random.Random) -> dict[str, int]:
+    """The work programme app's records for the ten-year council, on its meetings.
+
+    - A work programme per committee per municipal year (660), each with 10–16 issues; each
+      meeting considers 2–4 of its year's issues. At published meetings most considerations
+      name one of the meeting's business agenda items (some of them exempt: their
+      resolutions stay private); at coming, unpublished meetings they are plans only.
+      Issue statuses follow the dates: past years' issues are completed or dropped (a few
+      still in progress, so overdue), this year's scheduled, in progress or proposed.
+    - 5 inspections with their recommendations; 4 improvement plans (one per inspection but
+      the latest) with 8–10 priorities, their actions (linked to inspection
+      recommendations), deliverables, success measures (some measured by a bench KPI) with
+      dated targets, and quarterly progress updates on the actions.
+    - 8 scrutiny reviews with 22–32 recommendations each (27 on average); executive
+      responses, action plan items and follow-ups at the panel's meetings, except for the
+      latest review, whose response is not yet due.
+    - Bi-monthly lead member reports of every third committee since May 2019, with
+      highlights.
+
+    None of these records has a published flag: everything in the app is public business.
+    What stays non-public is reached through meetings and agenda items (unpublished
+    meetings, exempt items), and those the data above links as a real council's would.
+    """
+    from simple_history.utils import bulk_create_with_history
+
+    from meetings.models import AgendaItem, ItemKind, Meeting
+    from performance.models import KPI
+    from scrutiny.models import Committee, Membership, MunicipalYear, Person
+    from workprogramme.models import (
+        ActionPlanItem,
+        Consideration,
+        Deliverable,
+        ExecutiveResponse,
+        FollowUp,
+        Highlight,
+        ImprovementAction,
+        ImprovementPlan,
+        Inspection,
+        InspectionRecommendation,
+        LeadMemberReport,
+        MeasureTarget,
+        PlanPriority,
+        ProgressUpdate,
+        ReviewRecommendation,
+        ScrutinyReview,
+        SuccessMeasure,
+        WorkProgramme,
+        WorkProgrammeItem,
+        priority_from_score,
+    )
+
+    today = WP_NOW.date()
+    years = list(MunicipalYear.objects.order_by("start_date"))
+    committees = list(Committee.objects.filter(slug__startswith="bench-panel-").order_by("slug"))
+    officers = list(Person.objects.filter(kind=Person.Kind.OFFICER).order_by("slug"))
+    chairs = {
+        m.committee_id: m.person
+        for m in Membership.objects.filter(role=Membership.Role.CHAIR).select_related("person")
+    }
+    kpis = list(KPI.objects.order_by("reference"))
+    meetings_of: dict[int, list[Meeting]] = {}
+    for meeting in Meeting.all_objects.order_by("start", "pk"):
+        meetings_of.setdefault(meeting.committee_id, []).append(meeting)
+    business_of: dict[int, list[AgendaItem]] = {}
+    for item in AgendaItem.all_objects.filter(kind=ItemKind.BUSINESS).order_by("order", "pk"):
+        business_of.setdefault(item.meeting_id, []).append(item)
+
+    def year_of(day: dt.date):
+        return next((y for y in years if y.start_date <= day <= y.end_date), None)
+
+    # Work programmes, their issues and where each issue is considered.
+    programmes, items, considerations, lead_links = [], [], [], []
+    item_meetings: list[list[Meeting]] = []  # per item, in order: where it is considered
+    programme_meetings: list[tuple[WorkProgramme, list[Meeting]]] = []
+    for c, committee in enumerate(committees):
+        by_year: dict[int, list[Meeting]] = {}
+        for meeting in meetings_of.get(committee.pk, []):
+            year = year_of(_local_date(meeting.start))
+            if year is not None:
+                by_year.setdefault(year.pk, []).append(meeting)
+        for year in years:
+            programme = WorkProgramme(
+                committee=committee,
+                year=year,
+                introduction=f"Issues for the {committee.name} to consider in {year.name}, "
+                "as agreed at the panel's first meeting of the year (invented).",
+                notes="Chairs briefings – identification of pre-decision items."
+                if c % 2 == 0
+                else "",
+            )
+            programmes.append(programme)
+            programme_meetings.append((programme, by_year.get(year.pk, [])))
+    programmes = bulk(WorkProgramme, programmes)
+
+    pending: list[tuple[WorkProgrammeItem, list[tuple[Meeting, AgendaItem | None]]]] = []
+    for p, (programme, year_meetings) in enumerate(programme_meetings):
+        count = rng.randint(10, 16)
+        scheduled = count - rng.randint(1, 3)  # the last few issues are never scheduled
+        slots: list[list[tuple[Meeting, AgendaItem | None]]] = [[] for _ in range(count)]
+        for meeting in year_meetings:
+            chosen = rng.sample(range(scheduled), min(scheduled, rng.randint(2, 4)))
+            agenda = list(business_of.get(meeting.pk, [])) if meeting.published_at else []
+            rng.shuffle(agenda)
+            for n in chosen:
+                linked = agenda.pop() if agenda and rng.random() < 0.9 else None
+                slots[n].append((meeting, linked))
+        year_over = programme.year.end_date < today
+        for n in range(count):
+            topic = TOPICS[(p * 7 + n * 3) % len(TOPICS)]
+            past = [m for m, _ in slots[n] if m.start < WP_NOW]
+            if not slots[n]:
+                status = "dropped" if year_over and rng.random() < 0.6 else "proposed"
+            elif year_over or len(past) == len(slots[n]):
+                status = "completed" if rng.random() < 0.9 else "in_progress"
+            elif past:
+                status = "in_progress"
+            else:
+                status = "scheduled"
+            scored = rng.random() < 0.3
+            scores = [rng.randint(0, 3) for _ in range(5)] if scored else [None] * 5
+            priority = (
+                priority_from_score(sum(scores))
+                if scored
+                else rng.choice(["high", "medium", "low", ""])
+            )
+            item = WorkProgrammeItem(
+                programme=programme,
+                number=n + 1,
+                issue=f"{topic} ({programme.year.name})",
+                put_forward_by=rng.choice(
+                    ["Panel members", "OSMC", "Cabinet Member", "Public suggestion", ""]
+                ),
+                approach="The panel will receive a report and question the Cabinet Member "
+                "and senior officers (invented).\n\n- Progress since the last report\n"
+                "- Performance against targets",
+                outcomes="- The panel is assured that the service is improving.\n"
+                "- The panel's recommendations are reported to Cabinet.",
+                comments="Report requested from the service (invented)."
+                if rng.random() < 0.3
+                else "",
+                lead_officers_text="" if rng.random() < 0.7 else "Bench Head of Service",
+                method=rng.choice(WP_METHODS),
+                priority=priority,
+                score_public_interest=scores[0],
+                score_ability_to_change=scores[1],
+                score_performance=scores[2],
+                score_extent=scores[3],
+                score_replication=scores[4],
+                status=status,
+                target_meeting=slots[n][-1][0] if slots[n] else None,
+                target_text=rng.choice(["", "", "", "Quarterly", "To be confirmed"]),
+            )
+            items.append(item)
+            pending.append((item, slots[n]))
+    items = bulk(WorkProgrammeItem, items)
+    for item, slots in pending:
+        if rng.random() < 0.6:
+            for officer in rng.sample(officers, rng.randint(1, 2)):
+                lead_links.append(
+                    WorkProgrammeItem.lead_officers.through(
+                        workprogrammeitem_id=item.pk, person_id=officer.pk
+                    )
+                )
+        for meeting, agenda_item in slots:
+            presenter = rng.choice(officers) if rng.random() < 0.5 else None
+            considerations.append(
+                Consideration(
+                    item=item,
+                    meeting=meeting,
+                    agenda_item=agenda_item,
+                    presenter="" if presenter else "Bench Director of Service",
+                    presenter_person=presenter,
+                )
+            )
+        item_meetings.append([m for m, _ in slots])
+    bulk(WorkProgrammeItem.lead_officers.through, lead_links)
+    considerations = bulk(Consideration, considerations)
+
+    # Inspections and their recommendations.
+    inspection_specs = [
+        ("Ofsted inspection of children's services", "Ofsted", "O", dt.date(2016, 11, 1), 27),
+        ("Ofsted focused visit: the front door", "Ofsted", "F", dt.date(2019, 3, 15), 8),
+        ("Local area SEND inspection", "Ofsted and CQC", "S", dt.date(2021, 6, 10), 14),
+        ("CQC assessment of adult social care", "CQC", "C", dt.date(2024, 9, 20), 12),
+        ("Ofsted inspection of local authority children's services", "Ofsted", "I",
+         dt.date(2025, 10, 1), 10),
+    ]  # fmt: skip
+    inspections = bulk(
+        Inspection,
+        [
+            Inspection(
+                title=f"Bench {title} ({published.year})",
+                slug=f"bench-inspection-{published.year}",
+                inspectorate=inspectorate,
+                published_on=published,
+                code_prefix=prefix,
+                summary="An invented inspection of the ten-year benchmark council.",
+                report_url=f"https://example.org/bench/inspections/{published.year}",
+            )
+            for title, inspectorate, prefix, published, _ in inspection_specs
+        ],
+    )
+    inspection_recs = bulk(
+        InspectionRecommendation,
+        [
+            InspectionRecommendation(
+                inspection=inspection,
+                number=n + 1,
+                text=f"Ensure that {TOPICS[(i * 5 + n) % len(TOPICS)].lower()} improves "
+                "(invented recommendation).",
+            )
+            for i, (inspection, spec) in enumerate(zip(inspections, inspection_specs, strict=True))
+            for n in range(spec[4])
+        ],
+    )
+    recs_of: dict[int, list[InspectionRecommendation]] = {}
+    for rec in inspection_recs:
+        recs_of.setdefault(rec.inspection_id, []).append(rec)
+
+    # Improvement plans: priorities, actions, deliverables, measures, targets, progress.
+    plans = bulk(
+        ImprovementPlan,
+        [
+            ImprovementPlan(
+                title=f"Bench improvement plan after the {inspection.title[6:]}",
+                slug=f"bench-improvement-plan-{inspection.published_on.year}",
+                body="The council's response to the inspection: priorities, actions and how "
+                "we will know we are making a difference (invented).",
+                period_start=inspection.published_on + dt.timedelta(days=90),
+                period_end=inspection.published_on + dt.timedelta(days=90 + 730),
+                committee=committees[(i * 13) % len(committees)],
+                inspection=inspection,
+            )
+            for i, inspection in enumerate(inspections[:4])
+        ],
+    )
+    priorities = []
+    for plan in plans:
+        for n in range(rng.randint(8, 10)):
+            priorities.append(
+                PlanPriority(
+                    plan=plan,
+                    number=n + 1,
+                    title=f"Priority {n + 1}: {THEMES[n % len(THEMES)]}",
+                    rationale="Why this matters, as the inspection found (invented).",
+                    aims="Children and families get the right help at the right time\n"
+                    "Practice is consistently good",
+                )
+            )
+    priorities = bulk(PlanPriority, priorities)
+    plan_by_pk = {plan.pk: plan for plan in plans}
+    actions, deliverables, measures = [], [], []
+    for priority in priorities:
+        plan = plan_by_pk[priority.plan_id]
+        span = (plan.period_end - plan.period_start).days
+        for n in range(rng.randint(6, 10)):
+            owner = rng.choice(officers) if rng.random() < 0.7 else None
+            actions.append(
+                ImprovementAction(
+                    priority=priority,
+                    number=n + 1,
+                    text=f"Action {n + 1} of {priority.title.lower()} (invented).",
+                    owner=owner,
+                    owner_text="" if owner else "Bench Head of Service",
+                    due_date=plan.period_start + dt.timedelta(days=rng.randint(90, span)),
+                )
+            )
+        for n in range(rng.randint(4, 7)):
+            due = plan.period_start + dt.timedelta(days=rng.randint(60, span))
+            deliverables.append(
+                Deliverable(
+                    priority=priority,
+                    number=n + 1,
+                    text=f"Deliverable {n + 1} (invented).",
+                    due_date=due,
+                    due_text=f"{due:%b %Y}",
+                    done_date=due - dt.timedelta(days=rng.randint(0, 30))
+                    if due < today and rng.random() < 0.8
+                    else None,
+                )
+            )
+        for n in range(rng.randint(3, 5)):
+            kpi = rng.choice(kpis) if kpis and rng.random() < 0.35 else None
+            measures.append(
+                SuccessMeasure(
+                    priority=priority,
+                    number=n + 1,
+                    text=f"Success measure {n + 1}: the proportion improves (invented).",
+                    kpi=kpi,
+                    kpi_reference="" if kpi else rng.choice(["", "Local measure"]),
+                )
+            )
+    actions = bulk(ImprovementAction, actions)
+    bulk(Deliverable, deliverables)
+    measures = bulk(SuccessMeasure, measures)
+    priority_by_pk = {p.pk: p for p in priorities}
+    targets = []
+    for measure in measures:
+        plan = plan_by_pk[priority_by_pk[measure.priority_id].plan_id]
+        for k in range(rng.randint(1, 3)):
+            when = plan.period_start + dt.timedelta(days=240 * (k + 1))
+            targets.append(
+                MeasureTarget(
+                    measure=measure,
+                    target_date=_month_end(when.year, when.month),
+                    target=f"{60 + 10 * k}%",
+                )
+            )
+    bulk(MeasureTarget, targets)
+    action_links, updates = [], []
+    link_model = ImprovementAction.inspection_recommendations.through
+    for action in actions:
+        plan = plan_by_pk[priority_by_pk[action.priority_id].plan_id]
+        if rng.random() < 0.6:
+            for rec in rng.sample(recs_of[plan.inspection_id], rng.randint(1, 2)):
+                action_links.append(
+                    link_model(improvementaction_id=action.pk, inspectionrecommendation_id=rec.pk)
+                )
+        quarter_days = [
+            plan.period_start + dt.timedelta(days=91 * q)
+            for q in range(1, 9)
+            if plan.period_start + dt.timedelta(days=91 * q) <= today
+        ]
+        dates = sorted(rng.sample(quarter_days, min(len(quarter_days), rng.randint(2, 6))))
+        for k, day in enumerate(dates):
+            late = k == len(dates) - 1
+            if late and (plan.period_end < today or rng.random() < 0.4):
+                rag, status = "green", "completed"
+            else:
+                rag = rng.choice(["green", "green", "amber", "red"])
+                status = "delayed" if rag == "red" else "in_progress"
+            updates.append(
+                ProgressUpdate(
+                    action=action,
+                    date=day,
+                    rag=rag,
+                    status=status,
+                    narrative=f"Progress reported to the panel in {day:%B %Y} (invented).",
+                )
+            )
+            if late:
+                action.rag, action.status = rag, status
+    bulk(link_model, action_links)
+    bulk(ProgressUpdate, updates)
+    ImprovementAction._base_manager.bulk_update(actions, ["rag", "status"], batch_size=BATCH)
+
+    # Scrutiny reviews: recommendations, responses, action plans, follow-ups.
+    review_dates = [
+        dt.date(2017, 3, 20), dt.date(2018, 1, 15), dt.date(2019, 4, 8), dt.date(2020, 2, 3),
+        dt.date(2021, 11, 22), dt.date(2023, 3, 13), dt.date(2024, 10, 7), dt.date(2026, 10, 12),
+    ]  # fmt: skip
+    reviews = bulk(
+        ScrutinyReview,
+        [
+            ScrutinyReview(
+                title=f"Bench scrutiny review: {TOPICS[(r * 4 + 1) % len(TOPICS)]}",
+                slug=f"bench-review-{day.year}-{r + 1}",
+                panel=committees[(r * 7 + 3) % len(committees)],
+                start_date=day - dt.timedelta(days=180),
+                end_date=day - dt.timedelta(days=30),
+                report_date=day,
+                terms_of_reference="1. To review the service (invented).\n"
+                "2. To make recommendations to Cabinet.",
+                summary="The panel held evidence sessions and visits and makes these "
+                "recommendations (invented).",
+                report_url=f"https://example.org/bench/reviews/{day.year}",
+            )
+            for r, day in enumerate(review_dates)
+        ],
+    )
+    recommendations, responses, plan_items, follow_ups = [], [], [], []
+    answers: list[tuple[ReviewRecommendation, str, dt.date]] = []
+    for review in reviews:
+        responded = review.response_due <= today
+        panel_meetings = [
+            m for m in meetings_of.get(review.panel_id, []) if m.published_at and m.start < WP_NOW
+        ]
+        for n in range(rng.randint(22, 32)):
+            rec = ReviewRecommendation(
+                review=review,
+                number=n + 1,
+                body_reference=f"{3 + n // 5}.{n % 5 + 1} ({n + 1})",
+                theme=THEMES[n // 5 % len(THEMES)],
+                text=f"That the Cabinet Member ensures recommendation {n + 1} of the review "
+                "is carried out (invented).",
+            )
+            recommendations.append(rec)
+            if not responded:
+                continue
+            decision = rng.choice(["accepted"] * 7 + ["partly"] * 2 + ["rejected"])
+            answered = review.report_date + dt.timedelta(days=rng.randint(40, 90))
+            answers.append((rec, decision, answered))
+            if decision == "rejected":
+                rec.status = "not_applicable"
+                continue
+            later = [m for m in panel_meetings if _local_date(m.start) > answered]
+            for k, meeting in enumerate(later[4:20:5]):  # about every six months, up to 4
+                status = rng.choice(
+                    ["acceptable", "acceptable", "unacceptable"] if k == 0 else
+                    ["achieved", "achieved", "acceptable", "unacceptable"]
+                )  # fmt: skip
+                follow_ups.append(
+                    FollowUp(
+                        recommendation=rec,
+                        date=_local_date(meeting.start),
+                        meeting=meeting,
+                        status=status,
+                        narrative="The panel considered the progress report (invented).",
+                    )
+                )
+                rec.status = status
+    recommendations = bulk_create_with_history(
+        recommendations, ReviewRecommendation, batch_size=BATCH
+    )
+    for rec, decision, answered in answers:
+        responses.append(
+            ExecutiveResponse(
+                recommendation=rec,
+                decision=decision,
+                reasons=""
+                if decision == "accepted"
+                else "Not affordable within the current budget (invented).",
+                response_date=answered,
+                responder="Cabinet",
+            )
+        )
+        if decision == "rejected":
+            continue
+        for k in range(rng.randint(1, 3)):
+            due = answered + dt.timedelta(days=120 * (k + 1))
+            plan_items.append(
+                ActionPlanItem(
+                    recommendation=rec,
+                    text=f"Step {k + 1} towards the recommendation (invented).",
+                    owner="Bench Service Director",
+                    due_date=due,
+                    done_date=due if due < today and rng.random() < 0.75 else None,
+                )
+            )
+    bulk(ExecutiveResponse, responses)
+    bulk(ActionPlanItem, plan_items)
+    bulk(FollowUp, follow_ups)
+
+    # Lead member reports: every third committee, every two months since May 2019.
+    reports, highlights = [], []
+    for c, committee in enumerate(committees[::3]):
+        chair = chairs.get(committee.pk)
+        year, month = 2019, 5
+        while True:
+            start = dt.date(year, month, 1)
+            end = _month_end(year + (month == 12), month % 12 + 1)
+            if end >= today:
+                break
+            named = chair is not None and rng.random() < 0.85
+            reports.append(
+                LeadMemberReport(
+                    committee=committee,
+                    lead_member=chair if named else None,
+                    lead_member_name="" if named else f"Cllr Bench Lead {c:02d}",
+                    period_start=start,
+                    period_end=end,
+                    general_comments="The panel has had a busy two months (invented).\n\n"
+                    "We will keep a close eye on performance.",
+                )
+            )
+            year, month = (year + 1, month - 10) if month > 10 else (year, month + 2)
+    reports = bulk(LeadMemberReport, reports)
+    for report in reports:
+        kinds = ["briefing", "activity", "outcome"] + rng.sample(
+            ["outcome", "visit", "looking_ahead"], rng.randint(1, 3)
+        )
+        for order, kind in enumerate(kinds, start=1):
+            dated = kind in ("outcome", "visit")
+            highlights.append(
+                Highlight(
+                    report=report,
+                    kind=kind,
+                    order=order,
+                    title=f"{kind.replace('_', ' ').capitalize()} {order} (invented)",
+                    body="What the panel did and found.\n- One point\n- Another point",
+                    date=report.period_start + dt.timedelta(days=rng.randint(0, 55))
+                    if dated
+                    else None,
+                )
+            )
+    bulk(Highlight, highlights)
+    return {
+        "work programmes": len(programmes),
+        "programme items": len(items),
+        "considerations": len(considerations),
+        "inspections": len(inspections),
+        "inspection recs": len(inspection_recs),
+        "improvement plans": len(plans),
+        "plan priorities": len(priorities),
+        "plan actions": len(actions),
+        "deliverables": len(deliverables),
+        "success measures": len(measures),
+        "measure targets": len(targets),
+        "progress updates": len(updates),
+        "scrutiny reviews": len(reviews),
+        "recommendations": len(recommendations),
+        "exec responses": len(responses),
+        "action plan items": len(plan_items),
+        "follow-ups": len(follow_ups),
+        "lead member reports": len(reports),
+        "highlights": len(highlights),
+    }
+
+
+def has_core() -> bool:
+    """The meetings, minutes and performance parts are there (the original dataset)."""
     from meetings.minutes.models import Action
     from meetings.models import Meeting
     from performance.models import Figure
@@ -514,6 +1113,27 @@ def is_complete() -> bool:
         and Action.objects.exists()
         and Figure.objects.exists()
     )
+
+
+def work_programme_state() -> str:
+    """``"complete"``, ``"missing"`` (no row in any of the part's tables) or ``"partial"``."""
+    from workprogramme.models import (
+        ImprovementPlan,
+        Inspection,
+        LeadMemberReport,
+        ScrutinyReview,
+        WorkProgramme,
+    )
+
+    present = [
+        m.objects.exists()
+        for m in (WorkProgramme, Inspection, ImprovementPlan, ScrutinyReview, LeadMemberReport)
+    ]
+    return "complete" if all(present) else "missing" if not any(present) else "partial"
+
+
+def is_complete() -> bool:
+    return has_core() and work_programme_state() == "complete"
 
 
 def main() -> None:
@@ -530,10 +1150,18 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    if is_complete() and not args.fresh:
+    core = not args.fresh and has_core()
+    part = work_programme_state() if core else "missing"
+    if core and part == "complete":
         print(f"{args.database} already holds the ten-year council (use --fresh to rebuild)")
+    elif core and part == "missing":
+        print(f"{args.database} holds the ten-year council without its work programme data:")
+        print("adding only that part (no rebuild)")
+        for what, n in add_work_programme().items():
+            print(f"{what:>20}: {n:,}")
+        print("search index unchanged: it indexes meetings only (opendata.indexing)")
     else:
-        if not args.fresh and Path(MEDIA_ROOT).exists():
+        if not args.fresh and (Path(MEDIA_ROOT).exists() or part == "partial"):
             sys.exit(f"{args.database} holds an incomplete dataset: run with --fresh")
         counts = generate(random.Random(2026))  # noqa: S311 - invented data, not security
         for what, n in counts.items():
