@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dataset  # noqa: E402
 
 DEMO_DATABASE = "scrutiny_bench_demo"
+DEMO_MEDIA = dataset.ROOT / "var" / "bench-demo-media"
 TARGET = 10
 SKIP_PREFIXES = ("/officer/", "/accounts/", "/my/", "/django-admin/", "/static/", "/media/")
 LINK = re.compile(r"""href=["']([^"'#]+)""")
@@ -99,8 +100,14 @@ def crawl_types(client) -> dict[str, str]:
     return found
 
 
+def media_root(database: str):
+    return DEMO_MEDIA if database == DEMO_DATABASE else dataset.MEDIA_ROOT
+
+
 def measure(database: str) -> dict:
-    dataset.use_database(database)
+    # The database's own media folder: with another's, its documents and packs are 404s and
+    # the crawl would not count them.
+    dataset.use_database(database, media_root=media_root(database))
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
@@ -134,7 +141,7 @@ def measure(database: str) -> dict:
 
 def prepare_demo() -> None:
     dataset.create_database(DEMO_DATABASE, fresh=False)
-    dataset.use_database(DEMO_DATABASE, media_root=dataset.ROOT / "var" / "bench-demo-media")
+    dataset.use_database(DEMO_DATABASE, media_root=DEMO_MEDIA)
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
