@@ -14,7 +14,6 @@ from workprogramme.models import (
     ImprovementAction,
     ItemStatus,
     Method,
-    PlanPriority,
     Rag,
     ResponseDecision,
     ReviewRecommendation,
@@ -64,8 +63,10 @@ class WorkProgrammeItemFilter(GovukFilterSet):
 
 
 class ImprovementActionFilter(GovukFilterSet):
-    priority = django_filters.ModelChoiceFilter(
-        queryset=PlanPriority.objects.none(), empty_label="Any priority", to_field_name="number"
+    # The plan's priorities by number; choices come from the priorities the page has loaded
+    # (``priorities=``), so the form costs no query of its own.
+    priority = django_filters.ChoiceFilter(
+        label="Priority", field_name="priority__number", choices=[], empty_label="Any priority"
     )
     status = django_filters.ChoiceFilter(choices=ActionStatus.choices, empty_label="Any status")
     rag = django_filters.ChoiceFilter(label="RAG", choices=Rag.choices, empty_label="Any RAG")
@@ -83,11 +84,23 @@ class ImprovementActionFilter(GovukFilterSet):
         model = ImprovementAction
         fields = ["priority", "status", "rag", "owner", "overdue", "inspection"]
 
-    def __init__(self, *args, plan=None, **kwargs):
+    def __init__(self, *args, plan=None, priorities=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if plan is not None:
-            self.filters["priority"].queryset = plan.priorities.order_by("number")
-            self.form.fields["priority"].queryset = plan.priorities.order_by("number")
+        if priorities is None and plan is not None:
+            # Read only when a priority is chosen or the form is shown.
+            def choices():
+                return [(str(p.number), str(p)) for p in plan.priorities.order_by("number")]
+
+        elif priorities is not None:
+            loaded = [(str(p.number), str(p)) for p in priorities]
+
+            def choices():
+                return loaded
+
+        else:
+            return
+        self.filters["priority"].extra["choices"] = choices
+        self.form.fields["priority"].choices = choices
 
     def filter_owner(self, queryset, name, value):
         value = value.strip()

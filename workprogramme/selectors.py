@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from meetings.minutes.selectors import resolutions_for_items
@@ -35,10 +35,16 @@ from workprogramme.models import (
 )
 
 
-def work_programme_items() -> QuerySet[WorkProgrammeItem]:
+def work_programme_rows() -> QuerySet[WorkProgrammeItem]:
+    """Items as the tables of the HTML pages show them: one query for any number."""
     return WorkProgrammeItem.objects.select_related(
         "programme__committee", "programme__year", "target_meeting"
-    ).prefetch_related(
+    )
+
+
+def work_programme_items() -> QuerySet[WorkProgrammeItem]:
+    """Items with their lead officers and planned meetings (the CSV and PDF trackers)."""
+    return work_programme_rows().prefetch_related(
         "lead_officers",
         Prefetch(
             "considerations",
@@ -112,7 +118,8 @@ def issue_history(item: WorkProgrammeItem, user) -> list[HistoryEntry]:
     """
     officer = is_officer(user)
     considerations = list(
-        item.considerations.select_related("meeting__committee", "agenda_item").order_by(
+        # The agenda item's link names its meeting: loaded here, not once per entry.
+        item.considerations.select_related("meeting__committee", "agenda_item__meeting").order_by(
             "meeting__start"
         )
     )
@@ -160,46 +167,48 @@ def issue_history(item: WorkProgrammeItem, user) -> list[HistoryEntry]:
 
 
 def plan_with_tracker(plan: ImprovementPlan) -> ImprovementPlan:
-    """Load a plan's priorities with their actions, deliverables, measures and updates."""
-    return (
-        ImprovementPlan.objects.select_related("inspection", "committee")
-        .prefetch_related(
-            Prefetch(
-                "priorities",
-                queryset=PlanPriority.objects.order_by("number").prefetch_related(
-                    Prefetch(
-                        "actions",
-                        queryset=ImprovementAction.objects.select_related("owner", "priority")
-                        .prefetch_related(
-                            Prefetch(
-                                "inspection_recommendations",
-                                queryset=InspectionRecommendation.objects.select_related(
-                                    "inspection"
-                                ),
-                            ),
-                            Prefetch(
-                                "progress_updates",
-                                queryset=ProgressUpdate.objects.order_by("-date", "-pk"),
-                            ),
+    """Load a plan's priorities with their actions, deliverables, measures and targets onto
+    ``plan`` (the plan's page): six queries, however many priorities, actions and measures
+    the plan has. The page lists no progress updates, so they are not read.
+
+    Each action's ``priority`` is the priority it is listed under (the prefetch sets it), so
+    ``reference`` and the tracker's groups read no more rows.
+    """
+    prefetch_related_objects(
+        [plan],
+        Prefetch(
+            "priorities",
+            queryset=PlanPriority.objects.order_by("number").prefetch_related(
+                Prefetch(
+                    "actions",
+                    queryset=ImprovementAction.objects.select_related("owner")
+                    .prefetch_related(
+                        Prefetch(
+                            "inspection_recommendations",
+                            queryset=InspectionRecommendation.objects.select_related("inspection"),
                         )
-                        .order_by("number"),
-                    ),
-                    Prefetch("deliverables", queryset=Deliverable.objects.order_by("number")),
-                    Prefetch(
-                        "success_measures",
-                        queryset=SuccessMeasure.objects.select_related("kpi")
-                        .order_by("number")
-                        .prefetch_related(
-                            Prefetch(
-                                "targets", queryset=MeasureTarget.objects.order_by("target_date")
-                            )
-                        ),
+                    )
+                    .order_by("number"),
+                ),
+                Prefetch("deliverables", queryset=Deliverable.objects.order_by("number")),
+                Prefetch(
+                    "success_measures",
+                    queryset=SuccessMeasure.objects.select_related("kpi")
+                    .order_by("number")
+                    .prefetch_related(
+                        Prefetch("targets", queryset=MeasureTarget.objects.order_by("target_date"))
                     ),
                 ),
-            )
-        )
-        .get(pk=plan.pk)
+            ),
+        ),
     )
+    return plan
+
+
+def plan_tracker_actions(plan: ImprovementPlan) -> list[ImprovementAction]:
+    """Every action of a plan loaded by ``plan_with_tracker``, in priority then action order
+    (the order of ``plan_actions``)."""
+    return [a for priority in plan.priorities.all() for a in priority.actions.all()]
 
 
 def plan_actions_all() -> QuerySet[ImprovementAction]:
@@ -224,7 +233,8 @@ def review_recommendations(review=None) -> QuerySet[ReviewRecommendation]:
     qs = ReviewRecommendation.objects.select_related("review__panel", "response").prefetch_related(
         Prefetch("plan_items", queryset=ActionPlanItem.objects.order_by("due_date", "pk")),
         Prefetch(
-            "follow_ups", queryset=FollowUp.objects.select_related("meeting").order_by("-date")
+            "follow_ups",
+            queryset=FollowUp.objects.select_related("meeting__committee").order_by("-date"),
         ),
     )
     if review is not None:

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -168,6 +169,14 @@ def _item_filter(request, queryset, *, hide: tuple[str, ...] = ()):
     return filterset
 
 
+def _items_queryset(request):
+    """The exports list each item's lead officers and planned meetings; the pages' tables
+    show neither, so they read the items alone."""
+    if request.GET.get("format") in ("csv", "pdf"):
+        return selectors.work_programme_items()
+    return selectors.work_programme_rows()
+
+
 def committee_workprogramme(request, slug):
     committee = get_object_or_404(Committee, slug=slug)
     year = chosen_year(request)
@@ -179,7 +188,7 @@ def committee_workprogramme(request, slug):
         current = MunicipalYear.for_date(today())
         programme = next((p for p in programmes if current and p.year_id == current.pk), None)
         programme = programme or programmes[0]
-    items_qs = selectors.work_programme_items().filter(programme=programme)
+    items_qs = _items_queryset(request).filter(programme=programme)
     filterset = _item_filter(request, items_qs, hide=("committee", "year"))
     items = list(filterset.qs) if programme else []
     if programme is not None:
@@ -208,7 +217,7 @@ def committee_workprogramme(request, slug):
 
 
 def item_list(request):
-    filterset = _item_filter(request, selectors.work_programme_items())
+    filterset = _item_filter(request, _items_queryset(request))
     items = list(filterset.qs)
     fmt = request.GET.get("format")
     if fmt == "csv":
@@ -269,20 +278,35 @@ def item_detail(request, pk):
 
 
 def plan_detail(request, slug):
-    plan = get_object_or_404(ImprovementPlan, slug=slug)
-    filterset = ImprovementActionFilter(
-        request.GET or None, queryset=selectors.plan_actions(plan), plan=plan
+    plan = get_object_or_404(
+        ImprovementPlan.objects.select_related("inspection", "committee"), slug=slug
     )
-    actions = list(filterset.qs)
-    response = export(request, lambda: trackers.plan_tracker(plan, actions))
-    if response is not None:
-        return response
-    full = selectors.plan_with_tracker(plan)
+    if request.GET.get("format") in ("csv", "pdf"):
+        # The export lists the chosen actions with their latest update, nothing else.
+        filterset = ImprovementActionFilter(
+            request.GET, queryset=selectors.plan_actions(plan), plan=plan
+        )
+        actions = list(filterset.qs)
+        return export(request, lambda: trackers.plan_tracker(plan, actions))
+    # The priorities with every action are on the page anyway: load them once, and let the
+    # filter (whose priority choices are these priorities) only pick which actions the table
+    # lists. Seven queries, eight with a filter applied, for any size of plan.
+    selectors.plan_with_tracker(plan)
+    priorities = list(plan.priorities.all())
+    every_action = selectors.plan_tracker_actions(plan)
+    filterset = ImprovementActionFilter(
+        request.GET or None, queryset=selectors.plan_actions(plan), priorities=priorities
+    )
+    if filterset.is_bound:
+        chosen = set(filterset.qs.values_list("pk", flat=True))
+        actions = [a for a in every_action if a.pk in chosen]
+    else:
+        actions = every_action
     return render(
         request,
         "workprogramme/plan_detail.html",
         {
-            "plan": full,
+            "plan": plan,
             "filter": filterset,
             "actions": actions,
             "rag_counts": selectors.rag_counts(actions),
@@ -316,8 +340,12 @@ def action_detail(request, pk):
 
 def inspection_detail(request, slug):
     inspection = get_object_or_404(Inspection, slug=slug)
+    # An action's reference is its priority's number and its own: one query for the actions
+    # with their priorities (the plan is not shown).
     recs = list(
-        inspection.recommendations.prefetch_related("actions__priority__plan").order_by("number")
+        inspection.recommendations.prefetch_related(
+            Prefetch("actions", queryset=ImprovementAction.objects.select_related("priority"))
+        ).order_by("number")
     )
     return render(
         request,
