@@ -18,6 +18,11 @@ How it works:
 - It is on only when ``PAGE_CACHE_SECONDS`` > 0, which is the default only when
   ``REDIS_URL`` is set: a per-process cache could not be invalidated across several
   workers or machines.
+- In front of the shared cache each process keeps a small **local tier** (Django's LocMemCache,
+  ``PAGE_CACHE_LOCAL_ENTRIES`` pages of at most ``LOCAL_TIER_MAX_BYTES`` each, least recently
+  used dropped first): the hottest pages are answered without a round trip to Redis. Its keys
+  carry the generation like the shared cache's, so it goes stale exactly when the shared
+  cache does: at once for this process's changes, within a second for another's.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 
@@ -53,6 +59,29 @@ NOT_STORED_HEADERS = {"set-cookie", CACHE_HEADER.lower()}
 
 def _cache():
     return caches[_alias()]
+
+
+# Pages larger than this are kept in the shared cache only, so the local tier of a process
+# stays within PAGE_CACHE_LOCAL_ENTRIES × LOCAL_TIER_MAX_BYTES (64 × 256 KB = 16 MB at most).
+LOCAL_TIER_MAX_BYTES = 256 * 1024
+_local_tiers: dict[tuple[int, int], LocMemCache] = {}
+
+
+def _local_tier() -> LocMemCache | None:
+    """This process's local tier, or None when it is off (``PAGE_CACHE_LOCAL_ENTRIES`` 0)."""
+    entries = int(getattr(settings, "PAGE_CACHE_LOCAL_ENTRIES", 0) or 0)
+    if entries <= 0:
+        return None
+    config = (entries, page_cache_seconds())
+    tier = _local_tiers.get(config)
+    if tier is None:
+        _local_tiers.clear()  # settings changed (tests): start afresh
+        tier = _local_tiers[config] = LocMemCache(
+            "portal-pages-local",
+            {"TIMEOUT": config[1], "OPTIONS": {"MAX_ENTRIES": entries, "CULL_FREQUENCY": 4}},
+        )
+        tier.clear()
+    return tier
 
 
 # The generation as this process last read it, and until when it may be trusted: a change
@@ -89,6 +118,8 @@ def last_change_at() -> float | None:
 
 def bump_generation() -> None:
     _memo.clear()
+    for tier in _local_tiers.values():
+        tier.clear()  # its keys are stale now: free the memory at once
     cache = _cache()
     cache.set(LAST_CHANGE_KEY, time.time(), timeout=None)
     try:
@@ -182,7 +213,12 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         cache = _cache()
         key = _key(request, content_generation())
-        stored = cache.get(key)
+        local = _local_tier()
+        stored = local.get(key) if local is not None else None
+        if stored is None:
+            stored = cache.get(key)
+            if stored is not None:
+                _keep_locally(local, key, stored)
         if stored is not None:
             content, headers = stored
             response = HttpResponse(content)
@@ -197,6 +233,13 @@ class PublicPageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in NOT_STORED_HEADERS
             ]
-            cache.set(key, (response.content, headers), timeout=page_cache_seconds())
+            stored = (response.content, headers)
+            cache.set(key, stored, timeout=page_cache_seconds())
+            _keep_locally(local, key, stored)
             response[CACHE_HEADER] = "miss"
         return response
+
+
+def _keep_locally(local: LocMemCache | None, key: str, stored: tuple) -> None:
+    if local is not None and len(stored[0]) <= LOCAL_TIER_MAX_BYTES:
+        local.set(key, stored)

@@ -77,6 +77,7 @@ class Env:
     session_age_minutes: int
     tasks_immediate: bool
     page_cache_seconds: int = 0
+    page_cache_local_entries: int = 0
     database_replica_url: str = ""
     replica_pause_seconds: int = 5
     # Where uploaded documents and built packs live: "filesystem" (MEDIA_ROOT) or "s3".
@@ -148,6 +149,10 @@ class Env:
             # only with Redis (0 turns it off).
             page_cache_seconds=_int(
                 "PAGE_CACHE_SECONDS", 300 if _str("REDIS_URL", "") else 0, minimum=0
+            ),
+            # The per-process tier in front of Redis (scrutiny.cache); 0 turns it off.
+            page_cache_local_entries=_int(
+                "PAGE_CACHE_LOCAL_ENTRIES", 64 if _str("REDIS_URL", "") else 0, minimum=0
             ),
             database_replica_url=replica_url,
             replica_pause_seconds=_int("REPLICA_PAUSE_SECONDS", 5, minimum=0),

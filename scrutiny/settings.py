@@ -187,6 +187,8 @@ else:
 
 # Anonymous public pages cached for this long (scrutiny.cache); 0 = off.
 PAGE_CACHE_SECONDS = ENV.page_cache_seconds
+# Pages each process also keeps in memory in front of Redis (scrutiny.cache); 0 = off.
+PAGE_CACHE_LOCAL_ENTRIES = ENV.page_cache_local_entries
 
 # Security. Production turns these on through PRODUCTION=true; development keeps plain HTTP.
 SESSION_COOKIE_AGE = ENV.session_age_minutes * 60

@@ -144,3 +144,69 @@ def test_cache_is_per_host_and_refuses_unknown_hosts(client, page_cache, setting
     assert client.get("/committees/")[CACHE_HEADER] == "hit"
     assert client.get("/committees/", HTTP_HOST="papers.example.org")[CACHE_HEADER] == "miss"
     assert client.get("/committees/", HTTP_HOST="evil.example.com").status_code == 400
+
+
+@pytest.fixture
+def local_tier(redis_cache, settings):
+    """Redis behind a local tier of four pages, as production has (with 64)."""
+    from scrutiny import cache as page_cache_module
+
+    settings.PAGE_CACHE_LOCAL_ENTRIES = 4
+    page_cache_module._memo.clear()  # nothing remembered from another test
+    page_cache_module._local_tiers.clear()
+    return redis_cache
+
+
+def test_local_tier_answers_without_redis_and_is_invalidated_by_a_change(client, local_tier):
+    committee = CommitteeFactory(name="Corporate Parenting Board")
+    assert client.get("/committees/")[CACHE_HEADER] == "miss"
+    local_tier.delete_pattern("*")  # the shared copy is gone: only the local tier has it
+    hit = client.get("/committees/")
+    assert hit[CACHE_HEADER] == "hit" and b"Corporate Parenting Board" in hit.content
+    committee.name = "Corporate Parenting Panel"
+    committee.save()
+    after = client.get("/committees/")
+    assert after[CACHE_HEADER] == "miss" and b"Corporate Parenting Panel" in after.content
+
+
+def test_local_tier_sees_another_process_change_within_a_second(client, local_tier):
+    import time
+
+    from scrutiny import cache as page_cache_module
+
+    CommitteeFactory(name="Growth Panel")
+    client.get("/committees/")
+    assert client.get("/committees/")[CACHE_HEADER] == "hit"
+    local_tier.incr(page_cache_module.GENERATION_KEY)  # another process's bump
+    time.sleep(page_cache_module.GENERATION_MEMO_SECONDS + 0.05)
+    assert client.get("/committees/")[CACHE_HEADER] == "miss"
+
+
+def test_local_tier_is_bounded_and_keeps_large_pages_in_redis_only(client, local_tier, monkeypatch):
+    from scrutiny import cache as page_cache_module
+
+    CommitteeFactory()
+    paths = ["/", "/committees/", "/people/", "/meetings/", "/open-data/", "/accessibility/"]
+    for path in paths:
+        assert client.get(path)[CACHE_HEADER] == "miss"
+    tier = page_cache_module._local_tier()
+    assert 0 < len(tier._cache) <= 4
+    # Large pages: served from Redis, never kept in the process.
+    monkeypatch.setattr(page_cache_module, "LOCAL_TIER_MAX_BYTES", 10)
+    tier.clear()
+    client.get("/committees/")  # a hit from Redis, not copied locally
+    assert len(tier._cache) == 0
+    local_tier.delete_pattern("*")
+    assert client.get("/committees/")[CACHE_HEADER] == "miss"
+
+
+def test_local_tier_is_on_with_redis_in_the_environment(monkeypatch):
+    from scrutiny.env import Env
+
+    monkeypatch.delenv("PAGE_CACHE_LOCAL_ENTRIES", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert Env.from_environ().page_cache_local_entries == 0
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert Env.from_environ().page_cache_local_entries == 64
+    monkeypatch.setenv("PAGE_CACHE_LOCAL_ENTRIES", "0")
+    assert Env.from_environ().page_cache_local_entries == 0
