@@ -16,7 +16,12 @@ Creates (or reuses) the database, migrates it and fills it with bulk inserts:
   (2–4 issues a meeting), most of them linked to the meeting's business agenda items;
   5 inspections, 4 improvement plans with priorities, actions, deliverables, measures,
   targets and progress updates; 8 scrutiny reviews with about 26 recommendations each,
-  executive responses, action plans and follow-ups; 900 lead member reports.
+  executive responses, action plans and follow-ups; 900 lead member reports;
+- agenda packs (``_agenda_packs``) as the pack builder leaves them after the build on
+  publication: for each of the 6,000 published meetings a public pack, a members' pack for
+  the 600 with an exempt item, a supplementary pack for the one in eight with a paper
+  published late (about 700 documents are marked late for that), each a real PDF of 8–16
+  pages in the media folder, and one finished ``PackBuild`` per meeting.
 
 Everything is invented ("Bench" in the names says so). The run is idempotent: a database
 that already holds the full dataset is left as it is unless ``--fresh`` is given. It prints
@@ -30,6 +35,17 @@ them. The search index is left as it is: it indexes meetings, items, reports, do
 minutes only (``opendata.indexing``), never work programme records. The part uses its own
 random seed, so it is the same whether added later or made by a ``--fresh`` build. A
 database with only some of the part's tables filled is refused (run with ``--fresh``).
+
+Adding the agenda packs follows the same pattern: a database with the rest of the council and
+no pack, pack build or late paper gets only that part (in one transaction, about two
+minutes, its own seed), with the files written to ``packs/`` of its media folder; a database
+with some of them is refused. It marks some documents late (the only existing rows changed;
+the search index does not depend on it) and reads the meetings, items, reports and
+membership to compute each pack's contents and input hash with the builder's own code.
+
+Media: each database has its own media folder (``media_root_for``): ``var/bench-media`` for
+``scrutiny_bench_dataset``, ``var/bench-media-<name>`` for any other, so building another
+database (``--fresh`` empties its folder first) never touches the files of the main one.
 """
 
 from __future__ import annotations
@@ -66,10 +82,25 @@ def database_url(name: str) -> str:
     return f"{PG_SERVER}/{name}"
 
 
-def use_database(name: str, *, media_root: Path = MEDIA_ROOT) -> None:
-    """Point Django at ``name`` (on the local PostgreSQL) and set it up."""
+def media_root_for(name: str) -> Path:
+    """The media folder of database ``name``: ``var/bench-media`` for the default one (what
+    bench/load.py and bench/queries.py serve), ``var/bench-media-<name>`` for any other, so
+    building (or ``--fresh``-rebuilding) another database never touches its files."""
+    return MEDIA_ROOT if name == DEFAULT_DATABASE else ROOT / "var" / f"bench-media-{name}"
+
+
+def media_folder() -> Path:
+    """The media folder Django was set up with (``use_database``): where the files go."""
+    from django.conf import settings
+
+    return Path(settings.MEDIA_ROOT)
+
+
+def use_database(name: str, *, media_root: Path | None = None) -> None:
+    """Point Django at ``name`` (on the local PostgreSQL) and its media folder (by default
+    ``media_root_for(name)``) and set it up."""
     os.environ["DATABASE_URL"] = database_url(name)
-    os.environ["MEDIA_ROOT"] = str(media_root)
+    os.environ["MEDIA_ROOT"] = str(media_root or media_root_for(name))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrutiny.settings")
     # A standalone script: make the project importable.
     if str(ROOT) not in sys.path:
@@ -130,6 +161,7 @@ def generate(rng: random.Random) -> dict[str, int]:
         counts.update(_minutes_and_actions(rng))
         counts.update(_performance(rng))
         counts.update(_work_programme_data(random.Random(WP_SEED)))  # noqa: S311
+        counts.update(_agenda_packs(random.Random(PACKS_SEED)))  # noqa: S311
     return counts
 
 
@@ -310,8 +342,8 @@ def _core_and_meetings(rng: random.Random) -> dict[str, int]:
 
     pdf = _pdf_bytes("Bench appendix (invented)")
     sha256 = hashlib.sha256(pdf).hexdigest()
-    folder = MEDIA_ROOT / "documents"
-    folder.mkdir(parents=True, exist_ok=True)
+    media = media_folder()
+    (media / "documents").mkdir(parents=True, exist_ok=True)
     documents = []
     by_meeting: dict[int, list] = {}
     for item in business:
@@ -320,7 +352,7 @@ def _core_and_meetings(rng: random.Random) -> dict[str, int]:
         for d in range(DOCUMENTS_PER_MEETING):
             item = meeting_items[d % len(meeting_items)]
             name = f"documents/{uuid.UUID(int=rng.getrandbits(128)).hex}.pdf"
-            (MEDIA_ROOT / name).write_bytes(pdf)
+            (media / name).write_bytes(pdf)
             documents.append(
                 Document(
                     agenda_item=item,
@@ -1102,6 +1134,322 @@ def _work_programme_data(rng: random.Random) -> dict[str, int]:
     }
 
 
+# --- Agenda packs ------------------------------------------------------------------------------
+
+PACKS_SEED = 202613  # its own random stream, like the work programme part
+LATE_SHARE = 0.12  # share of meetings with a paper published late: they get a supplementary pack
+LATE_REASONS = "The figures were only available after the agenda was published (invented)."
+REPORT_PAGES = 2  # an authored bench report as the builder lays it out: cover sheet, sections
+PACK_CHUNK = 500  # meetings read and written at a time
+
+
+def _ascii(text: str) -> str:
+    text = text.replace("–", "-").replace("—", "-").replace("’", "'")  # noqa: RUF001
+    text = text.encode("ascii", "replace").decode()
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def _text_page(pdf, font, lines: list[str]):
+    """An A4 page with ``lines`` of Helvetica text (as ``_pdf_bytes`` writes documents)."""
+    import pikepdf
+
+    shown = " T* ".join(f"({_ascii(line)}) Tj" for line in lines)
+    stream = f"BT /F1 11 Tf 72 770 Td 15 TL {shown} ET".encode("latin-1")
+    return pikepdf.Page(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=[0, 0, 595, 842],
+            Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+            Contents=pdf.make_stream(stream),
+        )
+    )
+
+
+def _front_lines(spec) -> list[str]:
+    meeting = spec.meeting
+    start = meeting.start.astimezone(LONDON)
+    lines = [spec.council.name]
+    if spec.kind == "members":
+        lines.append("NOT FOR PUBLICATION - exempt information. Members and officers only.")
+    prefix = "Supplementary agenda: " if spec.kind == "supplementary" else ""
+    lines += [
+        f"{prefix}{meeting.committee.name}",
+        "Notice of meeting",
+        f"Date: {start:%A %-d %B %Y}   Time: {start:%H:%M}",
+        f"Venue: {meeting.venue}",
+    ]
+    if spec.kind != "supplementary":
+        lines.append("Membership")
+        lines += [f"{m.get_role_display()}: {m.person.display_name}" for m in spec.members]
+    lines.append("Late papers" if spec.kind == "supplementary" else "Agenda")
+    for entry in spec.entries:
+        pages = ""
+        if entry.papers:
+            first, last = entry.first, entry.last
+            pages = f" - Page {first}" if first == last else f" - Pages {first}-{last}"
+        lines.append(f"{entry.item.number}. {entry.item.title}{pages}")
+        if entry.placeholder:
+            paragraph = entry.item.exempt_paragraph
+            lines.append(f"Exempt information - Schedule 12A paragraph {paragraph}")
+        elif spec.kind == "supplementary":
+            late = [p for p in entry.papers if p.document]
+            lines += [f"{p.title} - {p.document.urgency_reasons}" for p in late]
+    return lines
+
+
+def _pack_pdf(spec, uploads: dict) -> tuple[bytes, int]:
+    """The pack ``spec`` describes as a small PDF like the builder's: a front sheet with the
+    agenda and page ranges, every paper in agenda order (the uploaded documents' own pages,
+    a cover and a sections page per authored report, a page per exempt placeholder), stamped
+    "Page N" (and NOT FOR PUBLICATION on exempt pages) by the builder's own stamping, with
+    its bookmarks, page labels and metadata. ``paper.pages`` must be set; ``uploads`` holds
+    each uploaded paper's opened PDF by paper key. Returns the bytes and the front sheet's
+    length."""
+    import io
+
+    import pikepdf
+
+    from meetings.packs import builder
+
+    front = builder.estimate_front_pages(spec)
+    builder._number(spec, front)
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+    )
+    lines = _front_lines(spec)
+    per_page = -(-len(lines) // front)
+    for k in range(front):
+        pdf.pages.append(_text_page(pdf, font, lines[k * per_page : (k + 1) * per_page]))
+    for paper in spec.papers:
+        if paper.source == "uploaded":
+            pdf.pages.extend(uploads[paper.key].pages)
+        elif paper.source == "placeholder":
+            item = paper.item
+            pdf.pages.append(
+                _text_page(
+                    pdf,
+                    font,
+                    [paper.title, f"{item.number}. {item.title}", item.exempt_reasons],
+                )
+            )
+        else:
+            report = paper.report
+            pdf.pages.append(_text_page(pdf, font, [report.title, f"Purpose: {report.purpose}"]))
+            sections = [f"{s.order}. {s.heading}" for s in report.sections.all()]
+            pdf.pages.append(_text_page(pdf, font, sections or [report.title]))
+    exempt = {
+        index
+        for paper in spec.papers
+        if paper.not_for_publication
+        for index in range(paper.first - spec.first_page, paper.last - spec.first_page + 1)
+    }
+    builder.stamp_pages(pdf, first_page=spec.first_page, not_for_publication=exempt)
+    builder._outline(pdf, spec)
+    builder._metadata(pdf, spec)
+    out = io.BytesIO()
+    pdf.save(out)
+    pages = len(pdf.pages)
+    assert pages == front + sum(p.pages for p in spec.papers), spec.title
+    return out.getvalue(), front
+
+
+def _agenda_packs(rng: random.Random) -> dict[str, int]:
+    """Agenda packs of every published meeting, as the builder leaves them after the build
+    that followed publication (``meetings.packs.services.run_build``):
+
+    - papers published late: in about one meeting in eight one document (of a public or an
+      exempt item) is marked late, with the chair's reasons (the only change to existing
+      rows; nothing in the search index depends on it);
+    - ``Pack`` rows of the kinds ``builder.collect`` says the meeting needs: a public pack
+      for every published meeting, a supplementary pack for those with a late paper
+      (numbered on from the public pack), a members' pack for those with an exempt item;
+      ``contents``, ``first_page``, ``front_pages``, ``input_hash`` computed by the
+      builder's own code from the meeting's records, so a real build would find every pack
+      up to date;
+    - one file per pack under ``packs/<meeting id>/<kind>-<hex>.pdf`` in the media folder:
+      a real PDF of 8–16 pages (see ``_pack_pdf``), its ``sha256``, ``size`` and
+      ``page_count`` read from the bytes written;
+    - one finished ``PackBuild`` per meeting ("Agenda published", status ok, summary and
+      input hashes as ``run_build`` writes them), which every pack of the meeting points at.
+    """
+    import io
+
+    import pikepdf
+    from django.db.models import F, Prefetch
+
+    from meetings.models import AgendaItem, Document, Meeting, Report
+    from meetings.packs import builder
+    from meetings.packs.models import BuildStatus, Pack, PackBuild, PackKind
+    from scrutiny.models import Council
+
+    meeting_ids = list(
+        Meeting.all_objects.filter(published_at__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    late = []
+    for meeting_id in meeting_ids:
+        if rng.random() < LATE_SHARE:
+            late.append((meeting_id, rng.randrange(DOCUMENTS_PER_MEETING)))
+    documents_of: dict[int, list[int]] = {}
+    for pk, meeting_id in (
+        Document.all_objects.filter(agenda_item__meeting_id__in=[m for m, _ in late])
+        .order_by("agenda_item__meeting_id", "order", "pk")
+        .values_list("pk", "agenda_item__meeting_id")
+    ):
+        documents_of.setdefault(meeting_id, []).append(pk)
+    late_ids = [documents_of[m][k % len(documents_of[m])] for m, k in late if m in documents_of]
+    Document.all_objects.filter(pk__in=late_ids).update(is_late=True, urgency_reasons=LATE_REASONS)
+
+    council = Council.current()
+    media = media_folder()
+    files: dict[str, bytes] = {}  # the documents' bytes by SHA-256, read once
+    counts = dict.fromkeys(PackKind.values, 0)
+    builds_made = 0
+    pages_total = 0
+    for at in range(0, len(meeting_ids), PACK_CHUNK):
+        chunk = meeting_ids[at : at + PACK_CHUNK]
+        meetings = list(
+            Meeting.all_objects.filter(pk__in=chunk)
+            .select_related("committee", "contact_officer")
+            .order_by("pk")
+        )
+        items_of: dict[int, list] = {}
+        for item in (
+            AgendaItem.all_objects.filter(meeting_id__in=chunk)
+            .order_by("meeting_id", "order", "pk")
+            .prefetch_related(  # as builder._items reads one meeting's items
+                "contact_officers",
+                Prefetch(
+                    "reports",
+                    queryset=Report.all_objects.order_by("order", "pk")
+                    .select_related("document", "author")
+                    .prefetch_related("sections"),
+                ),
+                Prefetch("documents", queryset=Document.all_objects.order_by("order", "pk")),
+            )
+        ):
+            items_of.setdefault(item.meeting_id, []).append(item)
+        builds, packs = [], []
+        for meeting in meetings:
+            inputs = builder.MeetingInputs(
+                items=items_of.get(meeting.pk, []),
+                members=list(meeting.committee.members_on(meeting.date)),
+                council=council,
+            )
+            published = meeting.published_at + dt.timedelta(seconds=rng.uniform(1, 30))
+            clock = published + dt.timedelta(milliseconds=2)
+            made, summary, hashes = [], [], {}
+            first_pages = {PackKind.PUBLIC: 1, PackKind.MEMBERS: 1}
+            for kind in (PackKind.PUBLIC, PackKind.SUPPLEMENTARY, PackKind.MEMBERS):
+                first_page = first_pages.get(kind, 1)
+                spec = builder.collect(meeting, kind, first_page=first_page, inputs=inputs)
+                if spec is None:
+                    continue
+                opened = {}  # each paper's own copy, as the builder opens each upload
+                for paper in spec.papers:
+                    if paper.source == "uploaded":
+                        document = paper.document
+                        if document.sha256 not in files:
+                            files[document.sha256] = (media / document.file.name).read_bytes()
+                        opened[paper.key] = pikepdf.open(io.BytesIO(files[document.sha256]))
+                        paper.pages = len(opened[paper.key].pages)
+                    else:
+                        paper.pages = 1 if paper.source == "placeholder" else REPORT_PAGES
+                data, front = _pack_pdf(spec, opened)
+                for upload in opened.values():
+                    upload.close()
+                page_count = front + sum(p.pages for p in spec.papers)
+                if kind == PackKind.PUBLIC:
+                    first_pages[PackKind.SUPPLEMENTARY] = page_count + 1
+                name = f"packs/{meeting.pk}/{kind}-{uuid.UUID(int=rng.getrandbits(128)).hex}.pdf"
+                (media / name).parent.mkdir(parents=True, exist_ok=True)
+                (media / name).write_bytes(data)
+                digest = builder.input_hash(spec)
+                hashes[kind] = digest
+                clock += dt.timedelta(seconds=0.1 + 0.02 * page_count + rng.uniform(0, 0.1))
+                last = first_page + page_count - 1
+                summary.append(
+                    f"{PackKind(kind).label}: built, pages {first_page}–{last} "
+                    "(front sheet laid out 1×)"
+                )
+                made.append(
+                    Pack(
+                        meeting=meeting,
+                        kind=kind,
+                        file_name=name,
+                        input_hash=digest,
+                        sha256=hashlib.sha256(data).hexdigest(),
+                        size=len(data),
+                        first_page=first_page,
+                        page_count=page_count,
+                        front_pages=front,
+                        contents=builder._contents(spec),
+                        built_at=clock,
+                    )
+                )
+                counts[kind] += 1
+                pages_total += page_count
+            build = PackBuild(
+                meeting=meeting,
+                status=BuildStatus.OK,
+                reason="Agenda published",
+                started_at=published + dt.timedelta(milliseconds=2),
+                finished_at=clock + dt.timedelta(milliseconds=5),
+                summary="\n".join(summary),
+                input_hashes=hashes,
+            )
+            builds.append(build)
+            packs.append((build, made))
+        bulk(PackBuild, builds)
+        for build, made in packs:
+            for pack in made:
+                pack.build = build
+        bulk(Pack, [pack for _, made in packs for pack in made])
+        builds_made += len(builds)
+    # created_at is auto_now_add (bulk_create sets it to now): the build was asked for on
+    # publication, just before it started.
+    PackBuild.objects.update(created_at=F("started_at") - dt.timedelta(milliseconds=2))
+    return {
+        "late papers": len(late_ids),
+        "agenda packs": counts[PackKind.PUBLIC],
+        "supplementary packs": counts[PackKind.SUPPLEMENTARY],
+        "members' packs": counts[PackKind.MEMBERS],
+        "pack pages": pages_total,
+        "pack builds": builds_made,
+    }
+
+
+def add_agenda_packs() -> dict[str, int]:
+    """Add the agenda packs to a ten-year council built before they existed."""
+    from django.db import transaction
+
+    folder = media_folder() / "packs"
+    shutil.rmtree(folder, ignore_errors=True)  # files of an earlier run that rolled back
+    try:
+        with transaction.atomic():
+            return _agenda_packs(random.Random(PACKS_SEED))  # noqa: S311
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # no row points at them
+        raise
+
+
+def packs_state() -> str:
+    """``"complete"``, ``"missing"`` (no pack, no build, no late paper) or ``"partial"``."""
+    from meetings.models import Document
+    from meetings.packs.models import Pack, PackBuild
+
+    present = [
+        Pack.objects.exists(),
+        PackBuild.objects.exists(),
+        Document.all_objects.filter(is_late=True).exists(),
+    ]
+    return "complete" if all(present) else "missing" if not any(present) else "partial"
+
+
 def has_core() -> bool:
     """The meetings, minutes and performance parts are there (the original dataset)."""
     from meetings.minutes.models import Action
@@ -1133,7 +1481,7 @@ def work_programme_state() -> str:
 
 
 def is_complete() -> bool:
-    return has_core() and work_programme_state() == "complete"
+    return has_core() and work_programme_state() == "complete" and packs_state() == "complete"
 
 
 def main() -> None:
@@ -1143,25 +1491,34 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.monotonic()
+    media = media_root_for(args.database)
     create_database(args.database, fresh=args.fresh)
     if args.fresh:
-        shutil.rmtree(MEDIA_ROOT, ignore_errors=True)
-    use_database(args.database)
+        shutil.rmtree(media, ignore_errors=True)
+    use_database(args.database, media_root=media)
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
     core = not args.fresh and has_core()
-    part = work_programme_state() if core else "missing"
-    if core and part == "complete":
-        print(f"{args.database} already holds the ten-year council (use --fresh to rebuild)")
-    elif core and part == "missing":
-        print(f"{args.database} holds the ten-year council without its work programme data:")
-        print("adding only that part (no rebuild)")
-        for what, n in add_work_programme().items():
-            print(f"{what:>20}: {n:,}")
-        print("search index unchanged: it indexes meetings only (opendata.indexing)")
+    # The parts added after the first version, each added on its own to an older database.
+    parts = {"work programme": (work_programme_state, add_work_programme)}
+    parts["agenda packs"] = (packs_state, add_agenda_packs)
+    states = {name: state() for name, (state, _) in parts.items()} if core else {}
+    if core and "partial" not in states.values():
+        missing = [name for name, state in states.items() if state == "missing"]
+        if not missing:
+            print(f"{args.database} already holds the ten-year council (use --fresh to rebuild)")
+        for name in missing:
+            print(f"{args.database} holds the ten-year council without its {name}:")
+            print("adding only that part (no rebuild)")
+            part_started = time.monotonic()
+            for what, n in parts[name][1]().items():
+                print(f"{what:>20}: {n:,}")
+            print(f"{name} added in {time.monotonic() - part_started:.0f} s")
+        if missing:
+            print("search index unchanged: these parts add nothing it indexes (opendata.indexing)")
     else:
-        if not args.fresh and (Path(MEDIA_ROOT).exists() or part == "partial"):
+        if not args.fresh and (media.exists() or "partial" in states.values()):
             sys.exit(f"{args.database} holds an incomplete dataset: run with --fresh")
         counts = generate(random.Random(2026))  # noqa: S311 - invented data, not security
         for what, n in counts.items():
