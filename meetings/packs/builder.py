@@ -357,7 +357,10 @@ def input_hash(spec: PackSpec) -> str:
         "kind": spec.kind,
         "first_page": spec.first_page,
         "council": [council.name, council.address, council.phone, council.email],
-        "meeting": _fields(meeting, exclude=("id", "created_at", "modified_at", "version")),
+        # Only what the pack prints: the meeting's status, publication and change times are
+        # bookkeeping, and every change to a published meeting stamps papers_changed_at, so
+        # fingerprinting them rebuilt every pack (the public one too) on any change.
+        "meeting": [meeting.start, meeting.venue, meeting.webcast_url],
         "committee": [meeting.committee.name, meeting.committee.kind],
         "contact": str(meeting.contact_officer) if meeting.contact_officer_id else "",
         "members": [(m.role, str(m.person), m.person.party, m.person.ward) for m in spec.members],

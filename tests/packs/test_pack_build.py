@@ -191,6 +191,26 @@ def test_a_change_to_an_exempt_paper_rebuilds_only_the_members_pack(built):
     assert "Revised" in "\n".join(texts(members_after.path))
 
 
+def test_the_meetings_bookkeeping_rebuilds_no_pack_but_what_it_prints_does(built):
+    """Every change to a published meeting stamps ``papers_changed_at`` and marking it held
+    changes its status: neither is printed, so neither may rebuild a pack (an exempt paper's
+    change used to rebuild the public pack this way)."""
+    from django.utils import timezone
+
+    from meetings.models import MeetingStatus
+    from meetings.packs.services import pending_kinds
+
+    meeting = Meeting.all_objects.get(pk=built.meeting.pk)
+    meeting.status = MeetingStatus.HELD
+    meeting.papers_changed_at = timezone.now()
+    meeting.status_notice = "Held as planned."
+    meeting.save()
+    assert pending_kinds(meeting) == {}
+    meeting.venue = "Council Chamber, Huddersfield Town Hall"
+    meeting.save()
+    assert set(pending_kinds(meeting)) == {"public", "members"}
+
+
 def test_a_public_change_rebuilds_the_public_pack_with_new_numbers(built):
     before = pack(built.meeting)
     DocumentFactory(agenda_item=built.items["report"], title="Extra appendix", pages=2, order=9)
