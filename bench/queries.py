@@ -101,7 +101,7 @@ def crawl_types(client) -> dict[str, str]:
 
 
 def media_root(database: str):
-    return DEMO_MEDIA if database == DEMO_DATABASE else dataset.MEDIA_ROOT
+    return DEMO_MEDIA if database == DEMO_DATABASE else dataset.media_root_for(database)
 
 
 def measure(database: str) -> dict:
