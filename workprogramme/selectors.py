@@ -10,7 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from meetings.minutes.selectors import resolutions_for_items
@@ -273,3 +286,51 @@ def programmes_index() -> QuerySet[WorkProgramme]:
         )
         .order_by("-year__start_date", "committee__name")
     )
+
+
+# Programmes per committee on the work programme index: the latest year and the one before.
+RECENT_PROGRAMMES = 2
+
+
+def recent_programmes(per_committee: int = RECENT_PROGRAMMES) -> list[WorkProgramme]:
+    """Each committee's ``per_committee`` latest work programmes (by municipal year), in
+    committee then newest-year order, with ``item_count``, ``open_count`` and the
+    committee's number of programmes (``programme_total``): one query, however many years
+    the council keeps. The others are listed on each committee's work programme page."""
+    per_committee_total = (
+        WorkProgramme.objects.filter(committee=OuterRef("committee"))
+        .order_by()
+        .values("committee")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    ranked = programmes_index().annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("committee_id")],
+            order_by=[F("year__start_date").desc(), F("pk").desc()],
+        ),
+        programme_total=Coalesce(
+            Subquery(per_committee_total, output_field=IntegerField()), Value(0)
+        ),
+    )
+    return list(
+        ranked.filter(rank__lte=per_committee).order_by("committee__name", "-year__start_date")
+    )
+
+
+def recommendation_status_counts(recs: QuerySet[ReviewRecommendation]):
+    """``status_counts`` for every recommendation of ``recs`` (a filtered list that is
+    paged), counted in the database: one query."""
+    counted = dict(
+        ReviewRecommendation.objects.filter(pk__in=recs.order_by().values("pk"))
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    from workprogramme.models import STATUS_SYMBOLS, ImplementationStatus
+
+    return [
+        (value, label, STATUS_SYMBOLS[value], counted.get(value, 0))
+        for value, label in ImplementationStatus.choices
+    ]

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -101,13 +102,35 @@ def export(request, tracker_factory: Callable[[], trackers.Tracker]):
 
 
 def export_links(request) -> dict[str, str]:
+    """The CSV and PDF links of a tracker page: its filters, never its page (an export is
+    every row that matches)."""
     query = request.GET.copy()
     query.pop("format", None)
+    query.pop("page", None)
     links = {}
     for fmt in ("csv", "pdf"):
         query["format"] = fmt
         links[fmt] = "?" + query.urlencode()
     return links
+
+
+# Rows a page on the paged lists (all items, all recommendations), as on the action tracker.
+PER_PAGE = 50
+# Lead member reports on the index, newest first; older ones are on the following pages.
+LEAD_REPORTS_PER_PAGE = 20
+
+
+def paged(request, queryset, per_page: int = PER_PAGE):
+    """The requested page of ``queryset``: a page past the end gives the last page and a
+    page that is not a number the first (``Paginator.get_page``), never an error."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def page_query(request) -> str:
+    """The request's query without its page, for the pagination links (filters kept)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def apply_errors(form, exc: ValidationError) -> None:
@@ -148,15 +171,32 @@ def chosen_year(request) -> MunicipalYear | None:
 
 
 def index(request):
+    """Bounded however many years the council keeps: each committee's latest two work
+    programmes (with a link to the committee's page, which lists every year) and the latest
+    lead member reports, 20 a page. Plans, inspections and reviews are few and all listed."""
+    committees: list[dict[str, Any]] = []
+    for programme in selectors.recent_programmes():
+        if committees and committees[-1]["latest"].committee_id == programme.committee_id:
+            committees[-1]["previous"] = programme
+        else:
+            committees.append({"latest": programme, "previous": None})
+    lead_reports = paged(
+        request,
+        LeadMemberReport.objects.select_related("committee", "lead_member").order_by(
+            "-period_start", "committee__name", "pk"
+        ),
+        LEAD_REPORTS_PER_PAGE,
+    )
     return render(
         request,
         "workprogramme/index.html",
         {
-            "programmes": selectors.programmes_index(),
+            "committees": committees,
             "plans": ImprovementPlan.objects.select_related("committee"),
             "inspections": Inspection.objects.all(),
             "reviews": ScrutinyReview.objects.select_related("panel"),
-            "lead_reports": LeadMemberReport.objects.select_related("committee", "lead_member"),
+            "lead_reports": lead_reports,
+            "page_query": page_query(request),
         },
     )
 
@@ -217,10 +257,15 @@ def committee_workprogramme(request, slug):
 
 
 def item_list(request):
+    """Every item of every work programme, newest year first, 50 a page; the CSV has every
+    item that matches the filters."""
     filterset = _item_filter(request, _items_queryset(request))
-    items = list(filterset.qs)
+    matching = filterset.qs.order_by(
+        "-programme__year__start_date", "programme__committee__name", "number", "pk"
+    )
     fmt = request.GET.get("format")
     if fmt == "csv":
+        items = list(matching)
         rows = []
         for programme_id in dict.fromkeys(i.programme_id for i in items):
             subset = [i for i in items if i.programme_id == programme_id]
@@ -233,12 +278,15 @@ def item_list(request):
             groups=[trackers.Group(t.title, t.groups[0].rows) for t in rows],
         )
         return csv_response(combined)
+    page = paged(request, matching)
     return render(
         request,
         "workprogramme/item_list.html",
         {
             "filter": filterset,
-            "items": items,
+            "items": list(page),
+            "page": page,
+            "page_query": page_query(request),
             "export": export_links(request),
             "today": today(),
             "breadcrumbs": [("Work programmes", reverse("workprogramme-index"))],
@@ -391,8 +439,8 @@ def recommendation_list(request):
     filterset = ReviewRecommendationFilter(
         request.GET or None, queryset=selectors.review_recommendations()
     )
-    recs = list(filterset.qs)
     if request.GET.get("format") == "csv":
+        recs = list(filterset.qs)
         groups = []
         for review_id in dict.fromkeys(r.review_id for r in recs):
             subset = [r for r in recs if r.review_id == review_id]
@@ -407,13 +455,17 @@ def recommendation_list(request):
                 groups=groups,
             )
         )
+    # Fifty a page; the status summary counts every matching recommendation.
+    page = paged(request, filterset.qs)
     return render(
         request,
         "workprogramme/recommendation_list.html",
         {
             "filter": filterset,
-            "recs": recs,
-            "status_counts": selectors.status_counts(recs),
+            "recs": list(page),
+            "page": page,
+            "page_query": page_query(request),
+            "status_counts": selectors.recommendation_status_counts(filterset.qs),
             "export": export_links(request),
             "today": today(),
             "breadcrumbs": [("Work programmes and trackers", reverse("workprogramme-index"))],

@@ -45,6 +45,7 @@ from workprogramme.models import (
     Rag,
     ReviewRecommendation,
     SuccessMeasure,
+    WorkProgrammeItem,
 )
 
 pytestmark = pytest.mark.django_db
@@ -231,12 +232,24 @@ def test_committee_work_programme_query_count_does_not_grow(client):
 def test_work_programme_items_query_count_does_not_grow(client):
     _programme(items=1, meetings=1, officers=1)
     url = reverse("workprogramme-items")
-    queries = ["", "?status=scheduled", "?year=2017/18&overdue=yes"]
+    # The list is paged (50 a page): the large case has more than one page of items, and its
+    # second page and a filtered page are measured too (a page past the end is the last).
+    queries = [
+        "",
+        "?page=2",
+        "?status=scheduled",
+        "?year=2017/18&overdue=yes",
+        "?year=2017/18&page=2",
+        "?page=99",
+    ]
     small = [_queries(client, url + q) for q in queries]
     for _ in range(3):
-        _programme(items=10, meetings=3, officers=2)
+        _programme(items=20, meetings=3, officers=2)
+    assert WorkProgrammeItem.objects.count() == 61
     _same_count(client, [url + q for q in queries], [url + q for q in queries])
     assert [_queries(client, url + q) for q in queries] == small
+    body = client.get(url + "?page=2").content.decode()
+    assert "61 issues (page 2 of 2)" in body
 
 
 def _minuted(meeting):
@@ -355,12 +368,15 @@ def test_review_recommendation_query_count_does_not_grow(client):
 def test_review_recommendations_query_count_does_not_grow(client):
     _review(recs=2, each=1)
     url = reverse("review-recommendations")
-    queries = [*REVIEW_FILTERS, f"?committee={_panel()}"]
+    # Paged (50 a page): the large case has two pages; the second is measured as well.
+    queries = [*REVIEW_FILTERS, f"?committee={_panel()}", "?page=2", "?status=acceptable&page=2"]
     small = [_queries(client, url + q) for q in queries]
     for _ in range(3):
-        _review(recs=10, each=3)
+        _review(recs=20, each=3)
+    assert ReviewRecommendation.objects.count() == 62
     large = [_queries(client, url + q) for q in queries]
     assert max(small) <= TARGET and large == small, (small, large)
+    assert "62 recommendations (page 2 of 2)" in client.get(url + "?page=2").content.decode()
 
 
 def _panel() -> str:
@@ -396,11 +412,26 @@ def test_work_programme_index_query_count_does_not_grow(client):
     ImprovementPlanFactory(committee=CommitteeFactory())
     _review(recs=1, each=0)
     _lead_report(1)
-    small = _queries(client, url)
-    assert small <= TARGET
+    small = [_queries(client, url), _queries(client, url + "?page=2")]
+    assert max(small) <= TARGET
     for _ in range(6):
-        _programme(items=4, meetings=0, officers=0)
+        committee, _ = _programme(items=4, meetings=0, officers=0)
+        # Ten years of programmes: the index lists each committee's latest two.
+        for year in range(2006, 2014):
+            WorkProgrammeItemFactory(
+                programme=WorkProgrammeFactory(
+                    committee=committee,
+                    year=MunicipalYearFactory(
+                        start_date=dt.date(year, 5, 20), end_date=dt.date(year + 1, 5, 18)
+                    ),
+                )
+            )
         ImprovementPlanFactory(committee=CommitteeFactory())
         _review(recs=2, each=0)
         _lead_report(2)
-    assert _queries(client, url) == small
+    # More than a page of lead member reports (20 a page on the index).
+    for _ in range(20):
+        LeadMemberReportFactory(lead_member=PersonFactory())
+    assert [_queries(client, url), _queries(client, url + "?page=2")] == small
+    body = client.get(url).content.decode()
+    assert body.count("All 10 years") == 6 and "27 reports, newest first (page 1 of 2)" in body
