@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.minutes import services
@@ -16,20 +14,9 @@ from meetings.models import AgendaItem, ItemKind
 from tests.factories import CommitteeFactory, PersonFactory
 from tests.factories.meetings import LONDON
 from tests.factories.minutes import make_meeting_with_items
+from tests.query_counts import TARGET, page_queries
 
 pytestmark = pytest.mark.django_db
-
-TARGET = 10  # the target: at most ten queries per public page
-
-
-def _queries(client, url) -> int:
-    client.get(url)  # warm-up: per-process caches (the council's name) are not the page's cost
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        if response.streaming:
-            b"".join(response.streaming_content)
-    return len(ctx.captured_queries)
 
 
 def _minuted(meeting, *, resolutions=1, declare=False):
@@ -105,24 +92,24 @@ def test_meeting_page_shows_own_and_approved_minutes_from_one_query(client):
 
 def test_meeting_page_query_count_is_the_same_for_any_meeting(client):
     small = small_council()
-    few = _queries(client, small.get_absolute_url())
+    few = page_queries(client, small.get_absolute_url())
     assert few <= TARGET
     _first, middle, _last = larger_council()
     # Twelve more items, its own approved minutes and the minutes it approved: same count.
-    assert _queries(client, middle.get_absolute_url()) == few
+    assert page_queries(client, middle.get_absolute_url()) == few
 
 
 def test_minutes_page_and_pdf_query_counts_do_not_grow(client):
     small = make_meeting_with_items(business=1)
     _minuted(small)
-    page = _queries(client, reverse("meeting-minutes", args=[small.pk]))
-    pdf = _queries(client, reverse("meeting-minutes-pdf", args=[small.pk]))
+    page = page_queries(client, reverse("meeting-minutes", args=[small.pk]))
+    pdf = page_queries(client, reverse("meeting-minutes-pdf", args=[small.pk]))
     assert page <= TARGET and pdf <= TARGET, (page, pdf)
     _first, middle, _last = larger_council()
     # Approved (the status line names the approving meeting), twelve items, declarations,
     # resolutions and an amendment: no more queries.
-    assert _queries(client, reverse("meeting-minutes", args=[middle.pk])) == page
-    assert _queries(client, reverse("meeting-minutes-pdf", args=[middle.pk])) == pdf
+    assert page_queries(client, reverse("meeting-minutes", args=[middle.pk])) == page
+    assert page_queries(client, reverse("meeting-minutes-pdf", args=[middle.pk])) == pdf
 
 
 # --- Action tracker CSV (streamed) --------------------------------------------------------
@@ -243,12 +230,12 @@ def test_action_csv_query_count_does_not_grow(client, monkeypatch):
     monkeypatch.setattr(views, "CSV_CHUNK", 5)  # several chunks on the larger council
     _add_actions(2)
     url = reverse("action-tracker-csv")
-    few = _queries(client, url)
+    few = page_queries(client, url)
     assert few <= TARGET
-    filtered = _queries(client, url + "?overdue=yes&status=open&owner=foster")
+    filtered = page_queries(client, url + "?overdue=yes&status=open&owner=foster")
     assert filtered <= TARGET
     for start in range(1, 5):
         _add_actions(12, start=start)
     assert len(_csv(client, url)) == 1 + 2 + 4 * 12
-    assert _queries(client, url) == few
-    assert _queries(client, url + "?overdue=yes&status=open&owner=foster") == filtered
+    assert page_queries(client, url) == few
+    assert page_queries(client, url + "?overdue=yes&status=open&owner=foster") == filtered

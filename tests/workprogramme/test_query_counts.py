@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.minutes import services as minutes_services
@@ -33,6 +31,7 @@ from tests.factories.workprogramme import (
     WorkProgrammeFactory,
     WorkProgrammeItemFactory,
 )
+from tests.query_counts import TARGET, page_queries
 from workprogramme import services
 from workprogramme.models import (
     ActionStatus,
@@ -50,21 +49,11 @@ from workprogramme.models import (
 
 pytestmark = pytest.mark.django_db
 
-TARGET = 10  # the issue's target: at most ten queries per public page
-
-
-def _queries(client, url) -> int:
-    client.get(url)  # warm-up: per-process caches (the council's name) are not the page's cost
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-        assert response.status_code == 200, url
-    return len(ctx.captured_queries)
-
 
 def _same_count(client, small_urls, large_urls) -> int:
     """The count of each small URL, checked against the large one at the same position."""
-    small = [_queries(client, url) for url in small_urls]
-    large = [_queries(client, url) for url in large_urls]
+    small = [page_queries(client, url) for url in small_urls]
+    large = [page_queries(client, url) for url in large_urls]
     assert max(small) <= TARGET, dict(zip(small_urls, small, strict=True))
     assert large == small, (small_urls, small, large_urls, large)
     return small[0]
@@ -242,12 +231,12 @@ def test_work_programme_items_query_count_does_not_grow(client):
         "?year=2017/18&page=2",
         "?page=99",
     ]
-    small = [_queries(client, url + q) for q in queries]
+    small = [page_queries(client, url + q) for q in queries]
     for _ in range(3):
         _programme(items=20, meetings=3, officers=2)
     assert WorkProgrammeItem.objects.count() == 61
     _same_count(client, [url + q for q in queries], [url + q for q in queries])
-    assert [_queries(client, url + q) for q in queries] == small
+    assert [page_queries(client, url + q) for q in queries] == small
     body = client.get(url + "?page=2").content.decode()
     assert "61 issues (page 2 of 2)" in body
 
@@ -370,11 +359,11 @@ def test_review_recommendations_query_count_does_not_grow(client):
     url = reverse("review-recommendations")
     # Paged (50 a page): the large case has two pages; the second is measured as well.
     queries = [*REVIEW_FILTERS, f"?committee={_panel()}", "?page=2", "?status=acceptable&page=2"]
-    small = [_queries(client, url + q) for q in queries]
+    small = [page_queries(client, url + q) for q in queries]
     for _ in range(3):
         _review(recs=20, each=3)
     assert ReviewRecommendation.objects.count() == 62
-    large = [_queries(client, url + q) for q in queries]
+    large = [page_queries(client, url + q) for q in queries]
     assert max(small) <= TARGET and large == small, (small, large)
     assert "62 recommendations (page 2 of 2)" in client.get(url + "?page=2").content.decode()
 
@@ -412,7 +401,7 @@ def test_work_programme_index_query_count_does_not_grow(client):
     ImprovementPlanFactory(committee=CommitteeFactory())
     _review(recs=1, each=0)
     _lead_report(1)
-    small = [_queries(client, url), _queries(client, url + "?page=2")]
+    small = [page_queries(client, url), page_queries(client, url + "?page=2")]
     assert max(small) <= TARGET
     for _ in range(6):
         committee, _ = _programme(items=4, meetings=0, officers=0)
@@ -432,6 +421,6 @@ def test_work_programme_index_query_count_does_not_grow(client):
     # More than a page of lead member reports (20 a page on the index).
     for _ in range(20):
         LeadMemberReportFactory(lead_member=PersonFactory())
-    assert [_queries(client, url), _queries(client, url + "?page=2")] == small
+    assert [page_queries(client, url), page_queries(client, url + "?page=2")] == small
     body = client.get(url).content.decode()
     assert body.count("All 10 years") == 6 and "27 reports, newest first (page 1 of 2)" in body
