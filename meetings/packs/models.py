@@ -5,11 +5,15 @@
   or S3). It changes only when a build succeeds, so a failed build leaves the previous good
   pack in place; each build writes a new file and the row is switched to it.
 - ``PackBuild`` records each build request: queued, building, ok or failed, with the error
-  (naming the document and the reason) that officers see.
+  (naming the document and the reason) that officers see. A build still "building" after
+  ``BUILD_STALE_AFTER`` lost its worker (killed, crashed, machine restarted): it is shown as
+  interrupted, no longer counts as in progress, and the next build request for the meeting
+  records it as failed (``services.close_interrupted``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.models import Meeting
 
@@ -102,6 +107,28 @@ class BuildStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# A build takes seconds (a 203-page pack under half a second, bench/pack_build.py); one still
+# building after this long has lost its worker and will never finish.
+BUILD_STALE_AFTER = dt.timedelta(minutes=30)
+INTERRUPTED_ERROR = (
+    "Interrupted: this build started but never finished (its worker was stopped or "
+    "crashed). The packs published before it stayed in place."
+)
+
+
+class PackBuildQuerySet(models.QuerySet):
+    def in_progress(self):
+        """Queued, or building and not yet given up on."""
+        cutoff = timezone.now() - BUILD_STALE_AFTER
+        return self.filter(
+            Q(status=BuildStatus.QUEUED) | Q(status=BuildStatus.BUILDING, started_at__gte=cutoff)
+        )
+
+    def interrupted(self):
+        cutoff = timezone.now() - BUILD_STALE_AFTER
+        return self.filter(status=BuildStatus.BUILDING, started_at__lt=cutoff)
+
+
 class PackBuild(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pack_builds")
     status = models.CharField(
@@ -119,6 +146,8 @@ class PackBuild(models.Model):
     summary = models.TextField(blank=True, help_text="What was built or left unchanged.")
     input_hashes = models.JSONField(default=dict, blank=True)
 
+    objects = PackBuildQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
@@ -129,6 +158,27 @@ class PackBuild(models.Model):
 
     def __str__(self) -> str:
         return f"Pack build {self.pk} for {self.meeting}: {self.get_status_display()}"
+
+    @property
+    def is_interrupted(self) -> bool:
+        return (
+            self.status == BuildStatus.BUILDING
+            and self.started_at is not None
+            and self.started_at < timezone.now() - BUILD_STALE_AFTER
+        )
+
+    @property
+    def shown_status(self) -> str:
+        """The status as officers see it: an interrupted build is a failure."""
+        return BuildStatus.FAILED if self.is_interrupted else self.status
+
+    @property
+    def shown_label(self) -> str:
+        return "Interrupted" if self.is_interrupted else self.get_status_display()
+
+    @property
+    def shown_error(self) -> str:
+        return INTERRUPTED_ERROR if self.is_interrupted else self.error
 
     @property
     def seconds(self) -> float | None:

@@ -25,10 +25,7 @@ def meeting_pack_panel(request, meeting):
         request.user, meeting.committee, on=meeting.date
     ):
         members = None
-    building = (
-        not packs
-        and PackBuild.objects.filter(meeting=meeting, status__in=["queued", "building"]).exists()
-    )
+    building = not packs and PackBuild.objects.filter(meeting=meeting).in_progress().exists()
     if not packs and not building:
         return None
     return (

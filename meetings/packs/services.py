@@ -16,7 +16,7 @@ from django.utils import timezone
 from meetings.models import Meeting
 
 from . import builder
-from .models import BuildStatus, Pack, PackBuild, PackKind
+from .models import INTERRUPTED_ERROR, BuildStatus, Pack, PackBuild, PackKind
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ def request_build(
     (it reads the meeting when it runs, so it will include this change)."""
     if not meeting.is_published:
         raise ValidationError({"meeting": "Agenda packs are built once the agenda is published."})
+    close_interrupted(meeting)
     waiting = PackBuild.objects.filter(meeting=meeting, status=BuildStatus.QUEUED).first()
     if waiting is not None:
         if force and not waiting.force:
@@ -81,6 +82,15 @@ def request_build(
     # once the build row is committed too.
     build_meeting_packs.enqueue(build_id=build.pk)
     return build
+
+
+def close_interrupted(meeting: Meeting) -> int:
+    """Record the meeting's builds that lost their worker as failed (one UPDATE)."""
+    return (
+        PackBuild.objects.interrupted()
+        .filter(meeting=meeting)
+        .update(status=BuildStatus.FAILED, error=INTERRUPTED_ERROR, finished_at=timezone.now())
+    )
 
 
 def _claim(build_id: int) -> PackBuild | None:
