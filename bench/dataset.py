@@ -1278,9 +1278,9 @@ def _agenda_packs(rng: random.Random) -> dict[str, int]:
     import io
 
     import pikepdf
-    from django.db.models import F, Prefetch
+    from django.db.models import F
 
-    from meetings.models import AgendaItem, Document, Meeting, Report
+    from meetings.models import Document, Meeting
     from meetings.packs import builder
     from meetings.packs.models import BuildStatus, Pack, PackBuild, PackKind
     from scrutiny.models import Council
@@ -1319,18 +1319,9 @@ def _agenda_packs(rng: random.Random) -> dict[str, int]:
         )
         items_of: dict[int, list] = {}
         for item in (
-            AgendaItem.all_objects.filter(meeting_id__in=chunk)
+            builder.items_with_papers()  # what the builder reads of one meeting's items
+            .filter(meeting_id__in=chunk)
             .order_by("meeting_id", "order", "pk")
-            .prefetch_related(  # as builder._items reads one meeting's items
-                "contact_officers",
-                Prefetch(
-                    "reports",
-                    queryset=Report.all_objects.order_by("order", "pk")
-                    .select_related("document", "author")
-                    .prefetch_related("sections"),
-                ),
-                Prefetch("documents", queryset=Document.all_objects.order_by("order", "pk")),
-            )
         ):
             items_of.setdefault(item.meeting_id, []).append(item)
         builds, packs = [], []

@@ -143,21 +143,23 @@ class BuildResult:
 # -- collecting -------------------------------------------------------------------------------
 
 
-def _items(meeting: Meeting) -> list[AgendaItem]:
-    return list(
-        AgendaItem.all_objects.filter(meeting=meeting)
-        .order_by("order", "pk")
-        .prefetch_related(
-            "contact_officers",
-            Prefetch(
-                "reports",
-                queryset=Report.all_objects.order_by("order", "pk")
-                .select_related("document", "author")
-                .prefetch_related("sections"),
-            ),
-            Prefetch("documents", queryset=Document.all_objects.order_by("order", "pk")),
-        )
+def items_with_papers():
+    """Agenda items with everything a pack reads of them: contacts, reports with their
+    sections, documents (bench/dataset.py reads many meetings' items with it)."""
+    return AgendaItem.all_objects.order_by("order", "pk").prefetch_related(
+        "contact_officers",
+        Prefetch(
+            "reports",
+            queryset=Report.all_objects.order_by("order", "pk")
+            .select_related("document", "author")
+            .prefetch_related("sections"),
+        ),
+        Prefetch("documents", queryset=Document.all_objects.order_by("order", "pk")),
     )
+
+
+def _items(meeting: Meeting) -> list[AgendaItem]:
+    return list(items_with_papers().filter(meeting=meeting))
 
 
 def _contact(item: AgendaItem) -> str:
