@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from meetings.models import Meeting
 from scrutiny.models import Committee, MunicipalYear
+from scrutiny.paging import page_query, paged
 from scrutiny.permissions import is_officer
 from scrutiny.printing import pdf_response, render_pdf
 from workprogramme import selectors, services, trackers
@@ -114,23 +114,8 @@ def export_links(request) -> dict[str, str]:
     return links
 
 
-# Rows a page on the paged lists (all items, all recommendations), as on the action tracker.
-PER_PAGE = 50
 # Lead member reports on the index, newest first; older ones are on the following pages.
 LEAD_REPORTS_PER_PAGE = 20
-
-
-def paged(request, queryset, per_page: int = PER_PAGE):
-    """The requested page of ``queryset``: a page past the end gives the last page and a
-    page that is not a number the first (``Paginator.get_page``), never an error."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def page_query(request) -> str:
-    """The request's query without its page, for the pagination links (filters kept)."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def apply_errors(form, exc: ValidationError) -> None:

@@ -5,7 +5,6 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404, StreamingHttpResponse
@@ -42,6 +41,7 @@ from meetings.minutes.models import (
 )
 from meetings.models import ItemKind, Meeting
 from scrutiny.models import Committee, Person
+from scrutiny.paging import page_query, paged
 from scrutiny.permissions import MANAGE
 from scrutiny.printing import pdf_response, render_pdf
 
@@ -127,23 +127,13 @@ def _tracker_queryset(request, committee=None):
     )
 
 
-ACTIONS_PER_PAGE = 50
-
-
-def _without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _tracker(request, committee=None, *, template="minutes/action_tracker.html", officer=False):
     filterset = ActionFilter(
         request.GET or None, queryset=_tracker_queryset(request, committee), committee=committee
     )
     ordered = filterset.qs.order_by("committee__name", "-raised_on", "pk")
     today = timezone.localdate()
-    # Fifty a page: a ten-year council has thousands of actions.
-    page = Paginator(ordered, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paged(request, ordered)
     rows = [(a, a.is_overdue(today), next(iter(a.notes.all()), None)) for a in page]
     overdue_total = filterset.qs.overdue(today).count()
     csv_url = reverse("action-tracker-csv")
@@ -159,7 +149,7 @@ def _tracker(request, committee=None, *, template="minutes/action_tracker.html",
             "committee": committee,
             "overdue_total": overdue_total,
             "page": page,
-            "page_query": _without_page(request),
+            "page_query": page_query(request),
             "csv_url": f"{csv_url}?{query}" if query else csv_url,
             "officer": officer,
             "breadcrumbs": (
