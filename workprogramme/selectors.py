@@ -7,6 +7,7 @@ their public managers; resolutions only through ``meetings.minutes.selectors``.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -31,10 +32,12 @@ from meetings.models import AgendaItem, Meeting, MeetingStatus
 from scrutiny.models import Committee, MunicipalYear
 from scrutiny.permissions import can_view_exempt, is_officer
 from workprogramme.models import (
+    STATUS_SYMBOLS,
     ActionPlanItem,
     Consideration,
     Deliverable,
     FollowUp,
+    ImplementationStatus,
     ImprovementAction,
     ImprovementPlan,
     InspectionRecommendation,
@@ -255,17 +258,17 @@ def review_recommendations(review=None) -> QuerySet[ReviewRecommendation]:
     return qs.order_by("review", "number")
 
 
-def status_counts(recs) -> list[tuple[str, str, str, int]]:
-    """(status value, label, symbol, count) for a tracker summary, from loaded rows."""
-    from workprogramme.models import STATUS_SYMBOLS, ImplementationStatus
-
-    counts: dict[str, int] = {}
-    for r in recs:
-        counts[r.status] = counts.get(r.status, 0) + 1
+def _status_summary(counts: dict[str, int]) -> list[tuple[str, str, str, int]]:
+    """(status value, label, symbol, count) for a tracker summary, every status listed."""
     return [
         (value, label, STATUS_SYMBOLS[value], counts.get(value, 0))
         for value, label in ImplementationStatus.choices
     ]
+
+
+def status_counts(recs) -> list[tuple[str, str, str, int]]:
+    """The summary of recommendations already loaded (a review's page shows them all)."""
+    return _status_summary(collections.Counter(r.status for r in recs))
 
 
 def rag_counts(actions) -> list[tuple[str, str, int]]:
@@ -320,17 +323,13 @@ def recent_programmes(per_committee: int = RECENT_PROGRAMMES) -> list[WorkProgra
 
 
 def recommendation_status_counts(recs: QuerySet[ReviewRecommendation]):
-    """``status_counts`` for every recommendation of ``recs`` (a filtered list that is
-    paged), counted in the database: one query."""
-    counted = dict(
-        ReviewRecommendation.objects.filter(pk__in=recs.order_by().values("pk"))
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
+    """The summary of every recommendation of ``recs`` (a filtered list that is paged, so
+    not all loaded), counted in the database: one query."""
+    return _status_summary(
+        dict(
+            ReviewRecommendation.objects.filter(pk__in=recs.order_by().values("pk"))
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("pk"))
+        )
     )
-    from workprogramme.models import STATUS_SYMBOLS, ImplementationStatus
-
-    return [
-        (value, label, STATUS_SYMBOLS[value], counted.get(value, 0))
-        for value, label in ImplementationStatus.choices
-    ]
