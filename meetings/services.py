@@ -9,17 +9,14 @@ published meeting changes, ``meetings.signals.meeting_changed`` is sent after th
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import nh3
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.html import escape
 
 from meetings import workdays
 from meetings.models import (
@@ -38,62 +35,9 @@ from meetings.models import (
 from meetings.signals import meeting_changed, meeting_published
 from meetings.uploads import inspect_pdf, read_upload
 from scrutiny.models import Committee, Person
+from scrutiny.sanitise import sanitise
 
 # --- helpers -------------------------------------------------------------------------------
-
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "em",
-    "b",
-    "i",
-    "u",
-    "ul",
-    "ol",
-    "li",
-    "a",
-    "h3",
-    "h4",
-    "blockquote",
-    "table",
-    "caption",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-}
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "th": {"scope", "colspan", "rowspan"},
-    "td": {
-        "colspan",
-        "rowspan",
-    },
-}
-
-
-BLOCK_HTML = re.compile(r"<(p|ul|ol|table|h3|h4|blockquote|div|br)\b", re.IGNORECASE)
-
-
-def sanitise_html(text: str) -> str:
-    """Report section bodies: allow a small set of tags; turn plain text into paragraphs."""
-    text = (text or "").strip()
-    if not text:
-        return ""
-    if not BLOCK_HTML.search(text):
-        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-        text = "".join(
-            "<p>" + escape(p).replace("\r\n", "\n").replace("\n", "<br>") + "</p>"
-            for p in paragraphs
-        )
-    return nh3.clean(
-        text,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-    )
 
 
 def _raise(errors: dict[str, list[str]]) -> None:
@@ -652,9 +596,7 @@ def _save_sections(report: Report, sections: Sequence[tuple[str, str] | dict]) -
         if not heading:
             continue
         n += 1
-        ReportSection.objects.create(
-            report=report, order=n, heading=heading, body=sanitise_html(body)
-        )
+        ReportSection.objects.create(report=report, order=n, heading=heading, body=sanitise(body))
 
 
 @transaction.atomic

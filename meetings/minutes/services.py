@@ -8,11 +8,9 @@ passes the ``version`` it read; a stale version raises ``EditConflict`` and noth
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
-import nh3
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -36,23 +34,7 @@ from meetings.minutes.models import (
 )
 from meetings.models import AgendaItem, ItemKind, Meeting
 from scrutiny.models import Committee, MunicipalYear, Person
-
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "ul",
-    "ol",
-    "li",
-    "strong",
-    "em",
-    "b",
-    "i",
-    "a",
-    "h3",
-    "h4",
-    "blockquote",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+from scrutiny.sanitise import count_text, replace_text, sanitise
 
 
 class EditConflict(ValidationError):
@@ -70,49 +52,6 @@ class EditConflict(ValidationError):
             },
             code="conflict",
         )
-
-
-def clean_html(text: str) -> str:
-    """Sanitise rich text. Plain text (no tags) becomes paragraphs and bullet lists."""
-    text = (text or "").strip()
-    if not text:
-        return ""
-    if not re.search(r"<(p|ul|ol|li|br|h[1-6]|div|blockquote)[\s>/]", text, re.IGNORECASE):
-        # Plain text: drop any stray tags (and script/style content), then build paragraphs.
-        text = _plain_to_html(html.unescape(nh3.clean(text, tags=set())))
-    return nh3.clean(text, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES).strip()
-
-
-def _plain_to_html(text: str) -> str:
-    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n"))
-    out = []
-    for block in blocks:
-        lines = [line.strip() for line in block.strip().split("\n") if line.strip()]
-        if not lines:
-            continue
-        if all(re.match(r"^[-*•]\s+", line) for line in lines):
-            bullet = re.compile(r"^[-*•]\s+")
-            items = "".join(f"<li>{html.escape(bullet.sub('', line))}</li>" for line in lines)
-            out.append(f"<ul>{items}</ul>")
-        else:
-            out.append("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
-    return "".join(out)
-
-
-def editable_text(value: str) -> str:
-    """Stored HTML back to the plain form officers type (paragraphs and "- " bullets), when
-    that round-trips exactly; otherwise the HTML itself."""
-    if not value:
-        return ""
-    blocks = []
-    for para, items in re.findall(r"<p>(.*?)</p>|<ul>(.*?)</ul>", value, re.S):
-        if items:
-            lis = re.findall(r"<li>(.*?)</li>", items, re.S)
-            blocks.append("\n".join(f"- {html.unescape(li)}" for li in lis))
-        else:
-            blocks.append(html.unescape(re.sub(r"<br\s*/?>", "\n", para)))
-    plain = "\n\n".join(blocks)
-    return plain if clean_html(plain) == value else value
 
 
 def split_resolutions(text: str) -> list[str]:
@@ -383,9 +322,9 @@ def save_minute(
                 Resolution.objects.create(minute=minute, number=n, text=text_)
         for extra in old[len(resolutions) :]:
             extra.delete()
-    minute.text = clean_html(text)
+    minute.text = sanitise(text)
     minute.outcome = outcome
-    minute.public_summary = clean_html(public_summary)
+    minute.public_summary = sanitise(public_summary)
     minute.version = minute.version + 1
     minute.save()
     return minute
@@ -458,14 +397,18 @@ def _match_key(text: str) -> str:
 
 
 def _apply_change(minute: Minute, before: str, after: str, field: str) -> None:
-    """Replace ``before`` by ``after`` in the minute's text or one of its resolutions."""
+    """Replace ``before`` by ``after`` in the minute's words or one of its resolutions.
+
+    The change operates on text: only the words of the minute (never a tag, a link target or
+    any other attribute) are matched and replaced, ``after`` is taken as words (a quote or an
+    angle bracket stays a character), and the result is sanitised again before it is stored.
+    """
     key_before, key_after = _match_key(before), _match_key(after)
     if not key_before:
         raise ValidationError({field: ["Enter the words as they stood."]})
-    escaped = html.escape(key_before, quote=False)
-    hits = minute.text.count(escaped)
+    hits = count_text(minute.text, key_before)
     resolution_hits = [r for r in minute.resolutions.all() if key_before in r.text]
-    summary_hits = minute.public_summary.count(escaped)
+    summary_hits = count_text(minute.public_summary, key_before)
     total = hits + sum(r.text.count(key_before) for r in resolution_hits) + summary_hits
     if total == 0:
         raise ValidationError(
@@ -476,11 +419,9 @@ def _apply_change(minute: Minute, before: str, after: str, field: str) -> None:
             {field: [f"The words “{key_before}” appear more than once in minute {minute.number}."]}
         )
     if hits:
-        minute.text = minute.text.replace(escaped, html.escape(key_after, quote=False))
+        minute.text = replace_text(minute.text, key_before, key_after)
     elif summary_hits:
-        minute.public_summary = minute.public_summary.replace(
-            escaped, html.escape(key_after, quote=False)
-        )
+        minute.public_summary = replace_text(minute.public_summary, key_before, key_after)
     else:
         resolution = resolution_hits[0]
         resolution.text = resolution.text.replace(key_before, key_after)

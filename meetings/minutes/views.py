@@ -44,6 +44,7 @@ from scrutiny.models import Committee, Person
 from scrutiny.paging import page_query, paged
 from scrutiny.permissions import MANAGE
 from scrutiny.printing import pdf_response, render_pdf
+from scrutiny.sanitise import editable_text
 
 officer_required = permission_required(MANAGE, raise_exception=True)
 
@@ -514,10 +515,10 @@ def _item_context(
             private=minute.is_private,
             initial={
                 "version": minute.version,
-                "text": services.editable_text(minute.text),
+                "text": editable_text(minute.text),
                 "outcome": minute.outcome,
                 "resolutions": "\n\n".join(r.text for r in minute.resolutions.all()),
-                "public_summary": services.editable_text(minute.public_summary),
+                "public_summary": editable_text(minute.public_summary),
             },
         )
     return {

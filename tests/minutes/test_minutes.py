@@ -18,6 +18,7 @@ from meetings.minutes.models import (
 )
 from meetings.models import AgendaItem, ItemKind, MeetingStatus
 from scrutiny.models import Membership
+from scrutiny.sanitise import editable_text, sanitise
 from tests.factories import (
     CommitteeFactory,
     MembershipFactory,
@@ -130,7 +131,7 @@ def test_resolutions_numbered_within_the_item_and_text_sanitised():
     ]
     assert "<script" not in saved.text
     assert saved.text.startswith("<p>Mr Walker explained.</p><ul><li>point one</li>")
-    html = services.clean_html('<p onclick="x()">Hi <a href="javascript:alert(1)">x</a></p>')
+    html = sanitise('<p onclick="x()">Hi <a href="javascript:alert(1)">x</a></p>')
     assert "onclick" not in html and "javascript" not in html
     # Fewer resolutions: the extra one goes; numbering stays 1..n.
     saved = services.save_minute(
@@ -375,11 +376,11 @@ def test_resolutions_for_items_and_public_querysets_hide_drafts_and_exempt_items
 
 def test_stored_minutes_edit_as_the_plain_text_officers_type():
     typed = "First & second paragraph.\nSame paragraph, new line.\n\n- one\n- two > three"
-    stored = services.clean_html(typed)
+    stored = sanitise(typed)
     assert stored == (
         "<p>First &amp; second paragraph.<br>Same paragraph, new line.</p>"
         "<ul><li>one</li><li>two &gt; three</li></ul>"
     )
-    assert services.editable_text(stored) == typed
+    assert editable_text(stored) == typed
     rich = '<p>See <a href="https://example.org" rel="noopener noreferrer">this</a>.</p>'
-    assert services.editable_text(rich) == rich  # cannot be plain: kept as HTML
+    assert editable_text(rich) == rich  # cannot be plain: kept as HTML
