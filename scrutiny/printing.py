@@ -3,12 +3,35 @@
 Agenda packs, minutes, reports and trackers all go through ``render_pdf`` so every PDF the
 portal publishes is tagged (PDF/UA-1), has a title, a language and an author, and shares
 one print stylesheet (``templates/print/base.html``).
+
+This module is also the print boundary: it is the only code that imports WeasyPrint (a guard
+test holds it to that), and WeasyPrint reads nothing but what the boundary hands it:
+
+- documents are laid out against ``PRINT_BASE_URL``, an origin that is not a place on disk or
+  on the network, so a relative URL (``var/db.sqlite3``) never resolves inside the project;
+- ``PortalURLFetcher`` serves the portal's own static files (``/static/…``, through the
+  staticfiles finders and ``STATIC_ROOT``), the media files a caller names explicitly
+  (``/media/…``, through the storage API; none by default, because uploaded papers include
+  exempt ones) and ``data:`` URIs (their content is already in the document: nothing is read);
+  it refuses ``file:``, ``http:``, ``https:``, every other scheme and every other path, without
+  opening a socket or a file;
+- no attachment is ever embedded: ``<link rel="attachment">`` is dropped from the document's
+  metadata, ``<a rel="attachment">`` becomes an ordinary link (or no link), a link to a path on the
+  portal points at ``SITE_URL``, links other than ``http:``, ``https:``, ``mailto:`` and the
+  document's own anchors are dropped, and
+  ``write_document`` checks the finished PDF has no embedded file before returning it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
+import logging
+import mimetypes
+import posixpath
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -19,6 +42,150 @@ from django.views import View
 from scrutiny.models import Council
 
 PDF_VARIANT = "pdf/ua-1"
+# Where print documents "live": relative URLs resolve here, and only here is anything served.
+# ``.invalid`` never resolves (RFC 2606) and the fetcher never opens a connection anyway.
+PRINT_BASE_URL = "https://print.portal.invalid/"
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+logger = logging.getLogger(__name__)
+
+
+class PrintFetchRefused(ValueError):
+    """A print document asked for something outside the portal's static files and media."""
+
+
+def _weasyprint():
+    import weasyprint
+
+    return weasyprint
+
+
+def _storage_name(path: str, prefix: str) -> str | None:
+    """The storage name under ``prefix`` for a URL path, or None when it would leave it."""
+    prefix = urlsplit(prefix).path or "/"
+    if not prefix.endswith("/") or not path.startswith(prefix):
+        return None
+    name = unquote(path[len(prefix) :])
+    if not name or "\\" in name or "\x00" in name:
+        return None
+    parts = name.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return None
+    return posixpath.join(*parts)
+
+
+def _static_bytes(name: str) -> bytes | None:
+    from django.contrib.staticfiles import finders
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    found = finders.find(name)
+    if found:
+        with open(found, "rb") as handle:
+            return handle.read()
+    if settings.STATIC_ROOT and staticfiles_storage.exists(name):
+        with staticfiles_storage.open(name, "rb") as handle:
+            return handle.read()
+    return None
+
+
+def make_url_fetcher(*, media: Iterable[str] = ()):
+    """A WeasyPrint URL fetcher that serves only the portal's static files, the named media
+    files (storage names) and ``data:`` URIs; everything else raises ``PrintFetchRefused``."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    allowed_media = frozenset(media)
+
+    class PortalURLFetcher(URLFetcher):
+        def __init__(self):
+            # No handlers beyond what fetch() below does itself: never a socket, never a file.
+            super().__init__(allowed_protocols=("data",), allow_redirects=False)
+            self.handlers.clear()
+            self.handle_open.clear()
+            self.process_request.clear()
+            self.process_response.clear()
+            self.handle_error.clear()
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return self._data(url)
+            if not url.startswith(PRINT_BASE_URL):
+                self._refuse(url)
+            path = urlsplit(url).path
+            name = _storage_name(path, settings.STATIC_URL)
+            if name is not None:
+                body = _static_bytes(name)
+                if body is None:
+                    self._refuse(url)
+                return self._response(url, name, body)
+            name = _storage_name(path, settings.MEDIA_URL)
+            if name is not None and name in allowed_media:
+                from django.core.files.storage import default_storage
+
+                with default_storage.open(name, "rb") as handle:
+                    return self._response(url, name, handle.read())
+            self._refuse(url)
+
+        def _data(self, url):
+            from urllib.request import DataHandler, Request
+
+            # data: only (checked by the caller): the bytes are in the URL, nothing is opened.
+            response = DataHandler().data_open(Request(url))  # noqa: S310
+            return URLFetcherResponse(url, response.read(), dict(response.headers.items()))
+
+        @staticmethod
+        def _response(url, name, body):
+            content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+        @staticmethod
+        def _refuse(url):
+            logger.warning("Print: refused to fetch %s", url[:200])
+            raise PrintFetchRefused(f"Print documents may not load {url[:200]}")
+
+    return PortalURLFetcher()
+
+
+def _link_target(target: str) -> str | None:
+    """A link's target in the PDF: a path on the portal points at the public site; web and
+    e-mail addresses stay; anything else (``file:``, ``javascript:``, ``data:``…) is dropped."""
+    if target.startswith(PRINT_BASE_URL):
+        return settings.SITE_URL.rstrip("/") + "/" + target[len(PRINT_BASE_URL) :]
+    if urlsplit(target).scheme.lower() in LINK_SCHEMES:
+        return target
+    return None
+
+
+def _without_attachments(document):
+    """Drop every attachment from a laid-out document: ``<link rel=attachment>`` (metadata)
+    and ``<a rel=attachment>`` (kept as a plain link when its target is a web address); drop
+    links to anything but the web, e-mail and the document's own anchors."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        kept = []
+        for link_type, target, rectangle, box in page.links:
+            if link_type == "attachment":
+                link_type = "external"
+            if link_type == "external":
+                target = _link_target(target)
+                if target is None:
+                    continue
+            kept.append((link_type, target, rectangle, box))
+        page.links[:] = kept
+    return document
+
+
+def assert_no_embedded_files(data: bytes) -> None:
+    """Raise if a PDF made here holds an embedded file or a file attachment annotation."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        names = pdf.Root.get("/Names")
+        if names is not None and "/EmbeddedFiles" in names:
+            raise RuntimeError("A print document tried to embed a file.")
+        for page in pdf.pages:
+            for annot in page.get("/Annots", ()):
+                if annot.get("/Subtype") == "/FileAttachment":
+                    raise RuntimeError("A print document tried to attach a file.")
 
 
 def render_html(template: str, context: dict[str, Any], *, council: Council | None = None) -> str:
@@ -34,28 +201,37 @@ def render_document(
     author: str | None = None,
     lang: str = "en-GB",
     base_url: str | None = None,
+    media: Iterable[str] = (),
 ):
     """Lay out ``template`` with WeasyPrint and return the ``weasyprint.Document``.
 
     Callers that need page positions before writing (the agenda pack counts pages and reads
-    anchors) use this; everyone else calls ``render_pdf``.
+    anchors) use this; everyone else calls ``render_pdf``. ``base_url`` may only be
+    ``PRINT_BASE_URL`` (the default): the boundary cannot be widened by a caller. ``media``
+    names the storage files the document may show (none by default).
     """
-    from weasyprint import HTML
-
+    if base_url not in (None, PRINT_BASE_URL):
+        raise ValueError("Print documents are laid out against PRINT_BASE_URL only.")
+    weasyprint = _weasyprint()
     council = Council.current()  # once: the author and the templates' council name
     html = render_html(
         template,
         {"pdf_title": title, "pdf_lang": lang, "pdf_author": author or council.name, **context},
         council=council,
     )
-    document = HTML(string=html, base_url=base_url or str(settings.BASE_DIR))
+    document = weasyprint.HTML(
+        string=html, base_url=PRINT_BASE_URL, url_fetcher=make_url_fetcher(media=media)
+    )
     # Title comes from <title>, language from <html lang>, author from <meta name=author>.
-    return document.render(pdf_variant=PDF_VARIANT)
+    return _without_attachments(document.render(pdf_variant=PDF_VARIANT))
 
 
 def write_document(document) -> bytes:
-    """Write a laid-out document as a tagged PDF (PDF/UA-1)."""
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+    """Write a laid-out document as a tagged PDF (PDF/UA-1), never with an attachment."""
+    _without_attachments(document)
+    data = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=None)
+    assert_no_embedded_files(data)
+    return data
 
 
 def render_pdf(
