@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from scrutiny.extensions import PanelRegistry
@@ -58,9 +59,9 @@ class GeneratorRegistry:
         try:
             render = self._generators[report.generator]
         except KeyError:
-            return SafeString(
-                "<p>This report's content could not be generated "
-                f"(unknown generator {report.generator!r}).</p>"
+            return format_html(
+                "<p>This report's content could not be generated (unknown generator {}).</p>",
+                repr(report.generator),
             )
         return SafeString(render(report, for_print=for_print))
 
