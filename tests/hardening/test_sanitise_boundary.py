@@ -484,3 +484,30 @@ def test_no_second_sanitiser():
         if re.search(r"\b(import nh3|from nh3|nh3\.|import bleach|from bleach)", line)
     ]
     assert offenders == []
+
+
+def test_data_migration_resanitises_rows_stored_before_the_boundary():
+    """Rows written before the one sanitiser existed (here: straight to the table) are made
+    clean by migration minutes/0002; clean rows are not rewritten."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("meetings.minutes.migrations.0002_resanitise_rich_text")
+    _, _, _, business = _minute_setup()
+    dirty, clean = business[0], business[1]
+    hostile = '<p><a href="file:///etc/passwd" rel="attachment" data-z="1">x</a></p>'
+    Minute.objects.filter(pk=dirty.pk).update(text=hostile)
+    services.save_minute(minute=clean, text="<p>Fine words.</p>", version=clean.version)
+    before = Minute.objects.get(pk=clean.pk).modified_at
+    officer = make_user("officer")
+    item = AgendaItemFactory(meeting=MeetingFactory(), order=1, number="1")
+    report = meeting_services.add_report(
+        agenda_item=item, title="Report", by=officer, sections=[("Summary", "<p>ok</p>")]
+    )
+    ReportSection.objects.filter(report=report).update(body='<p style="x" onclick="y">b</p>')
+    migration.resanitise(apps, None)
+    _assert_stored_clean(Minute.objects.get(pk=dirty.pk).text, "migrated minute")
+    _assert_stored_clean(ReportSection.objects.get(report=report).body, "migrated section")
+    assert Minute.objects.get(pk=clean.pk).text == "<p>Fine words.</p>"
+    assert Minute.objects.get(pk=clean.pk).modified_at == before
