@@ -193,9 +193,9 @@ def publish_late_paper(
         )
     linked: list[Report | Document] = [paper]
     if isinstance(paper, Report) and paper.document_id:
-        linked += list(Document.all_objects.filter(pk=paper.document_id, is_draft=True))
+        linked += list(Document.all_objects.drafts().filter(pk=paper.document_id))
     elif isinstance(paper, Document):
-        linked += list(Report.all_objects.filter(document=paper, is_draft=True))
+        linked += list(Report.all_objects.drafts().filter(document=paper))
     for each in linked:
         each.is_draft = False
         each.is_late = True
