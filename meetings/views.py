@@ -46,6 +46,7 @@ from meetings.models import (
     Report,
 )
 from meetings.workdays import latest_publication_date
+from scrutiny import visibility
 from scrutiny.models import Committee
 from scrutiny.permissions import OfficerRequiredMixin, is_officer
 from scrutiny.serving import file_response
@@ -193,8 +194,10 @@ def report_detail(request, pk):
 
 def document_download(request, pk):
     document = _paper_or_404(request, Document, pk)
-    private = document.agenda_item.is_private
-    if private:
+    # Only a public paper may be cached by shared caches: exempt papers, drafts and the
+    # papers of unpublished meetings are no-store (scrutiny.visibility).
+    private = not visibility.is_paper_public(document)
+    if document.agenda_item.is_private:
         services.log_exempt_access(user=request.user, document=document)
     # Through the storage (file system or S3); a missing file is a 404, not a 500.
     response = file_response(

@@ -194,6 +194,10 @@ def test_canaries_are_really_planted(client, world):
     officer_page = client.get(f"/officer/meetings/{world['meeting'].pk}/").content.decode()
     assert f"{DRAFT} late report" in officer_page and f"{DRAFT} late appendix" in officer_page
     assert DRAFT in client.get(f"/reports/{world['drafts'][0].pk}/").content.decode()
+    # A draft PDF read by an officer is never stored by a shared cache.
+    draft_pdf = client.get(f"/documents/{world['drafts'][1].pk}/")
+    assert draft_pdf.status_code == 200 and "no-store" in draft_pdf["Cache-Control"]
+    assert "public" not in draft_pdf["Cache-Control"]
     history = client.get(f"/work-programme/items/{world['wp_items'][0].pk}/").content.decode()
     assert f"{DRAFT} draft resolution" in history
     detail = client.get(f"/actions/{world['action'].pk}/").content.decode()
