@@ -1285,11 +1285,7 @@ def _agenda_packs(rng: random.Random) -> dict[str, int]:
     from meetings.packs.models import BuildStatus, Pack, PackBuild, PackKind
     from scrutiny.models import Council
 
-    meeting_ids = list(
-        Meeting.all_objects.filter(published_at__isnull=False)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    meeting_ids = list(Meeting.all_objects.published().order_by("pk").values_list("pk", flat=True))
     late = []
     for meeting_id in meeting_ids:
         if rng.random() < LATE_SHARE:

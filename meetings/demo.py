@@ -479,13 +479,15 @@ def _item(meeting: Meeting, title: str) -> AgendaItem:
 def _attach(item, title, filename, sections, by, *, invented=False, urgency_reasons=""):
     meeting = item.meeting
     data = _pdf(title, meeting.committee, meeting.date, sections, invented=invented)
-    services.add_document(
+    document = services.add_document(
         agenda_item=item,
         uploaded_file=ContentFile(data, name=filename),
         title=title,
         urgency_reasons=urgency_reasons,
         by=by,
     )
+    if document.is_draft:  # a late paper: published with the chair's reasons
+        services.publish_late_paper(paper=document, by=by)
 
 
 def _add_items(meeting, specs, by):
@@ -922,8 +924,9 @@ def _board_april(cpb, by):
         by,
     )
     _publish(meeting, by)
-    # Seed 000: the performance report "was tabled at the meeting" – a late paper.
-    services.add_report(
+    # Seed 000: the performance report "was tabled at the meeting" – a late paper: saved as a
+    # draft, then published with the chair's reasons for urgency.
+    late = services.add_report(
         agenda_item=_item(meeting, "Performance Report"),
         title="Corporate Parenting performance: end of year summary 2016/17",
         author=(_people("Sue Griggs") or [None])[0],
@@ -943,4 +946,5 @@ def _board_april(cpb, by):
         ],
         by=by,
     )
+    services.publish_late_paper(paper=late, by=by)
     services.mark_held(meeting=meeting, by=by)

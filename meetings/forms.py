@@ -115,6 +115,14 @@ class AgendaItemForm(BaseModelForm):
             "contact_text": "Contact line as printed (optional)",
         }
         help_texts = {
+            "title": "Always public, also for an exempt or confidential item: write a title "
+            "that reveals nothing exempt.",
+            "description": "Public for an ordinary item. For an exempt or confidential item "
+            "the description is for members and officers only: the public sees the title, "
+            "the Schedule 12A paragraph and the reasons below (and later the minute's public "
+            "summary).",
+            "exempt_reasons": "Shown publicly with the title and paragraph: give the reasons "
+            "and the public interest test without revealing the exempt information.",
             "urgency_reasons": "Required for an item added after the agenda was published.",
             "contact_officers": "Hold Ctrl (Cmd on a Mac) to choose more than one.",
         }
@@ -198,6 +206,13 @@ class ReportForm(BaseModelForm):
             "decides publication)",
             "urgency_reasons": "The chair's reasons for urgency",
         }
+        help_texts = {
+            "title": "Public for an ordinary item; for an exempt or confidential item the "
+            "report (title included) is for members and officers only.",
+            "urgency_reasons": "The agenda is already published: the report is saved as a "
+            "draft that only officers see. Publish it as a late paper from the meeting page "
+            "with the chair's reasons for urgency (shown publicly); you may write them now.",
+        }
         error_messages = {"title": {"required": "Enter the title of the report."}}
 
     def __init__(self, *args, late: bool, **kwargs):
@@ -249,7 +264,9 @@ class DocumentForm(BaseForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="The chair's reasons for urgency",
-        help_text="Required: the agenda is already published, so this is a late paper.",
+        help_text="The agenda is already published: the PDF is saved as a draft that only "
+        "officers see. Publish it as a late paper from the meeting page with the chair's "
+        "reasons for urgency (shown publicly); you may write them now.",
     )
 
     def __init__(self, *args, late: bool, **kwargs):

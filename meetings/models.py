@@ -7,7 +7,10 @@ Access rules live in the managers, so the safe query is the default one:
   or postponed after publication), and of those only items that are neither exempt nor
   confidential, and their papers.
 - ``<Model>.all_objects`` returns everything; officer pages and members-only views use it by
-  name, after checking ``scrutiny.permissions``.
+  name, after checking ``scrutiny.permissions`` (``Report/Document.all_objects.issued()``
+  for members: exempt papers yes, drafts never).
+
+The rule itself lives in ``scrutiny.visibility``; the querysets here only delegate to it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from scrutiny import visibility
 from scrutiny.models import Committee, MunicipalYear, Person, TimeStamped
 
 SCHEDULE_12A_PARAGRAPHS = {
@@ -51,7 +55,7 @@ class MeetingStatus(models.TextChoices):
 class MeetingQuerySet(models.QuerySet):
     def published(self):
         """Meetings whose agenda the public may see."""
-        return self.filter(published_at__isnull=False)
+        return self.filter(visibility.meeting_public())
 
     def upcoming(self, now):
         return self.filter(start__gte=now).order_by("start")
@@ -65,7 +69,7 @@ class MeetingQuerySet(models.QuerySet):
 
 class PublicMeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
     def get_queryset(self):
-        return super().get_queryset().filter(published_at__isnull=False)
+        return super().get_queryset().published()
 
 
 class Meeting(TimeStamped):
@@ -146,15 +150,26 @@ class ItemKind(models.TextChoices):
 
 class AgendaItemQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(is_exempt=False, is_confidential=False)
+        """Items neither exempt nor confidential (whatever their meeting: combine with
+        ``AgendaItem.objects`` or ``listed()``)."""
+        return self.filter(visibility.item_open())
 
     def private(self):
-        return self.filter(Q(is_exempt=True) | Q(is_confidential=True))
+        return self.filter(visibility.item_private())
+
+    def listed(self):
+        """Items on a published agenda (exempt ones included, by title and paragraph)."""
+        return self.filter(visibility.item_listed())
+
+    def linkable(self):
+        """Items another public record may name (an action "dealt with at"): listed and
+        open."""
+        return self.filter(visibility.item_public())
 
 
 class PublicAgendaItemManager(models.Manager.from_queryset(AgendaItemQuerySet)):
     def get_queryset(self):
-        return super().get_queryset().filter(meeting__published_at__isnull=False)
+        return super().get_queryset().listed()
 
 
 class AgendaItem(TimeStamped):
@@ -221,7 +236,12 @@ class AgendaItem(TimeStamped):
 
     @property
     def is_private(self) -> bool:
-        return self.is_exempt or self.is_confidential
+        return visibility.is_item_private(self)
+
+    @property
+    def public_description(self) -> str:
+        """The description the public may read: none for an exempt or confidential item."""
+        return visibility.public_description(self)
 
     def get_absolute_url(self) -> str:
         return f"{self.meeting.get_absolute_url()}#item-{self.pk}"
@@ -229,11 +249,15 @@ class AgendaItem(TimeStamped):
 
 class PaperQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(
-            agenda_item__is_exempt=False,
-            agenda_item__is_confidential=False,
-            agenda_item__meeting__published_at__isnull=False,
-        )
+        """Issued papers of open items on published agendas."""
+        return self.filter(visibility.paper_public())
+
+    def issued(self):
+        """Every paper except drafts (members' view of exempt papers, packs)."""
+        return self.filter(visibility.paper_issued())
+
+    def drafts(self):
+        return self.exclude(visibility.paper_issued())
 
 
 class PublicPaperManager(models.Manager.from_queryset(PaperQuerySet)):
@@ -293,6 +317,11 @@ class Report(TimeStamped):
     generator_params = models.JSONField(default=dict, blank=True)
     is_late = models.BooleanField(default=False)
     urgency_reasons = models.TextField(blank=True)
+    is_draft = models.BooleanField(
+        default=False,
+        help_text="Added to a published agenda and not yet published as a late paper: "
+        "officers only (not on the public or members' pages, nor in packs).",
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = PublicPaperManager()
@@ -376,6 +405,11 @@ class Document(TimeStamped):
     has_text_layer = models.BooleanField(null=True, blank=True)
     is_late = models.BooleanField(default=False)
     urgency_reasons = models.TextField(blank=True)
+    is_draft = models.BooleanField(
+        default=False,
+        help_text="Added to a published agenda and not yet published as a late paper: "
+        "officers only (not on the public or members' pages, nor in packs).",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Document, Meeting, Report
+from scrutiny import visibility
 from scrutiny.permissions import can_view_exempt, is_officer, member_committee_ids
 
 
@@ -25,18 +26,24 @@ def viewer_sees_exempt(user, meeting: Meeting) -> bool:
     return can_view_exempt(user, meeting.committee, on=meeting_date(meeting))
 
 
-def agenda(meeting: Meeting, *, include_private: bool, preview: bool = False) -> list[AgendaItem]:
+def agenda(
+    meeting: Meeting, *, include_private: bool, preview: bool = False, drafts: bool = False
+) -> list[AgendaItem]:
     """The meeting's items in order with their reports and documents.
 
     Without ``include_private`` the papers come from the public managers, so the papers of
     exempt or confidential items are never loaded (their titles and paragraph are).
-    ``preview`` (officer pages only) shows the public papers of a meeting not yet published."""
-    if include_private:
+    ``include_private`` (members and officers, after ``viewer_sees_exempt``) adds the papers of
+    exempt items, never drafts. ``preview`` (officer pages only) shows the public papers of a
+    meeting not yet published; ``drafts`` (the officer's meeting page only) every paper."""
+    if drafts:
         papers, documents = Report.all_objects.all(), Document.all_objects.all()
+    elif include_private:
+        papers, documents = Report.all_objects.issued(), Document.all_objects.issued()
     elif preview:
-        public_item = {"agenda_item__is_exempt": False, "agenda_item__is_confidential": False}
-        papers = Report.all_objects.filter(**public_item)
-        documents = Document.all_objects.filter(**public_item)
+        # As the public will see it once published: issued papers of open items.
+        papers = Report.all_objects.issued().filter(visibility.item_open("agenda_item"))
+        documents = Document.all_objects.issued().filter(visibility.item_open("agenda_item"))
     else:
         papers, documents = Report.objects.all(), Document.objects.all()
     # Every item is listed (exempt ones by title, paragraph and reasons); only papers differ.
@@ -58,12 +65,17 @@ def agenda(meeting: Meeting, *, include_private: bool, preview: bool = False) ->
     )
 
 
-def may_read_paper(user, item: AgendaItem) -> bool:
-    """Can ``user`` read the papers of ``item`` (exempt/unpublished rules)?"""
-    meeting = item.meeting
-    if not meeting.is_published and not is_officer(user):
+def may_read_paper(user, item: AgendaItem, *, paper: Report | Document | None = None) -> bool:
+    """Can ``user`` read ``paper`` (or the papers of ``item``): drafts and unpublished
+    meetings are for officers; exempt papers for those who may read them."""
+    if is_officer(user):
+        return True
+    if paper is not None and paper.is_draft:
         return False
-    if item.is_private:
+    meeting = item.meeting
+    if not visibility.is_meeting_public(meeting):
+        return False
+    if visibility.is_item_private(item):
         return viewer_sees_exempt(user, meeting)
     return True
 
@@ -107,11 +119,9 @@ def changes_since(user, since: dt.datetime | None, *, limit: int = 30) -> list[C
         else:
             changes.append(Change(m, "Papers changed", m.papers_changed_at or m.modified_at))
     docs = (
-        Document.all_objects.filter(
-            agenda_item__meeting__committee_id__in=ids,
-            agenda_item__meeting__published_at__isnull=False,
-            created_at__gt=since,
-        )
+        Document.all_objects.issued()
+        .filter(visibility.item_listed("agenda_item"))
+        .filter(agenda_item__meeting__committee_id__in=ids, created_at__gt=since)
         .select_related("agenda_item__meeting__committee")
         .defer("text")
         .order_by("-created_at")[:limit]

@@ -97,6 +97,63 @@ def _late_fields(meeting: Meeting, urgency_reasons: str, field: str = "urgency_r
     return True, urgency_reasons.strip()
 
 
+def _draft_fields(meeting: Meeting, urgency_reasons: str):
+    """(is_late, is_draft, reasons) of a paper being added. Before publication a paper is
+    published with the agenda. After it, the paper is a late paper and starts as a draft that
+    only officers see (not the public, not members, not the packs) until the officer
+    publishes it with ``publish_late_paper`` and the chair's reasons for urgency; the reasons
+    may be written now or then."""
+    if not meeting.is_published:
+        return False, False, urgency_reasons.strip()
+    return True, True, urgency_reasons.strip()
+
+
+@transaction.atomic
+def publish_late_paper(
+    *, paper: Report | Document, urgency_reasons: str | None = None, by
+) -> Report | Document:
+    """Publish a draft late paper (report or document) on a published agenda: it needs the
+    chair's reasons for urgency (given here, or saved with the draft). An uploaded report and
+    its PDF are published together. Packs are rebuilt and the search index updated (through
+    ``meeting_changed``)."""
+    model = type(paper)
+    meeting = _lock_meeting(paper.agenda_item.meeting)
+    paper = model.all_objects.select_for_update().get(pk=paper.pk)
+    if not paper.is_draft:
+        raise ValidationError({"__all__": [f'"{paper.title}" is already published.']})
+    if not meeting.is_published:
+        raise ValidationError(
+            {"__all__": ["The agenda is not published yet: the paper goes out with it."]}
+        )
+    reasons = (paper.urgency_reasons if urgency_reasons is None else urgency_reasons).strip()
+    if not reasons:
+        raise ValidationError(
+            {
+                "urgency_reasons": [
+                    "The agenda is already published: enter the chair's reasons for "
+                    "considering this as urgent business."
+                ]
+            }
+        )
+    linked: list[Report | Document] = [paper]
+    if isinstance(paper, Report) and paper.document_id:
+        linked += list(Document.all_objects.drafts().filter(pk=paper.document_id))
+    elif isinstance(paper, Document):
+        linked += list(Report.all_objects.drafts().filter(document=paper))
+    for each in linked:
+        each.is_draft = False
+        each.is_late = True
+        each.urgency_reasons = reasons
+        fields = ["is_draft", "is_late", "urgency_reasons", "modified_at"]
+        if isinstance(each, Report):
+            each.version += 1
+            fields.append("version")
+        each._history_user = by if getattr(by, "pk", None) else None
+        each.save(update_fields=fields)
+    _changed(meeting)
+    return paper
+
+
 def _validate_exemption(
     *, is_exempt: bool, exempt_paragraph: int | None, exempt_reasons: str
 ) -> dict[str, list[str]]:
@@ -628,7 +685,7 @@ def add_report(
     if document is not None and document.agenda_item_id != agenda_item.pk:
         errors["document"] = ["The PDF must belong to the same agenda item."]
     _raise(errors)
-    report.is_late, report.urgency_reasons = _late_fields(meeting, reasons)
+    report.is_late, report.is_draft, report.urgency_reasons = _draft_fields(meeting, reasons)
     report.order = (
         Report.all_objects.filter(agenda_item=agenda_item).aggregate(m=Max("order"))["m"] or 0
     ) + 1
@@ -637,7 +694,8 @@ def add_report(
         _save_sections(
             report, sections if sections is not None else [(h, "") for h in STANDARD_SECTIONS]
         )
-    _changed(meeting)
+    if not report.is_draft:
+        _changed(meeting)
     return report
 
 
@@ -659,21 +717,22 @@ def update_report(
     for name, value in fields.items():
         setattr(report, name, value.strip() if isinstance(value, str) else value)
     errors = _validate_report(report)
-    if report.is_late and not report.urgency_reasons:
+    if report.is_late and not report.is_draft and not report.urgency_reasons:
         errors["urgency_reasons"] = ["A late report needs the chair's reasons for urgency."]
     _raise(errors)
     report.version += 1
     report.save()
     if sections is not None:
         _save_sections(report, sections)
-    _changed(meeting)
+    if not report.is_draft:
+        _changed(meeting)
     return report
 
 
 @transaction.atomic
 def remove_report(*, report: Report, by) -> None:
     meeting = _lock_meeting(report.agenda_item.meeting)
-    if meeting.is_published:
+    if meeting.is_published and not report.is_draft:
         raise ValidationError({"__all__": ["The agenda is published: reports cannot be removed."]})
     report.delete()
 
@@ -700,7 +759,7 @@ def add_document(
         errors["uploaded_file"] = ["Choose a PDF file to upload."]
     _raise(errors)
     checked = inspect_pdf(read_upload(uploaded_file))
-    is_late, reasons = _late_fields(meeting, urgency_reasons)
+    is_late, is_draft, reasons = _draft_fields(meeting, urgency_reasons)
     original = (getattr(uploaded_file, "name", "") or "document.pdf").rsplit("/", 1)[-1]
     order = (
         Document.all_objects.filter(agenda_item=agenda_item).aggregate(m=Max("order"))["m"] or 0
@@ -716,6 +775,7 @@ def add_document(
         sha512=checked.sha512,
         sanitised=checked.sanitised_text,
         is_late=is_late,
+        is_draft=is_draft,
         urgency_reasons=reasons,
         uploaded_by=by if getattr(by, "pk", None) else None,
     )
@@ -726,7 +786,8 @@ def add_document(
     except Exception:
         document.file.storage.delete(path)
         raise
-    _changed(meeting)
+    if not document.is_draft:
+        _changed(meeting)
     return document
 
 
@@ -744,7 +805,7 @@ def update_document(*, document: Document, title: str, by) -> Document:
 @transaction.atomic
 def remove_document(*, document: Document, by) -> None:
     meeting = _lock_meeting(document.agenda_item.meeting)
-    if meeting.is_published:
+    if meeting.is_published and not document.is_draft:
         raise ValidationError(
             {"__all__": ["The agenda is published: documents cannot be removed."]}
         )

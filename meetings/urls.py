@@ -1,6 +1,7 @@
 from django.urls import path
 
 from meetings import views
+from meetings.models import Document, Report
 
 urlpatterns = [
     # Public pages.
@@ -68,6 +69,16 @@ urlpatterns = [
         "officer/documents/<int:pk>/remove/",
         views.DocumentRemove.as_view(),
         name="officer-document-remove",
+    ),
+    path(
+        "officer/reports/<int:pk>/publish/",
+        views.LatePaperPublish.as_view(model=Report),
+        name="officer-report-publish",
+    ),
+    path(
+        "officer/documents/<int:pk>/publish/",
+        views.LatePaperPublish.as_view(model=Document),
+        name="officer-document-publish",
     ),
     path(
         "officer/committees/<slug:slug>/standard-items/",

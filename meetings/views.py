@@ -46,6 +46,7 @@ from meetings.models import (
     Report,
 )
 from meetings.workdays import latest_publication_date
+from scrutiny import visibility
 from scrutiny.models import Committee
 from scrutiny.permissions import OfficerRequiredMixin, is_officer
 from scrutiny.serving import file_response
@@ -152,7 +153,7 @@ def _paper_or_404(request, model, pk):
             .select_related("agenda_item__meeting__committee")
             .first()
         )
-        if obj is None or not selectors.may_read_paper(request.user, obj.agenda_item):
+        if obj is None or not selectors.may_read_paper(request.user, obj.agenda_item, paper=obj):
             raise Http404("No such paper.")
     return obj
 
@@ -178,7 +179,7 @@ def report_detail(request, pk):
             "sections": list(report.sections.all()),
             "body": body,
             "documents": list(
-                (Document.all_objects if item.is_private else Document.objects)
+                (Document.all_objects.issued() if item.is_private else Document.objects)
                 .filter(agenda_item=item)
                 .defer("text")
             ),
@@ -193,8 +194,10 @@ def report_detail(request, pk):
 
 def document_download(request, pk):
     document = _paper_or_404(request, Document, pk)
-    private = document.agenda_item.is_private
-    if private:
+    # Only a public paper may be cached by shared caches: exempt papers, drafts and the
+    # papers of unpublished meetings are no-store (scrutiny.visibility).
+    private = not visibility.is_paper_public(document)
+    if document.agenda_item.is_private:
         services.log_exempt_access(user=request.user, document=document)
     # Through the storage (file system or S3); a missing file is a 404, not a 500.
     response = file_response(
@@ -356,7 +359,7 @@ class OfficerMeeting(OfficerRequiredMixin, TemplateView):
         meeting_day = selectors.meeting_date(meeting)
         ctx.update(
             meeting=meeting,
-            items=selectors.agenda(meeting, include_private=True),
+            items=selectors.agenda(meeting, include_private=True, drafts=True),
             warnings=services.publication_warnings(meeting) if not meeting.is_published else {},
             deadline=latest_publication_date(meeting_day),
             panels=officer_meeting_panels.render_list(self.request, meeting),
@@ -709,6 +712,30 @@ class DocumentUpload(OfficerRequiredMixin, View):
                     messages.success(request, text)
                 return redirect(reverse("officer-meeting", args=[item.meeting_id]) + f"#item-{pk}")
         return render(request, self.template, self.ctx(item, form))
+
+
+class LatePaperPublish(OfficerRequiredMixin, View):
+    """Publish a draft late paper (report or document) with the chair's urgency reasons."""
+
+    model = Report
+
+    def post(self, request, pk):
+        paper = get_object_or_404(
+            self.model.all_objects.select_related("agenda_item__meeting"), pk=pk
+        )
+        item = paper.agenda_item
+        try:
+            services.publish_late_paper(
+                paper=paper,
+                urgency_reasons=request.POST.get("urgency_reasons", ""),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, f"{paper.title}: {error}")
+        else:
+            messages.success(request, f"Published as a late paper: {paper.title}.")
+        return redirect(reverse("officer-meeting", args=[item.meeting_id]) + f"#item-{item.pk}")
 
 
 class DocumentRemove(OfficerRequiredMixin, View):

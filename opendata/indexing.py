@@ -28,6 +28,7 @@ from django.utils.html import strip_tags
 
 from meetings.models import AgendaItem, Document, Meeting, Report
 from opendata.models import SearchDocument
+from scrutiny import visibility
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +184,7 @@ def index_meeting(meeting_id: int) -> int:
 
 def rebuild_all(*, stdout=None) -> int:
     """Re-index every meeting (and drop rows of meetings no longer published)."""
-    SearchDocument.objects.filter(meeting__published_at__isnull=True).delete()
+    SearchDocument.objects.filter(visibility.meeting_not_public("meeting")).delete()
     published = list(Meeting.objects.order_by("pk").values_list("pk", flat=True))
     total = 0
     for pk in published:

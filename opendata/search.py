@@ -31,6 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from opendata.indexing import MARK_START, MARK_STOP, SEARCH_CONFIG
 from opendata.models import SearchDocument
+from scrutiny import visibility
 from scrutiny.models import Committee
 
 SNIPPET_CHARS = 240
@@ -54,9 +55,9 @@ def uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-VISIBLE = Q(meeting__published_at__isnull=False) & (
-    Q(agenda_item__isnull=True)
-    | Q(agenda_item__is_exempt=False, agenda_item__is_confidential=False)
+# The public predicate (scrutiny.visibility), applied to the index row's meeting and item.
+VISIBLE = visibility.meeting_public("meeting") & (
+    Q(agenda_item__isnull=True) | visibility.item_open("agenda_item")
 )
 
 

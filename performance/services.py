@@ -594,6 +594,9 @@ def create_performance_report(
         generator=REPORT_GENERATOR,
         generator_params=params,
         is_late=late,
+        # Added to a published agenda: a draft until the officer publishes it as a late
+        # paper (meetings.services.publish_late_paper).
+        is_draft=late and agenda_item.meeting.published_at is not None,
         urgency_reasons=urgency_reasons.strip() if late else "",
     )
     report._history_user = by

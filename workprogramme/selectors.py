@@ -171,11 +171,15 @@ def issue_history(item: WorkProgrammeItem, user) -> list[HistoryEntry]:
             else:
                 public_ids.append(agenda_item.pk)
         entries.append(entry)
+    # Draft minutes are for officers only: members reading exempt resolutions still see
+    # only those of published or approved minutes (the minutes page's own rule).
     found = {}
     if public_ids:
-        found.update(resolutions_for_items(public_ids, include_private=officer))
+        found.update(resolutions_for_items(public_ids, include_drafts=officer))
     if private_ids:
-        found.update(resolutions_for_items(private_ids, include_private=True))
+        found.update(
+            resolutions_for_items(private_ids, include_exempt=True, include_drafts=officer)
+        )
     for entry in entries:
         if entry.agenda_item is not None:
             entry.resolutions = found.get(entry.agenda_item.pk, [])

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 
 from meetings.minutes.models import (
+    Action,
     ActionStatus,
     AttendanceKind,
     AttendanceStatus,
     InterestType,
     MinuteOutcome,
 )
-from meetings.models import AgendaItem, Meeting
+from meetings.models import AgendaItem, Meeting, MeetingStatus
+from scrutiny import visibility
 from scrutiny.forms import BaseForm, DateInput
 from scrutiny.models import Committee, Person
 
@@ -234,21 +238,45 @@ class ActionForm(BaseForm):
         if committee is not None:
             self.fields["committee"].queryset = Committee.objects.filter(pk=committee.pk)
             self.fields["committee"].initial = committee.pk
-            meetings = Meeting.all_objects.filter(committee=committee).order_by("start")
-            self.fields["target_meeting"].queryset = meetings
-            self.fields["dealt_with_item"].queryset = (
-                AgendaItem.all_objects.filter(meeting__committee=committee)
-                .select_related("meeting")
-                .order_by("meeting__start", "order")
-            )
+            self.fields["target_meeting"].queryset = target_meeting_choices(committee)
+            self.fields["dealt_with_item"].queryset = dealt_with_item_choices(committee)
             self.fields["dealt_with_item"].label_from_instance = lambda item: (
                 f"{item.meeting.date:%-d %b %Y}: {item}"
             )
-            self.fields["target_meeting"].label_from_instance = lambda m: f"{m.date:%-d %B %Y}"
+            self.fields["target_meeting"].label_from_instance = lambda m: (
+                f"{m.date:%-d %B %Y}"
+                if visibility.is_meeting_public(m)
+                else f"{m.date:%-d %B %Y} (agenda not yet published: the public sees "
+                f"“{Action.UNPUBLISHED_TARGET_TEXT}” until it is)"
+            )
         if not editing:
             del self.fields["dealt_with_item"]
             del self.fields["status"]
         _revalidate(self)
+
+
+def target_meeting_choices(committee):
+    """Meetings an action may be due back at: the committee's published meetings, and its
+    coming ones (not cancelled). Public pages name a coming meeting only once its agenda is
+    published (``Action.shown_due_text``)."""
+    return (
+        Meeting.all_objects.filter(committee=committee)
+        .filter(visibility.meeting_public() | Q(start__gte=timezone.now()))
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("start")
+    )
+
+
+def dealt_with_item_choices(committee):
+    """Agenda items an action may say it was dealt with at: public items (published agenda,
+    neither exempt nor confidential) of the committee's meetings. A draft meeting's items are
+    not offered, so the public action never names them."""
+    return (
+        AgendaItem.objects.linkable()
+        .filter(meeting__committee=committee)
+        .select_related("meeting")
+        .order_by("meeting__start", "order")
+    )
 
 
 class ActionNoteForm(BaseForm):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from meetings.models import AgendaItem, Meeting
+from scrutiny import visibility
 from scrutiny.models import Committee, MunicipalYear, Person, TimeStamped
 
 
@@ -31,13 +32,14 @@ class MinutesStatus(models.TextChoices):
     APPROVED = "approved", "Approved as a correct record"
 
 
-PUBLIC_MINUTES_STATUSES = (MinutesStatus.PUBLISHED, MinutesStatus.APPROVED)
+# The rule lives in ``scrutiny.visibility`` (a test checks the values match these choices).
+PUBLIC_MINUTES_STATUSES = tuple(MinutesStatus(v) for v in visibility.PUBLIC_MINUTES_STATUSES)
 
 
 class MinutesSetQuerySet(models.QuerySet):
     def public(self):
         """Minutes the public may read: published or approved, of a published meeting."""
-        return self.filter(status__in=PUBLIC_MINUTES_STATUSES, meeting__published_at__isnull=False)
+        return self.filter(visibility.minutes_public())
 
 
 class MinutesSet(TimeStamped):
@@ -94,7 +96,7 @@ class MinutesSet(TimeStamped):
 
     @property
     def is_public(self) -> bool:
-        return self.status in PUBLIC_MINUTES_STATUSES and self.meeting.published_at is not None
+        return visibility.are_minutes_public(self)
 
     @property
     def is_locked(self) -> bool:
@@ -425,6 +427,30 @@ class Action(TimeStamped):
         if self.target_meeting_id:
             return f"Meeting of {self.target_meeting.date:%-d %B %Y}"
         return "No date set"
+
+    # Said instead of the date of a target meeting the viewer may not see (not yet published).
+    UNPUBLISHED_TARGET_TEXT = "A later meeting (its date is not yet published)"
+
+    @property
+    def shown_due_text(self) -> str:
+        """``due_text`` as a page may print it: the target meeting is named only when the
+        selectors marked it visible to the viewer (``target_is_public``, set by
+        ``meetings.minutes.selectors.actions_for``/``public_actions``; absent means no)."""
+        if (
+            not self.due_date
+            and self.target_meeting_id
+            and not getattr(self, "target_is_public", False)
+        ):
+            return self.UNPUBLISHED_TARGET_TEXT
+        return self.due_text
+
+    @property
+    def shown_dealt_with_item(self):
+        """The agenda item it was dealt with at, if the viewer may see it
+        (``dealt_with_is_public`` from the selectors; absent means no), else None."""
+        if self.dealt_with_item_id and getattr(self, "dealt_with_is_public", False):
+            return self.dealt_with_item
+        return None
 
 
 class ActionNote(models.Model):

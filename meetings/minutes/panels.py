@@ -37,6 +37,8 @@ def meeting_minutes_panel(request, meeting):
     own = next((m for m in sets if m.meeting_id == meeting.pk), None)
     minutes = selectors.visible_minutes(own, meeting, request.user)
     approves = next((m for m in sets if m.meeting_id != meeting.pk), None)
+    if approves is not None:
+        approves = selectors.visible_minutes(approves, approves.meeting, request.user)
     if minutes is None and approves is None:
         return None
     return "minutes/panels/meeting_minutes.html", {
@@ -62,16 +64,11 @@ def render_previous_minutes(report, *, for_print: bool = False) -> str:
     ``previous_meeting``. Only published or approved minutes, and never exempt text."""
     from django.template.loader import render_to_string
 
-    from meetings.minutes.models import PUBLIC_MINUTES_STATUSES
-
     params = report.generator_params or {}
     meeting_id = params.get("meeting") or report.agenda_item.previous_meeting_id
     minutes = (
-        MinutesSet.objects.filter(
-            meeting_id=meeting_id,
-            status__in=PUBLIC_MINUTES_STATUSES,
-            meeting__published_at__isnull=False,
-        )
+        MinutesSet.objects.public()
+        .filter(meeting_id=meeting_id)
         .select_related("meeting__committee", "approved_at_item__meeting")
         .first()
     )

@@ -13,11 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from meetings.minutes.models import (
-    PUBLIC_MINUTES_STATUSES,
     Action,
     Attendance,
     AttendanceKind,
@@ -29,12 +28,9 @@ from meetings.minutes.models import (
     Resolution,
 )
 from meetings.models import MeetingStatus
+from scrutiny import visibility
 from scrutiny.models import Person
 from scrutiny.permissions import can_view_exempt, is_officer, member_committee_ids
-
-_PUBLIC_MINUTE = Q(
-    minutes__status__in=PUBLIC_MINUTES_STATUSES, minutes__meeting__published_at__isnull=False
-)
 
 
 def public_minutes_sets() -> QuerySet[MinutesSet]:
@@ -45,10 +41,8 @@ def public_minutes_sets() -> QuerySet[MinutesSet]:
 def public_minutes() -> QuerySet[Minute]:
     """Minutes of public agenda items in public minutes (their ``text`` is safe to show).
     Exempt items are left out: use ``public_minute_text`` for their public summary."""
-    return (
-        Minute.objects.filter(_PUBLIC_MINUTE)
-        .filter(agenda_item__is_exempt=False, agenda_item__is_confidential=False)
-        .select_related("agenda_item__meeting__committee")
+    return Minute.objects.filter(visibility.minute_public()).select_related(
+        "agenda_item__meeting__committee"
     )
 
 
@@ -56,8 +50,8 @@ def public_exempt_summaries() -> QuerySet[Minute]:
     """Exempt items of public minutes that have an s100C public summary (use only
     ``public_summary``, never ``text``)."""
     return (
-        Minute.objects.filter(_PUBLIC_MINUTE)
-        .filter(Q(agenda_item__is_exempt=True) | Q(agenda_item__is_confidential=True))
+        Minute.objects.filter(visibility.minute_listed())
+        .filter(visibility.item_private("agenda_item"))
         .exclude(public_summary="")
         .select_related("agenda_item__meeting__committee")
     )
@@ -70,28 +64,44 @@ def public_minute_text(minute: Minute) -> str:
 
 def public_resolutions() -> QuerySet[Resolution]:
     """Resolutions of public items in public minutes."""
-    return Resolution.objects.filter(
-        minute__minutes__status__in=PUBLIC_MINUTES_STATUSES,
-        minute__minutes__meeting__published_at__isnull=False,
-        minute__agenda_item__is_exempt=False,
-        minute__agenda_item__is_confidential=False,
-    ).select_related("minute__agenda_item__meeting__committee")
+    return Resolution.objects.filter(visibility.resolution_public()).select_related(
+        "minute__agenda_item__meeting__committee"
+    )
 
 
-_SOURCE_PUBLISHED = Q(resolution__isnull=True) | Q(
-    resolution__minute__minutes__status__in=PUBLIC_MINUTES_STATUSES,
-    resolution__minute__minutes__meeting__published_at__isnull=False,
+# An action from a resolution follows its minutes: shown once they are public, and (to the
+# public) never when the resolution is of an exempt or confidential item.
+_SOURCE_PUBLISHED = Q(resolution__isnull=True) | visibility.minutes_public(
+    "resolution__minute__minutes"
 )
-_SOURCE_NOT_EXEMPT = Q(resolution__isnull=True) | Q(
-    resolution__minute__agenda_item__is_exempt=False,
-    resolution__minute__agenda_item__is_confidential=False,
+_SOURCE_NOT_EXEMPT = Q(resolution__isnull=True) | visibility.item_open(
+    "resolution__minute__agenda_item"
 )
+
+
+def _with_link_visibility(qs: QuerySet[Action]) -> QuerySet[Action]:
+    """Mark, per action, whether the public may see the meeting it is due back at and the
+    agenda item it was dealt with at (``target_is_public``, ``dealt_with_is_public``)."""
+    return qs.annotate(
+        target_is_public=Case(
+            When(visibility.meeting_public("target_meeting"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        dealt_with_is_public=Case(
+            When(visibility.item_public("dealt_with_item"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
 
 
 def public_actions() -> QuerySet[Action]:
     """Actions the public may see: marked public, and if they come from a resolution, only
-    once that resolution's minutes are public (and never from an exempt item)."""
-    return (
+    once that resolution's minutes are public (and never from an exempt item). Each carries
+    ``target_is_public`` and ``dealt_with_is_public``: a renderer names the target meeting or
+    the dealt-with item only when true (``Action.public_due_text``, ``public_dealt_with``)."""
+    return _with_link_visibility(
         Action.objects.filter(is_public=True).filter(_SOURCE_PUBLISHED).filter(_SOURCE_NOT_EXEMPT)
     )
 
@@ -99,24 +109,35 @@ def public_actions() -> QuerySet[Action]:
 def actions_for(user) -> QuerySet[Action]:
     """Every action for an officer; for a councillor, public actions plus the members-only
     actions of the committees they sit on today (once their minutes are published); public
-    actions for everyone else."""
+    actions for everyone else. Links to meetings and agenda items that are not public are
+    marked as for ``public_actions`` (officers: every link is shown)."""
     if is_officer(user):
-        return Action.objects.all()
+        return Action.objects.annotate(
+            target_is_public=Value(True, output_field=BooleanField()),
+            dealt_with_is_public=Value(True, output_field=BooleanField()),
+        )
     committee_ids = member_committee_ids(user, on=timezone.localdate())
     if not committee_ids:
         return public_actions()
     members_only = Q(committee_id__in=committee_ids) & _SOURCE_PUBLISHED
     public = Q(is_public=True) & _SOURCE_PUBLISHED & _SOURCE_NOT_EXEMPT
-    return Action.objects.filter(members_only | public)
+    return _with_link_visibility(Action.objects.filter(members_only | public))
 
 
-def resolutions_for_items(items: Iterable, *, include_private: bool = False) -> dict:
-    """``{agenda_item_id: [Resolution, …]}`` for the given agenda items (or ids), public
-    minutes only unless ``include_private`` (officer pages, after a permission check)."""
+def resolutions_for_items(
+    items: Iterable, *, include_exempt: bool = False, include_drafts: bool = False
+) -> dict:
+    """``{agenda_item_id: [Resolution, …]}`` for the given agenda items (or ids).
+
+    By default only what the public may read: public minutes, open items. ``include_exempt``
+    (after ``can_view_exempt``) adds exempt and confidential items' resolutions, still of
+    public minutes only; ``include_drafts`` (officers only) adds draft minutes."""
     ids = [getattr(i, "pk", i) for i in items]
     qs = Resolution.objects.filter(minute__agenda_item_id__in=ids)
-    if not include_private:
-        qs = qs.filter(pk__in=public_resolutions().values("pk"))
+    if not include_drafts:
+        qs = qs.filter(visibility.minute_listed("minute"))
+    if not include_exempt:
+        qs = qs.filter(visibility.item_open("minute__agenda_item"))
     found: dict[int, list[Resolution]] = defaultdict(list)
     for resolution in qs.select_related("minute").order_by("minute_id", "number"):
         found[resolution.minute.agenda_item_id].append(resolution)
@@ -140,7 +161,9 @@ def visible_minutes(minutes: MinutesSet | None, meeting, user) -> MinutesSet | N
         return None
     if is_officer(user):
         return minutes
-    if minutes.status in PUBLIC_MINUTES_STATUSES and meeting.published_at:
+    if minutes.status in visibility.PUBLIC_MINUTES_STATUSES and visibility.is_meeting_public(
+        meeting
+    ):
         return minutes
     return None
 
@@ -230,10 +253,7 @@ def attendance_stats(person: Person) -> list[AttendanceStats]:
     cancelled meetings never count."""
     rows = (
         Attendance.objects.filter(person=person)
-        .filter(
-            minutes__status__in=PUBLIC_MINUTES_STATUSES,
-            minutes__meeting__published_at__isnull=False,
-        )
+        .filter(visibility.minutes_public("minutes"))
         .exclude(minutes__meeting__status=MeetingStatus.CANCELLED)
         .filter(kind__in=[AttendanceKind.MEMBER, AttendanceKind.SUBSTITUTE])
         .values_list("minutes__meeting__committee__name", "kind", "status")
@@ -259,10 +279,7 @@ def declarations_for_person(person: Person) -> QuerySet[Declaration]:
     """Declarations of interest the person made at meetings with public minutes."""
     return (
         Declaration.objects.filter(person=person)
-        .filter(
-            minute__minutes__status__in=PUBLIC_MINUTES_STATUSES,
-            minute__minutes__meeting__published_at__isnull=False,
-        )
+        .filter(visibility.minute_listed("minute"))
         .select_related("minute__agenda_item__meeting__committee")
         .order_by("-minute__minutes__meeting__start")
     )

@@ -207,6 +207,9 @@ _CSV_COLUMNS = (
     "dealt_with_item__number",
     "dealt_with_item__title",
     "dealt_with_item__meeting__start",
+    # From the selectors: may this viewer see the target meeting / dealt-with item?
+    "target_is_public",
+    "dealt_with_is_public",
 )
 _STATUS_LABELS = dict(ActionStatus.choices)
 
@@ -232,6 +235,8 @@ def _csv_row(r, today) -> list[str]:
     target_day = timezone.localtime(r.target_meeting__start).date() if r.target_meeting_id else None
     if r.due_date:
         due = r.due_date.isoformat()
+    elif target_day and not r.target_is_public:
+        due = Action.UNPUBLISHED_TARGET_TEXT
     elif target_day:
         due = f"Meeting of {target_day:%-d %B %Y}"
     else:
@@ -243,7 +248,7 @@ def _csv_row(r, today) -> list[str]:
         elif target_day:
             overdue = target_day < today
     dealt = ""
-    if r.dealt_with_item_id:
+    if r.dealt_with_item_id and r.dealt_with_is_public:
         item = r.dealt_with_item__title
         if r.dealt_with_item__number:
             item = f"{r.dealt_with_item__number}: {item}"

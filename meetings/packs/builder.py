@@ -150,11 +150,12 @@ def items_with_papers():
         "contact_officers",
         Prefetch(
             "reports",
-            queryset=Report.all_objects.order_by("order", "pk")
+            queryset=Report.all_objects.issued()  # never drafts (scrutiny.visibility)
+            .order_by("order", "pk")
             .select_related("document", "author")
             .prefetch_related("sections"),
         ),
-        Prefetch("documents", queryset=Document.all_objects.order_by("order", "pk")),
+        Prefetch("documents", queryset=Document.all_objects.issued().order_by("order", "pk")),
     )
 
 

@@ -104,6 +104,8 @@ RULES: dict[str, str] = {
     "officer-report-edit": OFFICER,
     "officer-document-add": OFFICER,
     "officer-document-remove": OFFICER,
+    "officer-report-publish": OFFICER,
+    "officer-document-publish": OFFICER,
     "officer-standard-items": OFFICER,
     # minutes and actions
     "meeting-minutes": PUBLIC,
@@ -366,6 +368,8 @@ def extra_urls(council) -> dict[str, str]:
         "officer-item-move": reverse("officer-item-move", args=[item.pk]),
         "officer-item-remove": reverse("officer-item-remove", args=[item.pk]),
         "officer-document-remove": reverse("officer-document-remove", args=[document.pk]),
+        "officer-document-publish": reverse("officer-document-publish", args=[document.pk]),
+        "officer-report-publish": reverse("officer-report-publish", args=[generated.pk]),
         "officer-meeting-publish": reverse("officer-meeting-publish", args=[meeting.pk]),
         "officer-meeting-cancel": reverse("officer-meeting-cancel", args=[meeting.pk]),
         "officer-meeting-postpone": reverse("officer-meeting-postpone", args=[meeting.pk]),

@@ -260,12 +260,24 @@ def test_items_and_papers_after_publication_are_late_and_need_reasons(
         )
     assert item.is_late and item.number == "7"
     assert ("changed", meeting.pk) in signals_seen
+    # A report added to the published agenda is a draft (officers only) until the officer
+    # publishes it as a late paper with the chair's reasons (issue 13, finding 12).
+    report = services.add_report(agenda_item=item, title="Late report", by=officer)
+    assert report.is_late and report.is_draft
+    assert not Report.objects.filter(pk=report.pk).exists()
+    assert not Report.all_objects.issued().filter(pk=report.pk).exists()
+    with pytest.raises(ValidationError) as exc:
+        services.publish_late_paper(paper=report, by=officer)
+    assert "urgency_reasons" in exc.value.message_dict
+    signals_seen.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_late_paper(paper=report, urgency_reasons="As above.", by=officer)
+    report.refresh_from_db()
+    assert not report.is_draft and report.urgency_reasons == "As above."
+    assert Report.objects.filter(pk=report.pk).exists()
+    assert ("changed", meeting.pk) in signals_seen
     with pytest.raises(ValidationError):
-        services.add_report(agenda_item=item, title="Late report", by=officer)
-    report = services.add_report(
-        agenda_item=item, title="Late report", urgency_reasons="As above.", by=officer
-    )
-    assert report.is_late
+        services.publish_late_paper(paper=report, urgency_reasons="Again.", by=officer)
     meeting.refresh_from_db()
     assert meeting.papers_changed_at is not None
 

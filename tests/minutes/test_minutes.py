@@ -368,7 +368,7 @@ def test_resolutions_for_items_and_public_querysets_hide_drafts_and_exempt_items
     services.publish_minutes(minutes=minutes)
     found = selectors.resolutions_for_items(items)
     assert list(found) == [public_minute.agenda_item_id]
-    assert len(selectors.resolutions_for_items(items, include_private=True)) == 2
+    assert len(selectors.resolutions_for_items(items, include_exempt=True)) == 2
     assert exempt_minute.pk not in set(selectors.public_minutes().values_list("pk", flat=True))
     assert not selectors.public_resolutions().filter(minute=exempt_minute).exists()
     assert Minute.objects.filter(pk=exempt_minute.pk).exists()

@@ -1,0 +1,152 @@
+"""The one notion of "public": what the public may see, as queryset conditions and as
+checks on loaded objects.
+
+Every read that decides whether a meeting, agenda item, paper, minutes or resolution may reach
+the public (a page, file, feed, search result, API answer, or a cross-link from another app)
+uses the functions here, directly or through the querysets that delegate to them
+(``Meeting.objects``, ``AgendaItem.objects``, ``Report.objects``, ``Document.objects``,
+``MinutesSet.objects.public()``, ``meetings.minutes.selectors.public_*``). A guard test
+(``tests/hardening/test_public_predicate_home.py``) fails if the primitives below are written
+out by hand anywhere else.
+
+The rule, in one place:
+
+- a **meeting** is public once its agenda is published (``published_at`` set); a meeting not
+  yet published is not (its date included: work-programme plans are the one documented
+  exception, ``docs/workprogramme.md``);
+- an **agenda item** is *listed* if its meeting is public: its title, number, late-item
+  urgency reasons, and for an exempt or confidential item the Schedule 12A paragraph, the
+  public reasons and the s100C summary of its minute are public. Its **description is
+  public only if the item is open** (neither exempt nor confidential), like its papers;
+- an item is *open* if it is neither exempt nor confidential; its papers, minute text and
+  resolutions are public when it is also listed;
+- a **paper** (report or document) is public if its item is listed and open and the paper is
+  issued (not a draft: a paper added to a published agenda stays a draft, officers only,
+  until the officer publishes it as a late paper with the chair's reasons for urgency).
+  Members of the committee may read the issued papers of exempt items, never drafts;
+- **minutes** are public once published or approved, of a public meeting; never drafts,
+  for members either.
+
+Paths: each function takes the lookup path from the queried model to the object the rule is
+about (``""`` for the model itself), so the same rule applies from any model: for example
+``minutes_public("resolution__minute__minutes")`` on ``Action``.
+
+This is the core app: it names fields, it never imports the models of later apps.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+# The values of ``meetings.minutes.models.MinutesStatus`` that are public (a test checks
+# they match the model's choices).
+PUBLIC_MINUTES_STATUSES = ("published", "approved")
+
+
+def _f(path: str, field: str) -> str:
+    return f"{path}__{field}" if path else field
+
+
+# --- queryset conditions -------------------------------------------------------------------
+
+
+def meeting_public(path: str = "") -> Q:
+    """The meeting at ``path`` has a published agenda."""
+    return Q(**{_f(path, "published_at__isnull"): False})
+
+
+def meeting_not_public(path: str = "") -> Q:
+    return Q(**{_f(path, "published_at__isnull"): True})
+
+
+def item_open(path: str = "") -> Q:
+    """The agenda item at ``path`` is neither exempt nor confidential (whatever its meeting)."""
+    return Q(**{_f(path, "is_exempt"): False, _f(path, "is_confidential"): False})
+
+
+def item_private(path: str = "") -> Q:
+    """The agenda item at ``path`` is exempt or confidential."""
+    return Q(**{_f(path, "is_exempt"): True}) | Q(**{_f(path, "is_confidential"): True})
+
+
+def item_listed(path: str = "") -> Q:
+    """The agenda item at ``path`` is on a published agenda (title and paragraph public)."""
+    return meeting_public(_f(path, "meeting"))
+
+
+def item_public(path: str = "") -> Q:
+    """The agenda item at ``path`` is listed and open: its description, papers, minute text
+    and resolutions may be public."""
+    return item_listed(path) & item_open(path)
+
+
+def paper_issued(path: str = "") -> Q:
+    """The report or document at ``path`` is not a draft (members may read issued papers of
+    exempt items; nobody but officers reads drafts)."""
+    return Q(**{_f(path, "is_draft"): False})
+
+
+def paper_public(path: str = "") -> Q:
+    """The report or document at ``path`` may be read by the public."""
+    return paper_issued(path) & item_public(_f(path, "agenda_item"))
+
+
+def minutes_public(path: str = "") -> Q:
+    """The minutes (``MinutesSet``) at ``path`` are published or approved, of a public
+    meeting."""
+    return Q(**{_f(path, "status__in"): PUBLIC_MINUTES_STATUSES}) & meeting_public(
+        _f(path, "meeting")
+    )
+
+
+def minute_listed(path: str = "") -> Q:
+    """The minute at ``path`` belongs to public minutes (for an exempt item: only its
+    s100C summary and declarations are public, see ``minute_public``)."""
+    return minutes_public(_f(path, "minutes"))
+
+
+def minute_public(path: str = "") -> Q:
+    """The minute at ``path`` is in public minutes and of an open item: its text and its
+    resolutions are public."""
+    return minute_listed(path) & item_open(_f(path, "agenda_item"))
+
+
+def resolution_public(path: str = "") -> Q:
+    return minute_public(_f(path, "minute"))
+
+
+# --- checks on loaded objects (the same rule) ----------------------------------------------
+
+
+def is_meeting_public(meeting) -> bool:
+    return meeting is not None and meeting.published_at is not None
+
+
+def is_item_private(item) -> bool:
+    return bool(item.is_exempt or item.is_confidential)
+
+
+def is_item_listed(item) -> bool:
+    return item is not None and is_meeting_public(item.meeting)
+
+
+def is_item_public(item) -> bool:
+    return is_item_listed(item) and not is_item_private(item)
+
+
+def is_paper_public(paper) -> bool:
+    return not paper.is_draft and is_item_public(paper.agenda_item)
+
+
+def are_minutes_public(minutes) -> bool:
+    return (
+        minutes is not None
+        and minutes.status in PUBLIC_MINUTES_STATUSES
+        and is_meeting_public(minutes.meeting)
+    )
+
+
+def public_description(item) -> str:
+    """The description of ``item`` as the public may read it: empty for an exempt or
+    confidential item (its title, paragraph and reasons are what the public sees)."""
+    return "" if is_item_private(item) else item.description
