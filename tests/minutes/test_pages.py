@@ -290,7 +290,9 @@ def test_exempt_minute_canary_never_reaches_a_public_surface(client, exempt_minu
     assert client.get(reverse("action-detail", args=[private.pk])).status_code == 404
     # The PDF is the public version for everyone.
     pdf = client.get(reverse("meeting-minutes-pdf", args=[meeting.pk]))
-    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages)
+    text = "".join(
+        p.extract_text() for p in pypdf.PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages
+    )
     assert CANARY not in text and "missing children" in text
     # A member of the committee reads the full minute on the page.
     client.force_login(make_user("councillor", person=member))
