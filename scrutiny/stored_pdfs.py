@@ -191,6 +191,10 @@ def preparing(request, spec: PdfSpec) -> HttpResponse:
     )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     patch_cache_control(response, no_store=True)
+    # Expected, not a server error: one line at info level rather than an error (with its
+    # traceback mail) for every request of a flood.
+    response._has_been_logged = True
+    logger.info("Stored PDF %s %s is being prepared (503)", spec.kind, spec.key)
     return response
 
 
@@ -353,7 +357,7 @@ def refresh(kind: str, key: str | None = None, *, only_if_stored: bool = False) 
         if kind == "minutes-set":
             found = MinutesSet.objects.filter(pk=key).values_list("meeting_id", flat=True)
         else:
-            found = Minute.objects.filter(pk=key).values_list("minutes_set__meeting_id", flat=True)
+            found = Minute.objects.filter(pk=key).values_list("minutes__meeting_id", flat=True)
         meeting_id = found.first()
         if meeting_id is None:
             return 0
@@ -384,24 +388,29 @@ def refresh(kind: str, key: str | None = None, *, only_if_stored: bool = False) 
 
 
 def _queue_refresh(kind: str, key: str | None, *, only_if_stored: bool = True) -> None:
-    """Queue ``refresh(kind, key)`` once per transaction, after it commits. Nothing is read
-    here: the officer's save costs no query; the task finds out what to rebuild."""
-    connection = transaction.get_connection()
-    wanted = connection.__dict__.setdefault("_stored_pdf_refresh", set())
+    """Queue ``refresh(kind, key)`` after the transaction commits, once however many records
+    it saved. Nothing is read here: the officer's save costs no query; the task finds out
+    what to rebuild."""
     token = (kind, key, only_if_stored)
-    if token in wanted:
-        return
-    wanted.add(token)
+    connection = transaction.get_connection()
+    # Already waiting for this commit? (A rolled-back transaction drops its callbacks, and
+    # this list with them, so nothing is remembered past the transaction.)
+    for _sids, func, _robust in connection.run_on_commit:
+        if getattr(func, "stored_pdf_token", None) == token and not func.ran:
+            return
 
     def enqueue():
-        wanted.discard(token)
         from scrutiny.tasks import refresh_stored_pdfs
+
+        enqueue.ran = True
 
         try:
             refresh_stored_pdfs.enqueue(kind, key, only_if_stored)
         except Exception:  # never break the officer's save for a PDF that can be built later
             logger.exception("Could not queue a refresh of stored PDFs %s %s", kind, key)
 
+    enqueue.stored_pdf_token = token
+    enqueue.ran = False
     transaction.on_commit(enqueue)
 
 
