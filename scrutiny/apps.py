@@ -20,3 +20,7 @@ class ScrutinyConfig(AppConfig):
         from scrutiny.cache import connect_signals
 
         connect_signals()
+        # Stored public PDFs (minutes, trackers) are rebuilt after the changes they print.
+        from scrutiny import stored_pdfs
+
+        stored_pdfs.connect_signals()

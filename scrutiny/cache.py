@@ -51,8 +51,9 @@ PORTAL_APP_LABELS = {
     "opendata",
 }
 # Records written on reads (visits, access logs) or derived bookkeeping: no page shows them
-# to the public, so saving them must not throw the whole cache away.
-IGNORED_MODELS = {"meetings.portalvisit", "meetings.exemptaccess"}
+# to the public, so saving them must not throw the whole cache away. Stored PDFs are derived
+# files (an anonymous request may record a pending build): no page shows them either.
+IGNORED_MODELS = {"meetings.portalvisit", "meetings.exemptaccess", "scrutiny.storedpdf"}
 NEVER_CACHED_PREFIXES = ("/officer/", "/accounts/", "/my/", "/django-admin/", "/static/")
 NOT_STORED_HEADERS = {"set-cookie", CACHE_HEADER.lower()}
 

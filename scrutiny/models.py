@@ -270,3 +270,43 @@ class Membership(TimeStamped):
     def save(self, *args, **kwargs):
         self.role_order = self.ROLE_ORDER.get(self.role, 2)
         super().save(*args, **kwargs)
+
+
+class StoredPdf(models.Model):
+    """A public PDF (minutes, trackers) rendered once per content version and kept in the
+    default storage (``scrutiny.stored_pdfs``).
+
+    ``fingerprint`` is the SHA-256 of what the PDF prints (the print template's HTML, its
+    title and the print format), so a row is one content version: a change to what is printed
+    is a new fingerprint and a new row, and only the row of the current fingerprint is ever
+    served. A ``pending`` row is a build that was asked for (at most one per content version:
+    the unique constraint deduplicates a flood of requests); ``ready`` rows name their file.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+
+    kind = models.CharField(max_length=40, help_text='"minutes" or a tracker kind.')
+    key = models.CharField(max_length=200, help_text="The printed object: a meeting id, a slug.")
+    query = models.TextField(
+        blank=True, help_text="The filters of a filtered export, canonical; empty: the whole."
+    )
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    file_name = models.CharField(max_length=300, blank=True, help_text="In the default storage.")
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    requested_at = models.DateTimeField()
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key", "fingerprint"], name="one_stored_pdf_per_content"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "key", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} ({self.status})"

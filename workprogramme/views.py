@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,10 +19,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from meetings.models import Meeting
+from scrutiny import stored_pdfs
 from scrutiny.models import Committee, MunicipalYear
 from scrutiny.paging import page_query, paged
 from scrutiny.permissions import is_officer
-from scrutiny.printing import pdf_response, render_pdf
 from workprogramme import selectors, services, trackers
 from workprogramme.filters import (
     ImprovementActionFilter,
@@ -82,23 +82,38 @@ def csv_response(tracker: trackers.Tracker) -> HttpResponse:
     return response
 
 
-def pdf_tracker_response(tracker: trackers.Tracker) -> HttpResponse:
-    data = render_pdf(
-        "workprogramme/print/tracker.html",
-        {"tracker": tracker, "generated_at": trackers.generated_at()},
+def tracker_spec(tracker: trackers.Tracker, query: str = "") -> stored_pdfs.PdfSpec:
+    """The printable PDF of ``tracker`` (``query``: the canonical filters of a filtered
+    export). Trackers are public: served from storage, printed once per version."""
+    return stored_pdfs.PdfSpec(
+        kind=tracker.kind,
+        key=tracker.key,
+        query=query,
+        template="workprogramme/print/tracker.html",
+        context={"tracker": tracker},
+        print_context=lambda: {"generated_at": trackers.generated_at()},
         title=tracker.title,
+        filename=f"{slugify(tracker.title)}.pdf",
     )
-    return pdf_response(data, filename=f"{slugify(tracker.title)}.pdf")
 
 
 def export(request, tracker_factory: Callable[[], trackers.Tracker]):
-    """``?format=csv`` or ``?format=pdf`` on a tracker page; None for the HTML page."""
-    fmt = request.GET.get("format")
-    if fmt == "csv":
+    """``?format=csv`` on a tracker page; None for the HTML page (``?format=pdf`` is answered
+    before, by ``pdf_export``)."""
+    if request.GET.get("format") == "csv":
         return csv_response(tracker_factory())
-    if fmt == "pdf":
-        return pdf_tracker_response(tracker_factory())
     return None
+
+
+def pdf_export(request, kind: str, key: str, filter_class, hide: tuple[str, ...] = ()):
+    """``?format=pdf`` on a tracker page: the stored PDF of the tracker with the page's
+    filters, built by the same code as the background build (``tracker_pdf_spec``), so the
+    request and the build agree on what it prints."""
+    names = [name for name in filter_class.base_filters if name not in hide]
+    spec = tracker_pdf_spec(kind, key, stored_pdfs.canonical_query(names, request.GET))
+    if spec is None:
+        raise Http404("No such tracker.")
+    return stored_pdfs.serve(request, spec)
 
 
 def export_links(request) -> dict[str, str]:
@@ -186,8 +201,13 @@ def index(request):
     )
 
 
-def _item_filter(request, queryset, *, hide: tuple[str, ...] = ()):
-    filterset = WorkProgrammeItemFilter(request.GET or None, queryset=queryset)
+# A committee's programme page picks the programme itself: these filters are not offered.
+PROGRAMME_HIDDEN_FILTERS = ("committee", "year")
+REVIEW_HIDDEN_FILTERS = ("committee", "year")
+
+
+def _item_filter(query, queryset, *, hide: tuple[str, ...] = ()):
+    filterset = WorkProgrammeItemFilter(query or None, queryset=queryset)
     for name in hide:
         filterset.filters.pop(name, None)
         filterset.form.fields.pop(name, None)
@@ -213,8 +233,16 @@ def committee_workprogramme(request, slug):
         current = MunicipalYear.for_date(today())
         programme = next((p for p in programmes if current and p.year_id == current.pk), None)
         programme = programme or programmes[0]
+    if programme is not None and request.GET.get("format") == "pdf":
+        return pdf_export(
+            request,
+            "workprogramme",
+            str(programme.pk),
+            WorkProgrammeItemFilter,
+            PROGRAMME_HIDDEN_FILTERS,
+        )
     items_qs = _items_queryset(request).filter(programme=programme)
-    filterset = _item_filter(request, items_qs, hide=("committee", "year"))
+    filterset = _item_filter(request.GET, items_qs, hide=PROGRAMME_HIDDEN_FILTERS)
     items = list(filterset.qs) if programme else []
     if programme is not None:
         response = export(request, lambda: trackers.workprogramme_tracker(programme, items))
@@ -244,7 +272,7 @@ def committee_workprogramme(request, slug):
 def item_list(request):
     """Every item of every work programme, newest year first, 50 a page; the CSV has every
     item that matches the filters."""
-    filterset = _item_filter(request, _items_queryset(request))
+    filterset = _item_filter(request.GET, _items_queryset(request))
     matching = filterset.qs.order_by(
         "-programme__year__start_date", "programme__committee__name", "number", "pk"
     )
@@ -310,15 +338,29 @@ def item_detail(request, pk):
     )
 
 
+def _plan_export_filter(plan, query):
+    return ImprovementActionFilter(query, queryset=selectors.plan_actions(plan), plan=plan)
+
+
+def _review_filter(review, query):
+    filterset = ReviewRecommendationFilter(
+        query or None, queryset=selectors.review_recommendations(review)
+    )
+    for name in REVIEW_HIDDEN_FILTERS:
+        filterset.filters.pop(name, None)
+        filterset.form.fields.pop(name, None)
+    return filterset
+
+
 def plan_detail(request, slug):
     plan = get_object_or_404(
         ImprovementPlan.objects.select_related("inspection", "committee"), slug=slug
     )
-    if request.GET.get("format") in ("csv", "pdf"):
+    if request.GET.get("format") == "pdf":
+        return pdf_export(request, "improvement-plan", plan.slug, ImprovementActionFilter)
+    if request.GET.get("format") == "csv":
         # The export lists the chosen actions with their latest update, nothing else.
-        filterset = ImprovementActionFilter(
-            request.GET, queryset=selectors.plan_actions(plan), plan=plan
-        )
+        filterset = _plan_export_filter(plan, request.GET)
         actions = list(filterset.qs)
         return export(request, lambda: trackers.plan_tracker(plan, actions))
     # The priorities with every action are on the page anyway: load them once, and let the
@@ -394,12 +436,11 @@ def inspection_detail(request, slug):
 
 def review_detail(request, slug):
     review = get_object_or_404(ScrutinyReview.objects.select_related("panel"), slug=slug)
-    filterset = ReviewRecommendationFilter(
-        request.GET or None, queryset=selectors.review_recommendations(review)
-    )
-    for name in ("committee", "year"):
-        filterset.filters.pop(name, None)
-        filterset.form.fields.pop(name, None)
+    if request.GET.get("format") == "pdf":
+        return pdf_export(
+            request, "review", review.slug, ReviewRecommendationFilter, REVIEW_HIDDEN_FILTERS
+        )
+    filterset = _review_filter(review, request.GET)
     recs = list(filterset.qs)
     response = export(request, lambda: trackers.review_tracker(review, recs))
     if response is not None:
@@ -523,11 +564,41 @@ def lead_member_report(request, pk):
 
 def tracker_pdf(request, kind, key):
     """Printable PDF of a whole tracker (also what an agenda report prints)."""
+    spec = tracker_pdf_spec(kind, key)
+    if spec is None:
+        raise Http404(f"No {kind} tracker {key}.")
+    return stored_pdfs.serve(request, spec)
+
+
+def tracker_pdf_spec(kind: str, key: str, query: str = "") -> stored_pdfs.PdfSpec | None:
+    """The tracker PDF (kind, key, canonical filters) as the build task rebuilds it: the same
+    filters as the pages apply, so the same content and fingerprint; None when it is gone."""
+    params = QueryDict(query)
     try:
-        tracker = trackers.load(kind, key)
-    except trackers.TrackerNotFound as exc:
-        raise Http404(str(exc)) from exc
-    return pdf_tracker_response(tracker)
+        if kind == "workprogramme":
+            programme = WorkProgramme.objects.select_related("committee", "year").get(pk=int(key))
+            filterset = _item_filter(
+                params,
+                selectors.work_programme_items().filter(programme=programme),
+                hide=PROGRAMME_HIDDEN_FILTERS,
+            )
+            tracker = trackers.workprogramme_tracker(programme, list(filterset.qs))
+        elif kind == "improvement-plan":
+            plan = ImprovementPlan.objects.select_related("inspection", "committee").get(slug=key)
+            tracker = trackers.plan_tracker(plan, list(_plan_export_filter(plan, params).qs))
+        elif kind == "review":
+            review = ScrutinyReview.objects.select_related("panel").get(slug=key)
+            tracker = trackers.review_tracker(review, list(_review_filter(review, params).qs))
+        else:
+            return None
+    except (
+        WorkProgramme.DoesNotExist,
+        ImprovementPlan.DoesNotExist,
+        ScrutinyReview.DoesNotExist,
+        ValueError,
+    ):
+        return None
+    return tracker_spec(tracker, query)
 
 
 # --- officer pages ----------------------------------------------------------------------------

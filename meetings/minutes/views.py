@@ -4,6 +4,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
@@ -40,10 +41,10 @@ from meetings.minutes.models import (
     Resolution,
 )
 from meetings.models import ItemKind, Meeting
+from scrutiny import stored_pdfs
 from scrutiny.models import Committee, Person
 from scrutiny.paging import page_query, paged
 from scrutiny.permissions import MANAGE
-from scrutiny.printing import pdf_response, render_pdf
 from scrutiny.sanitise import editable_text
 
 officer_required = permission_required(MANAGE, raise_exception=True)
@@ -103,20 +104,36 @@ def meeting_minutes(request, pk):
 
 
 def meeting_minutes_pdf(request, pk):
-    """The public minutes as a tagged PDF: never an exempt item's full minute."""
+    """The public minutes as a tagged PDF: never an exempt item's full minute. Published
+    minutes are printed once per version and served from storage (``scrutiny.stored_pdfs``):
+    no anonymous request renders; draft minutes (officers only) are printed on request."""
     meeting, minutes = _public_minutes(request, pk)
+    return stored_pdfs.serve(request, _minutes_spec(meeting, minutes))
+
+
+def _minutes_spec(meeting: Meeting, minutes: MinutesSet) -> stored_pdfs.PdfSpec:
     view = selectors.minutes_view(minutes, may_read_exempt=False)
-    title = f"Minutes: {meeting.committee.name}, {meeting.date:%-d %B %Y}"
-    data = render_pdf(
-        "minutes/print/minutes.html",
-        {"meeting": meeting, "view": view, "minutes": minutes},
-        title=title,
-    )
-    return pdf_response(
-        data,
+    return stored_pdfs.PdfSpec(
+        kind="minutes",
+        key=str(meeting.pk),
+        template="minutes/print/minutes.html",
+        context={"meeting": meeting, "view": view, "minutes": minutes},
+        title=f"Minutes: {meeting.committee.name}, {meeting.date:%-d %B %Y}",
         filename=f"minutes-{meeting.committee.slug}-{meeting.date:%Y-%m-%d}.pdf",
-        last_modified=minutes.modified_at,
+        # What anyone may read: the same rule as the minutes page gives the public.
+        public=selectors.visible_minutes(minutes, meeting, AnonymousUser()) is not None,
     )
+
+
+def minutes_pdf_spec(kind: str, key: str, query: str = "") -> stored_pdfs.PdfSpec | None:
+    """The public minutes PDF of meeting ``key`` as the build task rebuilds it, or None."""
+    meeting = Meeting.objects.select_related("committee").filter(pk=int(key)).first()
+    if meeting is None:
+        return None
+    minutes = selectors.minutes_for_meeting(meeting, AnonymousUser())
+    if minutes is None:
+        return None
+    return _minutes_spec(meeting, minutes)
 
 
 def _tracker_queryset(request, committee=None):

@@ -68,12 +68,14 @@ from django.core.files.storage import default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, transaction
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks.base import Task
 from django_tasks.signals import task_finished
 from django_tasks_db.models import DBTaskResult
 
+from meetings.minutes import services as minutes_services
 from meetings.models import Document, ExemptAccess, Meeting
 from meetings.packs import builder
 from meetings.packs import services as pack_services
@@ -85,9 +87,12 @@ from opendata.tasks import extract_text, refresh_meeting
 from performance import services as performance_services
 from performance.models import KPI, Figure, ImportRun
 from performance.tasks import run_import_task
-from scrutiny.models import Council
+from scrutiny import stored_pdfs
+from scrutiny.models import Council, StoredPdf
+from scrutiny.tasks import build_stored_pdf, refresh_stored_pdfs
 from tests.factories import make_user
 from tests.factories.meetings import DocumentFactory
+from tests.factories.minutes import make_meeting_with_items
 from tests.factories.opendata import build_world
 from tests.factories.packs import make_pack_meeting
 from tests.factories.performance import ServiceAreaFactory, figure, financial_year
@@ -109,6 +114,14 @@ TASKS = {
     "opendata.tasks.refresh_meeting": (
         "test_refresh_meeting_run_twice_changes_nothing",
         "test_refresh_meeting_failing_part_way_then_retried",
+    ),
+    "scrutiny.tasks.build_stored_pdf": (
+        "test_stored_pdf_build_run_twice_changes_nothing",
+        "test_stored_pdf_build_failing_part_way_then_retried",
+    ),
+    "scrutiny.tasks.refresh_stored_pdfs": (
+        "test_stored_pdf_refresh_run_twice_changes_nothing",
+        "test_stored_pdf_build_failing_part_way_then_retried",
     ),
     "opendata.tasks.extract_text": (
         "test_extract_text_run_twice_changes_nothing",
@@ -135,12 +148,17 @@ NATURAL_KEYS = {
     "opendata.searchdocument": ("kind", "object_id"),
     "opendata.calendarentry": ("meeting_id",),
     "packs.pack": ("meeting_id", "kind"),
+    "scrutiny.storedpdf": ("kind", "key", "fingerprint"),
     "performance.figure": ("kpi_id", "period_id"),
 }
 # A pack's per-build identity (see the module docstring); its file is compared by content.
-PER_BUILD = {"packs.pack": {"build_id", "file_name", "sha256", "size"}}
+PER_BUILD = {
+    "packs.pack": {"build_id", "file_name", "sha256", "size"},
+    "scrutiny.storedpdf": {"file_name", "sha256", "size"},
+}
 RUN_LOGS = frozenset({"packs.packbuild", "performance.importrun"})
 PACK_FILE = re.compile(r"^packs/(?P<meeting>\d+)/(?P<kind>[a-z]+)-[0-9a-f]{32}\.pdf$")
+STORED_PDF_FILE = re.compile(r"^(?P<version>printed/[a-z-]+/[^/]+/[0-9a-f]{16})-[0-9a-f]{32}\.pdf$")
 
 
 class WorkerKilled(SystemExit):
@@ -291,9 +309,14 @@ def result_state(*, skip: frozenset[str] = frozenset()) -> dict[str, dict[str, s
     files: dict[str, str] = {}
     for name, data in stored_files().items():
         match = PACK_FILE.match(name)
+        stored_pdf = STORED_PDF_FILE.match(name)
         if match:
             key = f"pack file {match['meeting']}/{match['kind']}"
             assert key not in files, f"two stored files for one pack: {key}"
+            files[key] = pdf_content(data)
+        elif stored_pdf:  # one file per content version, its name unique per build
+            key = f"stored pdf {stored_pdf['version']}"
+            assert key not in files, f"two stored files for one version: {key}"
             files[key] = pdf_content(data)
         else:
             files[name] = hashlib.sha256(data).hexdigest()
@@ -908,3 +931,91 @@ def test_a_transient_read_failure_keeps_the_text_already_read(
     assert_same(snapshot(), good)
     document.refresh_from_db()
     assert document.has_text_layer is True and "Vacancy rates by team" in document.text
+
+
+# -- stored public PDFs -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def requested_pdf(client):
+    """Published minutes whose PDF an anonymous reader asked for: the build is queued on the
+    production database backend (the reader was told it is being prepared), not yet run."""
+    meeting = make_meeting_with_items(business=1)
+    minutes = minutes_services.start_minutes(meeting=meeting)
+    minutes_services.publish_minutes(minutes=minutes)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        response = client.get(reverse("meeting-minutes-pdf", args=[meeting.pk]))
+        queued = DBTaskResult.objects.get()
+    assert response.status_code == 503
+    row = StoredPdf.objects.get()
+    assert queued.task_path == "scrutiny.tasks.build_stored_pdf"
+    assert queued.args_kwargs == {"args": [row.pk], "kwargs": {}}
+    return row
+
+
+def test_stored_pdf_build_run_twice_changes_nothing(
+    requested_pdf, django_capture_on_commit_callbacks
+):
+    runner = Runner(django_capture_on_commit_callbacks)
+    result, _ = runner.now(lambda: build_stored_pdf.enqueue(requested_pdf.pk))
+    assert result.return_value == "built"
+    once = snapshot()
+    result, _ = runner.now(lambda: build_stored_pdf.enqueue(requested_pdf.pk))
+    assert result.status == TaskResultStatus.SUCCESSFUL and result.return_value == "ready"
+    assert_same(snapshot(), once)
+
+
+def test_stored_pdf_refresh_run_twice_changes_nothing(
+    requested_pdf, django_capture_on_commit_callbacks
+):
+    runner = Runner(django_capture_on_commit_callbacks)
+    key = requested_pdf.key
+    result, _ = runner.now(lambda: refresh_stored_pdfs.enqueue("minutes", key, False))
+    assert result.return_value == 1
+    once = snapshot()
+    result, _ = runner.now(lambda: refresh_stored_pdfs.enqueue("minutes", key, False))
+    assert result.status == TaskResultStatus.SUCCESSFUL and result.return_value == 0
+    assert_same(snapshot(), once)
+
+
+STORED_PDF_FAULTS = {
+    # WeasyPrint fails (a bad template, memory): nothing was stored.
+    "render fails": lambda mp: mp.setattr(
+        stored_pdfs,
+        "render_pdf",
+        Nth(stored_pdfs.render_pdf, 1, RuntimeError("out of memory"), before=True),
+    ),
+    # The worker is killed after the file was stored and the row marked ready, inside the
+    # transaction: the row is rolled back and the file deleted.
+    "killed after storing": lambda mp: mp.setattr(
+        stored_pdfs, "_prune", Nth(stored_pdfs._prune, 1, WorkerKilled(1))
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", STORED_PDF_FAULTS, ids=list(STORED_PDF_FAULTS))
+@pytest.mark.parametrize("task", ["build", "refresh"])
+def test_stored_pdf_build_failing_part_way_then_retried(
+    fault, task, requested_pdf, django_capture_on_commit_callbacks, monkeypatch
+):
+    if task == "build":
+        run = lambda: build_stored_pdf.enqueue(requested_pdf.pk)  # noqa: E731
+    else:
+        run = lambda: refresh_stored_pdfs.enqueue("minutes", requested_pdf.key, False)  # noqa: E731
+    runner = Runner(django_capture_on_commit_callbacks)
+    pre = result_state()
+    clean = runner.clean_reference(run)
+
+    with monkeypatch.context() as fault_in:
+        STORED_PDF_FAULTS[fault](fault_in)
+        result, _ = runner.frozen(run)
+    assert result.status == TaskResultStatus.FAILED
+    failed = result_state()
+    assert_no_half_written(failed, pre=pre, clean=clean)
+    # All or nothing: still pending, no file (the public is still told "being prepared").
+    assert_same(failed, pre)
+    assert StoredPdf.objects.get().status == StoredPdf.Status.PENDING
+
+    result, _ = runner.frozen(run)
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert_same(result_state(), clean)
