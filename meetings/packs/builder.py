@@ -52,7 +52,7 @@ from scrutiny.printing import render_document, write_document
 from .models import PackKind
 
 # Bump when the build logic changes the output; template edits are picked up automatically.
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"
 TEMPLATES = [
     "print/base.html",
     "packs/print/front.html",
@@ -248,13 +248,20 @@ class MeetingInputs:
     items: list[AgendaItem]
     members: list
     council: Council
+    # Keys ("report-<id>", "document-<id>") of the papers the public managers
+    # (``Report.objects``/``Document.objects``) let the public see now: the only papers a
+    # public or supplementary pack may hold, so a pack is public exactly when its papers are.
+    public_papers: frozenset[str] = frozenset()
 
 
 def load_inputs(meeting: Meeting) -> MeetingInputs:
+    from .services import public_now
+
     return MeetingInputs(
         items=_items(meeting),
         members=list(meeting.committee.members_on(meeting.date)),
         council=Council.current(),
+        public_papers=public_now(meeting).papers,
     )
 
 
@@ -302,6 +309,10 @@ def collect(
         )
     else:  # pragma: no cover - PackKind is closed
         raise ValueError(kind)
+    if kind != PackKind.MEMBERS:
+        for entry in entries:
+            if not entry.placeholder:
+                entry.papers = [p for p in entry.papers if p.key in inputs.public_papers]
     for entry in entries:
         entry.contact = _contact(entry.item)
     spec = PackSpec(
@@ -740,6 +751,11 @@ def _metadata(pdf: pikepdf.Pdf, spec: PackSpec) -> None:
 def _contents(spec: PackSpec) -> dict:
     return {
         "items": {str(e.item.pk): [e.first, e.last] for e in spec.entries if e.papers and e.first},
+        # What the pack shows: every item on the front sheet, and those shown openly (title,
+        # description, contact, papers) rather than as an exempt placeholder. A public pack
+        # is served only while these are still public (services.is_public_now).
+        "listed_items": [e.item.pk for e in spec.entries],
+        "open_items": [e.item.pk for e in spec.entries if not e.placeholder],
         "papers": [
             {"item": p.item.pk, "key": p.key, "title": p.title, "first": p.first, "last": p.last}
             for p in spec.papers

@@ -5,10 +5,12 @@
   or S3). It changes only when a build succeeds, so a failed build leaves the previous good
   pack in place; each build writes a new file and the row is switched to it.
 - ``PackBuild`` records each build request: queued, building, ok or failed, with the error
-  (naming the document and the reason) that officers see. A build still "building" after
-  ``BUILD_STALE_AFTER`` lost its worker (killed, crashed, machine restarted): it is shown as
-  interrupted, no longer counts as in progress, and the next build request for the meeting
-  records it as failed (``services.close_interrupted``).
+  (naming the document and the reason) that officers see. A running build holds a lease
+  (``lease_until``, renewed by a heartbeat while its worker lives, ``scrutiny.leases``); a
+  build whose lease ran out lost its worker (killed, crashed, machine restarted). The build's
+  own task, scheduled again for when the lease ends, then takes it over: it is retried up to
+  ``MAX_ATTEMPTS`` times in all and then recorded as failed with the reason
+  (``services.run_build``).
 """
 
 from __future__ import annotations
@@ -107,26 +109,50 @@ class BuildStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-# A build takes seconds (a 203-page pack under half a second, bench/pack_build.py); one still
-# building after this long has lost its worker and will never finish.
-BUILD_STALE_AFTER = dt.timedelta(minutes=30)
+def lease_seconds() -> float:
+    """How long a build's lease lasts without a heartbeat (``PACK_BUILD_LEASE_SECONDS``,
+    60 by default): a killed worker's build is taken over at most this long after it died.
+    The heartbeat renews it every third of that, so a live build never loses it."""
+    return float(getattr(settings, "PACK_BUILD_LEASE_SECONDS", 60))
+
+
+# A build is tried at most this many times in all when its worker keeps dying (a paper that
+# makes the worker run out of memory would otherwise kill every worker in turn, for ever).
+MAX_ATTEMPTS = 3
 INTERRUPTED_ERROR = (
-    "Interrupted: this build started but never finished (its worker was stopped or "
-    "crashed). The packs published before it stayed in place."
+    "Interrupted: this build was started {attempts} times and its worker stopped each time "
+    "before it finished (killed, out of memory or the machine restarted), so it is not tried "
+    "again automatically. A very large or malformed paper can cause this: check the papers, "
+    "then use Rebuild."
 )
+SUPERSEDED_ERROR = (
+    "Interrupted: this build's worker stopped before it finished; the newer build requested "
+    "after it includes its changes."
+)
+
+
+def _lost():
+    """Building, and its lease has run out (rows from before leases: started a lease ago)."""
+    now = timezone.now()
+    return Q(status=BuildStatus.BUILDING) & (
+        Q(lease_until__lt=now)
+        | Q(lease_until__isnull=True, started_at__lt=now - dt.timedelta(seconds=lease_seconds()))
+    )
 
 
 class PackBuildQuerySet(models.QuerySet):
     def in_progress(self):
-        """Queued, or building and not yet given up on."""
-        cutoff = timezone.now() - BUILD_STALE_AFTER
+        """Queued, or building: with a live lease, or lost less than a lease ago (its task,
+        scheduled for when the lease ends, is about to retry it or record the failure)."""
+        grace = timezone.now() - dt.timedelta(seconds=lease_seconds())
         return self.filter(
-            Q(status=BuildStatus.QUEUED) | Q(status=BuildStatus.BUILDING, started_at__gte=cutoff)
+            Q(status=BuildStatus.QUEUED)
+            | Q(status=BuildStatus.BUILDING, lease_until__gte=grace)
+            | Q(status=BuildStatus.BUILDING, lease_until__isnull=True, started_at__gte=grace)
         )
 
-    def interrupted(self):
-        cutoff = timezone.now() - BUILD_STALE_AFTER
-        return self.filter(status=BuildStatus.BUILDING, started_at__lt=cutoff)
+    def lost(self):
+        return self.filter(_lost())
 
 
 class PackBuild(models.Model):
@@ -145,6 +171,14 @@ class PackBuild(models.Model):
     error = models.TextField(blank=True)
     summary = models.TextField(blank=True, help_text="What was built or left unchanged.")
     input_hashes = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times a worker has started this build."
+    )
+    lease_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="While building: the worker renews this; once it has passed, the worker died.",
+    )
 
     objects = PackBuildQuerySet.as_manager()
 
@@ -160,25 +194,24 @@ class PackBuild(models.Model):
         return f"Pack build {self.pk} for {self.meeting}: {self.get_status_display()}"
 
     @property
-    def is_interrupted(self) -> bool:
-        return (
-            self.status == BuildStatus.BUILDING
-            and self.started_at is not None
-            and self.started_at < timezone.now() - BUILD_STALE_AFTER
+    def is_lost(self) -> bool:
+        """Building, but its worker stopped renewing the lease: it died."""
+        if self.status != BuildStatus.BUILDING:
+            return False
+        now = timezone.now()
+        if self.lease_until is not None:
+            return self.lease_until < now
+        return self.started_at is not None and self.started_at < now - dt.timedelta(
+            seconds=lease_seconds()
         )
 
     @property
-    def shown_status(self) -> str:
-        """The status as officers see it: an interrupted build is a failure."""
-        return BuildStatus.FAILED if self.is_interrupted else self.status
-
-    @property
     def shown_label(self) -> str:
-        return "Interrupted" if self.is_interrupted else self.get_status_display()
-
-    @property
-    def shown_error(self) -> str:
-        return INTERRUPTED_ERROR if self.is_interrupted else self.error
+        if self.is_lost:
+            return "Interrupted, being retried"
+        if self.status == BuildStatus.BUILDING and self.attempts > 1:
+            return f"Building (attempt {self.attempts} of {MAX_ATTEMPTS})"
+        return self.get_status_display()
 
     @property
     def seconds(self) -> float | None:

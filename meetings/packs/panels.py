@@ -4,19 +4,33 @@ from __future__ import annotations
 
 from scrutiny.permissions import can_view_exempt, is_officer
 
-from .models import Pack, PackBuild, PackKind
+from . import services
+from .models import MAX_ATTEMPTS, BuildStatus, Pack, PackBuild, PackKind
 
 
 def _packs(meeting) -> dict[str, Pack]:
+    """The meeting's packs that may be offered: the members' pack, and the public ones only
+    while everything they show is public now (``services.is_public_now``)."""
     cache = getattr(meeting, "_packs_by_kind", None)
     if cache is None:
-        cache = {p.kind: p for p in Pack.objects.filter(meeting=meeting)}
+        cache, withdrawn = {}, []
+        now = None
+        for pack in Pack.objects.filter(meeting=meeting):
+            if pack.kind in services.PUBLIC_KINDS:
+                now = now or services.public_now(meeting)
+                if not services.is_public_now(pack, now):
+                    withdrawn.append(pack.kind)
+                    continue
+            cache[pack.kind] = pack
         meeting._packs_by_kind = cache
+        meeting._packs_withdrawn = withdrawn
     return cache
 
 
 def meeting_pack_panel(request, meeting):
-    """Download links on the public meeting page; the members' pack only for those allowed."""
+    """Download links on the public meeting page; the members' pack only for those allowed.
+    Without a public pack it says why: being prepared, being updated (a pack was withdrawn),
+    or plainly that there is no pack yet."""
     if not meeting.is_published:
         return None
     packs = _packs(meeting)
@@ -25,17 +39,22 @@ def meeting_pack_panel(request, meeting):
         request.user, meeting.committee, on=meeting.date
     ):
         members = None
-    building = not packs and PackBuild.objects.filter(meeting=meeting).in_progress().exists()
-    if not packs and not building:
-        return None
+    public = packs.get(PackKind.PUBLIC)
+    builds = PackBuild.objects.filter(meeting=meeting)
+    building = builds.in_progress().exists()
+    withdrawn = bool(meeting._packs_withdrawn)
+    # "Updated" once a pack has existed (one was built, or one was just withdrawn).
+    updating = withdrawn or builds.filter(status=BuildStatus.OK).exists()
     return (
         "packs/panels/meeting_packs.html",
         {
             "meeting": meeting,
-            "public": packs.get(PackKind.PUBLIC),
+            "public": public,
             "supplementary": packs.get(PackKind.SUPPLEMENTARY),
             "members": members,
             "building": building,
+            "updating": updating,
+            "withdrawn": withdrawn,
         },
     )
 
@@ -45,13 +64,17 @@ def officer_pack_panel(request, meeting):
     if not is_officer(request.user):
         return None
     builds = list(PackBuild.objects.filter(meeting=meeting).order_by("-created_at", "-pk")[:1])
+    packs = _packs(meeting)
     return (
         "packs/panels/officer_meeting_packs.html",
         {
             "meeting": meeting,
-            "packs": sorted(_packs(meeting).values(), key=lambda p: p.kind),
+            "packs": sorted(packs.values(), key=lambda p: p.kind),
+            "published": [p for p in packs.values() if p.kind in services.PUBLIC_KINDS],
+            "withdrawn": [PackKind(k).label for k in meeting._packs_withdrawn],
             "latest": builds[0] if builds else None,
             "last_failure": PackBuild.objects.filter(meeting=meeting, status="failed").first(),
+            "max_attempts": MAX_ATTEMPTS,
         },
     )
 

@@ -19,8 +19,13 @@ def on_meeting_changed(sender, *, meeting, **kwargs) -> None:
 
 
 def _queue(meeting, reason: str) -> None:
-    from .services import request_build
+    from .services import request_build, withdraw_unpublishable
 
+    # A pack showing a paper that is no longer public is not served from the moment the
+    # change committed (services.is_public_now); here its row and file go too.
+    withdrawn = withdraw_unpublishable(meeting)
+    if withdrawn:
+        reason = f"{reason}: a paper in the published pack is no longer public"
     if not meeting.is_published:
         return
     try:

@@ -1,9 +1,34 @@
-"""Writes for agenda packs: ask for a build, and run one (from the background task)."""
+"""Writes for agenda packs: ask for a build, run one (from the background task), take over a
+build whose worker died, and withdraw a pack that holds a paper no longer public.
+
+Self-healing (issue 14): a running build holds a lease that a heartbeat thread renews
+(``scrutiny.leases``). ``request_build`` queues the build's task and, on a backend that can
+defer (the database backend ``db_worker`` runs), the same task again for when the lease would
+end: that second run finds the build finished (nothing to do), still running with a live
+lease (it schedules itself again for the lease's new end), or lost — its worker died — and
+then retries it there and then, up to ``MAX_ATTEMPTS`` starts in all, after which the build is
+recorded as failed with the reason officers see. No one has to press anything, and it works
+with the plain ``manage.py db_worker`` of ``make run`` and of production.
+
+Withdrawal (issue 13): a pack is served only while everything it shows openly is public now
+(``public_now`` / ``is_public_now``): the check runs on every download and on the meeting
+page, so a paper made exempt, confidential or removed stops being served the moment that
+change commits, before any rebuild; ``withdraw_unpublishable`` then deletes such packs (row
+and file) and the rebuild is queued. A failed rebuild cannot bring a withdrawn pack back.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
+import os
+import re
+import shutil
 import tempfile
+import time
+import uuid
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -13,10 +38,20 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from meetings.models import Meeting
+from meetings.models import AgendaItem, Document, Meeting, Report
+from scrutiny import leases
 
 from . import builder
-from .models import INTERRUPTED_ERROR, BuildStatus, Pack, PackBuild, PackKind
+from .models import (
+    INTERRUPTED_ERROR,
+    MAX_ATTEMPTS,
+    SUPERSEDED_ERROR,
+    BuildStatus,
+    Pack,
+    PackBuild,
+    PackKind,
+    lease_seconds,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +99,6 @@ def request_build(
     (it reads the meeting when it runs, so it will include this change)."""
     if not meeting.is_published:
         raise ValidationError({"meeting": "Agenda packs are built once the agenda is published."})
-    close_interrupted(meeting)
     waiting = PackBuild.objects.filter(meeting=meeting, status=BuildStatus.QUEUED).first()
     if waiting is not None:
         if force and not waiting.force:
@@ -78,39 +112,129 @@ def request_build(
     )
     from .tasks import build_meeting_packs
 
-    # The database backend stores the task in this transaction, so the worker sees it only
-    # once the build row is committed too.
+    # The database backend stores the tasks in this transaction, so the worker sees them
+    # only once the build row is committed too.
     build_meeting_packs.enqueue(build_id=build.pk)
+    _watch(build.pk, at=leases.until(lease_seconds()))
     return build
 
 
-def close_interrupted(meeting: Meeting) -> int:
-    """Record the meeting's builds that lost their worker as failed (one UPDATE)."""
-    return (
-        PackBuild.objects.interrupted()
-        .filter(meeting=meeting)
-        .update(status=BuildStatus.FAILED, error=INTERRUPTED_ERROR, finished_at=timezone.now())
+# A watch runs this long after the lease it checks has ended (clocks of several machines).
+WATCH_MARGIN = dt.timedelta(seconds=1)
+
+
+def _watch(build_id: int, *, at: dt.datetime) -> None:
+    """Run the build's task again at ``at`` to check on it (backends that can defer only: the
+    immediate backend runs a build to its end inside ``enqueue``, so there is nothing to
+    watch)."""
+    from .tasks import build_meeting_packs
+
+    if build_meeting_packs.get_backend().supports_defer:
+        build_meeting_packs.using(run_after=at + WATCH_MARGIN).enqueue(
+            build_id=build_id, watch=True
+        )
+
+
+class WorkerLost(Exception):
+    """Recorded on a task whose worker died while it ran (its build's lease ran out)."""
+
+
+def _fail_orphan_tasks(build: PackBuild, task_id: str | None) -> int:
+    """Mark the dead worker's task rows for ``build`` failed (they would say RUNNING for
+    ever: django-tasks-db has no stale-task handling)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import build_meeting_packs
+
+    orphans = DBTaskResult.objects.running().filter(
+        task_path=build_meeting_packs.module_path, args_kwargs__kwargs__build_id=build.pk
+    )
+    # This task's own row, if it has one (the immediate backend's ids are not UUIDs).
+    with contextlib.suppress(ValueError):
+        orphans = orphans.exclude(pk=uuid.UUID(task_id or ""))
+    return orphans.update(
+        status="FAILED",
+        finished_at=timezone.now(),
+        exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+        traceback=(
+            f"WorkerLost: the worker running this task stopped (killed, crashed or the "
+            f"machine restarted) before it finished; the lease of pack build {build.pk} ran "
+            f"out and {'task ' + task_id if task_id else 'another task'} took it over.\n"
+        ),
     )
 
 
-def _claim(build_id: int) -> PackBuild | None:
+def _claim(build_id: int, *, watch: bool, task_id: str | None) -> tuple[str, PackBuild | None]:
+    """Start the build if it is queued, or take it over if its worker died; otherwise say
+    why not ("skipped": finished or deleted; "running": a live worker has it)."""
     with transaction.atomic():
         build = PackBuild.objects.select_for_update().filter(pk=build_id).first()
-        if build is None or build.status != BuildStatus.QUEUED:
-            return None  # already run (a task retried) or deleted
+        if build is None or build.status in (BuildStatus.OK, BuildStatus.FAILED):
+            return "skipped", None  # already run (a task retried or a watch) or deleted
+        now = timezone.now()
+        if build.status == BuildStatus.BUILDING:
+            if not build.is_lost:
+                if watch:  # check again when the (renewed) lease would end
+                    _watch(build.pk, at=max(build.lease_until or now, now))
+                return "running", None
+            # Its worker died. Take over, unless a newer build makes it redundant or it has
+            # been started too often.
+            _fail_orphan_tasks(build, task_id)
+            newer = PackBuild.objects.filter(meeting_id=build.meeting_id, pk__gt=build.pk)
+            if newer.exists():
+                _close(build, SUPERSEDED_ERROR)
+                return "superseded", None
+            if build.attempts >= MAX_ATTEMPTS:
+                _close(build, INTERRUPTED_ERROR.format(attempts=build.attempts))
+                logger.error("Pack build %s gave up after %s attempts", build.pk, build.attempts)
+                return "failed", None
+            logger.warning("Pack build %s lost its worker: retrying it", build.pk)
+            watch = True  # this task now runs the build: someone must watch it
         build.status = BuildStatus.BUILDING
-        build.started_at = timezone.now()
-        build.save(update_fields=["status", "started_at"])
-        return build
+        build.started_at = now
+        build.attempts += 1
+        build.lease_until = leases.until(lease_seconds())
+        build.save(update_fields=["status", "started_at", "attempts", "lease_until"])
+        if watch:
+            _watch(build.pk, at=build.lease_until)
+        return "claimed", build
 
 
-def run_build(*, build_id: int) -> str:
+def _close(build: PackBuild, error: str) -> None:
+    build.status = BuildStatus.FAILED
+    build.error = error
+    build.finished_at = timezone.now()
+    build.lease_until = None
+    build.save(update_fields=["status", "error", "finished_at", "lease_until"])
+
+
+def run_build(*, build_id: int, watch: bool = False, task_id: str | None = None) -> str:
     """Build every pack of the build's meeting whose inputs changed. Idempotent: a build that
-    is not queued any more is left alone. A failure records the error and keeps the previous
-    good packs; packs finished earlier in the same run stay (they are good)."""
-    build = _claim(build_id)
+    is not queued any more is left alone (or taken over, if its worker died: see
+    ``_claim``). A failure records the error and keeps the previous good packs; packs
+    finished earlier in the same run stay (they are good)."""
+    clean_stale_temp()
+    outcome, build = _claim(build_id, watch=watch, task_id=task_id)
     if build is None:
-        return "skipped"
+        return outcome
+    try:
+        with leases.heartbeat(
+            PackBuild.objects.filter(pk=build.pk, status=BuildStatus.BUILDING),
+            "lease_until",
+            lease_seconds(),
+        ):
+            return _run(build)
+    except BaseException as exc:
+        if not isinstance(exc, Exception):
+            # Stopped from outside (db_worker's second SIGTERM raises SystemExit): give the
+            # lease up now so the build's watch retries it at once, not a lease later.
+            PackBuild.objects.filter(pk=build.pk, status=BuildStatus.BUILDING).update(
+                lease_until=timezone.now()
+            )
+        raise
+
+
+def _run(build: PackBuild) -> str:
     meeting = Meeting.all_objects.select_related("committee", "contact_officer").get(
         pk=build.meeting_id
     )
@@ -169,7 +293,9 @@ def _build_and_store(
     """Build into a local temporary file, store it under a new name, then switch the pack's
     row to that name in one transaction; the previous file is deleted once that commits.
     Readers therefore get the old pack or the new one, never part of one, on any storage."""
-    with tempfile.TemporaryDirectory(prefix="pack-", dir=settings.FILE_UPLOAD_TEMP_DIR) as tmp:
+    # The folder's name carries this process's id: if the process is killed, the next build
+    # on this machine sees the process is gone and removes the folder (clean_stale_temp).
+    with tempfile.TemporaryDirectory(prefix=f"pack-{os.getpid()}-", dir=_temp_root()) as tmp:
         local = Path(tmp) / f"{kind}.pdf"
         result = builder.build_pdf(spec, local, front_guess=guess)
         name = builder.store_pack(local, builder.pack_file_name(meeting, kind))
@@ -222,4 +348,116 @@ def _finish(build: PackBuild, status: str, *, error: str, done: list[str], hashe
     build.summary = "\n".join(done)
     build.input_hashes = hashes
     build.finished_at = timezone.now()
-    build.save(update_fields=["status", "error", "summary", "input_hashes", "finished_at"])
+    build.lease_until = None
+    build.save(
+        update_fields=["status", "error", "summary", "input_hashes", "finished_at", "lease_until"]
+    )
+
+
+# -- temporary folders ------------------------------------------------------------------------
+
+TEMP_NAME = re.compile(r"^pack-(?P<pid>\d+)-")
+
+
+def _temp_root() -> str:
+    return settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir()
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def clean_stale_temp() -> int:
+    """Remove ``pack-*`` temporary folders left by a build whose process was killed (a
+    folder of a live process is left alone; one from before folder names carried the
+    process id, once it is older than a day). Returns how many were removed."""
+    removed = 0
+    try:
+        candidates = list(Path(_temp_root()).glob("pack-*"))
+    except OSError:
+        return 0
+    for path in candidates:
+        try:
+            if not path.is_dir():
+                continue
+            found = TEMP_NAME.match(path.name)
+            if found:
+                if _process_alive(int(found["pid"])):
+                    continue
+            elif time.time() - path.stat().st_mtime < 86400:
+                continue
+            shutil.rmtree(path)
+            removed += 1
+        except OSError:
+            logger.warning("Could not remove the stale temporary folder %s", path, exc_info=True)
+    return removed
+
+
+# -- withdrawal -------------------------------------------------------------------------------
+
+PUBLIC_KINDS = (PackKind.PUBLIC, PackKind.SUPPLEMENTARY)
+
+
+@dataclass(frozen=True)
+class PublicNow:
+    """What of a meeting the public may see right now, by the models' public managers: the
+    items listed (exempt ones by title), the items shown openly, and the papers."""
+
+    listed: frozenset[int]
+    open: frozenset[int]
+    papers: frozenset[str]
+
+
+def public_now(meeting: Meeting) -> PublicNow:
+    listed = AgendaItem.objects.filter(meeting_id=meeting.pk).values_list("pk", flat=True)
+    open_items = frozenset(
+        AgendaItem.objects.filter(meeting_id=meeting.pk).public().values_list("pk", flat=True)
+    )
+    papers = {
+        f"report-{pk}"
+        for pk in Report.objects.filter(agenda_item__meeting_id=meeting.pk).values_list(
+            "pk", flat=True
+        )
+    } | {
+        f"document-{pk}"
+        for pk in Document.objects.filter(agenda_item__meeting_id=meeting.pk).values_list(
+            "pk", flat=True
+        )
+    }
+    return PublicNow(frozenset(listed), open_items, frozenset(papers))
+
+
+def is_public_now(pack: Pack, now: PublicNow) -> bool:
+    """Is everything ``pack`` shows still public? The members' pack is never public."""
+    if pack.kind not in PUBLIC_KINDS:
+        return False
+    contents = pack.contents or {}
+    papers = contents.get("papers", [])
+    shown = {p["key"] for p in papers if not p["key"].startswith("exempt-")}
+    open_items = contents.get("open_items")
+    if open_items is None:  # a pack built before open_items was recorded
+        open_items = {p["item"] for p in papers if not p["key"].startswith("exempt-")}
+    listed = contents.get("listed_items", [int(i) for i in contents.get("items", {})])
+    return set(open_items) <= now.open and set(listed) <= now.listed and shown <= now.papers
+
+
+@transaction.atomic
+def withdraw_unpublishable(meeting: Meeting) -> list[str]:
+    """Delete the meeting's public packs that show something no longer public (row now,
+    file once this commits). Returns the kinds withdrawn."""
+    now = public_now(meeting)
+    withdrawn = []
+    for pack in Pack.objects.select_for_update().filter(meeting=meeting, kind__in=PUBLIC_KINDS):
+        if not is_public_now(pack, now):
+            withdrawn.append(pack.kind)
+            _remove(pack)
+            logger.warning("Withdrew the %s pack of meeting %s", pack.kind, meeting.pk)
+    return withdrawn

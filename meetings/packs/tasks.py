@@ -6,9 +6,11 @@ from __future__ import annotations
 from django_tasks import task
 
 
-@task()
-def build_meeting_packs(build_id: int) -> str:
-    """Run one queued pack build (see ``services.run_build``); safe to run twice."""
+@task(takes_context=True)
+def build_meeting_packs(context, build_id: int, watch: bool = False) -> str:
+    """Run one queued pack build, or (``watch``: the run scheduled for when the build's lease
+    ends) check on it and take it over if its worker died (see ``services.run_build``); safe
+    to run twice."""
     from .services import run_build
 
-    return run_build(build_id=build_id)
+    return run_build(build_id=build_id, watch=watch, task_id=str(context.task_result.id))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views import View
@@ -24,24 +25,55 @@ from .models import Pack, PackBuild, PackKind
 def _serve(request, pack: Pack, *, private: bool):
     """Serve the pack file from the storage (through ``scrutiny.serving`` so DOCUMENT_SERVING
     is honoured) with ETag and Last-Modified; conditional requests get 304, a missing file
-    404."""
+    404.
+
+    Public packs are ``Cache-Control: public, no-cache``: a shared cache may keep one but must
+    revalidate it (ETag, 304) on every request, so a withdrawn pack is never answered from a
+    cache. The members' pack is ``private, no-store``."""
     meeting = pack.meeting
     name = slugify(f"{meeting.committee.name} {meeting.date:%Y-%m-%d} {pack.kind} agenda pack")
-    return file_response(
+    response = file_response(
         request,
         pack.storage,
         pack.file_name,
         filename=f"{name}.pdf",
         last_modified=pack.built_at,
         etag=pack.sha256[:32],
-        public=not private,
+        public=False,
     )
+    if response.status_code in (200, 304):  # a storage-url redirect is private, no-store already
+        del response["Cache-Control"]
+        if private:
+            patch_cache_control(response, private=True, no_store=True)
+        else:
+            patch_cache_control(response, public=True, no_cache=True)
+    return response
+
+
+def _being_updated(request, meeting):
+    """The answer for a pack that holds a paper no longer public: not the file."""
+    response = render(
+        request,
+        "packs/unavailable.html",
+        {"meeting": meeting},
+        status=404,
+    )
+    patch_cache_control(response, no_store=True)
+    return response
 
 
 @require_GET
 def public_pack(request, pk: int, kind: str = PackKind.PUBLIC):
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
-    pack = get_object_or_404(Pack, meeting=meeting, kind=kind)
+    pack = Pack.objects.filter(meeting=meeting, kind=kind).first()
+    if pack is None:
+        if PackBuild.objects.filter(meeting=meeting).in_progress().exists():
+            return _being_updated(request, meeting)
+        raise Http404("There is no such agenda pack.")
+    # Served only while everything it shows is public now: a paper made exempt, confidential
+    # or removed withdraws the pack the moment that change commits, before any rebuild.
+    if not services.is_public_now(pack, services.public_now(meeting)):
+        return _being_updated(request, meeting)
     pack.meeting = meeting
     return _serve(request, pack, private=False)
 
