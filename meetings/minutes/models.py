@@ -420,10 +420,15 @@ class Action(TimeStamped):
 
     @property
     def due_text(self) -> str:
+        return self.due_label("%-d %B %Y")
+
+    def due_label(self, date_format: str) -> str:
+        """When it is due, in words, dates in ``date_format`` (pages: "5 March 2024"; CSV:
+        ``scrutiny.csvexport.DATE_FORMAT``)."""
         if self.due_date:
-            return f"{self.due_date:%-d %B %Y}"
+            return f"{self.due_date:{date_format}}"
         if self.target_meeting_id:
-            return f"Meeting of {self.target_meeting.date:%-d %B %Y}"
+            return f"Meeting of {self.target_meeting.date:{date_format}}"
         return "No date set"
 
 
