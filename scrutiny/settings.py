@@ -129,6 +129,10 @@ AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The address is the client's, not the proxy's: X-Forwarded-For read with TRUSTED_PROXY_COUNT
+# proxies of our own (scrutiny.clientip; docs/deploy.md).
+TRUSTED_PROXY_COUNT = ENV.trusted_proxy_count
+AXES_CLIENT_IP_CALLABLE = "scrutiny.clientip.client_ip"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
