@@ -5,17 +5,21 @@ officer can act on, or returns a ``CheckedPdf``: the bytes to store (sanitised w
 carried active content), the page count, hashes and a list of what was removed.
 
 Active content removed: document JavaScript (the ``/Names /JavaScript`` tree and any action of
-type JavaScript), launch actions, actions that fetch or submit data (ImportData, SubmitForm,
-GoToR/GoToE/URI are left alone except GoToE, which opens embedded files), automatic actions
-(``/OpenAction``, ``/AA`` on the document, pages and annotations), embedded files (the
-``/EmbeddedFiles`` name tree, file attachment annotations and embedded file streams), and XFA
-forms (which can script).
+type JavaScript or carrying ``/JS``), launch actions, actions that fetch or submit data
+(ImportData, SubmitForm), links into other files (GoToR) and into embedded files (GoToE),
+links whose address is not http(s) or mailto (``javascript:``, ``file:``, ``data:``…),
+automatic actions (``/OpenAction`` other than going to a page, ``/AA`` anywhere), embedded
+files (the ``/EmbeddedFiles`` name tree, file attachment annotations and embedded file
+streams), and XFA forms (which can script). Actions are looked for in every object of the
+file and every dictionary inside one: link and widget annotations, form fields, outline items
+(bookmarks), the catalog and ``/Next`` chains (issue 13 finding 8).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 
 import pikepdf
@@ -24,7 +28,22 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 PDF_MAGIC = b"%PDF-"
-DANGEROUS_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/GoToE"}
+DANGEROUS_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/ImportData",
+    "/SubmitForm",
+    "/GoToE",
+    "/GoToR",
+}
+# Links may go to web pages and e-mail addresses; any other scheme (javascript:, file:, data:,
+# vbscript:, smb:…) or none is removed.
+SAFE_URI_SCHEMES = {"http", "https", "mailto"}
+URI_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+# Keys whose value is an action: an annotation's or outline item's /A, the catalog's
+# /OpenAction, a link annotation's /PA (PDF 2.0).
+ACTION_KEYS = ("/A", "/OpenAction", "/PA")
+MAX_DEPTH = 64
 
 
 @dataclass
@@ -78,6 +97,98 @@ def _action_kind(obj) -> str | None:
     return None
 
 
+def _text(value) -> str:
+    """A PDF string as text, whatever its encoding (a URI is usually plain bytes)."""
+    try:
+        return bytes(value).decode("latin-1")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def uri_is_safe(uri) -> bool:
+    """True for an http(s) or mailto address. Readers, like browsers, ignore spaces and
+    control characters around and inside a scheme (``" java\tscript:"``), so they are
+    dropped before the scheme is read; an address without a scheme is resolved by the reader
+    against the file's location (a local file), so it is not safe either."""
+    text = "".join(ch for ch in _text(uri) if ch > " " and ch != "\x7f")
+    match = URI_SCHEME.match(text)
+    return bool(match) and match.group(1).lower() in SAFE_URI_SCHEMES
+
+
+def _danger(action) -> str | None:
+    """What is wrong with an action dictionary, in the officer's words; None if harmless."""
+    kind = _action_kind(action)
+    if kind in DANGEROUS_ACTIONS:
+        return _describe(kind)
+    if kind == "/URI" and not uri_is_safe(action.get("/URI", b"")):
+        return _describe("/URI")
+    if isinstance(action, pikepdf.Dictionary) and "/JS" in action:
+        return _describe("/JavaScript")
+    return None
+
+
+def _clean_dictionary(obj, removed: set[str]) -> None:
+    """Remove the dangerous actions a dictionary holds: whatever it is (the catalog, a page, a
+    link or widget annotation, a form field, an outline item, another action)."""
+    if "/AA" in obj:
+        del obj["/AA"]
+        removed.add("automatic actions (run on opening a page, or on a link or form field)")
+    for key in ACTION_KEYS:
+        if key in obj:
+            what = _danger(obj.get(key))
+            if what:
+                del obj[key]
+                removed.add(what)
+    chained = obj.get("/Next")
+    if isinstance(chained, pikepdf.Dictionary):
+        what = _danger(chained)
+        if what:
+            del obj["/Next"]
+            removed.add(what)
+    elif isinstance(chained, pikepdf.Array):
+        keep = pikepdf.Array()
+        for action in chained:
+            what = _danger(action)
+            if what:
+                removed.add(what)
+            else:
+                keep.append(action)
+        obj.Next = keep
+    if "/EF" in obj:
+        del obj["/EF"]
+        removed.add("embedded files")
+    if "/JS" in obj:
+        del obj["/JS"]
+        removed.add("JavaScript")
+    kind = _action_kind(obj)
+    if kind in DANGEROUS_ACTIONS or kind == "/URI" and not uri_is_safe(obj.get("/URI", b"")):
+        # An action object still referenced from somewhere unforeseen: made harmless in place.
+        for key in list(obj.keys()):
+            if key != "/Type":
+                del obj[key]
+        obj.S = pikepdf.Name.Named
+        obj.N = pikepdf.Name.FirstPage
+        removed.add(_describe(kind))
+
+
+def _walk(obj, removed: set[str], depth: int = 0) -> None:
+    """Clean ``obj`` and every dictionary held directly inside it (an annotation's ``/A``, an
+    outline item's action, a ``/Next`` chain…). Indirect objects are cleaned on their own turn
+    in ``_sanitise``, so each is visited once and a reference cycle cannot loop."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(obj, pikepdf.Dictionary):
+        _clean_dictionary(obj, removed)
+        children = [obj.get(key) for key in list(obj.keys())]
+    elif isinstance(obj, pikepdf.Array):
+        children = list(obj)
+    else:
+        return
+    for child in children:
+        if isinstance(child, pikepdf.Dictionary | pikepdf.Array) and not child.is_indirect:
+            _walk(child, removed, depth + 1)
+
+
 def _sanitise(pdf: pikepdf.Pdf) -> list[str]:
     removed: set[str] = set()
     root = pdf.Root
@@ -92,21 +203,15 @@ def _sanitise(pdf: pikepdf.Pdf) -> list[str]:
             removed.add("embedded files")
     if "/OpenAction" in root:
         kind = _action_kind(root.OpenAction)
-        if kind in DANGEROUS_ACTIONS or kind is not None and kind != "/GoTo":
+        if kind is not None and kind != "/GoTo":
             del root["/OpenAction"]
             removed.add(f"an action run on opening ({kind.lstrip('/')})")
-    if "/AA" in root:
-        del root["/AA"]
-        removed.add("automatic document actions")
     acroform = root.get("/AcroForm")
     if isinstance(acroform, pikepdf.Dictionary) and "/XFA" in acroform:
         del acroform["/XFA"]
         removed.add("an XFA form")
 
     for page in pdf.pages:
-        if "/AA" in page.obj:
-            del page.obj["/AA"]
-            removed.add("automatic page actions")
         annots = page.obj.get("/Annots")
         if not isinstance(annots, pikepdf.Array):
             continue
@@ -117,39 +222,19 @@ def _sanitise(pdf: pikepdf.Pdf) -> list[str]:
             if annot.get("/Subtype") == pikepdf.Name.FileAttachment:
                 removed.add("embedded files")
                 continue
-            if "/AA" in annot:
-                del annot["/AA"]
-                removed.add("automatic actions on links or form fields")
-            kind = _action_kind(annot.get("/A"))
-            if kind in DANGEROUS_ACTIONS:
-                del annot["/A"]
-                removed.add(_describe(kind))
             keep.append(annot)
         page.obj.Annots = keep
 
-    # Anything left anywhere else in the file (outlines, form fields, chained /Next actions).
+    # Every object in the file, and the dictionaries inside each: the catalog (OpenAction,
+    # AA), pages, link and widget annotations, form fields, outline items (bookmarks), actions
+    # and their /Next chains.
     for obj in pdf.objects:
-        if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
-            continue
         if isinstance(obj, pikepdf.Stream):
             if obj.get("/Type") == pikepdf.Name.EmbeddedFile:
                 obj.write(b"")
                 removed.add("embedded files")
             continue
-        kind = _action_kind(obj)
-        if kind in DANGEROUS_ACTIONS:
-            for key in list(obj.keys()):
-                if key not in ("/Type",):
-                    del obj[key]
-            obj.S = pikepdf.Name.GoTo
-            obj.D = pikepdf.Array([pdf.pages[0].obj, pikepdf.Name.Fit])
-            removed.add(_describe(kind))
-        if "/EF" in obj:
-            del obj["/EF"]
-            removed.add("embedded files")
-        if "/JS" in obj:
-            del obj["/JS"]
-            removed.add("JavaScript")
+        _walk(obj, removed)
     return sorted(removed)
 
 
@@ -160,6 +245,9 @@ def _describe(kind: str) -> str:
         "/ImportData": "data import actions",
         "/SubmitForm": "form submission actions",
         "/GoToE": "links into embedded files",
+        "/GoToR": "links that open other files",
+        "/URI": "links to addresses that are not web pages or e-mail (javascript:, file:, "
+        "data: and the like)",
     }.get(kind, kind.lstrip("/"))
 
 

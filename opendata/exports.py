@@ -3,17 +3,19 @@
 Where the app that owns the records already offers a CSV, the open data page links to it
 rather than writing a second one: the actions CSV is the minutes app's action tracker CSV.
 This module writes the two that did not exist: KPI figures and scrutiny review
-recommendations (both public pages of their apps, so public data).
+recommendations (both public pages of their apps, so public data). Both are written by
+``scrutiny.csvexport``, the portal's one CSV writer (formula cells neutralised, ISO dates).
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+
+from scrutiny import csvexport
 
 # (label, URL name) of CSV downloads offered by other apps, linked when they exist.
 OTHER_APPS_CSV: list[tuple[str, str]] = [
@@ -24,18 +26,6 @@ OWN_CSV: list[tuple[str, str]] = [
     ("KPI figures: targets, actuals and RAG status by period", "kpis-csv"),
     ("Scrutiny review recommendations and the executive's responses", "recommendations-csv"),
 ]
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    if value is None:
-        return ""
-    text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def available() -> list[tuple[str, str]]:
@@ -50,15 +40,9 @@ def available() -> list[tuple[str, str]]:
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Access-Control-Allow-Origin"] = "*"
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([cell(v) for v in row])
-    return response
+    """Built in memory (not streamed) so that ``opendata.http.conditional`` can give it an ETag;
+    the open data CORS header is set there too."""
+    return csvexport.response(filename, header, rows)
 
 
 def kpi_rows():
@@ -78,8 +62,8 @@ def kpi_rows():
             kpi.get_polarity_display(),
             "yes" if kpi.is_cumulative else "no",
             f.period.label,
-            f.period.start_date.isoformat(),
-            f.period.end_date.isoformat(),
+            f.period.start_date,
+            f.period.end_date,
             f.target,
             "to be agreed" if f.target_to_agree else "",
             f.effective_target,
@@ -131,14 +115,14 @@ def recommendation_rows():
         yield [
             rec.review.title,
             rec.review.panel.name,
-            rec.review.report_date.isoformat(),
+            rec.review.report_date,
             rec.number,
             rec.body_reference,
             rec.theme,
             rec.text,
             response.get_decision_display() if response else "",
             response.reasons if response else "",
-            response.response_date.isoformat() if response else "",
+            response.response_date if response else None,
             rec.get_status_display(),
         ]
 

@@ -29,6 +29,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from performance.models import KPI, CommentaryKind, Period, format_number
+from scrutiny import csvexport
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
@@ -347,9 +348,8 @@ def template_rows(period: Period | None) -> list[list[Any]]:
 
 
 def template_csv(period: Period | None) -> bytes:
-    out = io.StringIO()
-    csv.writer(out).writerows(template_rows(period))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    header, *rows = template_rows(period)
+    return csvexport.text(header, rows).encode("utf-8")
 
 
 def template_xlsx(period: Period | None) -> bytes:

@@ -88,6 +88,8 @@ class Env:
     s3_access_key_id: str = ""
     s3_secret_access_key: str = field(default="", repr=False)
     s3_url_seconds: int = 60
+    # Proxies of our own in front of gunicorn (scrutiny.clientip): 0 trusts no X-Forwarded-For.
+    trusted_proxy_count: int = 0
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -156,6 +158,7 @@ class Env:
             ),
             database_replica_url=replica_url,
             replica_pause_seconds=_int("REPLICA_PAUSE_SECONDS", 5, minimum=0),
+            trusted_proxy_count=_int("TRUSTED_PROXY_COUNT", 0, minimum=0),
             **s3,
         )
 

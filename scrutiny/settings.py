@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages for a signed-in user: Cache-Control: private, no-store (issue 13 finding 10).
+    "scrutiny.privatecache.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -129,6 +131,10 @@ AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The address is the client's, not the proxy's: X-Forwarded-For read with TRUSTED_PROXY_COUNT
+# proxies of our own (scrutiny.clientip; docs/deploy.md).
+TRUSTED_PROXY_COUNT = ENV.trusted_proxy_count
+AXES_CLIENT_IP_CALLABLE = "scrutiny.clientip.client_ip"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

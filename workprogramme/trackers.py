@@ -8,9 +8,7 @@ is A4 portrait, so the long text columns go only to the CSV).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,24 +74,14 @@ class Tracker:
             (g.title, [[row.get(c.key, "") for c in cols] for row in g.rows]) for g in self.groups
         ]
 
-    def to_csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["Group", *[c.label for c in self.columns]])
+    def csv_header(self) -> list[str]:
+        return ["Group", *[c.label for c in self.columns]]
+
+    def csv_rows(self):
+        """Every row, with its group, for ``scrutiny.csvexport`` (which escapes formulas)."""
         for group in self.groups:
             for row in group.rows:
-                writer.writerow(
-                    [group.title, *[_csv_safe(row.get(c.key, "")) for c in self.columns]]
-                )
-        return out.getvalue()
-
-
-def _csv_safe(value: Any) -> str:
-    """Text for a spreadsheet cell; formulas are neutralised (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
+                yield [group.title, *[row.get(c.key, "") for c in self.columns]]
 
 
 def _date(value: dt.date | None) -> str:

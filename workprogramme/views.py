@@ -14,12 +14,11 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from meetings.models import Meeting
-from scrutiny import stored_pdfs
+from scrutiny import csvexport, stored_pdfs
 from scrutiny.models import Committee, MunicipalYear
 from scrutiny.paging import page_query, paged
 from scrutiny.permissions import is_officer
@@ -75,11 +74,9 @@ def officer_required(view: Callable) -> Callable:
 
 
 def csv_response(tracker: trackers.Tracker) -> HttpResponse:
-    response = HttpResponse(tracker.to_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{slugify(tracker.title)}.csv"
+    return csvexport.response(
+        f"{slugify(tracker.title)}.csv", tracker.csv_header(), tracker.csv_rows()
     )
-    return response
 
 
 def tracker_spec(tracker: trackers.Tracker, query: str = "") -> stored_pdfs.PdfSpec:

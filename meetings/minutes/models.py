@@ -422,10 +422,15 @@ class Action(TimeStamped):
 
     @property
     def due_text(self) -> str:
+        return self.due_label("%-d %B %Y")
+
+    def due_label(self, date_format: str) -> str:
+        """When it is due, in words, dates in ``date_format`` (pages: "5 March 2024"; CSV:
+        ``scrutiny.csvexport.DATE_FORMAT``)."""
         if self.due_date:
-            return f"{self.due_date:%-d %B %Y}"
+            return f"{self.due_date:{date_format}}"
         if self.target_meeting_id:
-            return f"Meeting of {self.target_meeting.date:%-d %B %Y}"
+            return f"Meeting of {self.target_meeting.date:{date_format}}"
         return "No date set"
 
     # Said instead of the date of a target meeting the viewer may not see (not yet published).
@@ -433,8 +438,11 @@ class Action(TimeStamped):
 
     @property
     def shown_due_text(self) -> str:
-        """``due_text`` as a page may print it: the target meeting is named only when the
-        selectors marked it visible to the viewer (``target_is_public``, set by
+        return self.shown_due_label("%-d %B %Y")
+
+    def shown_due_label(self, date_format: str) -> str:
+        """``due_label`` as a page or CSV may print it: the target meeting is named only when
+        the selectors marked it visible to the viewer (``target_is_public``, set by
         ``meetings.minutes.selectors.actions_for``/``public_actions``; absent means no)."""
         if (
             not self.due_date
@@ -442,7 +450,7 @@ class Action(TimeStamped):
             and not getattr(self, "target_is_public", False)
         ):
             return self.UNPUBLISHED_TARGET_TEXT
-        return self.due_text
+        return self.due_label(date_format)
 
     @property
     def shown_dealt_with_item(self):

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,10 +26,8 @@ from meetings.minutes.forms import (
     mark_errors,
 )
 from meetings.minutes.models import (
-    OPEN_ACTION_STATUSES,
     Action,
     ActionNote,
-    ActionStatus,
     Attendance,
     AttendanceKind,
     Declaration,
@@ -41,7 +37,7 @@ from meetings.minutes.models import (
     Resolution,
 )
 from meetings.models import ItemKind, Meeting
-from scrutiny import stored_pdfs
+from scrutiny import csvexport, stored_pdfs
 from scrutiny.models import Committee, Person
 from scrutiny.paging import page_query, paged
 from scrutiny.permissions import MANAGE
@@ -202,122 +198,92 @@ CSV_HEADER = [
 ]
 # Rows fetched at a time while the CSV streams: a ten-year council has thousands of actions.
 CSV_CHUNK = 2000
-_CSV_COLUMNS = (
+# The related rows the CSV reads, joined into the one query, and only the columns it prints.
+_CSV_RELATED = (
+    "committee",
+    "owner_person",
+    "target_meeting",
+    "resolution__minute__agenda_item",
+    "dealt_with_item__meeting",
+)
+_CSV_FIELDS = (
     "committee__name",
     "raised_on",
-    "resolution_id",
     "resolution__number",
     "resolution__minute__number",
     "resolution__minute__agenda_item__number",
     "description",
-    "owner_person_id",
     "owner_person__honorific",
     "owner_person__name",
     "owner_text",
     "due_date",
-    "target_meeting_id",
     "target_meeting__start",
     "status",
-    "note_on",
-    "note_text",
-    "dealt_with_item_id",
     "dealt_with_item__number",
     "dealt_with_item__title",
     "dealt_with_item__meeting__start",
-    # From the selectors: may this viewer see the target meeting / dealt-with item?
-    "target_is_public",
-    "dealt_with_is_public",
 )
-_STATUS_LABELS = dict(ActionStatus.choices)
+# ``selectors.actions_for`` also annotates ``target_is_public`` and ``dealt_with_is_public``:
+# the CSV names the target meeting and dealt-with item only where the viewer may see them.
 
 
-class _Echo:
-    """A file-like object whose ``write`` hands the line back, for ``csv.writer``."""
-
-    def write(self, value):
-        return value
-
-
-def _csv_row(r, today) -> list[str]:
-    """One action as a CSV row; the same texts as ``Action.owner_display``, ``due_text``,
-    ``is_overdue`` and ``str(AgendaItem)``, from plain values (no model instances)."""
+def _csv_row(action: Action, today) -> list:
+    """One action as a CSV row: the model's own ``owner_display``, ``is_overdue`` and due
+    text, with every date as ``scrutiny.csvexport`` writes dates (ISO 8601)."""
     source = ""
-    if r.resolution_id:
-        number = r.resolution__minute__number or r.resolution__minute__agenda_item__number
-        source = f"Minute {number}, resolution {r.resolution__number}"
-    owner = r.owner_text
-    if r.owner_person_id:
-        person = f"{r.owner_person__honorific} {r.owner_person__name}".strip()
-        owner = f"{person} ({r.owner_text})" if r.owner_text else person
-    target_day = timezone.localtime(r.target_meeting__start).date() if r.target_meeting_id else None
-    if r.due_date:
-        due = r.due_date.isoformat()
-    elif target_day and not r.target_is_public:
-        due = Action.UNPUBLISHED_TARGET_TEXT
-    elif target_day:
-        due = f"Meeting of {target_day:%-d %B %Y}"
-    else:
-        due = "No date set"
-    overdue = False
-    if r.status in OPEN_ACTION_STATUSES:
-        if r.due_date:
-            overdue = r.due_date < today
-        elif target_day:
-            overdue = target_day < today
+    if action.resolution_id:
+        minute = action.resolution.minute
+        number = minute.number or minute.agenda_item.number
+        source = f"Minute {number}, resolution {action.resolution.number}"
     dealt = ""
-    if r.dealt_with_item_id and r.dealt_with_is_public:
-        item = r.dealt_with_item__title
-        if r.dealt_with_item__number:
-            item = f"{r.dealt_with_item__number}: {item}"
-        dealt = f"{timezone.localtime(r.dealt_with_item__meeting__start):%Y-%m-%d}: {item}"
+    item = action.shown_dealt_with_item  # only if the viewer may see it (selectors)
+    if item is not None:
+        dealt = f"{csvexport.date_text(item.meeting.date)}: {item}"
     return [
-        r.committee__name,
-        r.raised_on.isoformat(),
+        action.committee.name,
+        action.raised_on,
         source,
-        r.description,
-        owner,
-        due,
-        _STATUS_LABELS.get(r.status, r.status),
-        "Yes" if overdue else "No",
-        f"{r.note_on:%Y-%m-%d}: {r.note_text}" if r.note_on else "",
+        action.description,
+        action.owner_display,
+        action.shown_due_label(csvexport.DATE_FORMAT),
+        action.get_status_display(),
+        action.is_overdue(today),
+        f"{csvexport.date_text(action.note_on)}: {action.note_text}" if action.note_on else "",
         dealt,
     ]
 
 
-def _csv_lines(rows: QuerySet, today):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
+def _csv_rows(actions: QuerySet, today):
     # Inside a transaction, PostgreSQL's server-side cursor lives only as long as it, so the
     # stream also works behind PgBouncer's transaction pooling (see Django's iterator()).
-    with transaction.atomic(using=rows.db, savepoint=False):
-        for row in rows.iterator(chunk_size=CSV_CHUNK):
-            yield writer.writerow(_csv_row(row, today))
+    with transaction.atomic(using=actions.db, savepoint=False):
+        for action in actions.iterator(chunk_size=CSV_CHUNK):
+            yield _csv_row(action, today)
 
 
 def _csv(request, committee=None):
-    """The tracker as CSV, streamed: one query for every action (its latest progress note
-    included), read ``CSV_CHUNK`` rows at a time and written as they arrive, as plain values
-    rather than model instances."""
+    """The tracker as CSV, streamed by ``scrutiny.csvexport`` (formula cells neutralised): one
+    query for every action (its latest progress note included), read ``CSV_CHUNK`` rows at a
+    time and written as they arrive."""
     qs = selectors.actions_for(request.user)
     if committee is not None:
         qs = qs.filter(committee=committee)
     filterset = ActionFilter(request.GET or None, queryset=qs, committee=committee)
     latest = ActionNote.objects.filter(action=OuterRef("pk")).order_by("-on", "-pk")
-    rows = (
-        filterset.qs.annotate(
+    actions = (
+        filterset.qs.select_related(*_CSV_RELATED)
+        .only(*_CSV_FIELDS)
+        .annotate(
             note_on=Subquery(latest.values("on")[:1]),
             note_text=Subquery(latest.values("text")[:1]),
         )
         .order_by("committee__name", "-raised_on", "pk")
-        .values_list(*_CSV_COLUMNS, named=True)
     )
     today = timezone.localdate()
-    response = StreamingHttpResponse(
-        _csv_lines(rows, today), content_type="text/csv; charset=utf-8"
-    )
     name = f"actions-{committee.slug}" if committee else "actions"
-    response["Content-Disposition"] = f'attachment; filename="{name}-{today:%Y-%m-%d}.csv"'
-    return response
+    return csvexport.response(
+        f"{name}-{today:%Y-%m-%d}.csv", CSV_HEADER, _csv_rows(actions, today), stream=True
+    )
 
 
 def action_tracker_csv(request):

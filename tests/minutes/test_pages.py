@@ -361,7 +361,7 @@ def test_action_tracker_filters_csv_and_overdue_in_text(client):
     assert "Adoption update" in body and "Done long ago" not in body
     response = client.get(reverse("action-tracker-csv"), {"overdue": "yes"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(body_of(response).decode())))
+    rows = list(csv.reader(io.StringIO(body_of(response).decode("utf-8-sig"))))
     assert rows[0][:4] == ["Committee", "Raised on", "From", "Action"]
     assert [r[3] for r in rows[1:]] == ["Adoption update in 3 months"]
     assert rows[1][7] == "Yes" and rows[1][4] == overdue.owner_person.display_name

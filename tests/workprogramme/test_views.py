@@ -72,7 +72,7 @@ def pdf_text(data: bytes) -> str:
 
 def csv_rows(response) -> list[list[str]]:
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 # --- work programme pages ---------------------------------------------------------------------
