@@ -662,7 +662,7 @@ class ListQuery:
         query = cls()
         for name, values in get.lists():
             if any("\x00" in v for v in values) or "\x00" in name:
-                raise BadRequest("Parameters must not contain NUL characters")
+                raise BadRequest(f"{name!r} must not contain NUL characters")
         if "limit" in get:
             query.limit = parse_whole(get["limit"], "limit", minimum=1, maximum=MAX_LIMIT)
         if "after" in get:
