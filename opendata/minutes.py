@@ -185,6 +185,8 @@ def on_minutes_changed(sender, instance, **kwargs):
     queue the meeting's public records to be compared again."""
     from opendata.records import mark_dirty, meeting_root
 
+    if kwargs.get("raw"):
+        return  # loaddata/restore: the public records come from the same data
     meeting_id = _record_meeting_id(instance)
     if meeting_id is not None:
         mark_dirty([meeting_root(meeting_id)])

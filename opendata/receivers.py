@@ -69,6 +69,8 @@ def meeting_id_of(instance) -> int | None:
 def on_change(sender, instance, **kwargs):
     from opendata.records import GLOBAL, mark_dirty, meeting_root
 
+    if kwargs.get("raw"):
+        return  # loaddata/restore: the public records come from the same data
     if isinstance(instance, GLOBAL_MODELS):
         mark_dirty([GLOBAL])
         return

@@ -433,3 +433,16 @@ def test_incremental_sync_reconstructs_the_new_state_exactly(
             assert pk_of(obj) not in hidden.get(kind, set()), obj
     assert f"{API}agendaitem/{secret.pk}" not in changes
     assert ok(client, f"{API}body/{council.pk}").json()["id"] == body["id"]
+
+
+def test_rebuild_command_catches_a_change_made_without_signals(world, client, council):
+    from django.core.management import call_command
+
+    url = f"{API}agendaitem/{world.item.pk}"
+    before = ok(client, url).json()
+    AgendaItem.all_objects.filter(pk=world.item.pk).update(title="Bulk-renamed")  # no signal
+    assert ok(client, url).json()["modified"] == before["modified"]
+    time.sleep(1.1)
+    call_command("rebuild_public_records", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    after = ok(client, url).json()
+    assert after["name"] == "Bulk-renamed" and after["modified"] > before["modified"]
