@@ -8,7 +8,7 @@ A paper is "published" when its meeting's agenda was published, or when it was a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -82,10 +82,23 @@ def paper_entries(committee: Committee | None) -> list[FeedEntry]:
     return entries[:FEED_LENGTH]
 
 
+class StableAtomFeed(Atom1Feed):
+    """An Atom feed whose ``<updated>`` depends on the data only. Django's falls back to
+    *now* when no entry has a date, so an empty feed changed (and lost its ETag) every
+    second; here it is the last public change (``opendata.records``)."""
+
+    def latest_post_date(self):
+        if any(item.get("pubdate") or item.get("updateddate") for item in self.items):
+            return super().latest_post_date()
+        from opendata.records import public_last_modified
+
+        return public_last_modified() or datetime(2000, 1, 1, tzinfo=UTC)
+
+
 class EntryFeed(Feed):
     """Shared plumbing: entries are ``FeedEntry`` objects; ``obj`` is a committee or None."""
 
-    feed_type = Atom1Feed
+    feed_type = StableAtomFeed
     what = ""
 
     def get_object(self, request, slug: str | None = None):

@@ -1,5 +1,9 @@
-"""HTTP caching for feeds and the API: a strong ETag (a hash of the body), Last-Modified
-from the newest change to the data behind it, and 304 answers to conditional requests."""
+"""HTTP caching for feeds, calendars, the API and the CSV downloads: a strong ETag (a hash
+of the body), Last-Modified, and 304 answers to conditional requests.
+
+Feeds, calendars and the API take Last-Modified from ``opendata.records`` (public rows
+only: a change to a draft or an exempt paper never moves it, a withdrawal does). The CSV
+downloads take it from every row of the tables behind them (``data_last_modified``)."""
 
 from __future__ import annotations
 
@@ -15,12 +19,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 
 from meetings.models import AgendaItem, Document, Meeting, Report
-from opendata.models import CalendarEntry, Tombstone
+from opendata.models import CalendarEntry
 from scrutiny.models import Committee, Council, Membership, MunicipalYear, Person
 
-# Models whose changes can change a feed or an API answer. Every row counts, public or
-# not, so that Last-Modified never goes backwards when something leaves public view.
-# Minutes models are added by opendata.minutes.register(); the CSV models below.
+# Models whose changes can change a CSV download (every row counts). Minutes models are
+# added by opendata.minutes.register(); the performance and work programme models below.
 WATCHED: list[tuple[type, str]] = [
     (Meeting, "modified_at"),
     (AgendaItem, "modified_at"),
@@ -31,7 +34,6 @@ WATCHED: list[tuple[type, str]] = [
     (Membership, "modified_at"),
     (MunicipalYear, "modified_at"),
     (Council, "modified_at"),
-    (Tombstone, "deleted_at"),
     (CalendarEntry, "changed_at"),
 ]
 
@@ -66,9 +68,23 @@ def data_last_modified():
     return value
 
 
-def conditional(view: Callable) -> Callable:
+def public_conditional(view: Callable) -> Callable:
+    """``conditional`` for feeds, calendars and the API: the public records are brought up
+    to date first, and Last-Modified comes from them alone."""
+    from opendata import records
+
+    @functools.wraps(view)
+    def fresh(request, *args, **kwargs):
+        records.ensure_fresh()
+        return view(request, *args, **kwargs)
+
+    return conditional(fresh, last_modified=records.public_last_modified)
+
+
+def conditional(view: Callable, *, last_modified: Callable = data_last_modified) -> Callable:
     """Give a GET view's 200 answers an ETag and Last-Modified, and answer 304 when the
     client's copy is current (If-None-Match first, then If-Modified-Since)."""
+    newest = last_modified
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -76,7 +92,7 @@ def conditional(view: Callable) -> Callable:
         if response.status_code != 200 or getattr(response, "streaming", False):
             return response
         etag = '"' + hashlib.sha256(response.content).hexdigest()[:40] + '"'
-        last_modified = data_last_modified()
+        last_modified = newest()
         response["ETag"] = etag
         response["Cache-Control"] = "public, no-cache"
         response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it

@@ -8,6 +8,9 @@
 - DTSTAMP: the meeting's ``modified_at``, so an unchanged feed is byte-for-byte the same
   (and its ETag stays valid).
 - DTEND: the meeting's end, or two hours after the start when no end is recorded.
+- Any stored time renders, however unlikely (year 1, year 9999): times that London's zone
+  cannot express are written in UTC, and an end that would overflow is the last second of
+  year 9999. Entering such dates is refused by the forms; the calendar never fails on them.
 """
 
 from __future__ import annotations
@@ -39,13 +42,33 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path if path else ""
 
 
+def _local(value: dt.datetime) -> dt.datetime:
+    """In London time, or in UTC where London time would leave the calendar (year 1 in
+    London is a minute behind UTC): a stored value is never an error here."""
+    try:
+        return value.astimezone(LONDON)
+    except (OverflowError, ValueError):
+        return value.astimezone(dt.UTC)
+
+
+def meeting_end(meeting: Meeting) -> dt.datetime:
+    """The recorded end, or two hours after the start (the last moment of year 9999 when
+    that would overflow)."""
+    if meeting.end is not None:
+        return meeting.end
+    try:
+        return meeting.start + DEFAULT_LENGTH
+    except OverflowError:
+        return dt.datetime.max.replace(microsecond=0, tzinfo=dt.UTC)
+
+
 def meeting_event(meeting: Meeting, *, sequence: int, item_titles: list[str]) -> Event:
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("dtstamp", meeting.modified_at)
     event.add("sequence", sequence)
-    start = meeting.start.astimezone(LONDON)
-    end = (meeting.end or meeting.start + DEFAULT_LENGTH).astimezone(LONDON)
+    start = _local(meeting.start)
+    end = _local(meeting_end(meeting))
     event.add("dtstart", start)
     event.add("dtend", end)
     summary = meeting.committee.name

@@ -14,11 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.urls import NoReverseMatch
 
 from meetings.minutes import selectors
-from meetings.minutes.models import PUBLIC_MINUTES_STATUSES, Minute, MinutesSet, MinutesStatus
+from meetings.minutes.models import (
+    PUBLIC_MINUTES_STATUSES,
+    Minute,
+    MinutesSet,
+    MinutesStatus,
+    Resolution,
+)
 from meetings.models import AgendaItem, Meeting
 
 
@@ -138,9 +144,57 @@ def on_minutes_saved(sender, instance, **kwargs):
     transaction.on_commit(enqueue)
 
 
+def record_rows(meeting_id: int) -> dict:
+    """The public minutes of a meeting as a public record (what the minutes feed shows;
+    their resolutions are in the agenda items' OParl JSON)."""
+    return {
+        ("Minutes", minutes.pk): (
+            minutes.created_at,
+            {
+                "status": minutes.status,
+                "published_at": minutes.published_at,
+                "approved_at": minutes.approved_at,
+                "modified_at": minutes.modified_at,
+                "meeting": str(minutes.meeting),
+            },
+        )
+        for minutes in selectors.public_minutes_sets().filter(meeting_id=meeting_id)
+    }
+
+
+def _record_meeting_id(instance) -> int | None:
+    if isinstance(instance, MinutesSet):
+        return instance.meeting_id
+    if isinstance(instance, Minute):
+        return (
+            AgendaItem.all_objects.filter(pk=instance.agenda_item_id)
+            .values_list("meeting_id", flat=True)
+            .first()
+        )
+    if isinstance(instance, Resolution):
+        return (
+            Minute.objects.filter(pk=instance.minute_id)
+            .values_list("agenda_item__meeting_id", flat=True)
+            .first()
+        )
+    return None
+
+
+def on_minutes_changed(sender, instance, **kwargs):
+    """Any change to minutes may change what the public sees (the feed, resolution texts):
+    queue the meeting's public records to be compared again."""
+    from opendata.records import mark_dirty, meeting_root
+
+    if kwargs.get("raw"):
+        return  # loaddata/restore: the public records come from the same data
+    meeting_id = _record_meeting_id(instance)
+    if meeting_id is not None:
+        mark_dirty([meeting_root(meeting_id)])
+
+
 def register() -> None:
     """Plug minutes into the search index, the minutes feed and HTTP caching."""
-    from opendata import feeds, http, indexing
+    from opendata import feeds, http, indexing, records
 
     if search_rows not in indexing.MINUTES_PROVIDERS:
         indexing.MINUTES_PROVIDERS.append(search_rows)
@@ -149,5 +203,11 @@ def register() -> None:
     for model in (MinutesSet, Minute):
         if (model, "modified_at") not in http.WATCHED:
             http.WATCHED.append((model, "modified_at"))
+    if record_rows not in records.MEETING_PROVIDERS:
+        records.MEETING_PROVIDERS.append(record_rows)
+    for model in (MinutesSet, Minute, Resolution):
+        name = model.__name__
+        post_save.connect(on_minutes_changed, sender=model, dispatch_uid=f"opendata-rec-{name}")
+        post_delete.connect(on_minutes_changed, sender=model, dispatch_uid=f"opendata-del-{name}")
     post_save.connect(on_minutes_saved, sender=MinutesSet, dispatch_uid="opendata-minutes-set")
     post_save.connect(on_minutes_saved, sender=Minute, dispatch_uid="opendata-minute")

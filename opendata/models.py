@@ -5,8 +5,9 @@
   meeting's rows from scratch whenever the meeting changes, and ``manage.py
   rebuild_search_index`` rebuilds them all. Exempt and confidential material is never written
   here; searches also re-check the meeting and agenda item at query time.
-- ``Tombstone``: an object of the open data API that was deleted, so that OParl clients
-  syncing with ``modified_since`` learn about it (``deleted: true``).
+- ``PublicRecord``: an object of the open data API that has been public at least once, with
+  the time its public form last changed and when it was withdrawn or deleted (OParl
+  ``deleted: true``); ``DirtyRoot`` and ``RecordState`` keep those rows current.
 - ``CalendarEntry``: the iCalendar SEQUENCE of a meeting, bumped when what a calendar shows
   (time, place, status, title) changes.
 """
@@ -63,21 +64,56 @@ class SearchDocument(models.Model):
         return f"{self.get_kind_display()}: {self.title}"
 
 
-class Tombstone(models.Model):
-    """A deleted object of the open data API (OParl ``deleted: true``)."""
+class PublicRecord(models.Model):
+    """An object of the open data API that has been public at least once.
 
-    oparl_type = models.CharField(max_length=40)
+    Written only by ``opendata.records`` (never by a request's own code): a row is created
+    the first time the object is seen public, ``digest`` is a hash of its public JSON (plus
+    what the feeds and calendars show of it) and ``modified`` the moment that digest last
+    changed, so a change to a private field never moves it. ``withdrawn_at`` is set when
+    the object stops being public (made exempt, meeting unpublished, deleted) and cleared
+    when it is public again. Objects that were never public have no row: the API answers
+    404 for them, before and after deletion.
+    """
+
+    kind = models.CharField(max_length=40, help_text="OParl type (or 'Minutes' for the feeds).")
     object_id = models.PositiveBigIntegerField()
-    deleted_at = models.DateTimeField(db_index=True)
+    meeting_id = models.PositiveBigIntegerField(
+        null=True, blank=True, db_index=True, help_text="The meeting the object belongs to."
+    )
+    created = models.DateTimeField(help_text="The object's own creation time.")
+    modified = models.DateTimeField(db_index=True)
+    digest = models.CharField(max_length=64)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
-        ordering = ["oparl_type", "object_id"]
+        ordering = ["kind", "object_id"]
         constraints = [
-            models.UniqueConstraint(fields=["oparl_type", "object_id"], name="tombstone_unique")
+            models.UniqueConstraint(fields=["kind", "object_id"], name="public_record_unique")
         ]
 
     def __str__(self) -> str:
-        return f"{self.oparl_type} {self.object_id} deleted {self.deleted_at:%Y-%m-%d %H:%M}"
+        state = "withdrawn" if self.withdrawn_at else "public"
+        return f"{self.kind} {self.object_id} ({state})"
+
+
+class DirtyRoot(models.Model):
+    """A meeting (``meeting:<pk>``) or the council-wide records (``global``) whose public
+    records must be compared again: written in the same transaction as the change."""
+
+    root = models.CharField(max_length=40)
+
+    def __str__(self) -> str:
+        return self.root
+
+
+class RecordState(models.Model):
+    """One row: when the public records were first built, and the lock for rebuilding."""
+
+    seeded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Public records seeded {self.seeded_at}"
 
 
 class CalendarEntry(models.Model):

@@ -8,15 +8,22 @@ venue) are derived objects.
 Only public material: ``Meeting.objects``, ``Report.objects``, ``Document.objects``, agenda
 items that are neither exempt nor confidential, active people. Lists are ordered by id and
 paged by key (``after``), so a walk through a list never repeats or skips an object even
-while records are added. ``created_since/until`` and ``modified_since/until`` filter lists;
-with ``modified_since`` a list also carries ``{"id", "type", "deleted": true}`` for objects
-deleted (``Tombstone``) or withdrawn from public view since then.
+while records are added.
+
+``created`` and ``modified`` come from ``opendata.records`` (``PublicRecord``): ``modified``
+is when the object's public JSON last changed, embedded objects included (renaming an agenda
+item re-stamps its meeting), and never moves for a change to a private field. With
+``modified_since`` a list also carries ``{"id", "type", "created", "modified", "deleted":
+true}`` for objects that were public once and have since been withdrawn or deleted; an
+object that was never public never appears, not even as deleted. Every filter is parsed by
+``ListQuery.from_request``, which rejects anything it cannot read exactly (400).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -24,10 +31,9 @@ from urllib.parse import urlencode
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from meetings.models import AgendaItem, Document, Meeting, MeetingStatus, Report
-from opendata.models import Tombstone
+from opendata.models import PublicRecord
 from scrutiny.models import Committee, Council, Membership, MunicipalYear, Person
 
 OPARL = "https://schema.oparl.org/1.1/"
@@ -40,11 +46,20 @@ class BadRequest(ValueError):
     pass
 
 
+def local(value: dt.datetime) -> dt.datetime:
+    """``value`` in the portal's time zone, or in UTC where that would leave the calendar
+    (a stored 0001-01-01T00:00Z is 23:58:45 on 31 December of year 0 in London)."""
+    try:
+        return timezone.localtime(value)
+    except (OverflowError, ValueError):
+        return value.astimezone(dt.UTC)
+
+
 def iso(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).replace(microsecond=0).isoformat()
+        return local(value).replace(microsecond=0).isoformat()
     return value.isoformat()
 
 
@@ -53,22 +68,42 @@ def clean(data: dict) -> dict:
     return {k: v for k, v in data.items() if v not in (None, "", [])}
 
 
+# Base of the ids used only to compute digests (opendata.records): the digest must not
+# depend on the host a request came through.
+OFFLINE_BASE = "http://oparl.invalid"
+
+
 @dataclass
 class Api:
-    """URL building for one request (ids are absolute URLs)."""
+    """URL building and stamps for one answer.
 
-    request: object
+    Ids are absolute URLs on the host the request came through (``Vary: Host`` on every
+    answer; Django's ``ALLOWED_HOSTS`` bounds which hosts there can be). ``records`` maps
+    ``(OParl type, pk)`` to the object's ``PublicRecord``; ``None`` means "no stamps" (the
+    digest of the public JSON, see ``opendata.records``).
+    """
+
+    base: str
     cache: dict = field(default_factory=dict)
+    records: dict | None = field(default_factory=dict)
+
+    @classmethod
+    def for_request(cls, request) -> Api:
+        return cls(base=request.build_absolute_uri("/").rstrip("/"))
+
+    @classmethod
+    def offline(cls) -> Api:
+        return cls(base=OFFLINE_BASE, records=None)
 
     def url(self, name: str, **kwargs) -> str:
-        return self.request.build_absolute_uri(reverse(name, kwargs=kwargs))
+        return self.base + reverse(name, kwargs=kwargs)
 
     def obj(self, kind: str, pk: int) -> str:
         return self.url("oparl-object", kind=kind, pk=pk)
 
     def web(self, obj) -> str | None:
         try:
-            return self.request.build_absolute_uri(obj.get_absolute_url())
+            return self.base + obj.get_absolute_url()
         except NoReverseMatch:
             return None
 
@@ -80,8 +115,26 @@ class Api:
     def body(self) -> str:
         return self.url("oparl-body", pk=self.body_id())
 
-    def stamps(self, obj) -> dict:
-        return {"created": iso(obj.created_at), "modified": iso(obj.modified_at)}
+    def load_records(self, wanted: dict[str, Iterable[int]]) -> None:
+        """Fetch the records of ``{OParl type: ids}`` in one query (once per page)."""
+        if self.records is None:
+            return
+        query = Q()
+        for kind, ids in wanted.items():
+            ids = {pk for pk in ids if (kind, pk) not in self.records}
+            if ids:
+                query |= Q(kind=kind, object_id__in=ids)
+        if query:
+            for record in PublicRecord.objects.filter(query):
+                self.records[(record.kind, record.object_id)] = record
+
+    def stamps(self, kind: str, obj) -> dict:
+        if self.records is None:
+            return {}  # digest: stamps are not content
+        record = self.records.get((kind, obj.pk))
+        if record is None:  # not reconciled yet (a change committed a moment ago)
+            return {"created": iso(obj.created_at), "modified": iso(obj.modified_at)}
+        return {"created": iso(record.created), "modified": iso(record.modified)}
 
 
 # --- Serialisers -----------------------------------------------------------------------
@@ -99,7 +152,7 @@ def system_json(api: Api) -> dict:
             "license": LICENSE,
             "contactEmail": council.email,
             "website": council.website,
-            "web": api.request.build_absolute_uri(reverse("home")),
+            "web": api.base + reverse("home"),
         }
     )
 
@@ -119,7 +172,9 @@ def body_json(api: Api, council: Council) -> dict:
             "legislativeTermList",
         )
     }
-    terms = [term_json(api, year) for year in MunicipalYear.objects.order_by("start_date")]
+    years = list(MunicipalYear.objects.order_by("start_date"))
+    api.load_records({"LegislativeTerm": [t.pk for t in years]})
+    terms = [term_json(api, year) for year in years]
     data = {
         "id": api.url("oparl-body", pk=pk),
         "type": OPARL + "Body",
@@ -132,10 +187,11 @@ def body_json(api: Api, council: Council) -> dict:
         "classification": "Local authority (England)",
         **lists,
         "legislativeTerm": terms,
-        "web": api.request.build_absolute_uri(reverse("home")),
+        "web": api.base + reverse("home"),
     }
     if council.pk:
-        data.update(api.stamps(council))
+        api.load_records({"Body": [council.pk], "LegislativeTerm": [t.pk for t in years]})
+        data.update(api.stamps("Body", council))
     data = clean(data)
     data["legislativeTerm"] = terms  # required, even when empty
     return data
@@ -150,7 +206,7 @@ def term_json(api: Api, year: MunicipalYear) -> dict:
             "name": year.name,
             "startDate": iso(year.start_date),
             "endDate": iso(year.end_date),
-            **api.stamps(year),
+            **api.stamps("LegislativeTerm", year),
         }
     )
 
@@ -173,7 +229,7 @@ def organization_json(api: Api, committee: Committee) -> dict:
             "meeting": api.url("oparl-organization-meetings", pk=committee.pk),
             "membership": [api.obj("membership", m.pk) for m in committee.public_memberships],
             "web": api.web(committee),
-            **api.stamps(committee),
+            **api.stamps("Organization", committee),
         }
     )
 
@@ -189,7 +245,7 @@ def membership_json(api: Api, membership: Membership) -> dict:
             "votingRight": membership.voting,
             "startDate": iso(membership.start_date),
             "endDate": iso(membership.end_date),
-            **api.stamps(membership),
+            **api.stamps("Membership", membership),
         }
     )
 
@@ -214,17 +270,19 @@ def person_json(api: Api, person: Person) -> dict:
             "status": status,
             "membership": [membership_json(api, m) for m in person.memberships.all()],
             "web": api.web(person),
-            **api.stamps(person),
+            **api.stamps("Person", person),
         }
     )
 
 
 def location_json(api: Api, meeting: Meeting) -> dict:
+    """A meeting's venue (derived: stamped like its meeting)."""
     return {
         "id": api.obj("location", meeting.pk),
         "type": OPARL + "Location",
         "description": meeting.venue,
         "meetings": [api.obj("meeting", meeting.pk)],
+        **api.stamps("Meeting", meeting),
     }
 
 
@@ -251,7 +309,7 @@ def meeting_json(api: Api, meeting: Meeting) -> dict:
             "organization": [api.obj("organization", meeting.committee_id)],
             "agendaItem": [agenda_item_json(api, item) for item in meeting.public_items],
             "web": api.web(meeting),
-            **api.stamps(meeting),
+            **api.stamps("Meeting", meeting),
         }
     )
 
@@ -272,12 +330,13 @@ def agenda_item_json(api: Api, item: AgendaItem) -> dict:
             "resolutionText": resolution,
             "auxiliaryFile": [file_json(api, d) for d in item.public_documents],
             "web": api.web(item),
-            **api.stamps(item),
+            **api.stamps("AgendaItem", item),
         }
     )
 
 
 def consultation_json(api: Api, report: Report) -> dict:
+    """A report on an agenda item (derived: stamped like its paper)."""
     item = report.agenda_item
     return {
         "id": api.obj("consultation", report.pk),
@@ -288,6 +347,7 @@ def consultation_json(api: Api, report: Report) -> dict:
         "organization": [api.obj("organization", item.meeting.committee_id)],
         "authoritative": False,
         "role": "For consideration",
+        **api.stamps("Paper", report),
     }
 
 
@@ -307,7 +367,7 @@ def paper_json(api: Api, report: Report) -> dict:
             "body": api.body(),
             "name": report.title,
             "reference": report.forward_plan_reference or f"Report {report.pk}",
-            "date": iso(report.agenda_item.meeting.date),
+            "date": iso(local(report.agenda_item.meeting.start).date()),
             "paperType": PAPER_TYPES.get(report.source, "Report"),
             "mainFile": next(
                 (
@@ -322,7 +382,7 @@ def paper_json(api: Api, report: Report) -> dict:
             ),
             "consultation": [consultation_json(api, report)],
             "web": api.web(report),
-            **api.stamps(report),
+            **api.stamps("Paper", report),
         }
     )
 
@@ -337,7 +397,7 @@ def file_json(api: Api, document: Document) -> dict:
             "name": document.title,
             "fileName": document.download_name,
             "mimeType": document.mime_type,
-            "date": iso(timezone.localtime(document.created_at).date()),
+            "date": iso(local(document.created_at).date()),
             "size": document.size,
             "sha512Checksum": document.sha512,
             "text": document.text,
@@ -348,7 +408,7 @@ def file_json(api: Api, document: Document) -> dict:
             "paper": [api.obj("paper", pk) for pk in papers],
             "fileLicense": LICENSE,
             "web": api.web(document),
-            **api.stamps(document),
+            **api.stamps("File", document),
         }
     )
 
@@ -394,9 +454,8 @@ def _items_prefetch() -> Prefetch:
 @dataclass
 class Resource:
     kind: str  # the URL segment: /api/oparl/v1/<kind>/<pk>
-    oparl_type: str  # also the Tombstone.oparl_type of deleted rows
+    oparl_type: str  # also PublicRecord.kind
     public: Callable[[], QuerySet]  # public rows, ready to serialise
-    withdrawn: Callable[[], QuerySet] | None  # existing rows no longer public
     serialize: Callable[[Api, Any], dict]
 
 
@@ -414,7 +473,9 @@ def _items():
 
 
 def _papers():
-    return Report.objects.select_related("author", "agenda_item__meeting").prefetch_related(
+    return Report.objects.select_related(
+        "author", "agenda_item__meeting__committee"
+    ).prefetch_related(
         Prefetch(
             "agenda_item__documents",
             queryset=Document.objects.select_related("agenda_item"),
@@ -424,7 +485,7 @@ def _papers():
 
 
 def _files():
-    return Document.objects.select_related("agenda_item")
+    return Document.objects.select_related("agenda_item__meeting__committee")
 
 
 def _organizations():
@@ -446,59 +507,24 @@ def _people():
 RESOURCES: dict[str, Resource] = {
     r.kind: r
     for r in [
-        Resource("organization", "Organization", _organizations, None, organization_json),
+        Resource("organization", "Organization", _organizations, organization_json),
+        Resource("person", "Person", _people, person_json),
+        Resource("membership", "Membership", lambda: public_memberships(), membership_json),
         Resource(
-            "person",
-            "Person",
-            _people,
-            lambda: Person.objects.filter(is_active=False),
-            person_json,
+            "legislativeterm", "LegislativeTerm", lambda: MunicipalYear.objects.all(), term_json
         ),
-        Resource(
-            "membership",
-            "Membership",
-            lambda: public_memberships(),
-            lambda: Membership.objects.filter(person__is_active=False),
-            membership_json,
-        ),
-        Resource(
-            "legislativeterm",
-            "LegislativeTerm",
-            lambda: MunicipalYear.objects.all(),
-            None,
-            term_json,
-        ),
-        Resource(
-            "meeting",
-            "Meeting",
-            _meetings,
-            lambda: Meeting.all_objects.filter(published_at__isnull=True),
-            meeting_json,
-        ),
-        Resource(
-            "agendaitem",
-            "AgendaItem",
-            _items,
-            lambda: AgendaItem.all_objects.filter(
-                Q(meeting__published_at__isnull=True) | Q(is_exempt=True) | Q(is_confidential=True)
-            ),
-            agenda_item_json,
-        ),
-        Resource(
-            "paper",
-            "Paper",
-            _papers,
-            lambda: Report.all_objects.exclude(pk__in=Report.objects.values("pk")),
-            paper_json,
-        ),
-        Resource(
-            "file",
-            "File",
-            _files,
-            lambda: Document.all_objects.exclude(pk__in=Document.objects.values("pk")),
-            file_json,
-        ),
+        Resource("meeting", "Meeting", _meetings, meeting_json),
+        Resource("agendaitem", "AgendaItem", _items, agenda_item_json),
+        Resource("paper", "Paper", _papers, paper_json),
+        Resource("file", "File", _files, file_json),
     ]
+}
+BY_TYPE = {r.oparl_type: r for r in RESOURCES.values()}
+# Derived objects: their URL answers with the stamps (and, once gone, the deletion) of the
+# object they are derived from.
+DERIVED = {"location": "Meeting", "consultation": "Paper"}
+TYPE_NAMES = {"location": "Location", "consultation": "Consultation"} | {
+    r.kind: r.oparl_type for r in RESOURCES.values()
 }
 
 # Body collections -> resource kinds.
@@ -518,6 +544,7 @@ def prepare_page(api: Api, resource: Resource, objects: list) -> None:
     """Batch look-ups the serialisers need, once per page (keeps query counts flat)."""
     documents: list[Document] = []
     item_ids: list[int] = []
+    wanted: dict[str, list[int]] = {resource.oparl_type: [o.pk for o in objects]}
     if resource.kind == "file":
         documents = objects
     elif resource.kind == "meeting":
@@ -529,7 +556,17 @@ def prepare_page(api: Api, resource: Resource, objects: list) -> None:
         for item in objects:
             item_ids.append(item.pk)
             documents.extend(item.public_documents)
+    elif resource.kind == "paper":
+        for report in objects:
+            documents.extend(
+                d for d in report.agenda_item.public_documents if d.pk == report.document_id
+            )
+    elif resource.kind == "person":
+        wanted["Membership"] = [m.pk for p in objects for m in p.memberships.all()]
+    if item_ids:
+        wanted["AgendaItem"] = item_ids
     if documents:
+        wanted["File"] = [d.pk for d in documents]
         by_doc: dict[int, list[int]] = {}
         for pk, doc_id in Report.objects.filter(
             document_id__in=[d.pk for d in documents]
@@ -540,23 +577,73 @@ def prepare_page(api: Api, resource: Resource, objects: list) -> None:
         from opendata import minutes
 
         api.cache["resolutions"] = minutes.resolution_texts(item_ids)
+    api.load_records(wanted)
 
 
 # --- Paging and filters ---------------------------------------------------------------
 
+STAMP = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:T(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.(?P<fraction>\d{1,6}))?)?"
+    r"(?P<zone>Z|[+-]\d{2}:\d{2})?)?",
+    re.ASCII,
+)
+# What every database the portal runs on can store and compare.
+EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+LATEST = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
+FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
 
-def _parse_stamp(value: str, name: str) -> dt.datetime:
-    parsed = parse_datetime(value)
-    if parsed is None:
-        day = parse_date(value)
-        if day is None:
-            raise BadRequest(
-                f"{name} must be an ISO 8601 date-time, for example 2017-10-01T00:00:00Z"
+
+def parse_stamp(value: str, name: str) -> dt.datetime:
+    """One strict reading of an OParl date filter: ``YYYY-MM-DD`` or
+    ``YYYY-MM-DDThh:mm[:ss[.ffffff]][Z|±hh:mm]`` (no zone: the portal's time zone), every
+    field in range. Anything else is a ``BadRequest`` naming the parameter."""
+    example = f"{name} must be an ISO 8601 date-time such as 2017-10-01T00:00:00Z"
+    match = STAMP.fullmatch(value)
+    if match is None:
+        raise BadRequest(f"{example}; got {value!r}")
+    try:
+        day = dt.date.fromisoformat(match["date"])
+        if match["hour"] is None:
+            parsed = dt.datetime.combine(day, dt.time.min)
+        else:
+            fraction = (match["fraction"] or "0").ljust(6, "0")
+            parsed = dt.datetime.combine(
+                day,
+                dt.time(
+                    int(match["hour"]),
+                    int(match["minute"]),
+                    int(match["second"] or 0),
+                    int(fraction),
+                ),
             )
-        parsed = dt.datetime.combine(day, dt.time.min)
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
+        zone = match["zone"]
+        if zone == "Z":
+            parsed = parsed.replace(tzinfo=dt.UTC)
+        elif zone:
+            hours, minutes = int(zone[1:3]), int(zone[4:6])
+            if hours > 23 or minutes > 59:
+                raise ValueError("offset out of range")
+            offset = dt.timedelta(hours=hours, minutes=minutes)
+            parsed = parsed.replace(tzinfo=dt.timezone(-offset if zone[0] == "-" else offset))
+        else:
+            parsed = timezone.make_aware(parsed)
+        parsed = parsed.astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:
+        raise BadRequest(f"{example}; {value!r} is not a real date and time") from exc
+    if not EARLIEST <= parsed <= LATEST:
+        raise BadRequest(f"{name} must be between the years 1 and 9999; got {value!r}")
     return parsed
+
+
+def parse_whole(value: str, name: str, *, minimum: int, maximum: int | None = None) -> int:
+    if not re.fullmatch(r"\d{1,9}", value, re.ASCII):
+        raise BadRequest(f"{name} must be a whole number; got {value!r}")
+    number = int(value)
+    if number < minimum or (maximum is not None and number > maximum):
+        upper = f" and {maximum}" if maximum is not None else " or more"
+        raise BadRequest(f"{name} must be between {minimum}{upper}; got {number}")
+    return number
 
 
 @dataclass
@@ -570,15 +657,21 @@ class ListQuery:
 
     @classmethod
     def from_request(cls, get) -> ListQuery:
+        """Every list parameter through one strict parser: a bad value is a 400, never
+        clamped or ignored."""
         query = cls()
-        try:
-            query.limit = min(max(int(get.get("limit", DEFAULT_LIMIT)), 1), MAX_LIMIT)
-            query.after = max(int(get.get("after", 0)), 0)
-        except ValueError as exc:
-            raise BadRequest("limit and after must be whole numbers") from exc
-        for name in ("created_since", "created_until", "modified_since", "modified_until"):
-            if get.get(name):
-                setattr(query, name, _parse_stamp(get[name], name))
+        for name, values in get.lists():
+            if any("\x00" in v for v in values) or "\x00" in name:
+                raise BadRequest(f"{name!r} must not contain NUL characters")
+        if "limit" in get:
+            query.limit = parse_whole(get["limit"], "limit", minimum=1, maximum=MAX_LIMIT)
+        if "after" in get:
+            query.after = parse_whole(get["after"], "after", minimum=0)
+        if "page" in get and get["page"] != "1":
+            raise BadRequest("page is not supported: follow links.next to page through a list")
+        for name in FILTERS:
+            if name in get:
+                setattr(query, name, parse_stamp(get[name], name))
         return query
 
     def params(self, **override) -> str:
@@ -593,72 +686,87 @@ class ListQuery:
         values.update(override)
         return urlencode({k: v for k, v in values.items() if v})
 
-    def stamp_filter(self, qs: QuerySet) -> QuerySet:
+    def created_filter(self, records: QuerySet) -> QuerySet:
         if self.created_since:
-            qs = qs.filter(created_at__gte=self.created_since)
+            records = records.filter(created__gte=self.created_since)
         if self.created_until:
-            qs = qs.filter(created_at__lte=self.created_until)
+            records = records.filter(created__lte=self.created_until)
+        return records
+
+    def live_records(self, oparl_type: str) -> QuerySet | None:
+        """Records of public objects matching the filters (None: no filter given)."""
+        if not any(getattr(self, name) for name in FILTERS):
+            return None
+        records = self.created_filter(
+            PublicRecord.objects.filter(kind=oparl_type, withdrawn_at__isnull=True)
+        )
         if self.modified_since:
-            qs = qs.filter(modified_at__gte=self.modified_since)
+            records = records.filter(modified__gte=self.modified_since)
         if self.modified_until:
-            qs = qs.filter(modified_at__lte=self.modified_until)
-        return qs
+            records = records.filter(modified__lte=self.modified_until)
+        return records
+
+    def deleted_records(self, oparl_type: str) -> QuerySet:
+        """Once-public objects withdrawn or deleted within the modified window."""
+        records = self.created_filter(
+            PublicRecord.objects.filter(kind=oparl_type, withdrawn_at__gte=self.modified_since)
+        )
+        if self.modified_until:
+            records = records.filter(withdrawn_at__lte=self.modified_until)
+        return records
 
 
-def deleted_json(api: Api, resource: Resource, pk: int, when) -> dict:
-    return clean(
-        {
-            "id": api.obj(resource.kind, pk),
-            "type": OPARL + resource.oparl_type,
-            "deleted": True,
-            "modified": iso(when),
-        }
-    )
+def deleted_json(api: Api, kind: str, pk: int, record: PublicRecord) -> dict:
+    """OParl's deleted object: the stamps it had and the moment it left public view."""
+    return {
+        "id": api.obj(kind, pk),
+        "type": OPARL + TYPE_NAMES[kind],
+        "created": iso(record.created),
+        "modified": iso(record.withdrawn_at or record.modified),
+        "deleted": True,
+    }
 
 
 def list_page(
-    api: Api, resource: Resource, query: ListQuery, *, scope: Q | None = None, base_url: str
+    api: Api,
+    resource: Resource,
+    query: ListQuery,
+    *,
+    scope: Q | None = None,
+    deleted_scope: QuerySet | None = None,
+    base_url: str,
 ) -> dict:
-    """One page of a list: live objects and, with modified_since, deleted ones, by id."""
-    live = query.stamp_filter(resource.public())
+    """One page of a list: live objects and, with modified_since, once-public objects
+    withdrawn or deleted since then, in id order."""
+    live = resource.public()
     if scope is not None:
         live = live.filter(scope)
+    records = query.live_records(resource.oparl_type)
+    if records is not None:
+        live = live.filter(pk__in=records.values("object_id"))
     total = live.count()
     rows: list[tuple[int, object]] = [
         (obj.pk, obj) for obj in live.filter(pk__gt=query.after).order_by("pk")[: query.limit + 1]
     ]
     if query.modified_since:
-        tombs = Tombstone.objects.filter(
-            oparl_type=resource.oparl_type, deleted_at__gte=query.modified_since
-        )
-        if query.modified_until:
-            tombs = tombs.filter(deleted_at__lte=query.modified_until)
-        total += tombs.count()
+        gone = query.deleted_records(resource.oparl_type)
+        if deleted_scope is not None:
+            gone = gone.filter(object_id__in=deleted_scope)
+        total += gone.count()
         rows += [
-            (t.object_id, ("deleted", t.deleted_at))
-            for t in tombs.filter(object_id__gt=query.after).order_by("object_id")[
+            (record.object_id, record)
+            for record in gone.filter(object_id__gt=query.after).order_by("object_id")[
                 : query.limit + 1
             ]
         ]
-        if resource.withdrawn is not None:
-            gone = query.stamp_filter(resource.withdrawn())
-            if scope is not None:
-                gone = gone.filter(scope)
-            total += gone.count()
-            rows += [
-                (pk, ("deleted", modified))
-                for pk, modified in gone.filter(pk__gt=query.after)
-                .order_by("pk")
-                .values_list("pk", "modified_at")[: query.limit + 1]
-            ]
     rows.sort(key=lambda row: row[0])
     has_next = len(rows) > query.limit
     rows = rows[: query.limit]
-    live_objects = [obj for _, obj in rows if not isinstance(obj, tuple)]
+    live_objects = [obj for _, obj in rows if not isinstance(obj, PublicRecord)]
     prepare_page(api, resource, live_objects)
     data = [
-        deleted_json(api, resource, pk, obj[1])
-        if isinstance(obj, tuple)
+        deleted_json(api, resource.kind, pk, obj)
+        if isinstance(obj, PublicRecord)
         else resource.serialize(api, obj)
         for pk, obj in rows
     ]

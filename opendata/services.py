@@ -1,4 +1,5 @@
-"""Writes of the opendata app: extracted PDF text, calendar SEQUENCE numbers, tombstones."""
+"""Writes of the opendata app: extracted PDF text, calendar SEQUENCE numbers (the public
+records of the API are written by ``opendata.records``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from meetings.models import Document, Meeting
-from opendata.models import CalendarEntry, Tombstone
+from opendata.models import CalendarEntry
 
 log = logging.getLogger(__name__)
 
@@ -89,10 +90,3 @@ def record_calendar_state(*, meeting: Meeting) -> CalendarEntry:
         entry.changed_at = timezone.now()
         entry.save(update_fields=["sequence", "fingerprint", "changed_at"])
     return entry
-
-
-def record_tombstone(*, oparl_type: str, object_id: int) -> None:
-    """Remember that an open data object was deleted (called from post_delete receivers)."""
-    Tombstone.objects.update_or_create(
-        oparl_type=oparl_type, object_id=object_id, defaults={"deleted_at": timezone.now()}
-    )

@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from opendata import feeds, views
 
@@ -27,16 +27,16 @@ urlpatterns = [
     path("feeds/committees/<slug:slug>/meetings.ics", views.committee_ics, name="committee-ics"),
     path("feeds/meetings/<int:pk>.ics", views.meeting_ics, name="meeting-ics"),
     # Atom feeds.
-    path("feeds/papers.atom", views.conditional(feeds.PapersFeed()), name="papers-feed"),
+    path("feeds/papers.atom", views.public_conditional(feeds.PapersFeed()), name="papers-feed"),
     path(
         "feeds/committees/<slug:slug>/papers.atom",
-        views.conditional(feeds.PapersFeed()),
+        views.public_conditional(feeds.PapersFeed()),
         name="committee-papers-feed",
     ),
-    path("feeds/minutes.atom", views.conditional(feeds.MinutesFeed()), name="minutes-feed"),
+    path("feeds/minutes.atom", views.public_conditional(feeds.MinutesFeed()), name="minutes-feed"),
     path(
         "feeds/committees/<slug:slug>/minutes.atom",
-        views.conditional(feeds.MinutesFeed()),
+        views.public_conditional(feeds.MinutesFeed()),
         name="committee-minutes-feed",
     ),
     # Officers.
@@ -63,4 +63,6 @@ urlpatterns = [
     path(API + "file/<int:pk>/access", views.oparl_file_access, name="oparl-file-access"),
     path(API + "file/<int:pk>/download", views.oparl_file_download, name="oparl-file-download"),
     path(API + "<slug:kind>/<int:pk>", views.oparl_object, name="oparl-object"),
+    # Everything else under the API: a JSON 404 with CORS, not the HTML error page.
+    re_path(r"^api/oparl/v1/(?P<rest>.*)$", views.oparl_not_found, name="oparl-not-found"),
 ]

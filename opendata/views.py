@@ -6,16 +6,19 @@ from __future__ import annotations
 import functools
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from meetings.models import Document, Meeting, Report
 from opendata import ics, oparl, tasks
 from opendata.forms import SearchForm
-from opendata.http import conditional
+from opendata.http import conditional, public_conditional
+from opendata.models import PublicRecord
 from opendata.search import SearchParams, run_search, uses_postgres
 from scrutiny.models import Committee, Council
 from scrutiny.permissions import OfficerRequiredMixin
@@ -79,7 +82,7 @@ def _calendar_meetings(limit: int | None = None, **filters) -> list[Meeting]:
 
 
 @require_safe
-@conditional
+@public_conditional
 def meetings_ics(request):
     name = f"{Council.current().name}: committee meetings"
     meetings = _calendar_meetings(limit=ALL_MEETINGS_FEED_LIMIT)
@@ -87,7 +90,7 @@ def meetings_ics(request):
 
 
 @require_safe
-@conditional
+@public_conditional
 def committee_ics(request, slug):
     committee = get_object_or_404(Committee, slug=slug)
     body = ics.build_calendar(_calendar_meetings(committee=committee), name=committee.name)
@@ -95,7 +98,7 @@ def committee_ics(request, slug):
 
 
 @require_safe
-@conditional
+@public_conditional
 def meeting_ics(request, pk):
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
     body = ics.build_calendar([meeting], name=str(meeting))
@@ -172,34 +175,69 @@ def _json(data, status: int = 200) -> JsonResponse:
     )
 
 
-def api_view(view):
-    """GET/HEAD only, CORS open to all, ETag/Last-Modified, JSON errors."""
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified",
+}
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Accept-Language, If-Modified-Since, If-None-Match",
+    "Access-Control-Max-Age": "86400",
+    "Allow": "GET, HEAD, OPTIONS",
+}
 
-    @require_safe
+
+def _api_headers(response):
+    for name, value in CORS_HEADERS.items():
+        response[name] = value
+    # Ids are built from the Host header the request came through: caches must keep one
+    # copy per host (see docs/notes-api.md for why not SITE_URL).
+    patch_vary_headers(response, ["Host"])
+    return response
+
+
+def _api_error(status: int, message: str) -> JsonResponse:
+    return _api_headers(_json({"error": message, "status": status}, status=status))
+
+
+def api_view(view):
+    """Every answer under /api/oparl/v1/: GET and HEAD (plus an OPTIONS preflight), CORS
+    open to all, ETag/Last-Modified from public rows, and errors as JSON with CORS."""
+
+    cached = public_conditional(view)
+
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            for name, value in PREFLIGHT_HEADERS.items():
+                response[name] = value
+            return _api_headers(response)
+        if request.method not in ("GET", "HEAD"):
+            response = _api_error(405, "Only GET, HEAD and OPTIONS are allowed.")
+            response["Allow"] = PREFLIGHT_HEADERS["Allow"]
+            return response
         try:
-            response = conditional(view)(request, *args, **kwargs)
+            response = cached(request, *args, **kwargs)
         except oparl.BadRequest as exc:
-            response = _json({"error": str(exc)}, status=400)
+            return _api_error(400, str(exc))
         except Http404:
-            response = _json({"error": "Not found"}, status=404)
-        response["Access-Control-Allow-Origin"] = "*"
-        response["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
-        return response
+            return _api_error(404, "Not found")
+        return _api_headers(response)
 
     return wrapper
 
 
 @api_view
 def oparl_system(request):
-    return _json(oparl.system_json(oparl.Api(request)))
+    return _json(oparl.system_json(oparl.Api.for_request(request)))
 
 
 @api_view
 def oparl_body_list(request):
-    api = oparl.Api(request)
+    api = oparl.Api.for_request(request)
     council = Council.current()
+    oparl.ListQuery.from_request(request.GET)  # the same strict parameters as every list
     return _json(
         {
             "data": [oparl.body_json(api, council)],
@@ -218,7 +256,7 @@ def _council_or_404(pk: int) -> Council:
 
 @api_view
 def oparl_body(request, pk):
-    return _json(oparl.body_json(oparl.Api(request), _council_or_404(pk)))
+    return _json(oparl.body_json(oparl.Api.for_request(request), _council_or_404(pk)))
 
 
 @api_view
@@ -227,7 +265,7 @@ def oparl_body_collection(request, pk, collection):
     kind = oparl.BODY_COLLECTIONS.get(collection)
     if kind is None:
         raise Http404
-    api = oparl.Api(request)
+    api = oparl.Api.for_request(request)
     query = oparl.ListQuery.from_request(request.GET)
     base = api.url("oparl-body-collection", pk=pk, collection=collection)
     return _json(oparl.list_page(api, oparl.RESOURCES[kind], query, base_url=base))
@@ -236,49 +274,71 @@ def oparl_body_collection(request, pk, collection):
 @api_view
 def oparl_organization_meetings(request, pk):
     committee = get_object_or_404(Committee, pk=pk)
-    api = oparl.Api(request)
+    api = oparl.Api.for_request(request)
     query = oparl.ListQuery.from_request(request.GET)
-    from django.db.models import Q
-
     return _json(
         oparl.list_page(
             api,
             oparl.RESOURCES["meeting"],
             query,
             scope=Q(committee=committee),
+            deleted_scope=Meeting.all_objects.filter(committee=committee).values("pk"),
             base_url=api.url("oparl-organization-meetings", pk=pk),
         )
     )
 
 
+def _withdrawn(api, kind: str, oparl_type: str, pk: int):
+    """A once-public object that is no longer public: OParl's deleted object. An object
+    that was never public has no record, and is a 404 like an unknown id."""
+    record = PublicRecord.objects.filter(kind=oparl_type, object_id=pk).first()
+    if record is None:
+        raise Http404
+    return _json(oparl.deleted_json(api, kind, pk, record))
+
+
 @api_view
 def oparl_object(request, kind, pk):
-    from opendata.models import Tombstone
-
-    api = oparl.Api(request)
+    api = oparl.Api.for_request(request)
     if kind == "consultation":
-        report = get_object_or_404(Report.objects.select_related("agenda_item__meeting"), pk=pk)
+        report = Report.objects.select_related("agenda_item__meeting").filter(pk=pk).first()
+        if report is None:
+            return _withdrawn(api, kind, "Paper", pk)
+        api.load_records({"Paper": [pk]})
         return _json(oparl.consultation_json(api, report))
     if kind == "location":
-        meeting = get_object_or_404(Meeting.objects.exclude(venue=""), pk=pk)
+        meeting = Meeting.objects.filter(pk=pk).first()
+        if meeting is None:
+            return _withdrawn(api, kind, "Meeting", pk)
+        if not meeting.venue:
+            raise Http404
+        api.load_records({"Meeting": [pk]})
         return _json(oparl.location_json(api, meeting))
     resource = oparl.RESOURCES.get(kind)
     if resource is None:
         raise Http404
     obj = resource.public().filter(pk=pk).first()
     if obj is None:
-        tomb = Tombstone.objects.filter(oparl_type=resource.oparl_type, object_id=pk).first()
-        if tomb is None:
-            raise Http404
-        return _json(oparl.deleted_json(api, resource, pk, tomb.deleted_at))
+        return _withdrawn(api, kind, resource.oparl_type, pk)
     oparl.prepare_page(api, resource, [obj])
     return _json(resource.serialize(api, obj))
 
 
 def _file(request, pk, *, download: bool):
     """A public document's file, through ``scrutiny.serving`` (DOCUMENT_SERVING honoured),
-    with ETag/Last-Modified and CORS open to all."""
-    document = get_object_or_404(Document.objects, pk=pk)  # public papers only
+    with ETag/Last-Modified and CORS open to all; errors as JSON like the rest of the API."""
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=204)
+        for name, value in PREFLIGHT_HEADERS.items():
+            response[name] = value
+        return _api_headers(response)
+    if request.method not in ("GET", "HEAD"):
+        response = _api_error(405, "Only GET, HEAD and OPTIONS are allowed.")
+        response["Allow"] = PREFLIGHT_HEADERS["Allow"]
+        return response
+    document = Document.objects.filter(pk=pk).first()  # public papers only
+    if document is None:
+        return _api_error(404, "Not found")
     response = file_response(
         request,
         document.file,
@@ -293,14 +353,23 @@ def _file(request, pk, *, download: bool):
     return response
 
 
-@require_safe
 def oparl_file_access(request, pk):
     return _file(request, pk, download=False)
 
 
-@require_safe
 def oparl_file_download(request, pk):
     return _file(request, pk, download=True)
+
+
+def oparl_not_found(request, rest=""):
+    """Any other path under /api/oparl/v1/ (a bad id, an unknown list name): JSON 404 with
+    CORS, and the preflight answered, so a browser client can read the error."""
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=204)
+        for name, value in PREFLIGHT_HEADERS.items():
+            response[name] = value
+        return _api_headers(response)
+    return _api_error(404, "Not found: no such object or list in this API")
 
 
 def api_index(request):

@@ -51,6 +51,8 @@ PUBLIC, REDIRECT, MEMBERS, OFFICER, SIGNED_IN, SERVICE, ACCOUNT, ADMIN = (
     "admin",
 )
 
+NOT_FOUND = "not-found"
+
 RULES: dict[str, str] = {
     # scrutiny
     "home": PUBLIC,
@@ -233,6 +235,8 @@ RULES: dict[str, str] = {
     "oparl-file-access": PUBLIC,
     "oparl-file-download": PUBLIC,
     "oparl-object": PUBLIC,
+    # Any other path under the API: a JSON 404 with CORS for everyone (opendata.views).
+    "oparl-not-found": NOT_FOUND,
 }
 ADMIN_PREFIX = "django-admin/"
 ROLES = ["anonymous", "councillor", "member", "officer", "admin"]
@@ -391,6 +395,7 @@ def extra_urls(council) -> dict[str, str]:
         "tracker-pdf": reverse("tracker-pdf", args=["workprogramme", programme.pk]),
         "oparl-index": reverse("oparl-index"),
         "oparl-body-collection": "/api/oparl/v1/body/1/meetings",
+        "oparl-not-found": "/api/oparl/v1/meeting/abc",
         "healthz": "/healthz",
         "robots": "/robots.txt",
         "logout": "/accounts/logout/",
@@ -420,6 +425,8 @@ def members_only_urls(council) -> list[str]:
 def expected(cls: str, role: str) -> set[int] | str:
     if cls in (PUBLIC, SERVICE):
         return {200}
+    if cls == NOT_FOUND:
+        return {404}
     if cls == REDIRECT:
         return "public-redirect"
     if cls == MEMBERS:
