@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 from scrutiny.models import Committee, Membership, MunicipalYear, Person
 
@@ -200,3 +202,16 @@ class MembershipForm(BaseModelForm):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.exclude(kind=Person.Kind.OFFICER)
         self.fields["committee"].queryset = Committee.objects.all()
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form sets ``max_length`` on the username after the field is built, so
+    the length is never checked and any username reaches ``authenticate()``, where
+    django-axes writes it into a varchar(255) (a 500 on PostgreSQL). Checked here first."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = self.fields["username"].max_length
+        self.fields["username"].validators.append(
+            MaxLengthValidator(limit, f"Enter a username of at most {limit} characters.")
+        )
