@@ -51,7 +51,11 @@ class SearchDocument(models.Model):
     class Meta:
         ordering = ["-date", "kind", "object_id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_unique")
+            models.UniqueConstraint(
+                fields=["kind", "object_id"],
+                name="search_document_unique",
+                violation_error_message="This record is already in the search index.",
+            )
         ]
         indexes = [
             # Created on PostgreSQL only (see migration 0001): SQLite has no GIN.
@@ -73,7 +77,13 @@ class Tombstone(models.Model):
     class Meta:
         ordering = ["oparl_type", "object_id"]
         constraints = [
-            models.UniqueConstraint(fields=["oparl_type", "object_id"], name="tombstone_unique")
+            models.UniqueConstraint(
+                fields=["oparl_type", "object_id"],
+                name="tombstone_unique",
+                violation_error_message=(
+                    "This record is already marked as deleted in the open data."
+                ),
+            )
         ]
 
     def __str__(self) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
+from scrutiny.dates import EARLIEST, LATEST, validate_date_in_range
 from scrutiny.models import Committee, Membership, MunicipalYear, Person
 
 WIDGET_CLASSES = {
@@ -30,6 +33,14 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             self._style_widget(field.widget)
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                # Every date anyone can type is bounded (scrutiny.dates).
+                field.validators.append(validate_date_in_range)
+                fmt = "%Y-%m-%d" if isinstance(field, forms.DateField) else "%Y-%m-%dT%H:%M"
+                field.widget.attrs.setdefault("min", dt.datetime(EARLIEST.year, 1, 1).strftime(fmt))
+                field.widget.attrs.setdefault(
+                    "max", dt.datetime(LATEST.year, 12, 31, 23, 59).strftime(fmt)
+                )
 
     @staticmethod
     def _style_widget(widget) -> None:
