@@ -23,6 +23,25 @@ workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
 threads = _int("GUNICORN_THREADS", 1)
 worker_class = "gthread" if threads > 1 else "sync"
 
+# Database connections. Each worker thread holds at most one connection per database alias
+# (the primary, plus the read replica when DATABASE_REPLICA_URL is set), reused between
+# requests for DATABASE_CONN_MAX_AGE seconds (default 60; health-checked before reuse) and
+# closed after that or when the worker exits. So one app server opens at most
+# workers x threads connections to the primary (and as many to the replica): size
+# PostgreSQL's max_connections for the sum over app servers plus task workers, see
+# docs/deploy.md "Database connections".
+database_connections = workers * threads
+
+
+def on_starting(server):
+    server.log.info(
+        "%d worker(s) x %d thread(s): up to %d connection(s) to each PostgreSQL database",
+        workers,
+        threads,
+        database_connections,
+    )
+
+
 # A request that takes longer than this is killed and logged: no request should.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)

@@ -117,6 +117,7 @@ class Meeting(TimeStamped):
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
                 name="meeting_end_after_start",
+                violation_error_message="The meeting must end after it starts.",
             ),
         ]
         indexes = [models.Index(fields=["committee", "start"])]
@@ -224,10 +225,15 @@ class AgendaItem(TimeStamped):
             models.CheckConstraint(
                 condition=Q(is_exempt=False) | Q(exempt_paragraph__gte=1, exempt_paragraph__lte=7),
                 name="exempt_item_has_paragraph",
+                violation_error_message=(
+                    "An exempt item needs the paragraph of Schedule 12A (1 to 7) that makes it "
+                    "exempt."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(is_late=False) | ~Q(urgency_reasons=""),
                 name="late_item_has_urgency_reasons",
+                violation_error_message="A late item needs the reasons it is urgent.",
             ),
         ]
 

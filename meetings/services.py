@@ -34,6 +34,7 @@ from meetings.models import (
 )
 from meetings.signals import meeting_changed, meeting_published
 from meetings.uploads import inspect_pdf, read_upload
+from scrutiny import dates
 from scrutiny.models import Committee, Person
 from scrutiny.sanitise import sanitise
 
@@ -218,13 +219,49 @@ def previous_meeting_of(committee: Committee, start: dt.datetime) -> Meeting | N
     )
 
 
-def _validate_meeting_times(start, end) -> dict[str, list[str]]:
+_YEARS = f"{dates.EARLIEST.year} and {dates.LATEST.year}"
+
+
+def _validate_meeting_times(start, end, report_deadline=None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if start is None:
         errors["start"] = ["Enter the date and time the meeting starts."]
-    elif end is not None and end < start:
+    elif not dates.in_range(start):
+        errors["start"] = [
+            f"The meeting must start between {dates.EARLIEST.year} and {dates.LATEST.year}."
+        ]
+    if end is not None and not dates.in_range(end):
+        errors["end"] = [
+            f"The meeting must end between {dates.EARLIEST.year} and {dates.LATEST.year}."
+        ]
+    elif start is not None and end is not None and end < start:
         errors["end"] = ["The end must be after the start."]
+    if report_deadline is not None and not dates.in_range(report_deadline):
+        errors["report_deadline"] = [dates.range_message()]
     return errors
+
+
+def _validate_not_duplicate(committee: Committee, start, exclude_pk: int | None = None):
+    """A committee cannot meet twice at the same moment: a second meeting with the same
+    start is a slip (a double submit, a copied date). Cancelled and postponed meetings do
+    not count: a meeting re-arranged for the same time is allowed."""
+    if start is None:
+        return {}
+    clash = (
+        Meeting.all_objects.filter(committee=committee, start=start)
+        .exclude(status__in=[MeetingStatus.CANCELLED, MeetingStatus.POSTPONED])
+        .exclude(pk=exclude_pk)
+        .first()
+    )
+    if clash is None:
+        return {}
+    return {
+        "start": [
+            f"{committee.name} already has a meeting at this time "
+            f"({timezone.localtime(clash.start):%-H:%M on %A %-d %B %Y}, meeting {clash.pk}). "
+            "Change the date or time, or edit that meeting instead."
+        ]
+    }
 
 
 @transaction.atomic
@@ -241,8 +278,15 @@ def create_meeting(
     report_deadline: dt.date | None = None,
     by,
 ) -> Meeting:
-    errors = _validate_meeting_times(start, end)
-    if report_deadline and start and report_deadline > timezone.localtime(start).date():
+    errors = _validate_meeting_times(start, end, report_deadline)
+    if not errors:
+        errors = _validate_not_duplicate(committee, start)
+    if (
+        not errors
+        and report_deadline
+        and start
+        and report_deadline > timezone.localtime(start).date()
+    ):
         errors["report_deadline"] = ["The report deadline must be before the meeting."]
     _raise(errors)
     meeting = Meeting.all_objects.create(
@@ -300,7 +344,10 @@ def update_meeting(*, meeting: Meeting, version: int | None = None, by, **fields
         raise TypeError(f"update_meeting() got unexpected fields {sorted(unknown)}")
     for name, value in fields.items():
         setattr(meeting, name, value.strip() if isinstance(value, str) else value)
-    _raise(_validate_meeting_times(meeting.start, meeting.end))
+    errors = _validate_meeting_times(meeting.start, meeting.end, meeting.report_deadline)
+    if not errors and "start" in fields:
+        errors = _validate_not_duplicate(meeting.committee, meeting.start, exclude_pk=meeting.pk)
+    _raise(errors)
     meeting.version += 1
     meeting.save()
     _changed(meeting)
@@ -312,7 +359,7 @@ def publication_warnings(meeting: Meeting, *, on: dt.date | None = None) -> dict
     on = on or timezone.localdate()
     warnings: dict[str, str] = {}
     meeting_day = timezone.localtime(meeting.start).date()
-    clear = workdays.clear_working_days(on, meeting_day)
+    clear = workdays.clear_working_days(on, meeting_day, at_most=workdays.CLEAR_WORKING_DAYS)
     if clear < workdays.CLEAR_WORKING_DAYS:
         deadline = workdays.latest_publication_date(meeting_day)
         warnings["confirm_late"] = (
@@ -548,11 +595,31 @@ def update_agenda_item(
     return item
 
 
+def _parse_position(value: int | str, count: int) -> int:
+    text = str(value).strip()
+    if not text:
+        raise ValidationError({"position": ["Enter the position to move the item to."]})
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= count:
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        raise ValidationError(
+            {
+                "position": [
+                    f"The position must be a whole number from 1 to {count} "
+                    f"(the number of items), not “{shown}”."
+                ]
+            }
+        )
+    return int(text)
+
+
 @transaction.atomic
 def move_agenda_item(
-    *, item: AgendaItem, direction: str | None = None, position: int | None = None, by
+    *, item: AgendaItem, direction: str | None = None, position: int | str | None = None, by
 ) -> AgendaItem:
-    """Move an item ``up``/``down`` one place or to ``position`` (1-based); renumbers all."""
+    """Move an item ``up``/``down`` one place or to ``position`` (1-based); renumbers all.
+
+    ``position`` may be the text of a form field: anything but a whole number from 1 to the
+    number of items is refused with a message that says so (never clamped or ignored)."""
     meeting = _lock_meeting(item.meeting)
     if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED):
         raise ValidationError(
@@ -568,8 +635,10 @@ def move_agenda_item(
     if position is None:
         if direction not in ("up", "down"):
             raise ValidationError({"direction": ["Move the item up or down."]})
-        position = index + (0 if direction == "up" else 2)
-    position = max(1, min(len(items), int(position)))
+        # Up from the top or down from the bottom stays put.
+        position = max(1, min(len(items), index + (0 if direction == "up" else 2)))
+    else:
+        position = _parse_position(position, len(items))
     moving = items.pop(index)
     items.insert(position - 1, moving)
     for n, it in enumerate(items, start=1):

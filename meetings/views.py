@@ -551,12 +551,11 @@ def item_move(request, pk):
             return redirect_to_login(request.get_full_path())
         return HttpResponse(status=403)
     item = _officer_item(pk)
-    position = request.POST.get("position")
     try:
         services.move_agenda_item(
             item=item,
             direction=request.POST.get("direction"),
-            position=int(position) if position and position.isdigit() else None,
+            position=request.POST.get("position"),
             by=request.user,
         )
     except ValidationError as exc:

@@ -32,27 +32,36 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
 
 
-def clear_working_days(published: dt.date, meeting: dt.date) -> int:
-    """Working days strictly between ``published`` and ``meeting`` (0 if none or reversed)."""
+def clear_working_days(published: dt.date, meeting: dt.date, at_most: int | None = None) -> int:
+    """Working days strictly between ``published`` and ``meeting`` (0 if none or reversed).
+
+    With ``at_most`` the count stops there: callers that only compare with the legal
+    minimum need not walk the days to a meeting stored thousands of years ahead."""
     count = 0
-    day = published + ONE_DAY
-    while day < meeting:
-        if is_working_day(day):
-            count += 1
+    day = published
+    while (at_most is None or count < at_most) and day < meeting:
+        if day == dt.date.max:
+            break
         day += ONE_DAY
+        if day < meeting and is_working_day(day):
+            count += 1
     return count
 
 
 def latest_publication_date(meeting: dt.date, clear_days: int = CLEAR_WORKING_DAYS) -> dt.date:
-    """The last day on which the agenda can be published and still be in time."""
-    day = meeting - ONE_DAY
+    """The last day on which the agenda can be published and still be in time
+    (``date.min`` when no day is early enough, for a meeting stored at the start of the
+    calendar: any date must be answerable, whatever was saved)."""
+    day = meeting
     found = 0
     while found < clear_days:
+        if day == dt.date.min:
+            return dt.date.min
+        day -= ONE_DAY
         if is_working_day(day):
             found += 1
-        day -= ONE_DAY
-    return day
+    return dt.date.min if day == dt.date.min else day - ONE_DAY
 
 
 def is_in_time(published: dt.date, meeting: dt.date, clear_days: int = CLEAR_WORKING_DAYS) -> bool:
-    return clear_working_days(published, meeting) >= clear_days
+    return clear_working_days(published, meeting, at_most=clear_days) >= clear_days

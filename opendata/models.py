@@ -52,7 +52,11 @@ class SearchDocument(models.Model):
     class Meta:
         ordering = ["-date", "kind", "object_id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_unique")
+            models.UniqueConstraint(
+                fields=["kind", "object_id"],
+                name="search_document_unique",
+                violation_error_message="This record is already in the search index.",
+            )
         ]
         indexes = [
             # Created on PostgreSQL only (see migration 0001): SQLite has no GIN.
@@ -89,7 +93,11 @@ class PublicRecord(models.Model):
     class Meta:
         ordering = ["kind", "object_id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="public_record_unique")
+            models.UniqueConstraint(
+                fields=["kind", "object_id"],
+                name="public_record_unique",
+                violation_error_message="This record is already in the open data's public records.",
+            )
         ]
 
     def __str__(self) -> str:

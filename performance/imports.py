@@ -27,6 +27,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from performance.models import KPI, CommentaryKind, Period, format_number
 from scrutiny import csvexport
@@ -118,8 +119,25 @@ def _read_rows(handle, file_format: str) -> list[list[Any]]:
             return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
         except csv.Error as exc:
             raise UnreadableFile(f"The CSV file is not valid: {exc}.") from exc
+    values = _xlsx_rows(data, data_only=True)
+    # A formula's value is whatever the program that saved the file computed; a file written
+    # by a script (or "saved" without recalculating) has none, and the cell would read as
+    # blank. Such cells are named, never taken as empty.
+    formulas = _xlsx_rows(data, data_only=False)
+    unvalued = [
+        FormulaCell(row_number, get_column_letter(col + 1), str(_formula_text(formula)))
+        for row_number, (row, formula_row) in enumerate(zip(values, formulas, strict=False), 1)
+        for col, formula in enumerate(formula_row)
+        if _is_formula(formula) and (col >= len(row) or row[col] is None)
+    ]
+    if unvalued:
+        raise FormulaCells(unvalued)
+    return values
+
+
+def _xlsx_rows(data: bytes, *, data_only: bool) -> list[list[Any]]:
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         raise UnreadableFile("The file could not be opened as an Excel workbook (.xlsx).") from exc
     try:
@@ -127,6 +145,44 @@ def _read_rows(handle, file_format: str) -> list[list[Any]]:
         return [list(row) for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
+
+
+def _is_formula(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.startswith("=") and len(value) > 1
+    return isinstance(value, ArrayFormula | DataTableFormula)
+
+
+def _formula_text(value: Any) -> str:
+    return getattr(value, "text", None) or str(value)
+
+
+@dataclass(frozen=True)
+class FormulaCell:
+    row: int
+    column: str
+    formula: str
+
+
+class FormulaCells(UnreadableFile):
+    """Cells holding a formula with no saved value."""
+
+    def __init__(self, cells: list[FormulaCell]):
+        self.cells = cells
+        super().__init__(f"{len(cells)} cell(s) hold a formula with no saved value.")
+
+    def errors(self) -> list[ImportError_]:
+        return [
+            ImportError_(
+                cell.row,
+                cell.column,
+                f"Cell {cell.column}{cell.row} holds a formula ({cell.formula[:60]}) with no "
+                "saved value, so the portal cannot read it. Open the file in Excel or "
+                "LibreOffice and save it again (that stores the values), or type the "
+                "figure in place of the formula.",
+            )
+            for cell in self.cells[:50]
+        ]
 
 
 def count_rows(fieldfile, file_format: str) -> int:
@@ -176,6 +232,8 @@ def validate(
     errors: list[ImportError_] = []
     try:
         rows = _read_rows(handle, file_format)
+    except FormulaCells as exc:
+        return [], exc.errors()
     except UnreadableFile as exc:
         return [], [ImportError_(None, "", str(exc))]
     if not rows or _blank(rows[0]):

@@ -127,11 +127,16 @@ class KPI(TimeStamped):
         verbose_name_plural = "KPIs"
         constraints = [
             models.CheckConstraint(
-                condition=Q(tolerance__gte=0), name="kpi_tolerance_not_negative"
+                condition=Q(tolerance__gte=0),
+                name="kpi_tolerance_not_negative",
+                violation_error_message="The tolerance cannot be negative.",
             ),
             models.CheckConstraint(
                 condition=Q(last_year__isnull=True) | Q(last_year__gte=models.F("first_year")),
                 name="kpi_last_year_after_first",
+                violation_error_message=(
+                    "The last year must be the same as or after the first year."
+                ),
             ),
         ]
 
@@ -205,15 +210,25 @@ class Period(models.Model):
     class Meta:
         ordering = ["start_date", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "start_date"], name="period_unique_start"),
+            models.UniqueConstraint(
+                fields=["kind", "start_date"],
+                name="period_unique_start",
+                violation_error_message="A period of this kind already starts on this date.",
+            ),
             models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")), name="period_end_after_start"
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="period_end_after_start",
+                violation_error_message="The period must end on or after the day it starts.",
             ),
             models.CheckConstraint(
                 condition=Q(kind="year", number=0)
                 | Q(kind="quarter", number__gte=1, number__lte=4)
                 | Q(kind="month", number__gte=1, number__lte=12),
                 name="period_number_fits_kind",
+                violation_error_message=(
+                    "The period number must fit its kind: 0 for a year, 1 to 4 for a quarter, 1 to"
+                    " 12 for a month."
+                ),
             ),
         ]
 
@@ -290,18 +305,25 @@ class Figure(TimeStamped):
     class Meta:
         ordering = ["kpi", "period__start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["kpi", "period"], name="figure_one_per_kpi_period"),
+            models.UniqueConstraint(
+                fields=["kpi", "period"],
+                name="figure_one_per_kpi_period",
+                violation_error_message="This KPI already has a figure for this period.",
+            ),
             models.CheckConstraint(
                 condition=Q(override_rag="") | ~Q(override_reason=""),
                 name="figure_override_has_reason",
+                violation_error_message="Give the reason for overriding the RAG rating.",
             ),
             models.CheckConstraint(
                 condition=Q(target_to_agree=False) | Q(target__isnull=True),
                 name="figure_target_to_agree_has_no_value",
+                violation_error_message="A target still to be agreed cannot have a value.",
             ),
             models.CheckConstraint(
                 condition=Q(computed_rag="") | Q(computed_rag__in=rag.STORED_VALUES),
                 name="figure_computed_rag_valid",
+                violation_error_message="The computed RAG rating is not one of the known ratings.",
             ),
         ]
 

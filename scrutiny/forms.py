@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from django import forms
-from django.core.exceptions import ValidationError
+import datetime as dt
 
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+
+from scrutiny.dates import EARLIEST, LATEST, validate_date_in_range
 from scrutiny.models import Committee, Membership, MunicipalYear, Person
 
 WIDGET_CLASSES = {
@@ -28,6 +33,14 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             self._style_widget(field.widget)
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                # Every date anyone can type is bounded (scrutiny.dates).
+                field.validators.append(validate_date_in_range)
+                fmt = "%Y-%m-%d" if isinstance(field, forms.DateField) else "%Y-%m-%dT%H:%M"
+                field.widget.attrs.setdefault("min", dt.datetime(EARLIEST.year, 1, 1).strftime(fmt))
+                field.widget.attrs.setdefault(
+                    "max", dt.datetime(LATEST.year, 12, 31, 23, 59).strftime(fmt)
+                )
 
     @staticmethod
     def _style_widget(widget) -> None:
@@ -200,3 +213,16 @@ class MembershipForm(BaseModelForm):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.exclude(kind=Person.Kind.OFFICER)
         self.fields["committee"].queryset = Committee.objects.all()
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form sets ``max_length`` on the username after the field is built, so
+    the length is never checked and any username reaches ``authenticate()``, where
+    django-axes writes it into a varchar(255) (a 500 on PostgreSQL). Checked here first."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = self.fields["username"].max_length
+        self.fields["username"].validators.append(
+            MaxLengthValidator(limit, f"Enter a username of at most {limit} characters.")
+        )

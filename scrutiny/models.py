@@ -168,6 +168,9 @@ class Committee(TimeStamped):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="committee_end_after_start",
+                violation_error_message=(
+                    "The committee's end date must be on or after its start date."
+                ),
             ),
         ]
 
@@ -204,7 +207,9 @@ class MunicipalYear(TimeStamped):
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gt=models.F("start_date")), name="year_end_after_start"
+                condition=Q(end_date__gt=models.F("start_date")),
+                name="year_end_after_start",
+                violation_error_message="The municipal year must end after it starts.",
             )
         ]
 
@@ -260,6 +265,9 @@ class Membership(TimeStamped):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="membership_end_after_start",
+                violation_error_message=(
+                    "The membership's end date must be on or after its start date."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["committee", "start_date", "end_date"])]

@@ -6,9 +6,11 @@ production come only from environment variables, validated in ``scrutiny.env``.
 
 from __future__ import annotations
 
+import sys
+
 import dj_database_url
 
-from scrutiny.env import BASE_DIR, Env
+from scrutiny.env import BASE_DIR, Env, conn_max_age
 
 ENV = Env.from_environ()
 
@@ -56,6 +58,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the database: NUL bytes, control characters and over-long values
+    # are a 400; a method the view does not take is a 405 (before the CSRF check's 403).
+    "scrutiny.middleware.RequestInputGuard",
     # Before sessions: a cached anonymous page is answered without touching the database.
     "scrutiny.cache.PublicPageCacheMiddleware",
     # Before sessions: only requests without a session cookie may read the replica.
@@ -93,7 +98,14 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": dj_database_url.parse(ENV.database_url, conn_max_age=60)}
+# Persistent connections (reused for DATABASE_CONN_MAX_AGE seconds, checked before reuse) in
+# gunicorn; none under runserver, whose per-request threads would each leave one open.
+DB_CONN_MAX_AGE = conn_max_age(ENV.database_conn_max_age, sys.argv)
+DATABASES = {
+    "default": dj_database_url.parse(
+        ENV.database_url, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Embedded default: make the folder, wait on locks rather than fail.
     (BASE_DIR / "var").mkdir(exist_ok=True)
@@ -103,7 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 READ_REPLICA = None
 REPLICA_PAUSE_SECONDS = ENV.replica_pause_seconds
 if ENV.database_replica_url:
-    DATABASES["replica"] = dj_database_url.parse(ENV.database_replica_url, conn_max_age=60)
+    DATABASES["replica"] = dj_database_url.parse(
+        ENV.database_replica_url, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True
+    )
     # Tests: the replica is a second connection to the primary's test database.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     READ_REPLICA = "replica"

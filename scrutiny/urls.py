@@ -12,6 +12,7 @@ from django.urls import include, path
 
 from meetings.views import MyMeetings
 from scrutiny import views
+from scrutiny.forms import LoginForm
 from scrutiny.sitemap_index import sitemap_index, sitemap_section
 
 PORTAL_APPS = [
@@ -81,7 +82,9 @@ core_patterns = [
     # Login and logout.
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -100,3 +103,8 @@ core_patterns = [
 urlpatterns = core_patterns + [
     path("", include(f"{app}.urls")) for app in PORTAL_APPS if app != "scrutiny"
 ]
+
+# The portal's own error answers (scrutiny.errors): no database needed, JSON under /api/, and
+# 503 with Retry-After when the database is down.
+handler400 = "scrutiny.errors.bad_request"
+handler500 = "scrutiny.errors.server_error"

@@ -62,7 +62,13 @@ class WorkProgramme(TimeStamped):
     class Meta:
         ordering = ["-year__start_date", "committee__name"]
         constraints = [
-            models.UniqueConstraint(fields=["committee", "year"], name="one_programme_per_year")
+            models.UniqueConstraint(
+                fields=["committee", "year"],
+                name="one_programme_per_year",
+                violation_error_message=(
+                    "This committee already has a work programme for this municipal year."
+                ),
+            )
         ]
 
     def __str__(self) -> str:
@@ -172,13 +178,18 @@ class WorkProgrammeItem(TimeStamped):
     class Meta:
         ordering = ["programme", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "number"], name="wp_item_number_unique"),
+            models.UniqueConstraint(
+                fields=["programme", "number"],
+                name="wp_item_number_unique",
+                violation_error_message="This work programme already has an item with this number.",
+            ),
             *[
                 models.CheckConstraint(
                     condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lte": 3}),
                     name=f"wp_{field}_range",
+                    violation_error_message=f"The {label.lower()} score must be from 0 to 3.",
                 )
-                for field, _, _ in PRIORITY_CRITERIA
+                for field, label, _ in PRIORITY_CRITERIA
             ],
         ]
 
@@ -239,7 +250,9 @@ class Consideration(TimeStamped):
         ordering = ["meeting__start", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["item", "meeting"], name="one_consideration_per_meeting"
+                fields=["item", "meeting"],
+                name="one_consideration_per_meeting",
+                violation_error_message="This item is already scheduled for this meeting.",
             )
         ]
 
@@ -294,7 +307,11 @@ class InspectionRecommendation(models.Model):
         ordering = ["inspection", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["inspection", "number"], name="inspection_rec_number_unique"
+                fields=["inspection", "number"],
+                name="inspection_rec_number_unique",
+                violation_error_message=(
+                    "This inspection already has a recommendation with this number."
+                ),
             )
         ]
 
@@ -338,7 +355,9 @@ class ImprovementPlan(TimeStamped):
         ordering = ["-period_start"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")), name="plan_end_after_start"
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="plan_end_after_start",
+                violation_error_message="The plan's period must end on or after the day it starts.",
             )
         ]
 
@@ -364,7 +383,11 @@ class PlanPriority(models.Model):
         ordering = ["plan", "number"]
         verbose_name_plural = "plan priorities"
         constraints = [
-            models.UniqueConstraint(fields=["plan", "number"], name="plan_priority_number_unique")
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="plan_priority_number_unique",
+                violation_error_message="This plan already has a priority with this number.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -414,7 +437,11 @@ class ImprovementAction(TimeStamped):
     class Meta:
         ordering = ["priority__plan", "priority__number", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["priority", "number"], name="action_number_unique")
+            models.UniqueConstraint(
+                fields=["priority", "number"],
+                name="action_number_unique",
+                violation_error_message="This priority already has an action with this number.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -627,7 +654,13 @@ class ReviewRecommendation(TimeStamped):
     class Meta:
         ordering = ["review", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["review", "number"], name="review_rec_number_unique")
+            models.UniqueConstraint(
+                fields=["review", "number"],
+                name="review_rec_number_unique",
+                violation_error_message=(
+                    "This review already has a recommendation with this number."
+                ),
+            )
         ]
 
     def __str__(self) -> str:
@@ -754,6 +787,9 @@ class LeadMemberReport(TimeStamped):
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="lead_report_end_after_start",
+                violation_error_message=(
+                    "The report's period must end on or after the day it starts."
+                ),
             )
         ]
 

@@ -81,10 +81,14 @@ class MinutesSet(TimeStamped):
             models.CheckConstraint(
                 condition=~Q(status="approved") | Q(approved_at_item__isnull=False),
                 name="approved_minutes_name_the_approving_item",
+                violation_error_message=(
+                    "Approved minutes must name the agenda item of the meeting that approved them."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="published_minutes_have_a_date",
+                violation_error_message="Published minutes need the date they were published.",
             ),
         ]
 
@@ -159,14 +163,17 @@ class Attendance(models.Model):
                 fields=["minutes", "person"],
                 condition=Q(person__isnull=False),
                 name="one_attendance_row_per_person",
+                violation_error_message="This person is already in the attendance list.",
             ),
             models.CheckConstraint(
                 condition=Q(person__isnull=False) | ~Q(name=""),
                 name="attendance_names_someone",
+                violation_error_message="Choose a person or enter a name for the attendance row.",
             ),
             models.CheckConstraint(
                 condition=Q(kind="substitute") | Q(substitute_for__isnull=True),
                 name="only_substitutes_substitute",
+                violation_error_message="Only a substitute can stand in for another member.",
             ),
         ]
 
@@ -231,6 +238,9 @@ class Minute(TimeStamped):
                 fields=["committee", "municipal_year", "number"],
                 condition=Q(number__isnull=False),
                 name="minute_number_unique_per_committee_year",
+                violation_error_message=(
+                    "This committee already has a minute with this number in this municipal year."
+                ),
             ),
         ]
 
@@ -256,9 +266,15 @@ class Resolution(models.Model):
         ordering = ["minute", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["minute", "number"], name="resolution_number_unique_in_minute"
+                fields=["minute", "number"],
+                name="resolution_number_unique_in_minute",
+                violation_error_message="This minute already has a resolution with this number.",
             ),
-            models.CheckConstraint(condition=Q(number__gte=1), name="resolution_number_from_1"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="resolution_number_from_1",
+                violation_error_message="Resolution numbers start at 1.",
+            ),
         ]
 
     def __str__(self) -> str:

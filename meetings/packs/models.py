@@ -66,7 +66,11 @@ class Pack(models.Model):
     class Meta:
         ordering = ["meeting", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "kind"], name="one_pack_per_meeting_kind")
+            models.UniqueConstraint(
+                fields=["meeting", "kind"],
+                name="one_pack_per_meeting_kind",
+                violation_error_message="This meeting already has a pack of this kind.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -186,7 +190,9 @@ class PackBuild(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="failed") | ~Q(error=""), name="failed_build_has_error"
+                condition=~Q(status="failed") | ~Q(error=""),
+                name="failed_build_has_error",
+                violation_error_message="A failed pack build must record what went wrong.",
             )
         ]
 
