@@ -191,7 +191,7 @@ def _api_headers(response):
     for name, value in CORS_HEADERS.items():
         response[name] = value
     # Ids are built from the Host header the request came through: caches must keep one
-    # copy per host (see docs/notes-api.md for why not SITE_URL).
+    # copy per host (see docs/hardening.md, "Decisions", for why not SITE_URL).
     patch_vary_headers(response, ["Host"])
     return response
 
