@@ -311,7 +311,9 @@ class StoredPdf(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "key", "fingerprint"], name="one_stored_pdf_per_content"
+                fields=["kind", "key", "fingerprint"],
+                name="one_stored_pdf_per_content",
+                violation_error_message="This version of the PDF is already stored.",
             )
         ]
         indexes = [models.Index(fields=["kind", "key", "status"])]

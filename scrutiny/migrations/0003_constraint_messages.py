@@ -4,25 +4,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scrutiny', '0002_stored_pdf'),
+        ("scrutiny", "0002_stored_pdf"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='committee',
-            name='committee_end_after_start',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='committee_end_after_start', violation_error_message="The committee's end date must be on or after its start date."),
+            model_name="committee",
+            name="committee_end_after_start",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="committee_end_after_start",
+                violation_error_message="The committee's end date must be on or after its start date.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='membership',
-            name='membership_end_after_start',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='membership_end_after_start', violation_error_message="The membership's end date must be on or after its start date."),
+            model_name="membership",
+            name="membership_end_after_start",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="membership_end_after_start",
+                violation_error_message="The membership's end date must be on or after its start date.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='municipalyear',
-            name='year_end_after_start',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__gt', models.F('start_date'))), name='year_end_after_start', violation_error_message='The municipal year must end after it starts.'),
+            model_name="municipalyear",
+            name="year_end_after_start",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_date__gt", models.F("start_date"))),
+                name="year_end_after_start",
+                violation_error_message="The municipal year must end after it starts.",
+            ),
+        ),
+        migrations.AlterConstraint(
+            model_name="storedpdf",
+            name="one_stored_pdf_per_content",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "key", "fingerprint"),
+                name="one_stored_pdf_per_content",
+                violation_error_message="This version of the PDF is already stored.",
+            ),
         ),
     ]

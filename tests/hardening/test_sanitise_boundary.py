@@ -304,7 +304,7 @@ def test_finding_1_minute_amendment_and_correction_cannot_attach_the_database(cl
     client.logout()
     response = client.get(reverse("meeting-minutes-pdf", args=[first.pk]))
     assert response.status_code == 200
-    data = response.content
+    data = b"".join(response.streaming_content)  # served from storage (scrutiny.stored_pdfs)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert len(pdf.attachments) == 0
         assert "/EmbeddedFiles" not in pdf.Root.get("/Names", {})
