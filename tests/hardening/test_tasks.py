@@ -150,6 +150,10 @@ NATURAL_KEYS = {
     "packs.pack": ("meeting_id", "kind"),
     "scrutiny.storedpdf": ("kind", "key", "fingerprint"),
     "performance.figure": ("kpi_id", "period_id"),
+    # A queue of "compare this meeting's public records again" markers (opendata.records):
+    # idempotent, so a marker is the same whatever its row id (ids differ between a clean run
+    # and a retry on PostgreSQL, whose sequences do not roll back).
+    "opendata.dirtyroot": ("root",),
 }
 # A pack's per-build identity (see the module docstring); its file is compared by content.
 PER_BUILD = {
