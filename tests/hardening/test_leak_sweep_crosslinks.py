@@ -252,3 +252,60 @@ def test_publishing_the_late_paper_makes_it_public(
     # The document was not published with the report, so it is still a draft.
     assert client.get(f"/documents/{world['drafts'][1].pk}/").status_code == 404
     assert Document.objects.filter(pk=world["drafts"][1].pk).count() == 0
+
+
+WITHDRAWN = "QWITHDRAWNCANARY3141"
+
+
+@pytest.mark.parametrize("role", ["public", "outsider"])
+def test_a_withdrawn_paper_leaves_every_surface(
+    client, world, role, django_capture_on_commit_callbacks
+):
+    """Issue 13, withdrawal: a paper the public could read (page, pack, search, feeds, API)
+    is made exempt after publication. Afterwards no surface reachable by the public or by a
+    councillor off the committee carries its words, the pack included."""
+    meeting = world["meeting"]
+    public_item, _ = _business(meeting)
+    officer = world["officer"]
+    with django_capture_on_commit_callbacks(execute=True):
+        document = meeting_services.add_document(
+            agenda_item=public_item,
+            uploaded_file=ContentFile(make_pdf_bytes(text=f"Paper {WITHDRAWN}"), name="w.pdf"),
+            title=f"{WITHDRAWN} appendix",
+            by=officer,
+        )
+        meeting_services.publish_late_paper(
+            paper=document,
+            urgency_reasons="Received after the agenda was published.",
+            by=officer,
+        )
+    call_command("rebuild_search_index", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    # Positive control: before withdrawal the public reads it on the page, in the pack and
+    # in search.
+    assert WITHDRAWN in client.get(f"/meetings/{meeting.pk}/").content.decode()
+    pack = client.get(f"/meetings/{meeting.pk}/supplementary-pack.pdf")
+    assert pack.status_code == 200 and any(WITHDRAWN in t for t in texts_of(pack))
+    # (search by a word of its title: the results page repeats the words searched for)
+    assert WITHDRAWN in client.get("/search/?q=appendix").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_services.update_agenda_item(
+            item=public_item,
+            by=officer,
+            is_exempt=True,
+            exempt_paragraph=3,
+            exempt_reasons="Commercially sensitive figures came to light.",
+        )
+    if role != "public":
+        client.force_login(world[role])
+    starts = [
+        *_starts(world),
+        f"/documents/{document.pk}/",
+        "/search/?q=appendix",
+        "/feeds/meetings.ics",
+        "/api/oparl/v1/body/1/file",
+        "/api/oparl/v1/body/1/paper",
+        f"/api/oparl/v1/file/{document.pk}",
+    ]
+    fetched, leaking = _crawl(client, starts, (WITHDRAWN,))
+    assert f"/meetings/{meeting.pk}/supplementary-pack.pdf" in fetched
+    assert leaking == [], f"{role}: " + "; ".join(leaking)
