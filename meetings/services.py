@@ -247,8 +247,12 @@ def _validate_not_duplicate(committee: Committee, start, exclude_pk: int | None 
     not count: a meeting re-arranged for the same time is allowed."""
     if start is None:
         return {}
+    # Times are shown and entered to the minute: 10:00:30 is "10:00" to everyone who reads it.
+    minute = start.replace(second=0, microsecond=0)
     clash = (
-        Meeting.all_objects.filter(committee=committee, start=start)
+        Meeting.all_objects.filter(
+            committee=committee, start__gte=minute, start__lt=minute + dt.timedelta(minutes=1)
+        )
         .exclude(status__in=[MeetingStatus.CANCELLED, MeetingStatus.POSTPONED])
         .exclude(pk=exclude_pk)
         .first()

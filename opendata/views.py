@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
@@ -202,7 +203,10 @@ def _api_error(status: int, message: str) -> JsonResponse:
 
 def api_view(view):
     """Every answer under /api/oparl/v1/: GET and HEAD (plus an OPTIONS preflight), CORS
-    open to all, ETag/Last-Modified from public rows, and errors as JSON with CORS."""
+    open to all, ETag/Last-Modified from public rows, and errors as JSON with CORS.
+
+    The API is read-only and never acts on a session, so it is exempt from the CSRF check:
+    an unsafe method gets the API's own JSON 405 (with CORS), not Django's HTML 403."""
 
     cached = public_conditional(view)
 
@@ -225,7 +229,7 @@ def api_view(view):
             return _api_error(404, "Not found")
         return _api_headers(response)
 
-    return wrapper
+    return csrf_exempt(wrapper)
 
 
 @api_view
@@ -353,14 +357,17 @@ def _file(request, pk, *, download: bool):
     return response
 
 
+@csrf_exempt  # read-only: unsafe methods get the JSON 405 above (see api_view)
 def oparl_file_access(request, pk):
     return _file(request, pk, download=False)
 
 
+@csrf_exempt
 def oparl_file_download(request, pk):
     return _file(request, pk, download=True)
 
 
+@csrf_exempt
 def oparl_not_found(request, rest=""):
     """Any other path under /api/oparl/v1/ (a bad id, an unknown list name): JSON 404 with
     CORS, and the preflight answered, so a browser client can read the error."""

@@ -11,6 +11,10 @@ choose the address a lock is keyed on.
 
 ``TRUSTED_PROXY_COUNT`` 0 (the default, no proxy) uses ``REMOTE_ADDR`` and ignores the header.
 A value that is not an IP address falls back to ``REMOTE_ADDR``.
+
+An IPv6 client is keyed on its /64 network (written as the network's first address, so it
+still fits axes' IP address column): one home broadband line has a whole /64, and counting
+each of its addresses apart would let it guess passwords without limit by changing address.
 """
 
 from __future__ import annotations
@@ -21,7 +25,27 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
+IPV6_PREFIX = 64
+
+
+def _keyed(address: str | None) -> str | None:
+    """The address a lock is keyed on: IPv4 as it is, IPv6 as its /64 network."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/{IPV6_PREFIX}", strict=False).network_address)
+    return str(ip)
+
+
 def client_ip(request: HttpRequest) -> str | None:
+    return _keyed(_client_address(request))
+
+
+def _client_address(request: HttpRequest) -> str | None:
     remote = request.META.get("REMOTE_ADDR")
     count = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
     if count <= 0:

@@ -68,6 +68,9 @@ LINK_REL = "noopener noreferrer"
 
 # Block-level markup means "this is HTML"; anything else is typed text.
 _BLOCK_HTML = re.compile(r"<(p|ul|ol|li|br|h[1-6]|div|blockquote|table)[\s>/]", re.IGNORECASE)
+# Inline markup the help text offers (links, bold, italics): typed into otherwise plain text,
+# it is kept, and the text around it is laid out in paragraphs as plain text is.
+_INLINE_HTML = re.compile(r"<(a|b|strong|em|i|u)[\s>]", re.IGNORECASE)
 _BULLET = re.compile(r"^[-*•]\s+")
 # A tag in the sanitiser's own output: attribute values are always double-quoted there and a
 # double quote inside a value is written ``&quot;``, so this finds every tag exactly.
@@ -103,17 +106,17 @@ def _clean(text: str) -> str:
     ).strip()
 
 
-def _plain_to_html(text: str) -> str:
+def _plain_to_html(text: str, *, escape=html.escape) -> str:
     out = []
     for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
         lines = [line.strip() for line in block.strip().split("\n") if line.strip()]
         if not lines:
             continue
         if all(_BULLET.match(line) for line in lines):
-            items = "".join(f"<li>{html.escape(_BULLET.sub('', line))}</li>" for line in lines)
+            items = "".join(f"<li>{escape(_BULLET.sub('', line))}</li>" for line in lines)
             out.append(f"<ul>{items}</ul>")
         else:
-            out.append("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
+            out.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
     return "".join(out)
 
 
@@ -123,8 +126,13 @@ def sanitise(text: str | None) -> str:
     if not text:
         return ""
     if not _BLOCK_HTML.search(text):
-        # Plain text is text: what was typed is shown as typed (a "<" stays a character).
-        text = _plain_to_html(text)
+        if _INLINE_HTML.search(text):
+            # Plain text with a link or bold typed in: paragraphs as for plain text, the
+            # markup left for the cleaner below to keep (or drop) like any other HTML.
+            text = _plain_to_html(text, escape=str)
+        else:
+            # Plain text is text: what was typed is shown as typed (a "<" stays a character).
+            text = _plain_to_html(text)
     cleaned = _clean(text)
     if cleaned and not _BLOCK_HTML.search(cleaned):
         # Only inline markup survived (say, the inside of a dropped <div>): give it its

@@ -126,6 +126,16 @@ def test_a_second_meeting_of_the_same_committee_at_the_same_time_is_refused(clie
             meeting=other, start=dt.datetime(2030, 1, 14, 10, tzinfo=UTC), by=officer
         )
     assert "already has a meeting" in caught.value.messages[0]
+    # Seconds do not make it another meeting: 10:00:30 reads as 10:00 everywhere.
+    with pytest.raises(ValidationError) as caught:
+        services.update_meeting(
+            meeting=other, start=dt.datetime(2030, 1, 14, 10, 0, 30, tzinfo=UTC), by=officer
+        )
+    assert "already has a meeting" in caught.value.messages[0]
+    seconds = {**data, "start": "2030-01-14T10:00:30"}
+    assert "already has a meeting" in client.post(
+        reverse("officer-meeting-add"), seconds
+    ).content.decode().replace("&#x27;", "'")
 
 
 def test_end_before_start_reads_as_a_sentence_not_a_constraint_name():

@@ -79,6 +79,19 @@ def test_a_forged_forwarded_for_entry_cannot_escape_the_lock(axes_on, client):
     assert locked(sign_in(client, PASSWORD, forwarded_for=ATTACKER))
 
 
+def test_an_ipv6_line_cannot_guess_on_by_changing_address(axes_on, client):
+    """A home line has a whole /64: its failures count together, so changing the last 64
+    bits of the address does not reset the count."""
+    for n in range(1, axes_on.AXES_FAILURE_LIMIT + 3):
+        sign_in(client, "guess", forwarded_for=f"2001:db8::{n:x}")
+    response = sign_in(client, PASSWORD, forwarded_for="2001:db8::ffff")
+    assert locked(response) and not signed_in(response)
+    # Another line (another /64) is not locked.
+    from django.test import Client
+
+    assert signed_in(sign_in(Client(), PASSWORD, forwarded_for="2001:db8:1::1"))
+
+
 def test_without_trusted_proxies_the_header_is_ignored(axes_on, client):
     """TRUSTED_PROXY_COUNT 0 (no proxy): a client cannot pick its address with the header."""
     axes_on.TRUSTED_PROXY_COUNT = 0
@@ -108,7 +121,11 @@ def test_without_trusted_proxies_the_header_is_ignored(axes_on, client):
         (2, "10.0.0.2", "203.0.113.9", "203.0.113.9"),
         (1, "10.0.0.1", "", "10.0.0.1"),
         (1, "10.0.0.1", "not-an-address", "10.0.0.1"),
-        (1, "10.0.0.1", "2001:DB8::1", "2001:db8::1"),
+        (1, "10.0.0.1", "2001:DB8::1", "2001:db8::"),
+        (1, "10.0.0.1", "2001:db8:0:0:ffff:1:2:3", "2001:db8::"),
+        (1, "10.0.0.1", "2001:db8:0:1::1", "2001:db8:0:1::"),
+        (1, "10.0.0.1", "::ffff:203.0.113.9", "203.0.113.9"),
+        (0, "2001:db8::42", "", "2001:db8::"),
     ],
 )
 def test_client_ip(settings, count, remote, header, expected):

@@ -511,3 +511,27 @@ def test_data_migration_resanitises_rows_stored_before_the_boundary():
     _assert_stored_clean(ReportSection.objects.get(report=report).body, "migrated section")
     assert Minute.objects.get(pk=clean.pk).text == "<p>Fine words.</p>"
     assert Minute.objects.get(pk=clean.pk).modified_at == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        (
+            'See <a href="https://example.org/plan">the plan</a> and <b>note</b>.\n\nNext',
+            '<p>See <a href="https://example.org/plan" rel="noopener noreferrer">the plan</a>'
+            " and <b>note</b>.</p><p>Next</p>",
+        ),
+        ('<strong>Agreed</strong> <a href="javascript:alert(1)" onclick="x">x</a>', None),
+        ("x < y and a<b", "<p>x &lt; y and a&lt;b</p>"),
+    ],
+)
+def test_links_and_bold_typed_into_plain_text_are_kept_and_still_clean(typed, stored):
+    """The help text offers links and bold: typed into text without paragraph tags they work
+    (they were shown as raw markup), and are cleaned like any other HTML."""
+    value = sanitise.sanitise(typed)
+    _assert_stored_clean(value, "typed inline markup")
+    assert sanitise.sanitise(value) == value
+    if stored is not None:
+        assert value == stored
+    else:
+        assert "<strong>Agreed</strong>" in value and "javascript" not in value

@@ -383,4 +383,9 @@ def test_stored_minutes_edit_as_the_plain_text_officers_type():
     )
     assert editable_text(stored) == typed
     rich = '<p>See <a href="https://example.org" rel="noopener noreferrer">this</a>.</p>'
-    assert editable_text(rich) == rich  # cannot be plain: kept as HTML
+    # Links and bold need no paragraph tags when typed: edited as typed, stored the same.
+    assert (
+        editable_text(rich)
+        == 'See <a href="https://example.org" rel="noopener noreferrer">this</a>.'
+    )
+    assert sanitise(editable_text(rich)) == rich

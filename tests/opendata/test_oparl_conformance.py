@@ -446,3 +446,18 @@ def test_rebuild_command_catches_a_change_made_without_signals(world, client, co
     call_command("rebuild_public_records", stdout=open("/dev/null", "w"))  # noqa: SIM115
     after = ok(client, url).json()
     assert after["name"] == "Bulk-renamed" and after["modified"] > before["modified"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_unsafe_methods_get_the_json_405_even_with_csrf_checks_on(world, council, method):
+    """As a browser sends them (CSRF enforced, a cross-site Origin): the API answers its own
+    JSON 405 with CORS, never Django's HTML CSRF 403 page."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    for path in (f"body/{council.pk}", f"file/{world.document.pk}/access", "no/such/list"):
+        response = getattr(browser, method)(API + path, HTTP_ORIGIN="https://example.org")
+        expected = 404 if path.startswith("no/") else 405
+        assert response.status_code == expected, (method, path, response.status_code)
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert response["Content-Type"].startswith("application/json")
