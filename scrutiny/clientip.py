@@ -24,7 +24,6 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpRequest
 
-
 IPV6_PREFIX = 64
 
 
