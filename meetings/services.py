@@ -35,6 +35,7 @@ from meetings.models import (
 from meetings.signals import meeting_changed, meeting_published
 from meetings.uploads import inspect_pdf, read_upload
 from scrutiny import dates
+from scrutiny.conflicts import check_version
 from scrutiny.models import Committee, Person
 from scrutiny.sanitise import sanitise
 
@@ -47,17 +48,7 @@ def _raise(errors: dict[str, list[str]]) -> None:
 
 
 def _check_version(obj, version: int | None) -> None:
-    if version is not None and version != obj.version:
-        raise ValidationError(
-            {
-                "__all__": [
-                    f"Someone else saved this {obj._meta.verbose_name} while you were editing "
-                    "it. Your changes are below: check them against the saved version "
-                    "(reload the page to see it) and save again."
-                ]
-            },
-            code="conflict",
-        )
+    check_version(obj.version, version)
 
 
 def _lock_meeting(meeting: Meeting) -> Meeting:
@@ -907,18 +898,29 @@ def record_portal_visit(*, user, at: dt.datetime | None = None) -> dt.datetime |
     return previous
 
 
-def log_exempt_access(*, user, document: Document | None = None, report: Report | None = None):
-    """Record that ``user`` read an exempt paper (called by the views that serve them)."""
+def log_exempt_access(
+    *, user, what: str = "", document: Document | None = None, report: Report | None = None
+):
+    """Record that ``user`` read exempt material: the one exempt-access logger.
+
+    Every view that serves exempt material calls it: a paper (``document`` or ``report``,
+    described from the paper), or anything else described by ``what`` (exempt minutes, the
+    members' agenda pack). It writes an ``ExemptAccess`` row and a line to the
+    ``scrutiny.exempt_access`` log."""
+    import logging
+
     from meetings.models import ExemptAccess
 
     paper = document or report
-    item = paper.agenda_item
-    what = (
-        f"{'Document' if document else 'Report'} {paper.pk} “{paper.title}”, item "
-        f"{item.number} of {item.meeting}"
-    )[:300]
+    if paper is not None and not what:
+        item = paper.agenda_item
+        what = (
+            f"{'Document' if document else 'Report'} {paper.pk} “{paper.title}”, item "
+            f"{item.number} of {item.meeting}"
+        )
+    if not what:
+        raise ValueError("Say what was read: a document, a report or a description.")
+    what = what[:300]
     access = ExemptAccess.objects.create(user=user, document=document, report=report, what=what)
-    import logging
-
     logging.getLogger("scrutiny.exempt_access").info("%s read %s", user, what)
     return access

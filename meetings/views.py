@@ -13,12 +13,12 @@ from collections import OrderedDict
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
@@ -47,15 +47,11 @@ from meetings.models import (
 )
 from meetings.workdays import latest_publication_date
 from scrutiny import visibility
+from scrutiny.forms import add_service_errors
 from scrutiny.models import Committee
-from scrutiny.permissions import OfficerRequiredMixin, is_officer
+from scrutiny.paging import paged
+from scrutiny.permissions import OfficerRequiredMixin, officer_required
 from scrutiny.serving import file_response
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, on the field where the user is."""
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def group_by_month(meetings) -> list[tuple[str, list[Meeting]]]:
@@ -73,7 +69,7 @@ def meeting_calendar(request):
     filterset = MeetingFilter(request.GET, queryset=selectors.public_meetings())
     qs = filterset.qs if filterset.is_valid() else selectors.public_meetings().none()
     upcoming = list(qs.upcoming(now))
-    past_page = Paginator(qs.past(now), 40).get_page(request.GET.get("page"))
+    past_page = paged(request, qs.past(now), "meeting-calendar")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -277,7 +273,7 @@ class OfficerMeetingList(OfficerRequiredMixin, TemplateView):
             committees=Committee.objects.order_by("name"),
             chosen=committee,
             upcoming=list(qs.upcoming(now)),
-            past=Paginator(qs.past(now), 50).get_page(self.request.GET.get("page")),
+            past=paged(self.request, qs.past(now)),
         )
         return ctx
 
@@ -304,7 +300,7 @@ class MeetingCreate(OfficerRequiredMixin, View):
             try:
                 meeting = services.create_meeting(by=request.user, **form.service_kwargs())
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request, f"Meeting created with the standard opening items: {meeting}."
@@ -316,10 +312,10 @@ class MeetingCreate(OfficerRequiredMixin, View):
 class MeetingUpdate(OfficerRequiredMixin, View):
     template = "meetings/officer/form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if is_officer(request.user):
-            self.meeting = _officer_meeting(kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def meeting(self) -> Meeting:
+        # Loaded by the handlers, after the officer check: a non-officer learns nothing.
+        return _officer_meeting(self.kwargs["pk"])
 
     def ctx(self, form):
         return {
@@ -343,7 +339,7 @@ class MeetingUpdate(OfficerRequiredMixin, View):
                     **form.service_kwargs(),
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Meeting details saved.")
                 return redirect("officer-meeting", pk=pk)
@@ -409,7 +405,7 @@ class MeetingPublish(OfficerRequiredMixin, View):
                     late_reason=data.get("late_reason", ""),
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "The agenda is published. The public can now see it.")
                 return redirect("officer-meeting", pk=pk)
@@ -447,7 +443,7 @@ class MeetingNotice(OfficerRequiredMixin, View):
             try:
                 fn(meeting=meeting, notice=form.cleaned_data["notice"], by=request.user)
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 done = "cancelled" if self.action == "cancel" else "postponed"
                 messages.success(request, f"The meeting is {done}; the notice is shown publicly.")
@@ -500,7 +496,7 @@ class ItemCreate(OfficerRequiredMixin, View):
                     meeting=meeting, by=request.user, **form.service_kwargs()
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Item {item.number} added: {item.title}.")
                 return redirect(reverse("officer-meeting", args=[pk]) + f"#item-{item.pk}")
@@ -537,7 +533,7 @@ class ItemUpdate(OfficerRequiredMixin, View):
                     item=item, version=form.cleaned_data.get("version"), by=request.user, **data
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Item {item.number} saved.")
                 return redirect(reverse("officer-meeting", args=[item.meeting_id]) + f"#item-{pk}")
@@ -545,11 +541,8 @@ class ItemUpdate(OfficerRequiredMixin, View):
 
 
 @require_POST
+@officer_required
 def item_move(request, pk):
-    if not is_officer(request.user):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return HttpResponse(status=403)
     item = _officer_item(pk)
     try:
         services.move_agenda_item(
@@ -647,7 +640,7 @@ class ReportEdit(OfficerRequiredMixin, View):
                         **data,
                     )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Report saved: {report.title}.")
                 return redirect(
@@ -698,7 +691,7 @@ class DocumentUpload(OfficerRequiredMixin, View):
                         by=request.user,
                     )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 text = f"Uploaded {document.title} ({document.page_count} pages)."
                 if document.sanitised:

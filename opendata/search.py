@@ -33,9 +33,9 @@ from opendata.indexing import MARK_START, MARK_STOP, SEARCH_CONFIG
 from opendata.models import SearchDocument
 from scrutiny import visibility
 from scrutiny.models import Committee
+from scrutiny.paging import page_size
 
 SNIPPET_CHARS = 240
-PAGE_SIZE = 20
 MAX_COUNTED = 1_000
 # Snippets are cut from the summary and this much of the body (ts_headline parses all it is
 # given); a match further into a long PDF still finds it, the snippet shows its opening.
@@ -161,7 +161,7 @@ def run_search(params: SearchParams, page_number) -> tuple[Page, list[tuple]]:
     is never shown (the count may include it for those few seconds).
     """
     with search_session():
-        page = CappedPaginator(search(params), PAGE_SIZE).get_page(page_number)
+        page = CappedPaginator(search(params), page_size("search")).get_page(page_number)
         rows = list(page.object_list)
         ids = [doc.pk for doc in rows]
         visible = set(visible_documents().filter(pk__in=ids).values_list("pk", flat=True))

@@ -28,6 +28,7 @@ from performance.models import (
     ServiceArea,
     financial_year_label,
 )
+from scrutiny.conflicts import check_version
 
 logger = logging.getLogger(__name__)
 REPORT_GENERATOR = "performance.kpi_report"
@@ -113,13 +114,7 @@ def create_kpi(*, reference: str, by=None, **fields: Any) -> KPI:
 def update_kpi(*, kpi: KPI, version: int, by=None, **fields: Any) -> KPI:
     """Save a KPI definition and re-rate its figures (polarity or tolerance may change)."""
     current = KPI.objects.select_for_update().get(pk=kpi.pk)
-    if current.version != version:
-        raise ValidationError(
-            {
-                "version": "Someone else changed this KPI while you were editing it. "
-                "Your changes are below; check them against the saved KPI and save again."
-            }
-        )
+    check_version(current.version, version)
     unknown = set(fields) - set(KPI_FIELDS)
     if unknown:
         raise TypeError(f"Unknown KPI fields: {sorted(unknown)}")
@@ -357,13 +352,7 @@ def save_figure(
         raise TypeError(f"Unknown figure fields: {sorted(unknown)}")
     existing = Figure.objects.filter(kpi=kpi, period=period).values_list("version", flat=True)
     current_version = existing.first()
-    if current_version is not None and version is not None and version != current_version:
-        raise ValidationError(
-            {
-                "version": "Someone else changed this figure while you were editing it. "
-                "Your changes are below; check them and save again."
-            }
-        )
+    check_version(current_version, version)
     if current_version is not None and version is None:
         raise ValidationError({"version": "This figure already exists: edit it instead."})
     values.setdefault("commentary_kind", "")
@@ -389,10 +378,7 @@ def override_rag(*, figure: Figure, status: str, reason: str, version: int, by=N
     """Set (or with ``status=""`` clear) a manual RAG override. A reason is always needed
     and is kept in the figure's history."""
     current = Figure.objects.select_for_update().select_related("kpi", "period").get(pk=figure.pk)
-    if current.version != version:
-        raise ValidationError(
-            {"version": "Someone else changed this figure while you were editing it."}
-        )
+    check_version(current.version, version)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Give the reason for the override."})

@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,19 +31,12 @@ from performance.selectors import (
     kpi_trend,
     rows_for,
 )
-from scrutiny.permissions import is_officer
+from scrutiny.forms import add_service_errors
+from scrutiny.permissions import officer_required
 
 
 def _rag_key():
     return [(status, rag.symbol(status), rag.colour(status)) for status in rag.Rag]
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Public pages ---------------------------------------------------------------------------
@@ -115,20 +105,6 @@ def kpi_detail(request, slug):
 # --- Officer pages --------------------------------------------------------------------------
 
 
-def officer_required(view):
-    """Anonymous users go to sign in; signed-in users who are not officers get 403."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_officer(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _officer_crumbs(*extra):
     return [("Officer pages", reverse("officer-home")), *extra]
 
@@ -168,7 +144,7 @@ def area_form(request, slug=None):
                     order=data["order"],
                 )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Service area {area.name} was saved.")
             return redirect("officer-performance")
@@ -204,7 +180,7 @@ def kpi_form(request, slug=None):
                     **data,
                 )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{kpi.reference} was saved.")
             return redirect("officer-performance-kpi", slug=kpi.slug)
@@ -272,7 +248,7 @@ def figure_form(request, slug, period_pk):
                 **data,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{kpi.reference} {period.label} was saved.")
             return redirect("officer-performance-kpi", slug=kpi.slug)
@@ -316,7 +292,7 @@ def override_form(request, pk):
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"The RAG status of {figure} was saved.")
             return redirect("officer-performance-kpi", slug=figure.kpi.slug)
@@ -348,7 +324,7 @@ def periods(request):
                 due_after_days=form.cleaned_data["due_after_days"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, f"Financial year {created[0].label} and its periods are ready."
@@ -393,7 +369,7 @@ def import_new(request):
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect(run.get_absolute_url())
     return render(
@@ -470,7 +446,7 @@ def report_new(request):
                 urgency_reasons=data.get("urgency_reasons", ""),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, f"“{report.title}” was added to {report.agenda_item.meeting}."

@@ -7,9 +7,8 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from scrutiny import audit
+from scrutiny.paging import page_size
 from scrutiny.permissions import OfficerRequiredMixin
-
-PER_PAGE = 25
 
 
 class RecentChanges(OfficerRequiredMixin, TemplateView):
@@ -31,7 +30,7 @@ class RecordHistory(OfficerRequiredMixin, TemplateView):
         if model is None:
             raise Http404("No history is kept for this kind of record")
         records = audit.history_records(model, self.kwargs["pk"])
-        paginator = Paginator(records, PER_PAGE, allow_empty_first_page=False)
+        paginator = Paginator(records, page_size("record-history"), allow_empty_first_page=False)
         try:
             page = paginator.get_page(self.request.GET.get("page"))
         except Exception as exc:  # noqa: BLE001 - an empty history: the record never existed

@@ -24,6 +24,19 @@ WIDGET_CLASSES = {
 }
 
 
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on ``form``, the one way every view does it.
+
+    An error about one of the form's fields goes on that field, where the user is; every other
+    error (``__all__``, a field the form does not have, or a plain message with no field) goes
+    on the form as a whole, shown at the top. Nothing is dropped and nothing raises."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
 class GovukFormMixin:
     """Adds GOV.UK classes to widgets and renders with ``forms/govuk.html``."""
 

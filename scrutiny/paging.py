@@ -1,19 +1,40 @@
-"""Paged public lists (the action tracker, work programme issues, recommendations, lead
-member reports): one way to read the page and keep the filters in the page links. The links
-are drawn by ``templates/includes/pagination.html``."""
+"""Paged lists: the one page size and the one way to read the page.
+
+Every paged list shows ``settings.PAGE_SIZE`` rows, except the lists named in ``PAGE_SIZES``,
+each with its reason. ``paged`` reads the page and ``page_query`` keeps the filters in the page
+links, which are drawn by ``templates/includes/pagination.html``. The sitemap's 5,000 URLs a
+file (``scrutiny.sitemap_index``) and the OParl API's ``limit`` are not pages of a list shown to
+people and keep their own numbers.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 
-# Rows a page on the long lists: a ten-year council has thousands of actions and issues.
-PER_PAGE = 50
+# Lists that show another number of rows, and why.
+PAGE_SIZES: dict[str, int] = {
+    # The calendar shows every upcoming meeting above the page of past ones.
+    "meeting-calendar": 40,
+    # Lead member reports sit under the work programme index, on the same page.
+    "lead-member-reports": 20,
+    # Each search result carries a snippet of text; the count is capped (``CappedPaginator``).
+    "search": 20,
+    # Each entry of a record's history is a table of the fields that changed.
+    "record-history": 25,
+}
 
 
-def paged(request, queryset, per_page: int = PER_PAGE) -> Page:
+def page_size(name: str | None = None) -> int:
+    """Rows a page of the list called ``name`` (``settings.PAGE_SIZE`` unless it is listed in
+    ``PAGE_SIZES``)."""
+    return PAGE_SIZES.get(name, settings.PAGE_SIZE) if name else settings.PAGE_SIZE
+
+
+def paged(request, queryset, name: str | None = None) -> Page:
     """The requested page of ``queryset``: a page past the end gives the last page and a
     page that is not a number the first (``Paginator.get_page``), never an error."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return Paginator(queryset, page_size(name)).get_page(request.GET.get("page"))
 
 
 def page_query(request) -> str:

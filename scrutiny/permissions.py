@@ -12,8 +12,10 @@ Roles are Django groups (set up by ``scrutiny.roles``):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
-from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 MANAGE = "scrutiny.manage_business"
@@ -67,7 +69,31 @@ def can_view_exempt(user, committee, on: dt.date | None = None) -> bool:
     return any(memberships.in_force_on(day).exists() for day in days)
 
 
-class OfficerRequiredMixin(PermissionRequiredMixin):
-    """Officer pages: anonymous users go to the login page, others get 403."""
+def officer_denial(request):
+    """The one officer check. ``None`` for an officer; the login redirect (back to this page)
+    for an anonymous user; ``PermissionDenied`` (the portal's 403 page) for anyone else
+    signed in. Every officer page goes through it, as ``officer_required`` (function views)
+    or ``OfficerRequiredMixin`` (class views)."""
+    if is_officer(request.user):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
 
-    permission_required = MANAGE
+
+def officer_required(view):
+    """Officer-only function view: see ``officer_denial``."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return officer_denial(request) or view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class OfficerRequiredMixin:
+    """Officer-only class view: see ``officer_denial``. Load records in the handlers (``get``,
+    ``post``), not in an overridden ``dispatch``, which would run before the check."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return officer_denial(request) or super().dispatch(request, *args, **kwargs)

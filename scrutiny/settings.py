@@ -135,6 +135,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Rows a page on the portal's paged lists (``scrutiny.paging``): a ten-year council has
+# thousands of actions and issues. Lists that differ are named, with their reason, in
+# ``scrutiny.paging.PAGE_SIZES``.
+PAGE_SIZE = 50
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my-portal"
 LOGOUT_REDIRECT_URL = "home"

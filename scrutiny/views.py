@@ -17,7 +17,13 @@ from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 from scrutiny import services
 from scrutiny.extensions import person_panels
 from scrutiny.filters import CommitteeFilter, PersonFilter
-from scrutiny.forms import CommitteeForm, MembershipForm, MunicipalYearForm, PersonForm
+from scrutiny.forms import (
+    CommitteeForm,
+    MembershipForm,
+    MunicipalYearForm,
+    PersonForm,
+    add_service_errors,
+)
 from scrutiny.models import Committee, Membership, MunicipalYear, Person
 from scrutiny.permissions import OfficerRequiredMixin
 
@@ -298,8 +304,7 @@ def _membership_form_view(request, *, membership: Membership | None, initial=Non
             else:
                 saved = services.update_membership(membership=membership, **kwargs)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(None if field == "__all__" else field, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Saved: {saved}.")
             return redirect("officer-committee-members", slug=saved.committee.slug)

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
+from scrutiny.forms import add_service_errors
 from scrutiny.permissions import OfficerRequiredMixin
 from workprogramme import services
 from workprogramme.forms import (
@@ -132,8 +133,7 @@ class OfficerFormPage(OfficerRequiredMixin, FormView):
         try:
             saved = self.save(form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         message, url = self.done(saved)
         messages.success(self.request, message)

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, ItemKind, Meeting, MeetingStatus
+from scrutiny.conflicts import check_version
 from scrutiny.models import Committee, MunicipalYear, Person
 from workprogramme.models import (
     PRIORITY_CRITERIA,
@@ -49,11 +50,6 @@ from workprogramme.models import (
     today,
 )
 
-CONFLICT_MESSAGE = (
-    "Someone else saved this record while you were editing it. Your changes have not been "
-    "saved; they are still in the form below. Check the current values and save again."
-)
-
 ITEM_FIELDS = {
     "issue",
     "put_forward_by",
@@ -71,8 +67,7 @@ ITEM_FIELDS = {
 
 
 def _check_version(obj, expected_version: int | None) -> None:
-    if expected_version is not None and obj.version != expected_version:
-        raise ValidationError({"__all__": CONFLICT_MESSAGE}, code="conflict")
+    check_version(obj.version, expected_version)
 
 
 # --- Work programme --------------------------------------------------------------------------
@@ -548,7 +543,7 @@ def add_highlight(
 # --- Officer editing of plans, inspections, reviews and highlights -----------------------------
 #
 # Each record below carries a ``version``: an update names the version the officer started from
-# and is refused (with ``CONFLICT_MESSAGE``) if someone saved in between. Numbers are unique
+# and is refused (``scrutiny.conflicts``) if someone saved in between. Numbers are unique
 # within their parent; the message says which number is taken.
 
 

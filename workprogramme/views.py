@@ -7,8 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,9 +18,10 @@ from django.views.decorators.http import require_POST
 
 from meetings.models import Meeting
 from scrutiny import csvexport, stored_pdfs
+from scrutiny.forms import add_service_errors
 from scrutiny.models import Committee, MunicipalYear
 from scrutiny.paging import page_query, paged
-from scrutiny.permissions import is_officer
+from scrutiny.permissions import is_officer, officer_required
 from workprogramme import selectors, services, trackers
 from workprogramme.filters import (
     ImprovementActionFilter,
@@ -57,20 +57,6 @@ from workprogramme.models import (
 )
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def officer_required(view: Callable) -> Callable:
-    """Anonymous users go to sign in; signed-in non-officers get 403."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_officer(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def csv_response(tracker: trackers.Tracker) -> HttpResponse:
@@ -126,15 +112,6 @@ def export_links(request) -> dict[str, str]:
     return links
 
 
-# Lead member reports on the index, newest first; older ones are on the following pages.
-LEAD_REPORTS_PER_PAGE = 20
-
-
-def apply_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def run_service(form, call: Callable[[dict[str, Any]], Any]) -> Any | None:
     """Call the service with the cleaned data; put its errors on the form (nothing typed is
     lost because the bound form is re-rendered)."""
@@ -143,7 +120,7 @@ def run_service(form, call: Callable[[dict[str, Any]], Any]) -> Any | None:
     try:
         return call(form.cleaned_data)
     except ValidationError as exc:
-        apply_errors(form, exc)
+        add_service_errors(form, exc)
         return None
 
 
@@ -182,7 +159,7 @@ def index(request):
         LeadMemberReport.objects.select_related("committee", "lead_member").order_by(
             "-period_start", "committee__name", "pk"
         ),
-        LEAD_REPORTS_PER_PAGE,
+        "lead-member-reports",
     )
     return render(
         request,
@@ -777,9 +754,8 @@ def consideration_to_agenda(request, pk):
             by=request.user,
         )
     except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                messages.error(request, error)
+        for error in exc.messages:
+            messages.error(request, error)
     else:
         messages.success(request, f"Added as item {agenda_item.number} on the agenda.")
     return redirect(consideration.item.get_absolute_url())

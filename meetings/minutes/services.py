@@ -3,7 +3,8 @@
 Every function is keyword-only, runs in one transaction and raises ``ValidationError`` with
 field keys. Approved minutes are locked: the only change allowed afterwards is a recorded
 amendment (``correct_minutes``). Shared officer forms use optimistic locking: the caller
-passes the ``version`` it read; a stale version raises ``EditConflict`` and nothing is written.
+passes the ``version`` it read; a stale version raises ``scrutiny.conflicts.EditConflict``
+and nothing is written.
 """
 
 from __future__ import annotations
@@ -33,25 +34,9 @@ from meetings.minutes.models import (
     Resolution,
 )
 from meetings.models import AgendaItem, ItemKind, Meeting
+from scrutiny.conflicts import check_version
 from scrutiny.models import Committee, MunicipalYear, Person
 from scrutiny.sanitise import count_text, replace_text, sanitise
-
-
-class EditConflict(ValidationError):
-    """Someone else saved the record since the form was opened."""
-
-    def __init__(self, current):
-        self.current = current
-        super().__init__(
-            {
-                "__all__": [
-                    "Someone else saved these minutes while you were editing. Nothing you "
-                    "typed has been lost: it is still in the form below. Compare it with the "
-                    "saved version, then save again to replace it."
-                ]
-            },
-            code="conflict",
-        )
 
 
 def split_resolutions(text: str) -> list[str]:
@@ -80,8 +65,7 @@ def _ensure_not_locked(minutes: MinutesSet) -> None:
 
 
 def _check_version(obj, version: int | None) -> None:
-    if version is not None and int(version) != obj.version:
-        raise EditConflict(obj)
+    check_version(obj.version, version)
 
 
 # --- Starting the minutes ------------------------------------------------------------------
@@ -647,8 +631,7 @@ def add_action_note(*, action: Action, text: str, on=None, by=None) -> ActionNot
 
 def log_exempt_minutes_read(*, user, meeting: Meeting, minutes: list[Minute]):
     """Record that ``user`` read the full minutes of exempt items (as for exempt papers)."""
-    from meetings.models import ExemptAccess
+    from meetings.services import log_exempt_access
 
     numbers = ", ".join(str(m.number or m.agenda_item.number) for m in minutes)
-    what = f"Exempt minutes ({numbers}) of {meeting}"[:300]
-    return ExemptAccess.objects.create(user=user, what=what)
+    return log_exempt_access(user=user, what=f"Exempt minutes ({numbers}) of {meeting}")

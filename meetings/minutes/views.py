@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,26 +37,17 @@ from meetings.minutes.models import (
 )
 from meetings.models import ItemKind, Meeting
 from scrutiny import csvexport, stored_pdfs
+from scrutiny.conflicts import EditConflict
+from scrutiny.forms import add_service_errors
 from scrutiny.models import Committee, Person
 from scrutiny.paging import page_query, paged
-from scrutiny.permissions import MANAGE
+from scrutiny.permissions import officer_required
 from scrutiny.sanitise import editable_text
-
-officer_required = permission_required(MANAGE, raise_exception=True)
-
-
-def officer_view(fn):
-    """Anonymous users go to sign in; signed-in non-officers get 403."""
-    return login_required(officer_required(fn))
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-    mark_errors(form)
+    add_service_errors(form, exc)
+    mark_errors(form)  # the minutes forms' own error styling
 
 
 def _meeting_breadcrumbs(meeting, *extra):
@@ -315,7 +305,7 @@ def action_detail(request, pk):
 # --- Officer: minute taking ----------------------------------------------------------------
 
 
-@officer_view
+@officer_required
 def officer_minutes(request):
     meetings = (
         Meeting.all_objects.exclude(status="cancelled")
@@ -326,7 +316,7 @@ def officer_minutes(request):
     return render(request, "minutes/officer/minutes_list.html", {"meetings": meetings})
 
 
-@officer_view
+@officer_required
 @require_POST
 def officer_minutes_start(request, pk):
     meeting = get_object_or_404(Meeting.all_objects, pk=pk)
@@ -359,7 +349,7 @@ def _take_context(minutes, attendance_form=None):
     }
 
 
-@officer_view
+@officer_required
 def officer_minutes_take(request, pk):
     """The minute-taking page for the day: attendance, then each item in turn."""
     meeting = get_object_or_404(Meeting.all_objects.select_related("committee"), pk=pk)
@@ -380,7 +370,7 @@ def officer_minutes_take(request, pk):
                     version=form.cleaned_data["version"],
                     by=request.user,
                 )
-            except services.EditConflict as exc:
+            except EditConflict as exc:
                 _apply_errors(form, exc)
                 minutes.refresh_from_db()
                 data = request.POST.copy()
@@ -394,7 +384,7 @@ def officer_minutes_take(request, pk):
     return render(request, "minutes/officer/take.html", _take_context(minutes, form))
 
 
-@officer_view
+@officer_required
 def officer_attendee_add(request, pk):
     minutes = get_object_or_404(MinutesSet.objects.select_related("meeting__committee"), pk=pk)
     members = Person.objects.filter(
@@ -430,7 +420,7 @@ def officer_attendee_add(request, pk):
     )
 
 
-@officer_view
+@officer_required
 @require_POST
 def officer_attendee_remove(request, pk):
     row = get_object_or_404(Attendance.objects.select_related("minutes"), pk=pk)
@@ -443,7 +433,7 @@ def officer_attendee_remove(request, pk):
     return redirect("officer-minutes-take", pk=row.minutes.meeting_id)
 
 
-@officer_view
+@officer_required
 @require_POST
 def officer_no_interests(request, pk):
     minutes = get_object_or_404(MinutesSet, pk=pk)
@@ -458,7 +448,7 @@ def officer_no_interests(request, pk):
     return redirect("officer-minutes-take", pk=minutes.meeting_id)
 
 
-@officer_view
+@officer_required
 @require_POST
 def officer_minutes_publish(request, pk):
     minutes = get_object_or_404(MinutesSet.objects.select_related("meeting"), pk=pk)
@@ -541,7 +531,7 @@ def _get_minute(pk):
     )
 
 
-@officer_view
+@officer_required
 def officer_minute_edit(request, pk):
     """One item's minute: text, outcome, resolutions; saving is explicit and version-checked."""
     minute = _get_minute(pk)
@@ -561,7 +551,7 @@ def officer_minute_edit(request, pk):
                 version=data["version"],
                 by=request.user,
             )
-        except services.EditConflict as exc:
+        except EditConflict as exc:
             _apply_errors(form, exc)
             minute.refresh_from_db()
             conflict = minute
@@ -590,7 +580,7 @@ def officer_minute_edit(request, pk):
     )
 
 
-@officer_view
+@officer_required
 @require_POST
 def officer_declaration_add(request, pk):
     minute = _get_minute(pk)
@@ -618,7 +608,7 @@ def officer_declaration_add(request, pk):
     )
 
 
-@officer_view
+@officer_required
 @require_POST
 def officer_declaration_remove(request, pk):
     declaration = get_object_or_404(Declaration.objects.select_related("minute__minutes"), pk=pk)
@@ -632,7 +622,7 @@ def officer_declaration_remove(request, pk):
     return redirect("officer-minute-edit", pk=minute_pk)
 
 
-@officer_view
+@officer_required
 @require_POST
 def officer_minutes_approve(request, pk):
     """Approve the previous meeting's minutes through this "minutes" item."""
@@ -666,7 +656,7 @@ def officer_minutes_approve(request, pk):
     )
 
 
-@officer_view
+@officer_required
 @require_POST
 def officer_minute_correct(request, pk):
     minute = _get_minute(pk)
@@ -694,12 +684,12 @@ def officer_minute_correct(request, pk):
 # --- Officer: actions ----------------------------------------------------------------------
 
 
-@officer_view
+@officer_required
 def officer_actions(request):
     return _tracker(request, template="minutes/officer/actions.html", officer=True)
 
 
-@officer_view
+@officer_required
 def officer_action_add(request):
     resolution = None
     committee = None
@@ -772,7 +762,7 @@ def _action_initial(action: Action) -> dict:
     }
 
 
-@officer_view
+@officer_required
 def officer_action_edit(request, pk):
     action = get_object_or_404(Action.objects.for_list(), pk=pk)
     form = ActionForm(
@@ -797,7 +787,7 @@ def officer_action_edit(request, pk):
                 version=data.get("version"),
                 by=request.user,
             )
-        except services.EditConflict as exc:
+        except EditConflict as exc:
             _apply_errors(form, exc)
             action.refresh_from_db()
             posted = request.POST.copy()
@@ -822,7 +812,7 @@ def officer_action_edit(request, pk):
     )
 
 
-@officer_view
+@officer_required
 @require_POST
 def officer_action_note_add(request, pk):
     action = get_object_or_404(Action, pk=pk)

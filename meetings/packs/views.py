@@ -14,7 +14,9 @@ from django.views import View
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
-from meetings.models import ExemptAccess, Meeting
+from meetings.models import Meeting
+from meetings.services import log_exempt_access
+from scrutiny.paging import page_size
 from scrutiny.permissions import OfficerRequiredMixin, can_view_exempt
 from scrutiny.serving import file_response
 
@@ -91,14 +93,16 @@ def members_pack(request, pk: int):
         raise Http404
     pack = get_object_or_404(Pack, meeting=meeting, kind=PackKind.MEMBERS)
     pack.meeting = meeting
-    ExemptAccess.objects.create(user=request.user, what=f"Members' agenda pack: {meeting}"[:300])
+    log_exempt_access(user=request.user, what=f"Members' agenda pack: {meeting}")
     return _serve(request, pack, private=True)
 
 
 class OfficerPackList(OfficerRequiredMixin, ListView):
     template_name = "packs/officer/build_list.html"
     context_object_name = "builds"
-    paginate_by = 50
+
+    def get_paginate_by(self, queryset):
+        return page_size()
 
     def get_queryset(self):
         return PackBuild.objects.select_related("meeting__committee", "requested_by").order_by(

@@ -18,6 +18,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import models
+from django.urls import Resolver404, resolve
 from pypdf import PdfReader
 
 from meetings.models import AgendaItem, Document, Meeting, Report, ReportSection
@@ -170,6 +171,51 @@ def links_in(response) -> list[str]:
     return out
 
 
+# The URLs guessed for every id, by the kind of id: "{pk}" is replaced.
+GUESSED: dict[str, list[str]] = {
+    "meeting": [
+        "/meetings/{pk}/",
+        "/meetings/{pk}/agenda-pack.pdf",
+        "/meetings/{pk}/supplementary-pack.pdf",
+        "/meetings/{pk}/members-pack.pdf",
+        "/meetings/{pk}/minutes/",
+        "/meetings/{pk}/minutes.pdf",
+        "/feeds/meetings/{pk}.ics",
+        "/api/oparl/v1/meeting/{pk}",
+    ],
+    "report": ["/reports/{pk}/", "/api/oparl/v1/paper/{pk}", "/api/oparl/v1/consultation/{pk}"],
+    "document": [
+        "/documents/{pk}/",
+        "/documents/{pk}/?view=1",
+        "/api/oparl/v1/file/{pk}",
+        "/api/oparl/v1/file/{pk}/access",
+        "/api/oparl/v1/file/{pk}/download",
+    ],
+    "item": ["/api/oparl/v1/agendaitem/{pk}"],
+    "action": ["/actions/{pk}/"],
+}
+
+# Where the public sweep starts.
+STARTS = [
+    "/",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/open-data/",
+    "/api/oparl/v1/system",
+    "/feeds/papers.atom",
+    "/feeds/minutes.atom",
+    "/feeds/meetings.ics",
+    "/actions.csv",
+    "/open-data/kpis.csv",
+    "/open-data/recommendations.csv",
+    f"/search/?q={BAIT}",
+    "/search/?q=missing+children",
+    "/search/?q=report",
+    "/search/?q=exempt",
+    "/search/?q=confidential",
+]
+
+
 def guessed_urls() -> list[str]:
     from meetings.minutes.models import Action
 
@@ -180,33 +226,25 @@ def guessed_urls() -> list[str]:
         "item": AgendaItem.all_objects.order_by("-pk").first().pk + 2,
         "action": Action.objects.order_by("-pk").first().pk + 2,
     }
-    urls = []
-    for pk in range(1, top["meeting"]):
-        urls += [
-            f"/meetings/{pk}/",
-            f"/meetings/{pk}/agenda-pack.pdf",
-            f"/meetings/{pk}/supplementary-pack.pdf",
-            f"/meetings/{pk}/members-pack.pdf",
-            f"/meetings/{pk}/minutes/",
-            f"/meetings/{pk}/minutes.pdf",
-            f"/feeds/meetings/{pk}.ics",
-            f"/api/oparl/v1/meeting/{pk}",
-        ]
-    for pk in range(1, top["report"]):
-        urls += [f"/reports/{pk}/", f"/api/oparl/v1/paper/{pk}", f"/api/oparl/v1/consultation/{pk}"]
-    for pk in range(1, top["document"]):
-        urls += [
-            f"/documents/{pk}/",
-            f"/documents/{pk}/?view=1",
-            f"/api/oparl/v1/file/{pk}",
-            f"/api/oparl/v1/file/{pk}/access",
-            f"/api/oparl/v1/file/{pk}/download",
-        ]
-    for pk in range(1, top["item"]):
-        urls.append(f"/api/oparl/v1/agendaitem/{pk}")
-    for pk in range(1, top["action"]):
-        urls.append(f"/actions/{pk}/")
-    return urls
+    return [
+        template.format(pk=pk)
+        for kind, templates in GUESSED.items()
+        for pk in range(1, top[kind])
+        for template in templates
+    ]
+
+
+def test_every_url_the_sweep_expects_still_resolves():
+    """A renamed or removed URL would make the sweep read a 404 and find nothing: a pass
+    that proves nothing. Every start and every guessed URL must still reach a view."""
+    expected = STARTS + [t.format(pk=1) for templates in GUESSED.values() for t in templates]
+    missing = []
+    for url in expected:
+        try:
+            resolve(urlsplit(url).path)
+        except Resolver404:
+            missing.append(url)
+    assert missing == [], "the leak sweep expects these URLs: " + ", ".join(missing)
 
 
 def sweep(client, starts: list[str]) -> tuple[set[str], list[str]]:
@@ -239,25 +277,7 @@ def test_canary_is_really_planted_and_visible_to_members(client, council):
 
 
 def test_no_public_surface_reveals_the_canary(client, council):
-    starts = [
-        "/",
-        "/sitemap.xml",
-        "/robots.txt",
-        "/open-data/",
-        "/api/oparl/v1/system",
-        "/feeds/papers.atom",
-        "/feeds/minutes.atom",
-        "/feeds/meetings.ics",
-        "/actions.csv",
-        "/open-data/kpis.csv",
-        "/open-data/recommendations.csv",
-        f"/search/?q={BAIT}",
-        "/search/?q=missing+children",
-        "/search/?q=report",
-        "/search/?q=exempt",
-        "/search/?q=confidential",
-    ]
-    fetched, leaking = sweep(client, starts)
+    fetched, leaking = sweep(client, STARTS)
     assert len(fetched) > 100, "the sweep reached the public site"
     assert any(p.endswith("agenda-pack.pdf") for p in fetched)
     assert any(p.startswith("/documents/") for p in fetched)

@@ -17,6 +17,7 @@ from meetings.minutes.models import (
     MinutesStatus,
 )
 from meetings.models import AgendaItem, ItemKind, MeetingStatus
+from scrutiny.conflicts import EditConflict
 from scrutiny.models import Membership
 from scrutiny.sanitise import editable_text, sanitise
 from tests.factories import (
@@ -148,7 +149,7 @@ def test_stale_version_is_a_conflict_and_nothing_is_written():
     minute = _business(minutes)[0]
     opened = minute.version
     services.save_minute(minute=minute, text="First officer's words", version=opened)
-    with pytest.raises(services.EditConflict):
+    with pytest.raises(EditConflict):
         services.save_minute(minute=minute, text="Second officer's words", version=opened)
     minute.refresh_from_db()
     assert "First officer" in minute.text
@@ -351,7 +352,7 @@ def test_attendance_conflict_raises():
     row = minutes.attendance.first()
     version = minutes.version
     services.save_attendance(minutes=minutes, statuses={row.pk: "apologies"}, version=version)
-    with pytest.raises(services.EditConflict):
+    with pytest.raises(EditConflict):
         services.save_attendance(minutes=minutes, statuses={row.pk: "absent"}, version=version)
     assert Attendance.objects.get(pk=row.pk).status == AttendanceStatus.APOLOGIES
 

@@ -116,7 +116,7 @@ def test_two_officers_saving_the_same_minute_the_second_sees_a_conflict_and_keep
     )
     assert response.status_code == 409
     body = response.content.decode()
-    assert "Someone else saved these minutes" in body
+    assert "Someone else saved this record" in body
     assert "Bob&#x27;s careful notes." in body or "Bob's careful notes." in body  # kept
     assert "That it be noted." in body
     assert "Alice" in body  # the saved version is shown to compare
@@ -145,7 +145,7 @@ def test_attendance_form_saves_and_conflicts_keep_choices(officer_client):
     stale = officer_client.post(url, {**data, "version": minutes.version})  # the old version
     assert stale.status_code == 200
     body = stale.content.decode()
-    assert "Someone else saved these minutes" in body
+    assert "Someone else saved this record" in body
     assert re.search(rf'id="id_status-{rows[2].pk}_2"[^>]*checked', body)  # the choice is kept
     rows[2].refresh_from_db()
     assert rows[2].status == "present"

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from performance import services
 from performance.models import Figure, Period
+from scrutiny.conflicts import CONFLICT_MESSAGE, EditConflict
 from tests.factories import make_user
 from tests.factories.performance import KPIFactory, figure, financial_year
 
@@ -52,9 +53,9 @@ def test_editing_a_figure_rerates_it_and_checks_the_version():
         kpi=kpi, period=q1, version=1, target=D("80"), actual=D("79"), by=officer
     )
     assert f.computed_rag == "at_risk" and f.version == 2
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(EditConflict) as err:
         services.save_figure(kpi=kpi, period=q1, version=1, target=D("80"), actual=D("90"))
-    assert "version" in err.value.message_dict
+    assert err.value.message_dict == {"__all__": [CONFLICT_MESSAGE]}  # the one message
     assert Figure.objects.get(pk=f.pk).actual == D("79")
     assert f.history.first().history_user == officer
 

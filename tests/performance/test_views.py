@@ -242,7 +242,7 @@ def test_stale_figure_form_shows_a_conflict_and_keeps_what_was_typed(client, dat
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Someone else changed this figure" in html
+    assert "Someone else saved this record" in html
     assert 'value="62.4"' in html
     assert Figure.objects.get(pk=f.pk).actual == D("61.0")
 
