@@ -8,6 +8,9 @@ Active content removed: document JavaScript (the ``/Names /JavaScript`` tree and
 type JavaScript or carrying ``/JS``), launch actions, actions that fetch or submit data
 (ImportData, SubmitForm), links into other files (GoToR) and into embedded files (GoToE),
 links whose address is not http(s) or mailto (``javascript:``, ``file:``, ``data:``…),
+article-thread actions into another file (``/Thread`` with ``/F``), media actions and
+players (Rendition, Sound, Movie, RichMediaExecute; Movie, Sound, Screen and RichMedia
+annotations), a catalog ``/URI /Base`` that is not http(s),
 automatic actions (``/OpenAction`` other than going to a page, ``/AA`` anywhere), embedded
 files (the ``/EmbeddedFiles`` name tree, file attachment annotations and embedded file
 streams), and XFA forms (which can script). Actions are looked for in every object of the
@@ -35,7 +38,16 @@ DANGEROUS_ACTIONS = {
     "/SubmitForm",
     "/GoToE",
     "/GoToR",
+    # Media: play sound or video, often from a file next to the PDF or on a server (issue
+    # 13/14 second outside review). A council paper has no business playing media.
+    "/Rendition",
+    "/Sound",
+    "/Movie",
+    "/RichMediaExecute",
 }
+# Annotations that embed or play media (a /Movie annotation names an external file); the
+# page keeps its text, the player goes.
+MEDIA_ANNOTATIONS = {"/Movie", "/Sound", "/Screen", "/RichMedia"}
 # Links may go to web pages and e-mail addresses; any other scheme (javascript:, file:, data:,
 # vbscript:, smb:…) or none is removed.
 SAFE_URI_SCHEMES = {"http", "https", "mailto"}
@@ -115,13 +127,24 @@ def uri_is_safe(uri) -> bool:
     return bool(match) and match.group(1).lower() in SAFE_URI_SCHEMES
 
 
-def _danger(action) -> str | None:
-    """What is wrong with an action dictionary, in the officer's words; None if harmless."""
+def _kind_danger(action) -> str | None:
+    """What is wrong with an action of a dangerous kind; None for a harmless kind. A /Thread
+    action with /F opens an article thread in another file (``file:///etc/passwd``)."""
     kind = _action_kind(action)
     if kind in DANGEROUS_ACTIONS:
         return _describe(kind)
     if kind == "/URI" and not uri_is_safe(action.get("/URI", b"")):
         return _describe("/URI")
+    if kind == "/Thread" and "/F" in action:
+        return _describe("/GoToR")
+    return None
+
+
+def _danger(action) -> str | None:
+    """What is wrong with an action dictionary, in the officer's words; None if harmless."""
+    what = _kind_danger(action)
+    if what:
+        return what
     if isinstance(action, pikepdf.Dictionary) and "/JS" in action:
         return _describe("/JavaScript")
     return None
@@ -160,15 +183,15 @@ def _clean_dictionary(obj, removed: set[str]) -> None:
     if "/JS" in obj:
         del obj["/JS"]
         removed.add("JavaScript")
-    kind = _action_kind(obj)
-    if kind in DANGEROUS_ACTIONS or kind == "/URI" and not uri_is_safe(obj.get("/URI", b"")):
+    what = _kind_danger(obj)
+    if what:
         # An action object still referenced from somewhere unforeseen: made harmless in place.
         for key in list(obj.keys()):
             if key != "/Type":
                 del obj[key]
         obj.S = pikepdf.Name.Named
         obj.N = pikepdf.Name.FirstPage
-        removed.add(_describe(kind))
+        removed.add(what)
 
 
 def _walk(obj, removed: set[str], depth: int = 0) -> None:
@@ -206,6 +229,15 @@ def _sanitise(pdf: pikepdf.Pdf) -> list[str]:
         if kind is not None and kind != "/GoTo":
             del root["/OpenAction"]
             removed.add(f"an action run on opening ({kind.lstrip('/')})")
+    # The catalog's /URI dictionary: its /Base is the address every relative link is resolved
+    # against, so a ``file:///etc/`` base turns harmless-looking links into local files.
+    uri_dict = root.get("/URI")
+    if isinstance(uri_dict, pikepdf.Dictionary) and "/Base" in uri_dict:
+        base = "".join(ch for ch in _text(uri_dict.Base) if ch > " " and ch != "\x7f")
+        match = URI_SCHEME.match(base)
+        if not (match and match.group(1).lower() in {"http", "https"}):
+            del uri_dict["/Base"]
+            removed.add("a base address for links that is not a web address")
     acroform = root.get("/AcroForm")
     if isinstance(acroform, pikepdf.Dictionary) and "/XFA" in acroform:
         del acroform["/XFA"]
@@ -221,6 +253,9 @@ def _sanitise(pdf: pikepdf.Pdf) -> list[str]:
                 continue
             if annot.get("/Subtype") == pikepdf.Name.FileAttachment:
                 removed.add("embedded files")
+                continue
+            if str(annot.get("/Subtype")) in MEDIA_ANNOTATIONS:
+                removed.add("sound and video players")
                 continue
             keep.append(annot)
         page.obj.Annots = keep
@@ -246,6 +281,10 @@ def _describe(kind: str) -> str:
         "/SubmitForm": "form submission actions",
         "/GoToE": "links into embedded files",
         "/GoToR": "links that open other files",
+        "/Rendition": "sound and video players",
+        "/Sound": "sound and video players",
+        "/Movie": "sound and video players",
+        "/RichMediaExecute": "sound and video players",
         "/URI": "links to addresses that are not web pages or e-mail (javascript:, file:, "
         "data: and the like)",
     }.get(kind, kind.lstrip("/"))

@@ -628,11 +628,22 @@ def parse_stamp(value: str, name: str) -> dt.datetime:
             parsed = parsed.replace(tzinfo=dt.timezone(-offset if zone[0] == "-" else offset))
         else:
             parsed = timezone.make_aware(parsed)
-        parsed = parsed.astimezone(dt.UTC)
     except (ValueError, OverflowError) as exc:
         raise BadRequest(f"{example}; {value!r} is not a real date and time") from exc
-    if not EARLIEST <= parsed <= LATEST:
-        raise BadRequest(f"{name} must be between the years 1 and 9999; got {value!r}")
+    try:
+        parsed = parsed.astimezone(dt.UTC)
+    except OverflowError:
+        # A real date whose UTC equivalent falls before year 1 or after year 9999.
+        parsed = None
+    if parsed is None or not EARLIEST <= parsed <= LATEST:
+        # The value is a real date; it is only outside what can be converted to UTC and
+        # compared in the database (second outside review: the old message said "between
+        # the years 1 and 9999" of a value in year 1).
+        side = "past" if int(match["date"][:4]) < 5000 else "future"
+        raise BadRequest(
+            f"{name} {value!r} is too far in the {side} to compare (in UTC): use a date-time "
+            f"from {EARLIEST.date().isoformat()} to {LATEST.date().isoformat()}"
+        )
     return parsed
 
 

@@ -21,6 +21,10 @@ without a CSRF token is a deny like the sign-in redirect, and ``View.dispatch`` 
 method decorators answer 405 after the permission check. ``/api/`` is left to the API's own
 method and CORS handling.
 
+``OPTIONS`` outside ``/api/`` is answered by the guard itself: 200, ``Allow`` and an empty
+body. A bare 405 from ``require_POST`` / ``require_http_methods`` (empty body) is replaced by
+the portal's 405 page.
+
 Cookies are not refused: a cookie with a control character is dropped from the request
 (it can only be stale or forged), so a visitor is never locked out by their own browser.
 """
@@ -31,7 +35,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 
 from scrutiny.errors import bad_request, is_api_path
@@ -130,7 +134,17 @@ class RequestInputGuard:
         problem = self.problem(request)
         if problem:
             return bad_request(request, message=problem)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            isinstance(response, HttpResponseNotAllowed)
+            and not response.content
+            and not is_api_path(request.path)
+        ):
+            # A bare 405 from require_POST / require_http_methods (in the signed-in areas,
+            # after the permission check): the portal's 405 page instead of an empty body.
+            allowed = [m.strip() for m in response.get("Allow", "").split(",") if m.strip()]
+            return not_allowed(request, allowed, status_from=response)
+        return response
 
     def _drop_bad_cookies(self, request) -> None:
         limit = self.limits["cookie_value"]
@@ -169,20 +183,50 @@ class RequestInputGuard:
         return None
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        """405 for a method the view does not take, before the CSRF check answers 403."""
-        if is_api_path(request.path) or request.path.startswith(PRIVATE_PREFIXES):
+        """OPTIONS is answered here (outside /api/, which has its own preflight): 200, the
+        view's methods in ``Allow`` and no body (a function view would otherwise answer it
+        with the whole page or PDF). Then 405 for a method the view does not take, before
+        the CSRF check answers 403."""
+        if is_api_path(request.path):
+            return None
+        if request.method == "OPTIONS":
+            return options_response(allowed_methods(view_func))
+        if request.path.startswith(PRIVATE_PREFIXES):
             return None
         allowed = allowed_methods(view_func)
         if request.method in allowed:
             return None
-        response = HttpResponseNotAllowed(allowed)
-        response.content = render_to_string(
-            "405.html",
-            {
-                "title": "This page cannot do that",
-                "method": request.method,
-                "council_name": settings.COUNCIL_NAME,
-            },
-        )
-        response["Content-Type"] = "text/html; charset=utf-8"
-        return response
+        return not_allowed(request, allowed)
+
+
+def options_response(allowed: Iterable[str]) -> HttpResponse:
+    methods = list(dict.fromkeys(allowed))
+    if "OPTIONS" not in methods:
+        methods.append("OPTIONS")
+    response = HttpResponse(status=200)
+    response["Allow"] = ", ".join(methods)
+    response["Content-Length"] = "0"
+    return response
+
+
+def not_allowed(request, allowed: Iterable[str], status_from=None) -> HttpResponseNotAllowed:
+    """The portal's 405 page: what the address takes, in words."""
+    allowed = list(allowed)
+    response = HttpResponseNotAllowed(allowed)
+    if status_from is not None:
+        for name, value in status_from.items():
+            if name.lower() not in ("content-type", "content-length"):
+                response[name] = value
+        # The view's 405 was logged already; do not log the page that replaces it again.
+        response._has_been_logged = getattr(status_from, "_has_been_logged", False)
+    response.content = render_to_string(
+        "405.html",
+        {
+            "title": "This page cannot do that",
+            "method": request.method,
+            "readable": "GET" in allowed,
+            "council_name": settings.COUNCIL_NAME,
+        },
+    )
+    response["Content-Type"] = "text/html; charset=utf-8"
+    return response

@@ -28,8 +28,9 @@ hand out a wrong path or an unsigned URL.
 Access is always decided by the view before calling this; the front-end server only serves
 files it is told to, from a location the public cannot request directly, and S3 objects are
 private (only presigned URLs reach them). Responses are ``Cache-Control: private`` unless the
-caller says the file is public, so exempt papers never sit in a shared cache; the redirects
-of ``storage-url`` are never cacheable at all (``private, no-store``: the URL expires).
+caller says the file is public (then ``public, no-cache``: kept, but revalidated on every use),
+so exempt papers never sit in a shared cache. ``HEAD`` gets the headers without a body; the
+redirects of ``storage-url`` are never cacheable at all (``private, no-store``: the URL expires).
 """
 
 from __future__ import annotations
@@ -155,7 +156,17 @@ def file_response(
         patch_vary_headers(redirect, ["Cookie"])
         return redirect
 
-    if mode == "django":
+    if mode == "django" and request.method == "HEAD":
+        # The headers a GET would carry, without opening (or, on S3, fetching) the file.
+        try:
+            size = storage.size(name)
+        except Exception as exc:
+            if is_missing(exc):
+                raise Http404("The file is missing.") from None
+            raise
+        response = HttpResponse(content_type=content_type)
+        response["Content-Length"] = str(size)
+    elif mode == "django":
         handle = None
         try:
             size = storage.size(name)
@@ -196,7 +207,10 @@ def _finish(response: HttpResponse, *, etag: str | None, timestamp: int | None, 
     if timestamp is not None:
         response["Last-Modified"] = http_date(timestamp)
     if public:
-        patch_cache_control(response, public=True, max_age=300)
+        # A shared cache may keep a public file but must revalidate it (ETag/Last-Modified,
+        # 304) on every use: a paper withdrawn after publication is never answered from a
+        # cache (second outside review; it used to be max-age=300).
+        patch_cache_control(response, public=True, no_cache=True)
     else:
         patch_cache_control(response, private=True, no_cache=True)
         patch_vary_headers(response, ["Cookie"])

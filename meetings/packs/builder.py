@@ -51,6 +51,8 @@ from scrutiny.printing import render_document, write_document
 
 from .models import PackKind
 
+logger = logging.getLogger(__name__)
+
 # Bump when the build logic changes the output; template edits are picked up automatically.
 BUILDER_VERSION = "2"
 TEMPLATES = [
@@ -422,22 +424,43 @@ def input_hash(spec: PackSpec) -> str:
 # -- building ---------------------------------------------------------------------------------
 
 
+def _unreadable(document: Document, item_number) -> PackBuildError:
+    """The officer's sentence for an upload that cannot be read: it names the paper and says
+    what to do. The reader's own message (``stream <_io.BytesIO object at 0x…>: unable to
+    find trailer dictionary``) means nothing to an officer; it goes to the log."""
+    return PackBuildError(
+        f"The PDF “{document.title}” ({document.original_filename}, item {item_number}) "
+        "could not be read; upload it again."
+    )
+
+
 def _open_upload(paper: Paper) -> pikepdf.Pdf:
     document = paper.document
-    name = f'"{document.title}" ({document.original_filename}, item {paper.item.number})'
     try:
         with document.file.open("rb") as fh:
             data = fh.read()
     except (OSError, ValueError) as exc:
-        raise PackBuildError(f"{name} could not be read: {exc}") from exc
+        logger.warning("Pack build: document %s could not be opened: %s", document.pk, exc)
+        raise _unreadable(document, paper.item.number) from exc
     try:
         pdf = pikepdf.open(io.BytesIO(data))
+        if len(pdf.pages) == 0:
+            raise PackBuildError(
+                f"The PDF “{document.title}” ({document.original_filename}, item "
+                f"{paper.item.number}) has no pages; upload it again."
+            )
+        # Read the whole file now, so damage deep inside it (found lazily, while the pack is
+        # written) is reported here, against this paper, rather than as a reader error.
+        with open(os.devnull, "wb") as sink:
+            pdf.save(sink)
     except pikepdf.PasswordError as exc:
-        raise PackBuildError(f"{name} is password-protected and cannot be merged.") from exc
-    except pikepdf.PdfError as exc:
-        raise PackBuildError(f"{name} is not a PDF that can be merged: {exc}") from exc
-    if len(pdf.pages) == 0:
-        raise PackBuildError(f"{name} has no pages.")
+        raise PackBuildError(
+            f"The PDF “{document.title}” ({document.original_filename}, item "
+            f"{paper.item.number}) is password-protected; upload a copy without a password."
+        ) from exc
+    except (pikepdf.PdfError, RuntimeError, ValueError, OSError) as exc:
+        logger.warning("Pack build: document %s could not be read: %s", document.pk, exc)
+        raise _unreadable(document, paper.item.number) from exc
     return pdf
 
 
@@ -660,7 +683,7 @@ def _insert_uploads(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:
         if paper.is_html:
             cursor += paper.pages
             continue
-        name = f'"{paper.document.title}" ({paper.document.original_filename})'
+        name = f"“{paper.document.title}” ({paper.document.original_filename})"
         try:
             if cursor == len(pdf.pages):  # nothing after it yet: append in one go
                 pdf.pages.extend(paper.pdf.pages)
@@ -687,7 +710,10 @@ def _insert_uploads(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:
                     if isinstance(action, pikepdf.Dictionary) and action.get("/S") in UNSAFE:
                         del annot["/A"]
         except (pikepdf.PdfError, RuntimeError, ValueError) as exc:
-            raise PackBuildError(f"{name} could not be merged: {exc}") from exc
+            logger.warning("Pack build: %s could not be merged: %s", name, exc)
+            raise PackBuildError(
+                f"The PDF {name} could not be added to the pack; upload it again."
+            ) from exc
         cursor += paper.pages
 
 

@@ -11,7 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views import View
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from meetings.models import Meeting
@@ -64,7 +64,7 @@ def _being_updated(request, meeting):
     return response
 
 
-@require_GET
+@require_safe
 def public_pack(request, pk: int, kind: str = PackKind.PUBLIC):
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
     pack = Pack.objects.filter(meeting=meeting, kind=kind).first()
@@ -80,12 +80,12 @@ def public_pack(request, pk: int, kind: str = PackKind.PUBLIC):
     return _serve(request, pack, private=False)
 
 
-@require_GET
+@require_safe
 def supplementary_pack(request, pk: int):
     return public_pack(request, pk, kind=PackKind.SUPPLEMENTARY)
 
 
-@require_GET
+@require_safe
 def members_pack(request, pk: int):
     """Members and officers only; everyone else gets 404. Every read is logged."""
     meeting = get_object_or_404(Meeting.all_objects.select_related("committee"), pk=pk)

@@ -150,3 +150,72 @@ def test_a_real_cross_site_post_to_a_view_that_takes_post_is_still_refused(db):
     client = Client(enforce_csrf_checks=True)
     response = client.post("/accounts/login/", {"username": "a", "password": "b"})
     assert response.status_code == 403
+
+
+def test_options_on_public_pages_and_pdfs_is_200_with_allow_and_no_body(db):
+    """Second outside review: OPTIONS on a public page or PDF answered 200 with the whole body.
+    Now the guard answers it: 200, the view's methods in Allow, an empty body; the API keeps
+    its own preflight (204 with CORS headers)."""
+    from meetings.packs.views import public_pack
+    from scrutiny.middleware import RequestInputGuard
+    from tests.factories.meetings import DocumentFactory, PublishedMeetingFactory
+
+    meeting = PublishedMeetingFactory()
+    document = DocumentFactory(agenda_item__meeting=meeting)
+    client = Client()
+    assert client.get(document.get_absolute_url()).status_code == 200  # public, served
+    for url in ("/committees/", meeting.get_absolute_url(), document.get_absolute_url()):
+        response = client.options(url)
+        assert response.status_code == 200, url
+        assert response.content == b"", url
+        assert set(response["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}, url
+    pack = client.options(f"/meetings/{meeting.pk}/agenda-pack.pdf")  # require_safe
+    assert pack.status_code == 200 and set(pack["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert pack.content == b""
+    # Straight from the middleware, not after any client-side stripping.
+    from django.test import RequestFactory
+
+    guard = RequestInputGuard(lambda request: None)
+    direct = guard.process_view(RequestFactory().options("/x/"), public_pack, (), {})
+    assert direct.status_code == 200 and direct.content == b""
+    api = client.options("/api/oparl/v1/system")
+    assert api.status_code == 204 and "Access-Control-Allow-Methods" in api
+
+
+def test_options_over_the_url_conf_never_returns_a_body(db):
+    """Every parameterless pattern outside /api/: OPTIONS is 200, an Allow header that
+    includes OPTIONS, and no body."""
+    from tests.site.test_guards import walk_patterns
+
+    client = Client()
+    checked = 0
+    for route, _pattern in walk_patterns():
+        path = "/" + route
+        if any(ch in route for ch in "<(^$") or path.startswith("/api/"):
+            continue
+        response = client.options(path)
+        assert response.status_code == 200, path
+        assert response.content == b"", path
+        assert "OPTIONS" in response["Allow"].split(", "), path
+        checked += 1
+    assert checked > 10
+
+
+def test_a_bare_405_from_a_post_only_view_is_the_portal_405_page(client, db):
+    """Second outside review: an officer GETting a POST-only address got 405 with an empty
+    body. The guard renders the portal's 405 page, keeping Allow; the API is untouched."""
+    from tests.factories.meetings import MeetingFactory
+
+    meeting = MeetingFactory()
+    client.force_login(make_user("officer"))
+    response = client.get(f"/officer/meetings/{meeting.pk}/held/")
+    assert response.status_code == 405
+    assert set(response["Allow"].split(", ")) == {"POST", "OPTIONS"}
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    body = response.content.decode()
+    assert "This page cannot do that" in body
+    assert "only takes a form sent from a page of the portal" in body
+    assert "can only be read" not in body
+    # A public page keeps its own wording.
+    anonymous = Client(enforce_csrf_checks=True).post("/committees/")
+    assert "can only be read" in anonymous.content.decode()

@@ -42,6 +42,12 @@ def _actions(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
         ),
         pikepdf.Dictionary(S=Name.ImportData, F=pikepdf.String("evil.fdf")),
         pikepdf.Dictionary(S=Name.JavaScript, JS=pikepdf.String("app.alert('js-canary-3')")),
+        # Second outside review: an article thread in another file, and media actions.
+        pikepdf.Dictionary(S=Name.Thread, F=pikepdf.String("file:///etc/passwd"), D=0),
+        pikepdf.Dictionary(S=Name.Rendition, OP=0, R=pikepdf.Dictionary(S=Name.MR)),
+        pikepdf.Dictionary(S=Name.Sound, Sound=pikepdf.Stream(pdf, b"evil-sound")),
+        pikepdf.Dictionary(S=Name.Movie, T=pikepdf.String("evil-movie")),
+        pikepdf.Dictionary(S=Name.RichMediaExecute, TA=pikepdf.Dictionary()),
         # Indirect, as some writers store actions.
         pdf.make_indirect(pikepdf.Dictionary(S=Name.URI, URI=pikepdf.String("file:///c:/x"))),
     ]
@@ -87,6 +93,19 @@ def hostile_pdf() -> bytes:
     )
     pdf.Root.OpenAction = pikepdf.Dictionary(
         S=Name.URI, URI=pikepdf.String("javascript:app.alert('open')")
+    )
+    # A base address that turns relative links into local files.
+    pdf.Root.URI = pikepdf.Dictionary(Base=pikepdf.String("file:///etc/"))
+    # A movie player naming a file next to the PDF.
+    page.Annots.append(
+        pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=Name.Annot,
+                Subtype=Name.Movie,
+                Rect=[540, 0, 550, 10],
+                Movie=pikepdf.Dictionary(F=pikepdf.String("evil-movie.avi")),
+            )
+        )
     )
 
     # Outline (bookmarks): one per hostile action, plus one that goes to page 2.
@@ -149,6 +168,9 @@ def test_the_hostile_pdf_really_is_hostile():
     uris = [bytes(d.URI).decode() for d in _every_dictionary(pdf) if d.get("/S") == Name.URI]
     assert any(u.startswith("javascript:") for u in uris)
     assert sum(1 for d in _every_dictionary(pdf) if "/AA" in d) == 3
+    assert any(d.get("/S") == Name.Thread and "/F" in d for d in _every_dictionary(pdf))
+    assert bytes(pdf.Root.URI.Base) == b"file:///etc/"
+    assert any(a.get("/Subtype") == Name.Movie for a in pdf.pages[0].obj.Annots)
 
 
 @pytest.mark.django_db
@@ -170,6 +192,8 @@ def test_upload_removes_every_dangerous_link_and_action():
         "data import actions",
         "JavaScript",
         "automatic actions",
+        "sound and video players",
+        "a base address for links that is not a web address",
     ):
         assert words in document.sanitised, words
     with document.file.open("rb") as fh:
@@ -180,10 +204,13 @@ def test_upload_removes_every_dangerous_link_and_action():
     for d in dictionaries:
         assert "/AA" not in d and "/JS" not in d
         assert str(d.get("/S")) not in DANGEROUS_ACTIONS
+        assert not (d.get("/S") == Name.Thread and "/F" in d)
+        assert str(d.get("/Subtype")) not in {"/Movie", "/Sound", "/Screen", "/RichMedia"}
         if d.get("/S") == Name.URI:
             assert bytes(d.URI).decode() == SAFE_LINK
     assert "/OpenAction" not in pdf.Root
-    for needle in (b"etc/passwd", b"js-canary", b"calc.exe", b"evil", b"page-open", b"alert"):
+    assert "/Base" not in pdf.Root.URI
+    for needle in (b"etc/", b"js-canary", b"calc.exe", b"evil", b"page-open", b"alert"):
         assert needle not in raw, needle
     # What is harmless stays: the web links (without their chained action), every bookmark
     # (with its title), and the bookmark that goes to page 2.
@@ -197,8 +224,22 @@ def test_upload_removes_every_dangerous_link_and_action():
         if "/Next" not in item:
             break
         item = item.Next
-    assert titles[-1] == "Appendix" and len(titles) == len(HOSTILE_URIS) + 7
+    assert titles[-1] == "Appendix" and len(titles) == len(HOSTILE_URIS) + 12
     assert Name.GoTo == item.A.S and item.A.D[0].objgen == pdf.pages[1].obj.objgen
+
+
+def test_a_web_base_address_and_an_in_file_thread_are_kept():
+    """Only what reaches outside goes: a catalog /URI /Base that is https and a /Thread
+    action without /F (an article in this file) are harmless and stay."""
+    pdf = pikepdf.open(io.BytesIO(make_pdf_bytes(1, "Base")))
+    pdf.Root.URI = pikepdf.Dictionary(Base=pikepdf.String("https://www.example.gov.uk/"))
+    pdf.pages[0].obj.Annots = pdf.make_indirect(
+        pikepdf.Array([pdf.make_indirect(_link(0, pikepdf.Dictionary(S=Name.Thread, D=0)))])
+    )
+    out = io.BytesIO()
+    pdf.save(out)
+    checked = inspect_pdf(out.getvalue())
+    assert checked.removed == [] and checked.data == out.getvalue()
 
 
 def test_a_clean_pdf_with_ordinary_links_is_stored_as_uploaded():

@@ -106,7 +106,20 @@ def test_anonymous_public_pages_keep_their_headers_and_the_page_cache(client, pa
     assert report.status_code == 200 and not directives(report) & {"private", "no-store"}
     document = client.get(papers["public_document"].get_absolute_url())
     assert document.status_code == 200
-    assert directives(document) == {"public", "max-age"}  # a shared cache may keep it
+    # A shared cache may keep it but must revalidate on every use (second outside review:
+    # it was max-age=300, so a withdrawn paper could be served from a cache for 5 minutes).
+    assert directives(document) == {"public", "no-cache"}
+    assert document["ETag"] and document["Last-Modified"]
+    again = client.get(
+        papers["public_document"].get_absolute_url(),
+        headers={"if-none-match": document["ETag"]},
+    )
+    assert again.status_code == 304 and directives(again) == {"public", "no-cache"}
+    since = client.get(
+        papers["public_document"].get_absolute_url(),
+        headers={"if-modified-since": document["Last-Modified"]},
+    )
+    assert since.status_code == 304
     assert client.get(papers["exempt_document"].get_absolute_url()).status_code == 404
 
 

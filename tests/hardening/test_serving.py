@@ -121,5 +121,14 @@ def test_storage_url_mode_refuses_a_storage_that_cannot_sign(stored, settings):
 def test_public_files_may_be_cached_by_shared_caches(stored, settings):
     request = RequestFactory().get("/")
     response = file_response(request, default_storage, stored, filename="pack.pdf", public=True)
-    assert "public" in response["Cache-Control"]
-    assert "private" not in response["Cache-Control"]
+    assert response["Cache-Control"] == "public, no-cache"  # kept, revalidated on every use
+
+
+def test_head_answers_the_headers_without_opening_the_file(stored, settings):
+    settings.DOCUMENT_SERVING = "django"
+    request = RequestFactory().head("/")
+    response = file_response(request, default_storage, stored, filename="pack.pdf", public=True)
+    assert response.status_code == 200 and not response.streaming and response.content == b""
+    assert int(response["Content-Length"]) == default_storage.size(stored)
+    with pytest.raises(Http404):
+        file_response(request, default_storage, "no/such.pdf", filename="x.pdf")

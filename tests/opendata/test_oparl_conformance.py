@@ -190,6 +190,36 @@ def test_every_bad_filter_value_is_a_400_with_a_json_error(world, client, counci
         assert body["status"] == 400 and name in body["error"]
 
 
+@pytest.mark.parametrize(
+    ("value", "side"),
+    [
+        ("0001-01-01T00:00:00Z", "past"),
+        ("0001-01-01T00:00:00+01:00", "past"),  # before year 1 in UTC
+        ("0001-01-01", "past"),
+        ("9999-12-31T23:59:59Z", "future"),
+        ("9999-12-31T23:59:59-01:00", "future"),  # after year 9999 in UTC
+    ],
+)
+def test_an_extreme_date_is_refused_with_a_message_that_says_why(
+    world, client, council, value, side
+):
+    """Second outside review: "must be between the years 1 and 9999; got '0001-01-01…'"
+    contradicted itself. The message says the date is too far in the past or future to
+    compare in UTC and gives the accepted range."""
+    response = client.get(f"{API}body/{council.pk}/meeting", {"modified_since": value})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error == (
+        f"modified_since {value!r} is too far in the {side} to compare (in UTC): use a "
+        "date-time from 0001-01-02 to 9999-12-30"
+    )
+    assert "between the years" not in error and "not a real date" not in error
+    # The edges of the stated range are accepted.
+    for edge in ("0001-01-02T00:00:00Z", "9999-12-30T00:00:00Z"):
+        answer = client.get(f"{API}body/{council.pk}/meeting", {"modified_since": edge})
+        assert answer.status_code == 200, edge
+
+
 def test_organization_meetings_and_body_list_use_the_same_parser(world, client, council):
     for url in (f"{API}organization/{world.committee.pk}/meetings", f"{API}bodies"):
         response = client.get(url, {"modified_since": "2017-02-30"})

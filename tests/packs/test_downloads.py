@@ -4,6 +4,7 @@ officers (404 for everyone else, every read logged); officer pages and meeting p
 from __future__ import annotations
 
 import io
+import re
 
 import pypdf
 import pytest
@@ -181,3 +182,58 @@ def test_officer_panel_keeps_showing_the_last_failure_after_a_good_build(built):
     html = render_to_string(template, {"panel": ctx, "request": request})
     assert "✓ Built" in html
     assert "Last failed build" in html and "Appendix Q is damaged" in html
+
+
+def test_head_on_packs_answers_the_headers_without_a_body(client, built):
+    """HEAD is allowed on every pack URL (it used to be 405 under ``require_GET``) and answers
+    the GET's headers, with no body, straight from the view (not only after the test client
+    strips it)."""
+    from meetings.packs.views import public_pack
+
+    public = pack(built.meeting)
+    url = reverse("meeting-pack", args=[built.meeting.pk])
+    response = client.head(url)
+    assert response.status_code == 200
+    assert response["ETag"] == f'"{public.sha256[:32]}"'
+    assert int(response["Content-Length"]) == public.size
+    assert response["Cache-Control"] == "public, no-cache"
+    direct = public_pack(RequestFactory().head(url), built.meeting.pk)
+    assert direct.status_code == 200 and not direct.streaming
+    assert direct.content == b"" and int(direct["Content-Length"]) == public.size
+    assert client.head(url, headers={"if-none-match": response["ETag"]}).status_code == 304
+    supplementary = reverse("meeting-supplementary-pack", args=[built.meeting.pk])
+    assert client.head(supplementary).status_code != 405
+    members = reverse("meeting-members-pack", args=[built.meeting.pk])
+    assert client.head(members).status_code == 404  # the public: as for GET
+    officer = make_user("officer")
+    client.force_login(officer)
+    answer = client.head(members)
+    assert answer.status_code == 200 and answer["Cache-Control"] == "private, no-store"
+
+
+def test_last_updated_never_ends_in_a_doubled_full_stop(client, built):
+    """Second outside review: "Last updated 5 December 2026, 2.12 a.m.." The time (which
+    ends in "a.m."/"p.m.") no longer ends the sentence, on the public meeting page and in
+    every template that shows a time."""
+    import datetime as dt
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    public = pack(built.meeting)
+    built_at = timezone.make_aware(dt.datetime(2026, 12, 5, 2, 12))
+    type(public).objects.filter(pk=public.pk).update(built_at=built_at)
+    html = client.get(built.meeting.get_absolute_url()).content.decode()
+    assert "Last updated at 2.12 a.m. on 5 December 2026." in html
+    assert "a.m.." not in html and "p.m.." not in html
+    # No template puts a full stop straight after a time formatted with "a" (a.m./p.m.).
+    roots = [Path(settings.BASE_DIR)]
+    offenders = [
+        str(path)
+        for root in roots
+        for path in root.rglob("*.html")
+        if ".venv" not in path.parts
+        and re.search(r"""\|(?:date|time):"[^"]*\ba"\s*\}\}\.""", path.read_text())
+    ]
+    assert offenders == []
