@@ -47,9 +47,11 @@ worker: venv
 test: venv assets
 	$(PY) -m pytest -q
 
+# lint-imports checks the one-way app chain (the layers contract in pyproject.toml).
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 checks: venv assets
 	$(PY) manage.py check

@@ -1,14 +1,10 @@
-"""Signals the meetings app sends (the one sanctioned use of signals in the portal).
+"""Signals the meetings app sends: ``meeting_published`` and ``meeting_changed``.
 
-Both are sent by ``meetings.services`` through ``transaction.on_commit``, with
-``sender=Meeting`` and the keyword argument ``meeting``:
-
-- ``meeting_published``: the agenda of ``meeting`` was published;
-- ``meeting_changed``: something on a published meeting changed (items, reports, documents,
-  status) — listeners rebuild what they derive from it (the agenda packs).
+They are defined in ``scrutiny.signals`` (the base app's listeners need them without importing
+meetings) and re-exported here, so the apps above meetings keep importing them from the app
+that sends them. See ``scrutiny.signals`` for what each means.
 """
 
-from django.dispatch import Signal
+from scrutiny.signals import meeting_changed, meeting_published
 
-meeting_published = Signal()
-meeting_changed = Signal()
+__all__ = ["meeting_changed", "meeting_published"]

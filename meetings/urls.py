@@ -4,6 +4,8 @@ from meetings import views
 from meetings.models import Document, Report
 
 urlpatterns = [
+    # A signed-in member's own page (never in the public page cache: /my/ is excluded).
+    path("my/", views.MyMeetings.as_view(), name="my-portal"),
     # Public pages.
     path("meetings/", views.meeting_calendar, name="meeting-calendar"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models.functions import Greatest
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from meetings.models import Document, Meeting, Report
@@ -41,13 +41,6 @@ def tag_uri(kind: str, pk: int) -> str:
     return f"tag:{host},2017:{kind}-{pk}"
 
 
-def _url(obj, fallback: str = "") -> str:
-    try:
-        return obj.get_absolute_url()
-    except NoReverseMatch:
-        return fallback
-
-
 def paper_entries(committee: Committee | None) -> list[FeedEntry]:
     """The newest public reports and PDFs (a PDF that is a report's file counts once)."""
     reports = Report.objects.select_related("agenda_item__meeting__committee")
@@ -62,7 +55,6 @@ def paper_entries(committee: Committee | None) -> list[FeedEntry]:
     for kind, qs in (("report", reports), ("document", documents)):
         for paper in qs.annotate(published=published).order_by("-published", "-pk")[:FEED_LENGTH]:
             meeting: Meeting = paper.agenda_item.meeting
-            meeting_url = _url(meeting, reverse("search"))
             what = "Report" if kind == "report" else "Document (PDF)"
             description = f"{what} for {meeting}: item {paper.agenda_item}."
             if kind == "report" and paper.purpose:
@@ -71,7 +63,7 @@ def paper_entries(committee: Committee | None) -> list[FeedEntry]:
                 FeedEntry(
                     guid=tag_uri(kind, paper.pk),
                     title=paper.title,
-                    link=_url(paper, meeting_url),
+                    link=paper.get_absolute_url(),
                     description=description,
                     published=paper.published,
                     updated=max(paper.modified_at, paper.published),

@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.urls import NoReverseMatch
 from icalendar import Calendar, Event, Timezone
 
 from meetings.models import AgendaItem, Meeting, MeetingStatus
@@ -81,10 +80,7 @@ def meeting_event(meeting: Meeting, *, sequence: int, item_titles: list[str]) ->
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     if meeting.venue:
         event.add("location", meeting.venue)
-    try:
-        url = _absolute(meeting.get_absolute_url())
-    except NoReverseMatch:
-        url = ""
+    url = _absolute(meeting.get_absolute_url())
     lines = []
     if meeting.status_notice and cancelled:
         lines.append(meeting.status_notice)

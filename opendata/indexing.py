@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models.functions import Substr
-from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -67,10 +66,7 @@ def clean_text(value: str | None) -> str:
 
 
 def _url(obj) -> str:
-    try:
-        return obj.get_absolute_url()
-    except NoReverseMatch:
-        return ""
+    return obj.get_absolute_url()
 
 
 def meeting_title(meeting: Meeting) -> str:

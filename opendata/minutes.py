@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.urls import NoReverseMatch
+from django.urls import reverse
 
 from meetings.minutes import selectors
 from meetings.minutes.models import (
@@ -38,12 +38,7 @@ def resolution_texts(item_ids: list[int]) -> dict[int, str]:
 
 
 def _minutes_url(meeting_id: int, anchor: str = "") -> str:
-    from django.urls import reverse
-
-    try:
-        return reverse("meeting-minutes", kwargs={"pk": meeting_id}) + anchor
-    except NoReverseMatch:
-        return ""
+    return reverse("meeting-minutes", kwargs={"pk": meeting_id}) + anchor
 
 
 def search_rows(meeting: Meeting, public_items: list[AgendaItem]) -> Iterable[dict]:

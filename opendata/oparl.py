@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Document, Meeting, MeetingStatus, Report
@@ -101,11 +101,8 @@ class Api:
     def obj(self, kind: str, pk: int) -> str:
         return self.url("oparl-object", kind=kind, pk=pk)
 
-    def web(self, obj) -> str | None:
-        try:
-            return self.base + obj.get_absolute_url()
-        except NoReverseMatch:
-            return None
+    def web(self, obj) -> str:
+        return self.base + obj.get_absolute_url()
 
     def body_id(self) -> int:
         if "body" not in self.cache:

@@ -20,7 +20,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import reverse
 
-PORTAL_APP_LABELS = ("scrutiny", "meetings", "minutes", "performance", "workprogramme", "packs")
+from scrutiny.apps_list import PORTAL_APP_LABELS
+
 CHANGE_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
 # Bookkeeping fields that change on every save and say nothing to a reader.
 HIDDEN_FIELDS = {"modified_at", "created_at", "version"}

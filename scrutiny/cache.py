@@ -9,9 +9,9 @@ How it works:
   the response sets no cookie and is not marked private/no-store, and no CSRF token was
   used to render it (a token in a cached page would be someone else's).
 - Every cache key carries a global **content generation** number. Any save or delete of a
-  record of a portal app (and the meetings app's ``meeting_published`` / ``meeting_changed``
-  signals) bumps the number, so after a publish or any change every cached page is stale at
-  once and is simply never read again (entries expire on their own after
+  record of a portal app (and the ``meeting_published`` / ``meeting_changed`` signals of
+  ``scrutiny.signals``) bumps the number, so after a publish or any change every cached page
+  is stale at once and is simply never read again (entries expire on their own after
   ``PAGE_CACHE_SECONDS``). Each process re-reads the number at most once a second, so a
   change made by another process shows within a second. ``QuerySet.update()`` sends no
   signal; the time limit bounds how long a page can lag behind such a write.
@@ -36,20 +36,14 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 
+from scrutiny.apps_list import PORTAL_APP_LABELS
+from scrutiny.signals import meeting_changed, meeting_published
+
 GENERATION_KEY = "portal:content-generation"
 # When portal data last changed (Unix time): the read replica router (scrutiny.db_router)
 # keeps anonymous reads on the primary for a few seconds after it.
 LAST_CHANGE_KEY = "portal:last-change"
 CACHE_HEADER = "X-Portal-Cache"
-PORTAL_APP_LABELS = {
-    "scrutiny",
-    "meetings",
-    "minutes",
-    "performance",
-    "workprogramme",
-    "packs",
-    "opendata",
-}
 # Records written on reads (visits, access logs) or derived bookkeeping: no page shows them
 # to the public, so saving them must not throw the whole cache away. Stored PDFs are derived
 # files (an anonymous request may record a pending build): no page shows them either.
@@ -159,8 +153,6 @@ def connect_signals() -> None:
     post_save.connect(_on_model_change, dispatch_uid="scrutiny.cache.save")
     post_delete.connect(_on_model_change, dispatch_uid="scrutiny.cache.delete")
     m2m_changed.connect(_on_m2m_change, dispatch_uid="scrutiny.cache.m2m")
-    from meetings.signals import meeting_changed, meeting_published
-
     meeting_published.connect(_on_meeting_signal, dispatch_uid="scrutiny.cache.published")
     meeting_changed.connect(_on_meeting_signal, dispatch_uid="scrutiny.cache.changed")
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
+from scrutiny.apps_list import OFFICER_EDITED_APP_LABELS
+
 OFFICERS = "Democracy officers"
 COUNCILLORS = "Councillors"
 ADMINISTRATORS = "Administrators"
 
 # Apps whose records democracy officers create and edit.
-BUSINESS_APPS = ["scrutiny", "meetings", "minutes", "performance", "workprogramme", "packs"]
+BUSINESS_APPS = sorted(OFFICER_EDITED_APP_LABELS)
 
 
 def ensure_roles() -> dict[str, Group]:

@@ -10,6 +10,7 @@ import sys
 
 import dj_database_url
 
+from scrutiny.apps_list import PORTAL_APPS
 from scrutiny.env import BASE_DIR, Env, conn_max_age
 
 ENV = Env.from_environ()
@@ -45,14 +46,8 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
-    # The portal's own apps, in dependency order: each may use those above it.
-    "scrutiny",
-    "meetings",
-    "meetings.minutes",
-    "performance",
-    "workprogramme",
-    "meetings.packs",
-    "opendata",
+    # The portal's own apps, in dependency order (the one list: scrutiny.apps_list).
+    *PORTAL_APPS,
 ]
 
 MIDDLEWARE = [

@@ -24,8 +24,9 @@ the same PDF again and again. This module gives them one mechanism:
 - Stored PDFs are served by ``scrutiny.serving.file_response`` (ETag = SHA-256 of the file,
   Last-Modified = when it was built, conditional GET answered with 304) with
   ``Cache-Control: public, no-cache`` so shared caches revalidate every time.
-- Builds are also enqueued when content changes (``connect_signals``): minutes saved or
-  approved, a published meeting changed, a work programme record saved. The task rebuilds
+- Builds are also enqueued when content changes (``connect_signals``, and ``follow_model``
+  called by the minutes and work programme apps): minutes saved or approved, a published
+  meeting changed, a work programme record saved. The task rebuilds
   what it finds changed; only PDFs someone asked for before are kept warm this way (minutes
   are built when they are first published).
 
@@ -58,6 +59,7 @@ from django.utils.module_loading import import_string
 from scrutiny.models import StoredPdf
 from scrutiny.printing import PDF_VARIANT, pdf_response, render_html, render_pdf
 from scrutiny.serving import file_response
+from scrutiny.signals import meeting_changed, meeting_published
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +84,9 @@ LOADERS = {
     "review": "workprogramme.views.tracker_pdf_spec",
 }
 TRACKER_KINDS = ("workprogramme", "improvement-plan", "review")
+# kind -> resolver(key) -> (kind, key) | None, registered by the apps (register_key_resolver):
+# "minutes-set" and "minute" (a record id seen by a signal) resolve to the meeting's minutes.
+KEY_RESOLVERS: dict[str, Callable[[str], tuple[str, str] | None]] = {}
 
 
 @dataclass
@@ -351,17 +356,11 @@ def refresh(kind: str, key: str | None = None, *, only_if_stored: bool = False) 
     ``kind`` may also be "minutes-set" or "minute" with that record's id (a change seen by a
     signal, resolved here rather than in the officer's request). Returns how many PDFs were
     built."""
-    if kind in ("minutes-set", "minute"):
-        from meetings.minutes.models import Minute, MinutesSet
-
-        if kind == "minutes-set":
-            found = MinutesSet.objects.filter(pk=key).values_list("meeting_id", flat=True)
-        else:
-            found = Minute.objects.filter(pk=key).values_list("minutes__meeting_id", flat=True)
-        meeting_id = found.first()
-        if meeting_id is None:
+    if kind in KEY_RESOLVERS:
+        resolved = KEY_RESOLVERS[kind](key)
+        if resolved is None:
             return 0
-        kind, key = "minutes", str(meeting_id)
+        kind, key = resolved
     stored = StoredPdf.objects.filter(kind=kind, query="")
     if key is None:
         keys = list(stored.values_list("key", flat=True).distinct())
@@ -414,16 +413,16 @@ def _queue_refresh(kind: str, key: str | None, *, only_if_stored: bool = True) -
     transaction.on_commit(enqueue)
 
 
-def _on_minutes_set_change(sender, instance, **kwargs) -> None:
+def on_minutes_set_change(sender, instance, **kwargs) -> None:
     # Minutes being published or approved are built straight away.
     _queue_refresh("minutes", str(instance.meeting_id), only_if_stored=False)
 
 
-def _on_minute_change(sender, instance, **kwargs) -> None:
+def on_minute_change(sender, instance, **kwargs) -> None:
     _queue_refresh("minute", str(instance.pk))
 
 
-def _on_minute_part_change(sender, instance, **kwargs) -> None:
+def on_minute_part_change(sender, instance, **kwargs) -> None:
     if getattr(instance, "minute_id", None):
         _queue_refresh("minute", str(instance.minute_id))
     elif getattr(instance, "minutes_id", None):
@@ -434,41 +433,31 @@ def _on_meeting_signal(sender, *, meeting, **kwargs) -> None:
     _queue_refresh("minutes", str(meeting.pk))
 
 
-def _on_workprogramme_change(sender, **kwargs) -> None:
+def on_tracker_content_change(sender, **kwargs) -> None:
     for kind in TRACKER_KINDS:
         _queue_refresh(kind, None)
 
 
+def follow_model(model, receiver) -> None:
+    """Call ``receiver`` (one of the ``on_*_change`` functions above) after every save or delete
+    of ``model``. The apps whose records the PDFs print call this from their ``ready()``, so
+    this base module needs no import of them."""
+    for signal, name in ((post_save, "save"), (post_delete, "delete")):
+        signal.connect(
+            receiver,
+            sender=model,
+            dispatch_uid=f"stored-pdfs-{name}-{model._meta.label_lower}",
+        )
+
+
+def register_key_resolver(kind: str, resolver) -> None:
+    """Let ``refresh(kind, key)`` accept a record id of another app: ``resolver(key)`` returns
+    the (kind, key) of the PDF that prints it, or ``None`` when the record is gone."""
+    KEY_RESOLVERS[kind] = resolver
+
+
 def connect_signals() -> None:
-    """Rebuild stored PDFs after the changes that alter them (called from ScrutinyConfig)."""
-    from django.apps import apps
-
-    from meetings.minutes.models import (
-        Attendance,
-        Declaration,
-        Minute,
-        MinutesAmendment,
-        MinutesSet,
-        Resolution,
-    )
-    from meetings.signals import meeting_changed, meeting_published
-
-    receivers = {
-        MinutesSet: _on_minutes_set_change,
-        Minute: _on_minute_change,
-        Attendance: _on_minute_part_change,
-        Resolution: _on_minute_part_change,
-        Declaration: _on_minute_part_change,
-        MinutesAmendment: _on_minute_part_change,
-    }
-    for model in apps.get_app_config("workprogramme").get_models():
-        receivers[model] = _on_workprogramme_change
-    for model, receiver in receivers.items():
-        for signal, name in ((post_save, "save"), (post_delete, "delete")):
-            signal.connect(
-                receiver,
-                sender=model,
-                dispatch_uid=f"stored-pdfs-{name}-{model._meta.label_lower}",
-            )
+    """Rebuild stored PDFs after a published meeting changes (called from ScrutinyConfig);
+    the minutes and work programme apps follow their own models with ``follow_model``."""
     meeting_published.connect(_on_meeting_signal, dispatch_uid="stored-pdfs-published")
     meeting_changed.connect(_on_meeting_signal, dispatch_uid="stored-pdfs-changed")

@@ -1,7 +1,8 @@
 """Root URL configuration.
 
 Each app owns its own ``urls.py`` and, if it has public pages, a ``sitemaps.py`` with a
-``SITEMAPS`` dict; both are collected here so a new app only has to be listed once.
+``SITEMAPS`` dict; both are collected here, in the order of the one app list
+(``scrutiny.apps_list.PORTAL_APPS``), so a new app only has to be listed there.
 """
 
 from importlib import import_module
@@ -10,20 +11,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from meetings.views import MyMeetings
 from scrutiny import views
+from scrutiny.apps_list import PORTAL_APPS
 from scrutiny.forms import LoginForm
 from scrutiny.sitemap_index import sitemap_index, sitemap_section
-
-PORTAL_APPS = [
-    "scrutiny",
-    "meetings",
-    "meetings.minutes",
-    "meetings.packs",
-    "performance",
-    "workprogramme",
-    "opendata",
-]
 
 
 def collect_sitemaps() -> dict:
@@ -48,7 +39,6 @@ core_patterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots, name="robots"),
-    path("my/", MyMeetings.as_view(), name="my-portal"),
     # Officer pages for core records.
     path("officer/", views.OfficerHome.as_view(), name="officer-home"),
     path(

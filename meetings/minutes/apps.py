@@ -8,7 +8,7 @@ class MinutesConfig(AppConfig):
 
     def ready(self) -> None:
         from meetings.extensions import meeting_panels, officer_meeting_panels, report_generators
-        from meetings.minutes import panels
+        from meetings.minutes import panels, pdf_refresh
         from scrutiny.extensions import person_panels
 
         person_panels.register(panels.person_attendance_panel)
@@ -16,3 +16,5 @@ class MinutesConfig(AppConfig):
         meeting_panels.register(panels.meeting_minutes_panel)
         officer_meeting_panels.register(panels.officer_meeting_minutes_panel)
         report_generators.register(panels.MINUTES_GENERATOR, panels.render_previous_minutes)
+        # Stored minutes PDFs are rebuilt after every change to the records they print.
+        pdf_refresh.connect()

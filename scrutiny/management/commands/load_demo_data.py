@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from scrutiny.urls import PORTAL_APPS
+from scrutiny.apps_list import PORTAL_APPS
 
 
 class Command(BaseCommand):
