@@ -416,6 +416,12 @@ def template_xlsx(period: Period | None) -> bytes:
     sheet.title = f"Figures {period.label}".replace("/", "-")[:31] if period else "Figures"
     for row in template_rows(period):
         sheet.append(row)
+    # openpyxl stores any string starting with "=" as a formula: text stays text (the XLSX
+    # counterpart of scrutiny.csvexport's formula rule), exactly as typed.
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if cell.data_type == "f":
+                cell.data_type = "s"
     sheet.freeze_panes = "A2"
     sheet.column_dimensions["B"].width = 60
     out = io.BytesIO()

@@ -37,7 +37,6 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header, http_date
-from django.views import View
 
 from scrutiny.models import Council
 
@@ -260,25 +259,3 @@ def pdf_response(
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified.timestamp())
     return response
-
-
-class PdfView(View):
-    """Base view for a printable PDF: subclasses give the template, context and title."""
-
-    template_name = "print/base.html"
-
-    def get_context_data(self, **kwargs) -> dict[str, Any]:
-        return kwargs
-
-    def get_title(self) -> str:
-        raise NotImplementedError
-
-    def get_filename(self) -> str:
-        from django.utils.text import slugify
-
-        return slugify(self.get_title()) + ".pdf"
-
-    def get(self, request, *args, **kwargs):
-        context = self.get_context_data(**kwargs)
-        data = render_pdf(self.template_name, context, title=self.get_title())
-        return pdf_response(data, filename=self.get_filename())

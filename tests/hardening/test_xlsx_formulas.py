@@ -56,3 +56,23 @@ def test_a_formula_with_its_saved_value_is_read_as_that_value(client, setup):  #
     post_import(client, q4, "saved.xlsx", content)
     assert ImportRun.objects.get().status == "succeeded"
     assert Figure.objects.get().actual == D("60.7")
+
+
+def test_the_xlsx_template_writes_a_title_starting_with_equals_as_text(client, setup):  # noqa: F811
+    """A KPI title like ``=HYPERLINK(...)`` is text in the officers' XLSX template (openpyxl
+    would otherwise store it as a live formula), downloaded through the real view."""
+    from openpyxl import load_workbook
+
+    _, kpis, officer = setup
+    hostile = '=HYPERLINK("https://example.org/x","Click")'
+    kpis["KI 397"].title = hostile
+    kpis["KI 397"].save()
+    client.force_login(officer)
+    response = client.get("/officer/performance/imports/template.xlsx")
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml  # no formula anywhere in the sheet
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert hostile in titles
