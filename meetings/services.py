@@ -35,6 +35,7 @@ from meetings.models import (
 from meetings.signals import meeting_changed, meeting_published
 from meetings.uploads import inspect_pdf, read_upload
 from scrutiny import dates
+from scrutiny.audit import records_by
 from scrutiny.conflicts import check_version
 from scrutiny.models import Committee, Person
 from scrutiny.sanitise import sanitise
@@ -100,6 +101,7 @@ def _draft_fields(meeting: Meeting, urgency_reasons: str):
     return True, True, urgency_reasons.strip()
 
 
+@records_by
 @transaction.atomic
 def publish_late_paper(
     *, paper: Report | Document, urgency_reasons: str | None = None, by
@@ -175,6 +177,7 @@ def standard_items_for(committee: Committee) -> list[dict[str, str]]:
     return [dict(i) for i in settings_row.standard_items]
 
 
+@records_by
 @transaction.atomic
 def set_standard_items(
     *, committee: Committee, items: Sequence[dict[str, str]], by
@@ -259,6 +262,7 @@ def _validate_not_duplicate(committee: Committee, start, exclude_pk: int | None 
     }
 
 
+@records_by
 @transaction.atomic
 def create_meeting(
     *,
@@ -318,6 +322,7 @@ def create_meeting(
     return meeting
 
 
+@records_by
 @transaction.atomic
 def update_meeting(*, meeting: Meeting, version: int | None = None, by, **fields: Any) -> Meeting:
     """Change the meeting's details (start, end, venue, public, webcast, hybrid, contact,
@@ -378,6 +383,7 @@ def publication_warnings(meeting: Meeting, *, on: dt.date | None = None) -> dict
     return warnings
 
 
+@records_by
 @transaction.atomic
 def publish_meeting(
     *,
@@ -425,6 +431,7 @@ def publish_meeting(
     return meeting
 
 
+@records_by
 @transaction.atomic
 def cancel_meeting(*, meeting: Meeting, notice: str, by) -> Meeting:
     meeting = _lock_meeting(meeting)
@@ -442,6 +449,7 @@ def cancel_meeting(*, meeting: Meeting, notice: str, by) -> Meeting:
     return meeting
 
 
+@records_by
 @transaction.atomic
 def postpone_meeting(*, meeting: Meeting, notice: str, by) -> Meeting:
     meeting = _lock_meeting(meeting)
@@ -461,6 +469,7 @@ def postpone_meeting(*, meeting: Meeting, notice: str, by) -> Meeting:
     return meeting
 
 
+@records_by
 @transaction.atomic
 def mark_held(*, meeting: Meeting, by) -> Meeting:
     meeting = _lock_meeting(meeting)
@@ -480,6 +489,7 @@ def mark_held(*, meeting: Meeting, by) -> Meeting:
 # --- agenda items --------------------------------------------------------------------------
 
 
+@records_by
 @transaction.atomic
 def add_agenda_item(
     *,
@@ -539,6 +549,7 @@ def add_agenda_item(
     return item
 
 
+@records_by
 @transaction.atomic
 def update_agenda_item(
     *,
@@ -607,6 +618,7 @@ def _parse_position(value: int | str, count: int) -> int:
     return int(text)
 
 
+@records_by
 @transaction.atomic
 def move_agenda_item(
     *, item: AgendaItem, direction: str | None = None, position: int | str | None = None, by
@@ -643,6 +655,7 @@ def move_agenda_item(
     return AgendaItem.all_objects.get(pk=item.pk)
 
 
+@records_by
 @transaction.atomic
 def remove_agenda_item(*, item: AgendaItem, by) -> None:
     """Remove an item from an agenda that is not yet published."""
@@ -720,6 +733,7 @@ def _save_sections(report: Report, sections: Sequence[tuple[str, str] | dict]) -
         ReportSection.objects.create(report=report, order=n, heading=heading, body=sanitise(body))
 
 
+@records_by
 @transaction.atomic
 def add_report(
     *,
@@ -763,6 +777,7 @@ def add_report(
     return report
 
 
+@records_by
 @transaction.atomic
 def update_report(
     *,
@@ -793,6 +808,7 @@ def update_report(
     return report
 
 
+@records_by
 @transaction.atomic
 def remove_report(*, report: Report, by) -> None:
     meeting = _lock_meeting(report.agenda_item.meeting)
@@ -804,6 +820,7 @@ def remove_report(*, report: Report, by) -> None:
 # --- documents -----------------------------------------------------------------------------
 
 
+@records_by
 @transaction.atomic
 def add_document(
     *,
@@ -855,6 +872,7 @@ def add_document(
     return document
 
 
+@records_by
 @transaction.atomic
 def update_document(*, document: Document, title: str, by) -> Document:
     meeting = _lock_meeting(document.agenda_item.meeting)
@@ -866,6 +884,7 @@ def update_document(*, document: Document, title: str, by) -> Document:
     return document
 
 
+@records_by
 @transaction.atomic
 def remove_document(*, document: Document, by) -> None:
     meeting = _lock_meeting(document.agenda_item.meeting)

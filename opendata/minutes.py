@@ -4,9 +4,9 @@ Everything is read through ``meetings.minutes.selectors``' public functions: min
 are published ("to be approved") or approved, of published meetings, and never the minute
 of an exempt or confidential item (its s100C public summary is left out of search too).
 
-The minutes services send no ``meeting_changed`` signal, so this module listens to
-``post_save`` of ``MinutesSet`` and ``Minute`` and, after commit, enqueues the same
-``refresh_meeting`` task the meetings signals do.
+This module listens to ``post_save`` of ``MinutesSet`` and ``Minute`` and, after commit,
+enqueues the same ``refresh_meeting`` task the meetings signals do; the minutes services also
+send ``meeting_changed`` (``sender=MinutesSet``) for changes made with ``QuerySet.update()``.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from performance.models import (
     ServiceArea,
     financial_year_label,
 )
+from scrutiny.audit import records_by
 from scrutiny.conflicts import check_version
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ def _check_kpi(data: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+@records_by
 @transaction.atomic
 def create_kpi(*, reference: str, by=None, **fields: Any) -> KPI:
     reference = " ".join(reference.split())
@@ -110,6 +112,7 @@ def create_kpi(*, reference: str, by=None, **fields: Any) -> KPI:
     return kpi
 
 
+@records_by
 @transaction.atomic
 def update_kpi(*, kpi: KPI, version: int, by=None, **fields: Any) -> KPI:
     """Save a KPI definition and re-rate its figures (polarity or tolerance may change)."""
@@ -335,6 +338,7 @@ def _apply_figure(
     return figure, created
 
 
+@records_by
 @transaction.atomic
 def save_figure(
     *,
@@ -361,6 +365,7 @@ def save_figure(
     return figure
 
 
+@records_by
 @transaction.atomic
 def record_figure(*, kpi: KPI, period: Period, by=None, reason: str = "", **values: Any) -> Figure:
     """Create or update a figure without an edit form (demo data, scripts): checked like
@@ -373,6 +378,7 @@ def record_figure(*, kpi: KPI, period: Period, by=None, reason: str = "", **valu
     return figure
 
 
+@records_by
 @transaction.atomic
 def override_rag(*, figure: Figure, status: str, reason: str, version: int, by=None) -> Figure:
     """Set (or with ``status=""`` clear) a manual RAG override. A reason is always needed
@@ -405,6 +411,7 @@ def override_rag(*, figure: Figure, status: str, reason: str, version: int, by=N
 BACKGROUND_ROWS = 200  # files with more data rows than this import as a background task
 
 
+@records_by
 def start_import(*, period: Period, upload, by) -> ImportRun:
     """Record an upload and run it: small files now, large ones as a background task
     (the officer watches the progress page). Nothing is written until every row is valid."""
@@ -531,6 +538,7 @@ def _write_import(run: ImportRun, rows) -> tuple[int, int]:
 # Performance reports on agendas
 
 
+@records_by
 @transaction.atomic
 def create_performance_report(
     *,

@@ -12,6 +12,9 @@ those records for the officer pages under ``/officer/history/``:
 
 from __future__ import annotations
 
+import functools
+import inspect
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,3 +244,62 @@ def recent_changes(limit: int = 50) -> list[RecentChange]:
             )
         )
     return changes
+
+
+# --- Who made a change: one rule for every service --------------------------------------
+#
+# Every service that changes tracked records takes ``by=`` (the user acting, or None for a
+# task or management command). ``records_by`` makes that argument the author of every
+# history row the service writes, inside or outside a web request: it sets
+# simple-history's request context (the hook ``HistoryRequestMiddleware`` uses) to a
+# stand-in carrying ``by`` for the length of the call and restores what was there after.
+# ``by=None`` is recorded as no user, even inside a request — the caller said who acted.
+
+
+class _ActingAs:
+    """A stand-in request for simple-history: it only reads ``.user``."""
+
+    def __init__(self, user):
+        from django.contrib.auth.models import AnonymousUser
+
+        self.user = user if getattr(user, "pk", None) is not None else AnonymousUser()
+
+
+_MISSING = object()
+
+
+@contextmanager
+def recorded_by(by):
+    """History rows written inside this block name ``by`` as their user (None: no user)."""
+    from simple_history.models import HistoricalRecords
+
+    context = HistoricalRecords.context
+    previous = getattr(context, "request", _MISSING)
+    context.request = _ActingAs(by)
+    try:
+        yield
+    finally:
+        if previous is _MISSING:
+            with suppress(AttributeError):
+                del context.request
+        else:
+            context.request = previous
+
+
+def records_by(func):
+    """Decorate a service so its ``by=`` argument is the history user of what it writes."""
+    signature = inspect.signature(func)
+    if "by" not in signature.parameters:
+        raise TypeError(f"{func.__qualname__} takes no by= argument")
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        bound = signature.bind_partial(*args, **kwargs)
+        by = bound.arguments.get("by", signature.parameters["by"].default)
+        if by is inspect.Parameter.empty:
+            by = None
+        with recorded_by(by):
+            return func(*args, **kwargs)
+
+    wrapper._records_by = True
+    return wrapper

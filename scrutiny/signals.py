@@ -4,8 +4,10 @@ They are defined here, in the base app, so that scrutiny's own listeners (the pa
 stored PDFs) can connect to them without importing the meetings app above it; the meetings
 app re-exports them as ``meetings.signals``.
 
-Both are sent by ``meetings.services`` through ``transaction.on_commit``, with
-``sender=Meeting`` and the keyword argument ``meeting``:
+Both are sent through ``transaction.on_commit`` with the keyword argument ``meeting``: by
+``meetings.services`` with ``sender=Meeting``, and ``meeting_changed`` also by
+``meetings.minutes.services`` with ``sender=MinutesSet`` when public minutes change (the
+packs listener ignores that sender). docs/architecture.md ("Signals") lists the listeners.
 
 - ``meeting_published``: the agenda of ``meeting`` was published;
 - ``meeting_changed``: something on a published meeting changed (items, reports, documents,

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, ItemKind, Meeting, MeetingStatus
+from scrutiny.audit import records_by
 from scrutiny.conflicts import check_version
 from scrutiny.models import Committee, MunicipalYear, Person
 from workprogramme.models import (
@@ -105,6 +106,7 @@ def _validate_item_fields(fields: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+@records_by
 @transaction.atomic
 def create_item(
     *,
@@ -128,6 +130,7 @@ def create_item(
     return item
 
 
+@records_by
 @transaction.atomic
 def update_item(
     *,
@@ -150,6 +153,7 @@ def update_item(
     return item
 
 
+@records_by
 @transaction.atomic
 def set_item_status(*, item: WorkProgrammeItem, status: str, by=None) -> WorkProgrammeItem:
     if status not in ItemStatus.values:
@@ -170,6 +174,7 @@ def _next_target(item: WorkProgrammeItem, on: dt.date) -> Meeting | None:
     return coming[0] if coming else None
 
 
+@records_by
 @transaction.atomic
 def schedule_item(
     *,
@@ -225,6 +230,7 @@ def schedule_item(
     return consideration
 
 
+@records_by
 @transaction.atomic
 def place_on_meeting_agenda(
     *,
@@ -269,6 +275,7 @@ def _default_description(item: WorkProgrammeItem) -> str:
     return f"To consider {item.issue} (work programme item {item.number})."
 
 
+@records_by
 @transaction.atomic
 def remove_consideration(*, consideration: Consideration, by=None) -> None:
     """Take an item off a meeting's plan. An agenda item already made stays on the agenda
@@ -307,6 +314,7 @@ def link_inspection_references(*, action: ImprovementAction) -> list[InspectionR
     return recs
 
 
+@records_by
 @transaction.atomic
 def update_action(
     *,
@@ -332,6 +340,7 @@ def update_action(
     return action
 
 
+@records_by
 @transaction.atomic
 def record_progress(
     *,
@@ -386,6 +395,7 @@ def mark_deliverable_done(*, deliverable: Deliverable, done_date: dt.date | None
 # --- Scrutiny reviews --------------------------------------------------------------------------
 
 
+@records_by
 @transaction.atomic
 def record_response(
     *,
@@ -452,6 +462,7 @@ def add_plan_item(
     )
 
 
+@records_by
 @transaction.atomic
 def record_follow_up(
     *,
@@ -615,6 +626,7 @@ def _not_future(errors: dict[str, str], field: str, value: dt.date | None, what:
 # Inspections ----------------------------------------------------------------------------------
 
 
+@records_by
 @transaction.atomic
 def create_inspection(
     *,
@@ -649,6 +661,7 @@ def _check_code_prefix(errors: dict[str, str], code_prefix: str) -> None:
         errors["code_prefix"] = 'Enter 1 to 3 capital letters, for example "O" for "(O12)".'
 
 
+@records_by
 @transaction.atomic
 def update_inspection(
     *,
@@ -685,6 +698,7 @@ def update_inspection(
 REC_TAKEN = "Recommendation {number} already exists; choose another number."
 
 
+@records_by
 @transaction.atomic
 def add_inspection_recommendation(
     *, inspection: Inspection, text: str, number: int | None = None, by=None
@@ -700,6 +714,7 @@ def add_inspection_recommendation(
     )
 
 
+@records_by
 @transaction.atomic
 def update_inspection_recommendation(
     *,
@@ -724,6 +739,7 @@ def update_inspection_recommendation(
 PLAN_END_MESSAGE = "The plan must end on or after it starts."
 
 
+@records_by
 @transaction.atomic
 def create_plan(
     *,
@@ -754,6 +770,7 @@ def create_plan(
     )
 
 
+@records_by
 @transaction.atomic
 def update_plan(
     *,
@@ -812,6 +829,7 @@ def update_plan(
 PRIORITY_TAKEN = "Priority {number} already exists in this plan; choose another number."
 
 
+@records_by
 @transaction.atomic
 def add_priority(
     *,
@@ -833,6 +851,7 @@ def add_priority(
     )
 
 
+@records_by
 @transaction.atomic
 def update_priority(
     *,
@@ -857,6 +876,7 @@ def update_priority(
     )
 
 
+@records_by
 @transaction.atomic
 def add_action(
     *,
@@ -901,6 +921,7 @@ def _deliverable_errors(text: str, done_date: dt.date | None) -> dict[str, str]:
     return errors
 
 
+@records_by
 @transaction.atomic
 def add_deliverable(
     *,
@@ -927,6 +948,7 @@ def add_deliverable(
     )
 
 
+@records_by
 @transaction.atomic
 def update_deliverable(
     *,
@@ -960,6 +982,7 @@ def update_deliverable(
 MEASURE_TAKEN = "Success measure {number} already exists under this priority; choose another."
 
 
+@records_by
 @transaction.atomic
 def add_success_measure(
     *,
@@ -985,6 +1008,7 @@ def add_success_measure(
     )
 
 
+@records_by
 @transaction.atomic
 def update_success_measure(
     *,
@@ -1021,6 +1045,7 @@ def _target_errors(measure: SuccessMeasure, target_date: dt.date, target: str) -
     return errors
 
 
+@records_by
 @transaction.atomic
 def add_measure_target(
     *, measure: SuccessMeasure, target_date: dt.date, target: str, by=None
@@ -1035,6 +1060,7 @@ def add_measure_target(
     )
 
 
+@records_by
 @transaction.atomic
 def update_measure_target(
     *,
@@ -1054,6 +1080,7 @@ def update_measure_target(
     return _apply(measure_target, {"target_date": target_date, "target": target.strip()})
 
 
+@records_by
 @transaction.atomic
 def remove_measure_target(*, measure_target: MeasureTarget, by=None) -> None:
     measure_target.delete()
@@ -1079,6 +1106,7 @@ def _review_errors(
     return errors
 
 
+@records_by
 @transaction.atomic
 def create_review(
     *,
@@ -1109,6 +1137,7 @@ def create_review(
     )
 
 
+@records_by
 @transaction.atomic
 def update_review(
     *,
@@ -1155,6 +1184,7 @@ def update_review(
     )
 
 
+@records_by
 @transaction.atomic
 def add_review_recommendation(
     *,
@@ -1180,6 +1210,7 @@ def add_review_recommendation(
     )
 
 
+@records_by
 @transaction.atomic
 def update_review_recommendation(
     *,
@@ -1211,6 +1242,7 @@ def update_review_recommendation(
     )
 
 
+@records_by
 @transaction.atomic
 def update_plan_item(
     *,
@@ -1240,6 +1272,7 @@ def update_plan_item(
     )
 
 
+@records_by
 @transaction.atomic
 def remove_plan_item(*, plan_item: ActionPlanItem, by=None) -> None:
     plan_item.delete()
@@ -1248,6 +1281,7 @@ def remove_plan_item(*, plan_item: ActionPlanItem, by=None) -> None:
 # Lead member report highlights ------------------------------------------------------------------
 
 
+@records_by
 @transaction.atomic
 def update_highlight(
     *,
@@ -1272,11 +1306,13 @@ def update_highlight(
     )
 
 
+@records_by
 @transaction.atomic
 def remove_highlight(*, highlight: Highlight, by=None) -> None:
     highlight.delete()
 
 
+@records_by
 @transaction.atomic
 def update_lead_member_report(
     *,
@@ -1311,11 +1347,13 @@ def update_lead_member_report(
 # Removals of small records entered by mistake ---------------------------------------------------
 
 
+@records_by
 @transaction.atomic
 def remove_deliverable(*, deliverable: Deliverable, by=None) -> None:
     deliverable.delete()
 
 
+@records_by
 @transaction.atomic
 def remove_success_measure(*, measure: SuccessMeasure, by=None) -> None:
     """Removes the measure and its dated targets (both kept in the audit history)."""
@@ -1324,6 +1362,7 @@ def remove_success_measure(*, measure: SuccessMeasure, by=None) -> None:
     measure.delete()
 
 
+@records_by
 @transaction.atomic
 def remove_inspection_recommendation(*, recommendation: InspectionRecommendation, by=None) -> None:
     """Actions citing it lose the link; their text still says "(O12)" and is re-linked if

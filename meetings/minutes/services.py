@@ -18,6 +18,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from meetings.minutes.models import (
+    PUBLIC_MINUTES_STATUSES,
     Action,
     ActionNote,
     ActionStatus,
@@ -34,6 +35,8 @@ from meetings.minutes.models import (
     Resolution,
 )
 from meetings.models import AgendaItem, ItemKind, Meeting
+from meetings.signals import meeting_changed
+from scrutiny.audit import records_by
 from scrutiny.conflicts import check_version
 from scrutiny.models import Committee, MunicipalYear, Person
 from scrutiny.sanitise import count_text, replace_text, sanitise
@@ -121,6 +124,7 @@ def _sync_expected_members(minutes: MinutesSet) -> None:
 # --- Attendance ----------------------------------------------------------------------------
 
 
+@records_by
 @transaction.atomic
 def save_attendance(
     *, minutes: MinutesSet, statuses: dict[int, str], version: int | None, by=None
@@ -151,7 +155,24 @@ def _bump(minutes: MinutesSet) -> MinutesSet:
         version=F("version") + 1, modified_at=timezone.now()
     )
     minutes.refresh_from_db()
+    _announce(minutes)
     return minutes
+
+
+def _announce(minutes: MinutesSet) -> None:
+    """Tell the listeners (page cache, public records, search, stored minutes PDF) that what
+    the meeting shows changed: sent explicitly, after commit, because ``_bump``'s
+    ``QuerySet.update()`` sends no ``post_save``. Draft minutes are not public: nothing to say."""
+    if minutes.status not in PUBLIC_MINUTES_STATUSES:
+        return
+    meeting_id = minutes.meeting_id
+
+    def send():
+        meeting = Meeting.all_objects.filter(pk=meeting_id).first()
+        if meeting is not None:
+            meeting_changed.send(sender=MinutesSet, meeting=meeting)
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -271,6 +292,7 @@ def remove_declaration(*, declaration: Declaration) -> None:
 # --- Minutes of each item ------------------------------------------------------------------
 
 
+@records_by
 @transaction.atomic
 def save_minute(
     *,
@@ -311,12 +333,14 @@ def save_minute(
     minute.public_summary = sanitise(public_summary)
     minute.version = minute.version + 1
     minute.save()
+    _announce(minute.minutes)
     return minute
 
 
 # --- Lifecycle -----------------------------------------------------------------------------
 
 
+@records_by
 @transaction.atomic
 def publish_minutes(*, minutes: MinutesSet, by=None) -> MinutesSet:
     """Publish draft minutes ("to be approved") and give their minutes numbers."""
@@ -333,6 +357,7 @@ def publish_minutes(*, minutes: MinutesSet, by=None) -> MinutesSet:
     minutes.published_by = by
     minutes.version += 1
     minutes.save()
+    _announce(minutes)
     return minutes
 
 
@@ -414,6 +439,7 @@ def _apply_change(minute: Minute, before: str, after: str, field: str) -> None:
     minute.save()
 
 
+@records_by
 @transaction.atomic
 def approve_minutes(
     *,
@@ -478,9 +504,11 @@ def approve_minutes(
     minutes.approval_text = text + "."
     minutes.version += 1
     minutes.save()
+    _announce(minutes)
     return minutes
 
 
+@records_by
 @transaction.atomic
 def correct_minutes(
     *, minute: Minute, before: str, after: str, reason: str, by=None
@@ -495,6 +523,7 @@ def correct_minutes(
     if not (reason or "").strip():
         raise ValidationError({"reason": ["Say why the approved minutes are being corrected."]})
     _apply_change(minute, before, after, "before")
+    _announce(minute.minutes)
     return MinutesAmendment.objects.create(
         minutes=minute.minutes,
         minute=minute,
@@ -526,6 +555,7 @@ def _validate_action(
     return errors
 
 
+@records_by
 @transaction.atomic
 def create_action(
     *,
@@ -571,6 +601,7 @@ def create_action(
     )
 
 
+@records_by
 @transaction.atomic
 def update_action(
     *,
@@ -617,6 +648,7 @@ def update_action(
     return action
 
 
+@records_by
 @transaction.atomic
 def add_action_note(*, action: Action, text: str, on=None, by=None) -> ActionNote:
     if not (text or "").strip():

@@ -7,6 +7,8 @@ import logging
 
 from django.core.exceptions import ValidationError
 
+from meetings.models import Meeting
+
 logger = logging.getLogger(__name__)
 
 
@@ -15,6 +17,8 @@ def on_meeting_published(sender, *, meeting, **kwargs) -> None:
 
 
 def on_meeting_changed(sender, *, meeting, **kwargs) -> None:
+    if sender is not Meeting:
+        return  # the minutes services announce minutes changes: the agenda pack has none
     _queue(meeting, "Published meeting changed")
 
 

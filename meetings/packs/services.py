@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from meetings.models import AgendaItem, Document, Meeting, Report
 from scrutiny import leases
+from scrutiny.audit import records_by
 
 from . import builder
 from .models import (
@@ -90,6 +91,7 @@ def pending_kinds(meeting: Meeting) -> dict[str, str]:
     return out
 
 
+@records_by
 @transaction.atomic
 def request_build(
     *, meeting: Meeting, reason: str, by=None, force: bool = False
