@@ -201,6 +201,21 @@ def _api_error(status: int, message: str) -> JsonResponse:
     return _api_headers(_json({"error": message, "status": status}, status=status))
 
 
+def _preflight_or_refusal(request) -> HttpResponse | None:
+    """The API's answer to anything but GET and HEAD: a CORS preflight for OPTIONS, a JSON
+    405 (with CORS) for the rest; None for GET and HEAD."""
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=204)
+        for name, value in PREFLIGHT_HEADERS.items():
+            response[name] = value
+        return _api_headers(response)
+    if request.method not in ("GET", "HEAD"):
+        response = _api_error(405, "Only GET, HEAD and OPTIONS are allowed.")
+        response["Allow"] = PREFLIGHT_HEADERS["Allow"]
+        return response
+    return None
+
+
 def api_view(view):
     """Every answer under /api/oparl/v1/: GET and HEAD (plus an OPTIONS preflight), CORS
     open to all, ETag/Last-Modified from public rows, and errors as JSON with CORS.
@@ -212,15 +227,8 @@ def api_view(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method == "OPTIONS":
-            response = HttpResponse(status=204)
-            for name, value in PREFLIGHT_HEADERS.items():
-                response[name] = value
-            return _api_headers(response)
-        if request.method not in ("GET", "HEAD"):
-            response = _api_error(405, "Only GET, HEAD and OPTIONS are allowed.")
-            response["Allow"] = PREFLIGHT_HEADERS["Allow"]
-            return response
+        if (answered := _preflight_or_refusal(request)) is not None:
+            return answered
         try:
             response = cached(request, *args, **kwargs)
         except oparl.BadRequest as exc:
@@ -331,15 +339,8 @@ def oparl_object(request, kind, pk):
 def _file(request, pk, *, download: bool):
     """A public document's file, through ``scrutiny.serving`` (DOCUMENT_SERVING honoured),
     with ETag/Last-Modified and CORS open to all; errors as JSON like the rest of the API."""
-    if request.method == "OPTIONS":
-        response = HttpResponse(status=204)
-        for name, value in PREFLIGHT_HEADERS.items():
-            response[name] = value
-        return _api_headers(response)
-    if request.method not in ("GET", "HEAD"):
-        response = _api_error(405, "Only GET, HEAD and OPTIONS are allowed.")
-        response["Allow"] = PREFLIGHT_HEADERS["Allow"]
-        return response
+    if (answered := _preflight_or_refusal(request)) is not None:
+        return answered
     document = Document.objects.filter(pk=pk).first()  # public papers only
     if document is None:
         return _api_error(404, "Not found")
