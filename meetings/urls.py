@@ -73,6 +73,11 @@ urlpatterns = [
         name="officer-document-remove",
     ),
     path(
+        "officer/reports/<int:pk>/remove/",
+        views.ReportRemove.as_view(),
+        name="officer-report-remove",
+    ),
+    path(
         "officer/reports/<int:pk>/publish/",
         views.LatePaperPublish.as_view(model=Report),
         name="officer-report-publish",

@@ -746,6 +746,23 @@ class DocumentRemove(OfficerRequiredMixin, View):
         return redirect("officer-meeting", pk=meeting_id)
 
 
+class ReportRemove(OfficerRequiredMixin, View):
+    """Remove a report: any report before the agenda is published, afterwards only a draft
+    late paper (one the chair did not agree to take, say)."""
+
+    def post(self, request, pk):
+        report = get_object_or_404(Report.all_objects.select_related("agenda_item__meeting"), pk=pk)
+        meeting_id = report.agenda_item.meeting_id
+        try:
+            services.remove_report(report=report, by=request.user)
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, f"Report removed: {report.title}.")
+        return redirect("officer-meeting", pk=meeting_id)
+
+
 class StandardItems(OfficerRequiredMixin, View):
     template = "meetings/officer/standard_items.html"
 

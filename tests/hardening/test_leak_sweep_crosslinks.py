@@ -309,3 +309,22 @@ def test_a_withdrawn_paper_leaves_every_surface(
     fetched, leaking = _crawl(client, starts, (WITHDRAWN,))
     assert f"/meetings/{meeting.pk}/supplementary-pack.pdf" in fetched
     assert leaking == [], f"{role}: " + "; ".join(leaking)
+
+
+def test_a_draft_late_report_the_chair_refuses_can_be_removed(client, world):
+    """The officer removes a draft late report from the meeting page (a published report
+    cannot be removed); nothing of it is left for anyone."""
+    late_report = world["drafts"][0]
+    client.force_login(world["officer"])
+    page = client.get(f"/officer/meetings/{world['meeting'].pk}/").content.decode()
+    assert f"/officer/reports/{late_report.pk}/remove/" in page
+    response = client.post(f"/officer/reports/{late_report.pk}/remove/", follow=True)
+    assert "Report removed" in response.content.decode()
+    assert not Report.all_objects.filter(pk=late_report.pk).exists()
+    # A report published on a published agenda stays: the service refuses.
+    published = meeting_services.publish_late_paper(
+        paper=world["drafts"][2], urgency_reasons="Needed before the decision.", by=world["officer"]
+    )
+    response = client.post(f"/officer/reports/{published.pk}/remove/", follow=True)
+    assert "cannot be removed" in response.content.decode()
+    assert Report.all_objects.filter(pk=published.pk).exists()
