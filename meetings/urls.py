@@ -69,12 +69,12 @@ urlpatterns = [
     ),
     path(
         "officer/documents/<int:pk>/remove/",
-        views.DocumentRemove.as_view(),
+        views.PaperRemove.as_view(model=Document),
         name="officer-document-remove",
     ),
     path(
         "officer/reports/<int:pk>/remove/",
-        views.ReportRemove.as_view(),
+        views.PaperRemove.as_view(model=Report),
         name="officer-report-remove",
     ),
     path(

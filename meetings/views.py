@@ -730,36 +730,29 @@ class LatePaperPublish(OfficerRequiredMixin, View):
         return redirect(reverse("officer-meeting", args=[item.meeting_id]) + f"#item-{item.pk}")
 
 
-class DocumentRemove(OfficerRequiredMixin, View):
+class PaperRemove(OfficerRequiredMixin, View):
+    """Remove a report or an uploaded PDF: any paper before the agenda is published,
+    afterwards only a draft late paper (one the chair did not agree to take, say)."""
+
+    model: type[Report] | type[Document] = Document
+
     def post(self, request, pk):
-        document = get_object_or_404(
-            Document.all_objects.select_related("agenda_item__meeting"), pk=pk
+        paper = get_object_or_404(
+            self.model.all_objects.select_related("agenda_item__meeting"), pk=pk
         )
-        meeting_id = document.agenda_item.meeting_id
+        meeting_id = paper.agenda_item.meeting_id
+        is_report = self.model is Report
         try:
-            services.remove_document(document=document, by=request.user)
+            if is_report:
+                services.remove_report(report=paper, by=request.user)
+            else:
+                services.remove_document(document=paper, by=request.user)
         except ValidationError as exc:
             for error in exc.messages:
                 messages.error(request, error)
         else:
-            messages.success(request, f"Document removed: {document.title}.")
-        return redirect("officer-meeting", pk=meeting_id)
-
-
-class ReportRemove(OfficerRequiredMixin, View):
-    """Remove a report: any report before the agenda is published, afterwards only a draft
-    late paper (one the chair did not agree to take, say)."""
-
-    def post(self, request, pk):
-        report = get_object_or_404(Report.all_objects.select_related("agenda_item__meeting"), pk=pk)
-        meeting_id = report.agenda_item.meeting_id
-        try:
-            services.remove_report(report=report, by=request.user)
-        except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
-        else:
-            messages.success(request, f"Report removed: {report.title}.")
+            kind = "Report" if is_report else "Document"
+            messages.success(request, f"{kind} removed: {paper.title}.")
         return redirect("officer-meeting", pk=meeting_id)
 
 
