@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 
 class TimeStamped(models.Model):
@@ -258,6 +259,8 @@ class Membership(TimeStamped):
     notes = models.CharField(max_length=200, blank=True)
 
     objects = MembershipQuerySet.as_manager()
+    # Who started or ended a membership, and when (issue 15): the officer history pages.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["committee", "role_order", "person__sort_name"]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from scrutiny.models import Committee, Membership, Person
+from scrutiny.audit import records_by
+from scrutiny.models import Committee, Membership, MunicipalYear, Person
 
 SINGLE_HOLDER_ROLES = {Membership.Role.CHAIR, Membership.Role.VICE_CHAIR}
 
@@ -114,3 +116,201 @@ def end_membership(*, membership: Membership, end_date: dt.date) -> Membership:
     membership.end_date = end_date
     membership.save(update_fields=["end_date", "modified_at"])
     return membership
+
+
+# --- Membership per municipal year (issue 15) -----------------------------------------------
+#
+# The officer page "Members of <committee> for <municipal year>" writes through these. Each is
+# one transaction: a batch with one bad row saves nothing, and every message names the person.
+
+
+@dataclass(frozen=True)
+class NewMember:
+    """One row of "add several at once": an existing person, or a new one to create first."""
+
+    role: str
+    start_date: dt.date
+    end_date: dt.date | None = None
+    person: Person | None = None
+    new_person: dict | None = None  # create_person's keyword arguments (without by)
+
+
+def _row_errors(who, exc: ValidationError) -> list[str]:
+    return [f"{who}: {message}" for message in exc.messages]
+
+
+@records_by
+@transaction.atomic
+def create_person(
+    *,
+    kind: str,
+    name: str,
+    honorific: str = "",
+    ward: str = "",
+    party: str = "",
+    by,
+) -> Person:
+    """A councillor or co-optee entered by an officer (the ward may be unknown)."""
+    name = " ".join(name.split())
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = ["Enter the person's name."]
+    if kind not in (Person.Kind.COUNCILLOR, Person.Kind.COOPTEE):
+        errors["kind"] = ["Choose councillor or co-optee."]
+    if errors:
+        raise ValidationError(errors)
+    return Person.objects.create(
+        kind=kind,
+        name=name,
+        honorific=honorific.strip(),
+        ward=ward.strip(),
+        party=party.strip(),
+    )
+
+
+def previous_year(year: MunicipalYear) -> MunicipalYear | None:
+    return (
+        MunicipalYear.objects.filter(start_date__lt=year.start_date).order_by("-start_date").first()
+    )
+
+
+@records_by
+@transaction.atomic
+def copy_previous_year_memberships(
+    *, committee: Committee, year: MunicipalYear, by
+) -> list[Membership]:
+    """Start ``year``'s membership from the previous year's: everyone in force on the last day
+    of the previous year gets a membership for ``year`` in the same role, from its first to
+    its last day. A membership running on into ``year`` (or open-ended) is ended the day
+    before ``year`` starts, so each year has its own record. Copying twice adds nothing."""
+    before = previous_year(year)
+    if before is None:
+        raise ValidationError(f"There is no municipal year before {year} to copy from.")
+    day_before = year.start_date - dt.timedelta(days=1)
+    created, errors = [], []
+    carried = (
+        Membership.objects.filter(committee=committee)
+        .in_force_on(min(before.end_date, day_before))
+        .select_related("person")
+        .select_for_update(of=("self",))
+        .order_by("role_order", "person__sort_name")
+    )
+    for old in carried:
+        # Anyone already given a membership of this year (in any role) keeps it as it is.
+        already = Membership.objects.filter(
+            committee=committee,
+            person=old.person,
+            start_date__gte=year.start_date,
+            start_date__lte=year.end_date,
+        ).exists()
+        if old.end_date is None or old.end_date > day_before:
+            old.end_date = day_before
+            old.save(update_fields=["end_date", "modified_at"])
+        if already:
+            continue
+        try:
+            _validate_membership(
+                person=old.person,
+                committee=committee,
+                role=old.role,
+                start_date=year.start_date,
+                end_date=year.end_date,
+            )
+        except ValidationError as exc:
+            errors += _row_errors(old.person, exc)
+            continue
+        created.append(
+            Membership.objects.create(
+                person=old.person,
+                committee=committee,
+                role=old.role,
+                start_date=year.start_date,
+                end_date=year.end_date,
+                voting=old.voting,
+                notes=old.notes,
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    return created
+
+
+@records_by
+@transaction.atomic
+def add_memberships(*, committee: Committee, rows: list[NewMember], by) -> list[Membership]:
+    """Add several members at once; a row may create its person first (``create_person``).
+    Rows are checked against each other as well as against what is stored."""
+    created, errors = [], []
+    for row in rows:
+        person = row.person
+        if person is None:
+            try:
+                person = create_person(**(row.new_person or {}), by=by)
+            except ValidationError as exc:
+                errors += _row_errors("New person", exc)
+                continue
+        try:
+            _validate_membership(
+                person=person,
+                committee=committee,
+                role=row.role,
+                start_date=row.start_date,
+                end_date=row.end_date,
+            )
+            overlapping = (
+                Membership.objects.filter(committee=committee, person=person)
+                .overlapping(row.start_date, row.end_date)
+                .exclude(role=row.role)
+                .first()
+            )
+            if overlapping:
+                raise ValidationError(
+                    f"already {overlapping.get_role_display().lower()} for some of these dates "
+                    f"(from {overlapping.start_date:%-d %B %Y}). End that membership first."
+                )
+        except ValidationError as exc:
+            errors += _row_errors(person, exc)
+            continue
+        created.append(
+            Membership.objects.create(
+                person=person,
+                committee=committee,
+                role=row.role,
+                start_date=row.start_date,
+                end_date=row.end_date,
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    return created
+
+
+@records_by
+@transaction.atomic
+def end_memberships(*, committee: Committee, ends: dict[int, dt.date], by) -> list[Membership]:
+    """End several memberships of ``committee`` at once: ``ends`` maps a membership's id to
+    its end date. A date before the membership started is refused, and nothing is saved."""
+    found = {
+        m.pk: m
+        for m in Membership.objects.filter(committee=committee, pk__in=list(ends))
+        .select_related("person")
+        .select_for_update(of=("self",))
+    }
+    missing = set(ends) - set(found)
+    if missing:
+        raise ValidationError("A membership you ticked is no longer there. Reload the page.")
+    errors, ended = [], []
+    for pk, end_date in ends.items():
+        m = found[pk]
+        if end_date < m.start_date:
+            errors.append(
+                f"{m.person}: the end date must be on or after the start date "
+                f"({m.start_date:%-d %B %Y})."
+            )
+            continue
+        m.end_date = end_date
+        m.save(update_fields=["end_date", "modified_at"])
+        ended.append(m)
+    if errors:
+        raise ValidationError(errors)
+    return ended

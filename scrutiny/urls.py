@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from scrutiny import views
+from scrutiny import membership_views, views
 from scrutiny.apps_list import PORTAL_APPS
 from scrutiny.forms import LoginForm
 from scrutiny.sitemap_index import sitemap_index, sitemap_section
@@ -54,6 +54,16 @@ core_patterns = [
         "officer/committees/<slug:slug>/members/",
         views.CommitteeMembers.as_view(),
         name="officer-committee-members",
+    ),
+    path(
+        "officer/committees/<slug:slug>/years/<int:year>/members/",
+        membership_views.YearMembers.as_view(),
+        name="officer-year-members",
+    ),
+    path(
+        "officer/years/<int:year>/members/",
+        membership_views.YearCommittees.as_view(),
+        name="officer-year-committees",
     ),
     path("officer/people/", views.OfficerPersonList.as_view(), name="officer-person-list"),
     path("officer/people/add/", views.PersonCreate.as_view(), name="officer-person-add"),

@@ -81,6 +81,8 @@ RULES: dict[str, str] = {
     "officer-year-edit": OFFICER,
     "officer-membership-add": OFFICER,
     "officer-membership-edit": OFFICER,
+    "officer-year-members": OFFICER,
+    "officer-year-committees": OFFICER,
     "officer-history-recent": OFFICER,
     "officer-history": OFFICER,
     # meetings

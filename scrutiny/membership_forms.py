@@ -1,0 +1,90 @@
+"""Forms of the officer page "Members of <committee> for <municipal year>" (issue 15).
+
+Rows left blank are skipped, so the page can offer several empty rows and the officer fills
+as many as needed. Dates default to the municipal year's bounds."""
+
+from __future__ import annotations
+
+from django import forms
+
+from scrutiny.forms import BaseForm, DateInput
+from scrutiny.models import Membership, MunicipalYear, Person
+
+ADD_ROWS = 6
+NEW_PERSON_ROWS = 2
+KIND_CHOICES = [
+    (Person.Kind.COUNCILLOR.value, Person.Kind.COUNCILLOR.label),
+    (Person.Kind.COOPTEE.value, Person.Kind.COOPTEE.label),
+]
+
+
+class _RowDates(BaseForm):
+    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+    start_date = forms.DateField(widget=DateInput(), label="From", required=False)
+    end_date = forms.DateField(widget=DateInput(), label="To", required=False)
+
+    def __init__(self, *args, year: MunicipalYear, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+        self.fields["start_date"].initial = year.start_date
+        self.fields["end_date"].initial = year.end_date
+
+    def is_blank(self) -> bool:
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        if self.is_blank():
+            return data
+        if not data.get("start_date") and "start_date" not in self.errors:
+            self.add_error("start_date", "Enter the date the membership starts.")
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date must be on or after the start date.")
+        return data
+
+
+class AddMemberRow(_RowDates):
+    """An existing councillor or co-optee to add."""
+
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    field_order = ["person", "role", "start_date", "end_date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(is_active=True).exclude(
+            kind=Person.Kind.OFFICER
+        )
+        self.fields["person"].empty_label = "Choose a person"
+
+    def is_blank(self) -> bool:
+        return not self.cleaned_data.get("person") and "person" not in self.errors
+
+
+class NewPersonRow(_RowDates):
+    """A person not yet in the portal: created and made a member in the same submission."""
+
+    honorific = forms.CharField(label="Title", max_length=30, required=False, initial="Councillor")
+    name = forms.CharField(label="Name", max_length=200, required=False)
+    kind = forms.ChoiceField(label="Kind", choices=KIND_CHOICES, initial="councillor")
+    ward = forms.CharField(label="Ward", max_length=100, required=False)
+    field_order = ["honorific", "name", "kind", "ward", "role", "start_date", "end_date"]
+
+    def is_blank(self) -> bool:
+        return not (self.cleaned_data.get("name") or "").strip()
+
+
+class _RowFormSet(forms.BaseFormSet):
+    def __init__(self, *args, year: MunicipalYear, **kwargs):
+        self.year = year
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "year": self.year}
+
+    def filled(self) -> list[forms.Form]:
+        return [f for f in self.forms if f.is_valid() and not f.is_blank()]
+
+
+AddMemberFormSet = forms.formset_factory(AddMemberRow, formset=_RowFormSet, extra=ADD_ROWS)
+NewPersonFormSet = forms.formset_factory(NewPersonRow, formset=_RowFormSet, extra=NEW_PERSON_ROWS)
