@@ -66,9 +66,18 @@ class NewPersonRow(_RowDates):
 
     honorific = forms.CharField(label="Title", max_length=30, required=False, initial="Councillor")
     name = forms.CharField(label="Name", max_length=200, required=False)
-    kind = forms.ChoiceField(label="Kind", choices=KIND_CHOICES, initial="councillor")
+    kind = forms.ChoiceField(
+        label="Councillor or co-optee", choices=KIND_CHOICES, initial="councillor"
+    )
     ward = forms.CharField(label="Ward", max_length=100, required=False)
     field_order = ["honorific", "name", "kind", "ward", "role", "start_date", "end_date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("honorific", "name", "ward", "start_date", "end_date"):
+            self.fields[name].widget.attrs["class"] = "govuk-input"
+        for name in ("kind", "role"):
+            self.fields[name].widget.attrs["class"] = "govuk-select govuk-!-width-full"
 
     def is_blank(self) -> bool:
         return not (self.cleaned_data.get("name") or "").strip()

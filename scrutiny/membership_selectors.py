@@ -23,7 +23,9 @@ def year_label(day: dt.date, years: list[MunicipalYear]) -> str:
 
 
 def current_year(today: dt.date | None = None) -> MunicipalYear | None:
-    return MunicipalYear.for_date(today or timezone.localdate())
+    """The year holding ``today`` or, if the next year is not entered yet, the latest begun."""
+    today = today or timezone.localdate()
+    return MunicipalYear.objects.filter(start_date__lte=today).order_by("-start_date").first()
 
 
 def year_memberships(committee: Committee, year: MunicipalYear) -> list[Membership]:
