@@ -64,7 +64,7 @@ class AddMemberRow(_RowDates):
 class NewPersonRow(_RowDates):
     """A person not yet in the portal: created and made a member in the same submission."""
 
-    honorific = forms.CharField(label="Title", max_length=30, required=False, initial="Councillor")
+    honorific = forms.CharField(label="Title", max_length=30, required=False)
     name = forms.CharField(label="Name", max_length=200, required=False)
     kind = forms.ChoiceField(
         label="Councillor or co-optee", choices=KIND_CHOICES, initial="councillor"

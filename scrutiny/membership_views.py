@@ -48,7 +48,12 @@ class YearMembers(OfficerRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         self.setup_records()
         action = request.POST.get("action")
-        handler = {"copy": self.copy, "end": self.end, "add": self.add}.get(action)
+        handler = {
+            "copy": self.copy,
+            "end": self.end,
+            "remove": self.remove,
+            "add": self.add,
+        }.get(action)
         if handler is None:
             self.errors.append(("", "Choose what to do: copy, add or end memberships."))
             return self.render_to_response(self.get_context_data())
@@ -110,6 +115,20 @@ class YearMembers(OfficerRequiredMixin, TemplateView):
             return self._service_failed(exc, "end-form")
         names = ", ".join(str(m.person) for m in ended)
         return self._done(f"Ended {_plural(len(ended), 'membership')}: {names}.")
+
+    def remove(self):
+        ids = [int(raw) for raw in self.request.POST.getlist("end") if raw.isdigit()]
+        self.posted_ends = {pk: self.request.POST.get(f"end_date-{pk}", "") for pk in ids}
+        if not ids:
+            self.errors.append(("end-form", "Tick the memberships you want to remove."))
+            return self.render_to_response(self.get_context_data())
+        try:
+            removed = services.remove_memberships(
+                committee=self.committee, year=self.year, ids=ids, by=self.request.user
+            )
+        except ValidationError as exc:
+            return self._service_failed(exc, "end-form")
+        return self._done(f"Removed {_plural(removed, 'membership')} entered by mistake.")
 
     def add(self):
         data = self.request.POST

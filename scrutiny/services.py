@@ -150,7 +150,8 @@ def create_person(
     party: str = "",
     by,
 ) -> Person:
-    """A councillor or co-optee entered by an officer (the ward may be unknown)."""
+    """A councillor or co-optee entered by an officer (the ward may be unknown). A councillor
+    entered with no title is given "Councillor"."""
     name = " ".join(name.split())
     errors: dict[str, list[str]] = {}
     if not name:
@@ -159,10 +160,13 @@ def create_person(
         errors["kind"] = ["Choose councillor or co-optee."]
     if errors:
         raise ValidationError(errors)
+    honorific = honorific.strip()
+    if not honorific and kind == Person.Kind.COUNCILLOR:
+        honorific = "Councillor"  # issue 15 item 8: new councillors appeared without it
     return Person.objects.create(
         kind=kind,
         name=name,
-        honorific=honorific.strip(),
+        honorific=honorific,
         ward=ward.strip(),
         party=party.strip(),
     )
@@ -182,7 +186,8 @@ def copy_previous_year_memberships(
     """Start ``year``'s membership from the previous year's: everyone in force on the last day
     of the previous year gets a membership for ``year`` in the same role, from its first to
     its last day. A membership running on into ``year`` (or open-ended) is ended the day
-    before ``year`` starts, so each year has its own record. Copying twice adds nothing."""
+    before ``year`` starts, so each year has its own record. One carried over from an earlier
+    year that an officer has already ended is not copied. Copying twice adds nothing."""
     before = previous_year(year)
     if before is None:
         raise ValidationError(f"There is no municipal year before {year} to copy from.")
@@ -195,6 +200,9 @@ def copy_previous_year_memberships(
         .select_for_update(of=("self",))
         .order_by("role_order", "person__sort_name")
     )
+    # A membership from before the previous year that has been given an end date before this
+    # year was ended on purpose (the member left at the annual meeting): it is not copied.
+    carried = carried.exclude(start_date__lt=before.start_date, end_date__lte=day_before)
     for old in carried:
         # Anyone already given a membership of this year (in any role) keeps it as it is.
         already = Membership.objects.filter(
@@ -314,3 +322,30 @@ def end_memberships(*, committee: Committee, ends: dict[int, dt.date], by) -> li
     if errors:
         raise ValidationError(errors)
     return ended
+
+
+@records_by
+@transaction.atomic
+def remove_memberships(*, committee: Committee, year: MunicipalYear, ids: list[int], by) -> int:
+    """Remove memberships entered by mistake (a member copied into ``year`` who had in fact
+    left). Only memberships starting in ``year`` may be removed: earlier ones are the record
+    and are ended instead. The removal is kept in the membership's history with ``by``."""
+    found = list(
+        Membership.objects.filter(committee=committee, pk__in=ids)
+        .select_related("person")
+        .select_for_update(of=("self",))
+    )
+    if len(found) != len(set(ids)):
+        raise ValidationError("A membership you ticked is no longer there. Reload the page.")
+    earlier = [m for m in found if not year.start_date <= m.start_date <= year.end_date]
+    if earlier:
+        raise ValidationError(
+            [
+                f"{m.person}: the membership started on {m.start_date:%-d %B %Y}, before "
+                f"{year}. End it instead of removing it."
+                for m in earlier
+            ]
+        )
+    for m in found:
+        m.delete()
+    return len(found)

@@ -126,7 +126,11 @@ def test_new_person_needs_a_name_and_councillor_or_cooptee():
         services.create_person(name="  ", kind="officer", by=None)
     assert set(err.value.message_dict) == {"name", "kind"}
     person = services.create_person(name="Sam  Coopted", kind="cooptee", by=None)
-    assert (person.name, person.ward, person.kind) == ("Sam Coopted", "", "cooptee")
+    assert (person.display_name, person.ward, person.kind) == ("Sam Coopted", "", "cooptee")
+    person = services.create_person(name="Lee Elected", kind="councillor", by=None)
+    assert person.display_name == "Councillor Lee Elected"
+    person = services.create_person(name="Mo Mayor", kind="councillor", honorific="Mayor", by=None)
+    assert person.display_name == "Mayor Mo Mayor"
 
 
 def test_end_several_refuses_a_date_before_the_start_and_saves_nothing(panel):
@@ -192,7 +196,6 @@ def test_page_copies_ends_and_adds_in_three_submissions(client, panel, years):
         "add-0-role": "vice_chair",
         "add-0-start_date": "2018-10-02",
         "add-0-end_date": "2019-05-21",
-        "new-0-honorific": "Councillor",
         "new-0-name": "Priya Shah",
         "new-0-kind": "councillor",
         "new-0-ward": "",
@@ -339,3 +342,54 @@ def test_unknown_year_or_committee_is_404(client, panel):
         ).status_code
         == 404
     )
+
+
+def test_ending_leavers_before_copying_leaves_them_out_of_the_copy(panel, years):
+    """Years later (the case of issue 15): a 2017 membership that an officer ends on the day
+    before 2019/20 (the member left) is not copied into 2019/20; those still open are."""
+    committee, ms = panel
+    y19 = MunicipalYearFactory(
+        name="2019/20", start_date=dt.date(2019, 5, 22), end_date=dt.date(2020, 5, 19)
+    )
+    services.end_memberships(
+        committee=committee, ends={ms["member"].pk: dt.date(2019, 5, 21)}, by=None
+    )
+    created = services.copy_previous_year_memberships(committee=committee, year=y19, by=None)
+    assert {m.person_id for m in created} == {ms["chair"].person_id, ms["cooptee"].person_id}
+
+
+def test_copy_carries_last_years_own_memberships(panel, years):
+    """A membership of the previous year itself (ending on its last day) is copied."""
+    committee, _ = panel
+    y18 = years[1]
+    person = PersonFactory()
+    MembershipFactory(
+        committee=committee,
+        person=person,
+        start_date=dt.date(2017, 9, 1),
+        end_date=dt.date(2018, 5, 15),
+    )
+    created = services.copy_previous_year_memberships(committee=committee, year=y18, by=None)
+    assert person.pk in {m.person_id for m in created}
+
+
+def test_remove_takes_out_a_copied_membership_but_never_an_earlier_one(client, panel, years):
+    committee, ms = panel
+    y18 = years[1]
+    officer = make_user("officer")
+    client.force_login(officer)
+    client.post(url(committee, y18), {"action": "copy"})
+    copied = Membership.objects.get(person=ms["member"].person, start_date=y18.start_date)
+    page = client.post(
+        url(committee, y18), {"action": "remove", "end": [copied.pk, ms["chair"].pk]}
+    ).content.decode()
+    assert "End it instead of removing it." in page
+    assert Membership.objects.filter(pk=copied.pk).exists()
+
+    response = client.post(url(committee, y18), {"action": "remove", "end": [copied.pk]})
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=copied.pk).exists()
+    removal = Membership.history.filter(id=copied.pk).latest()
+    assert (removal.history_type, removal.history_user) == ("-", officer)
+    page = client.post(url(committee, y18), {"action": "remove"}).content.decode()
+    assert "Tick the memberships you want to remove." in page
