@@ -138,6 +138,7 @@ class YearMembers(OfficerRequiredMixin, TemplateView):
         context = {"add_set": add_set, "new_set": new_set}
         if not valid:
             for formset in (add_set, new_set):
+                self.errors += [("add-form", e) for e in formset.non_form_errors()]
                 for form in formset.forms:
                     for name, errors in form.errors.items():
                         anchor = form[name].id_for_label if name in form.fields else "add-form"

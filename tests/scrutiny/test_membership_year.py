@@ -393,3 +393,12 @@ def test_remove_takes_out_a_copied_membership_but_never_an_earlier_one(client, p
     assert (removal.history_type, removal.history_user) == ("-", officer)
     page = client.post(url(committee, y18), {"action": "remove"}).content.decode()
     assert "Tick the memberships you want to remove." in page
+
+
+def test_a_tampered_add_form_says_so(client, panel, years):
+    committee, _ = panel
+    client.force_login(make_user("officer"))
+    page = client.post(url(committee, years[1]), {"action": "add"}).content.decode()
+    assert "There is a problem" in page and "ManagementForm data is missing" in page
+    page = client.post(url(committee, years[1]), {"action": "nonsense"}).content.decode()
+    assert "Choose what to do" in page
