@@ -263,7 +263,7 @@ def person_json(api: Api, person: Person) -> dict:
             "name": person.display_name,
             "familyName": parts[-1] if parts else "",
             "givenName": " ".join(parts[:-1]),
-            "formOfAddress": person.honorific,
+            "formOfAddress": person.title,
             "status": status,
             "membership": [membership_json(api, m) for m in person.memberships.all()],
             "web": api.web(person),

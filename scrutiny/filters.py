@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from scrutiny.models import Committee, Membership, Person
 
@@ -68,3 +69,25 @@ class PersonFilter(GovukFilterSet):
 
         current = Membership.objects.in_force_on(timezone.localdate()).filter(role=value)
         return queryset.filter(pk__in=current.values("person_id"))
+
+
+class OfficerPersonFilter(GovukFilterSet):
+    """The officer people list: one search box (name, ward, party) and the kind."""
+
+    q = django_filters.CharFilter(label="Name, ward or party", method="search")
+    kind = django_filters.ChoiceFilter(choices=Person.Kind.choices, empty_label="Anyone")
+
+    class Meta:
+        model = Person
+        fields = ["q", "kind"]
+
+    def search(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(honorific__icontains=word)
+                | Q(ward__icontains=word)
+                | Q(party__icontains=word)
+                | Q(organisation__icontains=word)
+            )
+        return queryset

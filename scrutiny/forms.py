@@ -176,12 +176,13 @@ class PersonForm(BaseModelForm):
             "phone",
             "is_active",
         ]
+        help_texts = {"ward": "Leave blank for a co-optee, or if the ward is not known yet."}
 
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
-        if kind == Person.Kind.COUNCILLOR and not data.get("ward"):
-            self.add_error("ward", "Enter the councillor's ward.")
+        # The ward is optional for everyone: co-optees have none, and a councillor's may not
+        # be known yet when they are entered.
         if kind == Person.Kind.OFFICER and not data.get("job_title"):
             self.add_error("job_title", "Enter the officer's job title.")
         return data

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -63,8 +64,17 @@ class Person(TimeStamped):
         OFFICER = "officer", "Officer"
         PARTNER = "partner", "External partner"
 
+    # The title shown before the name when none is entered: every councillor is "Councillor"
+    # unless the officer gives another title (Mayor, Alderman, Councillor Dr).
+    DEFAULT_TITLES = {Kind.COUNCILLOR: "Councillor"}
+
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COUNCILLOR)
-    honorific = models.CharField(max_length=30, blank=True, help_text="For example Councillor")
+    honorific = models.CharField(
+        "title",
+        max_length=30,
+        blank=True,
+        help_text='For example Dr or Mayor. Leave blank for a councillor to show "Councillor".',
+    )
     name = models.CharField(max_length=200)
     sort_name = models.CharField(max_length=200, blank=True, editable=False)
     slug = models.SlugField(max_length=220, unique=True)
@@ -95,8 +105,13 @@ class Person(TimeStamped):
         return self.display_name
 
     @property
+    def title(self) -> str:
+        """The title shown before the name: the one entered, or the kind's default."""
+        return self.honorific or self.DEFAULT_TITLES.get(self.kind, "")
+
+    @property
     def display_name(self) -> str:
-        return f"{self.honorific} {self.name}".strip()
+        return f"{self.title} {self.name}".strip()
 
     @property
     def role_text(self) -> str:
@@ -114,6 +129,40 @@ class Person(TimeStamped):
         if not self.slug:
             self.slug = unique_slug(Person, self.name)
         super().save(*args, **kwargs)
+
+
+class AccountEvent(models.Model):
+    """One thing done to a person's login (``scrutiny.accounts``): who did it, and when.
+
+    The audit trail of logins. It holds no password and no link: only what happened."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Login created, set-password link issued"
+        RESET = "reset", "Login reset, new set-password link issued"
+        PASSWORD_SET = "password_set", "Password set from the link"
+        DISABLED = "disabled", "Login disabled"
+        ENABLED = "enabled", "Login enabled"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="account_events")
+    username = models.CharField(max_length=150, help_text="The login's username at the time.")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who did it (empty: a task or command).",
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.username}"
 
 
 def unique_slug(model: type[models.Model], text: str, field: str = "slug") -> str:

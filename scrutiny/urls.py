@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from scrutiny import membership_views, views
+from scrutiny import account_views, membership_views, views
 from scrutiny.apps_list import PORTAL_APPS
 from scrutiny.forms import LoginForm
 from scrutiny.sitemap_index import sitemap_index, sitemap_section
@@ -68,6 +68,27 @@ core_patterns = [
     path("officer/people/", views.OfficerPersonList.as_view(), name="officer-person-list"),
     path("officer/people/add/", views.PersonCreate.as_view(), name="officer-person-add"),
     path("officer/people/<int:pk>/edit/", views.PersonUpdate.as_view(), name="officer-person-edit"),
+    # Councillors' logins (scrutiny.account_views).
+    path(
+        "officer/people/<int:pk>/login/",
+        account_views.PersonLogin.as_view(),
+        name="officer-person-login",
+    ),
+    path(
+        "officer/people/<int:pk>/login/reset/",
+        account_views.PersonLoginAction.as_view(action="reset"),
+        name="officer-person-login-reset",
+    ),
+    path(
+        "officer/people/<int:pk>/login/disable/",
+        account_views.PersonLoginAction.as_view(action="disable"),
+        name="officer-person-login-disable",
+    ),
+    path(
+        "officer/people/<int:pk>/login/enable/",
+        account_views.PersonLoginAction.as_view(action="enable"),
+        name="officer-person-login-enable",
+    ),
     path("officer/years/", views.OfficerYearList.as_view(), name="officer-year-list"),
     path("officer/years/add/", views.YearCreate.as_view(), name="officer-year-add"),
     path("officer/years/<int:pk>/edit/", views.YearUpdate.as_view(), name="officer-year-edit"),
@@ -88,6 +109,11 @@ core_patterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        account_views.SetPasswordFromLink.as_view(),
+        name="account-set-password",
+    ),
     # A sitemap index (one query) and a paginated sitemap per section (two queries a page).
     path("sitemap.xml", sitemap_index, {"sitemaps": collect_sitemaps()}, name="sitemap"),
     path(

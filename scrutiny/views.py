@@ -16,7 +16,7 @@ from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
 from scrutiny import services
 from scrutiny.extensions import person_panels
-from scrutiny.filters import CommitteeFilter, PersonFilter
+from scrutiny.filters import CommitteeFilter, OfficerPersonFilter, PersonFilter
 from scrutiny.forms import (
     CommitteeForm,
     MembershipForm,
@@ -25,6 +25,7 @@ from scrutiny.forms import (
     add_service_errors,
 )
 from scrutiny.models import Committee, Membership, MunicipalYear, Person
+from scrutiny.paging import page_query, paged
 from scrutiny.permissions import OfficerRequiredMixin
 
 
@@ -189,10 +190,26 @@ class CommitteeUpdate(OfficerRequiredMixin, UpdateView):
         return reverse("officer-committee-members", kwargs={"slug": self.object.slug})
 
 
-class OfficerPersonList(OfficerRequiredMixin, ListView):
+class OfficerPersonList(OfficerRequiredMixin, TemplateView):
+    """Everyone on record, searched by name, ward or party, a page at a time."""
+
     template_name = "scrutiny/officer/person_list.html"
-    queryset = Person.objects.order_by("kind", "sort_name")
-    context_object_name = "people"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        filterset = OfficerPersonFilter(
+            self.request.GET,
+            queryset=Person.objects.select_related("user").order_by("kind", "sort_name", "pk"),
+        )
+        page = paged(self.request, filterset.qs, "officer-people")
+        ctx.update(
+            filter=filterset,
+            page=page,
+            people=page.object_list,
+            page_query=page_query(self.request),
+            searched=any(self.request.GET.get(k) for k in ("q", "kind")),
+        )
+        return ctx
 
 
 class PersonCreate(OfficerRequiredMixin, CreateView):

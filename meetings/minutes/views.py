@@ -204,6 +204,7 @@ _CSV_FIELDS = (
     "resolution__minute__agenda_item__number",
     "description",
     "owner_person__honorific",
+    "owner_person__kind",
     "owner_person__name",
     "owner_text",
     "due_date",

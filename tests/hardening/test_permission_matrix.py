@@ -85,6 +85,11 @@ RULES: dict[str, str] = {
     "officer-year-committees": OFFICER,
     "officer-history-recent": OFFICER,
     "officer-history": OFFICER,
+    "officer-person-login": OFFICER,
+    "officer-person-login-reset": OFFICER,
+    "officer-person-login-disable": OFFICER,
+    "officer-person-login-enable": OFFICER,
+    "account-set-password": ACCOUNT,
     # meetings
     "meeting-calendar": PUBLIC,
     "meeting-detail": PUBLIC,
@@ -404,7 +409,11 @@ def extra_urls(council) -> dict[str, str]:
         "robots": "/robots.txt",
         "logout": "/accounts/logout/",
         "login": "/accounts/login/",
+        "account-set-password": "/accounts/set-password/MQ/not-a-token/",
     }
+    login_person = council["users"]["member"].person
+    for name in ("login", "login-reset", "login-disable", "login-enable"):
+        urls[f"officer-person-{name}"] = reverse(f"officer-person-{name}", args=[login_person.pk])
     return urls
 
 
