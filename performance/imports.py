@@ -30,7 +30,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from performance.models import KPI, CommentaryKind, Period, format_number
-from scrutiny import csvexport
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
@@ -403,11 +402,6 @@ def template_rows(period: Period | None) -> list[list[Any]]:
     if period is not None:
         kpis = kpis.active_in(period.financial_year)
     return [COLUMNS] + [[k.reference, k.title, "", "", "", "", "", "", ""] for k in kpis]
-
-
-def template_csv(period: Period | None) -> bytes:
-    header, *rows = template_rows(period)
-    return csvexport.text(header, rows).encode("utf-8")
 
 
 def template_xlsx(period: Period | None) -> bytes:

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from performance import imports, rag, services
@@ -31,6 +32,7 @@ from performance.selectors import (
     kpi_trend,
     rows_for,
 )
+from scrutiny import csvexport
 from scrutiny.forms import add_service_errors
 from scrutiny.permissions import officer_required
 
@@ -407,16 +409,14 @@ def import_template(request, file_format):
     period = Period.objects.filter(label=request.GET.get("period", "")).first()
     stem = f"kpi-figures-{period.label}" if period else "kpi-figures"
     stem = stem.replace("/", "-").replace(" ", "-").lower()
-    if file_format == "xlsx":
-        response = HttpResponse(
-            imports.template_xlsx(period),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = HttpResponse(
-            imports.template_csv(period), content_type="text/csv; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
+    if file_format == "csv":
+        header, *rows = imports.template_rows(period)
+        return csvexport.response(f"{stem}.csv", header, rows)
+    response = HttpResponse(
+        imports.template_xlsx(period),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, f"{stem}.xlsx")
     return response
 
 

@@ -29,10 +29,14 @@ the same PDF again and again. This module gives them one mechanism:
   meeting changed, a work programme record saved. The task rebuilds
   what it finds changed; only PDFs someone asked for before are kept warm this way (minutes
   are built when they are first published).
+- Content that changes with the date alone (a tracker's "overdue" flags) changes with no save
+  to follow: ``manage.py refresh_stored_pdfs``, run nightly, queues the rebuild of the stored
+  PDFs of every kind registered as ``dated``.
 
-Loaders: the worker rebuilds a spec from (kind, key, query) with the function named in
-``LOADERS``; it returns ``None`` when the object is gone or no longer public, and then nothing
-is built and the stored files of that object are deleted.
+Loaders: the worker rebuilds a spec from (kind, key, query) with the loader the app that owns
+the kind registered from its ``ready()`` (``register_loader``); it returns ``None`` when the
+object is gone or no longer public, and then nothing is built and the stored files of that
+object are deleted. This base module names no later app.
 """
 
 from __future__ import annotations
@@ -54,7 +58,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.module_loading import import_string
 
 from scrutiny.models import StoredPdf
 from scrutiny.printing import PDF_VARIANT, pdf_response, render_html, render_pdf
@@ -77,13 +80,10 @@ RETRY_AFTER_SECONDS = 30
 # export that is asked for again is simply rebuilt).
 PRUNE_AFTER = dt.timedelta(days=7)
 
-LOADERS = {
-    "minutes": "meetings.minutes.views.minutes_pdf_spec",
-    "workprogramme": "workprogramme.views.tracker_pdf_spec",
-    "improvement-plan": "workprogramme.views.tracker_pdf_spec",
-    "review": "workprogramme.views.tracker_pdf_spec",
-}
-TRACKER_KINDS = ("workprogramme", "improvement-plan", "review")
+# kind -> loader(kind, key, query) -> PdfSpec | None, registered by the apps (register_loader).
+LOADERS: dict[str, Callable[[str, str, str], PdfSpec | None]] = {}
+# The kinds whose printed content changes with the date (refreshed nightly).
+DATED_KINDS: set[str] = set()
 # kind -> resolver(key) -> (kind, key) | None, registered by the apps (register_key_resolver):
 # "minutes-set" and "minute" (a record id seen by a signal) resolve to the meeting's minutes.
 KEY_RESOLVERS: dict[str, Callable[[str], tuple[str, str] | None]] = {}
@@ -131,7 +131,7 @@ def load(kind: str, key: str, query: str = "") -> PdfSpec | None:
     """The spec of (kind, key, query) as the public sees it now, or None."""
     if kind not in LOADERS:
         return None
-    spec = import_string(LOADERS[kind])(kind, key, query)
+    spec = LOADERS[kind](kind, key, query)
     if spec is None or not spec.public:
         return None
     return spec
@@ -386,7 +386,7 @@ def refresh(kind: str, key: str | None = None, *, only_if_stored: bool = False) 
 # --- keeping them current --------------------------------------------------------------------
 
 
-def _queue_refresh(kind: str, key: str | None, *, only_if_stored: bool = True) -> None:
+def queue_refresh(kind: str, key: str | None, *, only_if_stored: bool = True) -> None:
     """Queue ``refresh(kind, key)`` after the transaction commits, once however many records
     it saved. Nothing is read here: the officer's save costs no query; the task finds out
     what to rebuild."""
@@ -415,39 +415,48 @@ def _queue_refresh(kind: str, key: str | None, *, only_if_stored: bool = True) -
 
 def on_minutes_set_change(sender, instance, **kwargs) -> None:
     # Minutes being published or approved are built straight away.
-    _queue_refresh("minutes", str(instance.meeting_id), only_if_stored=False)
+    queue_refresh("minutes", str(instance.meeting_id), only_if_stored=False)
 
 
 def on_minute_change(sender, instance, **kwargs) -> None:
-    _queue_refresh("minute", str(instance.pk))
+    queue_refresh("minute", str(instance.pk))
 
 
 def on_minute_part_change(sender, instance, **kwargs) -> None:
     if getattr(instance, "minute_id", None):
-        _queue_refresh("minute", str(instance.minute_id))
+        queue_refresh("minute", str(instance.minute_id))
     elif getattr(instance, "minutes_id", None):
-        _queue_refresh("minutes-set", str(instance.minutes_id))
+        queue_refresh("minutes-set", str(instance.minutes_id))
 
 
 def _on_meeting_signal(sender, *, meeting, **kwargs) -> None:
-    _queue_refresh("minutes", str(meeting.pk))
-
-
-def on_tracker_content_change(sender, **kwargs) -> None:
-    for kind in TRACKER_KINDS:
-        _queue_refresh(kind, None)
+    queue_refresh("minutes", str(meeting.pk))
 
 
 def follow_model(model, receiver) -> None:
-    """Call ``receiver`` (one of the ``on_*_change`` functions above) after every save or delete
-    of ``model``. The apps whose records the PDFs print call this from their ``ready()``, so
-    this base module needs no import of them."""
+    """Call ``receiver`` (one of the ``on_*_change`` functions above, or the app's own, which
+    calls ``queue_refresh``) after every save or delete of ``model``. The apps whose records
+    the PDFs print call this from their ``ready()``, so this base module needs no import of
+    them."""
     for signal, name in ((post_save, "save"), (post_delete, "delete")):
         signal.connect(
             receiver,
             sender=model,
             dispatch_uid=f"stored-pdfs-{name}-{model._meta.label_lower}",
         )
+
+
+def register_loader(kind: str, loader, *, dated: bool = False) -> None:
+    """Let the worker print PDFs of ``kind``: ``loader(kind, key, query)`` returns the
+    ``PdfSpec`` as the public sees it now, or ``None`` when the object is gone or not public.
+    ``dated``: what it prints changes with the date alone (an "overdue" flag), so the nightly
+    ``manage.py refresh_stored_pdfs`` rebuilds its stored PDFs. The app that owns the kind
+    calls this from its ``ready()``."""
+    LOADERS[kind] = loader
+    if dated:
+        DATED_KINDS.add(kind)
+    else:
+        DATED_KINDS.discard(kind)
 
 
 def register_key_resolver(kind: str, resolver) -> None:

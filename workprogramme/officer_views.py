@@ -1,7 +1,8 @@
-"""Officer pages that create and edit inspections, improvement plans (priorities, actions,
+"""Officer pages of the work programme app: work programmes and their items (and the meetings
+they are planned for), inspections, improvement plans (priorities, actions and their progress,
 deliverables, success measures and their dated targets), scrutiny reviews and their
-recommendations, action-plan items and lead member report highlights — in the portal rather
-than in Django admin.
+recommendations (responses, follow-ups, action plans) and lead member reports — in the portal
+rather than in Django admin.
 
 Every page is a form under ``/officer/work-programme/…``: ``OfficerRequiredMixin`` (anonymous
 users sign in, others get 403); the form only cleans input; the write is a keyword-only service
@@ -21,31 +22,46 @@ from django.db import models
 from django.forms import ModelForm
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
+from meetings.models import Meeting
 from scrutiny.forms import add_service_errors
 from scrutiny.permissions import OfficerRequiredMixin
-from workprogramme import services
+from workprogramme import selectors, services
 from workprogramme.forms import (
+    ActionForm,
     DeliverableForm,
+    FollowUpForm,
     HighlightEditForm,
+    HighlightForm,
     ImprovementActionAddForm,
     ImprovementPlanForm,
     InspectionForm,
     InspectionRecommendationForm,
     LeadMemberReportEditForm,
+    LeadMemberReportForm,
     MeasureTargetForm,
     PlanItemEditForm,
+    PlanItemForm,
     PlanPriorityForm,
+    ProgressUpdateForm,
+    ResponseForm,
     ReviewRecommendationForm,
+    ScheduleForm,
     ScrutinyReviewForm,
     SuccessMeasureForm,
+    WorkProgrammeForm,
+    WorkProgrammeItemForm,
 )
 from workprogramme.models import (
+    PRIORITY_CRITERIA,
     ActionPlanItem,
+    Consideration,
     Deliverable,
     Highlight,
+    ImprovementAction,
     ImprovementPlan,
     Inspection,
     InspectionRecommendation,
@@ -55,6 +71,10 @@ from workprogramme.models import (
     ReviewRecommendation,
     ScrutinyReview,
     SuccessMeasure,
+    WorkProgramme,
+    WorkProgrammeItem,
+    priority_from_score,
+    today,
 )
 
 
@@ -76,12 +96,13 @@ def plan_anchor(priority: PlanPriority) -> str:
 
 class OfficerFormPage(OfficerRequiredMixin, FormView):
     """One officer form. Subclasses say which record the URL names (``model``, looked up by
-    ``pk`` after the permission check), whether the form edits it (``edits = True``), the page
-    title, where Cancel goes, and the service call."""
+    ``pk_url_kwarg`` after the permission check), whether the form edits it (``edits = True``),
+    the page title, where Cancel goes, and the service call."""
 
     template_name = "workprogramme/officer/form.html"
     model: type[models.Model] | None = None
     select_related: tuple[str, ...] = ()
+    pk_url_kwarg = "pk"
     edits = False
     intro = ""
 
@@ -90,7 +111,7 @@ class OfficerFormPage(OfficerRequiredMixin, FormView):
         if self.model is None:
             return None
         queryset = self.model.objects.select_related(*self.select_related)
-        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+        return get_object_or_404(queryset, pk=self.kwargs[self.pk_url_kwarg])
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -129,6 +150,10 @@ class OfficerFormPage(OfficerRequiredMixin, FormView):
         """(success message, where to go)."""
         raise NotImplementedError
 
+    def warnings(self, saved) -> list[str]:
+        """What the officer should know about what was saved, after the success message."""
+        return []
+
     def form_valid(self, form):
         try:
             saved = self.save(form.cleaned_data)
@@ -137,7 +162,44 @@ class OfficerFormPage(OfficerRequiredMixin, FormView):
             return self.form_invalid(form)
         message, url = self.done(saved)
         messages.success(self.request, message)
+        for warning in self.warnings(saved):
+            messages.warning(self.request, warning)
         return redirect(url)
+
+
+class OfficerButton(OfficerRequiredMixin, View):
+    """A button on another page that changes one record (POST only; a GET is answered 405
+    after the permission check). ``press`` calls the service and returns where to go; a
+    ``ValidationError`` becomes an error message there, nothing is written."""
+
+    http_method_names = ["post", "options"]
+    model: type[models.Model]
+    select_related: tuple[str, ...] = ()
+
+    @cached_property
+    def obj(self):
+        queryset = self.model.objects.select_related(*self.select_related)
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+    def back(self) -> str:
+        raise NotImplementedError
+
+    def press(self) -> str:
+        """Do it; the success message."""
+        raise NotImplementedError
+
+    def refused(self, exc: ValidationError) -> list[str]:
+        return exc.messages
+
+    def post(self, request, *args, **kwargs):
+        try:
+            message = self.press()
+        except ValidationError as exc:
+            for error in self.refused(exc):
+                messages.error(request, error)
+        else:
+            messages.success(request, message)
+        return redirect(self.back())
 
 
 class OfficerRemovePage(OfficerRequiredMixin, TemplateView):
@@ -168,6 +230,190 @@ class OfficerRemovePage(OfficerRequiredMixin, TemplateView):
         self.remove()
         messages.success(request, message)
         return redirect(back)
+
+
+# --- The officer home ----------------------------------------------------------------------------
+
+
+class OfficerHome(OfficerRequiredMixin, TemplateView):
+    template_name = "workprogramme/officer/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            programmes=selectors.programmes_index(),
+            plans=ImprovementPlan.objects.all(),
+            inspections=Inspection.objects.all(),
+            reviews=ScrutinyReview.objects.select_related("panel"),
+            lead_reports=LeadMemberReport.objects.select_related("committee"),
+            overdue_items=WorkProgrammeItem.objects.overdue().count(),
+            overdue_actions=ImprovementAction.objects.overdue().count(),
+            awaiting_response=ReviewRecommendation.objects.filter(response__isnull=True).count(),
+            breadcrumbs=[("Officer pages", reverse("officer-home"))],
+        )
+        return context
+
+
+# --- Work programmes and their items ------------------------------------------------------------
+
+
+class ProgrammeAdd(OfficerFormPage):
+    form_class = WorkProgrammeForm
+
+    def title(self):
+        return "Start a work programme"
+
+    def back(self):
+        return reverse("officer-workprogramme")
+
+    def save(self, data):
+        return services.create_programme(**pick(data, "committee", "year", "introduction", "notes"))
+
+    def done(self, saved):
+        return f"{saved} was created.", saved.get_absolute_url()
+
+
+def item_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The item's fields from the form; with no priority chosen, the one its score suggests."""
+    fields = {k: v for k, v in data.items() if k in services.ITEM_FIELDS}
+    if not fields.get("priority") and any(data.get(f) is not None for f, _, _ in PRIORITY_CRITERIA):
+        fields["priority"] = priority_from_score(
+            sum(data.get(f) or 0 for f, _, _ in PRIORITY_CRITERIA)
+        )
+    return fields
+
+
+class ItemAdd(OfficerFormPage):
+    form_class = WorkProgrammeItemForm
+    model = WorkProgramme
+    select_related = ("committee", "year")
+    pk_url_kwarg = "programme_pk"
+
+    def title(self):
+        return f"Add an issue to {self.obj}"
+
+    def back(self):
+        return self.obj.get_absolute_url()
+
+    def save(self, data):
+        return services.create_item(
+            programme=self.obj,
+            lead_officers=list(data["lead_officers"]),
+            by=self.request.user,
+            **item_fields(data),
+        )
+
+    def done(self, saved):
+        return f"Item {saved.number} was added.", saved.get_absolute_url()
+
+
+class ItemEdit(OfficerFormPage):
+    form_class = WorkProgrammeItemForm
+    model = WorkProgrammeItem
+    select_related = ("programme",)
+    edits = True
+
+    def title(self):
+        return f"Edit work programme item {self.obj.number}"
+
+    def back(self):
+        return self.obj.get_absolute_url()
+
+    def save(self, data):
+        return services.update_item(
+            item=self.obj,
+            expected_version=data.get("version"),
+            lead_officers=list(data["lead_officers"]),
+            by=self.request.user,
+            **item_fields(data),
+        )
+
+    def done(self, saved):
+        return f"Item {saved.number} was saved.", saved.get_absolute_url()
+
+
+class ItemSchedule(OfficerFormPage):
+    form_class = ScheduleForm
+    model = WorkProgrammeItem
+    select_related = ("programme__committee",)
+    intro = "Choose the meeting; tick the box to put it on that meeting's agenda now."
+
+    def title(self):
+        return f"Plan “{self.obj.issue}” for a meeting"
+
+    def back(self):
+        return self.obj.get_absolute_url()
+
+    def crumbs(self):
+        return [(self.obj.issue, self.obj.get_absolute_url())]
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.method == "GET":  # the committee's next meeting
+            coming = (
+                Meeting.all_objects.filter(
+                    committee=self.obj.programme.committee, start__gte=timezone.now()
+                )
+                .order_by("start")
+                .first()
+            )
+            if coming:
+                initial["meeting"] = coming.pk
+        return initial
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "item": self.obj}
+
+    def save(self, data):
+        return services.schedule_item(
+            item=self.obj,
+            by=self.request.user,
+            **pick(
+                data,
+                "meeting",
+                "presenter",
+                "presenter_person",
+                "report_deadline",
+                "notes",
+                "place_on_agenda",
+                "agenda_title",
+                "urgency_reasons",
+            ),
+        )
+
+    def done(self, saved):
+        text = f"{self.obj.issue} is planned for {saved.meeting}"
+        if saved.agenda_item_id:
+            text += f" and is item {saved.agenda_item.number} on its agenda"
+        return text + ".", self.obj.get_absolute_url()
+
+
+class ConsiderationToAgenda(OfficerButton):
+    model = Consideration
+    select_related = ("item",)
+
+    def back(self):
+        return self.obj.item.get_absolute_url()
+
+    def press(self):
+        agenda_item = services.place_on_meeting_agenda(
+            consideration=self.obj,
+            urgency_reasons=self.request.POST.get("urgency_reasons", ""),
+            by=self.request.user,
+        )
+        return f"Added as item {agenda_item.number} on the agenda."
+
+
+class ConsiderationRemove(OfficerButton):
+    model = Consideration
+    select_related = ("item",)
+
+    def back(self):
+        return self.obj.item.get_absolute_url()
+
+    def press(self):
+        services.remove_consideration(consideration=self.obj, by=self.request.user)
+        return "The item was taken off that meeting's plan."
 
 
 # --- Inspections ---------------------------------------------------------------------------------
@@ -402,6 +648,89 @@ class ActionAdd(_UnderPriority):
 
     def done(self, saved):
         return f"Action {saved.reference} was added.", saved.get_absolute_url()
+
+
+class ActionEdit(OfficerFormPage):
+    form_class = ActionForm
+    model = ImprovementAction
+    select_related = ("priority__plan",)
+
+    def title(self):
+        return f"Edit action {self.obj.reference}"
+
+    def back(self):
+        return self.obj.get_absolute_url()
+
+    def get_initial(self):
+        action = self.obj
+        return {
+            "version": action.version,
+            "text": action.text,
+            "owner": action.owner_id,
+            "owner_text": action.owner_text,
+            "due_date": action.due_date,
+        }
+
+    def save(self, data):
+        return services.update_action(
+            action=self.obj,
+            expected_version=data.get("version"),
+            by=self.request.user,
+            **pick(data, "text", "owner", "owner_text", "due_date"),
+        )
+
+    def done(self, saved):
+        return f"Action {saved.reference} was saved.", saved.get_absolute_url()
+
+
+class ActionProgress(OfficerFormPage):
+    form_class = ProgressUpdateForm
+    model = ImprovementAction
+    select_related = ("priority__plan",)
+
+    def title(self):
+        return f"Record progress on action {self.obj.reference}"
+
+    def back(self):
+        return self.obj.get_absolute_url()
+
+    def get_intro(self):
+        return self.obj.text
+
+    def get_initial(self):
+        return {"version": self.obj.version, "status": self.obj.status, "rag": self.obj.rag}
+
+    def save(self, data):
+        return services.record_progress(
+            action=self.obj,
+            expected_version=data.get("version"),
+            by=self.request.user,
+            **pick(data, "date", "rag", "status", "narrative"),
+        )
+
+    def done(self, saved):
+        return (
+            f"Progress on action {self.obj.reference} was recorded.",
+            self.obj.get_absolute_url(),
+        )
+
+
+class DeliverableDone(OfficerButton):
+    """Marks a deliverable done today, or (``undo``) not done."""
+
+    model = Deliverable
+    select_related = ("priority__plan",)
+
+    def back(self):
+        return plan_anchor(self.obj.priority)
+
+    def press(self):
+        done_date = None if self.request.POST.get("undo") else today()
+        services.mark_deliverable_done(deliverable=self.obj, done_date=done_date)
+        return "The deliverable was updated."
+
+    def refused(self, exc):
+        return ["; ".join(exc.messages)]
 
 
 DELIVERABLE_FIELDS = ("number", "text", "due_date", "due_text", "done_date")
@@ -682,6 +1011,97 @@ class ReviewRecommendationEdit(OfficerFormPage):
         return f"Recommendation {saved.number} was saved.", saved.get_absolute_url()
 
 
+class _ForRecommendation(OfficerFormPage):
+    model = ReviewRecommendation
+    select_related = ("review",)
+
+    def back(self):
+        return self.obj.get_absolute_url()
+
+    def get_intro(self):
+        return self.obj.text
+
+
+class RecommendationResponse(_ForRecommendation):
+    """The executive's response; a second visit corrects the one recorded."""
+
+    form_class = ResponseForm
+
+    def title(self):
+        return f"Executive response to recommendation {self.obj.number}"
+
+    def get_initial(self):
+        existing = getattr(self.obj, "response", None)
+        if existing is None:
+            return {"response_date": today()}
+        return {
+            "decision": existing.decision,
+            "reasons": existing.reasons,
+            "response_date": existing.response_date,
+            "responder": existing.responder,
+        }
+
+    def save(self, data):
+        return services.record_response(
+            recommendation=self.obj,
+            by=self.request.user,
+            **pick(data, "decision", "reasons", "response_date", "responder"),
+        )
+
+    def done(self, saved):
+        return (
+            f"The response to recommendation {self.obj.number} was saved.",
+            self.obj.get_absolute_url(),
+        )
+
+    def warnings(self, saved):
+        if not saved.is_late:
+            return []
+        return [
+            f"This response came more than two months after the report "
+            f"(due by {self.obj.review.response_due:%-d %B %Y})."
+        ]
+
+
+class RecommendationFollowUp(_ForRecommendation):
+    form_class = FollowUpForm
+
+    def title(self):
+        return f"Follow up recommendation {self.obj.number}"
+
+    def get_initial(self):
+        return {"version": self.obj.version, "date": today()}
+
+    def save(self, data):
+        return services.record_follow_up(
+            recommendation=self.obj,
+            expected_version=data.get("version"),
+            by=self.request.user,
+            **pick(data, "date", "status", "narrative", "meeting"),
+        )
+
+    def done(self, saved):
+        return (
+            f"The follow-up of recommendation {self.obj.number} was saved.",
+            self.obj.get_absolute_url(),
+        )
+
+
+class RecommendationPlanItem(_ForRecommendation):
+    form_class = PlanItemForm
+
+    def title(self):
+        return f"Add to the action plan for recommendation {self.obj.number}"
+
+    def save(self, data):
+        return services.add_plan_item(
+            recommendation=self.obj, **pick(data, "text", "owner", "due_date", "done_date")
+        )
+
+    def done(self, saved):
+        return "The action was added to the action plan.", self.obj.get_absolute_url()
+
+
 class PlanItemEdit(OfficerFormPage):
     form_class = PlanItemEditForm
     model = ActionPlanItem
@@ -730,6 +1150,60 @@ class PlanItemRemove(OfficerRemovePage):
 
 
 # --- Lead member report highlights ---------------------------------------------------------------
+
+
+LEAD_REPORT_FIELDS = (
+    "committee",
+    "period_start",
+    "period_end",
+    "lead_member",
+    "lead_member_name",
+    "general_comments",
+)
+
+
+class LeadMemberReportAdd(OfficerFormPage):
+    form_class = LeadMemberReportForm
+
+    def title(self):
+        return "Start a lead member report"
+
+    def back(self):
+        return reverse("officer-workprogramme")
+
+    def save(self, data):
+        return services.create_lead_member_report(**pick(data, *LEAD_REPORT_FIELDS))
+
+    def done(self, saved):
+        return (
+            "The lead member report was created; add its highlights.",
+            reverse("officer-lead-report-highlight", args=[saved.pk]),
+        )
+
+
+class HighlightAdd(OfficerFormPage):
+    """Adds one highlight and comes back for the next."""
+
+    form_class = HighlightForm
+    model = LeadMemberReport
+    select_related = ("committee",)
+
+    def title(self):
+        return f"Add a highlight to the {self.obj}"
+
+    def back(self):
+        return self.obj.get_absolute_url()
+
+    def save(self, data):
+        return services.add_highlight(
+            report=self.obj, **pick(data, "kind", "body", "title", "date")
+        )
+
+    def done(self, saved):
+        return (
+            "The highlight was added.",
+            reverse("officer-lead-report-highlight", args=[self.obj.pk]),
+        )
 
 
 class HighlightEdit(OfficerFormPage):

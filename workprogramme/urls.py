@@ -24,76 +24,76 @@ urlpatterns = [
     ),
     path("lead-member-reports/<int:pk>/", views.lead_member_report, name="lead-member-report"),
     path("trackers/<str:kind>/<str:key>/print.pdf", views.tracker_pdf, name="tracker-pdf"),
-    # Officer pages.
-    path("officer/work-programme/", views.officer_home, name="officer-workprogramme"),
+    # Officer pages (workprogramme/officer_views.py).
+    path("officer/work-programme/", ov.OfficerHome.as_view(), name="officer-workprogramme"),
     path(
         "officer/work-programme/programmes/add/",
-        views.programme_add,
+        ov.ProgrammeAdd.as_view(),
         name="officer-programme-add",
     ),
     path(
         "officer/work-programme/programmes/<int:programme_pk>/items/add/",
-        views.item_add,
+        ov.ItemAdd.as_view(),
         name="officer-wp-item-add",
     ),
     path(
         "officer/work-programme/items/<int:pk>/edit/",
-        views.item_edit,
+        ov.ItemEdit.as_view(),
         name="officer-wp-item-edit",
     ),
     path(
         "officer/work-programme/items/<int:pk>/schedule/",
-        views.item_schedule,
+        ov.ItemSchedule.as_view(),
         name="officer-wp-item-schedule",
     ),
     path(
         "officer/work-programme/considerations/<int:pk>/agenda/",
-        views.consideration_to_agenda,
+        ov.ConsiderationToAgenda.as_view(),
         name="officer-wp-consideration-agenda",
     ),
     path(
         "officer/work-programme/considerations/<int:pk>/remove/",
-        views.consideration_remove,
+        ov.ConsiderationRemove.as_view(),
         name="officer-wp-consideration-remove",
     ),
     path(
         "officer/work-programme/actions/<int:pk>/edit/",
-        views.action_edit,
+        ov.ActionEdit.as_view(),
         name="officer-action-edit",
     ),
     path(
         "officer/work-programme/actions/<int:pk>/progress/",
-        views.action_progress,
+        ov.ActionProgress.as_view(),
         name="officer-action-progress",
     ),
     path(
         "officer/work-programme/deliverables/<int:pk>/done/",
-        views.deliverable_done,
+        ov.DeliverableDone.as_view(),
         name="officer-deliverable-done",
     ),
     path(
         "officer/work-programme/recommendations/<int:pk>/response/",
-        views.recommendation_response,
+        ov.RecommendationResponse.as_view(),
         name="officer-rec-response",
     ),
     path(
         "officer/work-programme/recommendations/<int:pk>/follow-up/",
-        views.recommendation_follow_up,
+        ov.RecommendationFollowUp.as_view(),
         name="officer-rec-follow-up",
     ),
     path(
         "officer/work-programme/recommendations/<int:pk>/action-plan/",
-        views.recommendation_plan_item,
+        ov.RecommendationPlanItem.as_view(),
         name="officer-rec-plan-item",
     ),
     path(
         "officer/work-programme/lead-member-reports/add/",
-        views.lead_report_add,
+        ov.LeadMemberReportAdd.as_view(),
         name="officer-lead-report-add",
     ),
     path(
         "officer/work-programme/lead-member-reports/<int:pk>/highlights/",
-        views.lead_report_highlight,
+        ov.HighlightAdd.as_view(),
         name="officer-lead-report-highlight",
     ),
     # Officer pages that replace Django admin for plans, inspections, reviews, highlights.

@@ -1,5 +1,6 @@
-"""Keep the stored minutes PDFs (scrutiny.stored_pdfs) current: follow the minutes records
-and tell the base app how a minutes record id leads to the meeting whose minutes print it."""
+"""Keep the stored minutes PDFs (scrutiny.stored_pdfs) current: tell the base app how to print
+a meeting's minutes, follow the minutes records, and tell it how a minutes record id leads to
+the meeting whose minutes print it."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ def resolve_minute(key: str) -> tuple[str, str] | None:
 
 
 def connect() -> None:
+    from .views import minutes_pdf_spec
+
+    stored_pdfs.register_loader("minutes", minutes_pdf_spec)
     stored_pdfs.register_key_resolver("minutes-set", resolve_minutes_set)
     stored_pdfs.register_key_resolver("minute", resolve_minute)
     stored_pdfs.follow_model(MinutesSet, stored_pdfs.on_minutes_set_change)

@@ -17,7 +17,7 @@ from django.db import connection
 
 from scrutiny.env import conn_max_age, runs_dev_server
 from tests.hardening.child_env import child_env
-from tests.hardening.test_gunicorn import free_port
+from tests.hardening.servers import free_port, running
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,17 +81,12 @@ def test_a_real_runserver_does_not_pile_up_postgresql_connections(tmp_path):
         f"?application_name={name}"
     )
     port = free_port()
-    env = child_env(
-        DATABASE_URL=url, DATABASE_CONN_MAX_AGE="60", DJANGO_SETTINGS_MODULE="scrutiny.settings"
-    )
-    log = (tmp_path / "runserver.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    command = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
+    env = {
+        "DATABASE_URL": url,
+        "DATABASE_CONN_MAX_AGE": "60",
+        "DJANGO_SETTINGS_MODULE": "scrutiny.settings",
+    }
 
     def held() -> int:
         with connection.cursor() as cursor:
@@ -100,27 +95,17 @@ def test_a_real_runserver_does_not_pile_up_postgresql_connections(tmp_path):
             )
             return cursor.fetchone()[0]
 
-    def get(_=None) -> int:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as r:  # noqa: S310
-            return r.status
+    with running(
+        command, url=f"http://127.0.0.1:{port}", env=env, log_path=tmp_path / "runserver.log"
+    ) as server:
 
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                get()
-                break
-            except OSError:
-                assert server.poll() is None, (tmp_path / "runserver.log").read_text()
-                assert time.monotonic() < deadline, "runserver did not start in 60 s"
-                time.sleep(0.3)
+        def get(_=None) -> int:
+            with urllib.request.urlopen(f"{server.url}/healthz", timeout=10) as r:  # noqa: S310
+                return r.status
+
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(6) as pool:
             assert set(pool.map(get, range(60))) == {200}
         time.sleep(0.5)
-        assert held() == 0, (tmp_path / "runserver.log").read_text()[-2000:]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+        assert held() == 0, server.log()[-2000:]

@@ -9,61 +9,26 @@ database (SQLite or PostgreSQL)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from scrutiny.errors import RETRY_AFTER_SECONDS
-from tests.hardening.child_env import child_env
-from tests.hardening.test_gunicorn import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def fetch(url: str) -> tuple[int, dict, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as r:  # noqa: S310 - loopback only
-            return r.status, dict(r.headers), r.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
+from tests.hardening.servers import fetch, free_port, gunicorn
 
 
 def test_gunicorn_with_the_database_down_answers_503(tmp_path):
-    port, dead = free_port(), free_port()  # nothing listens on ``dead``
-    env = child_env(
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_WORKERS="1",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:{dead}/portal",
+    dead = free_port()  # nothing listens there
+    with gunicorn(
+        tmp_path,
+        workers=1,
+        database_url=f"postgres://postgres@127.0.0.1:{dead}/portal",
         DEBUG="false",
-        DJANGO_SETTINGS_MODULE="scrutiny.settings",
-    )
-    log = (tmp_path / "gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                status, _, _ = fetch(f"http://127.0.0.1:{port}/healthz")
-                break
-            except OSError:
-                assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
-                assert time.monotonic() < deadline, "gunicorn did not start in 60 s"
-                time.sleep(0.5)
+    ) as server:
+        status, _, _ = fetch(f"{server.url}/healthz")
         assert status == 503
         for path in ("/", "/committees/", "/meetings/", "/committees/x/work-programme/"):
-            status, headers, body = fetch(f"http://127.0.0.1:{port}{path}")
+            status, headers, body = fetch(f"{server.url}{path}")
             assert status == 503, path
             assert headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
             assert headers["Content-Type"].startswith("text/html")
@@ -71,15 +36,11 @@ def test_gunicorn_with_the_database_down_answers_503(tmp_path):
             assert "Sorry, the service is unavailable" in text, text[:500]
             assert "Server Error (500)" not in text
             assert "/static/" in text  # the portal's own stylesheet, not Django's bare page
-        status, headers, body = fetch(f"http://127.0.0.1:{port}/api/oparl/v1/system")
+        status, headers, body = fetch(f"{server.url}/api/oparl/v1/system")
         assert status == 503
         assert headers["Content-Type"] == "application/json"
         assert headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
         assert json.loads(body)["status"] == 503
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture

@@ -90,3 +90,45 @@ def test_no_second_copy_of_the_app_list():
                 if len(strings & names) >= 4:
                     copies.append(str(path.relative_to(ROOT)))
     assert copies == [], f"copies of the app list; derive them from scrutiny.apps_list: {copies}"
+
+
+def _later_app_module(text: str) -> str | None:
+    """The module of a later app that the dotted string ``text`` names, if any (a model label
+    such as "meetings.portalvisit" names none)."""
+    import importlib.util
+
+    parts = text.split(".")
+    if parts[0] not in {a.split(".")[0] for a in PORTAL_APPS} - {"scrutiny"} or len(parts) < 2:
+        return None
+    for end in range(len(parts), 1, -1):
+        name = ".".join(parts[:end])
+        try:
+            if importlib.util.find_spec(name) is not None:
+                return name
+        except (ImportError, ValueError):
+            continue
+    return None
+
+
+def test_the_base_app_names_no_later_app_in_a_dotted_string():
+    """import-linter sees imports, not ``import_string("meetings.minutes.views.…")``: such a
+    string is an upward dependency all the same. Later apps register with the base app
+    (``stored_pdfs.register_loader``, ``register_key_resolver``, ``follow_model``) instead.
+    The app list itself names the apps, as it must."""
+    found = []
+    for path in sorted((ROOT / "scrutiny").rglob("*.py")):
+        if path.name == "apps_list.py" or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                module = _later_app_module(node.value)
+                if module and node.value not in PORTAL_APPS:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}")
+    assert found == [], "the base app names later apps' code:\n" + "\n".join(found)
+
+
+def test_the_dotted_string_guard_can_fail():
+    assert _later_app_module("meetings.minutes.views.minutes_pdf_spec") == "meetings.minutes.views"
+    assert _later_app_module("workprogramme.views.tracker_pdf_spec") == "workprogramme.views"
+    assert _later_app_module("meetings.portalvisit") is None  # a model label
+    assert _later_app_module("scrutiny.tasks.refresh_stored_pdfs") is None  # the base app

@@ -340,3 +340,85 @@ def test_a_tracker_change_rebuilds_the_stored_pdf(
     assert response.status_code == 200 and len(renders) == before
     assert "Issue number 3 added" in pdf_text(body(response))
     assert StoredPdf.objects.filter(kind=kind, key=key).count() == 1
+
+
+# --- the nightly refresh of what changes with the date ---------------------------------------
+
+
+def test_the_nightly_command_rebuilds_the_trackers_the_date_changed(
+    client, renders, run_queued, time_machine
+):
+    """``manage.py refresh_stored_pdfs`` (cron, just after midnight) queues one refresh per
+    kind whose content changes with the date; the worker then rebuilds exactly the stored
+    trackers that a new day changed (an action became overdue), so the anonymous reader gets
+    the new version from storage rather than "being prepared"."""
+    import datetime as dt
+
+    from django.core.management import CommandError, call_command
+
+    from tests.factories.meetings import LONDON
+
+    time_machine.move_to(dt.datetime(2017, 9, 1, 9, tzinfo=LONDON), tick=False)
+    priority = PlanPriorityFactory()
+    ImprovementActionFactory(priority=priority, number=1, due_date=dt.date(2017, 9, 2))
+    plan = priority.plan
+    programme, *_ = _programme()  # its items have no target meeting: nothing dated
+    assert stored_pdfs.refresh("improvement-plan", plan.slug) == 1
+    assert stored_pdfs.refresh("workprogramme", str(programme.pk)) == 1
+    plan_url = reverse("tracker-pdf", args=["improvement-plan", plan.slug])
+    assert "OVERDUE" not in pdf_text(body(client.get(plan_url)))
+
+    def nightly(*args) -> list[list]:
+        out = io.StringIO()
+        with override_settings(TASKS=DB_BACKEND):
+            call_command("refresh_stored_pdfs", *args, stdout=out)
+        queued = [q.args_kwargs["args"] for q in DBTaskResult.objects.order_by("enqueued_at")]
+        assert {q.task_path for q in DBTaskResult.objects.all()} <= {
+            "scrutiny.tasks.refresh_stored_pdfs"
+        }
+        assert "Queued a refresh" in out.getvalue()
+        return queued
+
+    # The same day: every kind is looked at, nothing is rebuilt.
+    assert nightly() == [
+        ["improvement-plan", None, True],
+        ["review", None, True],
+        ["workprogramme", None, True],
+    ]
+    built = len(renders)
+    assert run_queued() == [0, 0, 0] and len(renders) == built
+
+    # Two days on, the action is overdue: only the plan's PDF is printed again.
+    time_machine.move_to(dt.datetime(2017, 9, 4, 0, 5, tzinfo=LONDON), tick=False)
+    stored = StoredPdf.objects.get(kind="improvement-plan")
+    spec = stored_pdfs.load("improvement-plan", plan.slug)
+    assert stored_pdfs.fingerprint(spec) != stored.fingerprint  # the stored one is stale
+    assert len(nightly()) == 3
+    assert run_queued() == [1, 0, 0] and len(renders) == built + 1
+    with override_settings(TASKS=DB_BACKEND):
+        response = client.get(plan_url)
+    assert response.status_code == 200 and len(renders) == built + 1
+    assert "OVERDUE" in pdf_text(body(response))
+    assert StoredPdf.objects.filter(kind="improvement-plan").count() == 1
+
+    # One kind on request; an unknown kind is refused with the known ones.
+    assert nightly("--kind", "minutes") == [["minutes", None, True]]
+    run_queued()
+    with pytest.raises(CommandError, match="No such kind of stored PDF: agenda"):
+        call_command("refresh_stored_pdfs", "--kind", "agenda")
+
+
+def test_the_apps_register_their_loaders():
+    """The base app names no later app: the minutes and work programme apps register how to
+    print their kinds from ``ready()``; only the trackers change with the date."""
+    from meetings.minutes.views import minutes_pdf_spec
+    from workprogramme.views import tracker_pdf_spec
+
+    loaders, dated = stored_pdfs.LOADERS, stored_pdfs.DATED_KINDS
+    assert loaders == {
+        "minutes": minutes_pdf_spec,
+        "workprogramme": tracker_pdf_spec,
+        "improvement-plan": tracker_pdf_spec,
+        "review": tracker_pdf_spec,
+    }
+    assert dated == {"workprogramme", "improvement-plan", "review"}

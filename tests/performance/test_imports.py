@@ -259,11 +259,14 @@ def test_templates_download_and_round_trip(client, setup):
     q4 = periods["Q4 2016/17"]
     response = client.get("/officer/performance/imports/template.csv", {"period": q4.label})
     assert response.status_code == 200
-    assert "attachment" in response["Content-Disposition"]
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="kpi-figures-q4-2016-17.csv"'
+    assert response.content.startswith("\ufeff".encode())  # the one CSV writer's BOM
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == HEADER
     assert {r[0] for r in rows[1:]} == set(kpis)
     response = client.get("/officer/performance/imports/template.xlsx", {"period": q4.label})
+    assert response["Content-Disposition"] == ('attachment; filename="kpi-figures-q4-2016-17.xlsx"')
     sheet = load_workbook(io.BytesIO(response.content)).active
     filled = [list(r) for r in sheet.iter_rows(values_only=True)]
     for row in filled[1:]:
@@ -272,6 +275,18 @@ def test_templates_download_and_round_trip(client, setup):
     assert ImportRun.objects.get().status == "succeeded"
     assert Figure.objects.filter(period=q4, actual=50).count() == 3
     assert client.get("/officer/performance/imports/template.pdf").status_code == 404
+
+
+def test_the_csv_template_never_carries_a_formula(client, setup):
+    """The template is written by scrutiny.csvexport: a KPI title that starts like a formula
+    is text in the spreadsheet."""
+    _, _, officer = setup
+    KPIFactory(reference="KI 666", title='=HYPERLINK("http://evil.example","Click")')
+    client.force_login(officer)
+    response = client.get("/officer/performance/imports/template.csv")
+    assert response["Content-Disposition"] == 'attachment; filename="kpi-figures.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert ["KI 666", '\'=HYPERLINK("http://evil.example","Click")'] in [r[:2] for r in rows]
 
 
 def test_large_file_runs_as_a_background_task(client, setup):
