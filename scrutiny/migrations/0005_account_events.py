@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scrutiny', '0003_constraint_messages'),
+        ('scrutiny', '0004_membership_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
