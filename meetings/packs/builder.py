@@ -49,6 +49,7 @@ from meetings.models import SCHEDULE_12A_PARAGRAPHS, AgendaItem, Document, Meeti
 from scrutiny.models import Council
 from scrutiny.printing import render_document, write_document
 
+from . import previous_minutes
 from .models import PackKind
 from .stamping import stamp_pages
 
@@ -77,7 +78,7 @@ class PackBuildError(Exception):
 class Paper:
     key: str
     title: str
-    source: str  # "authored" | "generated" | "uploaded" | "placeholder"
+    source: str  # "authored" | "generated" | "uploaded" | "placeholder" | "minutes"
     item: AgendaItem
     report: Report | None = None
     document: Document | None = None
@@ -255,17 +256,61 @@ class MeetingInputs:
     # (``Report.objects``/``Document.objects``) let the public see now: the only papers a
     # public or supplementary pack may hold, so a pack is public exactly when its papers are.
     public_papers: frozenset[str] = frozenset()
+    # The public minutes each "minutes of the previous meeting" item carries
+    # (``previous_minutes.carried``), and their rendered papers (shared by the packs).
+    minutes: dict = field(default_factory=dict)
+    minutes_papers: dict = field(default_factory=dict)
 
 
 def load_inputs(meeting: Meeting) -> MeetingInputs:
     from .services import public_now
 
+    items = _items(meeting)
     return MeetingInputs(
-        items=_items(meeting),
+        items=items,
         members=list(meeting.committee.members_on(meeting.date)),
         council=Council.current(),
         public_papers=public_now(meeting).papers,
+        minutes=previous_minutes.carried(items),
     )
+
+
+def _minutes_papers(item: AgendaItem, inputs: MeetingInputs, *, members: bool) -> list[Paper]:
+    """The previous meeting's minutes a minutes item carries (``previous_minutes``): their
+    public version, and in the members' pack their exempt minutes as well."""
+    minutes = inputs.minutes.get(item.pk)
+    if minutes is None:
+        return []
+    cache = inputs.minutes_papers
+    if ("public", item.pk) not in cache:
+        cache[("public", item.pk)] = previous_minutes.render_public(minutes)
+    papers = [
+        Paper(
+            key=previous_minutes.public_key(item.pk, minutes),
+            title=previous_minutes.title(minutes),
+            source="minutes",
+            item=item,
+            body_html=cache[("public", item.pk)],
+            not_for_publication=members and item.is_private,
+        )
+    ]
+    if members and previous_minutes.may_carry_exempt(item, minutes):
+        if ("exempt", item.pk) not in cache:
+            cache[("exempt", item.pk)] = previous_minutes.render_exempt(minutes)
+        body = cache[("exempt", item.pk)]
+        if body is not None:
+            papers.append(
+                Paper(
+                    key=previous_minutes.exempt_key(item.pk, minutes),
+                    title=f"{previous_minutes.title(minutes)}: exempt minutes "
+                    "(not for publication)",
+                    source="minutes",
+                    item=item,
+                    body_html=body,
+                    not_for_publication=True,
+                )
+            )
+    return papers
 
 
 def collect(
@@ -312,6 +357,13 @@ def collect(
         )
     else:  # pragma: no cover - PackKind is closed
         raise ValueError(kind)
+    for entry in entries:
+        # The previous minutes are on time unless the minutes item itself is late.
+        on_time = kind == PackKind.PUBLIC and not entry.item.is_late
+        late = kind == PackKind.SUPPLEMENTARY and entry.item.is_late
+        if not entry.placeholder and (on_time or late or kind == PackKind.MEMBERS):
+            carried = _minutes_papers(entry.item, inputs, members=kind == PackKind.MEMBERS)
+            entry.papers = carried + entry.papers
     if kind != PackKind.MEMBERS:
         for entry in entries:
             if not entry.placeholder:
@@ -393,6 +445,8 @@ def input_hash(spec: PackSpec) -> str:
             fingerprint: dict = {"key": paper.key, "source": paper.source, "title": paper.title}
             if paper.source == "placeholder":
                 pass
+            elif paper.source == "minutes":
+                fingerprint["body"] = hashlib.sha256(paper.body_html.encode()).hexdigest()
             elif paper.document is not None:
                 fingerprint["sha256"] = paper.document.sha256
             elif paper.report is not None:
