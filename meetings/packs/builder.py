@@ -363,6 +363,8 @@ def collect(
         late = kind == PackKind.SUPPLEMENTARY and entry.item.is_late
         if not entry.placeholder and (on_time or late or kind == PackKind.MEMBERS):
             carried = _minutes_papers(entry.item, inputs, members=kind == PackKind.MEMBERS)
+            if carried:  # a hand-added "minutes.previous" report would print them twice
+                entry.papers = [p for p in entry.papers if not previous_minutes.is_legacy(p.report)]
             entry.papers = carried + entry.papers
     if kind != PackKind.MEMBERS:
         for entry in entries:

@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from meetings.minutes.models import MinutesSet, MinutesStatus
+from meetings.minutes.panels import MINUTES_GENERATOR
 from meetings.minutes.selectors import minutes_view
 from meetings.models import AgendaItem, ItemKind, Meeting
 
@@ -97,3 +98,13 @@ def may_carry_exempt(item: AgendaItem, minutes: MinutesSet) -> bool:
     """The members' pack of ``item``'s meeting may hold the exempt minutes of ``minutes``:
     only those of the same committee (the pack's readers are its members)."""
     return minutes.meeting.committee_id == item.meeting.committee_id
+
+
+def is_legacy(report) -> bool:
+    """A report added by hand with the ``minutes.previous`` generator (before the minutes were
+    carried automatically): left out of a pack that carries the minutes itself."""
+    return (
+        report is not None
+        and report.source == "generated"
+        and (report.generator == MINUTES_GENERATOR)
+    )
