@@ -101,6 +101,7 @@ class AgendaItemForm(BaseModelForm):
             "kind",
             "contact_officers",
             "contact_text",
+            "previous_meeting",
             "is_exempt",
             "exempt_paragraph",
             "exempt_reasons",
@@ -140,6 +141,7 @@ class AgendaItemForm(BaseModelForm):
         late = meeting.is_published and (not self.instance.pk or self.instance.is_late)
         if not late:
             del self.fields["urgency_reasons"]
+        _previous_meeting_field(self, meeting)
         if self.instance.pk:
             self.fields["version"] = forms.IntegerField(
                 widget=forms.HiddenInput, initial=self.instance.version
@@ -150,7 +152,32 @@ class AgendaItemForm(BaseModelForm):
         data = dict(self.cleaned_data)
         data.pop("version", None)
         data["contact_officers"] = list(data.get("contact_officers") or [])
+        if "previous_meeting" in data and data.get("kind") != ItemKind.MINUTES:
+            data["previous_meeting"] = None  # only a minutes item carries minutes
         return data
+
+
+def _previous_meeting_field(form, meeting: Meeting) -> None:
+    """The minutes item's previous meeting (issue 15 items 4 and 9): an earlier meeting of the
+    committee, the latest by default; its minutes go into the agenda pack automatically."""
+    from meetings.services import previous_meeting_choices, previous_meeting_of
+
+    if form.instance.pk and form.instance.kind != ItemKind.MINUTES:
+        del form.fields["previous_meeting"]
+        return
+    field = form.fields["previous_meeting"]
+    field.queryset = previous_meeting_choices(meeting)
+    field.label = "Minutes of the previous meeting: which meeting"
+    field.help_text = (
+        "For a “Minutes of the previous meeting” item. The minutes of the meeting chosen "
+        "here go into the agenda pack automatically, in their current version (draft "
+        "minutes once published, approved minutes once approved)."
+    )
+    field.empty_label = "None (no minutes attached)"
+    field.label_from_instance = lambda m: f"{m.date:%-d %B %Y} ({m.get_status_display().lower()})"
+    field.error_messages["invalid_choice"] = "Choose an earlier meeting of the same committee."
+    if not form.instance.pk:
+        field.initial = previous_meeting_of(meeting.committee, meeting.start)
 
 
 class ReportForm(BaseModelForm):

@@ -130,7 +130,8 @@ class Meeting(TimeStamped):
 
     @property
     def is_published(self) -> bool:
-        return self.published_at is not None
+        """The agenda is published: the meeting is public (``scrutiny.visibility``)."""
+        return visibility.is_meeting_public(self)
 
     @property
     def date(self):
@@ -248,6 +249,13 @@ class AgendaItem(TimeStamped):
     def public_description(self) -> str:
         """The description the public may read: none for an exempt or confidential item."""
         return visibility.public_description(self)
+
+    @property
+    def public_previous_meeting(self) -> Meeting | None:
+        """The minutes item's previous meeting, if the public may see it (its agenda is
+        published); templates link to it through this, never by testing ``published_at``."""
+        previous = self.previous_meeting
+        return previous if visibility.is_meeting_public(previous) else None
 
     def get_absolute_url(self) -> str:
         return f"{self.meeting.get_absolute_url()}#item-{self.pk}"

@@ -306,10 +306,7 @@ def create_meeting(
         if spec["kind"] == ItemKind.MINUTES:
             prev = previous
             if previous is not None:
-                description = (
-                    f"To approve the minutes of the {committee.name} meeting held on "
-                    f"{timezone.localtime(previous.start):%-d %B %Y}."
-                )
+                description = minutes_item_description(committee, previous)
         AgendaItem.all_objects.create(
             meeting=meeting,
             order=position,
@@ -319,7 +316,62 @@ def create_meeting(
             description=description,
             previous_meeting=prev,
         )
+    _follow_inserted_meeting(meeting, previous)
     return meeting
+
+
+# --- the minutes item's previous meeting (issue 15 items 4 and 9) ---------------------------
+
+
+def minutes_item_description(committee: Committee, previous: Meeting | None) -> str:
+    """The description a minutes item gets for ``previous`` (kept in step while the officer
+    has not rewritten it)."""
+    if previous is None:
+        return "To approve the minutes of the previous meeting."
+    return (
+        f"To approve the minutes of the {committee.name} meeting held on "
+        f"{timezone.localtime(previous.start):%-d %B %Y}."
+    )
+
+
+def previous_meeting_choices(meeting: Meeting):
+    """The meetings whose minutes a minutes item of ``meeting`` may carry: the committee's
+    earlier meetings, latest first."""
+    return Meeting.all_objects.filter(
+        committee_id=meeting.committee_id, start__lt=meeting.start
+    ).order_by("-start")
+
+
+def _validate_previous(meeting: Meeting, previous: Meeting | None) -> dict[str, list[str]]:
+    if previous is None:
+        return {}
+    if previous.committee_id != meeting.committee_id or previous.start >= meeting.start:
+        return {"previous_meeting": ["Choose an earlier meeting of the same committee."]}
+    return {}
+
+
+def _follow_inserted_meeting(meeting: Meeting, previous: Meeting | None) -> None:
+    """A meeting entered after a later one (last month's, typed in after next month's was
+    set up): the next meeting's minutes item pointed, by default, at the meeting before this
+    one; it now carries this meeting's minutes. Not once the next agenda is published (its
+    pack has gone out: the officer changes it on the item's page)."""
+    following = (
+        Meeting.all_objects.filter(committee_id=meeting.committee_id, start__gt=meeting.start)
+        .exclude(status__in=[MeetingStatus.CANCELLED, MeetingStatus.POSTPONED])
+        .order_by("start")
+        .first()
+    )
+    if following is None or following.status != MeetingStatus.SCHEDULED:
+        return
+    old_text = minutes_item_description(meeting.committee, previous)
+    for item in AgendaItem.all_objects.filter(
+        meeting=following, kind=ItemKind.MINUTES, previous_meeting=previous
+    ):
+        item.previous_meeting = meeting
+        if item.description == old_text:
+            item.description = minutes_item_description(meeting.committee, meeting)
+        item.version += 1
+        item.save()
 
 
 @records_by
@@ -521,6 +573,7 @@ def add_agenda_item(
     )
     if not title.strip():
         errors["title"] = ["Enter the title of the item."]
+    errors.update(_validate_previous(meeting, previous_meeting))
     _raise(errors)
     is_late, reasons = _late_fields(meeting, urgency_reasons)
     position = (
@@ -578,6 +631,7 @@ def update_agenda_item(
     meeting = _lock_meeting(item.meeting)
     item = AgendaItem.all_objects.select_for_update().get(pk=item.pk)
     _check_version(item, version)
+    old_previous = item.previous_meeting
     for name, value in fields.items():
         setattr(item, name, value.strip() if isinstance(value, str) else value)
     errors = _validate_exemption(
@@ -585,6 +639,11 @@ def update_agenda_item(
         exempt_paragraph=item.exempt_paragraph,
         exempt_reasons=item.exempt_reasons,
     )
+    errors.update(_validate_previous(meeting, item.previous_meeting))
+    if item.previous_meeting != old_previous and item.description == minutes_item_description(
+        meeting.committee, old_previous
+    ):  # the description named the old meeting and the officer did not rewrite it
+        item.description = minutes_item_description(meeting.committee, item.previous_meeting)
     if not item.title:
         errors["title"] = ["Enter the title of the item."]
     if item.is_late and not item.urgency_reasons:

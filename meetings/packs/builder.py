@@ -16,7 +16,7 @@ How a pack is put together (see docs/packs.md for the why):
    are combined into one document before writing. Uploaded PDFs are then
    inserted at their places with pikepdf; front-sheet links are pointed at the right pages;
    every page is stamped "Page N" (and "NOT FOR PUBLICATION" on exempt pages of the members'
-   pack); bookmarks are written; the file is written to a local temporary file.
+   pack; ``stamping.py``); bookmarks are written; the file is written to a local temporary file.
 4. ``store_pack()`` copies that finished file into the default storage (file system or S3)
    under a new, unique name; ``services.run_build`` then switches the ``Pack`` row to it in a
    transaction and deletes the previous file once that commits, so a reader only ever gets
@@ -49,7 +49,9 @@ from meetings.models import SCHEDULE_12A_PARAGRAPHS, AgendaItem, Document, Meeti
 from scrutiny.models import Council
 from scrutiny.printing import render_document, write_document
 
+from . import previous_minutes
 from .models import PackKind
+from .stamping import stamp_pages
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +78,7 @@ class PackBuildError(Exception):
 class Paper:
     key: str
     title: str
-    source: str  # "authored" | "generated" | "uploaded" | "placeholder"
+    source: str  # "authored" | "generated" | "uploaded" | "placeholder" | "minutes"
     item: AgendaItem
     report: Report | None = None
     document: Document | None = None
@@ -254,17 +256,61 @@ class MeetingInputs:
     # (``Report.objects``/``Document.objects``) let the public see now: the only papers a
     # public or supplementary pack may hold, so a pack is public exactly when its papers are.
     public_papers: frozenset[str] = frozenset()
+    # The public minutes each "minutes of the previous meeting" item carries
+    # (``previous_minutes.carried``), and their rendered papers (shared by the packs).
+    minutes: dict = field(default_factory=dict)
+    minutes_papers: dict = field(default_factory=dict)
 
 
 def load_inputs(meeting: Meeting) -> MeetingInputs:
     from .services import public_now
 
+    items = _items(meeting)
     return MeetingInputs(
-        items=_items(meeting),
+        items=items,
         members=list(meeting.committee.members_on(meeting.date)),
         council=Council.current(),
         public_papers=public_now(meeting).papers,
+        minutes=previous_minutes.carried(items),
     )
+
+
+def _minutes_papers(item: AgendaItem, inputs: MeetingInputs, *, members: bool) -> list[Paper]:
+    """The previous meeting's minutes a minutes item carries (``previous_minutes``): their
+    public version, and in the members' pack their exempt minutes as well."""
+    minutes = inputs.minutes.get(item.pk)
+    if minutes is None:
+        return []
+    cache = inputs.minutes_papers
+    if ("public", item.pk) not in cache:
+        cache[("public", item.pk)] = previous_minutes.render_public(minutes)
+    papers = [
+        Paper(
+            key=previous_minutes.public_key(item.pk, minutes),
+            title=previous_minutes.title(minutes),
+            source="minutes",
+            item=item,
+            body_html=cache[("public", item.pk)],
+            not_for_publication=members and item.is_private,
+        )
+    ]
+    if members and previous_minutes.may_carry_exempt(item, minutes):
+        if ("exempt", item.pk) not in cache:
+            cache[("exempt", item.pk)] = previous_minutes.render_exempt(minutes)
+        body = cache[("exempt", item.pk)]
+        if body is not None:
+            papers.append(
+                Paper(
+                    key=previous_minutes.exempt_key(item.pk, minutes),
+                    title=f"{previous_minutes.title(minutes)}: exempt minutes "
+                    "(not for publication)",
+                    source="minutes",
+                    item=item,
+                    body_html=body,
+                    not_for_publication=True,
+                )
+            )
+    return papers
 
 
 def collect(
@@ -311,6 +357,15 @@ def collect(
         )
     else:  # pragma: no cover - PackKind is closed
         raise ValueError(kind)
+    for entry in entries:
+        # The previous minutes are on time unless the minutes item itself is late.
+        on_time = kind == PackKind.PUBLIC and not entry.item.is_late
+        late = kind == PackKind.SUPPLEMENTARY and entry.item.is_late
+        if not entry.placeholder and (on_time or late or kind == PackKind.MEMBERS):
+            carried = _minutes_papers(entry.item, inputs, members=kind == PackKind.MEMBERS)
+            if carried:  # a hand-added "minutes.previous" report would print them twice
+                entry.papers = [p for p in entry.papers if not previous_minutes.is_legacy(p.report)]
+            entry.papers = carried + entry.papers
     if kind != PackKind.MEMBERS:
         for entry in entries:
             if not entry.placeholder:
@@ -392,6 +447,8 @@ def input_hash(spec: PackSpec) -> str:
             fingerprint: dict = {"key": paper.key, "source": paper.source, "title": paper.title}
             if paper.source == "placeholder":
                 pass
+            elif paper.source == "minutes":
+                fingerprint["body"] = hashlib.sha256(paper.body_html.encode()).hexdigest()
             elif paper.document is not None:
                 fingerprint["sha256"] = paper.document.sha256
             elif paper.report is not None:
@@ -522,159 +579,6 @@ def _layout(spec: PackSpec, front_guess: int):
             return document.copy(document.pages + papers_pages), front, passes
         front = len(document.pages)
     raise PackBuildError("The front sheet's page numbers did not settle; please try again.")
-
-
-STAMP_FONTS = {
-    False: Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-    True: Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-}
-STAMP_CHARS = "Page 0123456789NOTFRPUBLICA"
-
-
-@cache
-def _stamp_font_program(bold: bool) -> tuple[bytes, dict, list[int]] | None:
-    """A subset of DejaVu Sans holding only the characters we stamp, its metrics, and the
-    widths of codes 32–126 (WinAnsi), so the stamp's font is embedded as PDF/UA requires."""
-    path = STAMP_FONTS[bold]
-    if not path.exists():
-        return None
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    # fontTools reports tables it drops ("FFTM NOT subset"); that is expected here.
-    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
-
-    font = TTFont(str(path))
-    options = subset.Options()
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=STAMP_CHARS)
-    subsetter.subset(font)
-    scale = 1000 / font["head"].unitsPerEm
-    cmap = font.getBestCmap()
-    widths = []
-    for code in range(32, 127):
-        glyph = cmap.get(code)
-        widths.append(round(font["hmtx"][glyph][0] * scale) if glyph else 0)
-    head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
-    metrics = {
-        "bbox": [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)],
-        "ascent": round(hhea.ascent * scale),
-        "descent": round(hhea.descent * scale),
-        "cap_height": round(getattr(os2, "sCapHeight", hhea.ascent) * scale),
-    }
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue(), metrics, widths
-
-
-def _stamp_font(pdf: pikepdf.Pdf, bold: bool) -> pikepdf.Object:
-    program = _stamp_font_program(bold)
-    if program is None:  # no DejaVu on this machine: an unembedded standard font
-        return pdf.make_indirect(
-            pikepdf.Dictionary(
-                Type=pikepdf.Name.Font,
-                Subtype=pikepdf.Name.Type1,
-                BaseFont=pikepdf.Name("/Helvetica-Bold" if bold else "/Helvetica"),
-                Encoding=pikepdf.Name.WinAnsiEncoding,
-            )
-        )
-    data, metrics, widths = program
-    name = pikepdf.Name("/PKSTMP+DejaVuSans-Bold" if bold else "/PKSTMP+DejaVuSans")
-    font_file = pdf.make_stream(data)
-    font_file.Length1 = len(data)
-    descriptor = pdf.make_indirect(
-        pikepdf.Dictionary(
-            Type=pikepdf.Name.FontDescriptor,
-            FontName=name,
-            Flags=32,
-            FontBBox=metrics["bbox"],
-            ItalicAngle=0,
-            Ascent=metrics["ascent"],
-            Descent=metrics["descent"],
-            CapHeight=metrics["cap_height"],
-            StemV=120 if bold else 80,
-            FontFile2=font_file,
-        )
-    )
-    return pdf.make_indirect(
-        pikepdf.Dictionary(
-            Type=pikepdf.Name.Font,
-            Subtype=pikepdf.Name.TrueType,
-            BaseFont=name,
-            FirstChar=32,
-            LastChar=126,
-            Widths=widths,
-            Encoding=pikepdf.Name.WinAnsiEncoding,
-            FontDescriptor=descriptor,
-        )
-    )
-
-
-def _text_width(text: str, size: float, bold: bool) -> float:
-    program = _stamp_font_program(bold)
-    if program is not None:
-        widths = program[2]
-        return sum(widths[ord(c) - 32] if 32 <= ord(c) <= 126 else 600 for c in text) * size / 1000
-    if bold:
-        return sum(278 if c == " " else 722 for c in text) * size / 1000
-    helvetica = {" ": 278, "P": 667, "a": 556, "g": 556, "e": 556}
-    return sum(helvetica.get(c, 556) for c in text) * size / 1000
-
-
-def _visible_box(page: pikepdf.Page) -> tuple[float, float, float, float]:
-    box = page.cropbox
-    llx, lly, urx, ury = (float(v) for v in box)
-    return min(llx, urx), min(lly, ury), max(llx, urx), max(lly, ury)
-
-
-def _stamp_ops(page: pikepdf.Page, text: str, font: str, *, top: bool, bold: bool) -> bytes:
-    """Content that draws ``text`` centred at the bottom (or top) edge of the page as seen,
-    whatever the page size and /Rotate, marked as a pagination artifact."""
-    llx, lly, urx, ury = _visible_box(page)
-    rotation = page.rotation % 360
-    width, height = urx - llx, ury - lly
-    seen_w, seen_h = (height, width) if rotation in (90, 270) else (width, height)
-    size = max(6.0, min(10.0, min(seen_w, seen_h) / 62))
-    margin = max(10.0, min(seen_w, seen_h) * 0.03)
-    text_w = _text_width(text, size, bold)
-    # Position in "seen" coordinates (origin bottom-left of the page as displayed).
-    sx = (seen_w - text_w) / 2
-    sy = seen_h - margin - size if top else margin
-    # Map seen coordinates to user space for each rotation (the page turns clockwise).
-    if rotation == 0:
-        a, b, c, d, e, f = 1, 0, 0, 1, llx + sx, lly + sy
-    elif rotation == 90:
-        a, b, c, d, e, f = 0, 1, -1, 0, urx - sy, lly + sx
-    elif rotation == 180:
-        a, b, c, d, e, f = -1, 0, 0, -1, urx - sx, ury - sy
-    else:  # 270
-        a, b, c, d, e, f = 0, -1, 1, 0, llx + sy, ury - sx
-    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    subtype = "/Header" if top else "/Footer"
-    return (
-        f"/Artifact <</Type /Pagination /Subtype {subtype}>> BDC q 0 g BT {font} {size:.2f} Tf "
-        f"{a} {b} {c} {d} {e:.2f} {f:.2f} Tm ({escaped}) Tj ET Q EMC\n"
-    ).encode("latin-1")
-
-
-def stamp_pages(
-    pdf: pikepdf.Pdf, *, first_page: int, not_for_publication: set[int] = frozenset()
-) -> None:
-    """Stamp "Page N" on every page (and NOT FOR PUBLICATION on the given page indexes)."""
-    regular = _stamp_font(pdf, bold=False)
-    bold = _stamp_font(pdf, bold=True) if not_for_publication else None
-    for index, page in enumerate(pdf.pages):
-        ops = b""
-        if index in not_for_publication:
-            bold_name = page.add_resource(bold, pikepdf.Name.Font, prefix="PackStampB")
-            ops += _stamp_ops(page, "NOT FOR PUBLICATION", str(bold_name), top=True, bold=True)
-        name = page.add_resource(regular, pikepdf.Name.Font, prefix="PackStamp")
-        ops += _stamp_ops(page, f"Page {first_page + index}", str(name), top=False, bold=False)
-        # Isolate the page's own graphics state so the stamp lands where we put it.
-        page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
-        page.contents_add(pdf.make_stream(b"\nQ\n" + ops))
 
 
 def _insert_uploads(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:

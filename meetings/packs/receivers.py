@@ -1,5 +1,7 @@
 """Listeners for the meetings app's signals: publishing or changing a published meeting queues
-an agenda pack build (the build itself runs in the background)."""
+an agenda pack build (the build itself runs in the background). A change to a meeting's
+minutes (sent by the minutes services) queues a build of the meetings whose "minutes of the
+previous meeting" item carries them (``previous_minutes.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 
-from meetings.models import Meeting
+from meetings.models import ItemKind, Meeting
 
 logger = logging.getLogger(__name__)
 
@@ -17,9 +19,17 @@ def on_meeting_published(sender, *, meeting, **kwargs) -> None:
 
 
 def on_meeting_changed(sender, *, meeting, **kwargs) -> None:
-    if sender is not Meeting:
-        return  # the minutes services announce minutes changes: the agenda pack has none
-    _queue(meeting, "Published meeting changed")
+    if sender is Meeting:
+        _queue(meeting, "Published meeting changed")
+        return
+    # The minutes services announce a change to ``meeting``'s minutes: the meeting's own
+    # pack holds none of them, the packs of the meetings that carry them do.
+    carrying = Meeting.all_objects.filter(
+        items__kind=ItemKind.MINUTES, items__previous_meeting=meeting
+    ).distinct()
+    date = f"{meeting.date:%-d %B %Y}"
+    for other in carrying:
+        _queue(other, f"The minutes of the meeting of {date} changed")
 
 
 def _queue(meeting, reason: str) -> None:

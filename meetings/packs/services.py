@@ -42,7 +42,7 @@ from meetings.models import AgendaItem, Document, Meeting, Report
 from scrutiny import leases
 from scrutiny.audit import records_by
 
-from . import builder
+from . import builder, previous_minutes
 from .models import (
     INTERRUPTED_ERROR,
     MAX_ATTEMPTS,
@@ -434,6 +434,8 @@ def public_now(meeting: Meeting) -> PublicNow:
             "pk", flat=True
         )
     }
+    # The previous meeting's minutes a minutes item carries, while they are public.
+    papers |= previous_minutes.public_keys(meeting)
     return PublicNow(frozenset(listed), open_items, frozenset(papers))
 
 

@@ -60,6 +60,110 @@ def _hits() -> dict[tuple[str, str], list[str]]:
     return found
 
 
+# Templates: the same primitives tested in a {% if %}/{% elif %} tag. A template asks the
+# rule through a property or selector (``meeting.is_published``, ``item.is_private``,
+# ``item.public_previous_meeting``, ``item.public_description``); these are the known tests
+# of the raw fields, each for a reason. (file, primitive) -> how many.
+TEMPLATE_PRIMITIVES = {
+    "published agenda": re.compile(r"\bpublished_at\b"),
+    "exempt/confidential/draft flag": re.compile(r"\b(?:is_exempt|is_confidential|is_draft)\b"),
+}
+TEMPLATE_TEST = re.compile(r"\{%-?\s*(?:if|elif)\b[^%]*%\}")
+# Which words to print for an item already known to be private (inside ``item.is_private``,
+# or a placeholder/exempt paper only private items get): confidential (s100A) or exempt
+# (Schedule 12A paragraph N). Both are public labels; they decide no visibility.
+EXCLUSION_LABEL = "labels which exclusion applies to an item already shown as private"
+OFFICER_ONLY = "officer-only page (OfficerRequiredMixin): shows state, decides nothing public"
+TEMPLATE_ALLOWED = {
+    ("meetings/templates/meetings/_agenda_item.html", "exempt/confidential/draft flag"): (
+        2,
+        EXCLUSION_LABEL,
+    ),
+    ("meetings/templates/meetings/report_detail.html", "exempt/confidential/draft flag"): (
+        2,
+        EXCLUSION_LABEL,
+    ),
+    ("meetings/packs/templates/packs/print/_front_sheet.html", "exempt/confidential/draft flag"): (
+        2,
+        EXCLUSION_LABEL,
+    ),
+    ("meetings/packs/templates/packs/print/papers.html", "exempt/confidential/draft flag"): (
+        1,
+        EXCLUSION_LABEL + " (the exempt placeholder)",
+    ),
+    (
+        "meetings/packs/templates/packs/print/_exempt_minutes.html",
+        "exempt/confidential/draft flag",
+    ): (1, EXCLUSION_LABEL + " (members' pack only)"),
+    (
+        "meetings/minutes/templates/minutes/_minutes_body.html",
+        "exempt/confidential/draft flag",
+    ): (1, EXCLUSION_LABEL + " (inside item.is_private)"),
+    ("meetings/templates/meetings/officer/meeting.html", "published agenda"): (1, OFFICER_ONLY),
+    ("meetings/templates/meetings/officer/meeting.html", "exempt/confidential/draft flag"): (
+        6,
+        OFFICER_ONLY + " (exempt/confidential tags, draft papers' publish and remove forms)",
+    ),
+    ("meetings/packs/templates/packs/officer/build_list.html", "published agenda"): (
+        1,
+        OFFICER_ONLY + " (rebuild button)",
+    ),
+}
+
+
+def _template_hits(text: str) -> dict[str, int]:
+    hits: dict[str, int] = {}
+    for tag in TEMPLATE_TEST.findall(text):
+        for name, pattern in TEMPLATE_PRIMITIVES.items():
+            count = len(pattern.findall(tag))
+            if count:
+                hits[name] = hits.get(name, 0) + count
+    return hits
+
+
+def _templates():
+    for app in ("scrutiny", "meetings", "performance", "workprogramme", "opendata", "templates"):
+        for path in sorted((ROOT / app).rglob("*.html")):
+            yield str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")
+
+
+def test_no_template_tests_the_public_rule_by_hand():
+    """Issue 22: templates were outside the guard (``_agenda_item.html`` tested
+    ``previous_meeting.published_at`` for its link). A new raw test fails here: use the
+    property or selector that asks ``scrutiny.visibility``, or list it with its reason."""
+    found = {}
+    for rel, text in _templates():
+        for name, count in _template_hits(text).items():
+            found[(rel, name)] = count
+    unexpected = {
+        key: count for key, count in found.items() if count > TEMPLATE_ALLOWED.get(key, (0, ""))[0]
+    }
+    assert unexpected == {}, (
+        "Templates test the public rule by hand (use meeting.is_published, item.is_private, "
+        f"item.public_previous_meeting… or list it in TEMPLATE_ALLOWED with its reason): "
+        f"{unexpected}"
+    )
+    stale = {key for key, (count, _) in TEMPLATE_ALLOWED.items() if found.get(key, 0) < count}
+    assert stale == set(), f"TEMPLATE_ALLOWED allows more than is there now: {stale}"
+
+
+def test_the_template_guard_catches_a_raw_test():
+    assert _template_hits(
+        "{% if item.previous_meeting and item.previous_meeting.published_at %}x{% endif %}"
+    ) == {"published agenda": 1}
+    assert _template_hits("{% if d.is_draft %}{% elif item.is_exempt %}{% endif %}") == {
+        "exempt/confidential/draft flag": 2
+    }
+    # Printing a field, or asking the rule's properties, is not a test of the raw field.
+    assert (
+        _template_hits(
+            "{{ meeting.published_at|date }}{% if item.is_private %}{% endif %}"
+            "{% if meeting.is_published %}{% endif %}"
+        )
+        == {}
+    )
+
+
 def _sources():
     for app in APPS:
         for path in sorted((ROOT / app).rglob("*.py")):

@@ -361,6 +361,7 @@ ALLOWED_SAFE = {
         'conflict.text|safe|default:"(no text)"',
     ): SANITISED + " (conflict is the Minute as saved)",
     ("meetings/minutes/templates/minutes/print/minutes.html", "minute.text|safe"): SANITISED,
+    ("meetings/packs/templates/packs/print/_exempt_minutes.html", "minute.text|safe"): SANITISED,
     (
         "meetings/minutes/templates/minutes/print/minutes.html",
         "minute.public_summary|safe",
