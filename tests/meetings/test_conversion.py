@@ -494,3 +494,16 @@ def test_only_officers_reach_the_conversion_pages(client, django_capture_on_comm
     )
     assert Conversion.objects.filter(pk=upload_row.pk).exists()
     assert os.path.basename(upload_row.original.name).endswith(".rtf")
+
+
+def test_removing_the_converted_pdf_removes_its_original(django_capture_on_commit_callbacks):
+    item = AgendaItemFactory(meeting=MeetingFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_row = convert(item, make_rtf("Short paper"), "short.rtf")
+    upload_row.refresh_from_db()
+    name = upload_row.original.name
+    assert default_storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_document(document=upload_row.document, by=make_user("officer"))
+    assert not Conversion.objects.filter(pk=upload_row.pk).exists()
+    assert not default_storage.exists(name)
