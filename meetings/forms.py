@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models.functions import TruncMonth
 from django.template.defaultfilters import filesizeformat
 
+from meetings import conversion
 from meetings.extensions import report_generators
 from meetings.models import (
     PARAGRAPH_CHOICES,
@@ -280,12 +281,12 @@ class DocumentForm(BaseForm):
         help_text='For example "Appendix A – Ten Point Improvement Plan".',
     )
     uploaded_file = forms.FileField(
-        label="PDF file",
-        error_messages={"required": "Choose a PDF file to upload."},
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        label="File",
+        error_messages={"required": "Choose a file to upload."},
+        widget=forms.ClearableFileInput(attrs={"accept": conversion.ACCEPT}),
     )
     is_report = forms.BooleanField(
-        required=False, label="This PDF is the report itself (not an appendix)"
+        required=False, label="This file is the report itself (not an appendix)"
     )
     urgency_reasons = forms.CharField(
         required=False,
@@ -299,8 +300,10 @@ class DocumentForm(BaseForm):
     def __init__(self, *args, late: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["uploaded_file"].help_text = (
-            f"PDF only, up to {filesizeformat(settings.MAX_UPLOAD_BYTES)}. Password-protected "
-            "files cannot be accepted. JavaScript, embedded files and launch actions are removed."
+            f"PDF, Word (.docx, .doc), OpenDocument (.odt), RTF or Excel (.xlsx), up to "
+            f"{filesizeformat(settings.MAX_UPLOAD_BYTES)}. Other files are converted to PDF in "
+            "the background: the meeting page shows the progress. Password-protected files "
+            "cannot be accepted. JavaScript, embedded files and launch actions are removed."
         )
         if not late:
             del self.fields["urgency_reasons"]

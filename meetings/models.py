@@ -466,6 +466,68 @@ class ExemptAccess(models.Model):
         return f"{self.user} read {self.what} at {self.at:%Y-%m-%d %H:%M}"
 
 
+def original_upload_to(instance: Conversion, filename: str) -> str:
+    # Non-guessable storage name that keeps the format's extension (the converter needs it).
+    suffix = PurePath(filename).suffix.lower()
+    return f"originals/{uuid.uuid4().hex}{suffix}"
+
+
+class Conversion(TimeStamped):
+    """A Word, OpenDocument, RTF or Excel upload being turned into a PDF paper (issue 15,
+    item 7; ``meetings.conversion``). The original is kept: once converted, ``document`` is
+    the PDF (checked and sanitised like any upload) and the original is read under the same
+    rule as that PDF. Until then the upload is no paper at all: officers only, in no pack."""
+
+    class Status(models.TextChoices):
+        CONVERTING = "converting", "Converting"
+        CONVERTED = "converted", "Converted"
+        FAILED = "failed", "Failed"
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="conversions"
+    )
+    title = models.CharField(max_length=300)
+    is_report = models.BooleanField(
+        default=False, help_text="The converted PDF is the report itself (not an appendix)."
+    )
+    urgency_reasons = models.TextField(blank=True)
+    original = models.FileField(upload_to=original_upload_to, max_length=300)
+    original_filename = models.CharField(max_length=255)
+    mime_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONVERTING)
+    failure = models.TextField(blank=True, help_text="Why the conversion failed, for the officer.")
+    attempt = models.PositiveIntegerField(
+        default=1, help_text="Raised by each retry: a stale run's result is ignored."
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    document = models.OneToOneField(
+        Document,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="conversion",
+        help_text="The PDF made from the original.",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agenda_item", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.original_filename}: {self.get_status_display().lower()})"
+
+    @property
+    def download_name(self) -> str:
+        return PurePath(self.original_filename).name or f"original-{self.pk}"
+
+
 # The standard opening items a new meeting gets, in order. Committees can change theirs
 # (``CommitteeAgendaSettings``); these are the council's defaults, worded as in seed 000.
 DEFAULT_STANDARD_ITEMS: list[dict[str, str]] = [

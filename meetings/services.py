@@ -457,6 +457,9 @@ def publish_meeting(
         )
     if not AgendaItem.all_objects.filter(meeting=meeting).exists():
         raise ValidationError({"__all__": ["Add at least one agenda item before publishing."]})
+    from meetings.conversion import check_nothing_converting  # it adds papers through here
+
+    check_nothing_converting(meeting)
     now = at or timezone.now()
     warnings = publication_warnings(meeting, on=timezone.localtime(now).date())
     errors = {}

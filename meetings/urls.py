@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import conversion_views, views
 from meetings.models import Document, Report
 
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
     path("committees/<slug:slug>/meetings/", views.committee_meetings, name="committee-meetings"),
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
     path("documents/<int:pk>/", views.document_download, name="document-download"),
+    path(
+        "documents/<int:pk>/original/",
+        conversion_views.document_original,
+        name="document-original",
+    ),
     # Officer pages.
     path("officer/meetings/", views.OfficerMeetingList.as_view(), name="officer-meetings"),
     path("officer/meetings/add/", views.MeetingCreate.as_view(), name="officer-meeting-add"),
@@ -86,6 +91,21 @@ urlpatterns = [
         "officer/documents/<int:pk>/publish/",
         views.LatePaperPublish.as_view(model=Document),
         name="officer-document-publish",
+    ),
+    path(
+        "officer/conversions/<int:pk>/original/",
+        conversion_views.OfficerOriginal.as_view(),
+        name="officer-conversion-original",
+    ),
+    path(
+        "officer/conversions/<int:pk>/retry/",
+        conversion_views.ConversionAction.as_view(action="retry"),
+        name="officer-conversion-retry",
+    ),
+    path(
+        "officer/conversions/<int:pk>/remove/",
+        conversion_views.ConversionAction.as_view(action="remove"),
+        name="officer-conversion-remove",
     ),
     path(
         "officer/committees/<slug:slug>/standard-items/",

@@ -23,7 +23,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from meetings import selectors, services
+from meetings import conversion, selectors, services
 from meetings.extensions import item_notes, meeting_panels, officer_meeting_panels
 from meetings.forms import (
     AgendaItemForm,
@@ -671,6 +671,8 @@ class DocumentUpload(OfficerRequiredMixin, View):
     def post(self, request, pk):
         item = _officer_item(pk)
         form = DocumentForm(request.POST, request.FILES, late=item.meeting.is_published)
+        if form.is_valid() and conversion.is_convertible(form.cleaned_data["uploaded_file"]):
+            return self.convert(request, item, form)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -704,6 +706,28 @@ class DocumentUpload(OfficerRequiredMixin, View):
                     messages.success(request, text)
                 return redirect(reverse("officer-meeting", args=[item.meeting_id]) + f"#item-{pk}")
         return render(request, self.template, self.ctx(item, form))
+
+    def convert(self, request, item, form):
+        """A Word, OpenDocument, RTF or Excel file: kept, and converted in the background."""
+        data = form.cleaned_data
+        try:
+            upload = conversion.start_conversion(
+                agenda_item=item,
+                uploaded_file=data["uploaded_file"],
+                title=data["title"],
+                is_report=bool(data.get("is_report")),
+                urgency_reasons=data.get("urgency_reasons", ""),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return render(request, self.template, self.ctx(item, form))
+        messages.success(
+            request,
+            f"Uploaded {upload.original_filename}: it is being converted to PDF. The item "
+            "shows when it is converted.",
+        )
+        return redirect(reverse("officer-meeting", args=[item.meeting_id]) + f"#item-{item.pk}")
 
 
 class LatePaperPublish(OfficerRequiredMixin, View):

@@ -96,6 +96,7 @@ RULES: dict[str, str] = {
     "committee-meetings": PUBLIC,
     "report-detail": PUBLIC,
     "document-download": PUBLIC,
+    "document-original": PUBLIC,  # the original of a converted public paper (its PDF's rule)
     "officer-meetings": OFFICER,
     "officer-meeting-add": OFFICER,
     "officer-meeting": OFFICER,
@@ -113,6 +114,9 @@ RULES: dict[str, str] = {
     "officer-report-edit": OFFICER,
     "officer-document-add": OFFICER,
     "officer-document-remove": OFFICER,
+    "officer-conversion-original": OFFICER,
+    "officer-conversion-retry": OFFICER,
+    "officer-conversion-remove": OFFICER,
     "officer-report-remove": OFFICER,
     "officer-report-publish": OFFICER,
     "officer-document-publish": OFFICER,
@@ -369,6 +373,18 @@ def extra_urls(council) -> dict[str, str]:
         file_format="csv",
     )
     generated = Report.all_objects.exclude(generator="").order_by("pk").first()
+    from meetings.models import Conversion
+
+    converted = Conversion.objects.create(
+        agenda_item=Document.objects.order_by("pk").first().agenda_item,
+        document=Document.objects.order_by("pk").first(),
+        title="Converted paper",
+        original=ContentFile(b"PK\x03\x04 a Word file", name="paper.docx"),
+        original_filename="paper.docx",
+        mime_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        sha256="0" * 64,
+        status=Conversion.Status.CONVERTED,
+    )
     consideration = Consideration.objects.order_by("pk").first()
     programme = WorkProgramme.objects.order_by("pk").first()
     urls = {
@@ -380,6 +396,10 @@ def extra_urls(council) -> dict[str, str]:
         "officer-item-move": reverse("officer-item-move", args=[item.pk]),
         "officer-item-remove": reverse("officer-item-remove", args=[item.pk]),
         "officer-document-remove": reverse("officer-document-remove", args=[document.pk]),
+        "document-original": reverse("document-original", args=[converted.document_id]),
+        "officer-conversion-original": reverse("officer-conversion-original", args=[converted.pk]),
+        "officer-conversion-retry": reverse("officer-conversion-retry", args=[converted.pk]),
+        "officer-conversion-remove": reverse("officer-conversion-remove", args=[converted.pk]),
         "officer-document-publish": reverse("officer-document-publish", args=[document.pk]),
         "officer-report-publish": reverse("officer-report-publish", args=[generated.pk]),
         "officer-report-remove": reverse("officer-report-remove", args=[generated.pk]),

@@ -160,7 +160,7 @@ def test_upload_form_keeps_what_was_typed_on_rejection(client):
         {
             "title": "Appendix A – my careful title",
             "urgency_reasons": "The chair agreed it is urgent because…",
-            "uploaded_file": upload(b"not a pdf at all", "appendix.docx"),
+            "uploaded_file": upload(b"not a pdf at all", "appendix.pdf"),
         },
     )
     html = response.content.decode()
