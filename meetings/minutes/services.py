@@ -74,8 +74,9 @@ def _check_version(obj, version: int | None) -> None:
 # --- Starting the minutes ------------------------------------------------------------------
 
 
+@records_by
 @transaction.atomic
-def start_minutes(*, meeting: Meeting) -> MinutesSet:
+def start_minutes(*, meeting: Meeting, by=None) -> MinutesSet:
     """Create (or bring up to date) the minutes of ``meeting``: a minute for every agenda item
     and an attendance row for every member expected that day. Idempotent."""
     if meeting.status == "cancelled":
@@ -175,6 +176,7 @@ def _announce(minutes: MinutesSet) -> None:
     transaction.on_commit(send)
 
 
+@records_by
 @transaction.atomic
 def add_attendee(
     *,
@@ -185,6 +187,7 @@ def add_attendee(
     status: str = AttendanceStatus.PRESENT,
     role_text: str = "",
     substitute_for: Person | None = None,
+    by=None,
 ) -> Attendance:
     _ensure_not_locked(minutes)
     errors: dict[str, list[str]] = {}
@@ -222,8 +225,9 @@ def add_attendee(
     return row
 
 
+@records_by
 @transaction.atomic
-def remove_attendee(*, attendance: Attendance) -> None:
+def remove_attendee(*, attendance: Attendance, by=None) -> None:
     _ensure_not_locked(attendance.minutes)
     if attendance.kind == AttendanceKind.MEMBER:
         raise ValidationError(
@@ -237,8 +241,9 @@ def remove_attendee(*, attendance: Attendance) -> None:
 # --- Declarations --------------------------------------------------------------------------
 
 
+@records_by
 @transaction.atomic
-def set_no_interests(*, minutes: MinutesSet, value: bool) -> MinutesSet:
+def set_no_interests(*, minutes: MinutesSet, value: bool, by=None) -> MinutesSet:
     _ensure_not_locked(minutes)
     if value and Declaration.objects.filter(minute__minutes=minutes).exists():
         raise ValidationError(
@@ -253,9 +258,16 @@ def set_no_interests(*, minutes: MinutesSet, value: bool) -> MinutesSet:
     return _bump(minutes)
 
 
+@records_by
 @transaction.atomic
 def add_declaration(
-    *, minute: Minute, person: Person, interest_type: str, withdrew: bool, description: str
+    *,
+    minute: Minute,
+    person: Person,
+    interest_type: str,
+    withdrew: bool,
+    description: str,
+    by=None,
 ) -> Declaration:
     minutes = minute.minutes
     _ensure_not_locked(minutes)
@@ -281,8 +293,9 @@ def add_declaration(
     return declaration
 
 
+@records_by
 @transaction.atomic
-def remove_declaration(*, declaration: Declaration) -> None:
+def remove_declaration(*, declaration: Declaration, by=None) -> None:
     minutes = declaration.minute.minutes
     _ensure_not_locked(minutes)
     declaration.delete()
