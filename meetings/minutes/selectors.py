@@ -17,6 +17,8 @@ from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from meetings.minutes.models import (
+    OTHER_ATTENDANCE_KINDS,
+    REGISTER_SUBSTITUTE,
     Action,
     Attendance,
     AttendanceKind,
@@ -287,3 +289,74 @@ def declarations_for_person(person: Person) -> QuerySet[Declaration]:
 
 def overdue_count(qs: QuerySet[Action], today: dt.date | None = None) -> int:
     return qs.overdue(today or timezone.localdate()).count()
+
+
+# --- The attendance register (officer page) -------------------------------------------------
+
+
+@dataclass
+class RegisterMember:
+    person: Person
+    role_text: str
+    mark: str  # present, apologies, absent or substitute
+    substitute_id: int | None = None
+
+
+@dataclass
+class Register:
+    minutes: MinutesSet | None
+    members: list[RegisterMember]
+    others: list[Attendance]
+    # (person id, label) of everyone who may be chosen as a substitute: the committee's named
+    # substitutes on the day first, then every other active person who is not a member.
+    substitute_choices: list[tuple[int, str]]
+    version: int
+
+
+def attendance_register(meeting) -> Register:
+    """What the register page shows: from the saved attendance once the minutes are started,
+    else the members whose membership is in force on the meeting's date (what starting the
+    minutes will list)."""
+    minutes = MinutesSet.objects.filter(meeting=meeting).first()
+    memberships = list(meeting.committee.members_on(meeting.date))
+    members: list[RegisterMember] = []
+    others: list[Attendance] = []
+    if minutes is not None:
+        rows = list(minutes.attendance.select_related("person", "substitute_for"))
+        subs = {
+            r.substitute_for_id: r.person_id
+            for r in rows
+            if r.kind == AttendanceKind.SUBSTITUTE and r.person_id
+        }
+        for r in rows:
+            if r.kind == AttendanceKind.MEMBER and r.person_id:
+                sub = subs.get(r.person_id)
+                mark = REGISTER_SUBSTITUTE if sub else r.status
+                members.append(RegisterMember(r.person, r.role_text, mark, sub))
+            elif r.kind in OTHER_ATTENDANCE_KINDS:
+                others.append(r)
+    else:
+        for m in memberships:
+            if m.role == "substitute":
+                continue
+            role = m.get_role_display() if m.role in ("chair", "vice_chair") else ""
+            if m.role == "cooptee":
+                role = "Co-optee"
+            members.append(RegisterMember(m.person, role, AttendanceStatus.PRESENT))
+    member_ids = {m.person.pk for m in members}
+    named = [m.person for m in memberships if m.role == "substitute"]
+    named_ids = {p.pk for p in named}
+    rest = (
+        Person.objects.filter(is_active=True)
+        .exclude(pk__in=member_ids | named_ids)
+        .order_by("sort_name", "pk")
+    )
+    choices = [(p.pk, f"{p.display_name} (named substitute)") for p in named]
+    choices += [(p.pk, p.display_name) for p in rest]
+    return Register(
+        minutes=minutes,
+        members=members,
+        others=others,
+        substitute_choices=choices,
+        version=minutes.version if minutes else 0,
+    )

@@ -28,6 +28,11 @@ urlpatterns = [
         name="officer-minutes-start",
     ),
     path(
+        "officer/minutes/meeting/<int:pk>/register/",
+        officer.AttendanceRegisterPage.as_view(),
+        name="officer-attendance-register",
+    ),
+    path(
         "officer/minutes/<int:pk>/attendance/add/",
         officer.officer_attendee_add,
         name="officer-attendee-add",

@@ -8,14 +8,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
+from django.views.generic import FormView
 
-from meetings.minutes import services
+from meetings.minutes import selectors, services
 from meetings.minutes.forms import (
     ActionForm,
     ActionNoteForm,
     ApproveForm,
     AttendanceForm,
+    AttendanceRegisterForm,
     AttendeeForm,
     CorrectionForm,
     DeclarationForm,
@@ -37,7 +40,7 @@ from meetings.models import ItemKind, Meeting
 from scrutiny.conflicts import EditConflict
 from scrutiny.forms import add_service_errors
 from scrutiny.models import Committee, Person
-from scrutiny.permissions import officer_required
+from scrutiny.permissions import OfficerRequiredMixin, officer_required
 from scrutiny.sanitise import editable_text
 
 
@@ -160,6 +163,84 @@ def officer_attendee_add(request, pk):
             "back": reverse("officer-minutes-take", args=[minutes.meeting_id]),
         },
     )
+
+
+class AttendanceRegisterPage(OfficerRequiredMixin, FormView):
+    """The attendance register of one meeting in one form: every member expected that day
+    (memberships in force on the meeting's date) marked present, apologies, absent or
+    substitute, and the others in attendance as rows or pasted "Name – Role" lines. Saving
+    starts the minutes if need be, and saving again updates (``services.save_register``)."""
+
+    template_name = "minutes/officer/register.html"
+    form_class = AttendanceRegisterForm
+
+    @cached_property
+    def meeting(self) -> Meeting:
+        return get_object_or_404(
+            Meeting.all_objects.select_related("committee"), pk=self.kwargs["pk"]
+        )
+
+    @cached_property
+    def register(self):
+        return selectors.attendance_register(self.meeting)
+
+    def get(self, request, *args, **kwargs):
+        if self.meeting.status == "cancelled":
+            messages.error(request, "A cancelled meeting has no minutes.")
+            return redirect("officer-minutes")
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["register"] = self.register
+        return kwargs
+
+    def get_initial(self):
+        return {"version": self.register.version}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        minutes = self.register.minutes
+        context.update(
+            meeting=self.meeting,
+            minutes=minutes,
+            locked=bool(minutes and minutes.is_locked),
+            breadcrumbs=[
+                ("Officer pages", reverse("officer-home")),
+                ("Minutes", reverse("officer-minutes")),
+                (
+                    f"{self.meeting.committee.name}, {self.meeting.date:%-d %B %Y}",
+                    reverse("officer-minutes-take", args=[self.meeting.pk]),
+                ),
+            ],
+        )
+        return context
+
+    def form_valid(self, form):
+        people = Person.objects.in_bulk(form.substitute_ids())
+        try:
+            services.save_register(
+                meeting=self.meeting,
+                members=form.marks(people),
+                others=form.others(),
+                pasted=form.cleaned_data["others_text"],
+                pasted_kind=form.cleaned_data["others_kind"],
+                version=form.cleaned_data["version"],
+                by=self.request.user,
+            )
+        except EditConflict as exc:
+            apply_errors(form, exc)
+            posted = self.request.POST.copy()
+            posted["version"] = str(selectors.attendance_register(self.meeting).version)
+            form.data = posted
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"Attendance register saved at {timezone.localtime():%H:%M}."
+        )
+        return redirect("officer-attendance-register", pk=self.meeting.pk)
 
 
 @officer_required
