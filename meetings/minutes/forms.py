@@ -176,6 +176,8 @@ class AttendanceRegisterForm(BaseForm):
             )
             if row is not None:
                 self.fields[f"{key}-remove"] = forms.BooleanField(label="Remove", required=False)
+        for field in self.fields.values():  # the fields added here get the GOV.UK classes too
+            self._style_widget(field.widget)
         _revalidate(self)
 
     def member_rows(self):
