@@ -9,12 +9,15 @@ programme uses for an issue's history.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from html import unescape
 
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from meetings.minutes.models import (
     OTHER_ATTENDANCE_KINDS,
@@ -29,7 +32,7 @@ from meetings.minutes.models import (
     MinutesSet,
     Resolution,
 )
-from meetings.models import MeetingStatus
+from meetings.models import ItemKind, MeetingStatus
 from scrutiny import visibility
 from scrutiny.models import Person
 from scrutiny.permissions import can_view_exempt, is_officer, member_committee_ids
@@ -177,6 +180,9 @@ class MinuteView:
     declarations: list[Declaration]
     amendments: list[MinutesAmendment]
     show_full: bool  # False: an exempt item shown to someone who may not read it
+    # The "No interests were declared" line under the interests item: printed from the
+    # officer's tick, unless the minute shown already says so in its own words.
+    says_no_interests: bool = False
 
 
 @dataclass
@@ -216,6 +222,7 @@ def minutes_view(minutes: MinutesSet, *, may_read_exempt: bool) -> MinutesView:
     )
     for minute in minutes_qs:
         full = may_read_exempt or not minute.is_private
+        shown = minute.text if full else minute.public_summary
         view.items.append(
             MinuteView(
                 minute=minute,
@@ -223,9 +230,29 @@ def minutes_view(minutes: MinutesSet, *, may_read_exempt: bool) -> MinutesView:
                 declarations=list(minute.declarations.all()),
                 amendments=list(minute.amendments.all()) if full else [],
                 show_full=full,
+                says_no_interests=(
+                    minutes.no_interests_declared
+                    and minute.agenda_item.kind == ItemKind.INTERESTS
+                    and not already_says_no_interests(shown)
+                ),
             )
         )
     return view
+
+
+# "No interests were declared", "No declarations of interest were made", "There were no
+# declarations of interests": the words an officer types when nobody declared anything.
+_NO_INTERESTS = re.compile(
+    r"\bno\s+(?:(?:other|further|disclosable\s+pecuniary|pecuniary)\s+)?"
+    r"(?:interests?|declarations?)\b"
+)
+
+
+def already_says_no_interests(html: str) -> bool:
+    """True when the minute's own words already record that no interests were declared, so
+    that the tick does not print the same sentence a second time."""
+    text = " ".join(unescape(strip_tags(html or "")).split()).casefold()
+    return bool(_NO_INTERESTS.search(text))
 
 
 def may_read_exempt_minutes(user, meeting) -> bool:
