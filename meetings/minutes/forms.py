@@ -5,13 +5,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from meetings.minutes.models import (
+    REGISTER_SUBSTITUTE,
     Action,
     ActionStatus,
+    Attendance,
     AttendanceKind,
     AttendanceStatus,
     InterestType,
     MinuteOutcome,
 )
+from meetings.minutes.services import REGISTER_CHOICES, MemberMark, OtherAttendee
 from meetings.models import AgendaItem, Meeting, MeetingStatus
 from scrutiny import visibility
 from scrutiny.forms import BaseForm, DateInput
@@ -67,6 +70,176 @@ class AttendanceForm(BaseForm):
             for name, value in self.cleaned_data.items()
             if name.startswith("status-")
         }
+
+
+OTHER_KIND_CHOICES = [
+    (AttendanceKind.IN_ATTENDANCE, "In attendance"),
+    (AttendanceKind.OTHER_PRESENT, "Also present"),
+    (AttendanceKind.OBSERVER, "Observer"),
+]
+# Empty "others in attendance" rows offered under the saved ones; more at once: paste lines.
+REGISTER_BLANK_ROWS = 5
+REGISTER_MAX_ROWS = 300
+
+
+class AttendanceRegisterForm(BaseForm):
+    """The whole register of a meeting in one form: a mark (and a substitute) for every
+    expected member, the others in attendance as rows, and "Name – Role" lines to paste."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    others_count = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=REGISTER_MAX_ROWS
+    )
+    others_text = forms.CharField(
+        label="Paste others in attendance",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text="One person a line, as Name – Role, for example “Jane Smith – Head of "
+        "Education”. An en dash, an em dash or a hyphen with spaces around it all work; blank "
+        "lines are ignored.",
+    )
+    others_kind = forms.ChoiceField(
+        label="The pasted people attended as",
+        choices=OTHER_KIND_CHOICES,
+        initial=AttendanceKind.IN_ATTENDANCE,
+    )
+
+    def __init__(self, *args, register, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.register = register
+        saved = {r.pk: r for r in register.others}
+        sub_choices = [("", "Choose who substituted")] + [
+            (str(pk), label) for pk, label in register.substitute_choices
+        ]
+        known = {pk for pk, _ in register.substitute_choices}
+        for m in register.members:
+            name = m.person.display_name
+            self.fields[f"member-{m.person.pk}"] = forms.ChoiceField(
+                label=name + (f" ({m.role_text})" if m.role_text else ""),
+                choices=REGISTER_CHOICES,
+                initial=m.mark,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Mark {name} present, apologies, absent or substitute."
+                },
+            )
+            choices = sub_choices
+            if m.substitute_id and m.substitute_id not in known:
+                choices = [*sub_choices, (str(m.substitute_id), "(their saved substitute)")]
+            self.fields[f"sub-{m.person.pk}"] = forms.ChoiceField(
+                label=f"Substitute for {name}",
+                choices=choices,
+                required=False,
+                initial=str(m.substitute_id or ""),
+                error_messages={
+                    "invalid_choice": f"Choose {name}'s substitute from the list (a member "
+                    "at this meeting cannot also substitute)."
+                },
+            )
+        if self.is_bound:
+            try:
+                count = int(self.data.get("others_count", 0))
+            except (TypeError, ValueError):
+                count = 0
+            count = max(0, min(count, REGISTER_MAX_ROWS))
+        else:
+            count = len(register.others) + REGISTER_BLANK_ROWS
+        self.fields["others_count"].initial = count
+        self.other_keys: list[tuple[str, Attendance | None]] = []
+        others = list(register.others)
+        for i in range(count):
+            key = f"other-{i}"
+            row = None
+            if self.is_bound:
+                raw = self.data.get(f"{key}-id")
+                row = saved.get(int(raw)) if raw and str(raw).isdigit() else None
+            elif i < len(others):
+                row = others[i]
+            self.other_keys.append((key, row))
+            self.fields[f"{key}-id"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=row.pk if row else None
+            )
+            self.fields[f"{key}-name"] = forms.CharField(
+                label="Name",
+                max_length=200,
+                required=False,
+                initial=row.display_name if row else "",
+                disabled=bool(row and row.person_id),
+            )
+            self.fields[f"{key}-role"] = forms.CharField(
+                label="Role", max_length=200, required=False, initial=row.role_text if row else ""
+            )
+            self.fields[f"{key}-kind"] = forms.ChoiceField(
+                label="Attended as",
+                choices=OTHER_KIND_CHOICES,
+                initial=row.kind if row else AttendanceKind.IN_ATTENDANCE,
+            )
+            if row is not None:
+                self.fields[f"{key}-remove"] = forms.BooleanField(label="Remove", required=False)
+        for field in self.fields.values():  # the fields added here get the GOV.UK classes too
+            self._style_widget(field.widget)
+        _revalidate(self)
+
+    def member_rows(self):
+        """(member, status field, substitute field) for the template."""
+        return [
+            (m, self[f"member-{m.person.pk}"], self[f"sub-{m.person.pk}"])
+            for m in self.register.members
+        ]
+
+    def other_rows(self):
+        rows = []
+        for key, row in self.other_keys:
+            rows.append(
+                {
+                    "key": key,
+                    "row": row,
+                    "id": self[f"{key}-id"],
+                    "name": self[f"{key}-name"],
+                    "role": self[f"{key}-role"],
+                    "kind": self[f"{key}-kind"],
+                    "remove": self[f"{key}-remove"] if row is not None else None,
+                }
+            )
+        return rows
+
+    def marks(self, people: dict[int, Person]) -> list[MemberMark]:
+        data = self.cleaned_data
+        marks = []
+        for m in self.register.members:
+            sub = data.get(f"sub-{m.person.pk}") or ""
+            marks.append(
+                MemberMark(
+                    person_id=m.person.pk,
+                    status=data[f"member-{m.person.pk}"],
+                    substitute=people.get(int(sub)) if sub.isdigit() else None,
+                )
+            )
+        return marks
+
+    def substitute_ids(self) -> set[int]:
+        ids = set()
+        for m in self.register.members:
+            sub = self.cleaned_data.get(f"sub-{m.person.pk}") or ""
+            if self.cleaned_data.get(f"member-{m.person.pk}") == REGISTER_SUBSTITUTE and sub:
+                ids.add(int(sub))
+        return ids
+
+    def others(self) -> list[OtherAttendee]:
+        data = self.cleaned_data
+        entries = []
+        for key, row in self.other_keys:
+            entries.append(
+                OtherAttendee(
+                    name=(row.display_name if row and row.person_id else data[f"{key}-name"]),
+                    role_text=data[f"{key}-role"],
+                    kind=data[f"{key}-kind"],
+                    pk=row.pk if row else None,
+                    remove=bool(data.get(f"{key}-remove")),
+                    key=key,
+                )
+            )
+        return entries
 
 
 class AttendeeForm(BaseForm):

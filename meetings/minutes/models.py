@@ -130,6 +130,18 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", "Absent"
 
 
+# Who else attended: everyone who is neither a member nor a substitute.
+OTHER_ATTENDANCE_KINDS = (
+    AttendanceKind.IN_ATTENDANCE,
+    AttendanceKind.OTHER_PRESENT,
+    AttendanceKind.OBSERVER,
+)
+# A member's mark on the attendance register besides the three statuses: they sent apologies
+# and a substitute attended in their place (the member is printed under apologies, the
+# substitute under present, "substitute for …").
+REGISTER_SUBSTITUTE = "substitute"
+
+
 class Attendance(models.Model):
     """One person at (or expected at) a meeting."""
 

@@ -9,14 +9,19 @@ programme uses for an issue's history.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from html import unescape
 
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from meetings.minutes.models import (
+    OTHER_ATTENDANCE_KINDS,
+    REGISTER_SUBSTITUTE,
     Action,
     Attendance,
     AttendanceKind,
@@ -27,7 +32,7 @@ from meetings.minutes.models import (
     MinutesSet,
     Resolution,
 )
-from meetings.models import MeetingStatus
+from meetings.models import ItemKind, MeetingStatus
 from scrutiny import visibility
 from scrutiny.models import Person
 from scrutiny.permissions import can_view_exempt, is_officer, member_committee_ids
@@ -175,6 +180,9 @@ class MinuteView:
     declarations: list[Declaration]
     amendments: list[MinutesAmendment]
     show_full: bool  # False: an exempt item shown to someone who may not read it
+    # The "No interests were declared" line under the interests item: printed from the
+    # officer's tick, unless the minute shown already says so in its own words.
+    says_no_interests: bool = False
 
 
 @dataclass
@@ -214,6 +222,7 @@ def minutes_view(minutes: MinutesSet, *, may_read_exempt: bool) -> MinutesView:
     )
     for minute in minutes_qs:
         full = may_read_exempt or not minute.is_private
+        shown = minute.text if full else minute.public_summary
         view.items.append(
             MinuteView(
                 minute=minute,
@@ -221,9 +230,29 @@ def minutes_view(minutes: MinutesSet, *, may_read_exempt: bool) -> MinutesView:
                 declarations=list(minute.declarations.all()),
                 amendments=list(minute.amendments.all()) if full else [],
                 show_full=full,
+                says_no_interests=(
+                    minutes.no_interests_declared
+                    and minute.agenda_item.kind == ItemKind.INTERESTS
+                    and not already_says_no_interests(shown)
+                ),
             )
         )
     return view
+
+
+# "No interests were declared", "No declarations of interest were made", "There were no
+# declarations of interests": the words an officer types when nobody declared anything.
+_NO_INTERESTS = re.compile(
+    r"\bno\s+(?:(?:other|further|disclosable\s+pecuniary|pecuniary)\s+)?"
+    r"(?:interests?|declarations?)\b"
+)
+
+
+def already_says_no_interests(html: str) -> bool:
+    """True when the minute's own words already record that no interests were declared, so
+    that the tick does not print the same sentence a second time."""
+    text = " ".join(unescape(strip_tags(html or "")).split()).casefold()
+    return bool(_NO_INTERESTS.search(text))
 
 
 def may_read_exempt_minutes(user, meeting) -> bool:
@@ -287,3 +316,74 @@ def declarations_for_person(person: Person) -> QuerySet[Declaration]:
 
 def overdue_count(qs: QuerySet[Action], today: dt.date | None = None) -> int:
     return qs.overdue(today or timezone.localdate()).count()
+
+
+# --- The attendance register (officer page) -------------------------------------------------
+
+
+@dataclass
+class RegisterMember:
+    person: Person
+    role_text: str
+    mark: str  # present, apologies, absent or substitute
+    substitute_id: int | None = None
+
+
+@dataclass
+class Register:
+    minutes: MinutesSet | None
+    members: list[RegisterMember]
+    others: list[Attendance]
+    # (person id, label) of everyone who may be chosen as a substitute: the committee's named
+    # substitutes on the day first, then every other active person who is not a member.
+    substitute_choices: list[tuple[int, str]]
+    version: int
+
+
+def attendance_register(meeting) -> Register:
+    """What the register page shows: from the saved attendance once the minutes are started,
+    else the members whose membership is in force on the meeting's date (what starting the
+    minutes will list)."""
+    minutes = MinutesSet.objects.filter(meeting=meeting).first()
+    memberships = list(meeting.committee.members_on(meeting.date))
+    members: list[RegisterMember] = []
+    others: list[Attendance] = []
+    if minutes is not None:
+        rows = list(minutes.attendance.select_related("person", "substitute_for"))
+        subs = {
+            r.substitute_for_id: r.person_id
+            for r in rows
+            if r.kind == AttendanceKind.SUBSTITUTE and r.person_id
+        }
+        for r in rows:
+            if r.kind == AttendanceKind.MEMBER and r.person_id:
+                sub = subs.get(r.person_id)
+                mark = REGISTER_SUBSTITUTE if sub else r.status
+                members.append(RegisterMember(r.person, r.role_text, mark, sub))
+            elif r.kind in OTHER_ATTENDANCE_KINDS:
+                others.append(r)
+    else:
+        for m in memberships:
+            if m.role == "substitute":
+                continue
+            role = m.get_role_display() if m.role in ("chair", "vice_chair") else ""
+            if m.role == "cooptee":
+                role = "Co-optee"
+            members.append(RegisterMember(m.person, role, AttendanceStatus.PRESENT))
+    member_ids = {m.person.pk for m in members}
+    named = [m.person for m in memberships if m.role == "substitute"]
+    named_ids = {p.pk for p in named}
+    rest = (
+        Person.objects.filter(is_active=True)
+        .exclude(pk__in=member_ids | named_ids)
+        .order_by("sort_name", "pk")
+    )
+    choices = [(p.pk, f"{p.display_name} (named substitute)") for p in named]
+    choices += [(p.pk, p.display_name) for p in rest]
+    return Register(
+        minutes=minutes,
+        members=members,
+        others=others,
+        substitute_choices=choices,
+        version=minutes.version if minutes else 0,
+    )

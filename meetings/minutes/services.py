@@ -18,7 +18,9 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from meetings.minutes.models import (
+    OTHER_ATTENDANCE_KINDS,
     PUBLIC_MINUTES_STATUSES,
+    REGISTER_SUBSTITUTE,
     Action,
     ActionNote,
     ActionStatus,
@@ -74,8 +76,9 @@ def _check_version(obj, version: int | None) -> None:
 # --- Starting the minutes ------------------------------------------------------------------
 
 
+@records_by
 @transaction.atomic
-def start_minutes(*, meeting: Meeting) -> MinutesSet:
+def start_minutes(*, meeting: Meeting, by=None) -> MinutesSet:
     """Create (or bring up to date) the minutes of ``meeting``: a minute for every agenda item
     and an attendance row for every member expected that day. Idempotent."""
     if meeting.status == "cancelled":
@@ -175,6 +178,7 @@ def _announce(minutes: MinutesSet) -> None:
     transaction.on_commit(send)
 
 
+@records_by
 @transaction.atomic
 def add_attendee(
     *,
@@ -185,6 +189,7 @@ def add_attendee(
     status: str = AttendanceStatus.PRESENT,
     role_text: str = "",
     substitute_for: Person | None = None,
+    by=None,
 ) -> Attendance:
     _ensure_not_locked(minutes)
     errors: dict[str, list[str]] = {}
@@ -222,8 +227,9 @@ def add_attendee(
     return row
 
 
+@records_by
 @transaction.atomic
-def remove_attendee(*, attendance: Attendance) -> None:
+def remove_attendee(*, attendance: Attendance, by=None) -> None:
     _ensure_not_locked(attendance.minutes)
     if attendance.kind == AttendanceKind.MEMBER:
         raise ValidationError(
@@ -234,11 +240,266 @@ def remove_attendee(*, attendance: Attendance) -> None:
     _bump(minutes)
 
 
+# --- The attendance register -----------------------------------------------------------------
+
+REGISTER_CHOICES = [
+    (AttendanceStatus.PRESENT, "Present"),
+    (AttendanceStatus.APOLOGIES, "Apologies"),
+    (AttendanceStatus.ABSENT, "Absent"),
+    (REGISTER_SUBSTITUTE, "Substitute"),
+]
+OTHER_KINDS = OTHER_ATTENDANCE_KINDS
+# "Name – Role": an en dash or an em dash (spaces optional), or a hyphen with a space on each
+# side (a hyphen inside "Smith-Jones" is part of the name). The first dash splits the line.
+_NAME_ROLE_DASH = re.compile(r"\s*[–—]\s*|\s+-\s+")
+_BULLET = re.compile(r"^(?:[•·*▪◦]|-(?=\s))\s*")
+_NAME_MAX = 200
+
+
+@dataclass
+class MemberMark:
+    """One member's line of the register."""
+
+    person_id: int
+    status: str
+    substitute: Person | None = None
+
+
+@dataclass
+class OtherAttendee:
+    """One "others in attendance" row: ``pk`` names a row already saved (None: a new one);
+    ``key`` is the form's prefix for this row, so that an error lands on the row."""
+
+    name: str = ""
+    role_text: str = ""
+    kind: str = AttendanceKind.IN_ATTENDANCE
+    pk: int | None = None
+    remove: bool = False
+    key: str = ""
+
+
+def parse_others(text: str, *, kind: str = AttendanceKind.IN_ATTENDANCE) -> list[OtherAttendee]:
+    """Pasted "Name – Role" lines, one person a line. Blank lines are ignored; a leading bullet
+    is dropped. Any bad line raises ``ValidationError`` on ``others_text`` naming every bad
+    line, so that nothing is saved until all of them read right."""
+    rows: list[OtherAttendee] = []
+    errors: list[str] = []
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        line = _BULLET.sub("", raw.strip()).strip()
+        if not line:
+            continue
+        shown = line if len(line) <= 60 else line[:57] + "…"
+        parts = _NAME_ROLE_DASH.split(line, maxsplit=1)
+        if len(parts) != 2:
+            errors.append(
+                f"Line {number} (“{shown}”) has no dash between the name and the role: "
+                "write it as Name – Role, for example “Jane Smith – Head of Education”."
+            )
+            continue
+        name, role = parts[0].strip(), parts[1].strip()
+        if not name:
+            errors.append(f"Line {number} (“{shown}”) has no name before the dash.")
+        elif not role:
+            errors.append(f"Line {number} (“{shown}”) has no role after the dash.")
+        elif len(name) > _NAME_MAX or len(role) > _NAME_MAX:
+            errors.append(
+                f"Line {number} (“{shown}”) is too long: a name and a role can each have "
+                f"at most {_NAME_MAX} characters."
+            )
+        else:
+            rows.append(OtherAttendee(name=name, role_text=role, kind=kind, key="others_text"))
+    if errors:
+        raise ValidationError({"others_text": errors})
+    return rows
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+@records_by
+@transaction.atomic
+def save_register(
+    *,
+    meeting: Meeting,
+    members: list[MemberMark],
+    others: list[OtherAttendee] | None = None,
+    pasted: str = "",
+    pasted_kind: str = AttendanceKind.IN_ATTENDANCE,
+    version: int | None,
+    by=None,
+) -> MinutesSet:
+    """Save the whole attendance register of ``meeting`` in one go: every expected member's
+    mark (with their substitute), the others in attendance (rows changed, removed or added)
+    and any pasted "Name – Role" lines. Starts the minutes if need be.
+
+    Saving again updates: members are keyed by person, saved rows by id, and a new or pasted
+    name that is already on the list (ignoring case and spacing) updates that row. Any error
+    leaves everything as it was. ``version`` is the minutes' version the form was opened with
+    (0: not started then)."""
+    existing = MinutesSet.objects.select_for_update().filter(meeting=meeting).first()
+    check_version(existing.version if existing else 0, version)
+    if existing is not None:
+        _ensure_not_locked(existing)
+    if pasted_kind not in OTHER_KINDS:
+        raise ValidationError({"others_kind": ["Choose how the pasted people attended."]})
+    parsed = parse_others(pasted, kind=pasted_kind)  # raises before anything is written
+    minutes = start_minutes(meeting=meeting, by=by)
+    rows = list(minutes.attendance.select_related("person"))
+    member_rows = {r.person_id: r for r in rows if r.kind == AttendanceKind.MEMBER}
+    marks = {m.person_id: m for m in members}
+    # Substitute rows for the members on this register are rewritten from their marks.
+    sub_rows = {
+        r.substitute_for_id: r
+        for r in rows
+        if r.kind == AttendanceKind.SUBSTITUTE and r.substitute_for_id in marks
+    }
+    managed = {r.pk for r in sub_rows.values()}
+    others_rows = {r.pk: r for r in rows if r.kind in OTHER_KINDS}
+    by_person = {r.person_id: r for r in rows if r.person_id and r.pk not in managed}
+    errors: dict[str, list[str]] = {}
+
+    chosen: dict[int, int] = {}  # substitute's person id -> member's person id
+    for pid, mark in marks.items():
+        row = member_rows.get(pid)
+        if row is None:
+            errors[f"member-{pid}"] = ["This person is not a member expected at this meeting."]
+            continue
+        if mark.status not in dict(REGISTER_CHOICES):
+            errors[f"member-{pid}"] = [
+                f"Mark {row.display_name} present, apologies, absent or substitute."
+            ]
+            continue
+        if mark.status != REGISTER_SUBSTITUTE:
+            continue
+        sub = mark.substitute
+        field = f"sub-{pid}"
+        if sub is None:
+            errors[field] = [f"Choose who substituted for {row.display_name}."]
+        elif sub.pk in member_rows:
+            errors[field] = [
+                f"{sub.display_name} is a member at this meeting and cannot also be "
+                f"{row.display_name}'s substitute."
+            ]
+        elif sub.pk in chosen:
+            other = member_rows[chosen[sub.pk]].display_name
+            errors[field] = [f"{sub.display_name} is already substituting for {other}."]
+        elif sub.pk in by_person and by_person[sub.pk].kind != AttendanceKind.SUBSTITUTE:
+            listed = by_person[sub.pk].get_kind_display().lower()
+            errors[field] = [
+                f"{sub.display_name} is already on the attendance list ({listed}): remove "
+                "them from the others in attendance first."
+            ]
+        elif sub.pk in by_person:
+            errors[field] = [f"{sub.display_name} is already on the list as a substitute."]
+        else:
+            chosen[sub.pk] = pid
+
+    # Others: saved rows changed or removed, new rows, pasted lines; one row per name.
+    names: dict[str, Attendance | OtherAttendee] = {}
+    for r in others_rows.values():
+        names[_name_key(r.display_name)] = r
+    updates: list[tuple[Attendance, OtherAttendee, bool]] = []  # (row, entry, rename)
+    removals: list[Attendance] = []
+    new: list[OtherAttendee] = []
+    for entry in others or []:
+        if entry.kind not in OTHER_KINDS:
+            errors[f"{entry.key}-kind"] = ["Choose how they attended."]
+            continue
+        if entry.pk is not None:
+            row = others_rows.get(entry.pk)
+            if row is None:
+                errors[f"{entry.key}-name"] = ["This row is no longer on the attendance list."]
+            elif entry.remove:
+                removals.append(row)
+                names.pop(_name_key(row.display_name), None)
+            elif not row.person_id and not entry.name.strip():
+                errors[f"{entry.key}-name"] = ["Enter a name, or tick “Remove”."]
+            else:
+                updates.append((row, entry, True))
+            continue
+        if not entry.name.strip():
+            if entry.role_text.strip():
+                errors[f"{entry.key}-name"] = ["Enter the name of the person in this role."]
+            continue
+        new.append(entry)
+    for entry in [*new, *parsed]:
+        known = names.get(_name_key(entry.name))
+        if isinstance(known, Attendance):
+            updates.append((known, entry, False))  # already listed: update, never duplicate
+        elif known is not None:
+            known.role_text = entry.role_text or known.role_text
+            known.kind = entry.kind
+        else:
+            names[_name_key(entry.name)] = entry
+    if errors:
+        raise ValidationError(errors)
+
+    for pid, mark in marks.items():
+        row = member_rows[pid]
+        status = AttendanceStatus.APOLOGIES if mark.status == REGISTER_SUBSTITUTE else mark.status
+        if row.status != status:
+            row.status = status
+            row.save(update_fields=["status"])
+        sub_row = sub_rows.get(pid)
+        if mark.status != REGISTER_SUBSTITUTE:
+            if sub_row is not None:
+                sub_row.delete()
+            continue
+        if sub_row is not None and sub_row.person_id == mark.substitute.pk:
+            continue
+        if sub_row is not None:
+            sub_row.delete()  # another person now: their own row, in the member's place
+    order = (minutes.attendance.aggregate(m=Max("order"))["m"] or 0) + 1
+    for sub_pk, pid in chosen.items():
+        if sub_rows.get(pid) is not None and sub_rows[pid].person_id == sub_pk:
+            continue
+        member = member_rows[pid]
+        Attendance.objects.create(
+            minutes=minutes,
+            person=marks[pid].substitute,
+            kind=AttendanceKind.SUBSTITUTE,
+            status=AttendanceStatus.PRESENT,
+            substitute_for=member.person,
+            order=member.order,
+        )
+    for row in removals:
+        row.delete()
+    for row, entry, rename in updates:
+        changed = []
+        name = entry.name.strip()
+        if rename and not row.person_id and name and row.name != name:
+            row.name = name
+            changed.append("name")
+        if row.role_text != entry.role_text.strip():
+            row.role_text = entry.role_text.strip()
+            changed.append("role_text")
+        if row.kind != entry.kind:
+            row.kind = entry.kind
+            changed.append("kind")
+        if changed:
+            row.save(update_fields=changed)
+    for entry in names.values():
+        if isinstance(entry, Attendance):
+            continue
+        Attendance.objects.create(
+            minutes=minutes,
+            name=entry.name.strip(),
+            role_text=entry.role_text.strip(),
+            kind=entry.kind,
+            status=AttendanceStatus.PRESENT,
+            order=order,
+        )
+        order += 1
+    return _bump(minutes)
+
+
 # --- Declarations --------------------------------------------------------------------------
 
 
+@records_by
 @transaction.atomic
-def set_no_interests(*, minutes: MinutesSet, value: bool) -> MinutesSet:
+def set_no_interests(*, minutes: MinutesSet, value: bool, by=None) -> MinutesSet:
     _ensure_not_locked(minutes)
     if value and Declaration.objects.filter(minute__minutes=minutes).exists():
         raise ValidationError(
@@ -253,9 +514,16 @@ def set_no_interests(*, minutes: MinutesSet, value: bool) -> MinutesSet:
     return _bump(minutes)
 
 
+@records_by
 @transaction.atomic
 def add_declaration(
-    *, minute: Minute, person: Person, interest_type: str, withdrew: bool, description: str
+    *,
+    minute: Minute,
+    person: Person,
+    interest_type: str,
+    withdrew: bool,
+    description: str,
+    by=None,
 ) -> Declaration:
     minutes = minute.minutes
     _ensure_not_locked(minutes)
@@ -281,8 +549,9 @@ def add_declaration(
     return declaration
 
 
+@records_by
 @transaction.atomic
-def remove_declaration(*, declaration: Declaration) -> None:
+def remove_declaration(*, declaration: Declaration, by=None) -> None:
     minutes = declaration.minute.minutes
     _ensure_not_locked(minutes)
     declaration.delete()

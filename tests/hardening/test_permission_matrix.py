@@ -131,6 +131,7 @@ RULES: dict[str, str] = {
     "committee-actions-csv": PUBLIC,
     "officer-minutes": OFFICER,
     "officer-minutes-take": OFFICER,
+    "officer-attendance-register": OFFICER,
     "officer-minutes-start": OFFICER,
     "officer-attendee-add": OFFICER,
     "officer-attendee-remove": OFFICER,

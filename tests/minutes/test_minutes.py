@@ -390,3 +390,41 @@ def test_stored_minutes_edit_as_the_plain_text_officers_type():
         == 'See <a href="https://example.org" rel="noopener noreferrer">this</a>.'
     )
     assert sanitise(editable_text(rich)) == rich
+
+
+def test_attendance_and_declaration_services_record_by_as_the_history_user():
+    """Issue 22: the six services that took no ``by`` record it like the others."""
+    from tests.factories import make_user
+
+    officer = make_user("officer")
+    minutes = services.start_minutes(meeting=make_meeting_with_items(), by=officer)
+    member_row = minutes.attendance.filter(kind=AttendanceKind.MEMBER).first()
+    assert member_row.history.earliest().history_user == officer
+    assert minutes.history.latest().history_user == officer
+
+    guest = services.add_attendee(
+        minutes=minutes, kind=AttendanceKind.IN_ATTENDANCE, name="A Witness", by=officer
+    )
+    assert guest.history.latest().history_user == officer
+    guest_pk = guest.pk
+    services.remove_attendee(attendance=guest, by=officer)
+    removed = Attendance.history.filter(id=guest_pk).latest()
+    assert removed.history_type == "-" and removed.history_user == officer
+
+    services.set_no_interests(minutes=minutes, value=True, by=officer)
+    services.set_no_interests(minutes=minutes, value=False, by=None)
+    minutes.refresh_from_db()
+    assert minutes.history.latest().history_user is None
+    declaration = services.add_declaration(
+        minute=_business(minutes)[0],
+        person=member_row.person,
+        interest_type="dpi",
+        withdrew=False,
+        description="Governor of the school",
+        by=officer,
+    )
+    assert declaration.history.latest().history_user == officer
+    declaration_pk = declaration.pk
+    services.remove_declaration(declaration=declaration, by=officer)
+    removed = type(declaration).history.filter(id=declaration_pk).latest()
+    assert removed.history_type == "-" and removed.history_user == officer

@@ -204,7 +204,7 @@ def _csv(client, url) -> list[list[str]]:
 
 
 def test_action_csv_streams_the_same_rows_the_model_gives(client):
-    from meetings.minutes.views import CSV_HEADER
+    from meetings.minutes.views.exports import CSV_HEADER
 
     _add_actions(8)
     _add_actions(5, start=1)
@@ -227,9 +227,9 @@ def test_action_csv_streams_the_same_rows_the_model_gives(client):
 
 
 def test_action_csv_query_count_does_not_grow(client, monkeypatch):
-    from meetings.minutes import views
+    from meetings.minutes.views import exports
 
-    monkeypatch.setattr(views, "CSV_CHUNK", 5)  # several chunks on the larger council
+    monkeypatch.setattr(exports, "CSV_CHUNK", 5)  # several chunks on the larger council
     _add_actions(2)
     url = reverse("action-tracker-csv")
     few = page_queries(client, url)

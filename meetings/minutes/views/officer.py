@@ -1,23 +1,24 @@
+"""Officer pages: minute taking, declarations, approval, corrections and actions."""
+
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
+from django.views.generic import FormView
 
 from meetings.minutes import selectors, services
-from meetings.minutes.filters import ActionFilter
 from meetings.minutes.forms import (
     ActionForm,
     ActionNoteForm,
     ApproveForm,
     AttendanceForm,
+    AttendanceRegisterForm,
     AttendeeForm,
     CorrectionForm,
     DeclarationForm,
@@ -26,7 +27,6 @@ from meetings.minutes.forms import (
 )
 from meetings.minutes.models import (
     Action,
-    ActionNote,
     Attendance,
     AttendanceKind,
     Declaration,
@@ -35,275 +35,18 @@ from meetings.minutes.models import (
     MinutesStatus,
     Resolution,
 )
+from meetings.minutes.views.public import tracker_page
 from meetings.models import ItemKind, Meeting
-from scrutiny import csvexport, stored_pdfs
 from scrutiny.conflicts import EditConflict
 from scrutiny.forms import add_service_errors
 from scrutiny.models import Committee, Person
-from scrutiny.paging import page_query, paged
-from scrutiny.permissions import officer_required
+from scrutiny.permissions import OfficerRequiredMixin, officer_required
 from scrutiny.sanitise import editable_text
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
+def apply_errors(form, exc: ValidationError) -> None:
     add_service_errors(form, exc)
     mark_errors(form)  # the minutes forms' own error styling
-
-
-def _meeting_breadcrumbs(meeting, *extra):
-    return [
-        (meeting.committee.name, meeting.committee.get_absolute_url()),
-        (f"{meeting.date:%-d %B %Y}", meeting.get_absolute_url()),
-        *extra,
-    ]
-
-
-# --- Public pages --------------------------------------------------------------------------
-
-
-def _public_minutes(request, pk) -> tuple[Meeting, MinutesSet]:
-    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
-    minutes = selectors.minutes_for_meeting(meeting, request.user)
-    if minutes is None:
-        raise Http404("No minutes published for this meeting.")
-    return meeting, minutes
-
-
-def meeting_minutes(request, pk):
-    meeting, minutes = _public_minutes(request, pk)
-    view = selectors.minutes_view(
-        minutes, may_read_exempt=selectors.may_read_exempt_minutes(request.user, meeting)
-    )
-    exempt_read = [e.minute for e in view.items if e.show_full and e.minute.is_private]
-    if exempt_read:
-        services.log_exempt_minutes_read(user=request.user, meeting=meeting, minutes=exempt_read)
-    return render(
-        request,
-        "minutes/meeting_minutes.html",
-        {
-            "meeting": meeting,
-            "view": view,
-            "minutes": minutes,
-            "breadcrumbs": _meeting_breadcrumbs(meeting, ("Minutes", "")),
-        },
-    )
-
-
-def meeting_minutes_pdf(request, pk):
-    """The public minutes as a tagged PDF: never an exempt item's full minute. Published
-    minutes are printed once per version and served from storage (``scrutiny.stored_pdfs``):
-    no anonymous request renders; draft minutes (officers only) are printed on request."""
-    meeting, minutes = _public_minutes(request, pk)
-    return stored_pdfs.serve(request, _minutes_spec(meeting, minutes))
-
-
-def _minutes_spec(meeting: Meeting, minutes: MinutesSet) -> stored_pdfs.PdfSpec:
-    view = selectors.minutes_view(minutes, may_read_exempt=False)
-    return stored_pdfs.PdfSpec(
-        kind="minutes",
-        key=str(meeting.pk),
-        template="minutes/print/minutes.html",
-        context={"meeting": meeting, "view": view, "minutes": minutes},
-        title=f"Minutes: {meeting.committee.name}, {meeting.date:%-d %B %Y}",
-        filename=f"minutes-{meeting.committee.slug}-{meeting.date:%Y-%m-%d}.pdf",
-        # What anyone may read: the same rule as the minutes page gives the public.
-        public=selectors.visible_minutes(minutes, meeting, AnonymousUser()) is not None,
-    )
-
-
-def minutes_pdf_spec(kind: str, key: str, query: str = "") -> stored_pdfs.PdfSpec | None:
-    """The public minutes PDF of meeting ``key`` as the build task rebuilds it, or None."""
-    meeting = Meeting.objects.select_related("committee").filter(pk=int(key)).first()
-    if meeting is None:
-        return None
-    minutes = selectors.minutes_for_meeting(meeting, AnonymousUser())
-    if minutes is None:
-        return None
-    return _minutes_spec(meeting, minutes)
-
-
-def _tracker_queryset(request, committee=None):
-    qs = selectors.actions_for(request.user)
-    if committee is not None:
-        qs = qs.filter(committee=committee)
-    return qs.for_list().prefetch_related(
-        Prefetch("notes", queryset=ActionNote.objects.order_by("-on", "-pk"))
-    )
-
-
-def _tracker(request, committee=None, *, template="minutes/action_tracker.html", officer=False):
-    filterset = ActionFilter(
-        request.GET or None, queryset=_tracker_queryset(request, committee), committee=committee
-    )
-    ordered = filterset.qs.order_by("committee__name", "-raised_on", "pk")
-    today = timezone.localdate()
-    page = paged(request, ordered)
-    rows = [(a, a.is_overdue(today), next(iter(a.notes.all()), None)) for a in page]
-    overdue_total = filterset.qs.overdue(today).count()
-    csv_url = reverse("action-tracker-csv")
-    if committee is not None:
-        csv_url = reverse("committee-actions-csv", kwargs={"slug": committee.slug})
-    query = request.GET.urlencode()
-    return render(
-        request,
-        template,
-        {
-            "filter": filterset,
-            "rows": rows,
-            "committee": committee,
-            "overdue_total": overdue_total,
-            "page": page,
-            "page_query": page_query(request),
-            "csv_url": f"{csv_url}?{query}" if query else csv_url,
-            "officer": officer,
-            "breadcrumbs": (
-                [(committee.name, committee.get_absolute_url()), ("Actions", "")]
-                if committee
-                else [("Actions", "")]
-            ),
-        },
-    )
-
-
-def action_tracker(request):
-    return _tracker(request)
-
-
-def committee_actions(request, slug):
-    committee = get_object_or_404(Committee, slug=slug)
-    return _tracker(request, committee)
-
-
-CSV_HEADER = [
-    "Committee",
-    "Raised on",
-    "From",
-    "Action",
-    "Owner",
-    "Due",
-    "Status",
-    "Overdue",
-    "Latest progress",
-    "Dealt with at",
-]
-# Rows fetched at a time while the CSV streams: a ten-year council has thousands of actions.
-CSV_CHUNK = 2000
-# The related rows the CSV reads, joined into the one query, and only the columns it prints.
-_CSV_RELATED = (
-    "committee",
-    "owner_person",
-    "target_meeting",
-    "resolution__minute__agenda_item",
-    "dealt_with_item__meeting",
-)
-_CSV_FIELDS = (
-    "committee__name",
-    "raised_on",
-    "resolution__number",
-    "resolution__minute__number",
-    "resolution__minute__agenda_item__number",
-    "description",
-    "owner_person__honorific",
-    "owner_person__kind",
-    "owner_person__name",
-    "owner_text",
-    "due_date",
-    "target_meeting__start",
-    "status",
-    "dealt_with_item__number",
-    "dealt_with_item__title",
-    "dealt_with_item__meeting__start",
-)
-# ``selectors.actions_for`` also annotates ``target_is_public`` and ``dealt_with_is_public``:
-# the CSV names the target meeting and dealt-with item only where the viewer may see them.
-
-
-def _csv_row(action: Action, today) -> list:
-    """One action as a CSV row: the model's own ``owner_display``, ``is_overdue`` and due
-    text, with every date as ``scrutiny.csvexport`` writes dates (ISO 8601)."""
-    source = ""
-    if action.resolution_id:
-        minute = action.resolution.minute
-        number = minute.number or minute.agenda_item.number
-        source = f"Minute {number}, resolution {action.resolution.number}"
-    dealt = ""
-    item = action.shown_dealt_with_item  # only if the viewer may see it (selectors)
-    if item is not None:
-        dealt = f"{csvexport.date_text(item.meeting.date)}: {item}"
-    return [
-        action.committee.name,
-        action.raised_on,
-        source,
-        action.description,
-        action.owner_display,
-        action.shown_due_label(csvexport.DATE_FORMAT),
-        action.get_status_display(),
-        action.is_overdue(today),
-        f"{csvexport.date_text(action.note_on)}: {action.note_text}" if action.note_on else "",
-        dealt,
-    ]
-
-
-def _csv_rows(actions: QuerySet, today):
-    # Inside a transaction, PostgreSQL's server-side cursor lives only as long as it, so the
-    # stream also works behind PgBouncer's transaction pooling (see Django's iterator()).
-    with transaction.atomic(using=actions.db, savepoint=False):
-        for action in actions.iterator(chunk_size=CSV_CHUNK):
-            yield _csv_row(action, today)
-
-
-def _csv(request, committee=None):
-    """The tracker as CSV, streamed by ``scrutiny.csvexport`` (formula cells neutralised): one
-    query for every action (its latest progress note included), read ``CSV_CHUNK`` rows at a
-    time and written as they arrive."""
-    qs = selectors.actions_for(request.user)
-    if committee is not None:
-        qs = qs.filter(committee=committee)
-    filterset = ActionFilter(request.GET or None, queryset=qs, committee=committee)
-    latest = ActionNote.objects.filter(action=OuterRef("pk")).order_by("-on", "-pk")
-    actions = (
-        filterset.qs.select_related(*_CSV_RELATED)
-        .only(*_CSV_FIELDS)
-        .annotate(
-            note_on=Subquery(latest.values("on")[:1]),
-            note_text=Subquery(latest.values("text")[:1]),
-        )
-        .order_by("committee__name", "-raised_on", "pk")
-    )
-    today = timezone.localdate()
-    name = f"actions-{committee.slug}" if committee else "actions"
-    return csvexport.response(
-        f"{name}-{today:%Y-%m-%d}.csv", CSV_HEADER, _csv_rows(actions, today), stream=True
-    )
-
-
-def action_tracker_csv(request):
-    return _csv(request)
-
-
-def committee_actions_csv(request, slug):
-    return _csv(request, get_object_or_404(Committee, slug=slug))
-
-
-def action_detail(request, pk):
-    action = get_object_or_404(
-        selectors.actions_for(request.user).for_list().prefetch_related("notes"), pk=pk
-    )
-    return render(
-        request,
-        "minutes/action_detail.html",
-        {
-            "action": action,
-            "overdue": action.is_overdue(),
-            "breadcrumbs": [
-                ("Actions", reverse("action-tracker")),
-                (action.committee.name, reverse("committee-actions", args=[action.committee.slug])),
-            ],
-        },
-    )
-
-
-# --- Officer: minute taking ----------------------------------------------------------------
 
 
 @officer_required
@@ -322,7 +65,7 @@ def officer_minutes(request):
 def officer_minutes_start(request, pk):
     meeting = get_object_or_404(Meeting.all_objects, pk=pk)
     try:
-        services.start_minutes(meeting=meeting)
+        services.start_minutes(meeting=meeting, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("officer-minutes")
@@ -358,7 +101,7 @@ def officer_minutes_take(request, pk):
     if minutes is None:
         return render(request, "minutes/officer/not_started.html", {"meeting": meeting}, status=200)
     if minutes.status != MinutesStatus.APPROVED and request.method == "GET":
-        minutes = services.start_minutes(meeting=meeting)  # picks up late items
+        minutes = services.start_minutes(meeting=meeting, by=request.user)  # late items
     rows = list(minutes.attendance.select_related("person", "substitute_for"))
     form = None
     if request.method == "POST":
@@ -372,13 +115,13 @@ def officer_minutes_take(request, pk):
                     by=request.user,
                 )
             except EditConflict as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
                 minutes.refresh_from_db()
                 data = request.POST.copy()
                 data["version"] = str(minutes.version)
                 form.data = data
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"Attendance saved at {timezone.localtime():%H:%M}.")
                 return redirect("officer-minutes-take", pk=meeting.pk)
@@ -403,9 +146,10 @@ def officer_attendee_add(request, pk):
                 status=data["status"],
                 role_text=data.get("role_text", ""),
                 substitute_for=data.get("substitute_for"),
+                by=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Added to the attendance list.")
             return redirect("officer-minutes-take", pk=minutes.meeting_id)
@@ -421,12 +165,90 @@ def officer_attendee_add(request, pk):
     )
 
 
+class AttendanceRegisterPage(OfficerRequiredMixin, FormView):
+    """The attendance register of one meeting in one form: every member expected that day
+    (memberships in force on the meeting's date) marked present, apologies, absent or
+    substitute, and the others in attendance as rows or pasted "Name – Role" lines. Saving
+    starts the minutes if need be, and saving again updates (``services.save_register``)."""
+
+    template_name = "minutes/officer/register.html"
+    form_class = AttendanceRegisterForm
+
+    @cached_property
+    def meeting(self) -> Meeting:
+        return get_object_or_404(
+            Meeting.all_objects.select_related("committee"), pk=self.kwargs["pk"]
+        )
+
+    @cached_property
+    def register(self):
+        return selectors.attendance_register(self.meeting)
+
+    def get(self, request, *args, **kwargs):
+        if self.meeting.status == "cancelled":
+            messages.error(request, "A cancelled meeting has no minutes.")
+            return redirect("officer-minutes")
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["register"] = self.register
+        return kwargs
+
+    def get_initial(self):
+        return {"version": self.register.version}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        minutes = self.register.minutes
+        context.update(
+            meeting=self.meeting,
+            minutes=minutes,
+            locked=bool(minutes and minutes.is_locked),
+            breadcrumbs=[
+                ("Officer pages", reverse("officer-home")),
+                ("Minutes", reverse("officer-minutes")),
+                (
+                    f"{self.meeting.committee.name}, {self.meeting.date:%-d %B %Y}",
+                    reverse("officer-minutes-take", args=[self.meeting.pk]),
+                ),
+            ],
+        )
+        return context
+
+    def form_valid(self, form):
+        people = Person.objects.in_bulk(form.substitute_ids())
+        try:
+            services.save_register(
+                meeting=self.meeting,
+                members=form.marks(people),
+                others=form.others(),
+                pasted=form.cleaned_data["others_text"],
+                pasted_kind=form.cleaned_data["others_kind"],
+                version=form.cleaned_data["version"],
+                by=self.request.user,
+            )
+        except EditConflict as exc:
+            apply_errors(form, exc)
+            posted = self.request.POST.copy()
+            posted["version"] = str(selectors.attendance_register(self.meeting).version)
+            form.data = posted
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"Attendance register saved at {timezone.localtime():%H:%M}."
+        )
+        return redirect("officer-attendance-register", pk=self.meeting.pk)
+
+
 @officer_required
 @require_POST
 def officer_attendee_remove(request, pk):
     row = get_object_or_404(Attendance.objects.select_related("minutes"), pk=pk)
     try:
-        services.remove_attendee(attendance=row)
+        services.remove_attendee(attendance=row, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -440,7 +262,9 @@ def officer_no_interests(request, pk):
     minutes = get_object_or_404(MinutesSet, pk=pk)
     try:
         services.set_no_interests(
-            minutes=minutes, value=request.POST.get("no_interests_declared") == "on"
+            minutes=minutes,
+            value=request.POST.get("no_interests_declared") == "on",
+            by=request.user,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -553,7 +377,7 @@ def officer_minute_edit(request, pk):
                 by=request.user,
             )
         except EditConflict as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
             minute.refresh_from_db()
             conflict = minute
             # Keep what was typed; take the new version so that saving again is a choice.
@@ -561,7 +385,7 @@ def officer_minute_edit(request, pk):
             posted["version"] = str(minute.version)
             form.data = posted
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -596,9 +420,10 @@ def officer_declaration_add(request, pk):
                 interest_type=data["interest_type"],
                 withdrew=data["withdrew"],
                 description=data["description"],
+                by=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Declaration by {data['person'].display_name} recorded.")
             return redirect("officer-minute-edit", pk=minute.pk)
@@ -615,7 +440,7 @@ def officer_declaration_remove(request, pk):
     declaration = get_object_or_404(Declaration.objects.select_related("minute__minutes"), pk=pk)
     minute_pk = declaration.minute_id
     try:
-        services.remove_declaration(declaration=declaration)
+        services.remove_declaration(declaration=declaration, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -639,7 +464,7 @@ def officer_minutes_approve(request, pk):
                 minutes=previous, at_item=item, amendments=form.amendments(), by=request.user
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             if not minute.resolutions.exists() and not minute.minutes.is_locked:
                 services.save_minute(
@@ -673,7 +498,7 @@ def officer_minute_correct(request, pk):
                 by=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "The correction is recorded and shown with the minutes.")
             return redirect("officer-minute-edit", pk=minute.pk)
@@ -687,7 +512,7 @@ def officer_minute_correct(request, pk):
 
 @officer_required
 def officer_actions(request):
-    return _tracker(request, template="minutes/officer/actions.html", officer=True)
+    return tracker_page(request, template="minutes/officer/actions.html", officer=True)
 
 
 @officer_required
@@ -730,7 +555,7 @@ def officer_action_add(request):
                 by=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Action added.")
             if resolution is not None:
@@ -789,13 +614,13 @@ def officer_action_edit(request, pk):
                 by=request.user,
             )
         except EditConflict as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
             action.refresh_from_db()
             posted = request.POST.copy()
             posted["version"] = str(action.version)
             form.data = posted
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Action saved.")
             return redirect("officer-minutes-action-edit", pk=action.pk)
@@ -827,7 +652,7 @@ def officer_action_note_add(request, pk):
                 by=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Progress note added.")
             return redirect("officer-minutes-action-edit", pk=action.pk)

@@ -1,0 +1,157 @@
+"""Public pages: the minutes of a meeting (page and PDF), the action tracker and an action."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.minutes import selectors, services
+from meetings.minutes.filters import ActionFilter
+from meetings.minutes.models import ActionNote, MinutesSet
+from meetings.models import Meeting
+from scrutiny import stored_pdfs
+from scrutiny.models import Committee
+from scrutiny.paging import page_query, paged
+
+
+def meeting_breadcrumbs(meeting, *extra):
+    return [
+        (meeting.committee.name, meeting.committee.get_absolute_url()),
+        (f"{meeting.date:%-d %B %Y}", meeting.get_absolute_url()),
+        *extra,
+    ]
+
+
+def _public_minutes(request, pk) -> tuple[Meeting, MinutesSet]:
+    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    minutes = selectors.minutes_for_meeting(meeting, request.user)
+    if minutes is None:
+        raise Http404("No minutes published for this meeting.")
+    return meeting, minutes
+
+
+def meeting_minutes(request, pk):
+    meeting, minutes = _public_minutes(request, pk)
+    view = selectors.minutes_view(
+        minutes, may_read_exempt=selectors.may_read_exempt_minutes(request.user, meeting)
+    )
+    exempt_read = [e.minute for e in view.items if e.show_full and e.minute.is_private]
+    if exempt_read:
+        services.log_exempt_minutes_read(user=request.user, meeting=meeting, minutes=exempt_read)
+    return render(
+        request,
+        "minutes/meeting_minutes.html",
+        {
+            "meeting": meeting,
+            "view": view,
+            "minutes": minutes,
+            "breadcrumbs": meeting_breadcrumbs(meeting, ("Minutes", "")),
+        },
+    )
+
+
+def meeting_minutes_pdf(request, pk):
+    """The public minutes as a tagged PDF: never an exempt item's full minute. Published
+    minutes are printed once per version and served from storage (``scrutiny.stored_pdfs``):
+    no anonymous request renders; draft minutes (officers only) are printed on request."""
+    meeting, minutes = _public_minutes(request, pk)
+    return stored_pdfs.serve(request, _minutes_spec(meeting, minutes))
+
+
+def _minutes_spec(meeting: Meeting, minutes: MinutesSet) -> stored_pdfs.PdfSpec:
+    view = selectors.minutes_view(minutes, may_read_exempt=False)
+    return stored_pdfs.PdfSpec(
+        kind="minutes",
+        key=str(meeting.pk),
+        template="minutes/print/minutes.html",
+        context={"meeting": meeting, "view": view, "minutes": minutes},
+        title=f"Minutes: {meeting.committee.name}, {meeting.date:%-d %B %Y}",
+        filename=f"minutes-{meeting.committee.slug}-{meeting.date:%Y-%m-%d}.pdf",
+        # What anyone may read: the same rule as the minutes page gives the public.
+        public=selectors.visible_minutes(minutes, meeting, AnonymousUser()) is not None,
+    )
+
+
+def minutes_pdf_spec(kind: str, key: str, query: str = "") -> stored_pdfs.PdfSpec | None:
+    """The public minutes PDF of meeting ``key`` as the build task rebuilds it, or None."""
+    meeting = Meeting.objects.select_related("committee").filter(pk=int(key)).first()
+    if meeting is None:
+        return None
+    minutes = selectors.minutes_for_meeting(meeting, AnonymousUser())
+    if minutes is None:
+        return None
+    return _minutes_spec(meeting, minutes)
+
+
+def _tracker_queryset(request, committee=None):
+    qs = selectors.actions_for(request.user)
+    if committee is not None:
+        qs = qs.filter(committee=committee)
+    return qs.for_list().prefetch_related(
+        Prefetch("notes", queryset=ActionNote.objects.order_by("-on", "-pk"))
+    )
+
+
+def tracker_page(request, committee=None, *, template="minutes/action_tracker.html", officer=False):
+    filterset = ActionFilter(
+        request.GET or None, queryset=_tracker_queryset(request, committee), committee=committee
+    )
+    ordered = filterset.qs.order_by("committee__name", "-raised_on", "pk")
+    today = timezone.localdate()
+    page = paged(request, ordered)
+    rows = [(a, a.is_overdue(today), next(iter(a.notes.all()), None)) for a in page]
+    overdue_total = filterset.qs.overdue(today).count()
+    csv_url = reverse("action-tracker-csv")
+    if committee is not None:
+        csv_url = reverse("committee-actions-csv", kwargs={"slug": committee.slug})
+    query = request.GET.urlencode()
+    return render(
+        request,
+        template,
+        {
+            "filter": filterset,
+            "rows": rows,
+            "committee": committee,
+            "overdue_total": overdue_total,
+            "page": page,
+            "page_query": page_query(request),
+            "csv_url": f"{csv_url}?{query}" if query else csv_url,
+            "officer": officer,
+            "breadcrumbs": (
+                [(committee.name, committee.get_absolute_url()), ("Actions", "")]
+                if committee
+                else [("Actions", "")]
+            ),
+        },
+    )
+
+
+def action_tracker(request):
+    return tracker_page(request)
+
+
+def committee_actions(request, slug):
+    committee = get_object_or_404(Committee, slug=slug)
+    return tracker_page(request, committee)
+
+
+def action_detail(request, pk):
+    action = get_object_or_404(
+        selectors.actions_for(request.user).for_list().prefetch_related("notes"), pk=pk
+    )
+    return render(
+        request,
+        "minutes/action_detail.html",
+        {
+            "action": action,
+            "overdue": action.is_overdue(),
+            "breadcrumbs": [
+                ("Actions", reverse("action-tracker")),
+                (action.committee.name, reverse("committee-actions", args=[action.committee.slug])),
+            ],
+        },
+    )
