@@ -249,6 +249,12 @@ class AgendaItem(TimeStamped):
         """The description the public may read: none for an exempt or confidential item."""
         return visibility.public_description(self)
 
+    @property
+    def exempt_paragraph_text(self) -> str:
+        """What the item's Schedule 12A paragraph covers ("Information relating to any
+        individual"), without the paragraph's number (shown next to it already)."""
+        return SCHEDULE_12A_PARAGRAPHS.get(self.exempt_paragraph or 0, "")
+
     def get_absolute_url(self) -> str:
         return f"{self.meeting.get_absolute_url()}#item-{self.pk}"
 

@@ -101,6 +101,7 @@ RULES: dict[str, str] = {
     "officer-item-add": OFFICER,
     "officer-item-edit": OFFICER,
     "officer-item-move": OFFICER,
+    "officer-items-add-several": OFFICER,
     "officer-item-remove": OFFICER,
     "officer-report-add": OFFICER,
     "officer-report-edit": OFFICER,
