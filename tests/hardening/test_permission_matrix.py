@@ -371,6 +371,7 @@ def extra_urls(council) -> dict[str, str]:
         "officer-minutes-start": reverse("officer-minutes-start", args=[meeting.pk]),
         "officer-pack-rebuild": reverse("officer-pack-rebuild", args=[meeting.pk]),
         "officer-item-add": reverse("officer-item-add", args=[meeting.pk]),
+        "officer-items-add-several": reverse("officer-items-add-several", args=[meeting.pk]),
         "officer-item-move": reverse("officer-item-move", args=[item.pk]),
         "officer-item-remove": reverse("officer-item-remove", args=[item.pk]),
         "officer-document-remove": reverse("officer-document-remove", args=[document.pk]),
