@@ -135,13 +135,10 @@ class ItemsAddSeveral(OfficerRequiredMixin, View):
         form = SeveralItemsForm(request.POST, late=meeting.is_published)
         rows = formset.total_form_count()
         if "more_rows" in request.POST:
-            # More rows, keeping what was typed (nothing is checked or saved yet).
-            fields = ("title", "description", "contact_text")
-            typed = [
-                {k: request.POST.get(f"rows-{n}-{k}", "") for k in fields} for n in range(rows)
-            ]
+            # More rows, keeping what was typed (nothing is saved yet).
             rows = min(MAX_ROWS, rows + 5)
-            typed += [{}] * (rows - len(typed))
+            data = request.POST.copy()
+            data["rows-TOTAL_FORMS"] = str(rows)
             keep = {k: request.POST.get(k, "") for k in ("pasted", "urgency_reasons")}
             return render(
                 request,
@@ -149,7 +146,7 @@ class ItemsAddSeveral(OfficerRequiredMixin, View):
                 self.ctx(
                     meeting,
                     SeveralItemsForm(initial=keep, late=meeting.is_published),
-                    ItemRowFormSet(prefix="rows", initial=typed),
+                    ItemRowFormSet(data, prefix="rows"),
                     rows,
                 ),
             )

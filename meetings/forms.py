@@ -342,14 +342,27 @@ class StandardItemForm(BaseForm):
         min_value=1,
         max_value=99,
         help_text="1 for the first item. Change the numbers to change the order.",
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-2"}),
     )
-    title = forms.CharField(max_length=300, required=False, label="Title")
-    kind = forms.ChoiceField(choices=ItemKind.choices, label="Kind of item")
+    title = forms.CharField(
+        max_length=300,
+        label="Title",
+        error_messages={"required": "Enter a title, or tick “Remove this item from the list”."},
+    )
+    kind = forms.ChoiceField(
+        choices=ItemKind.choices, label="Kind of item", initial=ItemKind.BUSINESS
+    )
     description = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Description"
     )
     remove = forms.BooleanField(required=False, label="Remove this item from the list")
+
+    def clean(self):
+        data = super().clean()
+        # An item being removed needs no title. (Empty extra rows are not checked at all.)
+        if data.get("remove") and "title" in self._errors:
+            del self._errors["title"]
+        return data
 
 
 class BaseStandardItemFormSet(forms.BaseFormSet):
@@ -375,7 +388,11 @@ StandardItemFormSet = forms.formset_factory(
 class ItemRowForm(BaseForm):
     """One row of "Add several items"."""
 
-    title = forms.CharField(max_length=300, required=False, label="Title")
+    title = forms.CharField(
+        max_length=300,
+        label="Title",
+        error_messages={"required": "Enter the title of the item, or leave the whole row empty."},
+    )
     description = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -385,7 +402,13 @@ class ItemRowForm(BaseForm):
     contact_text = forms.CharField(max_length=300, required=False, label="Contact line")
 
 
-ItemRowFormSet = forms.formset_factory(ItemRowForm, extra=0, max_num=50, validate_max=True)
+_ItemRowFormSet = forms.formset_factory(ItemRowForm, extra=0, max_num=50, validate_max=True)
+
+
+def ItemRowFormSet(*args, **kwargs):  # noqa: N802 (used like the formset class)
+    """The rows of "Add several items": every row may stay empty (it is then ignored); a
+    row with anything typed in it needs a title."""
+    return _ItemRowFormSet(*args, form_kwargs={"empty_permitted": True}, **kwargs)
 
 
 class SeveralItemsForm(BaseForm):

@@ -514,3 +514,29 @@ def test_meeting_pages_never_show_a_doubled_full_stop_after_a_time(
         html = page.content.decode()
         assert "p.m.." not in html and "a.m.." not in html
     assert "11.10 p.m." in pages[-1].content.decode()
+
+
+def test_a_row_needs_a_title_and_no_label_says_optional_wrongly(officer_client, committee, officer):
+    meeting = services.create_meeting(committee=committee, start=at(2030, 1, 14), by=officer)
+    url = reverse("officer-items-add-several", args=[meeting.pk])
+    page = officer_client.get(url).content.decode()
+    assert "Title (optional)" not in page and "Description (optional)" in page
+    response = officer_client.post(url, several([{"description": "To receive a report."}]))
+    assert "Enter the title of the item, or leave the whole row empty." in (
+        response.content.decode()
+    )
+    assert meeting.items.count() == 6
+
+    standard = reverse("officer-standard-items", args=[committee.slug])
+    assert "Title (optional)" not in officer_client.get(standard).content.decode()
+    rows = [
+        {"position": "1", "kind": "minutes", "title": ""},
+        {"position": "2", "kind": "interests", "title": "Interests"},
+    ]
+    response = officer_client.post(standard, standard_post(rows, extra=1))
+    assert "Enter a title, or tick" in response.content.decode()
+    assert not CommitteeAgendaSettings.objects.filter(committee=committee).exists()
+    rows[0]["remove"] = "on"
+    assert officer_client.post(standard, standard_post(rows, extra=1)).status_code == 302
+    saved = CommitteeAgendaSettings.objects.get(committee=committee).standard_items
+    assert [i["title"] for i in saved] == ["Interests"]
