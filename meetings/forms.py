@@ -74,6 +74,18 @@ class MeetingForm(BaseModelForm):
             self.fields["version"] = forms.IntegerField(
                 widget=forms.HiddenInput, initial=self.instance.version
             )
+        else:
+            self.fields["agenda"] = forms.ChoiceField(
+                label="Start the agenda with",
+                choices=AGENDA_STARTS,
+                initial="standard",
+                required=False,
+                widget=forms.RadioSelect,
+                help_text="The copy takes each item's title, description, kind, contacts, "
+                "order and exemption from the committee's latest earlier meeting; its papers "
+                "are not copied. The minutes item is linked to that meeting either way.",
+            )
+            self._style_widget(self.fields["agenda"].widget)
         revalidate(self)
 
     def service_kwargs(self) -> dict:
@@ -81,7 +93,15 @@ class MeetingForm(BaseModelForm):
         data.pop("version", None)
         if self.instance.pk:
             data.pop("committee", None)
+        else:
+            data["copy_previous_agenda"] = data.pop("agenda", "standard") == "previous"
         return data
+
+
+AGENDA_STARTS = [
+    ("standard", "The committee's standard opening items"),
+    ("previous", "A copy of the agenda of the committee's previous meeting"),
+]
 
 
 class AgendaItemForm(BaseModelForm):
@@ -114,7 +134,7 @@ class AgendaItemForm(BaseModelForm):
             "exempt_reasons": "Reasons the item is exempt (shown publicly)",
             "is_confidential": "Confidential information (s100A): never published",
             "urgency_reasons": "The chair's reasons for urgency",
-            "contact_text": "Contact line as printed (optional)",
+            "contact_text": "Contact line as printed",
         }
         help_texts = {
             "title": "Always public, also for an exempt or confidential item: write a title "
@@ -346,14 +366,117 @@ class NoticeForm(BaseForm):
 
 
 class StandardItemForm(BaseForm):
-    kind = forms.ChoiceField(choices=ItemKind.choices, label="Kind of item")
-    title = forms.CharField(max_length=300, required=False)
+    position = forms.IntegerField(
+        label="Position",
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text="1 for the first item. Change the numbers to change the order.",
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-2"}),
+    )
+    title = forms.CharField(
+        max_length=300,
+        label="Title",
+        error_messages={"required": "Enter a title, or tick “Remove this item from the list”."},
+    )
+    kind = forms.ChoiceField(
+        choices=ItemKind.choices, label="Kind of item", initial=ItemKind.BUSINESS
+    )
     description = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Description"
     )
+    remove = forms.BooleanField(required=False, label="Remove this item from the list")
+
+    def clean(self):
+        data = super().clean()
+        # An item being removed needs no title. (Empty extra rows are not checked at all.)
+        if data.get("remove") and "title" in self._errors:
+            del self._errors["title"]
+        return data
 
 
-StandardItemFormSet = forms.formset_factory(StandardItemForm, extra=2, can_delete=True)
+class BaseStandardItemFormSet(forms.BaseFormSet):
+    def ordered_items(self) -> list[dict]:
+        """The rows with a title and not marked for removal, in the order of their
+        positions (rows without one keep their place after the numbered ones)."""
+        rows = [
+            (f.cleaned_data.get("position") or 1000 + n, n, f.cleaned_data)
+            for n, f in enumerate(self.forms)
+            if f.cleaned_data.get("title", "").strip() and not f.cleaned_data.get("remove")
+        ]
+        return [
+            {k: data.get(k, "") for k in ("kind", "title", "description")}
+            for _, _, data in sorted(rows, key=lambda r: (r[0], r[1]))
+        ]
+
+
+StandardItemFormSet = forms.formset_factory(
+    StandardItemForm, formset=BaseStandardItemFormSet, extra=3, max_num=40, validate_max=True
+)
+
+
+class ItemRowForm(BaseForm):
+    """One row of "Add several items"."""
+
+    title = forms.CharField(
+        max_length=300,
+        label="Title",
+        error_messages={"required": "Enter the title of the item, or leave the whole row empty."},
+    )
+    description = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Description",
+        help_text='Public. For example "To receive a report on…".',
+    )
+    contact_text = forms.CharField(max_length=300, required=False, label="Contact line")
+
+
+_ItemRowFormSet = forms.formset_factory(ItemRowForm, extra=0, max_num=50, validate_max=True)
+
+
+def ItemRowFormSet(*args, **kwargs):  # noqa: N802 (used like the formset class)
+    """The rows of "Add several items": every row may stay empty (it is then ignored); a
+    row with anything typed in it needs a title."""
+    return _ItemRowFormSet(*args, form_kwargs={"empty_permitted": True}, **kwargs)
+
+
+class SeveralItemsForm(BaseForm):
+    """The part of "Add several items" that is not a row: pasted titles, and the chair's
+    reasons for urgency once the agenda is published."""
+
+    pasted = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Or paste titles, one per line",
+        help_text="Each line becomes an ordinary item with that title, after the rows above. "
+        "Add descriptions and contacts afterwards with Edit.",
+    )
+    urgency_reasons = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="The chair's reasons for urgency",
+        help_text="The agenda is already published: these items are late items and the "
+        "reasons are shown publicly with each of them.",
+    )
+
+    def __init__(self, *args, late: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not late:
+            del self.fields["urgency_reasons"]
+        else:
+            self.fields["urgency_reasons"].required = True
+            self.fields["urgency_reasons"].error_messages["required"] = (
+                "The agenda is already published: enter the chair's reasons for urgency."
+            )
+        revalidate(self)
+
+    def pasted_titles(self) -> list[str]:
+        return [
+            line.strip()
+            for line in self.cleaned_data.get("pasted", "").splitlines()
+            if line.strip()
+        ]
 
 
 class GeneratedReportForm(BaseForm):

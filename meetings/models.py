@@ -257,6 +257,12 @@ class AgendaItem(TimeStamped):
         previous = self.previous_meeting
         return previous if visibility.is_meeting_public(previous) else None
 
+    @property
+    def exempt_paragraph_text(self) -> str:
+        """What the item's Schedule 12A paragraph covers ("Information relating to any
+        individual"), without the paragraph's number (shown next to it already)."""
+        return SCHEDULE_12A_PARAGRAPHS.get(self.exempt_paragraph or 0, "")
+
     def get_absolute_url(self) -> str:
         return f"{self.meeting.get_absolute_url()}#item-{self.pk}"
 

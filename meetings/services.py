@@ -275,8 +275,12 @@ def create_meeting(
     is_hybrid: bool = False,
     contact_officer: Person | None = None,
     report_deadline: dt.date | None = None,
+    copy_previous_agenda: bool = False,
     by,
 ) -> Meeting:
+    """Create a meeting whose agenda starts with the committee's standard opening items or,
+    with ``copy_previous_agenda``, with a copy of the agenda of the committee's previous meeting
+    (titles, descriptions, kinds, order, contacts and exemptions; never its papers)."""
     errors = _validate_meeting_times(start, end, report_deadline)
     if not errors:
         errors = _validate_not_duplicate(committee, start)
@@ -288,6 +292,16 @@ def create_meeting(
     ):
         errors["report_deadline"] = ["The report deadline must be before the meeting."]
     _raise(errors)
+    previous = previous_meeting_of(committee, start)
+    if copy_previous_agenda and previous is None:
+        _raise(
+            {
+                "copy_previous_agenda": [
+                    f"{committee.name} has no earlier meeting to copy the agenda from: "
+                    "start with the standard opening items instead."
+                ]
+            }
+        )
     meeting = Meeting.all_objects.create(
         committee=committee,
         start=start,
@@ -299,15 +313,15 @@ def create_meeting(
         contact_officer=contact_officer or committee.contact_officer,
         report_deadline=report_deadline,
     )
-    previous = previous_meeting_of(committee, start)
-    for position, spec in enumerate(standard_items_for(committee), start=1):
+    specs = _copied_agenda(previous) if copy_previous_agenda else standard_items_for(committee)
+    for position, spec in enumerate(specs, start=1):
         description = spec.get("description", "")
         prev = None
         if spec["kind"] == ItemKind.MINUTES:
             prev = previous
             if previous is not None:
                 description = minutes_item_description(committee, previous)
-        AgendaItem.all_objects.create(
+        item = AgendaItem.all_objects.create(
             meeting=meeting,
             order=position,
             number=str(position),
@@ -315,7 +329,10 @@ def create_meeting(
             title=spec["title"],
             description=description,
             previous_meeting=prev,
+            **spec.get("copied", {}),
         )
+        if spec.get("contact_officers"):
+            item.contact_officers.set(spec["contact_officers"])
     _follow_inserted_meeting(meeting, previous)
     return meeting
 
@@ -372,6 +389,34 @@ def _follow_inserted_meeting(meeting: Meeting, previous: Meeting | None) -> None
             item.description = minutes_item_description(meeting.committee, meeting)
         item.version += 1
         item.save()
+
+
+def _copied_agenda(previous: Meeting) -> list[dict[str, Any]]:
+    """The items of ``previous`` as specs for a new meeting: title, description, kind,
+    order, contacts and exemption (flag, paragraph, public reasons, confidential). Never the
+    papers, and never lateness: a copied item is on the new agenda from the start."""
+    specs = []
+    for item in (
+        AgendaItem.all_objects.filter(meeting=previous)
+        .order_by("order", "pk")
+        .prefetch_related("contact_officers")
+    ):
+        specs.append(
+            {
+                "kind": item.kind,
+                "title": item.title,
+                "description": item.description,
+                "contact_officers": list(item.contact_officers.all()),
+                "copied": {
+                    "contact_text": item.contact_text,
+                    "is_exempt": item.is_exempt,
+                    "exempt_paragraph": item.exempt_paragraph if item.is_exempt else None,
+                    "exempt_reasons": item.exempt_reasons if item.is_exempt else "",
+                    "is_confidential": item.is_confidential,
+                },
+            }
+        )
+    return specs
 
 
 @records_by
@@ -683,13 +728,25 @@ def _parse_position(value: int | str, count: int) -> int:
 @records_by
 @transaction.atomic
 def move_agenda_item(
-    *, item: AgendaItem, direction: str | None = None, position: int | str | None = None, by
+    *,
+    item: AgendaItem,
+    direction: str | None = None,
+    position: int | str | None = None,
+    version: int | str | None = None,
+    by,
 ) -> AgendaItem:
     """Move an item ``up``/``down`` one place or to ``position`` (1-based); renumbers all.
 
     ``position`` may be the text of a form field: anything but a whole number from 1 to the
-    number of items is refused with a message that says so (never clamped or ignored)."""
+    number of items is refused with a message that says so (never clamped or ignored).
+    ``version`` is the item's version the officer's page showed: if the item has moved or
+    changed since, ``EditConflict`` is raised and nothing moves. Every item whose place
+    changes is saved with a new version and a history record naming ``by``."""
     meeting = _lock_meeting(item.meeting)
+    current = AgendaItem.all_objects.filter(pk=item.pk, meeting=meeting).first()
+    if current is None:
+        raise ValidationError({"__all__": ["The item is no longer on this agenda."]})
+    _check_version(current, version)
     if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED):
         raise ValidationError(
             {
@@ -712,9 +769,76 @@ def move_agenda_item(
     items.insert(position - 1, moving)
     for n, it in enumerate(items, start=1):
         if it.order != n or it.number != str(n):
-            AgendaItem.all_objects.filter(pk=it.pk).update(order=n, number=str(n))
+            it.order, it.number = n, str(n)
+            it.version += 1
+            it.save(update_fields=["order", "number", "version", "modified_at"])
     _changed(meeting)
     return AgendaItem.all_objects.get(pk=item.pk)
+
+
+MAX_ITEMS_AT_ONCE = 50
+
+
+@records_by
+@transaction.atomic
+def add_agenda_items(
+    *, meeting: Meeting, items: Sequence[dict[str, str]], urgency_reasons: str = "", by
+) -> list[AgendaItem]:
+    """Add several ordinary items at the end of the agenda in one go (each a dict with
+    ``title`` and optionally ``description``, ``kind``, ``contact_text``). All or nothing: one
+    bad row and none is added. After publication they are late items and need the chair's
+    reasons for urgency (one text for them all). Exempt items are added one at a time
+    (``add_agenda_item``), where the paragraph and reasons are asked for."""
+    meeting = _lock_meeting(meeting)
+    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
+        raise ValidationError(
+            {
+                "__all__": [
+                    f"Items cannot be added to a {meeting.get_status_display().lower()} meeting."
+                ]
+            }
+        )
+    kinds = {k for k, _ in ItemKind.choices}
+    rows: list[dict[str, str]] = []
+    errors: list[str] = []
+    for n, row in enumerate(items, start=1):
+        title = (row.get("title") or "").strip()
+        kind = row.get("kind") or ItemKind.BUSINESS
+        if not title:
+            errors.append(f"Item {n}: enter the title of the item.")
+        elif len(title) > 300:
+            errors.append(f"Item {n}: the title must be 300 characters or fewer.")
+        if kind not in kinds:
+            errors.append(f"Item {n}: choose the kind of item.")
+        rows.append(
+            {
+                "title": title,
+                "kind": kind,
+                "description": (row.get("description") or "").strip(),
+                "contact_text": (row.get("contact_text") or "").strip()[:300],
+            }
+        )
+    if not rows:
+        errors.append("Enter at least one item.")
+    elif len(rows) > MAX_ITEMS_AT_ONCE:
+        errors.append(f"Add at most {MAX_ITEMS_AT_ONCE} items at once.")
+    _raise({"__all__": errors} if errors else {})
+    is_late, reasons = _late_fields(meeting, urgency_reasons)
+    start = AgendaItem.all_objects.filter(meeting=meeting).aggregate(m=Max("order"))["m"] or 0
+    created = [
+        AgendaItem.all_objects.create(
+            meeting=meeting,
+            order=start + n,
+            number=str(start + n),
+            is_late=is_late,
+            urgency_reasons=reasons,
+            **row,
+        )
+        for n, row in enumerate(rows, start=1)
+    ]
+    _renumber(meeting)
+    _changed(meeting)
+    return [AgendaItem.all_objects.get(pk=i.pk) for i in created]
 
 
 @records_by

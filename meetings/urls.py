@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import conversion_views, views
+from meetings import agenda_views, conversion_views, views
 from meetings.models import Document, Report
 
 urlpatterns = [
@@ -55,8 +55,17 @@ urlpatterns = [
         "officer/meetings/<int:pk>/items/add/", views.ItemCreate.as_view(), name="officer-item-add"
     ),
     path("officer/items/<int:pk>/edit/", views.ItemUpdate.as_view(), name="officer-item-edit"),
-    path("officer/items/<int:pk>/move/", views.item_move, name="officer-item-move"),
-    path("officer/items/<int:pk>/remove/", views.ItemRemove.as_view(), name="officer-item-remove"),
+    path(
+        "officer/meetings/<int:pk>/items/add-several/",
+        agenda_views.ItemsAddSeveral.as_view(),
+        name="officer-items-add-several",
+    ),
+    path("officer/items/<int:pk>/move/", agenda_views.ItemMove.as_view(), name="officer-item-move"),
+    path(
+        "officer/items/<int:pk>/remove/",
+        agenda_views.ItemRemove.as_view(),
+        name="officer-item-remove",
+    ),
     path(
         "officer/items/<int:pk>/reports/add/",
         views.ReportEdit.as_view(),
@@ -109,7 +118,7 @@ urlpatterns = [
     ),
     path(
         "officer/committees/<slug:slug>/standard-items/",
-        views.StandardItems.as_view(),
+        agenda_views.StandardItems.as_view(),
         name="officer-standard-items",
     ),
 ]

@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.views import View
-from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from meetings import conversion, selectors, services
@@ -34,7 +33,6 @@ from meetings.forms import (
     PublishForm,
     ReportForm,
     SectionFormSet,
-    StandardItemFormSet,
 )
 from meetings.models import (
     SCHEDULE_12A_PARAGRAPHS,
@@ -50,7 +48,7 @@ from scrutiny import visibility
 from scrutiny.forms import add_service_errors
 from scrutiny.models import Committee
 from scrutiny.paging import paged
-from scrutiny.permissions import OfficerRequiredMixin, officer_required
+from scrutiny.permissions import OfficerRequiredMixin
 from scrutiny.serving import file_response
 
 
@@ -297,14 +295,18 @@ class MeetingCreate(OfficerRequiredMixin, View):
     def post(self, request):
         form = MeetingForm(request.POST)
         if form.is_valid():
+            data = form.service_kwargs()
             try:
-                meeting = services.create_meeting(by=request.user, **form.service_kwargs())
+                meeting = services.create_meeting(by=request.user, **data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(
-                    request, f"Meeting created with the standard opening items: {meeting}."
+                start = (
+                    "a copy of the previous meeting's agenda (no papers)"
+                    if data.get("copy_previous_agenda")
+                    else "the standard opening items"
                 )
+                messages.success(request, f"Meeting created with {start}: {meeting}.")
                 return redirect("officer-meeting", pk=meeting.pk)
         return render(request, self.template, {"form": form, "title": "Create a meeting"})
 
@@ -362,6 +364,7 @@ class OfficerMeeting(OfficerRequiredMixin, TemplateView):
             statuses=MeetingStatus,
             can_mark_held=meeting.status == MeetingStatus.AGENDA_PUBLISHED
             and meeting.start <= timezone.now(),
+            can_reorder=meeting.status not in (MeetingStatus.HELD, MeetingStatus.CANCELLED),
         )
         return ctx
 
@@ -516,6 +519,11 @@ class ItemUpdate(OfficerRequiredMixin, View):
             "title": f"Edit item {item.number}",
             "caption": str(item.meeting),
             "back": reverse("officer-meeting", args=[item.meeting_id]),
+            # Removing is kept off the everyday meeting page: it starts here and asks first.
+            "remove": reverse("officer-item-remove", args=[item.pk])
+            if not item.meeting.is_published
+            else None,
+            "remove_label": f"Remove item {item.number} from the agenda",
         }
 
     def get(self, request, pk):
@@ -538,36 +546,6 @@ class ItemUpdate(OfficerRequiredMixin, View):
                 messages.success(request, f"Item {item.number} saved.")
                 return redirect(reverse("officer-meeting", args=[item.meeting_id]) + f"#item-{pk}")
         return render(request, self.template, self.ctx(item, form))
-
-
-@require_POST
-@officer_required
-def item_move(request, pk):
-    item = _officer_item(pk)
-    try:
-        services.move_agenda_item(
-            item=item,
-            direction=request.POST.get("direction"),
-            position=request.POST.get("position"),
-            by=request.user,
-        )
-    except ValidationError as exc:
-        for error in exc.messages:
-            messages.error(request, error)
-    return redirect(reverse("officer-meeting", args=[item.meeting_id]) + f"#item-{pk}")
-
-
-class ItemRemove(OfficerRequiredMixin, View):
-    def post(self, request, pk):
-        item = _officer_item(pk)
-        try:
-            services.remove_agenda_item(item=item, by=request.user)
-        except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
-        else:
-            messages.success(request, f"Item removed: {item.title}.")
-        return redirect("officer-meeting", pk=item.meeting_id)
 
 
 class ReportEdit(OfficerRequiredMixin, View):
@@ -778,32 +756,3 @@ class PaperRemove(OfficerRequiredMixin, View):
             kind = "Report" if is_report else "Document"
             messages.success(request, f"{kind} removed: {paper.title}.")
         return redirect("officer-meeting", pk=meeting_id)
-
-
-class StandardItems(OfficerRequiredMixin, View):
-    template = "meetings/officer/standard_items.html"
-
-    def get(self, request, slug):
-        committee = get_object_or_404(Committee, slug=slug)
-        formset = StandardItemFormSet(
-            initial=services.standard_items_for(committee), prefix="items"
-        )
-        return render(request, self.template, {"committee": committee, "formset": formset})
-
-    def post(self, request, slug):
-        committee = get_object_or_404(Committee, slug=slug)
-        formset = StandardItemFormSet(request.POST, prefix="items")
-        if formset.is_valid():
-            items = [
-                f.cleaned_data
-                for f in formset.forms
-                if f.cleaned_data.get("title") and not f.cleaned_data.get("DELETE")
-            ]
-            try:
-                services.set_standard_items(committee=committee, items=items, by=request.user)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, f"Standard items saved for {committee.name}.")
-                return redirect("officer-meetings")
-        return render(request, self.template, {"committee": committee, "formset": formset})
