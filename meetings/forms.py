@@ -317,6 +317,7 @@ def keep_staged(form, staged) -> None:
         f"“{staged.filename}” is kept from your last attempt: you do not need to "
         f"choose it again. Choose another file only to replace it. {field.help_text}"
     )
+    form._bound_fields_cache.clear()  # bound fields copy the help text when first made
     if form.is_bound:
         form.data = form.data.copy()
         form.data["staged_upload"] = staged.token

@@ -709,6 +709,7 @@ def _keep_upload(request, form, staged):
     elif form.is_bound:
         form.data = form.data.copy()
         form.data["staged_upload"] = ""
+        form._bound_fields_cache.clear()
     return form
 
 
