@@ -389,3 +389,23 @@ def test_non_officers_cannot_reach_the_paper_actions(client, outsider, world):
         "officer-document-move",
     ):
         assert client.get(reverse(name, args=[world["old"].pk])).status_code == 403
+
+
+def test_members_pack_is_not_served_with_a_withdrawn_paper(
+    client, officer, django_capture_on_commit_callbacks
+):
+    Council.objects.create(name="Kirklees Council", address="Town Hall")
+    meeting = PublishedMeetingFactory()
+    AgendaItemFactory(meeting=meeting, order=1, number="1", title="Open business")
+    exempt = ExemptAgendaItemFactory(meeting=meeting, order=2, number="2", title="Contract")
+    doc = DocumentFactory(agenda_item=exempt, title="Exempt appendix", pages=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        ok_build(meeting)
+    client.force_login(officer)
+    url = reverse("meeting-members-pack", args=[meeting.pk])
+    assert client.get(url).status_code == 200
+    # Withdrawn, and the rebuild not run yet: the old members' pack is not served.
+    services.withdraw_paper(paper=doc, reason="Wrong contract.", by=officer)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "being updated" in response.content.decode()
