@@ -162,6 +162,12 @@ class AgendaItemForm(BaseModelForm):
         late = meeting.is_published and (not self.instance.pk or self.instance.is_late)
         if not late:
             del self.fields["urgency_reasons"]
+        else:
+            # A late item cannot be saved without them (the model's constraint): say so.
+            self.fields["urgency_reasons"].required = True
+            self.fields["urgency_reasons"].error_messages["required"] = (
+                "Enter the chair's reasons for considering this item as urgent business."
+            )
         _previous_meeting_field(self, meeting)
         if self.instance.pk:
             self.fields["version"] = forms.IntegerField(
@@ -263,14 +269,27 @@ class ReportForm(BaseModelForm):
         }
         error_messages = {"title": {"required": "Enter the title of the report."}}
 
-    def __init__(self, *args, late: bool, **kwargs):
+    def __init__(self, *args, late: bool, new_version: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["author"].queryset = Person.objects.filter(kind=Person.Kind.OFFICER)
         if not late:
             del self.fields["urgency_reasons"]
+        elif self.instance.pk and self.instance.is_late and not self.instance.is_draft:
+            # A published late report keeps its reasons (update_report refuses it without).
+            field = self.fields["urgency_reasons"]
+            field.required = True
+            field.help_text = "Shown publicly with the late report."
+            field.error_messages["required"] = "A late report needs the chair's reasons."
         if self.instance.pk:
             self.fields["version"] = forms.IntegerField(
                 widget=forms.HiddenInput, initial=self.instance.version
+            )
+        if new_version:
+            self.fields["note"] = forms.CharField(
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                label="What changed in this version",
+                help_text='Shown with the report, for example "Recommendation 2 reworded".',
             )
         revalidate(self)
 
@@ -317,7 +336,9 @@ class DocumentForm(BaseForm):
         "reasons for urgency (shown publicly); you may write them now.",
     )
 
-    def __init__(self, *args, late: bool, **kwargs):
+    staged_upload = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, late: bool, staged=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["uploaded_file"].help_text = (
             f"PDF, Word (.docx, .doc), OpenDocument (.odt), RTF or Excel (.xlsx), up to "
@@ -327,10 +348,113 @@ class DocumentForm(BaseForm):
         )
         if not late:
             del self.fields["urgency_reasons"]
+        keep_staged(self, staged)
+        revalidate(self)
+
+    def clean(self):
+        return use_staged(self, super().clean())
+
+
+def keep_staged(form, staged) -> None:
+    """Offer the file kept from the officer's last attempt (``meetings.uploads``): the file
+    input becomes optional and says which file is kept."""
+    form.staged = staged
+    if staged is None:
+        return
+    field = form.fields["uploaded_file"]
+    field.required = False
+    field.help_text = (
+        f"“{staged.filename}” is kept from your last attempt: you do not need to "
+        f"choose it again. Choose another file only to replace it. {field.help_text}"
+    )
+    form._bound_fields_cache.clear()  # bound fields copy the help text when first made
+    if form.is_bound:
+        form.data = form.data.copy()
+        form.data["staged_upload"] = staged.token
+    else:
+        form.initial["staged_upload"] = staged.token
+
+
+def use_staged(form, data):
+    if data is not None and not data.get("uploaded_file") and form.staged is not None:
+        data["uploaded_file"] = form.staged.open()
+    return data
+
+
+class WithdrawPaperForm(BaseForm):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason for withdrawing the paper (shown publicly)",
+        help_text="The agenda will say “Withdrawn on <today's date>: <this reason>”. "
+        "For a paper of an exempt item, write nothing exempt: members read it.",
+        error_messages={"required": "Enter the reason the paper is withdrawn."},
+    )
+
+
+class ReplaceDocumentForm(BaseForm):
+    uploaded_file = forms.FileField(
+        label="PDF file of the new version",
+        error_messages={"required": "Choose the PDF of the new version."},
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    title = forms.CharField(
+        max_length=300, required=False, help_text="Leave as it is to keep the title."
+    )
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="What changed in this version",
+        help_text='Shown with the paper, for example "Corrected figures in table 2".',
+    )
+    staged_upload = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, staged=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["uploaded_file"].help_text = (
+            f"PDF only, up to {filesizeformat(settings.MAX_UPLOAD_BYTES)}. The current version "
+            "stays in the paper's history for officers; the public and the agenda packs get "
+            "the new one."
+        )
+        keep_staged(self, staged)
+        revalidate(self)
+
+    def clean(self):
+        return use_staged(self, super().clean())
+
+
+class MovePaperForm(BaseForm):
+    to_item = forms.TypedChoiceField(
+        label="Move it to",
+        coerce=int,
+        error_messages={"required": "Choose the item to move the paper to."},
+    )
+    confirm_public = forms.BooleanField(
+        required=False,
+        label="I confirm: the paper may become public (it moves from an exempt or "
+        "confidential item to an open one)",
+    )
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for item in targets:
+            label = f"{item.number}: {item.title}"
+            if item.is_private:
+                label += " (exempt)" if item.is_exempt else " (confidential)"
+            groups.setdefault(str(item.meeting), []).append((item.pk, label))
+        self.fields["to_item"].choices = [("", "Choose an item")] + list(groups.items())
         revalidate(self)
 
 
 class PublishForm(BaseForm):
+    despatched_on = forms.DateField(
+        required=False,
+        widget=DateInput(),
+        label="Date the agenda was despatched, if not today",
+        help_text="For a meeting entered after the fact: the date its agenda was really "
+        "published. The meeting page will say it was published on that date and entered "
+        "here today. Leave empty to publish now.",
+    )
     confirm_late = forms.BooleanField(
         required=False, label="I confirm the agenda is being published late"
     )
@@ -350,6 +474,14 @@ class PublishForm(BaseForm):
             del self.fields["late_reason"]
         else:
             self.fields["confirm_late"].help_text = warnings["confirm_late"]
+            if "already over" in warnings["confirm_late"]:
+                self.fields[
+                    "confirm_late"
+                ].label = "I confirm the agenda is being published after the meeting"
+                self.fields["late_reason"].label = (
+                    "Why is the agenda published after the meeting? (recorded, and shown on "
+                    "the meeting page)"
+                )
         if "confirm_unsigned" not in warnings:
             del self.fields["confirm_unsigned"]
         else:

@@ -96,6 +96,13 @@ class Meeting(TimeStamped):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    publication_entered_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="For an agenda despatched before it was entered here (a past meeting "
+        "entered after the fact): when the officer entered it. ``published_at`` is then the "
+        "real despatch date.",
+    )
     published_late = models.BooleanField(default=False)
     late_publication_reason = models.TextField(blank=True)
     papers_changed_at = models.DateTimeField(
@@ -277,7 +284,16 @@ class PaperQuerySet(models.QuerySet):
         return self.filter(visibility.paper_issued())
 
     def drafts(self):
-        return self.exclude(visibility.paper_issued())
+        return self.filter(visibility.paper_draft())
+
+    def current(self):
+        """Papers neither withdrawn nor superseded (drafts included): the officer's agenda."""
+        return self.filter(visibility.paper_current())
+
+    def withdrawal_notes(self):
+        """Papers issued and then withdrawn whose note the public may read (title, date,
+        reason; never the paper)."""
+        return self.filter(visibility.paper_withdrawal_noted())
 
 
 class PublicPaperManager(models.Manager.from_queryset(PaperQuerySet)):
@@ -285,7 +301,44 @@ class PublicPaperManager(models.Manager.from_queryset(PaperQuerySet)):
         return super().get_queryset().public()
 
 
-class Report(TimeStamped):
+class PaperLifecycle(models.Model):
+    """What happens to a paper after it is issued (issue 15): it may be withdrawn (with a
+    public note), or replaced by a new version (``superseded_by``; the earlier versions stay
+    for officers), or moved to another item (its history says so). Withdrawn and superseded
+    papers are not public (``scrutiny.visibility.paper_issued``)."""
+
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(
+        blank=True, help_text="Shown publicly: “Withdrawn on <date>: <reason>”."
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    superseded_by = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="previous_version",
+        help_text="The newer version that replaced this one.",
+    )
+    version_note = models.TextField(
+        blank=True, help_text="For a new version: what changed (shown with it)."
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_by_id is not None
+
+
+class Report(PaperLifecycle, TimeStamped):
     """A report on an agenda item: authored in the portal (cover sheet and numbered sections)
     or uploaded as a PDF (``document``)."""
 
@@ -404,7 +457,7 @@ def document_upload_to(instance: Document, filename: str) -> str:
     return f"documents/{uuid.uuid4().hex}.pdf"
 
 
-class Document(TimeStamped):
+class Document(PaperLifecycle, TimeStamped):
     """An uploaded PDF attached to an agenda item (an appendix, or an uploaded report)."""
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="documents")

@@ -37,7 +37,9 @@ def agenda(
     exempt items, never drafts. ``preview`` (officer pages only) shows the public papers of a
     meeting not yet published; ``drafts`` (the officer's meeting page only) every paper."""
     if drafts:
-        papers, documents = Report.all_objects.all(), Document.all_objects.all()
+        # The officer's page: every current paper (drafts included); withdrawn papers and
+        # earlier versions are attached below as ``withdrawn_papers`` / ``earlier_versions``.
+        papers, documents = Report.all_objects.current(), Document.all_objects.current()
     elif include_private:
         papers, documents = Report.all_objects.issued(), Document.all_objects.issued()
     elif preview:
@@ -48,7 +50,7 @@ def agenda(
         papers, documents = Report.objects.all(), Document.objects.all()
     # Every item is listed (exempt ones by title, paragraph and reasons); only papers differ.
     items = AgendaItem.all_objects.filter(meeting=meeting)
-    return list(
+    loaded = list(
         items.select_related("previous_meeting__committee")
         .prefetch_related(
             Prefetch(
@@ -63,6 +65,55 @@ def agenda(
         )
         .order_by("order", "pk")
     )
+    _attach_withdrawals(loaded, meeting, officer=drafts, include_private=include_private)
+    if drafts:
+        _attach_versions(loaded, meeting)
+    return loaded
+
+
+def _attach_withdrawals(items, meeting, *, officer: bool, include_private: bool) -> None:
+    """``item.withdrawn_papers``: the papers withdrawn from each item, for its note
+    "Withdrawn on <date>: <reason>". The public sees the notes of open items only
+    (``visibility.paper_withdrawal_noted``); members those of every item; officers also
+    the withdrawn papers themselves. An uploaded report and its PDF make one note."""
+    if officer or include_private:
+        noted = visibility.paper_withdrawn()
+        if not officer:
+            noted &= ~visibility.paper_draft()
+        reports = Report.all_objects.filter(noted, agenda_item__meeting=meeting)
+        documents = Document.all_objects.filter(noted, agenda_item__meeting=meeting)
+    else:
+        reports = Report.all_objects.withdrawal_notes().filter(agenda_item__meeting=meeting)
+        documents = Document.all_objects.withdrawal_notes().filter(agenda_item__meeting=meeting)
+    notes: dict[int, list] = {}
+    report_docs = set()
+    for r in reports.order_by("withdrawn_at", "pk"):
+        report_docs.add(r.document_id)
+        notes.setdefault(r.agenda_item_id, []).append(r)
+    for d in documents.defer("text").order_by("withdrawn_at", "pk"):
+        if d.pk not in report_docs:
+            notes.setdefault(d.agenda_item_id, []).append(d)
+    for item in items:
+        item.withdrawn_papers = notes.get(item.pk, [])
+
+
+def _attach_versions(items, meeting) -> None:
+    """``paper.earlier_versions`` (newest first) on each current paper of the officer's
+    page: the versions it replaced, which officers may still open."""
+    for model, attr in ((Report, "reports"), (Document, "documents")):
+        superseded = {
+            p.superseded_by_id: p
+            for p in model.all_objects.filter(
+                visibility.paper_superseded(), agenda_item__meeting=meeting
+            ).defer(*(["text"] if model is Document else []))
+        }
+        for item in items:
+            for paper in getattr(item, attr).all():
+                chain, at = [], paper.pk
+                while at in superseded and len(chain) < 100:
+                    chain.append(superseded[at])
+                    at = superseded[at].pk
+                paper.earlier_versions = chain
 
 
 def may_read_paper(user, item: AgendaItem, *, paper: Report | Document | None = None) -> bool:
@@ -70,8 +121,8 @@ def may_read_paper(user, item: AgendaItem, *, paper: Report | Document | None = 
     meetings are for officers; exempt papers for those who may read them."""
     if is_officer(user):
         return True
-    if paper is not None and paper.is_draft:
-        return False
+    if paper is not None and not visibility.is_paper_issued(paper):
+        return False  # drafts, withdrawn papers and earlier versions: officers only
     meeting = item.meeting
     if not visibility.is_meeting_public(meeting):
         return False

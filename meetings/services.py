@@ -457,7 +457,15 @@ def publication_warnings(meeting: Meeting, *, on: dt.date | None = None) -> dict
     warnings: dict[str, str] = {}
     meeting_day = timezone.localtime(meeting.start).date()
     clear = workdays.clear_working_days(on, meeting_day, at_most=workdays.CLEAR_WORKING_DAYS)
-    if clear < workdays.CLEAR_WORKING_DAYS:
+    if on >= meeting_day and on == timezone.localdate() and meeting.start <= timezone.now():
+        # Not "late": the meeting is over. Usually a past meeting being entered after the
+        # fact, whose agenda went out on a date the officer can record (issue 15, item 5).
+        warnings["confirm_late"] = (
+            f"The meeting was on {meeting_day:%A %-d %B %Y}: it is already over. If its "
+            "agenda was despatched at the time, enter the date it was despatched; otherwise "
+            "confirm you are publishing the agenda after the meeting."
+        )
+    elif clear < workdays.CLEAR_WORKING_DAYS:
         deadline = workdays.latest_publication_date(meeting_day)
         warnings["confirm_late"] = (
             f"Publishing today gives {clear} clear working "
@@ -480,6 +488,31 @@ def publication_warnings(meeting: Meeting, *, on: dt.date | None = None) -> dict
     return warnings
 
 
+def _validate_despatch(meeting: Meeting, despatched_on: dt.date) -> dict[str, list[str]]:
+    """The rules for a despatch date recorded after the fact (docs/notes-papers.md):
+    not in the future, not after the day of the meeting, not before the meeting's municipal
+    year could have begun (a year before the meeting), and in the portal's range of dates."""
+    meeting_day = timezone.localtime(meeting.start).date()
+    if not dates.in_range(despatched_on):
+        return {"despatched_on": [dates.range_message()]}
+    if despatched_on > timezone.localdate():
+        return {"despatched_on": ["The despatch date cannot be in the future."]}
+    if despatched_on > meeting_day:
+        return {
+            "despatched_on": [
+                f"The despatch date must be on or before the day of the meeting "
+                f"({meeting_day:%-d %B %Y})."
+            ]
+        }
+    if despatched_on < meeting_day - dt.timedelta(days=366):
+        return {
+            "despatched_on": [
+                "The despatch date is more than a year before the meeting: check the year."
+            ]
+        }
+    return {}
+
+
 @records_by
 @transaction.atomic
 def publish_meeting(
@@ -490,12 +523,23 @@ def publish_meeting(
     confirm_unsigned: bool = False,
     late_reason: str = "",
     at: dt.datetime | None = None,
+    despatched_on: dt.date | None = None,
 ) -> Meeting:
     """Publish the agenda. ``at`` records an earlier publication (demo data and imports of
-    past meetings); the five-day check is made as of that moment."""
+    past meetings); the five-day check is made as of that moment.
+
+    ``despatched_on``: the date the agenda was really despatched, for a meeting entered
+    after the fact (issue 15, item 5). It is the publication date the public sees, with the
+    date it was entered here (``publication_entered_at``); the five-day check is made as of
+    that date. It cannot be in the future, nor after the day of the meeting."""
     meeting = _lock_meeting(meeting)
     if meeting.is_published:
         raise ValidationError({"__all__": ["The agenda of this meeting is already published."]})
+    entered_at = None
+    if despatched_on is not None and despatched_on != timezone.localdate():
+        _raise(_validate_despatch(meeting, despatched_on))
+        at = timezone.make_aware(dt.datetime.combine(despatched_on, dt.time.min))
+        entered_at = timezone.now()
     if meeting.status != MeetingStatus.SCHEDULED:
         raise ValidationError(
             {"__all__": [f"A {meeting.get_status_display().lower()} meeting cannot be published."]}
@@ -514,11 +558,12 @@ def publish_meeting(
         errors["confirm_unsigned"] = [warnings["confirm_unsigned"]]
     _raise(errors)
     meeting.published_at = now
+    meeting.publication_entered_at = entered_at
     meeting.published_by = by if getattr(by, "pk", None) else None
     meeting.published_late = "confirm_late" in warnings
     meeting.late_publication_reason = late_reason.strip() if meeting.published_late else ""
     meeting.status = MeetingStatus.AGENDA_PUBLISHED
-    meeting.papers_changed_at = now
+    meeting.papers_changed_at = entered_at or now
     meeting.version += 1
     meeting.save()
     pk = meeting.pk
@@ -979,6 +1024,7 @@ def update_report(
     meeting = _lock_meeting(report.agenda_item.meeting)
     report = Report.all_objects.select_for_update().get(pk=report.pk)
     _check_version(report, version)
+    _check_current(report, "edit")
     for name, value in fields.items():
         setattr(report, name, value.strip() if isinstance(value, str) else value)
     errors = _validate_report(report)
@@ -1062,6 +1108,7 @@ def add_document(
 @transaction.atomic
 def update_document(*, document: Document, title: str, by) -> Document:
     meeting = _lock_meeting(document.agenda_item.meeting)
+    _check_current(document, "rename")
     if not title.strip():
         raise ValidationError({"title": ["Enter a title for the document."]})
     document.title = title.strip()
@@ -1129,3 +1176,334 @@ def log_exempt_access(
     access = ExemptAccess.objects.create(user=user, document=document, report=report, what=what)
     logging.getLogger("scrutiny.exempt_access").info("%s read %s", user, what)
     return access
+
+
+# --- after publication: withdraw, replace, move (issue 15) ---------------------------------
+#
+# A paper published on the wrong item, or superseded, or not to be considered after all, is
+# corrected here, never deleted: every step is kept in the papers' history (``by`` as the
+# history user) and officers see the earlier versions on the meeting page. Each commit sends
+# ``meeting_changed`` for every published meeting it touched: the packs are rebuilt and the
+# search index and the open data records follow. The paper stops being public in the same
+# transaction (``scrutiny.visibility.paper_issued``), so a pack that holds it stops being
+# served the moment the change commits (``meetings.packs.services.is_public_now``).
+
+Paper = Report | Document
+
+
+def _lock_paper(paper: Paper) -> Paper:
+    return type(paper).all_objects.select_for_update().get(pk=paper.pk)
+
+
+def _partners(paper: Paper) -> list[Paper]:
+    """The paper and the one it goes with: an uploaded report and its PDF are withdrawn,
+    replaced and moved together."""
+    together: list[Paper] = [paper]
+    if isinstance(paper, Report) and paper.document_id:
+        together += list(Document.all_objects.select_for_update().filter(pk=paper.document_id))
+    elif isinstance(paper, Document):
+        together += list(
+            Report.all_objects.select_for_update().current().filter(document_id=paper.pk)
+        )
+    return together
+
+
+def _versions(paper: Paper) -> list[Paper]:
+    """Every version of ``paper``, the oldest first, ending with ``paper``."""
+    chain = [paper]
+    model = type(paper)
+    current = paper
+    while True:
+        earlier = model.all_objects.filter(superseded_by_id=current.pk).first()
+        if earlier is None or earlier in chain:
+            return list(reversed(chain))
+        chain.append(earlier)
+        current = earlier
+
+
+def paper_versions(paper: Paper) -> list[Paper]:
+    """The versions of ``paper`` (oldest first), for the officer's history."""
+    return _versions(paper)
+
+
+def _save_paper(paper: Paper, fields: list[str], by) -> None:
+    if isinstance(paper, Report) and "version" not in fields:
+        paper.version += 1
+        fields.append("version")
+    paper._history_user = by if getattr(by, "pk", None) else None
+    paper.save(update_fields=[*fields, "modified_at"])
+
+
+def _check_current(paper: Paper, verb: str) -> None:
+    if paper.withdrawn_at is not None:
+        raise ValidationError(
+            {"__all__": [f'"{paper.title}" was withdrawn: it cannot be changed any more.']}
+        )
+    if paper.superseded_by_id is not None:
+        raise ValidationError(
+            {
+                "__all__": [
+                    f'"{paper.title}" is an earlier version: {verb} the current version instead.'
+                ]
+            }
+        )
+
+
+@records_by
+@transaction.atomic
+def withdraw_paper(*, paper: Paper, reason: str, by) -> Paper:
+    """Withdraw a published paper (with an uploaded report, its PDF too): it is no longer
+    served to anyone but officers, and the public item shows "Withdrawn on <date>:
+    <reason>". A draft or a paper of an unpublished agenda was never public: remove it
+    instead."""
+    meeting = _lock_meeting(paper.agenda_item.meeting)
+    paper = _lock_paper(paper)
+    _check_current(paper, "withdraw")
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": ["Enter the reason the paper is withdrawn (it is shown publicly)."]}
+        )
+    if paper.is_draft or not meeting.is_published:
+        raise ValidationError(
+            {
+                "__all__": [
+                    f'"{paper.title}" was never published: remove it instead of withdrawing it.'
+                ]
+            }
+        )
+    now = timezone.now()
+    for each in _partners(paper):
+        each.withdrawn_at = now
+        each.withdrawal_reason = reason.strip()
+        each.withdrawn_by = by if getattr(by, "pk", None) else None
+        _save_paper(each, ["withdrawn_at", "withdrawal_reason", "withdrawn_by"], by)
+    _changed(meeting)
+    return paper
+
+
+def _supersede(old: Paper, new: Paper, by) -> None:
+    old.superseded_by = new
+    _save_paper(old, ["superseded_by"], by)
+
+
+def _next_copy(old: Paper, **changes) -> Paper:
+    """A new row with ``old``'s fields (not its identity, lifecycle or stamps)."""
+    skip = {
+        "id",
+        "created_at",
+        "modified_at",
+        "superseded_by",
+        "withdrawn_at",
+        "withdrawal_reason",
+        "withdrawn_by",
+        "version_note",
+    }
+    values = {
+        f.attname: getattr(old, f.attname)
+        for f in type(old)._meta.concrete_fields
+        if f.name not in skip
+    }
+    values.update(changes)
+    return type(old)(**values)
+
+
+@records_by
+@transaction.atomic
+def replace_document(
+    *, document: Document, uploaded_file, by, title: str = "", note: str = ""
+) -> Document:
+    """Replace an uploaded PDF (an appendix or an uploaded report's PDF) with a new version.
+    The new version takes its place (same item, order, late and draft state); the earlier
+    one is kept for officers and no longer served to anyone else. An uploaded report gets a
+    new version pointing at the new PDF."""
+    meeting = _lock_meeting(document.agenda_item.meeting)
+    document = _lock_paper(document)
+    _check_current(document, "replace")
+    if uploaded_file is None:
+        raise ValidationError({"uploaded_file": ["Choose the PDF of the new version."]})
+    checked = inspect_pdf(read_upload(uploaded_file))
+    if checked.sha256 == document.sha256:
+        raise ValidationError(
+            {"uploaded_file": ["This file is the same as the current version: choose the new one."]}
+        )
+    original = (getattr(uploaded_file, "name", "") or "document.pdf").rsplit("/", 1)[-1]
+    new = _next_copy(
+        document,
+        title=title.strip() or document.title,
+        original_filename=original[:255],
+        page_count=checked.page_count,
+        size=checked.size,
+        sha256=checked.sha256,
+        sha512=checked.sha512,
+        sanitised=checked.sanitised_text,
+        text="",
+        text_extracted_at=None,
+        has_text_layer=None,
+        uploaded_by_id=by.pk if getattr(by, "pk", None) else None,
+        version_note=note.strip(),
+    )
+    new.file.save("upload.pdf", ContentFile(checked.data), save=False)
+    path = new.file.name
+    try:
+        new._history_user = by if getattr(by, "pk", None) else None
+        new.save()
+        reports = list(
+            Report.all_objects.select_for_update().current().filter(document_id=document.pk)
+        )
+        _supersede(document, new, by)
+        for report in reports:
+            new_report = _next_copy(
+                report,
+                document_id=new.pk,
+                title=title.strip() or report.title,
+                version=1,
+                version_note=note.strip(),
+            )
+            new_report.save()
+            _supersede(report, new_report, by)
+    except Exception:
+        new.file.storage.delete(path)
+        raise
+    if not new.is_draft:
+        _changed(meeting)
+    return new
+
+
+@records_by
+@transaction.atomic
+def replace_report(
+    *,
+    report: Report,
+    by,
+    note: str = "",
+    sections: Sequence[tuple[str, str] | dict] | None = None,
+    version: int | None = None,
+    **fields: Any,
+) -> Report:
+    """Publish a new version of a report written in the portal: the cover sheet and
+    sections given here (bodies sanitised). The earlier version is kept for officers and no
+    longer served to anyone else; the packs are rebuilt with the new one."""
+    unknown = set(fields) - REPORT_FIELDS
+    if unknown:
+        raise TypeError(f"replace_report() got unexpected fields {sorted(unknown)}")
+    meeting = _lock_meeting(report.agenda_item.meeting)
+    report = _lock_paper(report)
+    _check_version(report, version)
+    _check_current(report, "replace")
+    if report.source == Report.Source.UPLOADED:
+        raise ValidationError(
+            {"__all__": ["An uploaded report is replaced by uploading the new PDF."]}
+        )
+    if report.source == Report.Source.GENERATED:
+        raise ValidationError(
+            {"__all__": ["A generated report is always current: there is no version to replace."]}
+        )
+    new = _next_copy(report, version=1, version_note=note.strip())
+    for name, value in fields.items():
+        setattr(new, name, value.strip() if isinstance(value, str) else value)
+    errors = _validate_report(new)
+    if new.is_late and not new.is_draft and not new.urgency_reasons:
+        errors["urgency_reasons"] = ["A late report needs the chair's reasons for urgency."]
+    _raise(errors)
+    new._history_user = by if getattr(by, "pk", None) else None
+    new.save()
+    if sections is None:
+        sections = [(s.heading, s.body) for s in report.sections.all()]
+    _save_sections(new, sections)
+    _supersede(report, new, by)
+    if not new.is_draft:
+        _changed(meeting)
+    return new
+
+
+def move_targets(paper: Paper) -> list[AgendaItem]:
+    """The items ``paper`` may move to: the other items of its meeting, then the items of the
+    committee's other meetings (nearest first), never of a cancelled meeting."""
+    here = paper.agenda_item
+    meeting = here.meeting
+    same = list(AgendaItem.all_objects.filter(meeting=meeting).exclude(pk=here.pk))
+    others = (
+        AgendaItem.all_objects.filter(meeting__committee_id=meeting.committee_id)
+        .exclude(meeting=meeting)
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .select_related("meeting")
+        .order_by("meeting__start", "order", "pk")
+    )
+    return same + sorted(
+        others, key=lambda i: (abs((i.meeting.start - meeting.start).total_seconds()), i.order)
+    )
+
+
+@records_by
+@transaction.atomic
+def move_paper(
+    *,
+    paper: Paper,
+    to_item: AgendaItem,
+    by,
+    confirm_public: bool = False,
+) -> Paper:
+    """Move a paper (with an uploaded report, its PDF too; with its earlier versions) to
+    another item of the same meeting, or to an item of another meeting of the same
+    committee.
+
+    - Within the meeting the paper keeps its state (published, late, draft).
+    - To a meeting whose agenda is not published it goes out with that agenda.
+    - To another published meeting it arrives as a draft late paper: officers publish it
+      there with the chair's reasons for urgency, as any paper added after publication.
+    - From an exempt or confidential item to an open one it would become public: the
+      officer must confirm (``confirm_public``)."""
+    source_meeting = paper.agenda_item.meeting
+    target_meeting = to_item.meeting
+    # Lock both meetings in a fixed order so two moves cannot deadlock.
+    for meeting in sorted({source_meeting, target_meeting}, key=lambda m: m.pk):
+        _lock_meeting(meeting)
+    source_meeting = Meeting.all_objects.get(pk=source_meeting.pk)
+    target_meeting = Meeting.all_objects.get(pk=target_meeting.pk)
+    paper = _lock_paper(paper)
+    _check_current(paper, "move")
+    to_item = AgendaItem.all_objects.get(pk=to_item.pk)
+    here = paper.agenda_item
+    if to_item.pk == here.pk:
+        raise ValidationError({"to_item": ["The paper is already on this item."]})
+    if target_meeting.committee_id != source_meeting.committee_id:
+        raise ValidationError(
+            {"to_item": ["A paper can only move to a meeting of the same committee."]}
+        )
+    if target_meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError({"to_item": ["The meeting is cancelled: choose another item."]})
+    if here.is_private and not to_item.is_private and not confirm_public:
+        raise ValidationError(
+            {
+                "confirm_public": [
+                    f'"{paper.title}" is on an exempt or confidential item; item '
+                    f"{to_item.number} is open, so the paper would become public. Confirm "
+                    "you want to publish it, or choose an exempt item."
+                ]
+            }
+        )
+    other_meeting = target_meeting.pk != source_meeting.pk
+    for each in _partners(paper):
+        for version in _versions(each):
+            version.agenda_item = to_item
+            fields = ["agenda_item"]
+            if other_meeting:
+                if target_meeting.is_published:
+                    # Arrives after publication: a draft late paper, as if added now.
+                    version.is_late, version.is_draft = True, True
+                else:
+                    version.is_late, version.is_draft = False, False
+                fields += ["is_late", "is_draft"]
+            if version.pk == each.pk:
+                version.order = (
+                    type(version)
+                    .all_objects.filter(agenda_item=to_item)
+                    .aggregate(m=Max("order"))["m"]
+                    or 0
+                ) + 1
+                fields.append("order")
+            _save_paper(version, fields, by)
+    _changed(source_meeting)
+    if other_meeting:
+        _changed(target_meeting)
+    return type(paper).all_objects.get(pk=paper.pk)

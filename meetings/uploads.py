@@ -343,3 +343,100 @@ def inspect_pdf(data: bytes, *, field_name: str = "uploaded_file") -> CheckedPdf
         sha512=hashlib.sha512(data).hexdigest(),
         removed=removed,
     )
+
+
+# --- staged uploads: a failed form keeps the chosen file (issue 15, item 11) -------------
+#
+# A browser never re-sends a file input, so a form that fails for another reason (a title
+# left empty, the chair's reasons missing) used to lose the PDF the officer had chosen. The
+# upload views keep such a file here for a day, under a random name in the storage, and put a
+# signed token naming it (and the officer) in the re-rendered form; submitting again without
+# choosing a file uses the kept one. A file that was itself the problem is never kept.
+
+STAGED_DIR = "staged-uploads"
+STAGED_MAX_AGE = 24 * 60 * 60
+_STAGED_SALT = "meetings.uploads.staged"
+
+
+@dataclass
+class StagedUpload:
+    name: str  # the storage name
+    filename: str  # the file's own name, as the officer chose it
+    token: str
+
+    def open(self):
+        from django.core.files import File
+        from django.core.files.storage import default_storage
+
+        return File(default_storage.open(self.name, "rb"), name=self.filename)
+
+    def discard(self) -> None:
+        from django.core.files.storage import default_storage
+
+        default_storage.delete(self.name)
+
+
+def stage_upload(uploaded_file, *, user) -> StagedUpload | None:
+    """Keep ``uploaded_file`` for the officer's next attempt (None if it cannot be kept: too
+    large, or unreadable)."""
+    import uuid
+
+    from django.core import signing
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    try:
+        data = read_upload(uploaded_file)
+    except (ValidationError, OSError):
+        return None
+    if not data:
+        return None
+    filename = (getattr(uploaded_file, "name", "") or "document.pdf").rsplit("/", 1)[-1][:255]
+    name = default_storage.save(f"{STAGED_DIR}/{uuid.uuid4().hex}.upload", ContentFile(data))
+    token = signing.dumps({"n": name, "f": filename, "u": user.pk}, salt=_STAGED_SALT)
+    clean_staged()
+    return StagedUpload(name=name, filename=filename, token=token)
+
+
+def staged_upload(token: str, *, user) -> StagedUpload | None:
+    """The file kept by ``stage_upload`` for this officer, if the token is good and the file
+    is still there."""
+    from django.core import signing
+    from django.core.files.storage import default_storage
+
+    if not token:
+        return None
+    try:
+        data = signing.loads(token, salt=_STAGED_SALT, max_age=STAGED_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    name = str(data.get("n", ""))
+    if data.get("u") != user.pk or not name.startswith(f"{STAGED_DIR}/") or ".." in name:
+        return None
+    if not default_storage.exists(name):
+        return None
+    return StagedUpload(name=name, filename=str(data.get("f", "")), token=token)
+
+
+def clean_staged() -> int:
+    """Delete kept files older than a day (run whenever a file is kept)."""
+    import datetime as dt
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    removed = 0
+    try:
+        _dirs, files = default_storage.listdir(STAGED_DIR)
+    except (OSError, NotImplementedError):
+        return 0
+    limit = timezone.now() - dt.timedelta(seconds=STAGED_MAX_AGE)
+    for filename in files:
+        name = f"{STAGED_DIR}/{filename}"
+        try:
+            if default_storage.get_modified_time(name) < limit:
+                default_storage.delete(name)
+                removed += 1
+        except (OSError, NotImplementedError):
+            continue
+    return removed

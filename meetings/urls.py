@@ -101,6 +101,37 @@ urlpatterns = [
         views.LatePaperPublish.as_view(model=Document),
         name="officer-document-publish",
     ),
+    # After publication (issue 15): withdraw, new version, move.
+    path(
+        "officer/reports/<int:pk>/withdraw/",
+        views.PaperWithdraw.as_view(model=Report),
+        name="officer-report-withdraw",
+    ),
+    path(
+        "officer/documents/<int:pk>/withdraw/",
+        views.PaperWithdraw.as_view(model=Document),
+        name="officer-document-withdraw",
+    ),
+    path(
+        "officer/reports/<int:report_pk>/new-version/",
+        views.ReportEdit.as_view(new_version=True),
+        name="officer-report-new-version",
+    ),
+    path(
+        "officer/documents/<int:pk>/new-version/",
+        views.DocumentReplace.as_view(),
+        name="officer-document-new-version",
+    ),
+    path(
+        "officer/reports/<int:pk>/move/",
+        views.PaperMove.as_view(model=Report),
+        name="officer-report-move",
+    ),
+    path(
+        "officer/documents/<int:pk>/move/",
+        views.PaperMove.as_view(model=Document),
+        name="officer-document-move",
+    ),
     path(
         "officer/conversions/<int:pk>/original/",
         conversion_views.OfficerOriginal.as_view(),

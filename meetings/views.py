@@ -13,8 +13,10 @@ from collections import OrderedDict
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -22,17 +24,21 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
-from meetings import conversion, selectors, services
+from meetings import conversion, selectors, services, uploads
 from meetings.extensions import item_notes, meeting_panels, officer_meeting_panels
 from meetings.forms import (
     AgendaItemForm,
     DocumentForm,
     MeetingFilter,
     MeetingForm,
+    MovePaperForm,
     NoticeForm,
     PublishForm,
+    ReplaceDocumentForm,
     ReportForm,
     SectionFormSet,
+    WithdrawPaperForm,
+    keep_staged,
 )
 from meetings.models import (
     SCHEDULE_12A_PARAGRAPHS,
@@ -406,6 +412,7 @@ class MeetingPublish(OfficerRequiredMixin, View):
                     confirm_late=data.get("confirm_late", False),
                     confirm_unsigned=data.get("confirm_unsigned", False),
                     late_reason=data.get("late_reason", ""),
+                    despatched_on=data.get("despatched_on"),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -552,6 +559,9 @@ class ReportEdit(OfficerRequiredMixin, View):
     """Author a report: the cover sheet and its numbered sections."""
 
     template = "meetings/officer/report_form.html"
+    # "Publish a new version" (issue 15): the form starts from the current version and saving
+    # makes a new one; the current version is kept for officers only.
+    new_version = False
 
     def setup_objects(self, kwargs):
         if "report_pk" in kwargs:
@@ -571,7 +581,14 @@ class ReportEdit(OfficerRequiredMixin, View):
             "sections": sections,
             "item": self.item,
             "report": self.report,
-            "title": f"Edit report: {self.report.title}" if self.report else "Write a report",
+            "title": (
+                f"New version of the report: {self.report.title}"
+                if self.new_version
+                else f"Edit report: {self.report.title}"
+                if self.report
+                else "Write a report"
+            ),
+            "new_version": self.new_version,
             "back": reverse("officer-meeting", args=[self.item.meeting_id]),
         }
 
@@ -581,7 +598,9 @@ class ReportEdit(OfficerRequiredMixin, View):
             initial = [{"heading": s.heading, "body": s.body} for s in self.report.sections.all()]
         else:
             initial = [{"heading": h, "body": ""} for h in STANDARD_SECTIONS]
-        form = ReportForm(instance=self.report, late=self.late)
+        if self.new_version and not self._can_replace():
+            return redirect(_paper_back(self.report))
+        form = ReportForm(instance=self.report, late=self.late, new_version=self.new_version)
         return render(
             request,
             self.template,
@@ -590,7 +609,11 @@ class ReportEdit(OfficerRequiredMixin, View):
 
     def post(self, request, **kwargs):
         self.setup_objects(kwargs)
-        form = ReportForm(request.POST, instance=self.report, late=self.late)
+        if self.new_version and not self._can_replace():
+            return redirect(_paper_back(self.report))
+        form = ReportForm(
+            request.POST, instance=self.report, late=self.late, new_version=self.new_version
+        )
         sections = SectionFormSet(request.POST, prefix="sections")
         if form.is_valid() and sections.is_valid():
             data = form.service_kwargs()
@@ -600,7 +623,17 @@ class ReportEdit(OfficerRequiredMixin, View):
                 if f.cleaned_data.get("heading")
             ]
             try:
-                if self.report is None:
+                note = data.pop("note", "")
+                if self.new_version:
+                    report = services.replace_report(
+                        report=Report.all_objects.get(pk=self.report.pk),
+                        version=form.cleaned_data.get("version"),
+                        sections=section_data,
+                        note=note,
+                        by=request.user,
+                        **data,
+                    )
+                elif self.report is None:
                     title = data.pop("title")
                     report = services.add_report(
                         agenda_item=self.item,
@@ -627,6 +660,48 @@ class ReportEdit(OfficerRequiredMixin, View):
                 )
         return render(request, self.template, self.ctx(form, sections))
 
+    def _can_replace(self) -> bool:
+        report = self.report
+        if report.source != Report.Source.AUTHORED or not visibility.is_paper_current(report):
+            messages.error(
+                self.request,
+                f"{report.title}: only the current version of a report written in the portal "
+                "can have a new version (an uploaded report gets a new PDF).",
+            )
+            return False
+        return True
+
+
+def _keep_upload(request, form, staged):
+    """After a failed upload form: keep the chosen file for the next attempt unless the file
+    itself was the problem (``meetings.uploads.stage_upload``), and say so on the form."""
+    chosen = request.FILES.get("uploaded_file")
+    if chosen is not None:
+        if staged is not None:
+            staged.discard()
+        staged = None
+        if not form.has_error("uploaded_file"):
+            staged = uploads.stage_upload(chosen, user=request.user)
+    if staged is not None:
+        keep_staged(form, staged)
+    elif form.is_bound:
+        form.data = form.data.copy()
+        form.data["staged_upload"] = ""
+        form._bound_fields_cache.clear()
+    return form
+
+
+def _uploaded_message(request, document, verb: str = "Uploaded") -> None:
+    text = f"{verb} {document.title} ({document.page_count} page{pluralize(document.page_count)})."
+    if document.sanitised:
+        messages.warning(
+            request,
+            f"{text} For safety the portal removed from the PDF: "
+            f"{document.sanitised}. Check the document still reads correctly.",
+        )
+    else:
+        messages.success(request, text)
+
 
 class DocumentUpload(OfficerRequiredMixin, View):
     template = "meetings/officer/form.html"
@@ -648,41 +723,45 @@ class DocumentUpload(OfficerRequiredMixin, View):
 
     def post(self, request, pk):
         item = _officer_item(pk)
-        form = DocumentForm(request.POST, request.FILES, late=item.meeting.is_published)
+        staged = uploads.staged_upload(request.POST.get("staged_upload", ""), user=request.user)
+        # A newly chosen file replaces the kept one.
+        chosen = request.FILES.get("uploaded_file") is not None
+        form = DocumentForm(
+            request.POST,
+            request.FILES,
+            late=item.meeting.is_published,
+            staged=None if chosen else staged,
+        )
         if form.is_valid() and conversion.is_convertible(form.cleaned_data["uploaded_file"]):
             return self.convert(request, item, form)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                document = services.add_document(
-                    agenda_item=item,
-                    uploaded_file=data["uploaded_file"],
-                    title=data["title"],
-                    urgency_reasons=data.get("urgency_reasons", ""),
-                    by=request.user,
-                )
-                if data.get("is_report"):
-                    services.add_report(
+                with transaction.atomic():
+                    document = services.add_document(
                         agenda_item=item,
+                        uploaded_file=data["uploaded_file"],
                         title=data["title"],
-                        source=Report.Source.UPLOADED,
-                        document=document,
                         urgency_reasons=data.get("urgency_reasons", ""),
                         by=request.user,
                     )
+                    if data.get("is_report"):
+                        services.add_report(
+                            agenda_item=item,
+                            title=data["title"],
+                            source=Report.Source.UPLOADED,
+                            document=document,
+                            urgency_reasons=data.get("urgency_reasons", ""),
+                            by=request.user,
+                        )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                text = f"Uploaded {document.title} ({document.page_count} pages)."
-                if document.sanitised:
-                    messages.warning(
-                        request,
-                        f"{text} For safety the portal removed from the PDF: "
-                        f"{document.sanitised}. Check the document still reads correctly.",
-                    )
-                else:
-                    messages.success(request, text)
+                if staged is not None:
+                    staged.discard()
+                _uploaded_message(request, document)
                 return redirect(reverse("officer-meeting", args=[item.meeting_id]) + f"#item-{pk}")
+        _keep_upload(request, form, staged)
         return render(request, self.template, self.ctx(item, form))
 
     def convert(self, request, item, form):
@@ -756,3 +835,175 @@ class PaperRemove(OfficerRequiredMixin, View):
             kind = "Report" if is_report else "Document"
             messages.success(request, f"{kind} removed: {paper.title}.")
         return redirect("officer-meeting", pk=meeting_id)
+
+
+# --- after publication: withdraw, replace, move a paper (issue 15) -------------------------
+
+
+def _officer_paper(model, pk):
+    return get_object_or_404(
+        model.all_objects.select_related("agenda_item__meeting__committee"), pk=pk
+    )
+
+
+def _paper_back(paper) -> str:
+    item = paper.agenda_item
+    return reverse("officer-meeting", args=[item.meeting_id]) + f"#item-{item.pk}"
+
+
+def _kind(model) -> str:
+    return "report" if model is Report else "PDF"
+
+
+class PaperWithdraw(OfficerRequiredMixin, View):
+    """Withdraw a published report or PDF, with the reason shown publicly."""
+
+    model: type[Report] | type[Document] = Document
+    template = "meetings/officer/form.html"
+
+    def ctx(self, paper, form):
+        return {
+            "form": form,
+            "title": f"Withdraw the {_kind(self.model)}: {paper.title}",
+            "caption": f"{paper.agenda_item.meeting} – item {paper.agenda_item}",
+            "intro": "The paper stops being available at once: on the meeting page, in the "
+            "agenda packs (rebuilt without it), in search, the feeds and the open data. "
+            "Officers keep it in the paper's history.",
+            "back": _paper_back(paper),
+            "button": "Withdraw the paper",
+            "history_object": paper,
+        }
+
+    def get(self, request, pk):
+        paper = _officer_paper(self.model, pk)
+        return render(request, self.template, self.ctx(paper, WithdrawPaperForm()))
+
+    def post(self, request, pk):
+        paper = _officer_paper(self.model, pk)
+        form = WithdrawPaperForm(request.POST)
+        if form.is_valid():
+            try:
+                services.withdraw_paper(
+                    paper=paper, reason=form.cleaned_data["reason"], by=request.user
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"Withdrawn: {paper.title}.")
+                return redirect(_paper_back(paper))
+        return render(request, self.template, self.ctx(paper, form))
+
+
+class DocumentReplace(OfficerRequiredMixin, View):
+    """Upload a new version of a PDF (an appendix or an uploaded report)."""
+
+    template = "meetings/officer/form.html"
+
+    def ctx(self, paper, form):
+        return {
+            "form": form,
+            "title": f"Upload a new version: {paper.title}",
+            "caption": f"{paper.agenda_item.meeting} – item {paper.agenda_item}",
+            "back": _paper_back(paper),
+            "button": "Upload the new version",
+            "history_object": paper,
+        }
+
+    def get(self, request, pk):
+        paper = _officer_paper(Document, pk)
+        form = ReplaceDocumentForm(initial={"title": paper.title})
+        return render(request, self.template, self.ctx(paper, form))
+
+    def post(self, request, pk):
+        paper = _officer_paper(Document, pk)
+        staged = uploads.staged_upload(request.POST.get("staged_upload", ""), user=request.user)
+        form = ReplaceDocumentForm(
+            request.POST,
+            request.FILES,
+            staged=None if request.FILES.get("uploaded_file") is not None else staged,
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                new = services.replace_document(
+                    document=paper,
+                    uploaded_file=data["uploaded_file"],
+                    title=data.get("title", ""),
+                    note=data.get("note", ""),
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                if staged is not None:
+                    staged.discard()
+                _uploaded_message(request, new, verb="New version uploaded:")
+                return redirect(_paper_back(new))
+        _keep_upload(request, form, staged)
+        return render(request, self.template, self.ctx(paper, form))
+
+
+class PaperMove(OfficerRequiredMixin, View):
+    """Move a report or PDF to another item of the meeting, or of another meeting of the
+    same committee."""
+
+    model: type[Report] | type[Document] = Document
+    template = "meetings/officer/form.html"
+
+    def ctx(self, paper, form):
+        intro = (
+            "To another item of this meeting the paper keeps its state. To a meeting whose "
+            "agenda is not yet published it goes out with that agenda. To another published "
+            "meeting it arrives as a draft late paper, to publish there with the chair's "
+            "reasons for urgency."
+        )
+        return {
+            "form": form,
+            "title": f"Move the {_kind(self.model)}: {paper.title}",
+            "caption": f"{paper.agenda_item.meeting} – now on item {paper.agenda_item}",
+            "intro": intro,
+            "back": _paper_back(paper),
+            "button": "Move the paper",
+            "history_object": paper,
+        }
+
+    def form(self, paper, data=None):
+        form = MovePaperForm(data, targets=services.move_targets(paper))
+        if not paper.agenda_item.is_private:
+            del form.fields["confirm_public"]
+        return form
+
+    def get(self, request, pk):
+        paper = _officer_paper(self.model, pk)
+        return render(request, self.template, self.ctx(paper, self.form(paper)))
+
+    def post(self, request, pk):
+        paper = _officer_paper(self.model, pk)
+        form = self.form(paper, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            target = AgendaItem.all_objects.filter(pk=data["to_item"]).first()
+            try:
+                if target is None:
+                    raise ValidationError({"to_item": ["Choose the item to move the paper to."]})
+                moved = services.move_paper(
+                    paper=paper,
+                    to_item=target,
+                    confirm_public=data.get("confirm_public", False),
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                where = f"item {target.number} of {target.meeting}"
+                if moved.is_draft and not paper.is_draft:
+                    messages.warning(
+                        request,
+                        f"Moved to {where}. That agenda is published: the paper is a draft "
+                        "late paper there until you publish it with the chair's reasons for "
+                        "urgency.",
+                    )
+                else:
+                    messages.success(request, f"Moved to {where}: {moved.title}.")
+                return redirect(_paper_back(moved))
+        return render(request, self.template, self.ctx(paper, form))

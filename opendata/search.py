@@ -29,6 +29,7 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from meetings.models import Document, Report
 from opendata.indexing import MARK_START, MARK_STOP, SEARCH_CONFIG
 from opendata.models import SearchDocument
 from scrutiny import visibility
@@ -61,9 +62,22 @@ VISIBLE = visibility.meeting_public("meeting") & (
 )
 
 
+def _papers_still_public() -> Q:
+    """A report's or PDF's row only while the paper itself is public now: a paper
+    withdrawn or replaced by a new version (issue 15) leaves the results the moment that
+    commits, before the meeting is indexed again."""
+    Kind = SearchDocument.Kind
+    return (
+        ~Q(kind__in=[Kind.REPORT, Kind.DOCUMENT])
+        | Q(kind=Kind.REPORT, object_id__in=Report.objects.values("pk"))
+        | Q(kind=Kind.DOCUMENT, object_id__in=Document.objects.values("pk"))
+    )
+
+
 def visible_documents() -> QuerySet[SearchDocument]:
-    """Index rows whose meeting is published and whose item is public, checked now."""
-    return SearchDocument.objects.filter(VISIBLE)
+    """Index rows whose meeting is published, whose item is public and (for a paper) whose
+    paper is public, checked now."""
+    return SearchDocument.objects.filter(VISIBLE).filter(_papers_still_public())
 
 
 def _filtered(params: SearchParams) -> QuerySet[SearchDocument]:

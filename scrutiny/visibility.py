@@ -21,9 +21,12 @@ The rule, in one place:
 - an item is *open* if it is neither exempt nor confidential; its papers, minute text and
   resolutions are public when it is also listed;
 - a **paper** (report or document) is public if its item is listed and open and the paper is
-  issued (not a draft: a paper added to a published agenda stays a draft, officers only,
-  until the officer publishes it as a late paper with the chair's reasons for urgency).
-  Members of the committee may read the issued papers of exempt items, never drafts;
+  issued: not a draft (a paper added to a published agenda stays a draft, officers only,
+  until the officer publishes it as a late paper with the chair's reasons for urgency), not
+  withdrawn and not superseded by a newer version (issue 15: a withdrawn paper leaves only
+  its note "Withdrawn on <date>: <reason>" on the item; an earlier version is for officers).
+  Members of the committee may read the issued papers of exempt items, never drafts,
+  withdrawn papers or earlier versions;
 - **minutes** are public once published or approved, of a public meeting; never drafts,
   for members either.
 
@@ -80,10 +83,40 @@ def item_public(path: str = "") -> Q:
     return item_listed(path) & item_open(path)
 
 
+def paper_current(path: str = "") -> Q:
+    """The report or document at ``path`` is neither withdrawn nor superseded by a newer
+    version (whether or not it is a draft)."""
+    return Q(**{_f(path, "withdrawn_at__isnull"): True, _f(path, "superseded_by__isnull"): True})
+
+
+def paper_draft(path: str = "") -> Q:
+    """The report or document at ``path`` is a draft (officers only)."""
+    return Q(**{_f(path, "is_draft"): True})
+
+
 def paper_issued(path: str = "") -> Q:
-    """The report or document at ``path`` is not a draft (members may read issued papers of
-    exempt items; nobody but officers reads drafts)."""
-    return Q(**{_f(path, "is_draft"): False})
+    """The report or document at ``path`` is issued: not a draft, not withdrawn, not an
+    earlier version (members may read issued papers of exempt items; nobody but officers
+    reads drafts, withdrawn papers or earlier versions)."""
+    return Q(**{_f(path, "is_draft"): False}) & paper_current(path)
+
+
+def paper_withdrawn(path: str = "") -> Q:
+    """The report or document at ``path`` was withdrawn (its latest version)."""
+    return Q(**{_f(path, "withdrawn_at__isnull"): False, _f(path, "superseded_by__isnull"): True})
+
+
+def paper_superseded(path: str = "") -> Q:
+    """The report or document at ``path`` is an earlier version (officers only)."""
+    return Q(**{_f(path, "superseded_by__isnull"): False})
+
+
+def paper_withdrawal_noted(path: str = "") -> Q:
+    """The report or document at ``path`` was issued and then withdrawn, on a listed and open
+    item: the public sees its title and the note "Withdrawn on <date>: <reason>", never the
+    paper. (A withdrawn paper of an exempt item leaves no public note: its title was never
+    public.)"""
+    return paper_withdrawn(path) & ~paper_draft(path) & item_public(_f(path, "agenda_item"))
 
 
 def paper_public(path: str = "") -> Q:
@@ -134,8 +167,16 @@ def is_item_public(item) -> bool:
     return is_item_listed(item) and not is_item_private(item)
 
 
+def is_paper_current(paper) -> bool:
+    return paper.withdrawn_at is None and paper.superseded_by_id is None
+
+
+def is_paper_issued(paper) -> bool:
+    return not paper.is_draft and is_paper_current(paper)
+
+
 def is_paper_public(paper) -> bool:
-    return not paper.is_draft and is_item_public(paper.agenda_item)
+    return is_paper_issued(paper) and is_item_public(paper.agenda_item)
 
 
 def are_minutes_public(minutes) -> bool:

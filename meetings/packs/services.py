@@ -465,3 +465,21 @@ def withdraw_unpublishable(meeting: Meeting) -> list[str]:
             _remove(pack)
             logger.warning("Withdrew the %s pack of meeting %s", pack.kind, meeting.pk)
     return withdrawn
+
+
+def issued_now(meeting: Meeting) -> frozenset[str]:
+    """Keys of the meeting's papers members may read now (``issued()``: not drafts, not
+    withdrawn, not earlier versions; issue 15)."""
+    reports = Report.all_objects.issued().filter(agenda_item__meeting_id=meeting.pk)
+    documents = Document.all_objects.issued().filter(agenda_item__meeting_id=meeting.pk)
+    return frozenset(
+        {f"report-{pk}" for pk in reports.values_list("pk", flat=True)}
+        | {f"document-{pk}" for pk in documents.values_list("pk", flat=True)}
+    )
+
+
+def holds_only_issued(pack: Pack, issued: frozenset[str]) -> bool:
+    """Does the members' pack hold only papers members may still read? A paper withdrawn or
+    replaced by a new version stops the pack being served until it is rebuilt."""
+    papers = (pack.contents or {}).get("papers", [])
+    return {p["key"] for p in papers if not p["key"].startswith("exempt-")} <= issued

@@ -92,6 +92,8 @@ def members_pack(request, pk: int):
     if not can_view_exempt(request.user, meeting.committee, on=meeting.date):
         raise Http404
     pack = get_object_or_404(Pack, meeting=meeting, kind=PackKind.MEMBERS)
+    if not services.holds_only_issued(pack, services.issued_now(meeting)):
+        return _being_updated(request, meeting)  # a paper in it was withdrawn or replaced
     pack.meeting = meeting
     log_exempt_access(user=request.user, what=f"Members' agenda pack: {meeting}")
     return _serve(request, pack, private=True)

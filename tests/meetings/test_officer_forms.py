@@ -133,7 +133,9 @@ def test_publish_page_asks_for_confirmation_then_publishes(officer_client):
     meeting = create(officer_client, CommitteeFactory(), start="2017-10-09T10:00")
     url = reverse("officer-meeting-publish", args=[meeting.pk])
     page = officer_client.get(url).content.decode()
-    assert "clear working days" in page and "I confirm the agenda is being published late" in page
+    # A meeting of 2017 is over: the warning says so rather than "late" (issue 15, item 5).
+    assert "it is already over" in page and "clear working days" not in page
+    assert "I confirm the agenda is being published after the meeting" in page
     response = officer_client.post(url, {})
     assert response.status_code == 200 and "There is a problem" in response.content.decode()
     assert not Meeting.all_objects.get(pk=meeting.pk).is_published
