@@ -1445,7 +1445,7 @@ def has_core() -> bool:
 
     return (
         Meeting.all_objects.count() >= COMMITTEES * MEETINGS_PER_COMMITTEE
-        and Action.objects.exists()
+        and Action.all_objects.exists()
         and Figure.objects.exists()
     )
 

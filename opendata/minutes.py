@@ -116,7 +116,7 @@ def _meeting_of(instance) -> tuple[int, str] | None:
     if isinstance(instance, MinutesSet):
         return instance.meeting_id, instance.status
     if isinstance(instance, Minute):
-        minutes = MinutesSet.objects.filter(pk=instance.minutes_id).values_list(
+        minutes = MinutesSet.all_objects.filter(pk=instance.minutes_id).values_list(
             "meeting_id", "status"
         )
         return minutes.first()

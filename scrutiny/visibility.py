@@ -5,7 +5,7 @@ Every read that decides whether a meeting, agenda item, paper, minutes or resolu
 the public (a page, file, feed, search result, API answer, or a cross-link from another app)
 uses the functions here, directly or through the querysets that delegate to them
 (``Meeting.objects``, ``AgendaItem.objects``, ``Report.objects``, ``Document.objects``,
-``MinutesSet.objects.public()``, ``meetings.minutes.selectors.public_*``). A guard test
+``MinutesSet.all_objects.public()``, ``meetings.minutes.selectors.public_*``). A guard test
 (``tests/hardening/test_public_predicate_home.py``) fails if the primitives below are written
 out by hand anywhere else.
 

@@ -188,7 +188,7 @@ def _fill(minutes: MinutesSet, items: list[AgendaItem], entries, overrides=None)
 
 
 def _minutes(meeting: Meeting) -> MinutesSet | None:
-    minutes = MinutesSet.objects.filter(meeting=meeting).first()
+    minutes = MinutesSet.all_objects.filter(meeting=meeting).first()
     if minutes is not None and minutes.status == MinutesStatus.APPROVED:
         return None  # locked: leave as approved
     return services.start_minutes(meeting=meeting)
@@ -204,7 +204,7 @@ def _publish(minutes: MinutesSet, officer) -> None:
 
 
 def _approve(minutes_meeting: Meeting, at_meeting: Meeting | None, officer, amendments=()):
-    minutes = MinutesSet.objects.filter(meeting=minutes_meeting).first()
+    minutes = MinutesSet.all_objects.filter(meeting=minutes_meeting).first()
     if minutes is None or minutes.status != MinutesStatus.PUBLISHED or at_meeting is None:
         return
     at_item = AgendaItem.all_objects.filter(meeting=at_meeting, kind=ItemKind.MINUTES).first()
@@ -243,7 +243,7 @@ def _action(committee, minutes, item_title, resolution_number, **fields):
     notes = fields.pop("notes", [])
     status = fields.pop("status", ActionStatus.OPEN)
     dealt_with_item = fields.pop("dealt_with_item", None)
-    action = Action.objects.filter(committee=committee, description=description).first()
+    action = Action.all_objects.filter(committee=committee, description=description).first()
     if action is None:
         action = services.create_action(
             committee=committee, description=description, resolution=resolution, **fields
@@ -323,7 +323,7 @@ def _load_csp(officer) -> None:
         # Invented: the 9 October minutes are not in the seeds; the demo assumes the Panel
         # approved those of 9 August as a correct record there.
         _approve(aug, oct_, officer)
-    minutes = MinutesSet.objects.get(meeting=aug)
+    minutes = MinutesSet.all_objects.get(meeting=aug)
     committee = aug.committee
     work_item = None
     if oct_ is not None:
@@ -467,7 +467,7 @@ def _load_cpb(officer) -> None:
         _publish(minutes, officer)
     if feb is not None and apr is not None:
         nine = (
-            MinutesSet.objects.get(meeting=feb)
+            MinutesSet.all_objects.get(meeting=feb)
             .items.filter(agenda_item__title__icontains="Virtual Head Teacher")
             .first()
         )
@@ -485,7 +485,7 @@ def _load_cpb(officer) -> None:
                 ],
             )
     if feb is not None:
-        feb_minutes = MinutesSet.objects.get(meeting=feb)
+        feb_minutes = MinutesSet.all_objects.get(meeting=feb)
         _action(
             feb.committee,
             feb_minutes,
@@ -505,7 +505,7 @@ def _load_cpb(officer) -> None:
             notes=[],
         )
     if apr is not None:
-        apr_minutes = MinutesSet.objects.get(meeting=apr)
+        apr_minutes = MinutesSet.all_objects.get(meeting=apr)
         _action(
             apr.committee,
             apr_minutes,

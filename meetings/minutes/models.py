@@ -71,7 +71,9 @@ class MinutesSet(TimeStamped):
     approval_text = models.TextField(blank=True, help_text="The resolution as minuted.")
     version = models.PositiveIntegerField(default=1, help_text="For optimistic locking.")
 
-    objects = MinutesSetQuerySet.as_manager()
+    # No ``objects``: it meant "public" on Meeting/Report/Document and "everything" here
+    # (issue 22). ``all_objects`` is everything; ``all_objects.public()`` asks the one rule.
+    all_objects = MinutesSetQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -417,7 +419,8 @@ class Action(TimeStamped):
     )
     version = models.PositiveIntegerField(default=1)
 
-    objects = ActionQuerySet.as_manager()
+    # No ``objects`` (issue 22): ``all_objects`` is everything, drafts included.
+    all_objects = ActionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -28,8 +28,8 @@ def meeting_minutes_panel(request, meeting):
     # indexed lookups (by meeting, and by the approving item's meeting). An OR across the
     # LEFT JOIN made PostgreSQL scan every agenda item, slower the more meetings there are.
     related = ("meeting", "approved_at_item__meeting")
-    own = MinutesSet.objects.filter(meeting_id=meeting.pk).select_related(*related)
-    approved_here = MinutesSet.objects.filter(
+    own = MinutesSet.all_objects.filter(meeting_id=meeting.pk).select_related(*related)
+    approved_here = MinutesSet.all_objects.filter(
         approved_at_item__meeting_id=meeting.pk
     ).select_related(*related)
     # UNION ALL: a set of minutes is never approved at its own meeting.
@@ -49,7 +49,7 @@ def meeting_minutes_panel(request, meeting):
 
 
 def officer_meeting_minutes_panel(request, meeting):
-    minutes = MinutesSet.objects.filter(meeting=meeting).first()
+    minutes = MinutesSet.all_objects.filter(meeting=meeting).first()
     return "minutes/panels/officer_meeting_minutes.html", {"minutes": minutes, "meeting": meeting}
 
 
@@ -67,7 +67,7 @@ def render_previous_minutes(report, *, for_print: bool = False) -> str:
     params = report.generator_params or {}
     meeting_id = params.get("meeting") or report.agenda_item.previous_meeting_id
     minutes = (
-        MinutesSet.objects.public()
+        MinutesSet.all_objects.public()
         .filter(meeting_id=meeting_id)
         .select_related("meeting__committee", "approved_at_item__meeting")
         .first()

@@ -14,7 +14,7 @@ def _meeting_minutes(meeting_id) -> tuple[str, str] | None:
 
 
 def resolve_minutes_set(key: str) -> tuple[str, str] | None:
-    found = MinutesSet.objects.filter(pk=key).values_list("meeting_id", flat=True)
+    found = MinutesSet.all_objects.filter(pk=key).values_list("meeting_id", flat=True)
     return _meeting_minutes(found.first())
 
 

@@ -40,7 +40,7 @@ from scrutiny.permissions import can_view_exempt, is_officer, member_committee_i
 
 def public_minutes_sets() -> QuerySet[MinutesSet]:
     """Published or approved minutes of published meetings."""
-    return MinutesSet.objects.public().select_related("meeting__committee")
+    return MinutesSet.all_objects.public().select_related("meeting__committee")
 
 
 def public_minutes() -> QuerySet[Minute]:
@@ -107,7 +107,9 @@ def public_actions() -> QuerySet[Action]:
     ``target_is_public`` and ``dealt_with_is_public``: a renderer names the target meeting or
     the dealt-with item only when true (``Action.public_due_text``, ``public_dealt_with``)."""
     return _with_link_visibility(
-        Action.objects.filter(is_public=True).filter(_SOURCE_PUBLISHED).filter(_SOURCE_NOT_EXEMPT)
+        Action.all_objects.filter(is_public=True)
+        .filter(_SOURCE_PUBLISHED)
+        .filter(_SOURCE_NOT_EXEMPT)
     )
 
 
@@ -117,7 +119,7 @@ def actions_for(user) -> QuerySet[Action]:
     actions for everyone else. Links to meetings and agenda items that are not public are
     marked as for ``public_actions`` (officers: every link is shown)."""
     if is_officer(user):
-        return Action.objects.annotate(
+        return Action.all_objects.annotate(
             target_is_public=Value(True, output_field=BooleanField()),
             dealt_with_is_public=Value(True, output_field=BooleanField()),
         )
@@ -126,7 +128,7 @@ def actions_for(user) -> QuerySet[Action]:
         return public_actions()
     members_only = Q(committee_id__in=committee_ids) & _SOURCE_PUBLISHED
     public = Q(is_public=True) & _SOURCE_PUBLISHED & _SOURCE_NOT_EXEMPT
-    return _with_link_visibility(Action.objects.filter(members_only | public))
+    return _with_link_visibility(Action.all_objects.filter(members_only | public))
 
 
 def resolutions_for_items(
@@ -153,7 +155,7 @@ def minutes_for_meeting(meeting, user) -> MinutesSet | None:
     """The minutes of ``meeting`` that ``user`` may read, or None (drafts: officers only).
     The approving item and its meeting come in the same query (the status line names them)."""
     minutes = (
-        MinutesSet.objects.filter(meeting=meeting)
+        MinutesSet.all_objects.filter(meeting=meeting)
         .select_related("approved_at_item__meeting")
         .first()
     )
@@ -344,7 +346,7 @@ def attendance_register(meeting) -> Register:
     """What the register page shows: from the saved attendance once the minutes are started,
     else the members whose membership is in force on the meeting's date (what starting the
     minutes will list)."""
-    minutes = MinutesSet.objects.filter(meeting=meeting).first()
+    minutes = MinutesSet.all_objects.filter(meeting=meeting).first()
     memberships = list(meeting.committee.members_on(meeting.date))
     members: list[RegisterMember] = []
     others: list[Attendance] = []

@@ -83,7 +83,7 @@ def start_minutes(*, meeting: Meeting, by=None) -> MinutesSet:
     and an attendance row for every member expected that day. Idempotent."""
     if meeting.status == "cancelled":
         raise ValidationError({"meeting": ["A cancelled meeting has no minutes."]})
-    minutes, _ = MinutesSet.objects.get_or_create(meeting=meeting)
+    minutes, _ = MinutesSet.all_objects.get_or_create(meeting=meeting)
     if minutes.status != MinutesStatus.APPROVED:
         _sync_items(minutes)
         _sync_expected_members(minutes)
@@ -133,7 +133,7 @@ def save_attendance(
     *, minutes: MinutesSet, statuses: dict[int, str], version: int | None, by=None
 ) -> MinutesSet:
     """Mark each attendance row (by id) present, apologies or absent."""
-    minutes = MinutesSet.objects.select_for_update().get(pk=minutes.pk)
+    minutes = MinutesSet.all_objects.select_for_update().get(pk=minutes.pk)
     _ensure_not_locked(minutes)
     _check_version(minutes, version)
     valid = set(AttendanceStatus.values)
@@ -154,7 +154,7 @@ def save_attendance(
 
 
 def _bump(minutes: MinutesSet) -> MinutesSet:
-    MinutesSet.objects.filter(pk=minutes.pk).update(
+    MinutesSet.all_objects.filter(pk=minutes.pk).update(
         version=F("version") + 1, modified_at=timezone.now()
     )
     minutes.refresh_from_db()
@@ -337,7 +337,7 @@ def save_register(
     name that is already on the list (ignoring case and spacing) updates that row. Any error
     leaves everything as it was. ``version`` is the minutes' version the form was opened with
     (0: not started then)."""
-    existing = MinutesSet.objects.select_for_update().filter(meeting=meeting).first()
+    existing = MinutesSet.all_objects.select_for_update().filter(meeting=meeting).first()
     check_version(existing.version if existing else 0, version)
     if existing is not None:
         _ensure_not_locked(existing)
@@ -613,7 +613,7 @@ def save_minute(
 @transaction.atomic
 def publish_minutes(*, minutes: MinutesSet, by=None) -> MinutesSet:
     """Publish draft minutes ("to be approved") and give their minutes numbers."""
-    minutes = MinutesSet.objects.select_for_update().get(pk=minutes.pk)
+    minutes = MinutesSet.all_objects.select_for_update().get(pk=minutes.pk)
     if minutes.status != MinutesStatus.DRAFT:
         raise ValidationError({"__all__": ["These minutes are already published."]})
     if not minutes.meeting.published_at:
@@ -719,7 +719,9 @@ def approve_minutes(
 ) -> MinutesSet:
     """Approve published minutes at a later meeting of the same committee, through its
     "minutes of the previous meeting" item, optionally subject to amendments."""
-    minutes = MinutesSet.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+    minutes = (
+        MinutesSet.all_objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+    )
     meeting = minutes.meeting
     errors: dict[str, list[str]] = {}
     if minutes.status == MinutesStatus.APPROVED:
@@ -856,7 +858,7 @@ def create_action(
         raised_on = raised_on or meeting.date
     if errors:
         raise ValidationError(errors)
-    return Action.objects.create(
+    return Action.all_objects.create(
         committee=committee,
         description=description.strip(),
         owner_person=owner_person,
@@ -886,7 +888,7 @@ def update_action(
     version: int | None,
     by=None,
 ) -> Action:
-    action = Action.objects.select_for_update().get(pk=action.pk)
+    action = Action.all_objects.select_for_update().get(pk=action.pk)
     _check_version(action, version)
     errors = _validate_action(
         description=description,
@@ -926,7 +928,7 @@ def add_action_note(*, action: Action, text: str, on=None, by=None) -> ActionNot
     if on > timezone.localdate():
         raise ValidationError({"on": ["A progress note cannot be dated in the future."]})
     note = ActionNote.objects.create(action=action, text=text.strip(), on=on, by=by)
-    Action.objects.filter(pk=action.pk).update(modified_at=timezone.now())
+    Action.all_objects.filter(pk=action.pk).update(modified_at=timezone.now())
     return note
 
 

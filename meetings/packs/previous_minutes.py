@@ -7,7 +7,7 @@ say "Draft – to be approved", approved ones say when they were approved, corre
 The pack is rebuilt when those minutes change (``receivers.on_meeting_changed``).
 
 What goes in follows the one public rule (``scrutiny.visibility`` through
-``MinutesSet.objects.public()`` and ``minutes_view``):
+``MinutesSet.all_objects.public()`` and ``minutes_view``):
 
 - the public and supplementary packs hold the minutes only while they are public (published
   or approved, of a published meeting), and only their public version: an exempt item's
@@ -53,7 +53,7 @@ def carried(items) -> dict[int, MinutesSet]:
         return {}
     by_meeting = {
         m.meeting_id: m
-        for m in MinutesSet.objects.public()
+        for m in MinutesSet.all_objects.public()
         .filter(meeting_id__in=set(wanted.values()))
         .select_related("meeting__committee", "approved_at_item__meeting")
     }

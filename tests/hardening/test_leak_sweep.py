@@ -110,7 +110,7 @@ def council(db, django_capture_on_commit_callbacks):
         # 4. Draft minutes of a held meeting, and a private action.
         held = published.exclude(minutes__isnull=False).first()
         if held is not None:
-            draft_minutes = MinutesSet.objects.create(meeting=held)
+            draft_minutes = MinutesSet.all_objects.create(meeting=held)
             for item in AgendaItem.all_objects.filter(meeting=held)[:2]:
                 Minute.objects.create(
                     minutes=draft_minutes,
@@ -118,7 +118,7 @@ def council(db, django_capture_on_commit_callbacks):
                     committee=held.committee,
                     text=f"<p>{CANARY} {BAIT} draft minute</p>",
                 )
-        Action.objects.create(
+        Action.all_objects.create(
             committee=exempt.meeting.committee,
             description=f"{CANARY} {BAIT} an action that reveals exempt information",
             raised_on=dt.date(2017, 2, 20),
@@ -224,7 +224,7 @@ def guessed_urls() -> list[str]:
         "report": Report.all_objects.order_by("-pk").first().pk + 2,
         "document": Document.all_objects.order_by("-pk").first().pk + 2,
         "item": AgendaItem.all_objects.order_by("-pk").first().pk + 2,
-        "action": Action.objects.order_by("-pk").first().pk + 2,
+        "action": Action.all_objects.order_by("-pk").first().pk + 2,
     }
     return [
         template.format(pk=pk)

@@ -90,7 +90,7 @@ def world(db, django_capture_on_commit_callbacks):
             title=f"{DRAFT} draft agenda item",
             description=f"{DRAFT} draft description",
         )
-        action = Action.objects.create(
+        action = Action.all_objects.create(
             committee=committee,
             description="Report back on the placement sufficiency strategy",
             raised_on=dt.date(2017, 8, 9),

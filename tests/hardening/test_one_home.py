@@ -149,3 +149,23 @@ def test_the_guard_sees_a_copy(tmp_path, monkeypatch, line):
     (app / "views.py").write_text(f"def view(request):\n{line}\n", encoding="utf-8")
     monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
     assert len(copies([app / "views.py"])) == 1
+
+
+def test_managers_say_what_they_hold():
+    """Issue 22: ``objects`` meant public-only on Meeting, AgendaItem, Report and Document and
+    everything on MinutesSet and Action. Now ``objects``, where a model has it beside
+    ``all_objects``, is the public manager, and the minutes models have no ``objects``."""
+    from meetings import models as meetings_models
+    from meetings.minutes.models import Action, MinutesSet
+
+    for model in (MinutesSet, Action):
+        assert not hasattr(model, "objects"), f"{model.__name__}.objects is ambiguous"
+        assert model._default_manager.name == "all_objects"
+    for model in (
+        meetings_models.Meeting,
+        meetings_models.AgendaItem,
+        meetings_models.Report,
+        meetings_models.Document,
+    ):
+        assert type(model.objects).__name__.startswith("Public"), model
+        assert hasattr(model, "all_objects"), model

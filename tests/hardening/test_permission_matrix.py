@@ -367,7 +367,7 @@ def extra_urls(council) -> dict[str, str]:
     item = AgendaItem.all_objects.filter(meeting=meeting).order_by("pk").first()
     document = Document.all_objects.order_by("pk").first()
     minute = Minute.objects.order_by("pk").first()
-    minutes = MinutesSet.objects.order_by("pk").first()
+    minutes = MinutesSet.all_objects.order_by("pk").first()
     declaration = Declaration.objects.create(
         minute=minute,
         person=council["users"]["member"].person,

@@ -206,7 +206,7 @@ def test_the_guard_catches_a_hand_written_filter():
         "Report.all_objects.filter(agenda_item__is_exempt=False)",
         "qs.filter(is_confidential=False)",
         "Report.all_objects.filter(is_draft=False)",
-        "MinutesSet.objects.filter(status__in=PUBLIC_MINUTES_STATUSES)",
+        "MinutesSet.all_objects.filter(status__in=PUBLIC_MINUTES_STATUSES)",
         "Minute.objects.filter(minutes__status__in=(MinutesStatus.PUBLISHED,))",
     ]
     for line in caught:

@@ -36,7 +36,7 @@ def _meeting(slug, day):
 
 def test_nine_august_minutes_read_like_the_seed(client, demo_data):
     meeting = _meeting("childrens-scrutiny-panel", dt.date(2017, 8, 9))
-    minutes = MinutesSet.objects.get(meeting=meeting)
+    minutes = MinutesSet.all_objects.get(meeting=meeting)
     assert minutes.status == MinutesStatus.APPROVED
     assert minutes.no_interests_declared
     titles = list(minutes.items.order_by("number").values_list("number", "agenda_item__title"))
@@ -65,7 +65,7 @@ def test_nine_august_minutes_read_like_the_seed(client, demo_data):
 def test_corporate_parenting_board_amendment_and_exempt_item(client, demo_data):
     feb = _meeting("corporate-parenting-board", dt.date(2017, 2, 20))
     apr = _meeting("corporate-parenting-board", dt.date(2017, 4, 24))
-    feb_minutes = MinutesSet.objects.get(meeting=feb)
+    feb_minutes = MinutesSet.all_objects.get(meeting=feb)
     assert feb_minutes.status == MinutesStatus.APPROVED
     assert feb_minutes.approved_at_item.meeting == apr
     assert "subject to the amendment of Minute 9" in feb_minutes.approval_text
@@ -78,7 +78,7 @@ def test_corporate_parenting_board_amendment_and_exempt_item(client, demo_data):
     body = client.get(reverse("meeting-minutes", args=[feb.pk])).content.decode()
     assert "multi-agency assessments of missing children" in body  # the s100C summary
     assert exempt.text[:40] not in body  # the full minute is members-only
-    assert MinutesSet.objects.get(meeting=apr).status == MinutesStatus.PUBLISHED
+    assert MinutesSet.all_objects.get(meeting=apr).status == MinutesStatus.PUBLISHED
     deferred = Minute.objects.get(
         minutes__meeting=apr, agenda_item__title__startswith="Commissioner"
     )
@@ -86,7 +86,7 @@ def test_corporate_parenting_board_amendment_and_exempt_item(client, demo_data):
 
 
 def test_demo_actions_come_from_resolutions_and_show_overdue(client, demo_data):
-    three_months = Action.objects.get(description__startswith="A further update be considered")
+    three_months = Action.all_objects.get(description__startswith="A further update be considered")
     assert three_months.resolution == Resolution.objects.get(
         minute__agenda_item__title="Adoption Regionalisation Update", number=2
     )
@@ -97,20 +97,20 @@ def test_demo_actions_come_from_resolutions_and_show_overdue(client, demo_data):
 
 def test_demo_is_idempotent(demo_data):
     counts = (
-        MinutesSet.objects.count(),
+        MinutesSet.all_objects.count(),
         Minute.objects.count(),
         Resolution.objects.count(),
         Attendance.objects.count(),
-        Action.objects.count(),
+        Action.all_objects.count(),
         MinutesAmendment.objects.count(),
     )
     demo.load()
     assert counts == (
-        MinutesSet.objects.count(),
+        MinutesSet.all_objects.count(),
         Minute.objects.count(),
         Resolution.objects.count(),
         Attendance.objects.count(),
-        Action.objects.count(),
+        Action.all_objects.count(),
         MinutesAmendment.objects.count(),
     )
 

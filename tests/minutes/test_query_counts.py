@@ -159,7 +159,7 @@ def _expected_rows(committee=None) -> list[list[str]]:
 
     from meetings.minutes.models import Action, ActionNote
 
-    qs = Action.objects.filter(is_public=True).for_list()
+    qs = Action.all_objects.filter(is_public=True).for_list()
     if committee is not None:
         qs = qs.filter(committee=committee)
     qs = qs.prefetch_related(Prefetch("notes", queryset=ActionNote.objects.order_by("-on", "-pk")))

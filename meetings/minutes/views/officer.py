@@ -97,7 +97,7 @@ def _take_context(minutes, attendance_form=None):
 def officer_minutes_take(request, pk):
     """The minute-taking page for the day: attendance, then each item in turn."""
     meeting = get_object_or_404(Meeting.all_objects.select_related("committee"), pk=pk)
-    minutes = MinutesSet.objects.filter(meeting=meeting).first()
+    minutes = MinutesSet.all_objects.filter(meeting=meeting).first()
     if minutes is None:
         return render(request, "minutes/officer/not_started.html", {"meeting": meeting}, status=200)
     if minutes.status != MinutesStatus.APPROVED and request.method == "GET":
@@ -130,7 +130,7 @@ def officer_minutes_take(request, pk):
 
 @officer_required
 def officer_attendee_add(request, pk):
-    minutes = get_object_or_404(MinutesSet.objects.select_related("meeting__committee"), pk=pk)
+    minutes = get_object_or_404(MinutesSet.all_objects.select_related("meeting__committee"), pk=pk)
     members = Person.objects.filter(
         pk__in=minutes.attendance.filter(kind=AttendanceKind.MEMBER).values("person_id")
     )
@@ -276,7 +276,7 @@ def officer_no_interests(request, pk):
 @officer_required
 @require_POST
 def officer_minutes_publish(request, pk):
-    minutes = get_object_or_404(MinutesSet.objects.select_related("meeting"), pk=pk)
+    minutes = get_object_or_404(MinutesSet.all_objects.select_related("meeting"), pk=pk)
     try:
         services.publish_minutes(minutes=minutes, by=request.user)
     except ValidationError as exc:
@@ -312,7 +312,7 @@ def _item_context(
     previous = None
     item = minute.agenda_item
     if item.kind == ItemKind.MINUTES and item.previous_meeting_id:
-        previous = MinutesSet.objects.filter(meeting_id=item.previous_meeting_id).first()
+        previous = MinutesSet.all_objects.filter(meeting_id=item.previous_meeting_id).first()
     if form is None:
         form = MinuteForm(
             private=minute.is_private,
@@ -454,7 +454,7 @@ def officer_minutes_approve(request, pk):
     """Approve the previous meeting's minutes through this "minutes" item."""
     minute = _get_minute(pk)
     item = minute.agenda_item
-    previous = MinutesSet.objects.filter(meeting_id=item.previous_meeting_id).first()
+    previous = MinutesSet.all_objects.filter(meeting_id=item.previous_meeting_id).first()
     if previous is None:
         raise Http404("There are no minutes of the previous meeting to approve.")
     form = ApproveForm(request.POST)
@@ -590,7 +590,7 @@ def _action_initial(action: Action) -> dict:
 
 @officer_required
 def officer_action_edit(request, pk):
-    action = get_object_or_404(Action.objects.for_list(), pk=pk)
+    action = get_object_or_404(Action.all_objects.for_list(), pk=pk)
     form = ActionForm(
         request.POST if request.method == "POST" else None,
         committee=action.committee,
@@ -656,7 +656,7 @@ def officer_action_note_add(request, pk):
         else:
             messages.success(request, "Progress note added.")
             return redirect("officer-minutes-action-edit", pk=action.pk)
-    action = Action.objects.for_list().get(pk=pk)
+    action = Action.all_objects.for_list().get(pk=pk)
     return render(
         request,
         "minutes/officer/action_form.html",
