@@ -107,8 +107,10 @@ TEMPLATE_ALLOWED = {
     ): (1, EXCLUSION_LABEL + " (inside item.is_private)"),
     ("meetings/templates/meetings/officer/meeting.html", "published agenda"): (1, OFFICER_ONLY),
     ("meetings/templates/meetings/officer/meeting.html", "exempt/confidential/draft flag"): (
-        6,
-        OFFICER_ONLY + " (exempt/confidential tags, draft papers' publish and remove forms)",
+        8,
+        OFFICER_ONLY
+        + " (exempt/confidential tags, draft papers' publish and remove forms, the withdraw"
+        " link offered only for issued papers)",
     ),
     ("meetings/packs/templates/packs/officer/build_list.html", "published agenda"): (
         1,
