@@ -144,16 +144,21 @@ def _lost():
     )
 
 
+def in_progress_q() -> Q:
+    """Queued, or building with a live lease or lost less than a lease ago."""
+    grace = timezone.now() - dt.timedelta(seconds=lease_seconds())
+    return (
+        Q(status=BuildStatus.QUEUED)
+        | Q(status=BuildStatus.BUILDING, lease_until__gte=grace)
+        | Q(status=BuildStatus.BUILDING, lease_until__isnull=True, started_at__gte=grace)
+    )
+
+
 class PackBuildQuerySet(models.QuerySet):
     def in_progress(self):
         """Queued, or building: with a live lease, or lost less than a lease ago (its task,
         scheduled for when the lease ends, is about to retry it or record the failure)."""
-        grace = timezone.now() - dt.timedelta(seconds=lease_seconds())
-        return self.filter(
-            Q(status=BuildStatus.QUEUED)
-            | Q(status=BuildStatus.BUILDING, lease_until__gte=grace)
-            | Q(status=BuildStatus.BUILDING, lease_until__isnull=True, started_at__gte=grace)
-        )
+        return self.filter(in_progress_q())
 
     def lost(self):
         return self.filter(_lost())

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
+
 from scrutiny.permissions import can_view_exempt, is_officer
 
 from . import services
-from .models import MAX_ATTEMPTS, BuildStatus, Pack, PackBuild, PackKind
+from .models import MAX_ATTEMPTS, BuildStatus, Pack, PackBuild, PackKind, in_progress_q
 
 
 def _packs(meeting) -> dict[str, Pack]:
@@ -40,11 +42,15 @@ def meeting_pack_panel(request, meeting):
     ):
         members = None
     public = packs.get(PackKind.PUBLIC)
-    builds = PackBuild.objects.filter(meeting=meeting)
-    building = builds.in_progress().exists()
+    # One query for both: is a build in progress, has one ever succeeded.
+    counts = PackBuild.objects.filter(meeting=meeting).aggregate(
+        building=Count("pk", filter=in_progress_q()),
+        built=Count("pk", filter=Q(status=BuildStatus.OK)),
+    )
+    building = counts["building"] > 0
     withdrawn = bool(meeting._packs_withdrawn)
     # "Updated" once a pack has existed (one was built, or one was just withdrawn).
-    updating = withdrawn or builds.filter(status=BuildStatus.OK).exists()
+    updating = withdrawn or counts["built"] > 0
     return (
         "packs/panels/meeting_packs.html",
         {

@@ -482,4 +482,7 @@ def holds_only_issued(pack: Pack, issued: frozenset[str]) -> bool:
     """Does the members' pack hold only papers members may still read? A paper withdrawn or
     replaced by a new version stops the pack being served until it is rebuilt."""
     papers = (pack.contents or {}).get("papers", [])
-    return {p["key"] for p in papers if not p["key"].startswith("exempt-")} <= issued
+    # Only the meeting's reports and documents: exempt placeholders and the previous
+    # meeting's minutes (``previous_minutes``, rebuilt when those minutes change) are not.
+    held = {p["key"] for p in papers if p["key"].startswith(("report-", "document-"))}
+    return held <= issued

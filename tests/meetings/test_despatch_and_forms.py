@@ -138,7 +138,7 @@ def test_failed_upload_keeps_the_chosen_file(client, officer):
     other = make_user("officer", username="other-clerk")
     client.force_login(other)
     response = client.post(url, {"title": "Stolen", "staged_upload": token})
-    assert "Choose a PDF file to upload." in response.content.decode()
+    assert "Choose a file to upload." in response.content.decode()
     # The officer submits again without choosing the file.
     client.force_login(officer)
     response = client.post(url, {"title": "Kept report", "staged_upload": token})

@@ -205,5 +205,5 @@ def test_meeting_page_query_count_is_flat(client, django_assert_max_num_queries,
     meeting = make_meeting(n_items=n)
     ExemptAgendaItemFactory(meeting=meeting)
     # 12, and 2 for the notes of withdrawn reports and PDFs (issue 15): flat in n.
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         assert client.get(meeting.get_absolute_url()).status_code == 200
