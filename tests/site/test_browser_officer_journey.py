@@ -27,6 +27,7 @@ from pathlib import Path
 import pikepdf
 import pypdf
 import pytest
+from django.utils import timezone
 
 from conftest import login
 from scrutiny.models import MunicipalYear
@@ -73,10 +74,13 @@ class Journey:
 
     def __init__(self, page):
         self.page = page
-        self.posts: list[str] = []
+        self.posts: list[str] = []  # "<resource type> <url>" of every POST
         self.steps: list[tuple[str, int]] = []
         self._mark = 0
-        page.on("request", lambda r: r.method == "POST" and self.posts.append(r.url))
+        page.on(
+            "request",
+            lambda r: r.method == "POST" and self.posts.append(f"{r.resource_type} {r.url}"),
+        )
 
     def step_done(self, name: str) -> None:
         self.steps.append((name, len(self.posts) - self._mark))
@@ -110,7 +114,7 @@ def upload(journey: Journey, item_number: int, title: str, name: str, data: byte
 
 def test_officer_enters_a_whole_agenda_pack_in_at_most_35_submissions(page, settings):
     settings.TASKS = DATABASE_BACKEND
-    today = dt.date.today()
+    today = timezone.localdate()
     new_day = weekday(today + dt.timedelta(days=28))
     previous_day = weekday(today - dt.timedelta(days=42))
     start = year_start(new_day)
@@ -252,6 +256,7 @@ def test_officer_enters_a_whole_agenda_pack_in_at_most_35_submissions(page, sett
     budget = BUSINESS_ITEMS[2][0]
     page.get_by_role("button", name=re.compile(f"Up.*{re.escape(budget)}")).click()
     page.get_by_role("status").get_by_text(f"“{budget}” is now item 8").wait_for()
+    assert journey.posts[-1].startswith("fetch "), journey.posts[-1]  # no page reload
     journey.step_done("New meeting: standard items, three items at once, one moved")
 
     # 4. A Word paper and a PDF paper.
@@ -335,7 +340,18 @@ def test_officer_enters_a_whole_agenda_pack_in_at_most_35_submissions(page, sett
     assert CANARY not in public_html
     assert EXEMPT_TITLE in public_html
     link = page.get_by_role("link", name="Download the agenda pack")
-    response = page.request.get(link.get_attribute("href"))
+    pack_href = link.get_attribute("href")
+    page.go_back()
+    # The previous meeting reads true: published on its real despatch date.
+    page.get_by_role("link", name=re.compile(f"{previous_day.day} {previous_day:%B %Y}")).click()
+    page.wait_for_load_state()
+    assert (
+        f"Published on {despatched:%A} {despatched.day} {despatched:%B %Y} "
+        f"(entered on this site on {today.day} {today:%B %Y})"
+    ) in page.locator("main").inner_text()
+    assert "Published late" not in page.content()
+    assert CANARY not in page.content()
+    response = page.request.get(pack_href)
     assert response.status == 200, journey_meeting_url
     body = response.body()
     reader = pypdf.PdfReader(io.BytesIO(body))
