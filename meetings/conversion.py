@@ -420,6 +420,7 @@ def run_conversion(*, conversion_id: int, attempt: int) -> str:
             "the converter stopped with an unexpected error. Try again, or save the document "
             "as PDF and upload that.",
         )
+    stored = []  # the PDF once stored (storage, name): a rollback does not remove it
     try:
         with transaction.atomic():
             locked = _current(conversion_id, attempt).select_for_update().first()
@@ -434,6 +435,7 @@ def run_conversion(*, conversion_id: int, attempt: int) -> str:
                 urgency_reasons=locked.urgency_reasons,
                 by=by,
             )
+            stored.append((document.file.storage, document.file.name))
             if locked.is_report:
                 services.add_report(
                     agenda_item=item,
@@ -448,9 +450,22 @@ def run_conversion(*, conversion_id: int, attempt: int) -> str:
             locked.failure = ""
             locked.finished_at = timezone.now()
             locked.save()
-    except ValidationError as exc:
-        # The PDF did not pass the upload checks (too large, no pages…): say why.
-        return _fail(conversion_id, attempt, " ".join(exc.messages))
+    except BaseException as exc:
+        # Nothing of the paper was kept (the transaction rolled back): nor is its PDF.
+        for storage, name in stored:
+            storage.delete(name)
+        if isinstance(exc, ValidationError):
+            # The PDF did not pass the upload checks (too large, no pages…): say why.
+            return _fail(conversion_id, attempt, " ".join(exc.messages))
+        if not isinstance(exc, Exception):  # the worker is stopping: still "converting"
+            raise
+        logger.exception("Adding the PDF converted from %s failed", conversion)
+        return _fail(
+            conversion_id,
+            attempt,
+            "the PDF could not be added to the item because of an unexpected error. Try "
+            "again, or save the document as PDF and upload that.",
+        )
     return "converted"
 
 

@@ -36,13 +36,18 @@ Fields left out of the comparisons, and why:
   every page, bookmarks, page labels), and every pack row is checked against its stored
   bytes (SHA-256, size, page count) with no stray or missing pack file.
 - The run logs, ``PackBuild`` and ``ImportRun``, are not "pre or clean" records: they are
-  asserted separately (failed with its error, or unfinished).
+  asserted separately (failed with its error, or unfinished). So is a ``Conversion`` (an
+  upload converted to PDF), whose status, times and attempt are its run log; the PDF it adds
+  (document, report, their history, the stored file) has a per-build identity like a pack's
+  and is compared the same way (``conversion_state``).
 
 Tasks run through the real path: ``request_build`` (which enqueues ``build_meeting_packs``),
-``start_import`` queueing ``run_import_task`` on the production database backend and the task
-then run, ``refresh_meeting`` and ``extract_text`` enqueued; the test settings' ImmediateBackend
-runs a task at ``enqueue``. Commit callbacks (a pack build deletes the replaced file on commit)
-are executed with ``django_capture_on_commit_callbacks(execute=True)``.
+``start_import`` queueing ``run_import_task`` (and ``start_conversion`` queueing
+``convert_upload``, with LibreOffice really run) on the production database backend and the
+task then run, ``retry_conversion`` (the officer's "Try again"), ``refresh_meeting`` and
+``extract_text`` enqueued; the test settings' ImmediateBackend runs a task at ``enqueue``.
+Commit callbacks (a pack build deletes the replaced file on commit) are executed with
+``django_capture_on_commit_callbacks(execute=True)``.
 """
 
 from __future__ import annotations
@@ -75,12 +80,15 @@ from django_tasks.base import Task
 from django_tasks.signals import task_finished
 from django_tasks_db.models import DBTaskResult
 
+from meetings import conversion as conversions
+from meetings import services as meeting_services
 from meetings.minutes import services as minutes_services
-from meetings.models import Document, ExemptAccess, Meeting
+from meetings.models import Conversion, Document, ExemptAccess, Meeting, Report
 from meetings.packs import builder
 from meetings.packs import services as pack_services
 from meetings.packs.models import BuildStatus, Pack, PackBuild, PackKind
 from meetings.packs.tasks import build_meeting_packs
+from meetings.tasks import convert_upload
 from opendata import services as opendata_services
 from opendata.models import CalendarEntry, SearchDocument
 from opendata.tasks import extract_text, refresh_meeting
@@ -91,11 +99,12 @@ from scrutiny import stored_pdfs
 from scrutiny.models import Council, StoredPdf
 from scrutiny.tasks import build_stored_pdf, refresh_stored_pdfs
 from tests.factories import make_user
-from tests.factories.meetings import DocumentFactory
+from tests.factories.meetings import AgendaItemFactory, DocumentFactory, MeetingFactory
 from tests.factories.minutes import make_meeting_with_items
 from tests.factories.opendata import build_world
 from tests.factories.packs import make_pack_meeting
 from tests.factories.performance import ServiceAreaFactory, figure, financial_year
+from tests.meetings.test_conversion import make_docx
 from tests.performance.test_imports import HEADER, csv_bytes
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +131,10 @@ TASKS = {
     "scrutiny.tasks.refresh_stored_pdfs": (
         "test_stored_pdf_refresh_run_twice_changes_nothing",
         "test_stored_pdf_build_failing_part_way_then_retried",
+    ),
+    "meetings.tasks.convert_upload": (
+        "test_conversion_run_twice_changes_nothing",
+        "test_conversion_failing_part_way_then_retried",
     ),
     "opendata.tasks.extract_text": (
         "test_extract_text_run_twice_changes_nothing",
@@ -416,7 +429,9 @@ class Runner:
         with time_machine.travel(self.instant, tick=False):
             return self.now(work)
 
-    def clean_reference(self, work: Callable, *, skip=frozenset()) -> dict:
+    def clean_reference(
+        self, work: Callable, *, skip=frozenset(), state: Callable | None = None
+    ) -> dict:
         """The state a clean run of ``work`` leaves, taken inside a savepoint that is then
         rolled back (and the storage put back), so the test continues from before it."""
         before, files = snapshot(), stored_files()
@@ -427,7 +442,7 @@ class Runner:
             for result in results:
                 assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
                 assert result.return_value not in {"failed", "skipped"}, result.return_value
-            clean = result_state(skip=skip)
+            clean = state() if state else result_state(skip=skip)
         finally:
             transaction.savepoint_rollback(savepoint)
             restore_files(files)
@@ -1027,3 +1042,205 @@ def test_stored_pdf_build_failing_part_way_then_retried(
     result, _ = runner.frozen(run)
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert_same(result_state(), clean)
+
+
+# -- uploads converted to PDF -----------------------------------------------------------------
+
+# The conversion's records: the PDF a run adds (its document, its report, their history) has a
+# per-build identity like a pack's: surrogate ids (PostgreSQL does not roll sequences back),
+# a new unique storage name, and ``sha256``/``sha512``/``size`` (LibreOffice's PDF carries its
+# creation time and a new /ID). Those are left out; rows are keyed by content and occurrence,
+# the link to the document by whether there is one, and the PDF compared by content.
+CONVERSION_TABLES = frozenset(
+    {
+        "meetings.conversion",
+        "meetings.historicalconversion",
+        "meetings.document",
+        "meetings.historicaldocument",
+        "meetings.report",
+        "meetings.historicalreport",
+    }
+)
+PDF_IDENTITY = {"id", "history_id", "file", "size", "sha256", "sha512"}
+CONVERSION_LOG = ("meetings.conversion", "meetings.historicalconversion")
+
+
+def conversion_state() -> dict[str, dict[str, str]]:
+    """``result_state`` with the conversion's records and the PDFs it stores made comparable
+    between a clean run and a retry (see ``CONVERSION_TABLES``)."""
+    state = result_state(skip=CONVERSION_TABLES)
+    for label in CONVERSION_TABLES:
+        model = apps.get_model(label)
+        drop = {"id", "history_id"} if "conversion" in label else PDF_IDENTITY
+        records: dict[str, str] = {}
+        seen: collections.Counter = collections.Counter()
+        for row in model._base_manager.order_by("pk").values():
+            kept = {k: v for k, v in row.items() if k not in drop}
+            if "document_id" in kept:
+                kept["document_id"] = kept["document_id"] is not None
+            record = _canon(kept)
+            records[f"{record}#{seen[record]}"] = record
+            seen[record] += 1
+        state[label] = records
+    documents = {d.file.name: d for d in Document.all_objects.all()}
+    files: dict[str, str] = {}
+    for name, value in state["storage"].items():
+        document = documents.get(name)
+        if document is None:  # a stray PDF keeps its unique name: it differs from any run
+            files[name] = value
+            continue
+        with default_storage.open(name, "rb") as handle:
+            files[f"document file {document.agenda_item_id}/{document.order}"] = pdf_content(
+                handle.read()
+            )
+    state["storage"] = files
+    return state
+
+
+@pytest.fixture
+def queued_conversion(django_capture_on_commit_callbacks):
+    """An officer's Word upload (the paper is the report itself), kept and queued on the
+    production database backend, not yet converted."""
+    item = AgendaItemFactory(meeting=MeetingFactory())
+    data = make_docx("Budget monitoring", "Libraries")
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        # The task is queued on commit, as in production.
+        with django_capture_on_commit_callbacks(execute=True):
+            upload = conversions.start_conversion(
+                agenda_item=item,
+                uploaded_file=SimpleUploadedFile("Budget report.docx", data),
+                title="Budget report",
+                is_report=True,
+                by=make_user("officer"),
+            )
+        queued = DBTaskResult.objects.get()
+    assert upload.status == Conversion.Status.CONVERTING and upload.attempt == 1
+    assert queued.task_path == "meetings.tasks.convert_upload"
+    assert queued.args_kwargs == {"args": [], "kwargs": {"conversion_id": upload.pk, "attempt": 1}}
+    return upload
+
+
+def convert_again(upload, attempt: int = 1):
+    return lambda: convert_upload.enqueue(conversion_id=upload.pk, attempt=attempt)
+
+
+def test_conversion_run_twice_changes_nothing(
+    queued_conversion, django_capture_on_commit_callbacks
+):
+    runner = Runner(django_capture_on_commit_callbacks)
+    result, _ = runner.now(convert_again(queued_conversion))
+    assert result.status == TaskResultStatus.SUCCESSFUL and result.return_value == "converted"
+    queued_conversion.refresh_from_db()
+    assert queued_conversion.status == Conversion.Status.CONVERTED
+    assert Report.all_objects.get(document=queued_conversion.document).title == "Budget report"
+    once = snapshot()
+    result, _ = runner.now(convert_again(queued_conversion))
+    assert result.status == TaskResultStatus.SUCCESSFUL and result.return_value == "superseded"
+    assert_same(snapshot(), once)
+
+
+def _document_write_fails(monkeypatch) -> None:
+    """Storing the converted PDF fails (the storage is full); the original was stored before."""
+    storage_class = type(storages["default"])
+    real = storage_class._save
+
+    def save(self, name, content):
+        if name.startswith("documents/"):
+            raise OSError("No space left on device")
+        return real(self, name, content)
+
+    monkeypatch.setattr(storage_class, "_save", save)
+
+
+CONVERSION_FAULTS = {
+    # The pikepdf checks and sanitising of the PDF LibreOffice made fail: nothing was stored.
+    "sanitising step": lambda mp: mp.setattr(
+        meeting_services,
+        "inspect_pdf",
+        Nth(meeting_services.inspect_pdf, 1, RuntimeError("pikepdf failed"), before=True),
+    ),
+    # The storage write of the PDF fails.
+    "storage write": _document_write_fails,
+    # The PDF is stored and its document row written, then adding the report fails in the
+    # same transaction: the rows are rolled back, and the stored PDF must go too.
+    "after the document is stored": lambda mp: mp.setattr(
+        meeting_services,
+        "add_report",
+        Nth(
+            meeting_services.add_report,
+            1,
+            OperationalError("could not serialize access"),
+            before=True,
+        ),
+    ),
+    # The worker is killed once the document and report are written, before the commit.
+    "worker killed": lambda mp: mp.setattr(
+        meeting_services, "add_report", Nth(meeting_services.add_report, 1, WorkerKilled(1))
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", CONVERSION_FAULTS, ids=list(CONVERSION_FAULTS))
+def test_conversion_failing_part_way_then_retried(
+    fault, queued_conversion, django_capture_on_commit_callbacks, monkeypatch
+):
+    upload = queued_conversion
+    runner = Runner(django_capture_on_commit_callbacks)
+    pre = conversion_state()
+    clean = runner.clean_reference(convert_again(upload), state=conversion_state)
+    assert len(clean["meetings.document"]) == 1 and len(clean["meetings.report"]) == 1
+
+    with monkeypatch.context() as fault_in:
+        CONVERSION_FAULTS[fault](fault_in)
+        result, _ = runner.frozen(convert_again(upload))
+    failed = conversion_state()
+    # The conversion is the run log (asserted below); every other record is as before: no
+    # document, no report, no stored PDF (all or nothing).
+    assert_no_half_written(
+        _without(failed, *CONVERSION_LOG), pre=_without(pre, *CONVERSION_LOG), clean=clean
+    )
+    assert_same(_without(failed, *CONVERSION_LOG), _without(pre, *CONVERSION_LOG))
+    assert not Document.all_objects.exists()
+    upload.refresh_from_db()
+
+    if fault == "worker killed":
+        # Never finished: still converting, and the officer may try again once it stalls.
+        assert result.status == TaskResultStatus.FAILED
+        assert upload.status == Conversion.Status.CONVERTING and upload.document is None
+        assert not conversions.is_stalled(upload, now=runner.instant)
+        later = runner.instant + conversions.STALLED_AFTER + dt.timedelta(seconds=1)
+        assert conversions.is_stalled(upload, now=later)
+        # The same task run again (its attempt is still current) converts: the clean run.
+        result, _ = runner.frozen(convert_again(upload))
+        assert result.return_value == "converted"
+        assert_same(conversion_state(), clean)
+        return
+
+    # A failure is recorded on the conversion for the officer, with a reason.
+    assert result.status == TaskResultStatus.SUCCESSFUL and result.return_value == "failed"
+    assert upload.status == Conversion.Status.FAILED and upload.document is None
+    assert "Try again" in upload.failure
+    # The same task again is overtaken (the conversion is no longer converting): no change.
+    at_failure = snapshot()
+    result, _ = runner.frozen(convert_again(upload))
+    assert result.return_value == "superseded"
+    assert_same(snapshot(), at_failure)
+    # The officer's "Try again" (conversion_views → retry_conversion) queues attempt 2, which
+    # reaches the clean run's state: the same document, report and PDF; the conversion the
+    # same but for its attempt (and its history, which records the failure and the retry).
+    _, results = runner.frozen(
+        lambda: conversions.retry_conversion(conversion=upload, by=upload.uploaded_by)
+    )
+    assert statuses(results) == [("convert_upload", TaskResultStatus.SUCCESSFUL)]
+    assert results[0].return_value == "converted"
+    retried = conversion_state()
+    assert_same(
+        _without(retried, "meetings.conversion", "meetings.historicalconversion"),
+        _without(clean, "meetings.conversion", "meetings.historicalconversion"),
+    )
+    (row,) = Conversion.objects.values()
+    (clean_row,) = (json.loads(r) for r in clean["meetings.conversion"].values())
+    assert row.pop("attempt") == clean_row.pop("attempt") + 1
+    row.pop("id")
+    row["document_id"] = row["document_id"] is not None
+    assert json.loads(_canon(row)) == clean_row
