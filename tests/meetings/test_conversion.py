@@ -166,7 +166,18 @@ def assert_tagged(document: Document) -> None:
         assert bool(pdf.Root.MarkInfo.Marked) is True
 
 
+@pytest.fixture(autouse=True)
+def _own_temporary_folder(tmp_path, monkeypatch):
+    """Each test's LibreOffice works under its own temporary folder, so ``soffice_processes``
+    sees this test's processes only (not another test run's on the same machine)."""
+    folder = tmp_path / "conversion-tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+
+
 def soffice_processes() -> list[str]:
+    """LibreOffice processes still running from this test's conversions."""
+    own = f"{tempfile.gettempdir()}/portal-convert-"
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -174,7 +185,7 @@ def soffice_processes() -> list[str]:
                 cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
             except OSError:
                 continue
-            if "portal-convert-" in cmdline:
+            if own in cmdline:
                 found.append(cmdline)
     return found
 
