@@ -44,7 +44,7 @@ def run_worker() -> None:
 
 def upload(page, item, title: str, name: str, data: bytes) -> None:
     page.goto(reverse("officer-meeting", args=[item.meeting_id]))
-    page.get_by_role("link", name=f"Upload a PDF to item {item.number}").click()
+    page.get_by_role("link", name=f"Upload a file to item {item.number}").click()
     page.fill("#id_title", title)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
