@@ -16,12 +16,14 @@ After publication a converted upload is a draft late paper, like a late PDF.
 LibreOffice runs in a throwaway directory with a throwaway user profile (macros off, links
 never updated, a proxy that goes nowhere), without network (a new network namespace through
 ``unshare`` where the system allows one; see ``sandbox_prefix``), with a time limit after
-which its whole process group is killed. Its PDF export is tagged (structure tree, marked
-content). LibreOffice 7.4's Calc writes no structure tree, so a spreadsheet is converted to
-HTML by Calc and printed by Writer, which tags its tables.
+which its whole process group is killed, and with a memory limit (``RLIMIT_AS``). A
+zip-based document that would expand to far more than a paper is refused at upload
+(``check_zip``). Its PDF export is tagged (structure tree, marked content). LibreOffice
+7.4's Calc writes no structure tree, so a spreadsheet is converted to HTML by Calc and printed
+by Writer, which tags its tables.
 
-The original is read under the same rule as the PDF made from it (``visibility``): see
-``conversion_views``.
+The original is kept for officers only (``conversion_views``): it may hold hidden text,
+comments, tracked changes or properties that the PDF does not show.
 """
 
 from __future__ import annotations
@@ -30,14 +32,17 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
+import io
 import json
 import logging
 import os
+import resource
 import shutil
 import signal
 import subprocess
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -45,6 +50,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from meetings import services
@@ -56,6 +62,17 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_SOFFICE = "/usr/bin/soffice"
 DEFAULT_TIMEOUT = 120  # seconds for one conversion, both LibreOffice runs included
+# Address space LibreOffice may use (settings.DOCUMENT_CONVERSION_MEMORY): a file built to
+# exhaust memory stops LibreOffice, not the worker's machine.
+DEFAULT_MEMORY = 2 * 1024 * 1024 * 1024
+# A .docx, .odt or .xlsx is a zip. Refused before it is stored or queued: one that expands to
+# more than this (settings.DOCUMENT_MAX_EXPANDED_BYTES, by the sizes the zip declares), one
+# with more entries than this, or one with a part of over 1 MB squeezed more than 200 to 1
+# (a "zip bomb"; real documents compress text ten or twenty to one).
+DEFAULT_MAX_EXPANDED = 100 * 1024 * 1024
+MAX_ZIP_ENTRIES = 10_000
+MAX_RATIO = 200
+RATIO_CHECKED_ABOVE = 1024 * 1024
 # A conversion still "converting" this long after it was queued or last started has lost its
 # worker (killed, or none running): the officer may try again.
 STALLED_AFTER = dt.timedelta(minutes=10)
@@ -191,6 +208,53 @@ def conversion_timeout() -> float:
     return float(getattr(settings, "DOCUMENT_CONVERSION_TIMEOUT", DEFAULT_TIMEOUT))
 
 
+def conversion_memory() -> int:
+    return int(getattr(settings, "DOCUMENT_CONVERSION_MEMORY", DEFAULT_MEMORY))
+
+
+def max_expanded_bytes() -> int:
+    return int(getattr(settings, "DOCUMENT_MAX_EXPANDED_BYTES", DEFAULT_MAX_EXPANDED))
+
+
+def _limit_memory(limit: int) -> None:  # pragma: no cover - runs in the child, before exec
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def check_zip(data: bytes, fmt: Format) -> None:
+    """Refuse a zip-based document that would expand to far more than any paper (a zip
+    bomb), by what its directory declares, before it is stored or handed to LibreOffice. A
+    zip too damaged to read is left to LibreOffice, which says so on the item."""
+    if fmt.magic != ZIP:
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return
+    limit = max_expanded_bytes()
+    refused = (
+        f"The {fmt.label} would expand to more than {filesizeformat(limit)} when opened"
+        if sum(m.file_size for m in members) > limit
+        else f"The {fmt.label} holds more than {MAX_ZIP_ENTRIES:,} parts"
+        if len(members) > MAX_ZIP_ENTRIES
+        else f"The {fmt.label} holds a part squeezed far more than any document's"
+        if any(
+            m.file_size > RATIO_CHECKED_ABOVE and m.file_size > MAX_RATIO * max(m.compress_size, 1)
+            for m in members
+        )
+        else ""
+    )
+    if refused:
+        raise ValidationError(
+            {
+                "uploaded_file": [
+                    f"{refused}, so the portal will not convert it: nothing was saved. Open "
+                    "it, save it as PDF and upload that, or ask the author for a smaller file."
+                ]
+            }
+        )
+
+
 def _seed_profile(profile: Path) -> None:
     user = profile / "user"
     user.mkdir(parents=True)
@@ -248,6 +312,7 @@ def _run_soffice(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, so a timeout kills every child
+        preexec_fn=functools.partial(_limit_memory, conversion_memory()),
     )
     try:
         stdout, stderr = process.communicate(timeout=remaining)
@@ -351,6 +416,7 @@ def start_conversion(
                 ]
             }
         )
+    check_zip(data, fmt)
     conversion = Conversion(
         agenda_item=agenda_item,
         title=title.strip(),
@@ -553,9 +619,10 @@ def check_nothing_converting(meeting: Meeting) -> None:
 def conversions_by_item(meeting: Meeting) -> dict[int, list[Conversion]]:
     """Every upload of the meeting's items that was converted or is being converted."""
     grouped: dict[int, list[Conversion]] = {}
-    for conversion in Conversion.objects.filter(agenda_item__meeting=meeting).select_related(
-        "document"
-    ):
+    conversions = Conversion.objects.filter(agenda_item__meeting=meeting).select_related(
+        "document", "document__superseded_by"
+    )
+    for conversion in conversions:
         conversion.stalled = is_stalled(conversion)
         fmt = format_of(conversion.original_filename)
         conversion.format_label = fmt.label if fmt else "File"

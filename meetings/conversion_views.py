@@ -1,10 +1,10 @@
 """Pages for uploads converted to PDF (``meetings.conversion``): the original file, and the
 officer's "try again" and "remove" for a conversion that failed or stalled.
 
-The original of a converted paper is read under the same rule as its PDF: the same lookup
-(``views._paper_or_404``, which applies ``scrutiny.visibility`` through the managers and
-``selectors.may_read_paper``), the same exempt-access log, the same caching. An original that
-is not converted yet (or failed) is no paper: officers only.
+Originals are for officers only, converted or not: a Word or OpenDocument file may hold text
+its PDF does not show (hidden text, comments, tracked changes, document properties), so only
+the PDF is the paper. Anyone else gets 404 for ``documents/<pk>/original/``, whether the PDF
+is public, exempt or withdrawn, so the address says nothing about the paper.
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ from django.views import View
 from meetings import conversion, services
 from meetings.models import Conversion, Document
 from meetings.views import _paper_or_404
-from scrutiny import visibility
-from scrutiny.permissions import OfficerRequiredMixin
+from scrutiny.permissions import OfficerRequiredMixin, is_officer
 from scrutiny.serving import file_response
 
 
-def _original_response(request, upload: Conversion, *, public: bool):
+def _original_response(request, upload: Conversion):
     response = file_response(
         request,
         upload.original,
@@ -33,19 +32,20 @@ def _original_response(request, upload: Conversion, *, public: bool):
         content_type=upload.mime_type,
         etag=upload.sha256,
         last_modified=upload.created_at,
-        public=public,
+        public=False,
         as_attachment=True,
     )
-    if not public:
-        patch_cache_control(response, no_store=True)
+    patch_cache_control(response, no_store=True)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
 def document_original(request, pk):
-    """The Word (or other) file a document was converted from, for whoever may read the
-    document, under the document's rule."""
+    """The Word (or other) file a document was converted from: officers only (404 for anyone
+    else, the same whether the PDF is public or not)."""
+    if not is_officer(request.user):
+        raise Http404("The original of a converted paper is kept for officers only.")
     document = _paper_or_404(request, Document, pk)
     try:
         upload = document.conversion
@@ -58,7 +58,7 @@ def document_original(request, pk):
             what=f"Original {upload.original_filename} of document {document.pk} "
             f"“{document.title}”",
         )
-    return _original_response(request, upload, public=visibility.is_paper_public(document))
+    return _original_response(request, upload)
 
 
 class OfficerOriginal(OfficerRequiredMixin, View):
@@ -66,7 +66,7 @@ class OfficerOriginal(OfficerRequiredMixin, View):
 
     def get(self, request, pk):
         upload = get_object_or_404(Conversion.objects.select_related("agenda_item"), pk=pk)
-        return _original_response(request, upload, public=False)
+        return _original_response(request, upload)
 
 
 class ConversionAction(OfficerRequiredMixin, View):

@@ -331,7 +331,7 @@ class DocumentForm(BaseForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="The chair's reasons for urgency",
-        help_text="The agenda is already published: the PDF is saved as a draft that only "
+        help_text="The agenda is already published: the paper is saved as a draft that only "
         "officers see. Publish it as a late paper from the meeting page with the chair's "
         "reasons for urgency (shown publicly); you may write them now.",
     )
@@ -344,7 +344,9 @@ class DocumentForm(BaseForm):
             f"PDF, Word (.docx, .doc), OpenDocument (.odt), RTF or Excel (.xlsx), up to "
             f"{filesizeformat(settings.MAX_UPLOAD_BYTES)}. Other files are converted to PDF in "
             "the background: the meeting page shows the progress. Password-protected files "
-            "cannot be accepted. JavaScript, embedded files and launch actions are removed."
+            "cannot be accepted. JavaScript, embedded files and launch actions are removed. "
+            "The original of a converted file is kept for officers only: it may hold hidden "
+            "text, comments or tracked changes that the PDF does not show."
         )
         if not late:
             del self.fields["urgency_reasons"]

@@ -533,9 +533,9 @@ def original_upload_to(instance: Conversion, filename: str) -> str:
 
 class Conversion(TimeStamped):
     """A Word, OpenDocument, RTF or Excel upload being turned into a PDF paper (issue 15,
-    item 7; ``meetings.conversion``). The original is kept: once converted, ``document`` is
-    the PDF (checked and sanitised like any upload) and the original is read under the same
-    rule as that PDF. Until then the upload is no paper at all: officers only, in no pack."""
+    item 7; ``meetings.conversion``). The original is kept, for officers only (it may hold
+    hidden text, comments or tracked changes): once converted, ``document`` is the PDF
+    (checked and sanitised like any upload). Until then the upload is no paper at all."""
 
     class Status(models.TextChoices):
         CONVERTING = "converting", "Converting"

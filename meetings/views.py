@@ -709,7 +709,7 @@ class DocumentUpload(OfficerRequiredMixin, View):
     def ctx(self, item, form):
         return {
             "form": form,
-            "title": f"Upload a PDF to item {item.number}",
+            "title": f"Upload a file to item {item.number}",
             "caption": f"{item.meeting} – {item.title}",
             "back": reverse("officer-meeting", args=[item.meeting_id]),
             "multipart": True,

@@ -52,6 +52,9 @@ PUBLIC, REDIRECT, MEMBERS, OFFICER, SIGNED_IN, SERVICE, ACCOUNT, ADMIN = (
 )
 
 NOT_FOUND = "not-found"
+# Officers only, and 404 (not the login page or 403) for everyone else: the address says
+# nothing about whether the paper exists (the original of a converted paper).
+OFFICER_HIDDEN = "officer-hidden"
 
 RULES: dict[str, str] = {
     # scrutiny
@@ -96,7 +99,7 @@ RULES: dict[str, str] = {
     "committee-meetings": PUBLIC,
     "report-detail": PUBLIC,
     "document-download": PUBLIC,
-    "document-original": PUBLIC,  # the original of a converted public paper (its PDF's rule)
+    "document-original": OFFICER_HIDDEN,  # may hold hidden text the PDF does not show
     "officer-meetings": OFFICER,
     "officer-meeting-add": OFFICER,
     "officer-meeting": OFFICER,
@@ -475,6 +478,8 @@ def expected(cls: str, role: str) -> set[int] | str:
         return {200}
     if cls == NOT_FOUND:
         return {404}
+    if cls == OFFICER_HIDDEN:
+        return {200} if role in ("officer", "admin") else {404}
     if cls == REDIRECT:
         return "public-redirect"
     if cls == MEMBERS:

@@ -37,7 +37,7 @@ def test_officer_builds_and_publishes_public_finds_and_downloads(page, browser, 
     page.get_by_role("button", name="Save").click()
     assert "PSHE / Prevent in Schools" in page.content()
 
-    page.get_by_role("link", name="Upload a PDF to item 7").click()
+    page.get_by_role("link", name="Upload a file to item 7").click()
     page.fill("#id_title", "Prevent in schools report")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "Prevent report.pdf"

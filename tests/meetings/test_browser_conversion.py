@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 
 from conftest import login
-from meetings.models import Conversion
+from meetings.models import Conversion, Document
 from tests.factories import make_user
 from tests.factories.meetings import AgendaItemFactory, MeetingFactory
 from tests.meetings.test_conversion import make_docx
@@ -44,7 +44,7 @@ def run_worker() -> None:
 
 def upload(page, item, title: str, name: str, data: bytes) -> None:
     page.goto(reverse("officer-meeting", args=[item.meeting_id]))
-    page.get_by_role("link", name=f"Upload a PDF to item {item.number}").click()
+    page.get_by_role("link", name=f"Upload a file to item {item.number}").click()
     page.fill("#id_title", title)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
@@ -86,7 +86,8 @@ def test_officer_uploads_word_sees_it_converted_and_in_the_pack(page, settings, 
     page.goto(reverse("officer-meeting", args=[meeting.pk]))
     row = page.locator(f"#item-{item.pk}")
     assert row.get_by_text("converted", exact=True).is_visible()
-    assert row.get_by_role("link", name="Quarter two budget report").is_visible()  # the PDF
+    assert row.get_by_role("link", name="Quarter two budget report", exact=True).is_visible()
+    assert "the original is kept for officers only: it may hold hidden text" in row.inner_text()
     broken = page.locator(f"#item-{broken_item.pk}")
     assert broken.get_by_text("failed", exact=True).is_visible()
     assert "LibreOffice could not read the file" in broken.inner_text()
@@ -117,3 +118,7 @@ def test_officer_uploads_word_sees_it_converted_and_in_the_pack(page, settings, 
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(response.body())).pages)
     assert "Quarter two budget position" in text
     assert "Huddersfield libraries" in " ".join(text.split())
+    # The public reads the PDF; the Word original is kept for officers only.
+    document = Document.objects.get(agenda_item=item)
+    original = page.request.get(reverse("document-original", args=[document.pk]))
+    assert original.status == 404

@@ -2,7 +2,7 @@
 (python-docx, odfpy, openpyxl; a .doc and an .rtf written by hand or by LibreOffice) go
 through the real task and the real LibreOffice, and the PDF is read back: its text, its
 structure tree (tagged PDF). Failures and time-outs are shown on the item, the original is
-kept and read under the PDF's rule, and publishing waits for a paper still converting."""
+kept for officers only, and publishing waits for a paper still converting."""
 
 from __future__ import annotations
 
@@ -344,6 +344,75 @@ def test_a_file_that_is_not_what_its_name_says_is_refused_on_the_form(client):
     assert not Conversion.objects.exists()
 
 
+def _rezip(data: bytes, extra: dict[str, bytes]) -> bytes:
+    """``data`` (a zip) with ``extra`` parts added, deflated."""
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            dst.writestr(info, src.read(info.filename))
+        for name, part in extra.items():
+            dst.writestr(name, part)
+    return out.getvalue()
+
+
+def test_a_zip_bomb_is_refused_on_the_form_and_nothing_is_saved(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.DOCUMENT_MAX_EXPANDED_BYTES = 5 * 1024 * 1024
+    client.force_login(make_user("officer"))
+    item = AgendaItemFactory(meeting=MeetingFactory())
+    # Over the expanded-size limit (6 MB of parts that compress to almost nothing).
+    big = _rezip(
+        make_docx("Big", "Big"), {f"word/media/pad{i}.bin": b"\0" * 2**20 for i in range(6)}
+    )
+    # A single part squeezed far beyond any document (2 MB of zeros: over 200 to 1).
+    squeezed = _rezip(make_odt("Squeezed", "Body"), {"Pictures/zero.bin": b"\0" * 2 * 2**20})
+    # Too many parts.
+    many = _rezip(make_xlsx("Figures", "Batley"), {f"xl/p/{i}.xml": b"" for i in range(10_001)})
+    for data, name, says in (
+        (big, "big.docx", "would expand to more than 5.0"),
+        (squeezed, "squeezed.odt", "holds a part squeezed far more than any document"),
+        (many, "many.xlsx", "holds more than 10,000 parts"),
+    ):
+        with django_capture_on_commit_callbacks(execute=False) as queued:
+            response = client.post(
+                reverse("officer-document-add", args=[item.pk]),
+                {"title": "Report", "uploaded_file": upload(data, name)},
+            )
+        assert response.status_code == 200, name
+        page = response.content.decode()
+        assert says in page and "nothing was saved" in page, name
+        assert not queued and not Conversion.objects.exists(), name
+    assert not Document.all_objects.exists()
+    # An ordinary document is not caught by the checks.
+    with django_capture_on_commit_callbacks(execute=False):
+        convert(item, make_docx("Ordinary", "Batley"), "ordinary.docx")
+    assert Conversion.objects.count() == 1
+
+
+def test_libreoffice_runs_under_a_memory_limit(settings, django_capture_on_commit_callbacks):
+    # Far too little memory for LibreOffice: it cannot start, and the item says it failed.
+    settings.DOCUMENT_CONVERSION_MEMORY = 64 * 1024 * 1024
+    item = AgendaItemFactory(meeting=MeetingFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_row = convert(item, make_rtf("Limited"), "limited.rtf")
+    upload_row.refresh_from_db()
+    assert upload_row.status == Conversion.Status.FAILED
+    assert not Document.all_objects.filter(agenda_item=item).exists()
+    # The default (2 GB) is enough for a real document.
+    del settings.DOCUMENT_CONVERSION_MEMORY
+    assert conversion.conversion_memory() == 2 * 1024**3
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_row = convert(item, make_rtf("Enough"), "enough.rtf")
+    upload_row.refresh_from_db()
+    assert upload_row.status == Conversion.Status.CONVERTED
+
+
 def test_a_run_overtaken_by_a_retry_changes_nothing(django_capture_on_commit_callbacks):
     item = AgendaItemFactory(meeting=MeetingFactory())
     with django_capture_on_commit_callbacks(execute=False):
@@ -433,7 +502,9 @@ def get(client, url):
     return response, body
 
 
-def test_the_original_follows_the_rule_of_its_pdf(client, django_capture_on_commit_callbacks):
+def test_the_original_is_for_officers_only(client, django_capture_on_commit_callbacks):
+    """The PDF is the paper; the original may hold hidden text, comments or tracked changes
+    the PDF does not show, so nobody but officers gets it, even of a public paper."""
     item = AgendaItemFactory(meeting=MeetingFactory())
     data = make_docx("Open paper", "Batley")
     with django_capture_on_commit_callbacks(execute=True):
@@ -441,11 +512,25 @@ def test_the_original_follows_the_rule_of_its_pdf(client, django_capture_on_comm
     upload_row.refresh_from_db()
     url = reverse("document-original", args=[upload_row.document_id])
 
-    response, _ = get(client, url)  # the agenda is not published yet
-    assert response.status_code == 404
-    services.publish_meeting(meeting=item.meeting, by=make_user("officer"), confirm_late=True)
+    officer = make_user("officer")
+    services.publish_meeting(meeting=item.meeting, by=officer, confirm_late=True)
+    assert (
+        get(client, reverse("document-download", args=[upload_row.document_id]))[0].status_code
+        == 200
+    )
+    member = make_user("councillor", person=PersonFactory())
+    MembershipFactory(committee=item.meeting.committee, person=member.person)
+    for who in (None, make_user("councillor"), member):
+        client.logout()
+        if who is not None:
+            client.force_login(who)
+        response, body = get(client, url)
+        assert response.status_code == 404, who
+        assert body != data and b"Batley" not in body, who
+    client.force_login(officer)
     response, body = get(client, url)
     assert response.status_code == 200 and body == data
+    assert "no-store" in response["Cache-Control"]
     assert response["Content-Type"] == conversion.FORMATS[".docx"].mime_type
     assert 'attachment; filename="open.docx"' in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -482,14 +567,20 @@ def test_canary_in_an_exempt_original_never_reaches_the_public_or_a_non_member(
             assert CANARY.encode() not in body, (who, url)
             if "original" in url:
                 assert response.status_code in (302, 403, 404), (who, url)
-    # A member of the committee reads the original of the exempt paper, and it is logged.
+    # A member of the committee reads the exempt PDF, not its original (officers only).
     member = make_user("councillor", person=PersonFactory())
     MembershipFactory(committee=item.meeting.committee, person=member.person)
     client.force_login(member)
     response, body = get(client, urls[0])
+    assert response.status_code == 404 and CANARY.encode() not in body
+    assert get(client, urls[1])[0].status_code == 200
+    # An officer reads it, and the read of an exempt original is logged.
+    officer = make_user("officer", username="clerk")
+    client.force_login(officer)
+    response, body = get(client, urls[0])
     assert response.status_code == 200 and body == data
     assert "no-store" in response["Cache-Control"]
-    assert ExemptAccess.objects.filter(user=member, document=upload_row.document).exists()
+    assert ExemptAccess.objects.filter(user=officer, document=upload_row.document).exists()
 
 
 def test_only_officers_reach_the_conversion_pages(client, django_capture_on_commit_callbacks):

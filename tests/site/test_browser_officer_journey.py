@@ -100,7 +100,7 @@ class Journey:
 
 def upload(journey: Journey, item_number: int, title: str, name: str, data: bytes, report: bool):
     page = journey.page
-    journey.click("link", f"Upload a PDF to item {item_number}")
+    journey.click("link", f"Upload a file to item {item_number}")
     page.get_by_label("Title").fill(title)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
