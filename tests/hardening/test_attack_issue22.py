@@ -135,6 +135,8 @@ def _public_urls(w) -> list[str]:
         reverse("oparl-body-list"),
         f"/api/oparl/v1/meeting/{w['meeting'].pk}",
         f"/api/oparl/v1/meeting/{w['later'].pk}",
+        f"/api/oparl/v1/agendaitem/{w['exempt'].agenda_item_id}",
+        f"/api/oparl/v1/agendaitem/{w['draft'].items.filter(agenda_item__kind='business').first().agenda_item_id}",
         reverse("recommendations-csv"),
         reverse("review-recommendations"),
         reverse("workprogramme-index"),
