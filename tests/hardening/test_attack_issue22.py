@@ -573,3 +573,34 @@ def test_kpi_template_round_trips_for_an_ordinary_reference(client):
 def test_kpi_template_round_trips_for_a_reference_starting_with_a_dash(client):
     clean, errors = _template_round_trip(client, "-KI 12")
     assert errors == [] and len(clean) == 1
+
+
+# --- A former member, and the minutes officer pages as the officer -----------------------
+
+
+def test_a_former_member_no_longer_sees_members_only_actions_or_exempt_minutes(client, world):
+    import datetime as dt
+
+    membership = world["committee"].memberships.get(person__user=world["member"])
+    membership.end_date = dt.date(2018, 5, 1)
+    membership.save()
+    _who(client, world["member"])
+    for url in (
+        reverse("action-tracker") + "?status=all",
+        reverse("action-tracker-csv") + "?status=all",
+        reverse("committee-actions", args=[world["committee"].slug]),
+        reverse("committee-actions-csv", args=[world["committee"].slug]),
+        reverse("action-detail", args=[world["private_action"].pk]),
+    ):
+        response = client.get(url)
+        assert CANARY not in _text(response), url
+
+
+def test_every_minutes_officer_page_renders_for_an_officer(client, world):
+    _who(client, world["officer"])
+    bad = []
+    for url in _officer_urls(world):
+        response = client.get(url)
+        if response.status_code >= 500 or response.status_code == 404:
+            bad.append((url, response.status_code))
+    assert bad == []
