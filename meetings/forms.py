@@ -451,9 +451,9 @@ class PublishForm(BaseForm):
         required=False,
         widget=DateInput(),
         label="Date the agenda was despatched, if not today",
-        help_text="For a meeting entered after the fact: the date its agenda was really "
-        "published. The meeting page will say it was published on that date and entered "
-        "here today. Leave empty to publish now.",
+        help_text="Only for a meeting that is already over, entered after the fact: the date "
+        "its agenda was really published. The meeting page will say it was published on that "
+        "date and entered here today. Leave empty to publish now.",
     )
     confirm_late = forms.BooleanField(
         required=False, label="I confirm the agenda is being published late"
