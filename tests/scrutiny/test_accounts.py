@@ -284,6 +284,30 @@ def test_officer_and_admin_logins_are_not_managed_here(client, officer):
     assert colleague.check_password("test-password-1")
 
 
+def test_sign_in_sends_officers_to_the_officer_pages_and_councillors_to_my_meetings(
+    client, officer, newcomer
+):
+    """Finding 6 (notes-attack.md): an officer used to land on /my/ ("not linked to a
+    councillor"). A ``next`` still wins."""
+    url = reverse("login")
+    response = client.post(url, {"username": "clerk", "password": "test-password-1"})
+    assert response.status_code == 302 and response["Location"] == reverse("officer-home")
+    # Already signed in: the sign-in page sends the officer on to the same place.
+    assert client.get(url)["Location"] == reverse("officer-home")
+    client.logout()
+    wanted = reverse("officer-person-list")
+    response = client.post(
+        f"{url}?next={wanted}", {"username": "clerk", "password": "test-password-1"}
+    )
+    assert response["Location"] == wanted
+    client.logout()
+    link = create_login(client, officer, newcomer)
+    set_password(client, link)
+    client.logout()
+    response = client.post(url, {"username": "aisha.patel", "password": NEW_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("my-portal")
+
+
 # --- Who may use the pages ---------------------------------------------------------------------
 
 
