@@ -426,7 +426,11 @@ class MovePaperForm(BaseForm):
     to_item = forms.TypedChoiceField(
         label="Move it to",
         coerce=int,
-        error_messages={"required": "Choose the item to move the paper to."},
+        error_messages={
+            "required": "Choose the item to move the paper to.",
+            # Only a tampered form can send another committee's item (attack finding 9).
+            "invalid_choice": "Choose an item of this committee's meetings.",
+        },
     )
     confirm_public = forms.BooleanField(
         required=False,
