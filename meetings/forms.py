@@ -428,7 +428,11 @@ class MovePaperForm(BaseForm):
     to_item = forms.TypedChoiceField(
         label="Move it to",
         coerce=int,
-        error_messages={"required": "Choose the item to move the paper to."},
+        error_messages={
+            "required": "Choose the item to move the paper to.",
+            # Only a tampered form can send another committee's item (attack finding 9).
+            "invalid_choice": "Choose an item of this committee's meetings.",
+        },
     )
     confirm_public = forms.BooleanField(
         required=False,
@@ -453,9 +457,9 @@ class PublishForm(BaseForm):
         required=False,
         widget=DateInput(),
         label="Date the agenda was despatched, if not today",
-        help_text="For a meeting entered after the fact: the date its agenda was really "
-        "published. The meeting page will say it was published on that date and entered "
-        "here today. Leave empty to publish now.",
+        help_text="Only for a meeting that is already over, entered after the fact: the date "
+        "its agenda was really published. The meeting page will say it was published on that "
+        "date and entered here today. Leave empty to publish now.",
     )
     confirm_late = forms.BooleanField(
         required=False, label="I confirm the agenda is being published late"

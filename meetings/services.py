@@ -490,11 +490,21 @@ def publication_warnings(meeting: Meeting, *, on: dt.date | None = None) -> dict
 
 def _validate_despatch(meeting: Meeting, despatched_on: dt.date) -> dict[str, list[str]]:
     """The rules for a despatch date recorded after the fact (docs/notes-papers.md):
-    not in the future, not after the day of the meeting, not before the meeting's municipal
-    year could have begun (a year before the meeting), and in the portal's range of dates."""
+    only for a meeting that is already over (an upcoming meeting's agenda is published now,
+    so a late one cannot be made to look in time: notes-attack.md, finding 3), not in the
+    future, not after the day of the meeting, not before the meeting's municipal year could
+    have begun (a year before the meeting), and in the portal's range of dates."""
     meeting_day = timezone.localtime(meeting.start).date()
     if not dates.in_range(despatched_on):
         return {"despatched_on": [dates.range_message()]}
+    if meeting.start > timezone.now():
+        return {
+            "despatched_on": [
+                "A despatch date other than today can be entered only for a meeting that is "
+                "already over. This meeting has not happened yet: leave the date empty to "
+                "publish the agenda today."
+            ]
+        }
     if despatched_on > timezone.localdate():
         return {"despatched_on": ["The despatch date cannot be in the future."]}
     if despatched_on > meeting_day:
@@ -531,7 +541,8 @@ def publish_meeting(
     ``despatched_on``: the date the agenda was really despatched, for a meeting entered
     after the fact (issue 15, item 5). It is the publication date the public sees, with the
     date it was entered here (``publication_entered_at``); the five-day check is made as of
-    that date. It cannot be in the future, nor after the day of the meeting."""
+    that date. Only for a meeting that is already over; it cannot be in the future, nor after
+    the day of the meeting."""
     meeting = _lock_meeting(meeting)
     if meeting.is_published:
         raise ValidationError({"__all__": ["The agenda of this meeting is already published."]})

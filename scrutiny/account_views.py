@@ -4,7 +4,11 @@ opens from the link (``scrutiny.accounts`` holds the rules and writes)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN, PasswordResetConfirmView
+from django.contrib.auth.views import (
+    INTERNAL_RESET_SESSION_TOKEN,
+    LoginView,
+    PasswordResetConfirmView,
+)
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
@@ -12,9 +16,23 @@ from django.views.generic import TemplateView
 
 from scrutiny import accounts
 from scrutiny.account_forms import CreateLoginForm, SetPasswordFromLinkForm
-from scrutiny.forms import add_service_errors
+from scrutiny.forms import LoginForm, add_service_errors
 from scrutiny.models import Person
-from scrutiny.permissions import OfficerRequiredMixin
+from scrutiny.permissions import OfficerRequiredMixin, is_officer
+
+
+class PortalLogin(LoginView):
+    """Django's sign-in page. With no ``next``, an officer goes to the officer pages and
+    anyone else to "My meetings" (settings.LOGIN_REDIRECT_URL): officers used to land on
+    /my/, which says their sign-in is not linked to a councillor (notes-attack.md, 6)."""
+
+    redirect_authenticated_user = True
+    authentication_form = LoginForm
+
+    def get_default_redirect_url(self):
+        if is_officer(self.request.user):
+            return reverse("officer-home")
+        return super().get_default_redirect_url()
 
 
 def _crumbs(person: Person | None = None) -> list[tuple[str, str | None]]:

@@ -145,10 +145,13 @@ def create_login(*, person: Person, username: str, email: str, by) -> IssuedLink
 @transaction.atomic
 def reset_login(*, person: Person, by) -> IssuedLink:
     """The old password and every earlier link stop working (open sessions end too);
-    returns a new set-password link."""
+    returns a new set-password link. Refused while the login is disabled: the link of a
+    disabled login cannot work (notes-attack.md, finding 5)."""
     person = _fresh(person)
     _check_managed(person)
     user = _locked_user(person)
+    if not user.is_active:
+        raise ValidationError("This login is disabled: enable it first, then reset.")
     user.set_unusable_password()
     user.save(update_fields=["password"])
     _record(person, user, AccountEvent.Action.RESET, by)

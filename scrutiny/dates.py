@@ -24,6 +24,14 @@ def in_range(value: dt.date | dt.datetime | None) -> bool:
     return EARLIEST <= day <= LATEST
 
 
+def clock(value: dt.datetime | None = None) -> str:
+    """A time of day as the portal writes it everywhere ("11.02 p.m.", the templates'
+    ``date:"g.i a"``), in local time; now if no value is given."""
+    from django.utils import dateformat, timezone
+
+    return dateformat.format(timezone.localtime(value), "g.i a")
+
+
 def range_message() -> str:
     return f"Enter a date between {EARLIEST.year} and {LATEST.year}."
 

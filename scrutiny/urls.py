@@ -13,7 +13,6 @@ from django.urls import include, path
 
 from scrutiny import account_views, membership_views, views
 from scrutiny.apps_list import PORTAL_APPS
-from scrutiny.forms import LoginForm
 from scrutiny.sitemap_index import sitemap_index, sitemap_section
 
 
@@ -103,9 +102,7 @@ core_patterns = [
     # Login and logout.
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=LoginForm
-        ),
+        account_views.PortalLogin.as_view(),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

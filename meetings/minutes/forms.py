@@ -95,7 +95,8 @@ class AttendanceRegisterForm(BaseForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
         help_text="One person a line, as Name – Role, for example “Jane Smith – Head of "
-        "Education”. An en dash, an em dash or a hyphen with spaces around it all work; blank "
+        "Education”. “Jane Smith, Head of Education”, “Jane Smith (Head of Education)” and "
+        "rows copied from a Word or Excel table (name in the first column) work too; blank "
         "lines are ignored.",
     )
     others_kind = forms.ChoiceField(

@@ -253,6 +253,8 @@ OTHER_KINDS = OTHER_ATTENDANCE_KINDS
 # side (a hyphen inside "Smith-Jones" is part of the name). The first dash splits the line.
 _NAME_ROLE_DASH = re.compile(r"\s*[–—]\s*|\s+-\s+")
 _BULLET = re.compile(r"^(?:[•·*▪◦]|-(?=\s))\s*")
+# "Name (Role)": the role in brackets at the end of the line.
+_NAME_ROLE_BRACKETS = re.compile(r"^(?P<name>[^()]*?)\s*\((?P<role>[^()]*)\)$")
 _NAME_MAX = 200
 
 
@@ -278,29 +280,69 @@ class OtherAttendee:
     key: str = ""
 
 
+def _split_name_role(raw: str) -> tuple[str, str, str] | None:
+    """(name, role, what separated them) for one pasted line, or None if nothing did.
+
+    In this order: a tab (a row copied from a Word or Excel table; further columns are joined
+    into the role with commas, empty ones dropped), a dash (``_NAME_ROLE_DASH``), the role in
+    brackets at the end ("Jane Smith (Director)"), a comma (the first one splits)."""
+    cells = [cell.strip() for cell in raw.split("\t")]
+    while cells and not cells[-1]:
+        cells.pop()
+    if len(cells) > 1:
+        name = _BULLET.sub("", cells[0]).strip()
+        return name, ", ".join(cell for cell in cells[1:] if cell), "tab"
+    line = _BULLET.sub("", raw.strip()).strip()
+    parts = _NAME_ROLE_DASH.split(line, maxsplit=1)
+    if len(parts) == 2:
+        return parts[0].strip(), parts[1].strip(), "dash"
+    found = _NAME_ROLE_BRACKETS.match(line)
+    if found:
+        return found["name"].strip(), found["role"].strip(), "brackets"
+    if "," in line:
+        name, role = line.split(",", 1)
+        return name.strip(), role.strip(), "comma"
+    return None
+
+
+_NO_NAME = {
+    "tab": "has no name in its first column",
+    "dash": "has no name before the dash",
+    "brackets": "has no name before the brackets",
+    "comma": "has no name before the comma",
+}
+_NO_ROLE = {
+    "tab": "has no role after the tab",
+    "dash": "has no role after the dash",
+    "brackets": "has no role in the brackets",
+    "comma": "has no role after the comma",
+}
+
+
 def parse_others(text: str, *, kind: str = AttendanceKind.IN_ATTENDANCE) -> list[OtherAttendee]:
-    """Pasted "Name – Role" lines, one person a line. Blank lines are ignored; a leading bullet
+    """Pasted lines, one person a line: "Name – Role", "Name, Role", "Name (Role)" or
+    "Name<tab>Role" (a row pasted from a table). Blank lines are ignored; a leading bullet
     is dropped. Any bad line raises ``ValidationError`` on ``others_text`` naming every bad
     line, so that nothing is saved until all of them read right."""
     rows: list[OtherAttendee] = []
     errors: list[str] = []
     for number, raw in enumerate((text or "").splitlines(), start=1):
-        line = _BULLET.sub("", raw.strip()).strip()
+        line = _BULLET.sub("", " ".join(raw.split())).strip()
         if not line:
             continue
         shown = line if len(line) <= 60 else line[:57] + "…"
-        parts = _NAME_ROLE_DASH.split(line, maxsplit=1)
-        if len(parts) != 2:
+        found = _split_name_role(raw)
+        if found is None:
             errors.append(
-                f"Line {number} (“{shown}”) has no dash between the name and the role: "
-                "write it as Name – Role, for example “Jane Smith – Head of Education”."
+                f"Line {number} (“{shown}”) has no role: write it as Name – Role, Name, Role "
+                "or Name (Role), for example “Jane Smith – Head of Education”."
             )
             continue
-        name, role = parts[0].strip(), parts[1].strip()
+        name, role, how = found
         if not name:
-            errors.append(f"Line {number} (“{shown}”) has no name before the dash.")
+            errors.append(f"Line {number} (“{shown}”) {_NO_NAME[how]}.")
         elif not role:
-            errors.append(f"Line {number} (“{shown}”) has no role after the dash.")
+            errors.append(f"Line {number} (“{shown}”) {_NO_ROLE[how]}.")
         elif len(name) > _NAME_MAX or len(role) > _NAME_MAX:
             errors.append(
                 f"Line {number} (“{shown}”) is too long: a name and a role can each have "

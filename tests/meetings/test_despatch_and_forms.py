@@ -74,6 +74,32 @@ def test_despatch_date_rules(officer):
     assert "clear working day" in str(exc.value.message_dict["confirm_late"])
 
 
+def test_upcoming_meeting_refuses_a_despatch_date_on_the_field(client, officer):
+    """Finding 3 (notes-attack.md): an upcoming meeting's agenda is published today; a typed
+    despatch date would make a late agenda look in time."""
+    start = timezone.now() + dt.timedelta(days=2)
+    meeting = MeetingFactory(start=start)
+    AgendaItemFactory(meeting=meeting, title="Business")
+    client.force_login(officer)
+    url = reverse("officer-meeting-publish", args=[meeting.pk])
+    back = timezone.localdate() - dt.timedelta(days=10)
+    response = client.post(url, {"despatched_on": f"{back:%Y-%m-%d}", "confirm_late": "on"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "only for a meeting that is already over" in page
+    assert "already over" in " ".join(response.context["form"].errors["despatched_on"])
+    meeting.refresh_from_db()
+    assert not meeting.is_published
+    # Today's date is no back-dating: it publishes (late, with the confirmation).
+    response = client.post(
+        url, {"despatched_on": f"{timezone.localdate():%Y-%m-%d}", "confirm_late": "on"}
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.is_published and meeting.published_late
+    assert meeting.publication_entered_at is None
+
+
 def test_warning_for_a_meeting_that_is_over_says_so(client, officer):
     meeting = past_meeting()
     warnings = services.publication_warnings(meeting)

@@ -369,6 +369,17 @@ def test_officer_pages_withdraw_replace_move(client, officer, world):
     # Move page lists the meeting's other items.
     move = client.get(reverse("officer-document-move", args=[world["old"].pk])).content.decode()
     assert "2: Libraries" in move
+    # Another committee's item (only a tampered form sends it): a plain message, no move.
+    foreign = AgendaItemFactory(meeting=MeetingFactory(), title="Elsewhere")
+    response = client.post(
+        reverse("officer-document-move", args=[world["old"].pk]), {"to_item": foreign.pk}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["to_item"] == [
+        "Choose an item of this committee's meetings."
+    ]
+    assert "Select a valid choice" not in response.content.decode()
+    assert Document.objects.get(pk=world["old"].pk).agenda_item_id != foreign.pk
     response = client.post(
         reverse("officer-document-move", args=[world["old"].pk]), {"to_item": world["other"].pk}
     )

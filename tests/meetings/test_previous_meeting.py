@@ -90,6 +90,13 @@ def test_the_officer_changes_the_previous_meeting_on_the_items_page(officer_clie
     assert "held on 1 September 2029" in item.description
     officer_page = officer_client.get(reverse("officer-meeting", args=[meeting.pk]))
     assert "Minutes of 1 September 2029 (attached automatically)" in officer_page.content.decode()
+    # One click to that meeting's minutes, to publish or check them (journey friction).
+    minutes_url = reverse("officer-minutes-take", args=[first.pk])
+    assert (
+        f'<a class="govuk-link" href="{minutes_url}" data-previous-minutes-link>'
+        "Open the minutes of 1 September 2029</a>"
+    ) in officer_page.content.decode()
+    assert officer_client.get(minutes_url).status_code == 200
     # A later meeting, or another committee's, is refused on the page; nothing is saved.
     later = MeetingFactory(committee=committee, start=_at(1, 3, 2030))
     other = MeetingFactory(start=_at(1, 10, 2029))

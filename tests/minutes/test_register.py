@@ -176,10 +176,15 @@ def test_marks_change_back_and_a_removed_row_goes(officer_client):
 @pytest.mark.parametrize(
     ("line", "words"),
     [
-        ("Just a name", "no dash between the name and the role"),
+        ("Just a name", "has no role: write it as Name – Role, Name, Role or Name (Role)"),
         ("– Head of Education", "no name before the dash"),
         ("Jane Smith –", "no role after the dash"),
-        ("Smith-Jones", "no dash between the name and the role"),
+        ("Smith-Jones", "has no role: write it as"),
+        (", Director", "no name before the comma"),
+        ("Bob Jones,", "no role after the comma"),
+        ("(Director)", "no name before the brackets"),
+        ("Jane Smith ()", "no role in the brackets"),
+        ("\tPublic Health", "no name in its first column"),
     ],
 )
 def test_a_bad_pasted_line_is_named_and_nothing_is_saved(officer_client, line, words):
@@ -203,6 +208,52 @@ def test_a_bad_pasted_line_is_named_and_nothing_is_saved(officer_client, line, w
     minutes = MinutesSet.all_objects.get(meeting=meeting)
     assert minutes.attendance.get(person=member).status == AttendanceStatus.PRESENT
     assert not minutes.attendance.exclude(kind=AttendanceKind.MEMBER).exists()
+
+
+def test_commas_brackets_and_table_rows_are_read_as_name_and_role():
+    """Finding 10 (notes-attack.md): lists arrive with commas, brackets or as table rows."""
+    rows = services.parse_others(
+        "Bob Jones, Head of Commissioning\n"
+        "Dr A. Khan\tPublic Health\n"
+        "Jane Smith (Director)\n"
+        "• Lee Wong\tPolicy Officer\tAdults' Services\t\t\n"
+        "Mark Hooper – Strategic Director, Children and Families\n"
+        "Ann Lee, Head of Finance, Resources\n"
+        "Sam Roe\t\tWitness\n"
+        "\t\t\n"
+    )
+    assert [(r.name, r.role_text) for r in rows] == [
+        ("Bob Jones", "Head of Commissioning"),
+        ("Dr A. Khan", "Public Health"),
+        ("Jane Smith", "Director"),
+        ("Lee Wong", "Policy Officer, Adults' Services"),
+        ("Mark Hooper", "Strategic Director, Children and Families"),
+        ("Ann Lee", "Head of Finance, Resources"),
+        ("Sam Roe", "Witness"),
+    ]
+
+
+def test_saved_message_tells_the_time_as_the_portal_does(officer_client):
+    """Finding 8 (notes-attack.md): "saved at 11.02 p.m.", not "23:02"; and the way back
+    is named as on the meeting page."""
+    import re
+
+    meeting, _ = _meeting()
+    services.start_minutes(meeting=meeting)
+    url = reverse("officer-attendance-register", args=[meeting.pk])
+    data = _form_data(officer_client.get(url))
+    data["others_text"] = "Dr A. Khan\tPublic Health"
+    response = officer_client.post(url, data, follow=True)
+    page = response.content.decode()
+    assert re.search(r"Attendance register saved at \d{1,2}\.\d\d [ap]\.m\.", page), page
+    assert not re.search(r"saved at \d\d:\d\d", page)
+    from scrutiny.dates import clock
+
+    assert clock(dt.datetime(2026, 12, 5, 23, 2, tzinfo=dt.UTC)) == "11.02 p.m."
+    assert clock(dt.datetime(2026, 7, 1, 8, 5, tzinfo=dt.UTC)) == "9.05 a.m."  # BST
+    assert "Take or edit the minutes" in page and "Back to the minutes" not in page
+    minutes = MinutesSet.all_objects.get(meeting=meeting)
+    assert minutes.attendance.get(name="Dr A. Khan").role_text == "Public Health"
 
 
 def test_every_bad_line_is_named():

@@ -244,6 +244,25 @@ def test_a_disabled_login_cannot_use_its_link(client, officer, newcomer):
     assert "This login has been disabled" in html and "new_password1" not in html
 
 
+def test_reset_is_refused_while_the_login_is_disabled(client, officer, newcomer):
+    """Finding 5 (notes-attack.md): the link of a disabled login cannot work, so Reset is
+    not offered and, if posted, is refused with what to do."""
+    create_login(client, officer, newcomer)
+    accounts.disable_login(person=newcomer, by=officer)
+    client.force_login(officer)
+    html = client.get(login_page(newcomer)).content.decode()
+    assert "Reset login" not in html and "enable it first" in html
+    response = client.post(reverse("officer-person-login-reset", args=[newcomer.pk]))
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert "This login is disabled: enable it first, then reset." in html
+    assert "Set-password link for" not in html
+    assert not AccountEvent.objects.filter(action=AccountEvent.Action.RESET).exists()
+    client.post(reverse("officer-person-login-enable", args=[newcomer.pk]))
+    html = client.get(login_page(newcomer)).content.decode()
+    assert "Reset login" in html
+
+
 def test_officer_and_admin_logins_are_not_managed_here(client, officer):
     colleague_person = PersonFactory(name="Ann Other")
     colleague = make_user("officer", username="colleague", person=colleague_person)
@@ -263,6 +282,30 @@ def test_officer_and_admin_logins_are_not_managed_here(client, officer):
     with pytest.raises(ValidationError):
         accounts.reset_login(person=colleague_person, by=officer)
     assert colleague.check_password("test-password-1")
+
+
+def test_sign_in_sends_officers_to_the_officer_pages_and_councillors_to_my_meetings(
+    client, officer, newcomer
+):
+    """Finding 6 (notes-attack.md): an officer used to land on /my/ ("not linked to a
+    councillor"). A ``next`` still wins."""
+    url = reverse("login")
+    response = client.post(url, {"username": "clerk", "password": "test-password-1"})
+    assert response.status_code == 302 and response["Location"] == reverse("officer-home")
+    # Already signed in: the sign-in page sends the officer on to the same place.
+    assert client.get(url)["Location"] == reverse("officer-home")
+    client.logout()
+    wanted = reverse("officer-person-list")
+    response = client.post(
+        f"{url}?next={wanted}", {"username": "clerk", "password": "test-password-1"}
+    )
+    assert response["Location"] == wanted
+    client.logout()
+    link = create_login(client, officer, newcomer)
+    set_password(client, link)
+    client.logout()
+    response = client.post(url, {"username": "aisha.patel", "password": NEW_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("my-portal")
 
 
 # --- Who may use the pages ---------------------------------------------------------------------

@@ -52,6 +52,9 @@ def test_officer_gives_a_new_councillor_a_login_and_takes_it_away(browser, live_
     officer = officer_ctx.new_page()
     officer.set_default_timeout(15000)
     login(officer, "officer", "officer-demo-2017")
+    # Finding 6 (notes-attack.md): an officer lands on the officer pages, not on /my/.
+    assert officer.url.endswith("/officer/")
+    assert "not linked to a councillor" not in officer.content()
 
     # Item 8: a councillor whose ward is not known yet, entered with no title.
     officer.goto("/officer/people/add/")
@@ -132,6 +135,9 @@ def test_officer_gives_a_new_councillor_a_login_and_takes_it_away(browser, live_
     officer.get_by_role("button", name="Disable login").click()
     assert "login was disabled" in officer.content()
     assert "Disabled" in officer.locator("#login-state").inner_text()
+    # Finding 5: no Reset while disabled (its link could not work); the page says why.
+    assert officer.get_by_role("button", name="Reset login and issue a new link").count() == 0
+    assert "enable it first" in officer.locator("#reset-when-disabled").inner_text()
     events = officer.locator("#login-events").inner_text()
     assert "Login disabled" in events and "Password set from the link" in events
     assert "Yolande Myers" in events

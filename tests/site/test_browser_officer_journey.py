@@ -223,7 +223,7 @@ def test_officer_enters_a_whole_agenda_pack_in_at_most_35_submissions(page, sett
     )
     journey.click("button", "Save the register")
     journey.ok()
-    journey.click("link", "Back to the minutes")
+    journey.click("link", "Take or edit the minutes")
     journey.click("link", "Children's Social Care Annual Complaints Report")
     page.locator("form textarea").first.fill(
         "The Panel received the annual report on complaints about children's social care."

@@ -37,6 +37,7 @@ from meetings.minutes.models import (
 )
 from meetings.minutes.views.public import tracker_page
 from meetings.models import ItemKind, Meeting
+from scrutiny import dates
 from scrutiny.conflicts import EditConflict
 from scrutiny.forms import add_service_errors
 from scrutiny.models import Committee, Person
@@ -123,7 +124,7 @@ def officer_minutes_take(request, pk):
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, f"Attendance saved at {timezone.localtime():%H:%M}.")
+                messages.success(request, f"Attendance saved at {dates.clock()}.")
                 return redirect("officer-minutes-take", pk=meeting.pk)
     return render(request, "minutes/officer/take.html", _take_context(minutes, form))
 
@@ -237,9 +238,7 @@ class AttendanceRegisterPage(OfficerRequiredMixin, FormView):
         except ValidationError as exc:
             apply_errors(form, exc)
             return self.form_invalid(form)
-        messages.success(
-            self.request, f"Attendance register saved at {timezone.localtime():%H:%M}."
-        )
+        messages.success(self.request, f"Attendance register saved at {dates.clock()}.")
         return redirect("officer-attendance-register", pk=self.meeting.pk)
 
 
@@ -389,7 +388,7 @@ def officer_minute_edit(request, pk):
         else:
             messages.success(
                 request,
-                f"Minute saved at {timezone.localtime():%H:%M}: {minute.agenda_item.title}.",
+                f"Minute saved at {dates.clock()}: {minute.agenda_item.title}.",
             )
             if "save_next" in request.POST:
                 nxt = _item_context(request, minute)["next_minute"]
