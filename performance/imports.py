@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from performance.models import KPI, CommentaryKind, Period, format_number
+from scrutiny import csvexport
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
@@ -284,7 +285,7 @@ def validate(
                 return None
             value = row[index]
             if isinstance(value, str):
-                value = value.strip()
+                value = csvexport.read_cell(value.strip()).strip()
                 return value or None
             return value
 

@@ -68,6 +68,14 @@ def cell(value: Any) -> str | int | float | Decimal:
     return text
 
 
+def read_cell(text: str) -> str:
+    """A text cell of a CSV the portal wrote and an officer sends back (the KPI import
+    template): the ``'`` that ``cell`` put before a formula character is taken off again."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
 class _Echo:
     """A file-like object whose ``write`` hands the line back (for streaming)."""
 

@@ -1,7 +1,7 @@
 """Attack on the issue 15 features (helper `attack`): a canary word planted in every private
 field the new features touch, looked for as the public, as a councillor not on the committee
-and as a member of the committee. Known findings are ``xfail(strict=True)`` so the branch
-stays green and the fix turns them into failures to remove the marker from.
+and as a member of the committee. Every finding is fixed now (docs/hardening.md); the branch
+keeps each as a regression test.
 See docs/notes-attack.md for the findings."""
 
 from __future__ import annotations

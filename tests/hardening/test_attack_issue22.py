@@ -3,7 +3,7 @@ class-based work programme officer pages, the renamed ``all_objects`` managers, 
 loaders and the CSV helper. A canary word is planted in every private field these parts touch
 and looked for as the public, as a councillor not on the committee and as a committee member;
 the officer URLs are tried as anonymous and councillor, with GET and POST.
-Known findings are ``xfail(strict=True)``; see docs/notes-attack22.md."""
+Its one finding is fixed; see docs/hardening.md."""
 
 from __future__ import annotations
 
@@ -565,12 +565,9 @@ def test_kpi_template_round_trips_for_an_ordinary_reference(client):
     assert errors == [] and len(clean) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding 1: the template's formula escaping changes a reference starting with "
-    "- + = @, so the filled-in template no longer imports",
-)
 def test_kpi_template_round_trips_for_a_reference_starting_with_a_dash(client):
+    """Finding 1 (fixed): the template escapes ``-KI 12`` as ``'-KI 12``; the importer takes
+    the ``'`` off again (``csvexport.read_cell``)."""
     clean, errors = _template_round_trip(client, "-KI 12")
     assert errors == [] and len(clean) == 1
 
