@@ -68,7 +68,7 @@ logger = logging.getLogger(__name__)
 
 # Bump when the way PDFs are produced changes in a way the HTML does not show (a WeasyPrint
 # upgrade, the print stylesheet outside the templates): every stored PDF is then rebuilt.
-FORMAT = f"stored-pdf-1 {PDF_VARIANT}"
+FORMAT = f"stored-pdf-2 {PDF_VARIANT}"  # 2: TH scopes added after WeasyPrint
 # How long a pending build is trusted to be queued or running; after that a request queues
 # it again (the worker was lost, or the build failed: it is retried at most this often).
 PENDING_STALE_AFTER = dt.timedelta(minutes=10)
