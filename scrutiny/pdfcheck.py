@@ -5,8 +5,9 @@
 - the catalog is marked (``/MarkInfo /Marked true``) and has a ``/StructTreeRoot``;
 - the catalog has a ``/Lang``; the document has a title (``/Info /Title`` or the XMP
   ``dc:title``) and ``/ViewerPreferences /DisplayDocTitle true`` (Matterhorn 06-003, 07-001);
-- every page has ``/StructParents`` and the structure tree's parent tree has an entry for it:
-  a page without one has content no structure element holds (Matterhorn 01-005);
+- every page has ``/StructParents``, the structure tree's parent tree has an entry for it and
+  that entry holds every MCID the page's content marks; no text is drawn outside marked content
+  (a page failing this has content no structure element holds; Matterhorn 01-005);
 - every ``/TH`` has a ``/Scope`` in its Table attributes (Matterhorn 15-003);
 - every ``/Figure`` has ``/Alt`` (or ``/ActualText``) text (Matterhorn 13-004).
 
@@ -140,18 +141,35 @@ def _walk_tree(pdf: pikepdf.Pdf, report: StructureReport, root) -> None:
 
 def _check_pages(pdf: pikepdf.Pdf, report: StructureReport, root) -> None:
     parent_tree = root.get("/ParentTree") if root is not None else None
-    keys: set[int] = set()
+    entries: dict[int, object] = {}
     if parent_tree is not None:
-        keys = {int(key) for key, _ in pikepdf.NumberTree(parent_tree).items()}
+        entries = {int(key): value for key, value in pikepdf.NumberTree(parent_tree).items()}
     messages = []
     for number, page in enumerate(pdf.pages, start=1):
         key = page.obj.get("/StructParents")
+        mcids, loose_text = page_marked_content(page)
+        untagged = False
         if key is None:
-            report.untagged_pages.append(number)
+            untagged = True
             messages.append(f"Page {number} has no structure (/StructParents missing)")
-        elif int(key) not in keys:
-            report.untagged_pages.append(number)
+        elif int(key) not in entries:
+            untagged = True
             messages.append(f"Page {number}'s marked content is not in the structure tree")
+        else:
+            entry = entries[int(key)]
+            held = list(entry) if isinstance(entry, pikepdf.Array) else []
+            orphans = sorted(m for m in mcids if m >= len(held) or held[m] is None)
+            if orphans:
+                untagged = True
+                messages.append(
+                    f"Page {number}: marked content {', '.join(map(str, orphans[:5]))} is in no "
+                    "structure element"
+                )
+        if loose_text:
+            untagged = True
+            messages.append(f"Page {number} has text outside any tag ({loose_text} text runs)")
+        if untagged:
+            report.untagged_pages.append(number)
     _listed(report, messages, "pages without structure")
 
 
@@ -182,3 +200,27 @@ def check_pdf(data: bytes) -> StructureReport:
             _walk_tree(pdf, report, root)
         _check_pages(pdf, report, root)
     return report
+
+
+TEXT_OPERATORS = frozenset({"Tj", "TJ", "'", '"'})
+
+
+def page_marked_content(page) -> tuple[set[int], int]:
+    """The MCIDs the page's content marks, and how many text-showing operators lie outside
+    any marked content (text no structure element and no artifact holds)."""
+    mcids: set[int] = set()
+    loose_text = 0
+    depth = 0
+    for operands, operator in pikepdf.parse_content_stream(page):
+        name = str(operator)
+        if name in ("BDC", "BMC"):
+            depth += 1
+            if name == "BDC" and len(operands) == 2:
+                properties = operands[1]
+                if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
+                    mcids.add(int(properties.MCID))
+        elif name == "EMC":
+            depth = max(depth - 1, 0)
+        elif name in TEXT_OPERATORS and depth == 0:
+            loose_text += 1
+    return mcids, loose_text

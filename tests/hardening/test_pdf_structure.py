@@ -25,7 +25,12 @@ from performance import services as performance_services
 from scrutiny.pdfcheck import check_pdf
 from scrutiny.printing import add_table_header_scopes, render_pdf
 from tests.factories import make_user
-from tests.factories.meetings import AgendaItemFactory, PublishedMeetingFactory, ReportFactory
+from tests.factories.meetings import (
+    AgendaItemFactory,
+    PublishedMeetingFactory,
+    ReportFactory,
+    make_pdf_bytes,
+)
 from tests.factories.performance import KPIFactory, ServiceAreaFactory, figure, financial_year
 from tests.factories.workprogramme import (
     ImprovementActionFactory,
@@ -259,16 +264,37 @@ def test_missing_language_title_figure_alt_and_page_structure_fail():
     assert report.untagged_pages == [2]
 
 
+def test_marked_content_outside_the_parent_tree_fails():
+    data = _weasy(f'<html lang="en-GB"><title>T</title><h1>T</h1><p>Text</p>{TABLE}</html>')
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        add_table_header_scopes(pdf)
+        key = int(pdf.pages[0].obj.StructParents)
+        tree = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+        held = tree[key]
+        held[1] = None  # the second marked sequence loses its structure element
+        out = io.BytesIO()
+        pdf.save(out)
+        good = check_pdf(out.getvalue())
+        del tree[key]
+        out2 = io.BytesIO()
+        pdf.save(out2)
+    assert "Page 1: marked content 1 is in no structure element" in good.text()
+    assert (
+        "Page 1's marked content is not in the structure tree" in check_pdf(out2.getvalue()).text()
+    )
+
+
 def test_check_pdf_command_reports_and_fails(tmp_path, capsys):
     good = tmp_path / "good.pdf"
     good.write_bytes(render_pdf("print/base.html", {}, title="Good paper"))
     call_command("check_pdf", str(good))
     assert "Structure check passed" in capsys.readouterr().out
     bad = tmp_path / "scan.pdf"
-    bad.write_bytes(_weasy("<p>Plain</p>"))
+    bad.write_bytes(make_pdf_bytes(1, "An old export"))
     garbage = tmp_path / "garbage.pdf"
     garbage.write_bytes(b"not a pdf")
     with pytest.raises(CommandError, match="2 of 3"):
         call_command("check_pdf", str(good), str(bad), str(garbage))
     out = capsys.readouterr().out
     assert "Structure check FAILED" in out and "Not a readable PDF" in out
+    assert "Page 1 has text outside any tag" in out
