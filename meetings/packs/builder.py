@@ -56,7 +56,7 @@ from .stamping import stamp_pages
 logger = logging.getLogger(__name__)
 
 # Bump when the build logic changes the output; template edits are picked up automatically.
-BUILDER_VERSION = "2"
+BUILDER_VERSION = "3"  # 3: table headers carry /Scope (scrutiny.printing)
 TEMPLATES = [
     "print/base.html",
     "packs/print/front.html",
