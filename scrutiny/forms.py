@@ -258,7 +258,12 @@ class MembershipForm(BaseModelForm):
 class LoginForm(AuthenticationForm):
     """Django's sign-in form sets ``max_length`` on the username after the field is built, so
     the length is never checked and any username reaches ``authenticate()``, where
-    django-axes writes it into a varchar(255) (a 500 on PostgreSQL). Checked here first."""
+    django-axes writes it into a varchar(255) (a 500 on PostgreSQL). Checked here first.
+
+    Its fields are written out by hand in ``registration/login.html`` (autocomplete, widths),
+    with the same hint and error ids as every other form (``GovukBoundField``)."""
+
+    bound_field_class = GovukBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -164,3 +164,26 @@ def test_every_form_page_ties_hints_and_errors_and_labels_every_control(client, 
     assert pages > 100, pages
     assert posted_with_errors > 20, (posted_with_errors, to_post)
     assert filters_with_errors >= 1, "no filter showed an error for a value it does not offer"
+
+
+def test_sign_in_and_set_password_pages_tie_errors_to_their_fields(client, db):
+    """The account pages, which the walk reaches only as a broken link or a signed-in
+    redirect: the sign-in form and a real set-password form, empty and posted empty."""
+    from scrutiny.accounts import create_login
+    from tests.factories import PersonFactory, make_user
+
+    problems = problems_in(client.get("/accounts/login/").content.decode(), "GET login")
+    posted = client.post("/accounts/login/", {"username": "", "password": ""})
+    html = posted.content.decode()
+    assert 'id="id_username-error"' in html and 'aria-invalid="true"' in html
+    problems += problems_in(html, "POST login (empty)")
+
+    officer = make_user("officer", username="a11y-officer")
+    person = PersonFactory(name="Aisha Patel")
+    link = create_login(person=person, username="aisha.patel", email="a@example.gov.uk", by=officer)
+    form_url = client.get(link.path)["Location"]
+    problems += problems_in(client.get(form_url).content.decode(), "GET set-password")
+    html = client.post(form_url, {"new_password1": "", "new_password2": ""}).content.decode()
+    assert "govuk-error-message" in html
+    problems += problems_in(html, "POST set-password (empty)")
+    assert problems == [], "\n".join(problems)
