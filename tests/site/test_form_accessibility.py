@@ -187,3 +187,38 @@ def test_sign_in_and_set_password_pages_tie_errors_to_their_fields(client, db):
     assert "govuk-error-message" in html
     problems += problems_in(html, "POST set-password (empty)")
     assert problems == [], "\n".join(problems)
+
+
+def test_the_one_field_renderer_names_exactly_the_hint_and_error_it_renders():
+    """GOV.UK ids: <field id>-hint and <field id>-error, on the widget for inputs and on the
+    fieldset for radios; nothing named that is not rendered."""
+    from django import forms
+
+    from scrutiny.forms import BaseForm
+
+    class Example(BaseForm):
+        title = forms.CharField(help_text="As printed on the agenda.")
+        note = forms.CharField()
+        kind = forms.ChoiceField(
+            choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect, help_text="Pick one."
+        )
+
+    blank = Example().render()
+    doc = lxml.html.fragment_fromstring(blank, create_parent="div")
+    assert doc.get_element_by_id("id_title").get("aria-describedby") == "id_title-hint"
+    assert doc.get_element_by_id("id_note").get("aria-describedby") is None
+    assert problems_in(f"<form>{blank}</form>", "blank") == []
+
+    posted = Example(data={}).render()
+    doc = lxml.html.fragment_fromstring(posted, create_parent="div")
+    title = doc.get_element_by_id("id_title")
+    assert title.get("aria-describedby") == "id_title-hint id_title-error"
+    assert title.get("aria-invalid") == "true"
+    assert doc.get_element_by_id("id_note").get("aria-describedby") == "id_note-error"
+    assert "required" in doc.get_element_by_id("id_note-error").text_content()
+    fieldset = doc.xpath("//fieldset")[0]
+    assert fieldset.get("aria-describedby") == "id_kind-hint id_kind-error"
+    assert all(
+        radio.get("aria-describedby") is None for radio in doc.xpath("//input[@type='radio']")
+    )
+    assert problems_in(f"<form>{posted}</form>", "posted") == []
