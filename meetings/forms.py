@@ -653,7 +653,7 @@ class MeetingFilter(GovukFilterSet):
         method="filter_year",
     )
     month = django_filters.ChoiceFilter(
-        choices=_month_choices, empty_label="Any month", method="filter_month"
+        label="Month", choices=_month_choices, empty_label="Any month", method="filter_month"
     )
 
     class Meta:

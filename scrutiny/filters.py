@@ -2,11 +2,20 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from scrutiny.forms import GovukBoundField
 from scrutiny.models import Committee, Membership, Person
 
 
 class GovukFilterSet(django_filters.FilterSet):
-    """Filter forms styled like every other form."""
+    """Filter forms styled like every other form, rendered by ``includes/filter_form.html``
+    through ``forms/field.html`` (hints and errors tied to their fields)."""
+
+    def get_form_class(self):
+        # django-filter builds a new form class per filter set: give it the GOV.UK bound
+        # field, the one source of hint and error ids.
+        form_class = super().get_form_class()
+        form_class.bound_field_class = GovukBoundField
+        return form_class
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,6 +24,31 @@ WIDGET_CLASSES = {
 }
 
 
+class GovukBoundField(forms.BoundField):
+    """A field that knows the ids of its hint and error message (the GOV.UK pattern).
+
+    ``forms/field.html`` renders the hint as ``<field id>-hint`` and the errors as
+    ``<field id>-error``; the widget's ``aria-describedby`` names exactly the ones rendered, so
+    a screen reader reads the hint and the error with the field. This is the one place those
+    ids are made: every project form (``GovukFormMixin``) and every filter form
+    (``scrutiny.filters.GovukFilterSet``) use it."""
+
+    @property
+    def hint_id(self) -> str:
+        return f"{self.auto_id}-hint" if self.auto_id and self.help_text else ""
+
+    @property
+    def error_id(self) -> str:
+        return f"{self.auto_id}-error" if self.auto_id and self.errors else ""
+
+    @property
+    def aria_describedby(self):
+        # An aria-describedby set on the widget by hand is kept, as Django does.
+        if self.field.widget.attrs.get("aria-describedby") or self.is_hidden:
+            return None
+        return " ".join(ref for ref in (self.hint_id, self.error_id) if ref)
+
+
 def add_service_errors(form, exc: ValidationError) -> None:
     """Put a service's ``ValidationError`` on ``form``, the one way every view does it.
 
@@ -41,6 +66,7 @@ class GovukFormMixin:
     """Adds GOV.UK classes to widgets and renders with ``forms/govuk.html``."""
 
     template_name = "forms/govuk.html"
+    bound_field_class = GovukBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -232,7 +258,12 @@ class MembershipForm(BaseModelForm):
 class LoginForm(AuthenticationForm):
     """Django's sign-in form sets ``max_length`` on the username after the field is built, so
     the length is never checked and any username reaches ``authenticate()``, where
-    django-axes writes it into a varchar(255) (a 500 on PostgreSQL). Checked here first."""
+    django-axes writes it into a varchar(255) (a 500 on PostgreSQL). Checked here first.
+
+    Its fields are written out by hand in ``registration/login.html`` (autocomplete, widths),
+    with the same hint and error ids as every other form (``GovukBoundField``)."""
+
+    bound_field_class = GovukBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
