@@ -25,7 +25,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from meetings import conversion, selectors, services, uploads
-from meetings.extensions import item_notes, meeting_panels, officer_meeting_panels
+from meetings.extensions import (
+    item_notes,
+    meeting_links,
+    meeting_panels,
+    meeting_top_panels,
+    officer_meeting_panels,
+)
 from meetings.forms import (
     AgendaItemForm,
     DocumentForm,
@@ -110,6 +116,35 @@ def committee_meetings(request, slug):
     )
 
 
+def _summaries(request, committee_ids) -> dict:
+    summaries = selectors.next_or_last_meetings(committee_ids)
+    links = meeting_links.collect(request, [s.meeting for s in summaries.values()])
+    return {
+        committee_id: selectors.MeetingSummary(
+            meeting=s.meeting, upcoming=s.upcoming, links=tuple(links.get(s.meeting.pk, ()))
+        )
+        for committee_id, s in summaries.items()
+    }
+
+
+def committee_next_meeting_panel(request, committee):
+    """On the committee page (``scrutiny.extensions.committee_panels``): the next public
+    meeting, or the last one, with its agenda pack or minutes."""
+    summary = _summaries(request, [committee.pk]).get(committee.pk)
+    return ("meetings/panels/committee_next_meeting.html", {"summary": summary})
+
+
+def home_next_meetings_panel(request):
+    """On the home page (``scrutiny.extensions.home_panels``): each active committee's next
+    public meeting, or its last one."""
+    committees = list(Committee.objects.active().order_by("name"))
+    summaries = _summaries(request, [c.pk for c in committees])
+    rows = [(c, summaries[c.pk]) for c in committees if c.pk in summaries]
+    if not rows:
+        return None
+    return ("meetings/panels/home_next_meetings.html", {"rows": rows})
+
+
 def _meeting_context(request, meeting: Meeting, *, include_private: bool, preview: str = ""):
     items = selectors.agenda(meeting, include_private=include_private, preview=bool(preview))
     notes = item_notes.collect(request, meeting)
@@ -123,6 +158,7 @@ def _meeting_context(request, meeting: Meeting, *, include_private: bool, previe
         "paragraphs": SCHEDULE_12A_PARAGRAPHS,
         "deadline": latest_publication_date(meeting_day),
         "panels": [] if preview else meeting_panels.render_list(request, meeting),
+        "top_panels": [] if preview else meeting_top_panels.render_list(request, meeting),
         "breadcrumbs": [
             ("Meetings", reverse("meeting-calendar")),
             (meeting.committee.name, reverse("committee-meetings", args=[meeting.committee.slug])),

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
 from scrutiny import services
-from scrutiny.extensions import person_panels
+from scrutiny.extensions import committee_panels, home_panels, person_panels
 from scrutiny.filters import CommitteeFilter, OfficerPersonFilter, PersonFilter
 from scrutiny.forms import (
     CommitteeForm,
@@ -31,7 +31,11 @@ from scrutiny.permissions import OfficerRequiredMixin
 
 def home(request):
     committees = Committee.objects.active().select_related("parent")
-    return render(request, "scrutiny/home.html", {"committees": committees})
+    return render(
+        request,
+        "scrutiny/home.html",
+        {"committees": committees, "panels": home_panels.render_list(request)},
+    )
 
 
 def accessibility(request):
@@ -101,6 +105,7 @@ def committee_detail(request, slug):
             "years": years,
             "year_members": year_members,
             "children": committee.children.all(),
+            "panels": committee_panels.render_list(request, committee),
         },
     )
 
