@@ -38,6 +38,12 @@ def home(request):
     )
 
 
+def sitemap_page(request):
+    """A page for people listing the site's sections and every committee (two queries)."""
+    committees = Committee.objects.order_by("-is_active", "name")
+    return render(request, "scrutiny/sitemap.html", {"committees": committees})
+
+
 def accessibility(request):
     return render(request, "scrutiny/accessibility.html")
 
