@@ -74,10 +74,27 @@ def group_by_month(meetings) -> list[tuple[str, list[Meeting]]]:
 # --- public pages --------------------------------------------------------------------------
 
 
+def calendar_heading(filterset) -> str:
+    """The calendar's title and h1 say what is filtered, for example "Meetings of the
+    Children's Scrutiny Panel, May 2025" (issue 16: a filtered list kept the plain title)."""
+    if not filterset.is_valid():
+        return "Meetings"
+    data = filterset.form.cleaned_data
+    heading = f"Meetings of the {data['committee'].name}" if data.get("committee") else "Meetings"
+    when = []
+    if data.get("month"):
+        year, month = (int(part) for part in data["month"].split("-"))
+        when.append(dt.date(year, month, 1).strftime("%B %Y"))
+    if data.get("year"):
+        when.append(f"municipal year {data['year'].name}")
+    return ", ".join([heading, *when])
+
+
 def meeting_calendar(request):
     now = timezone.now()
     filterset = MeetingFilter(request.GET, queryset=selectors.public_meetings())
     qs = filterset.qs if filterset.is_valid() else selectors.public_meetings().none()
+    heading = calendar_heading(filterset)
     upcoming = list(qs.upcoming(now))
     past_page = paged(request, qs.past(now), "meeting-calendar")
     query = request.GET.copy()
@@ -87,6 +104,7 @@ def meeting_calendar(request):
         "meetings/calendar.html",
         {
             "filter": filterset,
+            "heading": heading,
             "upcoming": group_by_month(upcoming),
             "past": group_by_month(past_page.object_list),
             "past_page": past_page,

@@ -128,3 +128,26 @@ def test_home_and_committee_page_query_counts_stay_flat(client, n):
         PublishedMeetingFactory(committee=committee, start=_when(-5), status=MeetingStatus.HELD)
     assert page_queries(client, reverse("home")) <= TARGET
     assert page_queries(client, committees[0].get_absolute_url()) <= TARGET
+
+
+def test_filtered_calendar_title_and_heading_say_what_is_filtered(client):
+    committee = CommitteeFactory(name="Children's Scrutiny Panel")
+    meeting = PublishedMeetingFactory(
+        committee=committee, start=dt.datetime(2017, 10, 9, 10, tzinfo=dt.UTC)
+    )
+    url = reverse("meeting-calendar") + f"?committee={committee.slug}&month=2017-10"
+    html = client.get(url).content.decode()
+    expected = "Meetings of the Children&#x27;s Scrutiny Panel, October 2017"
+    assert f'<h1 class="govuk-heading-l">{expected}</h1>' in html
+    assert f"<title>{expected} – " in html
+    assert meeting.get_absolute_url() in html
+    plain = client.get(reverse("meeting-calendar")).content.decode()
+    assert '<h1 class="govuk-heading-l">Meetings</h1>' in plain
+
+
+def test_meeting_page_links_the_committee_once_in_breadcrumb_not_again_in_caption(client):
+    meeting = PublishedMeetingFactory()
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    target = reverse("committee-meetings", args=[meeting.committee.slug])
+    assert html.count(f'href="{target}"') == 1
+    assert f'<span class="govuk-caption-l">{meeting.committee.name}</span>' in html
