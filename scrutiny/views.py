@@ -121,8 +121,25 @@ def person_list(request):
         request.GET, queryset=Person.objects.public().exclude(kind=Person.Kind.OFFICER)
     )
     return render(
-        request, "scrutiny/person_list.html", {"filter": filterset, "people": filterset.qs}
+        request,
+        "scrutiny/person_list.html",
+        {"filter": filterset, "people": filterset.qs, "heading": _person_heading(filterset)},
     )
+
+
+def _person_heading(filterset) -> str:
+    """The people list's title and h1 say what is filtered, for example "Councillors and
+    co-optees: Labour, Lindley, Chair" (issue 16: a filtered list kept the plain title)."""
+    heading = "Councillors and co-optees"
+    if not filterset.is_valid():
+        return heading
+    chosen = []
+    for name in ("kind", "party", "ward", "role"):
+        value = filterset.form.cleaned_data.get(name)
+        if value:
+            labels = dict(filterset.form.fields[name].choices)
+            chosen.append(str(labels.get(value, value)))
+    return f"{heading}: {', '.join(chosen)}" if chosen else heading
 
 
 def memberships_by_year(person: Person) -> list[tuple[MunicipalYear | None, list[Membership]]]:

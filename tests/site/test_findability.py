@@ -55,3 +55,17 @@ def test_footer_sitemap_is_a_page_for_people_and_the_xml_stays(client):
     assert reverse("meeting-calendar") in html and reverse("sitemap") in html
     assert client.get(reverse("sitemap"))["Content-Type"].startswith("application/xml")
     assert page_queries(client, reverse("sitemap-page")) <= TARGET
+
+
+def test_filtered_people_list_title_and_heading_say_what_is_filtered(client):
+    from scrutiny.models import Person
+    from tests.factories import PersonFactory
+
+    PersonFactory(party="Labour", ward="Lindley", kind=Person.Kind.COUNCILLOR)
+    url = reverse("person-list") + "?party=Labour&ward=Lindley"
+    html = client.get(url).content.decode()
+    expected = "Councillors and co-optees: Labour, Lindley"
+    assert f'<h1 class="govuk-heading-l">{expected}</h1>' in html
+    assert f"<title>{expected} – " in html
+    plain = client.get(reverse("person-list")).content.decode()
+    assert '<h1 class="govuk-heading-l">Councillors and co-optees</h1>' in plain
