@@ -16,7 +16,12 @@ from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
 from scrutiny import services
 from scrutiny.extensions import committee_panels, home_panels, person_panels
-from scrutiny.filters import CommitteeFilter, OfficerPersonFilter, PersonFilter
+from scrutiny.filters import (
+    CommitteeFilter,
+    OfficerPersonFilter,
+    PersonFilter,
+    filtered_heading,
+)
 from scrutiny.forms import (
     CommitteeForm,
     MembershipForm,
@@ -128,18 +133,8 @@ def person_list(request):
 
 
 def _person_heading(filterset) -> str:
-    """The people list's title and h1 say what is filtered, for example "Councillors and
-    co-optees: Labour, Lindley, Chair" (issue 16: a filtered list kept the plain title)."""
-    heading = "Councillors and co-optees"
-    if not filterset.is_valid():
-        return heading
-    chosen = []
-    for name in ("kind", "party", "ward", "role"):
-        value = filterset.form.cleaned_data.get(name)
-        if value:
-            labels = dict(filterset.form.fields[name].choices)
-            chosen.append(str(labels.get(value, value)))
-    return f"{heading}: {', '.join(chosen)}" if chosen else heading
+    """For example "Councillors and co-optees: Labour, Lindley"."""
+    return filtered_heading("Councillors and co-optees", filterset)
 
 
 def memberships_by_year(person: Person) -> list[tuple[MunicipalYear | None, list[Membership]]]:

@@ -69,3 +69,13 @@ def test_filtered_people_list_title_and_heading_say_what_is_filtered(client):
     assert f"<title>{expected} – " in html
     plain = client.get(reverse("person-list")).content.decode()
     assert '<h1 class="govuk-heading-l">Councillors and co-optees</h1>' in plain
+
+
+def test_filtered_action_tracker_title_and_heading_say_what_is_filtered(client):
+    url = reverse("action-tracker") + "?status=open&owner=Smith"
+    html = client.get(url).content.decode()
+    expected = "Actions from committee meetings: Open, Owner: Smith"
+    assert f'<h1 class="govuk-heading-l">{expected}</h1>' in html
+    assert "<title>Actions: Open, Owner: Smith – " in html
+    plain = client.get(reverse("action-tracker")).content.decode()
+    assert '<h1 class="govuk-heading-l">Actions from committee meetings</h1>' in plain
