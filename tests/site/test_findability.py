@@ -79,3 +79,15 @@ def test_filtered_action_tracker_title_and_heading_say_what_is_filtered(client):
     assert "<title>Actions: Open, Owner: Smith – " in html
     plain = client.get(reverse("action-tracker")).content.decode()
     assert '<h1 class="govuk-heading-l">Actions from committee meetings</h1>' in plain
+
+
+def test_narrowed_search_title_and_heading_say_what_is_searched(client):
+    committee = CommitteeFactory(name="Quux Panel")
+    url = reverse("search") + f"?q=budget&committee={committee.slug}&type=minutes"
+    html = client.get(url).content.decode()
+    assert (
+        '<h1 class="govuk-heading-l">Search results for “budget”: Quux Panel, Minutes</h1>' in html
+    )
+    assert "<title>budget (Quux Panel, Minutes) – Search committee papers – " in html
+    plain = client.get(reverse("search")).content.decode()
+    assert '<h1 class="govuk-heading-l">Search committee papers</h1>' in plain
