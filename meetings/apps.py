@@ -8,8 +8,13 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete
 
+        from meetings import views
         from meetings.conversion import delete_original_file
         from meetings.models import Conversion
+        from scrutiny.extensions import committee_panels, home_panels
+
+        committee_panels.register(views.committee_next_meeting_panel)
+        home_panels.register(views.home_next_meetings_panel)
 
         post_delete.connect(
             delete_original_file, sender=Conversion, dispatch_uid="conversion-original"

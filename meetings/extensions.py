@@ -3,6 +3,12 @@
 - ``meeting_panels``: ``fn(request, meeting) -> (template, context) | None``; rendered on the
   public meeting page after the agenda, in registration order (minutes, agenda packs…).
 - ``officer_meeting_panels``: the same on the officer's meeting page (pack build status…).
+- ``meeting_top_panels``: the same, rendered on the public meeting page before the agenda
+  (the agenda pack download, so it is not the last thing on the page).
+- ``meeting_links``: ``fn(request, meetings) -> {meeting_id: [(text, url), …]}``; short links
+  shown with a meeting where it is summarised on another page (the committee page's next or
+  last meeting, the home page): "Download the agenda pack", "Minutes"… One call per page for
+  all the meetings shown, so a list stays a fixed number of queries.
 - ``item_notes``: ``fn(request, meeting) -> {agenda_item_id: [text, …]}``; short notes shown
   under each agenda item on the meeting page (for example "Pages 9–18" from the built pack).
 - ``report_generators``: reports whose ``source`` is ``generated`` name a generator in
@@ -23,6 +29,7 @@ from scrutiny.extensions import PanelRegistry
 
 meeting_panels = PanelRegistry("meeting")
 officer_meeting_panels = PanelRegistry("officer-meeting")
+meeting_top_panels = PanelRegistry("meeting-top")
 
 
 class NotesRegistry:
@@ -43,6 +50,28 @@ class NotesRegistry:
 
 
 item_notes = NotesRegistry()
+
+
+class LinksRegistry:
+    def __init__(self):
+        self._fns: list[Callable] = []
+
+    def register(self, fn: Callable) -> Callable:
+        if fn not in self._fns:
+            self._fns.append(fn)
+        return fn
+
+    def collect(self, request, meetings) -> dict[int, list[tuple[str, str]]]:
+        links: dict[int, list[tuple[str, str]]] = {}
+        if not meetings:
+            return links
+        for fn in self._fns:
+            for meeting_id, pairs in (fn(request, meetings) or {}).items():
+                links.setdefault(meeting_id, []).extend(pairs)
+        return links
+
+
+meeting_links = LinksRegistry()
 
 
 class GeneratorRegistry:

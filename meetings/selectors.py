@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from django.db.models import CharField, F, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
-from meetings.models import AgendaItem, Document, Meeting, Report
+from meetings.models import AgendaItem, Document, Meeting, MeetingStatus, Report
 from scrutiny import visibility
 from scrutiny.permissions import can_view_exempt, is_officer, member_committee_ids
 
@@ -216,3 +216,42 @@ def changes_since(user, since: dt.datetime | None, *, limit: int = 30) -> list[C
         )
     changes.sort(key=lambda c: c.at, reverse=True)
     return changes[:limit]
+
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    """A committee's next public meeting or, when none is coming, its last one."""
+
+    meeting: Meeting
+    upcoming: bool
+    links: tuple[tuple[str, str], ...] = ()
+
+
+def next_or_last_meetings(committee_ids) -> dict[int, MeetingSummary]:
+    """For each committee, its next public meeting (starting now or later) or else its last
+    one. Public means the one rule (``Meeting.objects``): a meeting whose agenda is not yet
+    published is never returned, not even its date. Two queries whatever the number of
+    committees."""
+    from django.db.models import OuterRef, Subquery
+
+    from scrutiny.models import Committee
+
+    ids = list(committee_ids)
+    if not ids:
+        return {}
+    now = timezone.now()
+    mine = Meeting.objects.filter(committee=OuterRef("pk")).exclude(status=MeetingStatus.CANCELLED)
+    rows = Committee.objects.filter(pk__in=ids).annotate(
+        next_id=Subquery(mine.upcoming(now).values("pk")[:1]),
+        last_id=Subquery(mine.past(now).values("pk")[:1]),
+    )
+    chosen = {}
+    for row in rows.values("pk", "next_id", "last_id"):
+        if row["next_id"] or row["last_id"]:
+            chosen[row["pk"]] = (row["next_id"] or row["last_id"], row["next_id"] is not None)
+    meetings = public_meetings().in_bulk([pk for pk, _ in chosen.values()])
+    return {
+        committee_id: MeetingSummary(meeting=meetings[pk], upcoming=upcoming)
+        for committee_id, (pk, upcoming) in chosen.items()
+        if pk in meetings
+    }

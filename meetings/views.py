@@ -25,7 +25,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from meetings import conversion, selectors, services, uploads
-from meetings.extensions import item_notes, meeting_panels, officer_meeting_panels
+from meetings.extensions import (
+    item_notes,
+    meeting_links,
+    meeting_panels,
+    meeting_top_panels,
+    officer_meeting_panels,
+)
 from meetings.forms import (
     AgendaItemForm,
     DocumentForm,
@@ -68,10 +74,27 @@ def group_by_month(meetings) -> list[tuple[str, list[Meeting]]]:
 # --- public pages --------------------------------------------------------------------------
 
 
+def calendar_heading(filterset) -> str:
+    """The calendar's title and h1 say what is filtered, for example "Meetings of the
+    Children's Scrutiny Panel, May 2025" (issue 16: a filtered list kept the plain title)."""
+    if not filterset.is_valid():
+        return "Meetings"
+    data = filterset.form.cleaned_data
+    heading = f"Meetings of the {data['committee'].name}" if data.get("committee") else "Meetings"
+    when = []
+    if data.get("month"):
+        year, month = (int(part) for part in data["month"].split("-"))
+        when.append(dt.date(year, month, 1).strftime("%B %Y"))
+    if data.get("year"):
+        when.append(f"municipal year {data['year'].name}")
+    return ", ".join([heading, *when])
+
+
 def meeting_calendar(request):
     now = timezone.now()
     filterset = MeetingFilter(request.GET, queryset=selectors.public_meetings())
     qs = filterset.qs if filterset.is_valid() else selectors.public_meetings().none()
+    heading = calendar_heading(filterset)
     upcoming = list(qs.upcoming(now))
     past_page = paged(request, qs.past(now), "meeting-calendar")
     query = request.GET.copy()
@@ -81,6 +104,7 @@ def meeting_calendar(request):
         "meetings/calendar.html",
         {
             "filter": filterset,
+            "heading": heading,
             "upcoming": group_by_month(upcoming),
             "past": group_by_month(past_page.object_list),
             "past_page": past_page,
@@ -110,6 +134,35 @@ def committee_meetings(request, slug):
     )
 
 
+def _summaries(request, committee_ids) -> dict:
+    summaries = selectors.next_or_last_meetings(committee_ids)
+    links = meeting_links.collect(request, [s.meeting for s in summaries.values()])
+    return {
+        committee_id: selectors.MeetingSummary(
+            meeting=s.meeting, upcoming=s.upcoming, links=tuple(links.get(s.meeting.pk, ()))
+        )
+        for committee_id, s in summaries.items()
+    }
+
+
+def committee_next_meeting_panel(request, committee):
+    """On the committee page (``scrutiny.extensions.committee_panels``): the next public
+    meeting, or the last one, with its agenda pack or minutes."""
+    summary = _summaries(request, [committee.pk]).get(committee.pk)
+    return ("meetings/panels/committee_next_meeting.html", {"summary": summary})
+
+
+def home_next_meetings_panel(request):
+    """On the home page (``scrutiny.extensions.home_panels``): each active committee's next
+    public meeting, or its last one."""
+    committees = list(Committee.objects.active().order_by("name"))
+    summaries = _summaries(request, [c.pk for c in committees])
+    rows = [(c, summaries[c.pk]) for c in committees if c.pk in summaries]
+    if not rows:
+        return None
+    return ("meetings/panels/home_next_meetings.html", {"rows": rows})
+
+
 def _meeting_context(request, meeting: Meeting, *, include_private: bool, preview: str = ""):
     items = selectors.agenda(meeting, include_private=include_private, preview=bool(preview))
     notes = item_notes.collect(request, meeting)
@@ -123,6 +176,7 @@ def _meeting_context(request, meeting: Meeting, *, include_private: bool, previe
         "paragraphs": SCHEDULE_12A_PARAGRAPHS,
         "deadline": latest_publication_date(meeting_day),
         "panels": [] if preview else meeting_panels.render_list(request, meeting),
+        "top_panels": [] if preview else meeting_top_panels.render_list(request, meeting),
         "breadcrumbs": [
             ("Meetings", reverse("meeting-calendar")),
             (meeting.committee.name, reverse("committee-meetings", args=[meeting.committee.slug])),

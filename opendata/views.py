@@ -28,14 +28,32 @@ from scrutiny.serving import file_response
 # --- Search ---------------------------------------------------------------------------------
 
 
+def _search_narrowed(form) -> str:
+    """What the search is narrowed to, for its title and h1 (issue 16: filtered lists kept the
+    plain title), for example "Children's Scrutiny Panel, Minutes, from 1 May 2017"."""
+    data = form.cleaned_data
+    parts = []
+    if data.get("committee"):
+        parts.append(data["committee"].name)
+    if data.get("type"):
+        parts.append(str(dict(form.fields["type"].choices).get(data["type"], data["type"])))
+    if data.get("date_from"):
+        parts.append(f"from {data['date_from']:%-d %B %Y}")
+    if data.get("date_to"):
+        parts.append(f"to {data['date_to']:%-d %B %Y}")
+    return ", ".join(parts)
+
+
 def search_view(request):
     form = SearchForm(request.GET or None)
     page = None
     results = []
     query = ""
+    narrowed = ""
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
         data = form.cleaned_data
         query = data["q"].strip()
+        narrowed = _search_narrowed(form)
         params = SearchParams(
             q=query,
             committee=data["committee"],
@@ -54,6 +72,7 @@ def search_view(request):
             "page": page,
             "results": results,
             "query": query,
+            "narrowed": narrowed,
             "querystring": other.urlencode(),
             "ranked": uses_postgres(),
         },

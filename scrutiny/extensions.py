@@ -40,3 +40,9 @@ class PanelRegistry:
 
 # (request, person) -> (template, context): attendance, declarations…
 person_panels = PanelRegistry("person")
+
+# (request, committee) -> (template, context): the committee's next or last meeting…
+committee_panels = PanelRegistry("committee")
+
+# (request) -> (template, context): each committee's next meeting on the home page…
+home_panels = PanelRegistry("home")

@@ -28,6 +28,31 @@ class GovukFilterSet(django_filters.FilterSet):
                 field.widget.attrs["class"] = "govuk-input govuk-input--width-20"
 
 
+def chosen_labels(filterset) -> list[str]:
+    """What a bound, valid filter form narrows the list to, by label, in the form's order:
+    for a filtered list's title and h1 (issue 16: filtered lists kept the plain title). A
+    choice gives its label, a record its name, free text "Label: text"."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return []
+    out = []
+    for name, field in filterset.form.fields.items():
+        value = filterset.form.cleaned_data.get(name)
+        if value in (None, "", [], ()):
+            continue
+        if isinstance(field, forms.ModelChoiceField):
+            out.append(str(value))
+        elif isinstance(field, forms.ChoiceField):
+            out.append(str(dict(field.choices).get(value, value)))
+        else:
+            out.append(f"{field.label}: {value}")
+    return out
+
+
+def filtered_heading(heading: str, filterset) -> str:
+    chosen = chosen_labels(filterset)
+    return f"{heading}: {', '.join(chosen)}" if chosen else heading
+
+
 class CommitteeFilter(GovukFilterSet):
     kind = django_filters.ChoiceFilter(choices=Committee.Kind.choices, empty_label="Any kind")
     is_active = django_filters.ChoiceFilter(

@@ -36,6 +36,8 @@ core_patterns = [
     path("people/", views.person_list, name="person-list"),
     path("people/<slug:slug>/", views.person_detail, name="person-detail"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    # The footer's "Sitemap" for people; /sitemap.xml stays for search engines (robots.txt).
+    path("sitemap/", views.sitemap_page, name="sitemap-page"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots, name="robots"),
     # Officer pages for core records.

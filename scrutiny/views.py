@@ -15,8 +15,13 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
 from scrutiny import services
-from scrutiny.extensions import person_panels
-from scrutiny.filters import CommitteeFilter, OfficerPersonFilter, PersonFilter
+from scrutiny.extensions import committee_panels, home_panels, person_panels
+from scrutiny.filters import (
+    CommitteeFilter,
+    OfficerPersonFilter,
+    PersonFilter,
+    filtered_heading,
+)
 from scrutiny.forms import (
     CommitteeForm,
     MembershipForm,
@@ -31,7 +36,17 @@ from scrutiny.permissions import OfficerRequiredMixin
 
 def home(request):
     committees = Committee.objects.active().select_related("parent")
-    return render(request, "scrutiny/home.html", {"committees": committees})
+    return render(
+        request,
+        "scrutiny/home.html",
+        {"committees": committees, "panels": home_panels.render_list(request)},
+    )
+
+
+def sitemap_page(request):
+    """A page for people listing the site's sections and every committee (two queries)."""
+    committees = Committee.objects.order_by("-is_active", "name")
+    return render(request, "scrutiny/sitemap.html", {"committees": committees})
 
 
 def accessibility(request):
@@ -101,6 +116,7 @@ def committee_detail(request, slug):
             "years": years,
             "year_members": year_members,
             "children": committee.children.all(),
+            "panels": committee_panels.render_list(request, committee),
         },
     )
 
@@ -110,8 +126,15 @@ def person_list(request):
         request.GET, queryset=Person.objects.public().exclude(kind=Person.Kind.OFFICER)
     )
     return render(
-        request, "scrutiny/person_list.html", {"filter": filterset, "people": filterset.qs}
+        request,
+        "scrutiny/person_list.html",
+        {"filter": filterset, "people": filterset.qs, "heading": _person_heading(filterset)},
     )
+
+
+def _person_heading(filterset) -> str:
+    """For example "Councillors and co-optees: Labour, Lindley"."""
+    return filtered_heading("Councillors and co-optees", filterset)
 
 
 def memberships_by_year(person: Person) -> list[tuple[MunicipalYear | None, list[Membership]]]:

@@ -7,13 +7,19 @@ class MinutesConfig(AppConfig):
     verbose_name = "Minutes and actions"
 
     def ready(self) -> None:
-        from meetings.extensions import meeting_panels, officer_meeting_panels, report_generators
+        from meetings.extensions import (
+            meeting_links,
+            meeting_panels,
+            officer_meeting_panels,
+            report_generators,
+        )
         from meetings.minutes import panels, pdf_refresh
         from scrutiny.extensions import person_panels
 
         person_panels.register(panels.person_attendance_panel)
         person_panels.register(panels.person_declarations_panel)
         meeting_panels.register(panels.meeting_minutes_panel)
+        meeting_links.register(panels.meeting_minutes_links)
         officer_meeting_panels.register(panels.officer_meeting_minutes_panel)
         report_generators.register(panels.MINUTES_GENERATOR, panels.render_previous_minutes)
         # Stored minutes PDFs are rebuilt after every change to the records they print.

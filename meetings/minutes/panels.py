@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from meetings.minutes import selectors
 from meetings.minutes.models import MinutesSet
 
@@ -20,6 +22,17 @@ def person_declarations_panel(request, person):
     return "minutes/panels/person_declarations.html", {
         "declarations": declarations,
         "person": person,
+    }
+
+
+def meeting_minutes_links(request, meetings):
+    """ "Read the minutes" for each meeting summarised elsewhere, one query for all: public
+    minutes only (``selectors.public_minutes_sets``)."""
+    ids = [m.pk for m in meetings]
+    with_minutes = selectors.public_minutes_sets().filter(meeting_id__in=ids)
+    return {
+        pk: [("Read the minutes", reverse("meeting-minutes", args=[pk]))]
+        for pk in with_minutes.values_list("meeting_id", flat=True)
     }
 
 

@@ -7,7 +7,12 @@ class PacksConfig(AppConfig):
     verbose_name = "Agenda packs and print"
 
     def ready(self) -> None:
-        from meetings.extensions import item_notes, meeting_panels, officer_meeting_panels
+        from meetings.extensions import (
+            item_notes,
+            meeting_links,
+            meeting_top_panels,
+            officer_meeting_panels,
+        )
         from meetings.signals import meeting_changed, meeting_published
 
         from . import panels, receivers
@@ -16,6 +21,8 @@ class PacksConfig(AppConfig):
             receivers.on_meeting_published, dispatch_uid="packs-meeting-published"
         )
         meeting_changed.connect(receivers.on_meeting_changed, dispatch_uid="packs-meeting-changed")
-        meeting_panels.register(panels.meeting_pack_panel)
+        # Before the agenda, so the download is not the last stop on the page (issue 16).
+        meeting_top_panels.register(panels.meeting_pack_panel)
+        meeting_links.register(panels.meeting_pack_links)
         officer_meeting_panels.register(panels.officer_pack_panel)
         item_notes.register(panels.item_page_notes)

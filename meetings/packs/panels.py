@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from scrutiny.permissions import can_view_exempt, is_officer
 
@@ -63,6 +64,21 @@ def meeting_pack_panel(request, meeting):
             "withdrawn": withdrawn,
         },
     )
+
+
+def meeting_pack_links(request, meetings):
+    """ "Download the agenda pack" for each meeting summarised elsewhere (the committee and
+    home pages), one query for all: the public pack of a published meeting. A pack that shows
+    something no longer public is deleted when that change commits
+    (``services.withdraw_unpublishable``), and the download re-checks it."""
+    published = [m.pk for m in meetings if m.is_published]
+    packs = Pack.objects.filter(meeting_id__in=published, kind=PackKind.PUBLIC)
+    return {
+        pack.meeting_id: [
+            ("Download the agenda pack (PDF)", reverse("meeting-pack", args=[pack.meeting_id]))
+        ]
+        for pack in packs.only("pk", "meeting_id")
+    }
 
 
 def officer_pack_panel(request, meeting):

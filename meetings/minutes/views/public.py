@@ -14,6 +14,7 @@ from meetings.minutes.filters import ActionFilter
 from meetings.minutes.models import ActionNote, MinutesSet
 from meetings.models import Meeting
 from scrutiny import stored_pdfs
+from scrutiny.filters import chosen_labels
 from scrutiny.models import Committee
 from scrutiny.paging import page_query, paged
 
@@ -114,6 +115,7 @@ def tracker_page(request, committee=None, *, template="minutes/action_tracker.ht
         template,
         {
             "filter": filterset,
+            "filtered_by": ", ".join(chosen_labels(filterset)),
             "rows": rows,
             "committee": committee,
             "overdue_total": overdue_total,
