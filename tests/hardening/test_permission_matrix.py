@@ -64,6 +64,7 @@ RULES: dict[str, str] = {
     "person-list": PUBLIC,
     "person-detail": PUBLIC,
     "accessibility": PUBLIC,
+    "sitemap-page": PUBLIC,
     "healthz": SERVICE,
     "robots": SERVICE,
     "sitemap": SERVICE,
