@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 
 from scrutiny import services
 from scrutiny.models import Membership, MunicipalYear, Person
@@ -325,7 +326,7 @@ def test_membership_is_public_on_the_committee_page(client, panel):
     ms["member"].notes = "CANARY-MEMBERSHIP-NOTE"
     ms["member"].save()
     page = client.get(f"/committees/{committee.slug}/?year=2017/18").content.decode()
-    assert ms["member"].person.name in page and ms["cooptee"].person.name in page
+    assert escape(ms["member"].person.name) in page and escape(ms["cooptee"].person.name) in page
     assert "CANARY-MEMBERSHIP-NOTE" not in page
     client.force_login(make_user("councillor"))
     page = client.get(f"/committees/{committee.slug}/?year=2017/18").content.decode()
