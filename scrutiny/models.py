@@ -372,3 +372,57 @@ class StoredPdf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key} ({self.status})"
+
+
+class AccessibilityAudit(models.Model):
+    """One run of ``manage.py accessibility_audit``: the PDF structure check
+    (``scrutiny.pdfcheck``) over every public paper and public agenda pack.
+
+    Only counts are kept (never a title), so the accessibility statement can say how many
+    published papers are tagged and when they were last checked without naming any paper.
+    """
+
+    checked_at = models.DateTimeField(default=timezone.now, db_index=True)
+    papers_checked = models.PositiveIntegerField(default=0)
+    papers_tagged = models.PositiveIntegerField(
+        default=0, help_text="Papers with every page in the structure tree."
+    )
+    papers_passed = models.PositiveIntegerField(
+        default=0, help_text="Papers that pass the whole structure check."
+    )
+    papers_failed_before_regulations = models.PositiveIntegerField(
+        default=0,
+        help_text="Failing papers of meetings before 23 September 2018 (outside the "
+        "regulations unless needed for a service).",
+    )
+    papers_unreadable = models.PositiveIntegerField(default=0)
+    packs_checked = models.PositiveIntegerField(default=0)
+    packs_tagged = models.PositiveIntegerField(default=0)
+    packs_passed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        get_latest_by = "checked_at"
+
+    def __str__(self) -> str:
+        return f"Accessibility audit {self.checked_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def papers_untagged(self) -> int:
+        return self.papers_checked - self.papers_tagged
+
+    @property
+    def packs_untagged(self) -> int:
+        return self.packs_checked - self.packs_tagged
+
+    @property
+    def papers_failed(self) -> int:
+        return self.papers_checked - self.papers_passed
+
+    @property
+    def packs_failed(self) -> int:
+        return self.packs_checked - self.packs_passed
+
+    @property
+    def all_pass(self) -> bool:
+        return self.papers_passed == self.papers_checked and self.packs_passed == self.packs_checked

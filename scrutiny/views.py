@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
 from scrutiny import services
+from scrutiny.accessibility import statement_context
 from scrutiny.extensions import committee_panels, home_panels, person_panels
 from scrutiny.filters import (
     CommitteeFilter,
@@ -50,7 +51,9 @@ def sitemap_page(request):
 
 
 def accessibility(request):
-    return render(request, "scrutiny/accessibility.html")
+    """The accessibility statement, from ``scrutiny.accessibility`` (the known issues, the
+    tests' method, the latest paper check and the later apps' panels)."""
+    return render(request, "scrutiny/accessibility.html", statement_context(request))
 
 
 @never_cache
