@@ -320,3 +320,35 @@ def test_no_paper_title_reaches_the_statement_even_from_a_panel(client, monkeypa
     assert CANARY not in html
     client.force_login(make_user("officer", username="canary-officer"))
     assert CANARY not in statement(client)
+
+
+def test_the_audit_checks_the_public_pack_and_not_the_members_pack(client):
+    from meetings.packs.models import Pack, PackKind
+    from tests.packs.helpers import ok_build
+
+    meeting = published_meeting(2025)
+    item = AgendaItemFactory(meeting=meeting, title="Open item")
+    data = tagged_pdf("Open paper")
+    DocumentFactory(
+        agenda_item=item,
+        title="Open paper",
+        file=ContentFile(data, name="open.pdf"),
+        page_count=check_pdf(data).pages,
+    )
+    exempt = ExemptAgendaItemFactory(meeting=meeting, title="Exempt item")
+    DocumentFactory(agenda_item=exempt, title=f"Exempt {CANARY}")
+    ok_build(meeting)
+    assert Pack.objects.filter(meeting=meeting, kind=PackKind.MEMBERS).exists()
+    public = Pack.objects.get(meeting=meeting, kind=PackKind.PUBLIC)
+    with public.storage.open(public.file_name, "rb") as handle:
+        report = check_pdf(handle.read())
+
+    call_command("accessibility_audit", stdout=io.StringIO())
+    audit = AccessibilityAudit.objects.get()
+    assert audit.packs_checked == 1
+    assert audit.packs_tagged == int(not report.untagged_pages)
+    assert audit.packs_passed == int(report.ok)
+    words = text_of(statement(client))
+    assert f"and {audit.packs_tagged} of 1 agenda packs" in words
+    if not report.ok:
+        assert "The packs are not fully tagged" in words
