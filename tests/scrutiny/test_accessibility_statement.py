@@ -264,16 +264,24 @@ def test_the_registered_panels_appear_and_make_it_partially_compliant(client, mo
 
     from django.template import engines
 
+    from scrutiny.templatetags import portal
+
     entry = engines["django"].from_string(
-        '<p class="govuk-body">PANEL-ENTRY: {{ panel.count }} papers</p>'
+        '<p class="govuk-body">PANEL-ENTRY: {{ count }} papers ({{ panel.count }})</p>'
+    )
+    real_get_template = portal.get_template
+    monkeypatch.setattr(
+        portal,
+        "get_template",
+        lambda name: entry if name == "test/statement_panel.html" else real_get_template(name),
     )
 
     def panel(request):
-        return entry, {"count": 2}
+        return "test/statement_panel.html", {"count": 2}
 
     monkeypatch.setattr(accessibility_statement_panels, "_panels", [panel])
     html = statement(client)
-    assert "PANEL-ENTRY: 2 papers" in html
+    assert "PANEL-ENTRY: 2 papers (2)" in html
     non_compliance = text_of(html).split("Non-compliance with the accessibility regulations")[1]
     assert "PANEL-ENTRY" in non_compliance.split("Disproportionate burden")[0]
     assert 'data-compliance="partially"' in html
