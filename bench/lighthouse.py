@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -196,7 +197,8 @@ def main() -> int:
                 report = run_lighthouse(base + path, form_factor, chrome)
                 if args.json:
                     args.json.mkdir(parents=True, exist_ok=True)
-                    name = f"{label.lower().replace(' ', '-')}-{form_factor}.json"
+                    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+                    name = f"{slug}-{form_factor}.json"
                     (args.json / name).write_text(json.dumps(report))
                 rows.append((f"{label} ({path})", form_factor, summary(report)))
                 print(f"measured {label} {form_factor}", file=sys.stderr, flush=True)

@@ -141,7 +141,8 @@ def test_the_registry_lists_exactly_the_issues_that_still_reproduce(key, client)
     if listed:
         assert reproduces, (
             f"{key} no longer reproduces: it is fixed, so remove it from "
-            "scrutiny/accessibility.py KNOWN_ISSUES (and its probe from this file)."
+            "scrutiny/accessibility.py KNOWN_ISSUES (keep its probe here: it then guards "
+            "against the issue coming back unlisted)."
         )
     else:
         assert not reproduces, f"{key} reproduces but the accessibility statement omits it."
