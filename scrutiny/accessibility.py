@@ -25,6 +25,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from scrutiny.extensions import accessibility_statement_panels
+from scrutiny.models import AccessibilityAudit
+
 # The statement's own dates: changed by whoever prepares or reviews it (never "today").
 STATEMENT_PREPARED = dt.date(2026, 12, 6)
 STATEMENT_REVIEWED = dt.date(2026, 12, 6)
@@ -211,9 +214,6 @@ def compliance_status(*, issues, panels, audit) -> str:
 
 def statement_context(request) -> dict:
     """Everything the statement template shows."""
-    from scrutiny.extensions import accessibility_statement_panels
-    from scrutiny.models import AccessibilityAudit
-
     audit = AccessibilityAudit.objects.order_by("-checked_at", "-pk").first()
     panels = accessibility_statement_panels.render_list(request)
     issues = [issue for issue in KNOWN_ISSUES if issue.section == NON_COMPLIANCE]
