@@ -14,9 +14,12 @@ How a pack is put together (see docs/packs.md for the why):
    own length and on the papers' lengths, the papers are laid out once first, then the front
    sheet until the numbers it printed are the numbers it produced (usually once), and the two
    are combined into one document before writing. Uploaded PDFs are then
-   inserted at their places with pikepdf; front-sheet links are pointed at the right pages;
+   inserted at their places with pikepdf, each tagged upload's structure tree merged into the
+   pack's (``structure.py``); front-sheet links are pointed at the right pages;
    every page is stamped "Page N" (and "NOT FOR PUBLICATION" on exempt pages of the members'
-   pack; ``stamping.py``); bookmarks are written; the file is written to a local temporary file.
+   pack; ``stamping.py``); bookmarks are written; the pack declares PDF/UA only when every
+   upload in it is tagged (otherwise its front sheet names the papers that are not, with
+   their HTML versions); the file is written to a local temporary file.
 4. ``store_pack()`` copies that finished file into the default storage (file system or S3)
    under a new, unique name; ``services.run_build`` then switches the ``Pack`` row to it in a
    transaction and deletes the previous file once that commits, so a reader only ever gets
@@ -38,10 +41,12 @@ from functools import cache
 from pathlib import Path
 
 import pikepdf
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.db.models import Prefetch
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
 
 from meetings.extensions import report_generators
@@ -49,14 +54,16 @@ from meetings.models import SCHEDULE_12A_PARAGRAPHS, AgendaItem, Document, Meeti
 from scrutiny.models import Council
 from scrutiny.printing import render_document, write_document
 
-from . import previous_minutes
+from . import previous_minutes, structure
 from .models import PackKind
 from .stamping import stamp_pages
 
 logger = logging.getLogger(__name__)
 
 # Bump when the build logic changes the output; template edits are picked up automatically.
-BUILDER_VERSION = "3"  # 3: table headers carry /Scope (scrutiny.printing)
+# 3: table headers carry /Scope (scrutiny.printing); 4: uploads' structure trees merged, PDF/UA
+# declared only when every page is tagged, untagged papers named on the front sheet.
+BUILDER_VERSION = "4"
 TEMPLATES = [
     "print/base.html",
     "packs/print/front.html",
@@ -87,6 +94,15 @@ class Paper:
     pages: int = 1
     first: int = 0
     pdf: pikepdf.Pdf | None = None
+    # Uploads: is the PDF tagged all through (``structure.is_tagged``)? Set when it is opened.
+    tagged: bool = True
+
+    @property
+    def html_url(self) -> str:
+        """The paper's HTML version on the portal (uploads; ``meetings.document_html``)."""
+        if self.document is None:
+            return ""
+        return settings.SITE_URL.rstrip("/") + reverse("document-html", args=[self.document.pk])
 
     @property
     def is_html(self) -> bool:
@@ -131,6 +147,11 @@ class PackSpec:
     @property
     def papers(self) -> list[Paper]:
         return [p for e in self.entries for p in e.papers]
+
+    @property
+    def untagged(self) -> list[Paper]:
+        """The uploaded papers that are not tagged: the pack cannot claim PDF/UA with them."""
+        return [p for p in self.papers if not p.is_html and not p.tagged]
 
 
 @dataclass
@@ -594,11 +615,12 @@ def _insert_uploads(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:
             else:
                 for offset, source in enumerate(paper.pdf.pages):
                     pdf.pages.insert(cursor + offset, source)
+            merged = _merge_structure(pdf, paper, cursor)
             for offset in range(paper.pages):
                 page = pdf.pages[cursor + offset]
-                # The upload's own structure tree is not carried over: drop its references
-                # into it so the pack's (front sheet's) structure tree stays consistent.
-                if "/StructParents" in page.obj:
+                # An upload without a structure tree (or one that could not be merged): drop
+                # its pages' references into it, so the pack's tree stays consistent.
+                if not merged and "/StructParents" in page.obj:
                     del page.obj["/StructParents"]
                 # No scripts or launch actions ride along into a pack the public downloads.
                 if "/AA" in page.obj:
@@ -606,7 +628,7 @@ def _insert_uploads(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:
                 for annot in page.obj.get("/Annots", []):
                     if not isinstance(annot, pikepdf.Dictionary):
                         continue
-                    if "/StructParent" in annot:
+                    if not merged and "/StructParent" in annot:
                         del annot["/StructParent"]
                     if "/AA" in annot:
                         del annot["/AA"]
@@ -619,6 +641,29 @@ def _insert_uploads(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:
                 f"The PDF {name} could not be added to the pack; upload it again."
             ) from exc
         cursor += paper.pages
+
+
+def _merge_structure(pdf: pikepdf.Pdf, paper: Paper, first: int) -> bool:
+    """Merge the upload's structure tree into the pack's (``structure.merge_structure``);
+    False when it has none or it could not be merged (the paper then counts as untagged)."""
+    upload = paper.pdf
+    if upload.Root.get("/StructTreeRoot") is None or pdf.Root.get("/StructTreeRoot") is None:
+        paper.tagged = False
+        return False
+    try:
+        structure.merge_structure(
+            pdf,
+            upload,
+            title=paper.title,
+            first=first,
+            count=paper.pages,
+            prefix=f"{paper.key}-",
+        )
+    except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, AttributeError) as exc:
+        logger.warning("Pack build: the structure of %s could not be merged: %s", paper.key, exc)
+        paper.tagged = False
+        return False
+    return True
 
 
 def _link_front_sheet(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:
@@ -669,6 +714,9 @@ def _metadata(pdf: pikepdf.Pdf, spec: PackSpec) -> None:
         meta["dc:description"] = f"{spec.meeting.committee.name}, {start:%-d %B %Y %H:%M}"
         meta["dc:language"] = ["en-GB"]
         meta["xmp:CreatorTool"] = "Scrutiny portal agenda pack builder"
+        # PDF/UA-1 (the identification WeasyPrint writes) only when every page is tagged.
+        if spec.untagged and "pdfuaid:part" in meta:
+            del meta["pdfuaid:part"]
     pdf.docinfo["/Title"] = spec.title
     pdf.docinfo["/Author"] = spec.council.name
     pdf.docinfo["/Subject"] = meta["dc:description"]
@@ -689,6 +737,12 @@ def _contents(spec: PackSpec) -> dict:
         "papers": [
             {"item": p.item.pk, "key": p.key, "title": p.title, "first": p.first, "last": p.last}
             for p in spec.papers
+        ],
+        # Declared PDF/UA (every page tagged), and the uploads that are not tagged.
+        "pdfua": not spec.untagged,
+        "untagged": [
+            {"key": p.key, "title": p.title, "document": p.document.pk, "item": p.item.pk}
+            for p in spec.untagged
         ],
     }
 
@@ -724,6 +778,7 @@ def build_pdf(spec: PackSpec, target: Path, *, front_guess: int | None = None) -
         for paper in uploads:
             paper.pdf = _open_upload(paper)
             paper.pages = len(paper.pdf.pages)
+            paper.tagged = structure.is_tagged(paper.pdf)
         if front_guess is None:
             front_guess = estimate_front_pages(spec)
         document, front_pages, passes = _layout(spec, max(1, front_guess))

@@ -1,0 +1,236 @@
+"""Merging an uploaded paper's structure tree into the agenda pack's (issue 16, finding 1).
+
+The pack's own tree comes from WeasyPrint (front sheet, authored and generated papers, exempt
+placeholders). ``builder._insert_uploads`` puts each upload's pages into the pack; then
+``merge_structure`` brings that upload's structure tree along:
+
+- the upload's top-level elements go under one ``/Sect`` per paper (an upload whose tree is
+  one ``/Document`` element has that element turned into the ``/Sect``), titled with the
+  paper's title, placed in the pack's ``/Document`` element in page order;
+- the upload's parent tree entries are added to the pack's under new keys (the pack's next
+  free key plus the upload's own), and every ``/StructParents`` of its pages and
+  ``/StructParent`` of its annotations is renumbered to match;
+- its ``/RoleMap`` and ``/ClassMap`` are merged into the pack's: a name the pack already maps
+  differently is resolved to its standard type (roles) or renamed (classes) in the upload's
+  elements; its ``/IDTree`` entries are added, an ID the pack already uses being renamed.
+
+Objects are copied with ``Pdf.copy_foreign``, which qpdf maps per source file: the pages the
+builder copied are the pages the copied elements' ``/Pg`` and the parent tree point at, and
+stream data is only read when the pack is written (nothing is copied twice).
+
+``is_tagged`` says whether an upload is tagged all through (``scrutiny.pdfcheck``): a pack
+declares PDF/UA only when every upload in it is.
+"""
+
+from __future__ import annotations
+
+import pikepdf
+
+from scrutiny.pdfcheck import is_tagged, role_of
+
+__all__ = ["is_tagged", "merge_structure"]
+
+STRUCT_ELEM = pikepdf.Name("/StructElem")
+
+
+def _kids(node) -> list:
+    kids = node.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _elements(node) -> list:
+    return [k for k in _kids(node) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+
+
+def _walk(top):
+    """Every structure element under (and including) ``top``, each once."""
+    seen: set[tuple[int, int]] = set()
+    stack = [top]
+    while stack:
+        node = stack.pop()
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        yield node
+        stack.extend(_elements(node))
+
+
+def _number_tree_items(tree) -> list[tuple[int, object]]:
+    if tree is None:
+        return []
+    return [(int(k), v) for k, v in pikepdf.NumberTree(tree).items()]
+
+
+def pack_document_element(pdf: pikepdf.Pdf):
+    """The pack's ``/Document`` element (WeasyPrint writes one under the tree root)."""
+    root = pdf.Root.StructTreeRoot
+    tops = _elements(root)
+    role_map = root.get("/RoleMap")
+    if len(tops) == 1 and role_of(str(tops[0].S), role_map) == "Document":
+        return tops[0]
+    return root
+
+
+def next_key(pdf: pikepdf.Pdf) -> int:
+    root = pdf.Root.StructTreeRoot
+    used = [k for k, _ in _number_tree_items(root.get("/ParentTree"))]
+    declared = int(root.get("/ParentTreeNextKey", 0))
+    return max([declared, *(k + 1 for k in used)])
+
+
+def _container(upload: pikepdf.Pdf, title: str):
+    """The upload's tree as one indirect ``/Sect`` element (in the upload's file), with no
+    link up to the upload's tree root."""
+    root = upload.Root.StructTreeRoot
+    role_map = root.get("/RoleMap")
+    tops = _elements(root)
+    if len(tops) == 1 and tops[0].is_indirect and role_of(str(tops[0].S), role_map) == "Document":
+        container = tops[0]
+    else:
+        container = upload.make_indirect(
+            pikepdf.Dictionary(Type=STRUCT_ELEM, K=pikepdf.Array(_kids(root)))
+        )
+        for top in tops:
+            top.P = container
+    container.S = pikepdf.Name.Sect
+    container.T = pikepdf.String(title)
+    if "/P" in container:  # set to the pack's element once copied
+        del container["/P"]
+    return container
+
+
+def _merge_role_map(pack_root, upload_root, elements) -> None:
+    theirs = upload_root.get("/RoleMap")
+    if not isinstance(theirs, pikepdf.Dictionary):
+        return
+    ours = pack_root.get("/RoleMap")
+    if not isinstance(ours, pikepdf.Dictionary):
+        ours = pack_root.RoleMap = pikepdf.Dictionary()
+    clashes = set()
+    for name, target in theirs.items():
+        if name in ours and ours[name] != target:
+            clashes.add(name)
+        elif name not in ours:
+            ours[name] = target
+    if clashes:
+        for element in elements:
+            if str(element.S) in clashes:
+                element.S = pikepdf.Name("/" + role_of(str(element.S), theirs))
+
+
+def _merge_class_map(pack_root, upload_root, elements, prefix: str) -> None:
+    theirs = upload_root.get("/ClassMap")
+    if not isinstance(theirs, pikepdf.Dictionary):
+        return
+    ours = pack_root.get("/ClassMap")
+    if not isinstance(ours, pikepdf.Dictionary):
+        ours = pack_root.ClassMap = pikepdf.Dictionary()
+    renamed: dict[str, pikepdf.Name] = {}
+    for name, attributes in list(theirs.items()):
+        if name in ours:
+            renamed[name] = pikepdf.Name(f"/{prefix}{name.lstrip('/')}")
+            ours[renamed[name]] = attributes
+        else:
+            ours[name] = attributes
+    if not renamed:
+        return
+    for element in elements:
+        classes = element.get("/C")
+        if isinstance(classes, pikepdf.Name) and str(classes) in renamed:
+            element.C = renamed[str(classes)]
+        elif isinstance(classes, pikepdf.Array):
+            element.C = pikepdf.Array(
+                [renamed.get(str(c), c) if isinstance(c, pikepdf.Name) else c for c in classes]
+            )
+
+
+def _merge_ids(pack: pikepdf.Pdf, upload_root, elements, prefix: str) -> None:
+    if upload_root.get("/IDTree") is None:
+        return
+    root = pack.Root.StructTreeRoot
+    if root.get("/IDTree") is None:
+        root.IDTree = pack.make_indirect(pikepdf.Dictionary(Names=pikepdf.Array()))
+    ours = pikepdf.NameTree(root.IDTree)
+    for element in elements:
+        ident = element.get("/ID")
+        if ident is None or not element.is_indirect:
+            continue
+        key = str(ident)
+        if key in ours:
+            key = f"{prefix}{key}"
+            element.ID = pikepdf.String(key)
+        ours[key] = element
+
+
+def merge_structure(
+    pack: pikepdf.Pdf, upload: pikepdf.Pdf, *, title: str, first: int, count: int, prefix: str
+) -> None:
+    """Bring ``upload``'s structure tree into ``pack``, whose pages ``first`` ..
+    ``first + count - 1`` are the upload's pages (already inserted)."""
+    upload_root = upload.Root.StructTreeRoot
+    container = _container(upload, title)
+    elements = list(_walk(container))
+    pack_root = pack.Root.StructTreeRoot
+    _merge_role_map(pack_root, upload_root, elements)
+    _merge_class_map(pack_root, upload_root, elements, prefix)
+    offset = next_key(pack)
+    copied = pack.copy_foreign(container)
+    _merge_ids(pack, upload_root, [pack.copy_foreign(e) for e in elements if e.is_indirect], prefix)
+    parent_tree = pack_root.get("/ParentTree")
+    if parent_tree is None:
+        parent_tree = pack_root.ParentTree = pack.make_indirect(
+            pikepdf.Dictionary(Nums=pikepdf.Array())
+        )
+    ours = pikepdf.NumberTree(parent_tree)
+    top = 0
+    for key, value in _number_tree_items(upload_root.get("/ParentTree")):
+        if not value.is_indirect:
+            value = upload.make_indirect(value)
+        ours[offset + key] = pack.copy_foreign(value)
+        top = max(top, key + 1)
+    for index in range(first, first + count):
+        page = pack.pages[index].obj
+        if "/StructParents" in page:
+            page.StructParents = offset + int(page.StructParents)
+        annots = page.get("/Annots")
+        for annot in annots if isinstance(annots, pikepdf.Array) else []:
+            if isinstance(annot, pikepdf.Dictionary) and "/StructParent" in annot:
+                annot.StructParent = offset + int(annot.StructParent)
+        if annots:
+            page.Tabs = pikepdf.Name.S  # tab order follows the structure (PDF/UA 7.18.3)
+    pack_root.ParentTreeNextKey = offset + top
+    _place(pack, copied, first)
+
+
+def _first_page(element, page_index: dict) -> int | None:
+    for node in _walk(element):
+        page = node.get("/Pg")
+        if page is not None and page.objgen in page_index:
+            return page_index[page.objgen]
+        for kid in _kids(node):
+            page = kid.get("/Pg") if isinstance(kid, pikepdf.Dictionary) else None
+            if page is not None and page.objgen in page_index:
+                return page_index[page.objgen]
+    return None
+
+
+def _place(pack: pikepdf.Pdf, element, first: int) -> None:
+    """Put ``element`` (the paper's ``/Sect``) in the pack's ``/Document`` element before the
+    first element that starts on a later page, so the tree reads in page order."""
+    parent = pack_document_element(pack)
+    element.P = parent
+    kids = _kids(parent)
+    page_index = {page.obj.objgen: index for index, page in enumerate(pack.pages)}
+    position = len(kids)
+    for index, kid in enumerate(kids):
+        if not (isinstance(kid, pikepdf.Dictionary) and "/S" in kid):
+            continue
+        start = _first_page(kid, page_index)
+        if start is not None and start > first:
+            position = index
+            break
+    kids.insert(position, element)
+    parent.K = pikepdf.Array(kids)
