@@ -364,6 +364,17 @@ def inspect_pdf(data: bytes, *, field_name: str = "uploaded_file") -> CheckedPdf
     )
 
 
+def tagging_of(data: bytes) -> tuple[bool, list]:
+    """(tagged all through, the structure tree's headings) of a stored PDF; an unreadable
+    file counts as untagged."""
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            tagged = is_tagged(pdf)
+    except (pikepdf.PdfError, ValueError, OSError, RuntimeError):
+        return False, []
+    return tagged, pdf_headings(data) if tagged else []
+
+
 # --- staged uploads: a failed form keeps the chosen file (issue 15, item 11) -------------
 #
 # A browser never re-sends a file input, so a form that fails for another reason (a title
