@@ -156,3 +156,24 @@ def test_an_untagged_upload_is_not_declared_and_the_front_sheet_names_it(meeting
 
 def test_builder_version_is_bumped_for_the_merge():
     assert int(BUILDER_VERSION) >= 4
+
+
+def test_a_word_paper_converted_by_libreoffice_is_merged_and_the_pack_declared(meeting):
+    """The conversion route the officer is offered: LibreOffice's tagged PDF goes into the
+    pack with its own structure (its H1 and its table) and the pack stays PDF/UA."""
+    from meetings.conversion import convert_to_pdf
+    from meetings.uploads import tagging_of
+    from tests.meetings.test_conversion import make_docx
+
+    data = convert_to_pdf(make_docx("Libraries budget", "Libraries"), extension=".docx")
+    assert tagging_of(data) == (True, [[1, "Libraries budget"]])
+    item = AgendaItemFactory(meeting=meeting, order=3, number="3", title="Libraries")
+    upload(item, "Libraries paper", data)
+    ok_build(meeting)
+    public = pack(meeting)
+    report = check_pdf(public.path.read_bytes())
+    assert report.ok, report.text()
+    assert public.contents["pdfua"] is True
+    struct = _pdfinfo_struct_text(public.path)
+    sect = struct[struct.index('Sect "Libraries paper"') :]
+    assert "Libraries budget" in sect and "Table" in sect
