@@ -114,14 +114,24 @@ def _merge_role_map(pack_root, upload_root, elements) -> None:
         if name in ours and ours[name] != target:
             clashes.add(name)
         elif name not in ours:
-            ours[name] = target
+            ours[name] = pikepdf.Name(str(target))
     if clashes:
         for element in elements:
             if str(element.S) in clashes:
                 element.S = pikepdf.Name("/" + role_of(str(element.S), theirs))
 
 
-def _merge_class_map(pack_root, upload_root, elements, prefix: str) -> None:
+def _copy(pack: pikepdf.Pdf, upload: pikepdf.Pdf, obj):
+    """``obj`` of the upload as an object of the pack (a direct dictionary or array is made
+    indirect in the upload first: ``copy_foreign`` copies only indirect objects)."""
+    if isinstance(obj, pikepdf.Dictionary | pikepdf.Array | pikepdf.Stream):
+        if not obj.is_indirect:
+            obj = upload.make_indirect(obj)
+        return pack.copy_foreign(obj)
+    return obj
+
+
+def _merge_class_map(pack, upload, pack_root, upload_root, elements, prefix: str) -> None:
     theirs = upload_root.get("/ClassMap")
     if not isinstance(theirs, pikepdf.Dictionary):
         return
@@ -132,9 +142,9 @@ def _merge_class_map(pack_root, upload_root, elements, prefix: str) -> None:
     for name, attributes in list(theirs.items()):
         if name in ours:
             renamed[name] = pikepdf.Name(f"/{prefix}{name.lstrip('/')}")
-            ours[renamed[name]] = attributes
+            ours[renamed[name]] = _copy(pack, upload, attributes)
         else:
-            ours[name] = attributes
+            ours[name] = _copy(pack, upload, attributes)
     if not renamed:
         return
     for element in elements:
@@ -175,7 +185,7 @@ def merge_structure(
     elements = list(_walk(container))
     pack_root = pack.Root.StructTreeRoot
     _merge_role_map(pack_root, upload_root, elements)
-    _merge_class_map(pack_root, upload_root, elements, prefix)
+    _merge_class_map(pack, upload, pack_root, upload_root, elements, prefix)
     offset = next_key(pack)
     copied = pack.copy_foreign(container)
     _merge_ids(pack, upload_root, [pack.copy_foreign(e) for e in elements if e.is_indirect], prefix)
@@ -187,9 +197,7 @@ def merge_structure(
     ours = pikepdf.NumberTree(parent_tree)
     top = 0
     for key, value in _number_tree_items(upload_root.get("/ParentTree")):
-        if not value.is_indirect:
-            value = upload.make_indirect(value)
-        ours[offset + key] = pack.copy_foreign(value)
+        ours[offset + key] = _copy(pack, upload, value)
         top = max(top, key + 1)
     for index in range(first, first + count):
         page = pack.pages[index].obj
