@@ -178,7 +178,8 @@ def create_meeting() -> int:
             contact_text=f"Officer {n}, Service Manager, 01484 221{n:03d}",
         )
         data = make_document_pdf(n)
-        if os.environ.get("BENCH_TAGGED"):
+        tagged = bool(os.environ.get("BENCH_TAGGED"))
+        if tagged:
             data = tag_pdf(data)
         Document.all_objects.create(
             agenda_item=item,
@@ -188,6 +189,7 @@ def create_meeting() -> int:
             page_count=PAGES_PER_DOCUMENT,
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
+            is_tagged=tagged,  # as the upload path records it (meetings.uploads.inspect_pdf)
         )
     return meeting.pk
 

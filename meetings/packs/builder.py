@@ -542,6 +542,17 @@ def _open_upload(paper: Paper) -> pikepdf.Pdf:
     return pdf
 
 
+def _is_tagged(paper: Paper) -> bool:
+    """Is the upload tagged all through? ``Document.is_tagged`` was found by the same check
+    on the same bytes at upload (a file never changes: a new version is a new row), so it is
+    used when set; a row from before it existed is checked now (``record_pdf_tagging`` fills
+    them in). A tree that cannot be merged still makes the paper untagged (``_merge_structure``)."""
+    known = paper.document.is_tagged
+    if known is not None:
+        return known
+    return structure.is_tagged(paper.pdf)
+
+
 def _number(spec: PackSpec, front_pages: int) -> None:
     page = spec.first_page + front_pages
     for paper in spec.papers:
@@ -778,7 +789,7 @@ def build_pdf(spec: PackSpec, target: Path, *, front_guess: int | None = None) -
         for paper in uploads:
             paper.pdf = _open_upload(paper)
             paper.pages = len(paper.pdf.pages)
-            paper.tagged = structure.is_tagged(paper.pdf)
+            paper.tagged = _is_tagged(paper)
         if front_guess is None:
             front_guess = estimate_front_pages(spec)
         document, front_pages, passes = _layout(spec, max(1, front_guess))
