@@ -546,7 +546,8 @@ def _is_tagged(paper: Paper) -> bool:
     """Is the upload tagged all through? ``Document.is_tagged`` was found by the same check
     on the same bytes at upload (a file never changes: a new version is a new row), so it is
     used when set; a row from before it existed is checked now (``record_pdf_tagging`` fills
-    them in). A tree that cannot be merged still makes the paper untagged (``_merge_structure``)."""
+    them in). A tree that cannot be merged still makes the paper untagged
+    (``_merge_structures``)."""
     known = paper.document.is_tagged
     if known is not None:
         return known
@@ -614,6 +615,7 @@ def _layout(spec: PackSpec, front_guess: int):
 
 
 def _insert_uploads(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:
+    placed: list[tuple[Paper, int]] = []
     cursor = front_pages
     for paper in spec.papers:
         if paper.is_html:
@@ -626,21 +628,14 @@ def _insert_uploads(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:
             else:
                 for offset, source in enumerate(paper.pdf.pages):
                     pdf.pages.insert(cursor + offset, source)
-            merged = _merge_structure(pdf, paper, cursor)
             for offset in range(paper.pages):
                 page = pdf.pages[cursor + offset]
-                # An upload without a structure tree (or one that could not be merged): drop
-                # its pages' references into it, so the pack's tree stays consistent.
-                if not merged and "/StructParents" in page.obj:
-                    del page.obj["/StructParents"]
                 # No scripts or launch actions ride along into a pack the public downloads.
                 if "/AA" in page.obj:
                     del page.obj["/AA"]
                 for annot in page.obj.get("/Annots", []):
                     if not isinstance(annot, pikepdf.Dictionary):
                         continue
-                    if not merged and "/StructParent" in annot:
-                        del annot["/StructParent"]
                     if "/AA" in annot:
                         del annot["/AA"]
                     action = annot.get("/A")
@@ -651,30 +646,45 @@ def _insert_uploads(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:
             raise PackBuildError(
                 f"The PDF {name} could not be added to the pack; upload it again."
             ) from exc
+        placed.append((paper, cursor))
         cursor += paper.pages
+    _merge_structures(pdf, placed)
 
 
-def _merge_structure(pdf: pikepdf.Pdf, paper: Paper, first: int) -> bool:
-    """Merge the upload's structure tree into the pack's (``structure.merge_structure``);
-    False when it has none or it could not be merged (the paper then counts as untagged)."""
-    upload = paper.pdf
-    if upload.Root.get("/StructTreeRoot") is None or pdf.Root.get("/StructTreeRoot") is None:
+def _merge_structures(pdf: pikepdf.Pdf, placed: list[tuple[Paper, int]]) -> None:
+    """With every upload's pages in place, merge each tagged upload's structure tree into the
+    pack's, in page order (``structure.PackTree``). An upload without a tree, or whose tree
+    cannot be merged (logged; the paper then counts as untagged), has its pages' references
+    into its own tree dropped, so the pack's tree stays consistent."""
+    tree = None
+    if pdf.Root.get("/StructTreeRoot") is not None:
+        tree = structure.PackTree(pdf)
+    for paper, first in placed:
+        merged = False
+        if tree is not None and paper.pdf.Root.get("/StructTreeRoot") is not None:
+            try:
+                tree.merge(
+                    paper.pdf,
+                    title=paper.title,
+                    first=first,
+                    count=paper.pages,
+                    prefix=f"{paper.key}-",
+                )
+                merged = True
+            except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, AttributeError) as exc:
+                logger.warning("Pack build: the structure of %s was not merged: %s", paper.key, exc)
+        if merged:
+            continue
         paper.tagged = False
-        return False
-    try:
-        structure.merge_structure(
-            pdf,
-            upload,
-            title=paper.title,
-            first=first,
-            count=paper.pages,
-            prefix=f"{paper.key}-",
-        )
-    except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, AttributeError) as exc:
-        logger.warning("Pack build: the structure of %s could not be merged: %s", paper.key, exc)
-        paper.tagged = False
-        return False
-    return True
+        for offset in range(paper.pages):
+            page = pdf.pages[first + offset].obj
+            if "/StructParents" in page:
+                del page["/StructParents"]
+            for annot in page.get("/Annots", []):
+                if isinstance(annot, pikepdf.Dictionary) and "/StructParent" in annot:
+                    del annot["/StructParent"]
+    if tree is not None:
+        tree.finish()
 
 
 def _link_front_sheet(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:

@@ -28,7 +28,7 @@ import pikepdf
 
 from scrutiny.pdfcheck import is_tagged, role_of
 
-__all__ = ["is_tagged", "merge_structure"]
+__all__ = ["PackTree", "is_tagged", "merge_structure"]
 
 STRUCT_ELEM = pikepdf.Name("/StructElem")
 
@@ -168,6 +168,7 @@ def _merge_ids(pack: pikepdf.Pdf, upload_root, elements, prefix: str) -> None:
         ident = element.get("/ID")
         if ident is None or not element.is_indirect:
             continue
+        element = pack.copy_foreign(element)  # the copy made with the tree (one map per file)
         key = str(ident)
         if key in ours:
             key = f"{prefix}{key}"
@@ -175,42 +176,90 @@ def _merge_ids(pack: pikepdf.Pdf, upload_root, elements, prefix: str) -> None:
         ours[key] = element
 
 
+class PackTree:
+    """The pack's structure tree while uploads are merged into it: the next free parent-tree
+    key, the page index and the ``/Document`` element's children with their first pages are
+    worked out once per pack, not once per upload. Call ``merge`` for each upload in page
+    order once every upload's pages are in place, then ``finish``."""
+
+    def __init__(self, pack: pikepdf.Pdf):
+        self.pack = pack
+        self.root = pack.Root.StructTreeRoot
+        if self.root.get("/ParentTree") is None:
+            self.root.ParentTree = pack.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array()))
+        self.parent_tree = pikepdf.NumberTree(self.root.ParentTree)
+        self.next_key = next_key(pack)
+        self.parent = pack_document_element(pack)
+        self.kids = _kids(self.parent)
+        self.page_index = {page.obj.objgen: index for index, page in enumerate(pack.pages)}
+        self.starts: list[int | None] = [
+            _first_page(kid, self.page_index)
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid
+            else None
+            for kid in self.kids
+        ]
+        self.position = 0
+
+    def merge(
+        self, upload: pikepdf.Pdf, *, title: str, first: int, count: int, prefix: str
+    ) -> None:
+        """Bring ``upload``'s tree in; its pages are the pack's ``first`` ..
+        ``first + count - 1``."""
+        pack = self.pack
+        upload_root = upload.Root.StructTreeRoot
+        container = _container(upload, title)
+        maps = any(k in upload_root for k in ("/RoleMap", "/ClassMap", "/IDTree"))
+        elements = list(_walk(container)) if maps else []
+        _merge_role_map(self.root, upload_root, elements)
+        _merge_class_map(pack, upload, self.root, upload_root, elements, prefix)
+        offset = self.next_key
+        copied = pack.copy_foreign(container)
+        _merge_ids(pack, upload_root, elements, prefix)
+        top = 0
+        for key, value in _number_tree_items(upload_root.get("/ParentTree")):
+            self.parent_tree[offset + key] = _copy(pack, upload, value)
+            top = max(top, key + 1)
+        for index in range(first, first + count):
+            page = pack.pages[index].obj
+            if "/StructParents" in page:
+                page.StructParents = offset + int(page.StructParents)
+                top = max(top, int(page.StructParents) - offset + 1)
+            annots = page.get("/Annots")
+            for annot in annots if isinstance(annots, pikepdf.Array) else []:
+                if isinstance(annot, pikepdf.Dictionary) and "/StructParent" in annot:
+                    annot.StructParent = offset + int(annot.StructParent)
+                    top = max(top, int(annot.StructParent) - offset + 1)
+            if annots:
+                page.Tabs = pikepdf.Name.S  # tab order follows the structure (PDF/UA 7.18.3)
+        self.next_key = offset + top
+        self.root.ParentTreeNextKey = self.next_key
+        self._place(copied, first)
+
+    def _place(self, element, first: int) -> None:
+        """Put the paper's ``/Sect`` before the first child of the pack's ``/Document`` that
+        starts on a later page, so the tree reads in page order."""
+        element.P = self.parent
+        position = len(self.kids)
+        for index in range(self.position, len(self.kids)):
+            start = self.starts[index]
+            if start is not None and start > first:
+                position = index
+                break
+        self.kids.insert(position, element)
+        self.starts.insert(position, first)
+        self.position = position + 1
+
+    def finish(self) -> None:
+        self.parent.K = pikepdf.Array(self.kids)
+
+
 def merge_structure(
     pack: pikepdf.Pdf, upload: pikepdf.Pdf, *, title: str, first: int, count: int, prefix: str
 ) -> None:
-    """Bring ``upload``'s structure tree into ``pack``, whose pages ``first`` ..
-    ``first + count - 1`` are the upload's pages (already inserted)."""
-    upload_root = upload.Root.StructTreeRoot
-    container = _container(upload, title)
-    elements = list(_walk(container))
-    pack_root = pack.Root.StructTreeRoot
-    _merge_role_map(pack_root, upload_root, elements)
-    _merge_class_map(pack, upload, pack_root, upload_root, elements, prefix)
-    offset = next_key(pack)
-    copied = pack.copy_foreign(container)
-    _merge_ids(pack, upload_root, [pack.copy_foreign(e) for e in elements if e.is_indirect], prefix)
-    parent_tree = pack_root.get("/ParentTree")
-    if parent_tree is None:
-        parent_tree = pack_root.ParentTree = pack.make_indirect(
-            pikepdf.Dictionary(Nums=pikepdf.Array())
-        )
-    ours = pikepdf.NumberTree(parent_tree)
-    top = 0
-    for key, value in _number_tree_items(upload_root.get("/ParentTree")):
-        ours[offset + key] = _copy(pack, upload, value)
-        top = max(top, key + 1)
-    for index in range(first, first + count):
-        page = pack.pages[index].obj
-        if "/StructParents" in page:
-            page.StructParents = offset + int(page.StructParents)
-        annots = page.get("/Annots")
-        for annot in annots if isinstance(annots, pikepdf.Array) else []:
-            if isinstance(annot, pikepdf.Dictionary) and "/StructParent" in annot:
-                annot.StructParent = offset + int(annot.StructParent)
-        if annots:
-            page.Tabs = pikepdf.Name.S  # tab order follows the structure (PDF/UA 7.18.3)
-    pack_root.ParentTreeNextKey = offset + top
-    _place(pack, copied, first)
+    """Bring one upload's tree into ``pack`` (``PackTree`` for several)."""
+    tree = PackTree(pack)
+    tree.merge(upload, title=title, first=first, count=count, prefix=prefix)
+    tree.finish()
 
 
 def _first_page(element, page_index: dict) -> int | None:
@@ -223,22 +272,3 @@ def _first_page(element, page_index: dict) -> int | None:
             if page is not None and page.objgen in page_index:
                 return page_index[page.objgen]
     return None
-
-
-def _place(pack: pikepdf.Pdf, element, first: int) -> None:
-    """Put ``element`` (the paper's ``/Sect``) in the pack's ``/Document`` element before the
-    first element that starts on a later page, so the tree reads in page order."""
-    parent = pack_document_element(pack)
-    element.P = parent
-    kids = _kids(parent)
-    page_index = {page.obj.objgen: index for index, page in enumerate(pack.pages)}
-    position = len(kids)
-    for index, kid in enumerate(kids):
-        if not (isinstance(kid, pikepdf.Dictionary) and "/S" in kid):
-            continue
-        start = _first_page(kid, page_index)
-        if start is not None and start > first:
-            position = index
-            break
-    kids.insert(position, element)
-    parent.K = pikepdf.Array(kids)
