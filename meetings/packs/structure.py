@@ -190,6 +190,9 @@ class PackTree:
         self.parent_tree = pikepdf.NumberTree(self.root.ParentTree)
         self.next_key = next_key(pack)
         self.parent = pack_document_element(pack)
+        if not self.parent.is_indirect:  # a /P must point at it: it has to be an object
+            self.parent = pack.make_indirect(self.parent)
+            self.root.K = pikepdf.Array([self.parent])
         self.kids = _kids(self.parent)
         self.page_index = {page.obj.objgen: index for index, page in enumerate(pack.pages)}
         self.starts: list[int | None] = [

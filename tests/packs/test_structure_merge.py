@@ -73,7 +73,7 @@ def test_clashing_role_class_and_id_maps_are_merged_keeping_each_meaning():
     assert [int(pack.pages[i].obj.StructParents) for i in range(first, first + pages)] == [
         keys_before + n for n in range(pages)
     ]
-    assert merged.P.objgen == root.K[0].objgen
+    assert merged.P.is_indirect and merged.P.objgen == root.K[0].objgen
     assert list(root.K[0].K)[-1].objgen == merged.objgen
     out = io.BytesIO()
     pack.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
