@@ -108,6 +108,39 @@ def make_document_pdf(number: int, pages: int = PAGES_PER_DOCUMENT) -> bytes:
     return out.getvalue()
 
 
+def tag_pdf(data: bytes) -> bytes:
+    """The same PDF tagged (issue 16): each page's content in one marked-content sequence
+    held by a /P element (a Document > Sect > P tree, a parent tree, /MarkInfo), so the
+    build merges a real structure tree per upload (``--tagged``)."""
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(data))
+    root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+    document = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=root)
+    )
+    nums, kids = [], []
+    for index, page in enumerate(pdf.pages):
+        page.contents_add(pdf.make_stream(b"/P <</MCID 0>> BDC\n"), prepend=True)
+        page.contents_add(pdf.make_stream(b"\nEMC\n"))
+        element = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.StructElem, S=pikepdf.Name.P, P=document, Pg=page.obj, K=0
+            )
+        )
+        page.obj.StructParents = index
+        nums += [index, pikepdf.Array([element])]
+        kids.append(element)
+    document.K = pikepdf.Array(kids)
+    root.K = pikepdf.Array([document])
+    root.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(nums)))
+    pdf.Root.StructTreeRoot = root
+    pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
 def create_meeting() -> int:
     import datetime as dt
     import hashlib
@@ -145,6 +178,9 @@ def create_meeting() -> int:
             contact_text=f"Officer {n}, Service Manager, 01484 221{n:03d}",
         )
         data = make_document_pdf(n)
+        tagged = bool(os.environ.get("BENCH_TAGGED"))
+        if tagged:
+            data = tag_pdf(data)
         Document.all_objects.create(
             agenda_item=item,
             title=f"Appendix {n}",
@@ -153,6 +189,7 @@ def create_meeting() -> int:
             page_count=PAGES_PER_DOCUMENT,
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
+            is_tagged=tagged,  # as the upload path records it (meetings.uploads.inspect_pdf)
         )
     return meeting.pk
 
@@ -244,7 +281,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--child", nargs=2, metavar=("WORKDIR", "MEETING"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--tagged", action="store_true", help="tagged uploads (their structure trees merged)"
+    )
     args = parser.parse_args()
+    if args.tagged:
+        os.environ["BENCH_TAGGED"] = "1"
     if args.child:
         child(Path(args.child[0]), int(args.child[1]))
         return

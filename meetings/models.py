@@ -476,6 +476,12 @@ class Document(PaperLifecycle, TimeStamped):
     text = models.TextField(blank=True, help_text="Extracted text, for search.")
     text_extracted_at = models.DateTimeField(null=True, blank=True)
     has_text_layer = models.BooleanField(null=True, blank=True)
+    # Issue 16: is the PDF tagged all through (scrutiny.pdfcheck.is_tagged)? Set at upload
+    # (and by conversion, which uploads through the same path); None: not checked yet
+    # (``manage.py record_pdf_tagging`` checks existing files).
+    is_tagged = models.BooleanField(null=True, blank=True)
+    # The headings of a tagged PDF's structure tree ([[level, text], …]), for its HTML version.
+    headings = models.JSONField(default=list, blank=True)
     is_late = models.BooleanField(default=False)
     urgency_reasons = models.TextField(blank=True)
     is_draft = models.BooleanField(
@@ -489,7 +495,7 @@ class Document(PaperLifecycle, TimeStamped):
 
     objects = PublicPaperManager()
     all_objects = PaperQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["text"])
+    history = HistoricalRecords(excluded_fields=["text", "headings"])
 
     class Meta:
         ordering = ["agenda_item", "order", "pk"]

@@ -33,7 +33,7 @@ from meetings.models import (
     ReportSection,
 )
 from meetings.signals import meeting_changed, meeting_published
-from meetings.uploads import inspect_pdf, read_upload
+from meetings.uploads import inspect_pdf, read_upload, tagging_of
 from scrutiny import dates
 from scrutiny.audit import records_by
 from scrutiny.conflicts import check_version
@@ -1098,6 +1098,8 @@ def add_document(
         sha256=checked.sha256,
         sha512=checked.sha512,
         sanitised=checked.sanitised_text,
+        is_tagged=checked.tagged,
+        headings=checked.headings,
         is_late=is_late,
         is_draft=is_draft,
         urgency_reasons=reasons,
@@ -1159,6 +1161,21 @@ def record_portal_visit(*, user, at: dt.datetime | None = None) -> dt.datetime |
     visit.last_seen_at = at
     visit.save(update_fields=["previous_seen_at", "last_seen_at"])
     return previous
+
+
+@transaction.atomic
+def record_document_tagging(*, document: Document) -> bool | None:
+    """Check a stored PDF for tags and headings (``Document.is_tagged``/``headings``; new
+    uploads get them from ``inspect_pdf``). A missing file is left unchecked (None). Writes
+    only the two derived fields, without a new history row when nothing changed."""
+    if not document.file or not document.file.storage.exists(document.file.name):
+        return None
+    with document.file.open("rb") as handle:
+        tagged, headings = tagging_of(handle.read())
+    if (document.is_tagged, document.headings) != (tagged, headings):
+        Document.all_objects.filter(pk=document.pk).update(is_tagged=tagged, headings=headings)
+        document.is_tagged, document.headings = tagged, headings
+    return tagged
 
 
 def log_exempt_access(
@@ -1347,6 +1364,8 @@ def replace_document(
         sha256=checked.sha256,
         sha512=checked.sha512,
         sanitised=checked.sanitised_text,
+        is_tagged=checked.tagged,
+        headings=checked.headings,
         text="",
         text_extracted_at=None,
         has_text_layer=None,

@@ -30,6 +30,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
+from meetings.document_html import pdf_headings
+from scrutiny.pdfcheck import is_tagged
+
 PDF_MAGIC = b"%PDF-"
 DANGEROUS_ACTIONS = {
     "/JavaScript",
@@ -65,6 +68,9 @@ class CheckedPdf:
     sha256: str
     sha512: str
     removed: list[str] = field(default_factory=list)
+    # Tagged all through (scrutiny.pdfcheck.is_tagged), and the structure tree's headings.
+    tagged: bool = False
+    headings: list = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -73,6 +79,16 @@ class CheckedPdf:
     @property
     def sanitised_text(self) -> str:
         return "; ".join(self.removed)
+
+
+# Said to the officer right after an untagged PDF is uploaded (issue 16).
+UNTAGGED_WARNING = (
+    "{title} is not a tagged PDF: a screen reader cannot follow its headings, lists and "
+    "tables. Agenda packs that include it cannot be declared accessible (PDF/UA): their front "
+    "sheet names it as not accessible and points to its web page version, which has its text "
+    "but no structure. If it came from a Word or OpenDocument file, remove it and upload that "
+    "file to the item instead: the portal converts it to a tagged PDF."
+)
 
 
 def _reject(message: str, field_name: str):
@@ -323,6 +339,7 @@ def inspect_pdf(data: bytes, *, field_name: str = "uploaded_file") -> CheckedPdf
             if page_count == 0:
                 _reject("The PDF has no pages.", field_name)
             removed = _sanitise(pdf)
+            tagged = is_tagged(pdf)
             was_encrypted = pdf.is_encrypted
             if removed or was_encrypted:
                 out = io.BytesIO()
@@ -342,7 +359,20 @@ def inspect_pdf(data: bytes, *, field_name: str = "uploaded_file") -> CheckedPdf
         sha256=hashlib.sha256(data).hexdigest(),
         sha512=hashlib.sha512(data).hexdigest(),
         removed=removed,
+        tagged=tagged,
+        headings=pdf_headings(data) if tagged else [],
     )
+
+
+def tagging_of(data: bytes) -> tuple[bool, list]:
+    """(tagged all through, the structure tree's headings) of a stored PDF; an unreadable
+    file counts as untagged."""
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            tagged = is_tagged(pdf)
+    except (pikepdf.PdfError, ValueError, OSError, RuntimeError):
+        return False, []
+    return tagged, pdf_headings(data) if tagged else []
 
 
 # --- staged uploads: a failed form keeps the chosen file (issue 15, item 11) -------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import agenda_views, conversion_views, views
+from meetings import agenda_views, conversion_views, document_views, views
 from meetings.models import Document, Report
 
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("committees/<slug:slug>/meetings/", views.committee_meetings, name="committee-meetings"),
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
     path("documents/<int:pk>/", views.document_download, name="document-download"),
+    path("documents/<int:pk>/text/", document_views.document_html, name="document-html"),
     path(
         "documents/<int:pk>/original/",
         conversion_views.document_original,

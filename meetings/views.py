@@ -755,6 +755,8 @@ def _uploaded_message(request, document, verb: str = "Uploaded") -> None:
         )
     else:
         messages.success(request, text)
+    if document.is_tagged is False:
+        messages.warning(request, uploads.UNTAGGED_WARNING.format(title=document.title))
 
 
 class DocumentUpload(OfficerRequiredMixin, View):

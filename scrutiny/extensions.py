@@ -47,5 +47,5 @@ committee_panels = PanelRegistry("committee")
 # (request) -> (template, context): each committee's next meeting on the home page…
 home_panels = PanelRegistry("home")
 
-accessibility_statement_panels = PanelRegistry("accessibility_statement")
 # (request) -> (template, context): the statement's "content that is not accessible" entries
+accessibility_statement_panels = PanelRegistry("accessibility_statement")

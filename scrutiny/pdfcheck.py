@@ -65,7 +65,7 @@ def _listed(report: StructureReport, messages: list[str], what: str) -> None:
         report.problems.append(f"… and {len(messages) - MAX_LISTED} more {what}")
 
 
-def _role(kind: str, role_map) -> str:
+def role_of(kind: str, role_map) -> str:
     """The standard type of a structure type, following the role map (at most a few hops)."""
     for _ in range(10):
         if role_map is None or kind not in role_map:
@@ -124,7 +124,7 @@ def _walk_tree(pdf: pikepdf.Pdf, report: StructureReport, root) -> None:
             if node.objgen in seen:
                 continue
             seen.add(node.objgen)
-        kind = _role(str(node.get("/S")), role_map)
+        kind = role_of(str(node.get("/S")), role_map)
         report.elements[kind] += 1
         if kind == "TH" and not _has_scope(node):
             unscoped.append(
@@ -139,38 +139,63 @@ def _walk_tree(pdf: pikepdf.Pdf, report: StructureReport, root) -> None:
     _listed(report, no_alt, "figures without alternative text")
 
 
-def _check_pages(pdf: pikepdf.Pdf, report: StructureReport, root) -> None:
+def page_problems(pdf: pikepdf.Pdf, root) -> list[tuple[int, str]]:
+    """(page number, problem) for every page whose content is not all in the structure tree
+    whose root is ``root`` (None: there is none)."""
     parent_tree = root.get("/ParentTree") if root is not None else None
     entries: dict[int, object] = {}
     if parent_tree is not None:
         entries = {int(key): value for key, value in pikepdf.NumberTree(parent_tree).items()}
-    messages = []
+    problems: list[tuple[int, str]] = []
     for number, page in enumerate(pdf.pages, start=1):
         key = page.obj.get("/StructParents")
         mcids, loose_text = page_marked_content(page)
-        untagged = False
         if key is None:
-            untagged = True
-            messages.append(f"Page {number} has no structure (/StructParents missing)")
+            problems.append((number, f"Page {number} has no structure (/StructParents missing)"))
         elif int(key) not in entries:
-            untagged = True
-            messages.append(f"Page {number}'s marked content is not in the structure tree")
+            problems.append(
+                (number, f"Page {number}'s marked content is not in the structure tree")
+            )
         else:
             entry = entries[int(key)]
             held = list(entry) if isinstance(entry, pikepdf.Array) else []
             orphans = sorted(m for m in mcids if m >= len(held) or held[m] is None)
             if orphans:
-                untagged = True
-                messages.append(
-                    f"Page {number}: marked content {', '.join(map(str, orphans[:5]))} is in no "
-                    "structure element"
+                problems.append(
+                    (
+                        number,
+                        f"Page {number}: marked content {', '.join(map(str, orphans[:5]))} is in "
+                        "no structure element",
+                    )
                 )
         if loose_text:
-            untagged = True
-            messages.append(f"Page {number} has text outside any tag ({loose_text} text runs)")
-        if untagged:
-            report.untagged_pages.append(number)
-    _listed(report, messages, "pages without structure")
+            problems.append(
+                (number, f"Page {number} has text outside any tag ({loose_text} text runs)")
+            )
+    return problems
+
+
+def untagged_pages(pdf: pikepdf.Pdf) -> list[int]:
+    """The numbers (from 1) of the pages with content outside the structure tree."""
+    return sorted({number for number, _ in page_problems(pdf, pdf.Root.get("/StructTreeRoot"))})
+
+
+def _check_pages(pdf: pikepdf.Pdf, report: StructureReport, root) -> None:
+    problems = page_problems(pdf, root)
+    report.untagged_pages = sorted({number for number, _ in problems})
+    _listed(report, [message for _, message in problems], "pages without structure")
+
+
+def is_tagged(pdf: pikepdf.Pdf) -> bool:
+    """A PDF is tagged all through: marked as tagged, with a structure tree holding every
+    page's content and no text outside marked content (the test a pack's PDF/UA claim and
+    ``Document.is_tagged`` rest on)."""
+    mark_info = pdf.Root.get("/MarkInfo")
+    if mark_info is None or not bool(mark_info.get("/Marked", False)):
+        return False
+    if pdf.Root.get("/StructTreeRoot") is None:
+        return False
+    return not untagged_pages(pdf)
 
 
 def check_pdf(data: bytes) -> StructureReport:
@@ -203,6 +228,7 @@ def check_pdf(data: bytes) -> StructureReport:
 
 
 TEXT_OPERATORS = frozenset({"Tj", "TJ", "'", '"'})
+MARKED_CONTENT_OPERATORS = "BDC BMC EMC " + " ".join(sorted(TEXT_OPERATORS))
 
 
 def page_marked_content(page) -> tuple[set[int], int]:
@@ -211,7 +237,9 @@ def page_marked_content(page) -> tuple[set[int], int]:
     mcids: set[int] = set()
     loose_text = 0
     depth = 0
-    for operands, operator in pikepdf.parse_content_stream(page):
+    # Only the operators that matter are turned into Python objects (a page of text and
+    # tables has hundreds of others: this keeps a 200-page check well under a second).
+    for operands, operator in pikepdf.parse_content_stream(page, MARKED_CONTENT_OPERATORS):
         name = str(operator)
         if name in ("BDC", "BMC"):
             depth += 1

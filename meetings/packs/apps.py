@@ -14,6 +14,7 @@ class PacksConfig(AppConfig):
             officer_meeting_panels,
         )
         from meetings.signals import meeting_changed, meeting_published
+        from scrutiny.extensions import accessibility_statement_panels
 
         from . import panels, receivers
 
@@ -26,3 +27,5 @@ class PacksConfig(AppConfig):
         meeting_links.register(panels.meeting_pack_links)
         officer_meeting_panels.register(panels.officer_pack_panel)
         item_notes.register(panels.item_page_notes)
+        # The statement's "content that is not accessible": public papers that are not tagged.
+        accessibility_statement_panels.register(panels.untagged_papers_panel)

@@ -14,9 +14,12 @@ How a pack is put together (see docs/packs.md for the why):
    own length and on the papers' lengths, the papers are laid out once first, then the front
    sheet until the numbers it printed are the numbers it produced (usually once), and the two
    are combined into one document before writing. Uploaded PDFs are then
-   inserted at their places with pikepdf; front-sheet links are pointed at the right pages;
+   inserted at their places with pikepdf, each tagged upload's structure tree merged into the
+   pack's (``structure.py``); front-sheet links are pointed at the right pages;
    every page is stamped "Page N" (and "NOT FOR PUBLICATION" on exempt pages of the members'
-   pack; ``stamping.py``); bookmarks are written; the file is written to a local temporary file.
+   pack; ``stamping.py``); bookmarks are written; the pack declares PDF/UA only when every
+   upload in it is tagged (otherwise its front sheet names the papers that are not, with
+   their HTML versions); the file is written to a local temporary file.
 4. ``store_pack()`` copies that finished file into the default storage (file system or S3)
    under a new, unique name; ``services.run_build`` then switches the ``Pack`` row to it in a
    transaction and deletes the previous file once that commits, so a reader only ever gets
@@ -38,10 +41,12 @@ from functools import cache
 from pathlib import Path
 
 import pikepdf
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.db.models import Prefetch
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
 
 from meetings.extensions import report_generators
@@ -49,14 +54,16 @@ from meetings.models import SCHEDULE_12A_PARAGRAPHS, AgendaItem, Document, Meeti
 from scrutiny.models import Council
 from scrutiny.printing import render_document, write_document
 
-from . import previous_minutes
+from . import previous_minutes, structure
 from .models import PackKind
 from .stamping import stamp_pages
 
 logger = logging.getLogger(__name__)
 
 # Bump when the build logic changes the output; template edits are picked up automatically.
-BUILDER_VERSION = "3"  # 3: table headers carry /Scope (scrutiny.printing)
+# 3: table headers carry /Scope (scrutiny.printing); 4: uploads' structure trees merged, PDF/UA
+# declared only when every page is tagged, untagged papers named on the front sheet.
+BUILDER_VERSION = "4"
 TEMPLATES = [
     "print/base.html",
     "packs/print/front.html",
@@ -87,6 +94,15 @@ class Paper:
     pages: int = 1
     first: int = 0
     pdf: pikepdf.Pdf | None = None
+    # Uploads: is the PDF tagged all through (``structure.is_tagged``)? Set when it is opened.
+    tagged: bool = True
+
+    @property
+    def html_url(self) -> str:
+        """The paper's HTML version on the portal (uploads; ``meetings.document_html``)."""
+        if self.document is None:
+            return ""
+        return settings.SITE_URL.rstrip("/") + reverse("document-html", args=[self.document.pk])
 
     @property
     def is_html(self) -> bool:
@@ -131,6 +147,11 @@ class PackSpec:
     @property
     def papers(self) -> list[Paper]:
         return [p for e in self.entries for p in e.papers]
+
+    @property
+    def untagged(self) -> list[Paper]:
+        """The uploaded papers that are not tagged: the pack cannot claim PDF/UA with them."""
+        return [p for p in self.papers if not p.is_html and not p.tagged]
 
 
 @dataclass
@@ -521,6 +542,18 @@ def _open_upload(paper: Paper) -> pikepdf.Pdf:
     return pdf
 
 
+def _is_tagged(paper: Paper) -> bool:
+    """Is the upload tagged all through? ``Document.is_tagged`` was found by the same check
+    on the same bytes at upload (a file never changes: a new version is a new row), so it is
+    used when set; a row from before it existed is checked now (``record_pdf_tagging`` fills
+    them in). A tree that cannot be merged still makes the paper untagged
+    (``_merge_structures``)."""
+    known = paper.document.is_tagged
+    if known is not None:
+        return known
+    return structure.is_tagged(paper.pdf)
+
+
 def _number(spec: PackSpec, front_pages: int) -> None:
     page = spec.first_page + front_pages
     for paper in spec.papers:
@@ -582,6 +615,7 @@ def _layout(spec: PackSpec, front_guess: int):
 
 
 def _insert_uploads(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:
+    placed: list[tuple[Paper, int]] = []
     cursor = front_pages
     for paper in spec.papers:
         if paper.is_html:
@@ -596,18 +630,12 @@ def _insert_uploads(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:
                     pdf.pages.insert(cursor + offset, source)
             for offset in range(paper.pages):
                 page = pdf.pages[cursor + offset]
-                # The upload's own structure tree is not carried over: drop its references
-                # into it so the pack's (front sheet's) structure tree stays consistent.
-                if "/StructParents" in page.obj:
-                    del page.obj["/StructParents"]
                 # No scripts or launch actions ride along into a pack the public downloads.
                 if "/AA" in page.obj:
                     del page.obj["/AA"]
                 for annot in page.obj.get("/Annots", []):
                     if not isinstance(annot, pikepdf.Dictionary):
                         continue
-                    if "/StructParent" in annot:
-                        del annot["/StructParent"]
                     if "/AA" in annot:
                         del annot["/AA"]
                     action = annot.get("/A")
@@ -618,7 +646,45 @@ def _insert_uploads(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:
             raise PackBuildError(
                 f"The PDF {name} could not be added to the pack; upload it again."
             ) from exc
+        placed.append((paper, cursor))
         cursor += paper.pages
+    _merge_structures(pdf, placed)
+
+
+def _merge_structures(pdf: pikepdf.Pdf, placed: list[tuple[Paper, int]]) -> None:
+    """With every upload's pages in place, merge each tagged upload's structure tree into the
+    pack's, in page order (``structure.PackTree``). An upload without a tree, or whose tree
+    cannot be merged (logged; the paper then counts as untagged), has its pages' references
+    into its own tree dropped, so the pack's tree stays consistent."""
+    tree = None
+    if pdf.Root.get("/StructTreeRoot") is not None:
+        tree = structure.PackTree(pdf)
+    for paper, first in placed:
+        merged = False
+        if tree is not None and paper.pdf.Root.get("/StructTreeRoot") is not None:
+            try:
+                tree.merge(
+                    paper.pdf,
+                    title=paper.title,
+                    first=first,
+                    count=paper.pages,
+                    prefix=f"{paper.key}-",
+                )
+                merged = True
+            except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, AttributeError) as exc:
+                logger.warning("Pack build: the structure of %s was not merged: %s", paper.key, exc)
+        if merged:
+            continue
+        paper.tagged = False
+        for offset in range(paper.pages):
+            page = pdf.pages[first + offset].obj
+            if "/StructParents" in page:
+                del page["/StructParents"]
+            for annot in page.get("/Annots", []):
+                if isinstance(annot, pikepdf.Dictionary) and "/StructParent" in annot:
+                    del annot["/StructParent"]
+    if tree is not None:
+        tree.finish()
 
 
 def _link_front_sheet(pdf: pikepdf.Pdf, spec: PackSpec, front_pages: int) -> None:
@@ -669,6 +735,9 @@ def _metadata(pdf: pikepdf.Pdf, spec: PackSpec) -> None:
         meta["dc:description"] = f"{spec.meeting.committee.name}, {start:%-d %B %Y %H:%M}"
         meta["dc:language"] = ["en-GB"]
         meta["xmp:CreatorTool"] = "Scrutiny portal agenda pack builder"
+        # PDF/UA-1 (the identification WeasyPrint writes) only when every page is tagged.
+        if spec.untagged and "pdfuaid:part" in meta:
+            del meta["pdfuaid:part"]
     pdf.docinfo["/Title"] = spec.title
     pdf.docinfo["/Author"] = spec.council.name
     pdf.docinfo["/Subject"] = meta["dc:description"]
@@ -689,6 +758,12 @@ def _contents(spec: PackSpec) -> dict:
         "papers": [
             {"item": p.item.pk, "key": p.key, "title": p.title, "first": p.first, "last": p.last}
             for p in spec.papers
+        ],
+        # Declared PDF/UA (every page tagged), and the uploads that are not tagged.
+        "pdfua": not spec.untagged,
+        "untagged": [
+            {"key": p.key, "title": p.title, "document": p.document.pk, "item": p.item.pk}
+            for p in spec.untagged
         ],
     }
 
@@ -724,6 +799,7 @@ def build_pdf(spec: PackSpec, target: Path, *, front_guess: int | None = None) -
         for paper in uploads:
             paper.pdf = _open_upload(paper)
             paper.pages = len(paper.pdf.pages)
+            paper.tagged = _is_tagged(paper)
         if front_guess is None:
             front_guess = estimate_front_pages(spec)
         document, front_pages, passes = _layout(spec, max(1, front_guess))

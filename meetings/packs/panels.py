@@ -30,6 +30,19 @@ def _packs(meeting) -> dict[str, Pack]:
     return cache
 
 
+def untagged_papers(*packs) -> list[dict]:
+    """The uploaded papers the offered packs hold that are not tagged (``Pack.contents``,
+    written by the builder), each once: title and document id, for links to their HTML
+    versions. Only packs the reader is offered are passed, so only papers they may read."""
+    seen: dict[int, dict] = {}
+    for pack in packs:
+        if pack is None:
+            continue
+        for paper in (pack.contents or {}).get("untagged", []):
+            seen.setdefault(paper["document"], paper)
+    return list(seen.values())
+
+
 def meeting_pack_panel(request, meeting):
     """Download links on the public meeting page; the members' pack only for those allowed.
     Without a public pack it says why: being prepared, being updated (a pack was withdrawn),
@@ -55,6 +68,7 @@ def meeting_pack_panel(request, meeting):
     return (
         "packs/panels/meeting_packs.html",
         {
+            "untagged": untagged_papers(public, packs.get(PackKind.SUPPLEMENTARY), members),
             "meeting": meeting,
             "public": public,
             "supplementary": packs.get(PackKind.SUPPLEMENTARY),
@@ -116,3 +130,31 @@ def item_page_notes(request, meeting) -> dict[int, list[str]]:
             text = prefix + text if prefix else text[0].upper() + text[1:]
             notes.setdefault(int(item_id), []).append(text)
     return notes
+
+
+STATEMENT_LIMIT = 200
+
+
+def untagged_papers_panel(request):
+    """For the accessibility statement: the public uploaded papers that are not tagged PDFs
+    (``Document.is_tagged``), newest meeting first, each with its HTML version; read only
+    through the public manager (``Document.objects``, ``scrutiny.visibility``)."""
+    from meetings.models import Document
+
+    papers = (
+        Document.objects.filter(is_tagged=False)
+        .select_related("agenda_item__meeting__committee")
+        .only(
+            "pk",
+            "title",
+            "agenda_item__number",
+            "agenda_item__meeting__start",
+            "agenda_item__meeting__committee__name",
+        )
+        .order_by("-agenda_item__meeting__start", "agenda_item__order", "order", "pk")
+    )
+    total = papers.count()
+    return (
+        "packs/panels/statement_untagged.html",
+        {"papers": list(papers[:STATEMENT_LIMIT]), "total": total, "limit": STATEMENT_LIMIT},
+    )

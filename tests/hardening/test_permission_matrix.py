@@ -100,6 +100,7 @@ RULES: dict[str, str] = {
     "committee-meetings": PUBLIC,
     "report-detail": PUBLIC,
     "document-download": PUBLIC,
+    "document-html": PUBLIC,  # the paper's text as a web page, governed like the PDF
     "document-original": OFFICER_HIDDEN,  # may hold hidden text the PDF does not show
     "officer-meetings": OFFICER,
     "officer-meeting-add": OFFICER,

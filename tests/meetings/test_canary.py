@@ -123,6 +123,8 @@ def test_canary_never_reaches_the_public(client, planted):
     for pk in list(Document.all_objects.values_list("pk", flat=True)) + [999999]:
         response = client.get(reverse("document-download", args=[pk]))
         assert_clean(response, f"document {pk}")
+        response = client.get(reverse("document-html", args=[pk]))
+        assert_clean(response, f"document {pk} as a web page")
     private_reports = Report.all_objects.exclude(pk__in=Report.objects.values("pk"))
     for report in private_reports:
         assert client.get(report.get_absolute_url()).status_code == 404
@@ -131,6 +133,7 @@ def test_canary_never_reaches_the_public(client, planted):
     for doc in private_docs:
         assert client.get(doc.get_absolute_url()).status_code == 404
         assert client.get(doc.get_absolute_url() + "?view=1").status_code == 404
+        assert client.get(reverse("document-html", args=[doc.pk])).status_code == 404
 
 
 def test_canary_hidden_from_signed_in_non_members(client, planted):
