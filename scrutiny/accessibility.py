@@ -69,23 +69,6 @@ class KnownIssue:
 
 KNOWN_ISSUES: tuple[KnownIssue, ...] = (
     KnownIssue(
-        key="pack-drops-upload-tags",
-        affected=(
-            "In agenda packs, the pages of papers that were uploaded as PDFs lose their tags "
-            "(headings, lists and reading order) when the pack is put together, even when the "
-            "uploaded file was tagged. A screen reader reads those pages as untagged text. "
-            "Each uploaded paper can still be downloaded on its own, from its meeting page, "
-            "with its tags."
-        ),
-        criteria=("1.3.1 Info and Relationships", "1.3.2 Meaningful Sequence"),
-        section=NON_COMPLIANCE,
-        fix=(
-            "Carry each uploaded paper's structure into the pack, so that every page of a pack "
-            "is tagged, and declare a pack PDF/UA only when it is."
-        ),
-        fix_by=dt.date(2027, 3, 31),
-    ),
-    KnownIssue(
         key="officer-session-ends-without-warning",
         affected=(
             "Officers' sessions end after a fixed time without a warning and without a way to "

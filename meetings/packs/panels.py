@@ -154,6 +154,9 @@ def untagged_papers_panel(request):
         .order_by("-agenda_item__meeting__start", "agenda_item__order", "order", "pk")
     )
     total = papers.count()
+    if not total:
+        # Nothing to list: the statement must be able to say "fully compliant".
+        return None
     return (
         "packs/panels/statement_untagged.html",
         {"papers": list(papers[:STATEMENT_LIMIT]), "total": total, "limit": STATEMENT_LIMIT},
