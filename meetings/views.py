@@ -158,7 +158,7 @@ def committee_next_meeting_panel(request, committee):
             AgendaItem.objects.listed()
             .filter(meeting=summary.meeting)
             .order_by("order", "pk")
-            .values("pk", "number", "title", "is_exempt", "is_confidential")
+            .only("pk", "meeting_id", "number", "title", "is_exempt", "is_confidential")
         )
     return (
         "meetings/panels/committee_next_meeting.html",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import CharField, F, IntegerField, TextField, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from meetings.extensions import ItemOutcome
@@ -70,8 +71,11 @@ _DECISION_COLUMNS = {
 
 
 def _blank(part: str) -> dict:
+    # Typed NULLs: PostgreSQL takes an untyped NULL in a UNION's first part as text.
     return {
-        name: Value(part if name == "row_part" else None, output_field=field)
+        name: Value(part, output_field=field)
+        if name == "row_part"
+        else Cast(Value(None), output_field=field)
         for name, field in _DECISION_COLUMNS.items()
     }
 
