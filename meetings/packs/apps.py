@@ -26,3 +26,6 @@ class PacksConfig(AppConfig):
         meeting_links.register(panels.meeting_pack_links)
         officer_meeting_panels.register(panels.officer_pack_panel)
         item_notes.register(panels.item_page_notes)
+        from scrutiny.extensions import members_only_urls
+
+        members_only_urls.register("meeting-members-pack")
