@@ -137,8 +137,11 @@ def _person_heading(filterset) -> str:
     return filtered_heading("Councillors and co-optees", filterset)
 
 
-def memberships_by_year(person: Person) -> list[tuple[MunicipalYear | None, list[Membership]]]:
-    years = list(MunicipalYear.objects.order_by("-start_date"))
+def memberships_by_year(
+    person: Person, years: list[MunicipalYear] | None = None
+) -> list[tuple[MunicipalYear | None, list[Membership]]]:
+    if years is None:
+        years = list(MunicipalYear.objects.order_by("-start_date"))
     grouped: dict[int | None, list[Membership]] = defaultdict(list)
     for m in person.memberships.select_related("committee").order_by("-start_date"):
         end = m.end_date or dt.date.max
@@ -151,6 +154,34 @@ def memberships_by_year(person: Person) -> list[tuple[MunicipalYear | None, list
     return result
 
 
+def membership_year_ranges(person: Person) -> list[tuple[str, list[Membership]]]:
+    """``memberships_by_year`` with consecutive municipal years that hold the same memberships
+    made one range, newest first: ("2008/09 to 2017/18", [...]) rather than ten identical
+    blocks (issue 16, finding 8). A year with no membership breaks a range."""
+    years = list(MunicipalYear.objects.order_by("-start_date"))
+    position = {y.pk: n for n, y in enumerate(years)}
+    ranges: list[tuple[list[MunicipalYear], list[Membership]]] = []
+    outside: list[Membership] = []
+    for year, memberships in memberships_by_year(person, years):
+        if year is None:
+            outside = memberships
+            continue
+        if ranges:
+            run, held = ranges[-1]
+            adjacent = position[year.pk] == position[run[-1].pk] + 1
+            if adjacent and [m.pk for m in held] == [m.pk for m in memberships]:
+                run.append(year)
+                continue
+        ranges.append(([year], memberships))
+    result = [
+        (run[0].name if len(run) == 1 else f"{run[-1].name} to {run[0].name}", held)
+        for run, held in ranges
+    ]
+    if outside:
+        result.append(("Outside any recorded municipal year", outside))
+    return result
+
+
 def person_detail(request, slug):
     person = get_object_or_404(Person.objects.public(), slug=slug)
     return render(
@@ -158,7 +189,7 @@ def person_detail(request, slug):
         "scrutiny/person_detail.html",
         {
             "person": person,
-            "memberships_by_year": memberships_by_year(person),
+            "membership_ranges": membership_year_ranges(person),
             "panels": person_panels.render_list(request, person),
         },
     )
