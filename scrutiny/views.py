@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
 from scrutiny import services
@@ -70,6 +71,17 @@ def robots(request):
     lines = ["User-agent: *", "Disallow: /officer/", "Disallow: /accounts/", "Disallow: /my/"]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_safe
+def favicon(request):
+    """``/favicon.ico``, asked for by browsers and tools that ignore ``<link rel="icon">``:
+    a permanent redirect to the SVG icon every page links (issue 16), so there is one icon
+    and no 404 in the logs."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def committee_list(request):

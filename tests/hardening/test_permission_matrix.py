@@ -251,6 +251,7 @@ RULES: dict[str, str] = {
     "committee-minutes-feed": PUBLIC,
     "officer-documents-without-text": OFFICER,
     "oparl-index": REDIRECT,
+    "favicon": REDIRECT,
     "oparl-system": PUBLIC,
     "oparl-body-list": PUBLIC,
     "oparl-body": PUBLIC,
