@@ -119,3 +119,16 @@ def test_exempt_pdf_never_gets_a_download_line(world, client):
     found, html = results(client, "agency staff")
     assert CANARY not in html
     assert all(d.kind != "document" or d.download for d, _ in found)
+
+
+def test_search_page_with_kpis_and_pdfs_stays_within_the_query_target(world, client):
+    from tests.query_counts import TARGET, page_queries
+
+    KPIFactory(reference="KI 398", slug="ki-398", title="Agency staff turnover")
+    index_kpis()
+    DocumentFactory(agenda_item=world.item, title="Agency staff appendix", text="agency staff")
+    index_meeting(world.meeting.pk)
+    url = reverse("search") + "?q=agency+staff"
+    found, _ = results(client, "agency staff")
+    assert {"kpi", "document"} <= {d.kind for d, _ in found}
+    assert page_queries(client, url) <= TARGET
