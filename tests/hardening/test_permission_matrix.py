@@ -447,6 +447,7 @@ def extra_urls(council) -> dict[str, str]:
         "oparl-not-found": "/api/oparl/v1/meeting/abc",
         "healthz": "/healthz",
         "robots": "/robots.txt",
+        "favicon": "/favicon.ico",
         "logout": "/accounts/logout/",
         "login": "/accounts/login/",
         "account-set-password": "/accounts/set-password/MQ/not-a-token/",
