@@ -11,9 +11,13 @@ class MeetingsConfig(AppConfig):
         from meetings import views
         from meetings.conversion import delete_original_file
         from meetings.models import Conversion
-        from scrutiny.extensions import committee_panels, home_panels
+        from scrutiny.extensions import committee_panels, home_panels, members_only_urls
 
         committee_panels.register(views.committee_next_meeting_panel)
+        # An exempt paper's 404 offers a signed-out member sign-in (issue 16).
+        members_only_urls.register(
+            "document-download", "document-original", "document-html", "report-detail"
+        )
         home_panels.register(views.home_next_meetings_panel)
 
         post_delete.connect(

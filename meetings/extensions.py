@@ -11,6 +11,10 @@
   all the meetings shown, so a list stays a fixed number of queries.
 - ``item_notes``: ``fn(request, meeting) -> {agenda_item_id: [text, …]}``; short notes shown
   under each agenda item on the meeting page (for example "Pages 9–18" from the built pack).
+- ``item_outcomes``: ``fn(request, meeting) -> {agenda_item_id: [ItemOutcome, …]}``; what was
+  decided on each agenda item (the resolutions of the item's public minutes), shown under the
+  item on the public meeting page. The registering app decides what is public; the minutes
+  app gives only open items of published or approved minutes.
 - ``report_generators``: reports whose ``source`` is ``generated`` name a generator in
   ``Report.generator``; ``report_generators.register(name, render)`` where
   ``render(report, *, for_print: bool) -> str`` returns safe HTML for the report body. The
@@ -21,6 +25,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -50,6 +55,20 @@ class NotesRegistry:
 
 
 item_notes = NotesRegistry()
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    """What was decided on an agenda item: a label ("Resolved", "Deferred"), the plain-text
+    lines of the decision (each resolution) and where to read it in full."""
+
+    label: str
+    lines: tuple[str, ...] = ()
+    url: str = ""
+    link_text: str = ""
+
+
+item_outcomes = NotesRegistry()
 
 
 class LinksRegistry:

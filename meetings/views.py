@@ -27,6 +27,7 @@ from django.views.generic import TemplateView
 from meetings import conversion, selectors, services, uploads
 from meetings.extensions import (
     item_notes,
+    item_outcomes,
     meeting_links,
     meeting_panels,
     meeting_top_panels,
@@ -149,7 +150,20 @@ def committee_next_meeting_panel(request, committee):
     """On the committee page (``scrutiny.extensions.committee_panels``): the next public
     meeting, or the last one, with its agenda pack or minutes."""
     summary = _summaries(request, [committee.pk]).get(committee.pk)
-    return ("meetings/panels/committee_next_meeting.html", {"summary": summary})
+    items = []
+    if summary is not None:
+        # What is on it, from the published agenda (exempt items by title, as on the
+        # meeting page), so the committee page answers "what is on it" too.
+        items = list(
+            AgendaItem.objects.listed()
+            .filter(meeting=summary.meeting)
+            .order_by("order", "pk")
+            .only("pk", "meeting_id", "number", "title", "is_exempt", "is_confidential")
+        )
+    return (
+        "meetings/panels/committee_next_meeting.html",
+        {"summary": summary, "items": items},
+    )
 
 
 def home_next_meetings_panel(request):
@@ -166,11 +180,13 @@ def home_next_meetings_panel(request):
 def _meeting_context(request, meeting: Meeting, *, include_private: bool, preview: str = ""):
     items = selectors.agenda(meeting, include_private=include_private, preview=bool(preview))
     notes = item_notes.collect(request, meeting)
+    outcomes = {} if preview else item_outcomes.collect(request, meeting)
     meeting_day = selectors.meeting_date(meeting)
     return {
         "meeting": meeting,
         "items": items,
         "notes": notes,
+        "outcomes": outcomes,
         "include_private": include_private,
         "preview": preview,
         "paragraphs": SCHEDULE_12A_PARAGRAPHS,

@@ -179,12 +179,20 @@ def index_meeting(meeting_id: int) -> int:
 
 
 def rebuild_all(*, stdout=None) -> int:
-    """Re-index every meeting (and drop rows of meetings no longer published)."""
-    SearchDocument.objects.filter(visibility.meeting_not_public("meeting")).delete()
+    """Re-index every meeting (and drop rows of meetings no longer published), then every
+    KPI (``opendata.kpis``: rows of no meeting)."""
+    from opendata.kpis import index_kpis
+
+    SearchDocument.objects.filter(meeting__isnull=False).filter(
+        visibility.meeting_not_public("meeting")
+    ).delete()
     published = list(Meeting.objects.order_by("pk").values_list("pk", flat=True))
     total = 0
     for pk in published:
         total += index_meeting(pk)
+    kpis = index_kpis()
     if stdout is not None:
-        stdout.write(f"Indexed {total} rows for {len(published)} published meetings.")
-    return total
+        stdout.write(
+            f"Indexed {total} rows for {len(published)} published meetings and {kpis} KPIs."
+        )
+    return total + kpis

@@ -1,7 +1,7 @@
 """Records the search, feeds and open data app keeps for itself.
 
 - ``SearchDocument``: one row per searchable public object (meeting, agenda item, report,
-  uploaded PDF, minutes, resolution). Rows are derived data: ``opendata.indexing`` rebuilds a
+  uploaded PDF, minutes, resolution, KPI). Rows are derived data: ``opendata.indexing`` rebuilds a
   meeting's rows from scratch whenever the meeting changes, and ``manage.py
   rebuild_search_index`` rebuilds them all. Exempt and confidential material is never written
   here; searches also re-check the meeting and agenda item at query time.
@@ -30,15 +30,28 @@ class SearchDocument(models.Model):
         DOCUMENT = "document", "Document (PDF)"
         MINUTES = "minutes", "Minutes"
         RESOLUTION = "resolution", "Resolution"
+        KPI = "kpi", "Performance indicator"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    # Empty for records that belong to no meeting (KPIs, indexed by ``opendata.kpis``).
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     agenda_item = models.ForeignKey(
         AgendaItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+")
-    date = models.DateField(db_index=True, help_text="The meeting's date.")
+    committee = models.ForeignKey(
+        Committee, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    date = models.DateField(null=True, blank=True, db_index=True, help_text="The meeting's date.")
+    reference = models.CharField(
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text='A record\'s own reference, normalised ("KI397" for "KI 397"): a search '
+        "for exactly it ranks the record first.",
+    )
     title = models.CharField(max_length=400)
     summary = models.TextField(blank=True, help_text="Description or purpose (weight B).")
     body = models.TextField(blank=True, help_text="Full text (weight C).")

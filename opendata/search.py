@@ -23,15 +23,29 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat, Substr
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from meetings.models import Document, Report
 from opendata.indexing import MARK_START, MARK_STOP, SEARCH_CONFIG
+from opendata.kpis import normalise_reference
 from opendata.models import SearchDocument
+from performance.models import KPI
 from scrutiny import visibility
 from scrutiny.models import Committee
 from scrutiny.paging import page_size
@@ -57,9 +71,11 @@ def uses_postgres() -> bool:
 
 
 # The public predicate (scrutiny.visibility), applied to the index row's meeting and item.
-VISIBLE = visibility.meeting_public("meeting") & (
-    Q(agenda_item__isnull=True) | visibility.item_open("agenda_item")
-)
+# A KPI's row has no meeting: every KPI definition is public while it exists.
+VISIBLE = (
+    visibility.meeting_public("meeting")
+    & (Q(agenda_item__isnull=True) | visibility.item_open("agenda_item"))
+) | Q(kind=SearchDocument.Kind.KPI, meeting__isnull=True, object_id__in=KPI.objects.values("pk"))
 
 
 def _papers_still_public() -> Q:
@@ -111,13 +127,37 @@ def search_session():
         yield
 
 
+def _exact(q: str) -> Q:
+    """Rows whose own reference is exactly what was typed ("KI 397", "ki397")."""
+    key = normalise_reference(q)
+    return Q(reference=key) if key else Q(pk__in=[])
+
+
+def _ranked(qs: QuerySet[SearchDocument], q: str) -> QuerySet[SearchDocument]:
+    """``exact`` (the reference typed) first; ``download`` (a PDF that downloads) after every
+    web page that matches, so a resolution, meeting or report page comes before PDFs that
+    say the same words (issue 16, finding 8)."""
+    return qs.annotate(
+        exact=Case(When(_exact(q), then=Value(1)), default=Value(0), output_field=IntegerField()),
+        download=Case(
+            When(kind=SearchDocument.Kind.DOCUMENT, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+    )
+
+
 def search(params: SearchParams) -> QuerySet[SearchDocument]:
-    """Matching rows, best first, each with ``snippet_raw`` (PostgreSQL) for ``snippet()``."""
+    """Matching rows, best first, each with ``snippet_raw`` (PostgreSQL) for ``snippet()``.
+
+    Order: an exact reference match, then web pages before PDF downloads, then (PostgreSQL)
+    the text rank, then the newest."""
     qs = _filtered(params).defer("body", "search_vector", "rank_vector")
+    newest = F("date").desc(nulls_last=True)
     if uses_postgres():
         query = SearchQuery(params.q, search_type="websearch", config=SEARCH_CONFIG)
         return (
-            qs.filter(search_vector=query)
+            _ranked(qs.filter(Q(search_vector=query) | _exact(params.q)), params.q)
             .annotate(
                 rank=SearchRank(F("rank_vector"), query),
                 snippet_raw=SearchHeadline(
@@ -137,20 +177,22 @@ def search(params: SearchParams) -> QuerySet[SearchDocument]:
                     fragment_delimiter=" … ",
                 ),
             )
-            .order_by("-rank", "-date", "pk")
+            .order_by("-exact", "download", "-rank", newest, "pk")
         )
     terms = fallback_terms(params.q)
     if not terms:
         return qs.none()
+    words = Q()
     for term in terms:
-        qs = qs.filter(
-            Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
-        )
+        words &= Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
     for term in excluded_terms(params.q):
-        qs = qs.exclude(
-            Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
-        )
-    return qs.defer(None).defer("search_vector", "rank_vector").order_by("-date", "kind", "pk")
+        words &= ~(Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term))
+    qs = _ranked(qs.filter(words | _exact(params.q)), params.q)
+    return (
+        qs.defer(None)
+        .defer("search_vector", "rank_vector")
+        .order_by("-exact", "download", newest, "kind", "pk")
+    )
 
 
 class CappedPaginator(Paginator):
@@ -174,18 +216,49 @@ def run_search(params: SearchParams, page_number) -> tuple[Page, list[tuple]]:
     exempt, not confidential), so a row left stale between a change and its re-index task
     is never shown (the count may include it for those few seconds).
     """
+    Kind = SearchDocument.Kind
     with search_session():
         page = CappedPaginator(search(params), page_size("search")).get_page(page_number)
         rows = list(page.object_list)
         ids = [doc.pk for doc in rows]
         visible = set(visible_documents().filter(pk__in=ids).values_list("pk", flat=True))
-        committees = Committee.objects.in_bulk({doc.committee_id for doc in rows})
+        committees = Committee.objects.in_bulk({doc.committee_id for doc in rows} - {None})
+        downloads = _downloads([doc.object_id for doc in rows if doc.kind == Kind.DOCUMENT])
         results = []
         for doc in rows:
             if doc.pk in visible:
-                doc.committee = committees[doc.committee_id]
+                doc.committee = committees.get(doc.committee_id)
+                if doc.kind == Kind.DOCUMENT:
+                    doc.download = downloads.get(doc.object_id)
                 results.append((doc, snippet(doc, params.q)))
     return page, results
+
+
+@dataclass(frozen=True)
+class Download:
+    """What a PDF result is before it is followed: its size, pages and, when the paper also
+    has a web page (the report it is the PDF of), that page's address."""
+
+    size: int
+    page_count: int
+    html_url: str = ""
+
+
+def _downloads(document_ids: list[int]) -> dict[int, Download]:
+    """One query for a page's PDF results: public documents only (``Document.objects``), and
+    the public report page of each, if any (``Report.objects``)."""
+    if not document_ids:
+        return {}
+    report = Report.objects.filter(document_id=OuterRef("pk")).order_by("pk").values("pk")[:1]
+    found = {}
+    for pk, size, pages, report_id in (
+        Document.objects.filter(pk__in=document_ids)
+        .annotate(report_id=Subquery(report))
+        .values_list("pk", "size", "page_count", "report_id")
+    ):
+        html_url = reverse("report-detail", args=[report_id]) if report_id else ""
+        found[pk] = Download(size=size, page_count=pages, html_url=html_url)
+    return found
 
 
 def fallback_terms(q: str) -> list[str]:

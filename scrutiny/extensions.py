@@ -47,5 +47,26 @@ committee_panels = PanelRegistry("committee")
 # (request) -> (template, context): each committee's next meeting on the home page…
 home_panels = PanelRegistry("home")
 
+
+class MembersOnlyUrls:
+    """URL names whose pages hold papers for members (an exempt paper, the members' pack,
+    exempt minutes). A signed-out visitor who gets a 404 on one of them is offered sign-in,
+    on the same 404 page whether or not the record exists, so nothing is confirmed to the
+    public (``scrutiny.templatetags.portal.members_sign_in_url``). Apps add their names in
+    ``ready()``; this base app names none of them."""
+
+    def __init__(self):
+        self._names: set[str] = set()
+
+    def register(self, *names: str) -> None:
+        self._names.update(names)
+
+    def __contains__(self, name) -> bool:
+        return name in self._names
+
+
+members_only_urls = MembersOnlyUrls()
+
+
 # (request) -> (template, context): the statement's "content that is not accessible" entries
 accessibility_statement_panels = PanelRegistry("accessibility_statement")

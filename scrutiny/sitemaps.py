@@ -17,7 +17,9 @@ class PersonSitemap(ModelSitemap):
 
 
 SITEMAPS = {
-    "pages": static_sitemap("home", "committee-list", "person-list", "accessibility"),
+    "pages": static_sitemap(
+        "home", "committee-list", "person-list", "accessibility", "sitemap-page"
+    ),
     "committees": CommitteeSitemap,
     "people": PersonSitemap,
 }

@@ -40,6 +40,7 @@ core_patterns = [
     path("sitemap/", views.sitemap_page, name="sitemap-page"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # Officer pages for core records.
     path("officer/", views.OfficerHome.as_view(), name="officer-home"),
     path(

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
 from scrutiny import services
@@ -73,6 +74,17 @@ def robots(request):
     lines = ["User-agent: *", "Disallow: /officer/", "Disallow: /accounts/", "Disallow: /my/"]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_safe
+def favicon(request):
+    """``/favicon.ico``, asked for by browsers and tools that ignore ``<link rel="icon">``:
+    a permanent redirect to the SVG icon every page links (issue 16), so there is one icon
+    and no 404 in the logs."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def committee_list(request):
@@ -140,8 +152,11 @@ def _person_heading(filterset) -> str:
     return filtered_heading("Councillors and co-optees", filterset)
 
 
-def memberships_by_year(person: Person) -> list[tuple[MunicipalYear | None, list[Membership]]]:
-    years = list(MunicipalYear.objects.order_by("-start_date"))
+def memberships_by_year(
+    person: Person, years: list[MunicipalYear] | None = None
+) -> list[tuple[MunicipalYear | None, list[Membership]]]:
+    if years is None:
+        years = list(MunicipalYear.objects.order_by("-start_date"))
     grouped: dict[int | None, list[Membership]] = defaultdict(list)
     for m in person.memberships.select_related("committee").order_by("-start_date"):
         end = m.end_date or dt.date.max
@@ -154,6 +169,34 @@ def memberships_by_year(person: Person) -> list[tuple[MunicipalYear | None, list
     return result
 
 
+def membership_year_ranges(person: Person) -> list[tuple[str, list[Membership]]]:
+    """``memberships_by_year`` with consecutive municipal years that hold the same memberships
+    made one range, newest first: ("2008/09 to 2017/18", [...]) rather than ten identical
+    blocks (issue 16, finding 8). A year with no membership breaks a range."""
+    years = list(MunicipalYear.objects.order_by("-start_date"))
+    position = {y.pk: n for n, y in enumerate(years)}
+    ranges: list[tuple[list[MunicipalYear], list[Membership]]] = []
+    outside: list[Membership] = []
+    for year, memberships in memberships_by_year(person, years):
+        if year is None:
+            outside = memberships
+            continue
+        if ranges:
+            run, held = ranges[-1]
+            adjacent = position[year.pk] == position[run[-1].pk] + 1
+            if adjacent and [m.pk for m in held] == [m.pk for m in memberships]:
+                run.append(year)
+                continue
+        ranges.append(([year], memberships))
+    result = [
+        (run[0].name if len(run) == 1 else f"{run[-1].name} to {run[0].name}", held)
+        for run, held in ranges
+    ]
+    if outside:
+        result.append(("Outside any recorded municipal year", outside))
+    return result
+
+
 def person_detail(request, slug):
     person = get_object_or_404(Person.objects.public(), slug=slug)
     return render(
@@ -161,7 +204,7 @@ def person_detail(request, slug):
         "scrutiny/person_detail.html",
         {
             "person": person,
-            "memberships_by_year": memberships_by_year(person),
+            "membership_ranges": membership_year_ranges(person),
             "panels": person_panels.render_list(request, person),
         },
     )

@@ -29,3 +29,6 @@ class PacksConfig(AppConfig):
         item_notes.register(panels.item_page_notes)
         # The statement's "content that is not accessible": public papers that are not tagged.
         accessibility_statement_panels.register(panels.untagged_papers_panel)
+        from scrutiny.extensions import members_only_urls
+
+        members_only_urls.register("meeting-members-pack")
