@@ -246,7 +246,7 @@ class Download:
 
 def _downloads(document_ids: list[int]) -> dict[int, Download]:
     """One query for a page's PDF results: public documents only (``Document.objects``), and
-    the public report page of each, if any (``Report.objects``)."""
+    the public report page of each, if any (``Report.objects``), else its HTML version."""
     if not document_ids:
         return {}
     report = Report.objects.filter(document_id=OuterRef("pk")).order_by("pk").values("pk")[:1]
@@ -256,7 +256,13 @@ def _downloads(document_ids: list[int]) -> dict[int, Download]:
         .annotate(report_id=Subquery(report))
         .values_list("pk", "size", "page_count", "report_id")
     ):
-        html_url = reverse("report-detail", args=[report_id]) if report_id else ""
+        # The report's page when the PDF is a report's; otherwise the paper's own HTML
+        # version (its extracted text, issue 16), which every public paper has.
+        html_url = (
+            reverse("report-detail", args=[report_id])
+            if report_id
+            else reverse("document-html", args=[pk])
+        )
         found[pk] = Download(size=size, page_count=pages, html_url=html_url)
     return found
 
