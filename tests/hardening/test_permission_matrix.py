@@ -365,12 +365,11 @@ def extra_urls(council) -> dict[str, str]:
     from django.core.files.base import ContentFile
     from django.urls import reverse
 
+    from imports.models import ImportRun as SiteImportRun
     from meetings.minutes.models import Declaration, InterestType, Minute, MinutesSet
     from meetings.models import AgendaItem, Document, Meeting, Report
     from performance.models import ImportRun, Period
     from workprogramme.models import Consideration, WorkProgramme
-
-    from imports.models import ImportRun as SiteImportRun
 
     import_run = SiteImportRun.objects.create(site="https://democracy.example.gov.uk")
     meeting = Meeting.all_objects.filter(published_at__isnull=False).order_by("pk").first()

@@ -16,8 +16,8 @@ from meetings import services as meeting_services
 from meetings.minutes.models import Attendance, Minute, MinutesSet
 from meetings.models import AgendaItem, Document, Meeting
 from scrutiny.models import Committee, Membership, Person
-from tests.imports.moderngov import Doc, generated_site, serving
 from tests.factories.meetings import make_pdf_bytes
+from tests.imports.moderngov import Doc, generated_site, serving
 
 pytestmark = pytest.mark.django_db
 CANARY = "CANARY-EXEMPT-7781"

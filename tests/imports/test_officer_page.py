@@ -35,12 +35,11 @@ def test_an_officer_starts_an_import_and_reads_its_report(
 ):
     site = generated_site(committees=2, meetings=6, restricted_every=3)
     site.failing["doc:700001"] = -1
-    with serving(site) as url:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = officer_client.post(
-                reverse("officer-imports"),
-                {"site": url, "date_from": "2020-01-01", "date_to": "2030-12-31"},
-            )
+    with serving(site) as url, django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(
+            reverse("officer-imports"),
+            {"site": url, "date_from": "2020-01-01", "date_to": "2030-12-31"},
+        )
     assert response.status_code == 302
     run = ImportRun.objects.get()
     assert response["Location"] == reverse("officer-import-detail", args=[run.pk])
