@@ -40,6 +40,7 @@ from meetings.minutes import services as minutes_services
 from meetings.minutes.models import AttendanceKind, AttendanceStatus, Minute, MinutesSet
 from meetings.models import AgendaItem, Document, ItemKind, Meeting, MeetingStatus
 from scrutiny import services as core_services
+from scrutiny.conflicts import EditConflict, check_version
 from scrutiny.models import Committee, Membership, Person
 from scrutiny.sanitise import sanitise
 
@@ -218,6 +219,17 @@ class Importer:
             (r.kind, r.source_id): r for r in ImportedRecord.objects.filter(site=self.site)
         }
 
+    def _edited(self, obj, record) -> bool:
+        """Whether ``obj`` was changed here since the importer last wrote it: a versioned
+        record is checked by the one edit-conflict check; others by their modified_at."""
+        if getattr(obj, "version", None) is not None:
+            try:
+                check_version(obj.version, record.local_stamp)
+            except EditConflict:
+                return True
+            return False
+        return obj.modified_at.isoformat() != record.local_stamp
+
     @staticmethod
     def _local_version(obj) -> str:
         version = getattr(obj, "version", None)
@@ -230,7 +242,7 @@ class Importer:
             "content_type": self.types[type(obj)],
             "object_id": obj.pk,
             "source_digest": source_digest,
-            "local_version": self._local_version(fresh),
+            "local_stamp": self._local_version(fresh),
             **extra,
         }
         if record is None:
@@ -250,7 +262,7 @@ class Importer:
         obj = model._default_manager.filter(pk=record.object_id).first()
         if obj is None:
             return record, None, False
-        return record, obj, self._local_version(obj) != record.local_version
+        return record, obj, self._edited(obj, record)
 
     def _upsert(self, kind, source_id, model, data, create, update):
         """Create, update or leave one record; returns the local object (or None)."""
@@ -700,7 +712,7 @@ class Importer:
         minutes = MinutesSet.all_objects.filter(meeting=meeting).first()
         if minutes is not None and minutes.status != "draft":
             record = self.records.get(("minutes", m.id))
-            if record is None or self._local_version(minutes) != record.local_version:
+            if record is None or self._edited(minutes, record):
                 self.report.skip("minutes", m.id, "minutes changed here: not overwritten")
             else:
                 self.report.count("minutes", "unchanged")

@@ -55,7 +55,7 @@ class ImportedRecord(models.Model):
     # What the source said last time (a digest of the fields used) and the record's version
     # (or modified_at, as ISO text) right after the importer wrote it.
     source_digest = models.CharField(max_length=64, blank=True)
-    local_version = models.CharField(max_length=40, blank=True)
+    local_stamp = models.CharField(max_length=40, blank=True)
     # Documents: the validators for a conditional GET.
     etag = models.CharField(max_length=200, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)

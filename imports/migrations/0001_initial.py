@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('source_id', models.CharField(max_length=100)),
                 ('object_id', models.PositiveBigIntegerField()),
                 ('source_digest', models.CharField(blank=True, max_length=64)),
-                ('local_version', models.CharField(blank=True, max_length=40)),
+                ('local_stamp', models.CharField(blank=True, max_length=40)),
                 ('etag', models.CharField(blank=True, max_length=200)),
                 ('last_modified', models.CharField(blank=True, max_length=100)),
                 ('imported_at', models.DateTimeField(auto_now=True)),
