@@ -83,7 +83,8 @@ def main() -> int:
     print(f"first run:  {report.meetings_done} meetings in {first:.1f} s = {rate:.1f} meetings/s")
     print(f"documents:  {report.documents} fetched; problems: {len(report.problems)}")
     print(
-        f"second run: {second:.1f} s = {100 * second / first:.1f} % of the first; changed: {changed or 'nothing'}"
+        f"second run: {second:.1f} s = {100 * second / first:.1f} % of the first; "
+        f"changed: {changed or 'nothing'}"
     )
     print(f"peak memory (max RSS): {peak_mb:.0f} MB")
     print(
