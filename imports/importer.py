@@ -211,6 +211,7 @@ class Importer:
             )
         }
         self.parties: dict[str, str] = {}
+        self.last_seen: dict[int, dict[str, dt.date]] = defaultdict(dict)
 
     # -- the imported-record table --
 
@@ -420,45 +421,65 @@ class Importer:
             self._people = {}
         return self._people
 
-    def _membership(self, committee: Committee, person: Person, role: str, day: dt.date) -> None:
-        """Memberships are inferred from attendees: one per person and role, from the first
-        meeting they are listed at to the last."""
+    def _membership(self, committee: Committee, person: Person, role: str, day: dt.date) -> str:
+        """Memberships are inferred from attendees: one per person and role, open from the
+        first meeting that lists them while later meetings keep listing them; ended by
+        ``_end_memberships`` at the last meeting that did. Returns the source id."""
         source_id = f"{committee.pk}:{person.pk}:{role}"
+        self.last_seen[committee.pk][source_id] = day
         record, obj, edited = self._existing("membership", source_id, Membership)
         if record is not None and obj is None:
-            return  # removed here: not re-created
+            return source_id  # removed here: not re-created
         if obj is None:
             try:
                 obj = core_services.create_membership(
-                    person=person, committee=committee, role=role, start_date=day, end_date=day
+                    person=person, committee=committee, role=role, start_date=day
                 )
             except ValidationError as exc:
                 self.report.skip("membership", source_id, "; ".join(exc.messages))
-                return
+                return source_id
             self._remember("membership", source_id, obj, "")
             self.report.count("membership", "created")
-            return
-        if obj.start_date <= day <= (obj.end_date or day):
-            return
+            return source_id
+        if obj.start_date <= day and (obj.end_date is None or day <= obj.end_date):
+            return source_id
         if edited:
-            self.report.skip("membership", source_id, f"{obj} was edited here: not extended")
-            return
-        try:
+            self.report.skip("membership", source_id, f"{obj} was edited here: not changed")
+            return source_id
+        try:  # listed again after it ended (or before it started): open it over that date
             core_services.update_membership(
                 membership=obj,
                 person=person,
                 committee=committee,
                 role=role,
                 start_date=min(obj.start_date, day),
-                end_date=max(obj.end_date or day, day),
+                end_date=None,
                 voting=obj.voting,
                 notes=obj.notes,
             )
         except ValidationError as exc:
             self.report.skip("membership", source_id, "; ".join(exc.messages))
-            return
+            return source_id
         self._remember("membership", source_id, obj, "")
         self.report.count("membership", "updated")
+        return source_id
+
+    def _end_memberships(self, committee: Committee, listed: set[str]) -> None:
+        """Members seen at an earlier meeting of the run but not listed at this one have
+        left: their open membership ends at the last meeting that listed them."""
+        for source_id, last in list(self.last_seen[committee.pk].items()):
+            if source_id in listed:
+                continue
+            del self.last_seen[committee.pk][source_id]
+            record, obj, edited = self._existing("membership", source_id, Membership)
+            if obj is None or obj.end_date is not None:
+                continue
+            if edited:
+                self.report.skip("membership", source_id, f"{obj} was edited here: not ended")
+                continue
+            core_services.end_membership(membership=obj, end_date=max(last, obj.start_date))
+            self._remember("membership", source_id, obj, "")
+            self.report.count("membership", "ended")
 
     # -- one meeting --
 
@@ -474,7 +495,7 @@ class Importer:
         if status not in ("confirmed", "cancelled", "postponed", "provisional", "moved", ""):
             self.report.problem("meeting", m.id, f"unknown meeting status {m.status!r}")
         # People and memberships first: the minutes' attendance list comes from memberships.
-        members = []
+        members, listed = [], set()
         for a in m.attendees:
             person = self._person(a.member_id, a.name, ward=a.ward, party=a.party)
             if person is None:
@@ -485,7 +506,9 @@ class Importer:
                 self.report.problem("attendee", a.member_id, f"unknown role {a.role!r}")
             members.append((a, person, role))
             if role is not None:
-                self._membership(committee, person, role, m.date)
+                listed.add(self._membership(committee, person, role, m.date))
+        if status != "cancelled" and listed:
+            self._end_memberships(committee, listed)
 
         fields = {"start": start, "end": end, "venue": m.location[:300]}
         whole = digest(raw.decode("utf-8", "replace"))

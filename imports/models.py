@@ -6,6 +6,8 @@ edited the record since, and the importer leaves it alone and reports it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -28,6 +30,9 @@ class ImportRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    progress_at = models.DateTimeField(
+        null=True, blank=True, help_text="The last progress the worker wrote."
+    )
     meetings_total = models.PositiveIntegerField(default=0)
     meetings_done = models.PositiveIntegerField(default=0)
     documents = models.PositiveIntegerField(default=0)
@@ -42,6 +47,18 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"Import from {self.site} ({self.get_status_display()})"
+
+    STALLED_AFTER = dt.timedelta(minutes=10)
+
+    def is_stalled(self, now: dt.datetime) -> bool:
+        """A run whose worker stopped writing progress (killed): start the import again and
+        it carries on from the last whole meeting."""
+        last = self.progress_at or self.started_at
+        return (
+            self.status == self.Status.RUNNING
+            and last is not None
+            and (now - last > self.STALLED_AFTER)
+        )
 
 
 class ImportedRecord(models.Model):

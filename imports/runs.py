@@ -47,6 +47,7 @@ def execute(run_id: int) -> str:
             meetings_done=report.meetings_done,
             documents=report.documents,
             errors=report.errors,
+            progress_at=timezone.now(),
         )
 
     importer = Importer(

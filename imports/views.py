@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from imports import runs
 from imports.forms import StartImportForm
@@ -44,5 +45,6 @@ def import_detail(request, pk: int):
             "skipped": report.get("skipped", []),
             "problems": report.get("problems", []),
             "active": run.status in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING),
+            "stalled": run.is_stalled(timezone.now()),
         },
     )

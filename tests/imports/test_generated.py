@@ -220,3 +220,21 @@ def test_attendance_and_memberships_come_from_the_attendees():
     # ATTENDANCE_CYCLE for meeting 0: member j gets cycle[j % 5].
     assert statuses["Gen Member2"] == "apologies" and statuses["Gen Member4"] == "absent"
     assert statuses["Gen Member0"] == "present"
+
+
+def test_a_member_no_longer_listed_has_their_membership_ended_at_their_last_meeting():
+    site = generated_site(committees=1, meetings=4, restricted_every=0)
+    for mid in ("20002", "20003"):
+        site.meeting[mid] = site.meeting[mid].replace(b'name="Councillor Gen Member5"', b'name="X"')
+        site.meeting[mid] = site.meeting[mid].replace(b'memberid="5005"', b'memberid="9999"')
+    with serving(site) as url:
+        run(url)
+        left = Membership.objects.get(person__name="Gen Member5")
+        dates = [m.start.date() for m in Meeting.all_objects.order_by("start")]
+        assert left.end_date == dates[1]  # the last meeting that listed them
+        assert Membership.objects.get(person__name="X").start_date == dates[2]
+        stays = Membership.objects.get(person__name="Gen Member1")
+        assert stays.end_date is None
+        again = run(url)
+    assert "created" not in again and "ended" not in again, again
+    assert Membership.objects.count() == 7

@@ -102,3 +102,25 @@ def test_imported_public_pages_look_like_hand_entered_ones(client):
     curley = Person.objects.get(name="Basil Curley")
     person_page = client.get(curley.get_absolute_url()).content.decode()
     assert "Audit Committee" in person_page and "Charlestown" in person_page
+
+
+def test_a_run_whose_worker_was_killed_says_so_and_how_to_carry_on(officer_client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    long_ago = timezone.now() - dt.timedelta(minutes=30)
+    run = ImportRun.objects.create(
+        site="https://democracy.example.gov.uk",
+        status="running",
+        started_at=long_ago,
+        progress_at=long_ago,
+        meetings_total=10,
+        meetings_done=4,
+    )
+    page = officer_client.get(reverse("officer-import-detail", args=[run.pk])).content.decode()
+    assert "its worker has probably stopped" in page and "4 of 10" in page
+    run.progress_at = timezone.now()
+    run.save()
+    page = officer_client.get(reverse("officer-import-detail", args=[run.pk])).content.decode()
+    assert "its worker has probably stopped" not in page
