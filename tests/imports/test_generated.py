@@ -238,3 +238,19 @@ def test_a_member_no_longer_listed_has_their_membership_ended_at_their_last_meet
         again = run(url)
     assert "created" not in again and "ended" not in again, again
     assert Membership.objects.count() == 7
+
+
+def test_a_word_paper_is_converted_by_the_portals_conversion_path_then_sanitised():
+    from tests.meetings.test_conversion import make_docx
+
+    site = generated_site(committees=1, meetings=1, restricted_every=0)
+    site.documents["700000"] = Doc(
+        make_docx("Budget monitoring", "Libraries"),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    with serving(site) as url:
+        out = run(url)
+    assert "Problems" not in out, out
+    document = Document.all_objects.get(title="Budget report 0")
+    assert document.file.read().startswith(b"%PDF")
+    assert document.page_count >= 1 and document.sha256
