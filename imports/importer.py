@@ -20,7 +20,7 @@ import hashlib
 import html
 import json
 import re
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -340,15 +340,28 @@ class Importer:
                 refs.append((cid, ref))
         self.report.meetings_total = len(refs)
         self.progress(self.report)
-        # The answers are fetched a few at a time ahead of the writes (the site's rate limit
-        # still applies); the writes stay in order, one meeting per transaction.
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            answers = pool.map(lambda pair: self._get_meeting(pair[1].id), refs)
-            for (cid, ref), answer in zip(refs, answers, strict=True):
-                if answer is not None:
-                    self._meeting_safely(committees[cid], ref, answer)
-                self.report.meetings_done += 1
-                self.progress(self.report)
+        # The answers are fetched a few meetings ahead of the writes (the site's rate limit
+        # still applies); the writes stay in order, one meeting per transaction. Ctrl-C
+        # cancels what is not fetched yet and leaves whole meetings only.
+        pool = ThreadPoolExecutor(max_workers=self.workers)
+        ahead: deque = deque()
+        pending = iter(refs)
+        try:
+            for pair in pending:
+                ahead.append((pair, pool.submit(self._get_meeting, pair[1].id)))
+                if len(ahead) < self.workers * 2:
+                    continue
+                self._write_next(committees, ahead.popleft())
+            while ahead:
+                self._write_next(committees, ahead.popleft())
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _write_next(self, committees, entry) -> None:
+        (cid, ref), future = entry
+        self._meeting_safely(committees[cid], ref, future.result())
+        self.report.meetings_done += 1
+        self.progress(self.report)
 
     def _get_meeting(self, meeting_id: str):
         try:
