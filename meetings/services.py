@@ -276,11 +276,13 @@ def create_meeting(
     contact_officer: Person | None = None,
     report_deadline: dt.date | None = None,
     copy_previous_agenda: bool = False,
+    standard_items: bool = True,
     by,
 ) -> Meeting:
     """Create a meeting whose agenda starts with the committee's standard opening items or,
     with ``copy_previous_agenda``, with a copy of the agenda of the committee's previous meeting
-    (titles, descriptions, kinds, order, contacts and exemptions; never its papers)."""
+    (titles, descriptions, kinds, order, contacts and exemptions; never its papers).
+    ``standard_items=False`` starts with an empty agenda (an import brings its own items)."""
     errors = _validate_meeting_times(start, end, report_deadline)
     if not errors:
         errors = _validate_not_duplicate(committee, start)
@@ -314,6 +316,8 @@ def create_meeting(
         report_deadline=report_deadline,
     )
     specs = _copied_agenda(previous) if copy_previous_agenda else standard_items_for(committee)
+    if not standard_items and not copy_previous_agenda:
+        specs = []
     for position, spec in enumerate(specs, start=1):
         description = spec.get("description", "")
         prev = None
@@ -762,6 +766,33 @@ def update_agenda_item(
         item.contact_officers.set(list(contact_officers))
     _changed(meeting)
     return item
+
+
+@records_by
+@transaction.atomic
+def set_item_numbers(*, meeting: Meeting, numbers: dict[int, str], by) -> None:
+    """Give items the numbers printed on an agenda that was not numbered here (an import:
+    "1.", "9", "5a"). ``numbers`` maps an item's id to its number; adding, moving or removing
+    an item afterwards numbers the agenda 1, 2, 3… again."""
+    meeting = _lock_meeting(meeting)
+    items = set(AgendaItem.all_objects.filter(meeting=meeting).values_list("pk", flat=True))
+    errors = []
+    for pk, number in numbers.items():
+        number = (number or "").strip().rstrip(".").strip()
+        if pk not in items:
+            errors.append(f"Item {pk} is not on this agenda.")
+        elif not number or len(number) > 10:
+            errors.append(f"Item {pk}: a number is 1 to 10 characters.")
+    _raise({"numbers": errors} if errors else {})
+    changed = False
+    for pk, number in numbers.items():
+        changed |= bool(
+            AgendaItem.all_objects.filter(pk=pk)
+            .exclude(number=number.strip().rstrip(".").strip())
+            .update(number=number.strip().rstrip(".").strip())
+        )
+    if changed:
+        _changed(meeting)
 
 
 def _parse_position(value: int | str, count: int) -> int:

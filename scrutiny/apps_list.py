@@ -16,6 +16,7 @@ PORTAL_APPS: tuple[str, ...] = (
     "performance",
     "workprogramme",
     "meetings.packs",
+    "imports",
     "opendata",
 )
 

@@ -172,6 +172,59 @@ def create_person(
     )
 
 
+_COMMITTEE_FIELDS = {
+    "name", "short_name", "kind", "purpose", "terms_of_reference", "is_active",
+    "start_date", "end_date",
+}  # fmt: skip
+_PERSON_FIELDS = {"name", "honorific", "ward", "party", "is_active"}
+
+
+@records_by
+@transaction.atomic
+def create_committee(*, name: str, by, **fields) -> Committee:
+    """A committee entered by something other than the officer's form (an import)."""
+    from scrutiny.models import unique_slug
+
+    unknown = set(fields) - _COMMITTEE_FIELDS
+    if unknown:
+        raise TypeError(f"create_committee() got unexpected fields {sorted(unknown)}")
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": ["Enter the committee's name."]})
+    committee = Committee(name=name, slug=unique_slug(Committee, name), **fields)
+    committee.full_clean()
+    committee.save()
+    return committee
+
+
+@records_by
+@transaction.atomic
+def update_committee(*, committee: Committee, by, **fields) -> Committee:
+    unknown = set(fields) - _COMMITTEE_FIELDS
+    if unknown:
+        raise TypeError(f"update_committee() got unexpected fields {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(committee, name, value)
+    committee.full_clean()
+    committee.save()
+    return committee
+
+
+@records_by
+@transaction.atomic
+def update_person(*, person: Person, by, **fields) -> Person:
+    """Change a person's name, title, ward, party or whether they are active."""
+    unknown = set(fields) - _PERSON_FIELDS
+    if unknown:
+        raise TypeError(f"update_person() got unexpected fields {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(person, name, " ".join(value.split()) if isinstance(value, str) else value)
+    if not person.name:
+        raise ValidationError({"name": ["Enter the person's name."]})
+    person.save()
+    return person
+
+
 def previous_year(year: MunicipalYear) -> MunicipalYear | None:
     return (
         MunicipalYear.objects.filter(start_date__lt=year.start_date).order_by("-start_date").first()

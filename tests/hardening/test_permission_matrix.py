@@ -238,6 +238,9 @@ RULES: dict[str, str] = {
     "officer-wp-target-add": OFFICER,
     "officer-wp-target-edit": OFFICER,
     "officer-wp-target-remove": OFFICER,
+    # imports (issue 19)
+    "officer-imports": OFFICER,
+    "officer-import-detail": OFFICER,
     # search, feeds, open data, OParl
     "search": PUBLIC,
     "open-data": PUBLIC,
@@ -364,11 +367,13 @@ def extra_urls(council) -> dict[str, str]:
     from django.core.files.base import ContentFile
     from django.urls import reverse
 
+    from imports.models import ImportRun as SiteImportRun
     from meetings.minutes.models import Declaration, InterestType, Minute, MinutesSet
     from meetings.models import AgendaItem, Document, Meeting, Report
     from performance.models import ImportRun, Period
     from workprogramme.models import Consideration, WorkProgramme
 
+    import_run = SiteImportRun.objects.create(site="https://democracy.example.gov.uk")
     meeting = Meeting.all_objects.filter(published_at__isnull=False).order_by("pk").first()
     item = AgendaItem.all_objects.filter(meeting=meeting).order_by("pk").first()
     document = Document.all_objects.order_by("pk").first()
@@ -443,6 +448,7 @@ def extra_urls(council) -> dict[str, str]:
             "officer-wp-consideration-remove", args=[consideration.pk]
         ),
         "tracker-pdf": reverse("tracker-pdf", args=["workprogramme", programme.pk]),
+        "officer-import-detail": reverse("officer-import-detail", args=[import_run.pk]),
         "oparl-index": reverse("oparl-index"),
         "oparl-body-collection": "/api/oparl/v1/body/1/meetings",
         "oparl-not-found": "/api/oparl/v1/meeting/abc",

@@ -1,0 +1,813 @@
+"""The ModernGov importer: reads a site's web service and writes what it says through the
+portal's services (``scrutiny.services``, ``meetings.services``, ``meetings.minutes.services``),
+the same paths an officer's pages take. See docs/import.md for the mapping.
+
+Every record written is remembered in ``ImportedRecord`` (site, kind, source id), with a
+digest of what the source said and the record's version right after the import. A re-run:
+- adds what is new; leaves alone what the source did not change (same digest);
+- updates what the source changed, unless an officer changed the record since the import
+  (its version or modified_at differs from the one stored): that is reported, not overwritten;
+- asks for documents with If-None-Match / If-Modified-Since, and replaces a changed one
+  through ``replace_document``.
+Each meeting is one transaction: an interrupted run leaves whole meetings, and the next run
+carries on from where it stopped (what is already there is unchanged and skipped quickly).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import re
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from imports import parse
+from imports.client import FetchError, ModernGovClient
+from imports.models import ImportedRecord
+from meetings import services as meeting_services
+from meetings.minutes import services as minutes_services
+from meetings.minutes.models import AttendanceKind, AttendanceStatus, Minute, MinutesSet
+from meetings.models import AgendaItem, Document, ItemKind, Meeting, MeetingStatus
+from scrutiny import services as core_services
+from scrutiny.conflicts import EditConflict, check_version
+from scrutiny.models import Committee, Membership, Person
+from scrutiny.sanitise import sanitise
+
+# --- the mapping of ModernGov's words --------------------------------------------------------
+
+ATTENDANCE = {
+    "present": AttendanceStatus.PRESENT,
+    "in attendance": AttendanceStatus.PRESENT,
+    "attended": AttendanceStatus.PRESENT,
+    "apologies": AttendanceStatus.APOLOGIES,
+    "apologies, sent substitute": AttendanceStatus.APOLOGIES,
+    "apologies received": AttendanceStatus.APOLOGIES,
+    "absent": AttendanceStatus.ABSENT,
+    "present as substitute": AttendanceStatus.PRESENT,
+}
+NOT_RECORDED = {"expected", ""}  # attendance not taken yet
+
+ROLES = {
+    "chair": Membership.Role.CHAIR,
+    "chairman": Membership.Role.CHAIR,
+    "vice-chair": Membership.Role.VICE_CHAIR,
+    "vice chair": Membership.Role.VICE_CHAIR,
+    "vice-chairman": Membership.Role.VICE_CHAIR,
+    "committee member": Membership.Role.MEMBER,
+    "member": Membership.Role.MEMBER,
+    "substitute": Membership.Role.SUBSTITUTE,
+    "reserve": Membership.Role.SUBSTITUTE,
+    "co-optee": Membership.Role.COOPTEE,
+    "co-opted member": Membership.Role.COOPTEE,
+}
+# Attendees who come to the meeting without being members of the committee.
+OTHER_ROLES = {"in attendance", "officer", "guest", "attending", "observer", "also present"}
+
+ITEM_KINDS = [
+    (re.compile(r"apolog|membership of the|substitut", re.I), ItemKind.MEMBERSHIP),
+    (re.compile(r"^minutes\b|minutes of the (previous|last)", re.I), ItemKind.MINUTES),
+    (re.compile(r"declaration|interests", re.I), ItemKind.INTERESTS),
+    (re.compile(r"exclusion of the|admission of the|press and public", re.I), ItemKind.ADMISSION),
+    (re.compile(r"deputation|petition", re.I), ItemKind.DEPUTATIONS),
+    (re.compile(r"public question", re.I), ItemKind.QUESTIONS),
+]
+
+CATEGORY_KINDS = [
+    (re.compile(r"scrutiny", re.I), Committee.Kind.SCRUTINY_COMMITTEE),
+    (re.compile(r"cabinet|executive", re.I), Committee.Kind.CABINET),
+    (re.compile(r"^(full )?council$", re.I), Committee.Kind.COUNCIL),
+]
+
+_HONORIFIC = re.compile(r"^(councillor|cllr\.?)\s+", re.I)
+_PARAGRAPH = re.compile(r"\b([1-7])\b")
+
+
+def item_kind(title: str) -> str:
+    for pattern, kind in ITEM_KINDS:
+        if pattern.search(title):
+            return kind
+    return ItemKind.BUSINESS
+
+
+def committee_kind(title: str, category: str) -> str:
+    for pattern, kind in CATEGORY_KINDS:
+        if pattern.search(title):
+            return kind
+    return (
+        Committee.Kind.BOARD
+        if not re.search("scrutiny", category, re.I)
+        else (Committee.Kind.SCRUTINY_COMMITTEE)
+    )
+
+
+def plain(word_html: str) -> str:
+    """Agenda text (Word HTML) as the plain text an item's description holds: sanitised by the
+    portal's sanitiser first, then its words."""
+    cleaned = sanitise(word_html)
+    cleaned = re.sub(r"</p>\s*<p>", "\n\n", cleaned)
+    words = html.unescape(strip_tags(cleaned))
+    return "\n\n".join(" ".join(p.split()) for p in words.split("\n\n") if p.strip())
+
+
+def digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def person_name(raw: str) -> tuple[str, str]:
+    """("Councillor Basil Curley") -> ("Councillor", "Basil Curley")."""
+    m = _HONORIFIC.match(raw)
+    return ("Councillor", raw[m.end() :].strip()) if m else ("", raw.strip())
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    counts: dict = field(default_factory=lambda: defaultdict(Counter))
+    skipped: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    meetings_total: int = 0
+    meetings_done: int = 0
+    documents: int = 0
+
+    def count(self, kind: str, what: str) -> None:
+        self.counts[kind][what] += 1
+
+    def skip(self, kind: str, source_id: str, why: str) -> None:
+        self.skipped.append({"kind": kind, "source_id": source_id, "why": why})
+
+    def problem(self, kind: str, source_id: str, what: str) -> None:
+        self.problems.append({"kind": kind, "source_id": source_id, "what": what})
+
+    @property
+    def errors(self) -> int:
+        return len(self.problems)
+
+    def as_json(self) -> dict:
+        return {
+            "counts": {k: dict(v) for k, v in sorted(self.counts.items())},
+            "skipped": self.skipped,
+            "problems": self.problems,
+            "meetings_total": self.meetings_total,
+            "meetings_done": self.meetings_done,
+            "documents": self.documents,
+        }
+
+
+class _Rollback(Exception):
+    pass
+
+
+# --- the importer --------------------------------------------------------------------------------
+
+
+class Importer:
+    def __init__(
+        self,
+        site: str,
+        *,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        dry_run: bool = False,
+        by=None,
+        client: ModernGovClient | None = None,
+        progress: Callable[[Report], None] | None = None,
+        workers: int = 4,
+    ):
+        self.site = site.rstrip("/")
+        self.client = client or ModernGovClient(self.site)
+        today = timezone.localdate()
+        self.date_from = date_from or today.replace(year=today.year - 10)
+        self.date_to = date_to or today.replace(year=today.year + 1)
+        self.dry_run = dry_run
+        self.by = by
+        self.progress = progress or (lambda report: None)
+        self.workers = workers
+        self.report = Report()
+        self.records: dict[tuple[str, str], ImportedRecord] = {}
+        self.types = {
+            model: ContentType.objects.get_for_model(model)
+            for model in (
+                Committee,
+                Person,
+                Membership,
+                Meeting,
+                AgendaItem,
+                Document,
+                Minute,
+                MinutesSet,
+            )
+        }
+        self.parties: dict[str, str] = {}
+        self.last_seen: dict[int, dict[str, dt.date]] = defaultdict(dict)
+
+    # -- the imported-record table --
+
+    def _load_records(self) -> None:
+        self.records = {
+            (r.kind, r.source_id): r for r in ImportedRecord.objects.filter(site=self.site)
+        }
+
+    def _edited(self, obj, record) -> bool:
+        """Whether ``obj`` was changed here since the importer last wrote it: a versioned
+        record is checked by the one edit-conflict check; others by their modified_at."""
+        if getattr(obj, "version", None) is not None:
+            try:
+                check_version(obj.version, record.local_stamp)
+            except EditConflict:
+                return True
+            return False
+        return obj.modified_at.isoformat() != record.local_stamp
+
+    @staticmethod
+    def _local_version(obj) -> str:
+        version = getattr(obj, "version", None)
+        return str(version) if version is not None else obj.modified_at.isoformat()
+
+    def _remember(self, kind: str, source_id: str, obj, source_digest: str, **extra) -> None:
+        record = self.records.get((kind, source_id))
+        fresh = type(obj)._default_manager.get(pk=obj.pk)
+        values = {
+            "content_type": self.types[type(obj)],
+            "object_id": obj.pk,
+            "source_digest": source_digest,
+            "local_stamp": self._local_version(fresh),
+            **extra,
+        }
+        if record is None:
+            record = ImportedRecord(site=self.site, kind=kind, source_id=source_id, **values)
+        else:
+            for name, value in values.items():
+                setattr(record, name, value)
+        record.save()
+        self.records[(kind, source_id)] = record
+
+    def _existing(self, kind: str, source_id: str, model):
+        """(record, obj, edited): what was imported before, the local record (None when it
+        was deleted here) and whether an officer changed it since."""
+        record = self.records.get((kind, source_id))
+        if record is None:
+            return None, None, False
+        obj = model._default_manager.filter(pk=record.object_id).first()
+        if obj is None:
+            return record, None, False
+        return record, obj, self._edited(obj, record)
+
+    def _upsert(self, kind, source_id, model, data, create, update):
+        """Create, update or leave one record; returns the local object (or None)."""
+        record, obj, edited = self._existing(kind, source_id, model)
+        d = digest(data)
+        if record is not None and obj is None:
+            self.report.skip(kind, source_id, "deleted here since the import: not re-created")
+            return None
+        if obj is None:
+            obj = create()
+            self._remember(kind, source_id, obj, d)
+            self.report.count(kind, "created")
+            return obj
+        if record.source_digest == d:
+            self.report.count(kind, "unchanged")
+            return obj
+        if edited:
+            self.report.skip(
+                kind, source_id, f"{obj} was edited here since the import: not overwritten"
+            )
+            return obj
+        obj = update(obj) or obj
+        self._remember(kind, source_id, obj, d)
+        self.report.count(kind, "updated")
+        return obj
+
+    # -- the run --
+
+    def run(self) -> Report:
+        self._load_records()
+        try:
+            if self.dry_run:
+                with transaction.atomic():
+                    self._run()
+                    raise _Rollback
+            else:
+                self._run()
+        except _Rollback:
+            pass
+        return self.report
+
+    def _fetch(self, kind, source_id, method, parser, **params):
+        try:
+            return parser(self.client.service(method, **params))
+        except (FetchError, parse.ParseError) as exc:
+            self.report.problem(kind, source_id, str(exc))
+            return None
+
+    def _run(self) -> None:
+        found = self._fetch("committees", "", "GetCommittees", parse.committees) or []
+        councillors = self._fetch("councillors", "", "GetCouncillorsByWard", parse.councillors)
+        for c in councillors or []:
+            self._person(c.id, c.name, ward=c.ward, party=c.party)
+        committees = {}
+        for c in found:
+            if c.deleted:
+                self.report.skip("committee", c.id, "deleted in ModernGov")
+                continue
+            obj = self._committee(c)
+            if obj is not None:
+                committees[c.id] = obj
+        refs = []
+        for cid in committees:
+            listing = self._fetch(
+                "meetings",
+                cid,
+                "GetMeetings",
+                parse.meetings,
+                lCommitteeId=cid,
+                sFromDate=self.date_from.strftime("%d/%m/%Y"),
+                sToDate=self.date_to.strftime("%d/%m/%Y"),
+            )
+            for ref in sorted(listing or [], key=lambda r: (r.date or dt.date.min, r.id)):
+                refs.append((cid, ref))
+        self.report.meetings_total = len(refs)
+        self.progress(self.report)
+        # The answers are fetched a few meetings ahead of the writes (the site's rate limit
+        # still applies); the writes stay in order, one meeting per transaction. Ctrl-C
+        # cancels what is not fetched yet and leaves whole meetings only.
+        pool = ThreadPoolExecutor(max_workers=self.workers)
+        ahead: deque = deque()
+        pending = iter(refs)
+        try:
+            for pair in pending:
+                ahead.append((pair, pool.submit(self._get_meeting, pair[1].id)))
+                if len(ahead) < self.workers * 2:
+                    continue
+                self._write_next(committees, ahead.popleft())
+            while ahead:
+                self._write_next(committees, ahead.popleft())
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _write_next(self, committees, entry) -> None:
+        (cid, ref), future = entry
+        self._meeting_safely(committees[cid], ref, future.result())
+        self.report.meetings_done += 1
+        self.progress(self.report)
+
+    def _get_meeting(self, meeting_id: str):
+        try:
+            data = self.client.service("GetMeeting", lMeetingId=meeting_id)
+        except FetchError as exc:
+            return exc
+        try:
+            return parse.meeting(data), data
+        except parse.ParseError as exc:
+            return exc
+
+    def _meeting_safely(self, committee, ref, answer) -> None:
+        if isinstance(answer, Exception):
+            self.report.problem("meeting", ref.id, str(answer))
+            return
+        meeting, raw = answer
+        try:
+            with transaction.atomic():
+                self._meeting(committee, meeting, raw)
+        except (ValidationError, parse.ParseError, FetchError) as exc:
+            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            self.report.problem("meeting", ref.id, "; ".join(messages))
+
+    # -- committees and people --
+
+    def _committee(self, c: parse.Committee):
+        fields = {
+            "name": c.title[:200],
+            "kind": committee_kind(c.title, c.category),
+            "is_active": not c.expired,
+        }
+        return self._upsert(
+            "committee",
+            c.id,
+            Committee,
+            fields,
+            lambda: core_services.create_committee(by=self.by, **fields),
+            lambda obj: core_services.update_committee(committee=obj, by=self.by, **fields),
+        )
+
+    def _person(self, member_id: str, raw_name: str, *, ward: str = "", party: str = ""):
+        if not member_id or not raw_name:
+            return None
+        honorific, name = person_name(raw_name)
+        party = party or self.parties.get(member_id, "")
+        if party:
+            self.parties[member_id] = party
+        fields = {"name": name, "ward": ward, "party": party}
+        key = ("person", member_id)
+        if key in self._seen_people:
+            return self._seen_people[key]
+        obj = self._upsert(
+            "person",
+            member_id,
+            Person,
+            fields,
+            lambda: core_services.create_person(
+                kind=Person.Kind.COUNCILLOR, honorific=honorific, by=self.by, **fields
+            ),
+            lambda obj: core_services.update_person(person=obj, by=self.by, **fields),
+        )
+        self._seen_people[key] = obj
+        return obj
+
+    @property
+    def _seen_people(self) -> dict:
+        # People are written once per run: the first answer that names them wins (the
+        # councillors-by-ward list first, then the first meeting they attend).
+        if not hasattr(self, "_people"):
+            self._people = {}
+        return self._people
+
+    def _membership(self, committee: Committee, person: Person, role: str, day: dt.date) -> str:
+        """Memberships are inferred from attendees: one per person and role, open from the
+        first meeting that lists them while later meetings keep listing them; ended by
+        ``_end_memberships`` at the last meeting that did. Returns the source id."""
+        source_id = f"{committee.pk}:{person.pk}:{role}"
+        self.last_seen[committee.pk][source_id] = day
+        record, obj, edited = self._existing("membership", source_id, Membership)
+        if record is not None and obj is None:
+            return source_id  # removed here: not re-created
+        if obj is None:
+            try:
+                obj = core_services.create_membership(
+                    person=person, committee=committee, role=role, start_date=day
+                )
+            except ValidationError as exc:
+                self.report.skip("membership", source_id, "; ".join(exc.messages))
+                return source_id
+            self._remember("membership", source_id, obj, "")
+            self.report.count("membership", "created")
+            return source_id
+        if obj.start_date <= day and (obj.end_date is None or day <= obj.end_date):
+            return source_id
+        if edited:
+            self.report.skip("membership", source_id, f"{obj} was edited here: not changed")
+            return source_id
+        try:  # listed again after it ended (or before it started): open it over that date
+            core_services.update_membership(
+                membership=obj,
+                person=person,
+                committee=committee,
+                role=role,
+                start_date=min(obj.start_date, day),
+                end_date=None,
+                voting=obj.voting,
+                notes=obj.notes,
+            )
+        except ValidationError as exc:
+            self.report.skip("membership", source_id, "; ".join(exc.messages))
+            return source_id
+        self._remember("membership", source_id, obj, "")
+        self.report.count("membership", "updated")
+        return source_id
+
+    def _end_memberships(self, committee: Committee, listed: set[str]) -> None:
+        """Members seen at an earlier meeting of the run but not listed at this one have
+        left: their open membership ends at the last meeting that listed them."""
+        for source_id, last in list(self.last_seen[committee.pk].items()):
+            if source_id in listed:
+                continue
+            del self.last_seen[committee.pk][source_id]
+            record, obj, edited = self._existing("membership", source_id, Membership)
+            if obj is None or obj.end_date is not None:
+                continue
+            if edited:
+                self.report.skip("membership", source_id, f"{obj} was edited here: not ended")
+                continue
+            core_services.end_membership(membership=obj, end_date=max(last, obj.start_date))
+            self._remember("membership", source_id, obj, "")
+            self.report.count("membership", "ended")
+
+    # -- one meeting --
+
+    def _aware(self, day: dt.date, time: dt.time | None) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, time or dt.time(0, 0)))
+
+    def _meeting(self, committee: Committee, m: parse.Meeting, raw: bytes) -> None:
+        start = self._aware(m.date, m.time)
+        end = (
+            self._aware(m.date, m.finish) if m.finish and m.finish > (m.time or m.finish) else None
+        )
+        status = m.status.lower()
+        if status not in ("confirmed", "cancelled", "postponed", "provisional", "moved", ""):
+            self.report.problem("meeting", m.id, f"unknown meeting status {m.status!r}")
+        # People and memberships first: the minutes' attendance list comes from memberships.
+        members, listed = [], set()
+        for a in m.attendees:
+            person = self._person(a.member_id, a.name, ward=a.ward, party=a.party)
+            if person is None:
+                self.report.problem("attendee", m.id, f"an attendee without id or name: {a}")
+                continue
+            role = ROLES.get(a.role.lower())
+            if role is None and a.role.lower() not in OTHER_ROLES:
+                self.report.problem("attendee", a.member_id, f"unknown role {a.role!r}")
+            members.append((a, person, role))
+            if role is not None:
+                listed.add(self._membership(committee, person, role, m.date))
+        if status != "cancelled" and listed:
+            self._end_memberships(committee, listed)
+
+        fields = {"start": start, "end": end, "venue": m.location[:300]}
+        whole = digest(raw.decode("utf-8", "replace"))
+        record, meeting, edited = self._existing("meeting", m.id, Meeting)
+        if record is not None and meeting is None:
+            self.report.skip("meeting", m.id, "deleted here since the import: not re-created")
+            return
+        if meeting is None:
+            meeting = meeting_services.create_meeting(
+                committee=committee, standard_items=False, by=self.by, **fields
+            )
+            self.report.count("meeting", "created")
+        elif edited:
+            self.report.skip("meeting", m.id, f"{meeting} was edited here since the import")
+            return
+        elif record.source_digest == whole:
+            self.report.count("meeting", "unchanged")
+            self._documents_only(m)
+            return
+        else:
+            changed = {k: v for k, v in fields.items() if getattr(meeting, k) != v}
+            if changed:
+                meeting = meeting_services.update_meeting(meeting=meeting, by=self.by, **changed)
+            self.report.count("meeting", "updated")
+
+        items = self._items(meeting, m)
+        if (m.agenda_published or m.minutes_published) and not meeting.is_published and items:
+            published = min(
+                (d.published for i in m.items for d in i.docs if d.published),
+                default=m.date - dt.timedelta(days=7),
+            )
+            meeting = meeting_services.publish_meeting(
+                meeting=meeting,
+                by=self.by,
+                confirm_late=True,
+                confirm_unsigned=True,
+                late_reason="Imported from ModernGov.",
+                at=self._aware(min(published, m.date), dt.time(9, 0)),
+            )
+        if status == "cancelled" and meeting.status != MeetingStatus.CANCELLED:
+            meeting = meeting_services.cancel_meeting(
+                meeting=meeting, notice="This meeting was cancelled.", by=self.by
+            )
+        elif status == "postponed" and meeting.status not in (
+            MeetingStatus.POSTPONED,
+            MeetingStatus.CANCELLED,
+        ):
+            meeting = meeting_services.postpone_meeting(
+                meeting=meeting, notice="This meeting was postponed.", by=self.by
+            )
+        elif (
+            meeting.status == MeetingStatus.AGENDA_PUBLISHED
+            and meeting.start < timezone.now()
+            and status not in ("cancelled", "postponed")
+        ):
+            meeting = meeting_services.mark_held(meeting=meeting, by=self.by)
+        if m.minutes_published and status != "cancelled":
+            self._minutes(meeting, m, items, members)
+        self._remember("meeting", m.id, meeting, whole)
+
+    def _items(self, meeting: Meeting, m: parse.Meeting) -> dict[str, AgendaItem]:
+        items: dict[str, AgendaItem] = {}
+        numbers: dict[int, str] = {}
+        for i in m.items:
+            if i.flags.get("iscomment"):
+                self.report.problem("item", i.id, "a comment item: ModernGov kind not imported")
+            exempt = i.restricted
+            paragraph = None
+            fields = {
+                "title": i.title[:300] or "Untitled item",
+                "description": "" if exempt else plain(i.html),
+                "kind": item_kind(i.title),
+                "is_exempt": exempt,
+            }
+            if exempt:
+                refs = " ".join(d.restrictions for d in i.docs)
+                found = _PARAGRAPH.search(refs)
+                paragraph = int(found.group(1)) if found else 1
+                fields["exempt_paragraph"] = paragraph
+                fields["exempt_reasons"] = (
+                    "Restricted in ModernGov, from which this item was imported"
+                    + (f" ({refs.strip()})." if refs.strip() else ": the paragraph was not given.")
+                )
+                if not found:
+                    self.report.skip(
+                        "item", i.id, "restricted: imported as exempt (paragraph 1: not given)"
+                    )
+            try:
+                item = self._upsert(
+                    "item",
+                    i.id,
+                    AgendaItem,
+                    fields,
+                    lambda f=fields: meeting_services.add_agenda_item(
+                        meeting=meeting, by=self.by, **f
+                    ),
+                    lambda obj, f=fields: meeting_services.update_agenda_item(
+                        item=obj, by=self.by, **f
+                    ),
+                )
+            except ValidationError as exc:
+                self.report.problem("item", i.id, "; ".join(exc.messages))
+                continue
+            if item is None:
+                continue
+            items[i.id] = item
+            number = (i.number or str(i.order)).strip().rstrip(".").strip()
+            if number and item.number != number:
+                numbers[item.pk] = number
+            self._item_documents(item, i)
+        if numbers:
+            meeting_services.set_item_numbers(meeting=meeting, numbers=numbers, by=self.by)
+        return items
+
+    # -- documents --
+
+    def _documents_only(self, m: parse.Meeting) -> None:
+        """An unchanged meeting: its documents may still have changed (asked conditionally)."""
+        for i in m.items:
+            record, item, _ = self._existing("item", i.id, AgendaItem)
+            if item is not None:
+                self._item_documents(item, i)
+
+    def _item_documents(self, item: AgendaItem, i: parse.Item) -> None:
+        for d in i.docs:
+            if d.restricted or i.restricted:
+                self.report.skip("document", d.id, "restricted: papers not imported")
+                continue
+            if d.is_url:
+                self.report.skip("document", d.id, f"an external link, not a file: {d.url}")
+                continue
+            try:
+                self._document(item, d)
+            except (FetchError, ValidationError) as exc:
+                messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+                self.report.problem("document", d.id, "; ".join(messages))
+
+    def _document(self, item: AgendaItem, d: parse.Doc) -> None:
+        record, doc, edited = self._existing("document", d.id, Document)
+        if record is not None and doc is None:
+            self.report.skip("document", d.id, "deleted here since the import: not re-fetched")
+            return
+        if self.dry_run:
+            self.report.count("document", "would fetch" if doc is None else "would check")
+            return
+        fetched = self.client.document(
+            d.id,
+            etag=record.etag if record and doc else "",
+            last_modified=record.last_modified if record and doc else "",
+        )
+        self.report.documents += 1
+        if fetched.status == 304:
+            self.report.count("document", "unchanged")
+            return
+        content = fetched.content
+        if doc is not None and hashlib.sha256(content).hexdigest() == record.source_digest:
+            self.report.count("document", "unchanged")
+            self._remember_document(d.id, doc, record.source_digest, fetched)
+            return
+        if doc is not None and (edited or doc.superseded_by_id or doc.withdrawn_at):
+            self.report.skip("document", d.id, f"{doc} was changed here: not replaced")
+            return
+        pdf = self._as_pdf(d, content, fetched.content_type)
+        upload = ContentFile(pdf, name=f"{d.id}.pdf")
+        title = d.title[:300] or "Document"
+        if doc is None:
+            doc = meeting_services.add_document(
+                agenda_item=item, uploaded_file=upload, title=title, by=self.by
+            )
+            if doc.is_draft:  # a paper added after the agenda was published
+                doc = meeting_services.publish_late_paper(
+                    paper=doc, urgency_reasons="Imported from ModernGov.", by=self.by
+                )
+            self.report.count("document", "created")
+        else:
+            doc = meeting_services.replace_document(
+                document=doc,
+                uploaded_file=upload,
+                title=title,
+                note="Changed in ModernGov.",
+                by=self.by,
+            )
+            if doc.is_draft:
+                doc = meeting_services.publish_late_paper(
+                    paper=doc, urgency_reasons="Changed in ModernGov.", by=self.by
+                )
+            self.report.count("document", "updated")
+        self._remember_document(d.id, doc, hashlib.sha256(content).hexdigest(), fetched)
+
+    def _remember_document(self, source_id, doc, content_digest, fetched) -> None:
+        self._remember(
+            "document",
+            source_id,
+            doc,
+            content_digest,
+            etag=fetched.etag[:200],
+            last_modified=fetched.last_modified[:100],
+        )
+
+    def _as_pdf(self, d: parse.Doc, content: bytes, content_type: str) -> bytes:
+        if content.startswith(b"%PDF"):
+            return content
+        extension = None
+        if content.startswith(b"PK") and (
+            "word" in content_type or b"word/" in content[:4000] or b"[Content_Types]" in content
+        ):
+            extension = ".docx"
+        elif content.startswith(b"\xd0\xcf\x11\xe0"):
+            extension = ".doc"
+        elif content.startswith(b"{\\rtf"):
+            extension = ".rtf"
+        if extension is None:
+            raise ValidationError(f"not a PDF or a Word file ({content_type or 'no type'})")
+        from meetings.conversion import ConversionError, convert_to_pdf
+
+        try:
+            return convert_to_pdf(content, extension=extension)
+        except ConversionError as exc:
+            raise ValidationError(f"the Word file could not be converted: {exc}") from exc
+
+    # -- minutes and attendance --
+
+    def _minutes(self, meeting, m: parse.Meeting, items: dict, members: list) -> None:
+        minutes = MinutesSet.all_objects.filter(meeting=meeting).first()
+        if minutes is not None and minutes.status != "draft":
+            record = self.records.get(("minutes", m.id))
+            if record is None or self._edited(minutes, record):
+                self.report.skip("minutes", m.id, "minutes changed here: not overwritten")
+            else:
+                self.report.count("minutes", "unchanged")
+            return
+        minutes = minutes_services.start_minutes(meeting=meeting, by=self.by)
+        rows = {a.person_id: a for a in minutes.attendance.all() if a.person_id}
+        statuses = {}
+        for a, person, role in members:
+            value = a.attendance.lower()
+            if value in NOT_RECORDED:
+                self.report.skip("attendance", f"{m.id}:{a.member_id}", "attendance not recorded")
+                continue
+            status = ATTENDANCE.get(value)
+            if status is None:
+                self.report.problem(
+                    "attendance", f"{m.id}:{a.member_id}", f"unknown attendance {a.attendance!r}"
+                )
+                continue
+            if person.pk in rows:
+                statuses[rows[person.pk].pk] = status
+            elif value != "present as substitute" or role is None:
+                minutes_services.add_attendee(
+                    minutes=minutes,
+                    kind=AttendanceKind.IN_ATTENDANCE,
+                    person=person,
+                    status=status,
+                    role_text=a.role[:200],
+                    by=self.by,
+                )
+        if statuses:
+            minutes = minutes_services.save_attendance(
+                minutes=minutes, statuses=statuses, version=minutes.version, by=self.by
+            )
+        for i in m.items:
+            item = items.get(i.id)
+            if item is None or not i.minutes_html.strip() or not i.minute_published:
+                continue
+            if i.restricted:
+                self.report.skip("minute", i.id, "restricted: minute not imported")
+                continue
+            minute = Minute.objects.get(agenda_item=item)
+            minutes_services.save_minute(
+                minute=minute, text=sanitise(i.minutes_html), version=minute.version, by=self.by
+            )
+            self.report.count("minute", "created")
+        minutes = minutes_services.publish_minutes(minutes=minutes, by=self.by)
+        self._remember("minutes", m.id, minutes, "")
+        self.report.count("minutes", "created")
+
+
+def report_text(report: Report) -> str:
+    lines = [f"Meetings: {report.meetings_done} of {report.meetings_total}"]
+    for kind, counts in sorted(report.counts.items()):
+        lines.append(f"  {kind}: " + ", ".join(f"{n} {what}" for what, n in sorted(counts.items())))
+    if report.skipped:
+        lines.append(f"Skipped ({len(report.skipped)}):")
+        why = Counter(f"{s['kind']}: {s['why']}" for s in report.skipped)
+        lines += [f"  {n} × {w}" for w, n in why.most_common(30)]
+    if report.problems:
+        lines.append(f"Problems ({len(report.problems)}):")
+        lines += [f"  {p['kind']} {p['source_id']}: {p['what']}" for p in report.problems[:50]]
+    return "\n".join(lines)
