@@ -24,7 +24,7 @@ def session_expiry():
     return Session.objects.order_by("-expire_date").values_list("expire_date", flat=True)[0]
 
 
-def test_officer_is_warned_and_stays_signed_in(page, settings, transactional_db):
+def test_officer_is_warned_and_stays_signed_in(page, settings, transactional_db, axe):
     settings.SESSION_COOKIE_AGE = 60
     settings.SESSION_WARNING_SECONDS = 56  # the warning comes about 4 seconds after a page loads
     officer = make_user("officer")
@@ -37,6 +37,10 @@ def test_officer_is_warned_and_stays_signed_in(page, settings, transactional_db)
         assert "you will be signed out at" in dialog.inner_text()
         # A modal dialog: the keyboard is in it, on "Stay signed in".
         assert page.evaluate("document.activeElement.textContent") == "Stay signed in"
+        assert axe(page) == []  # the open dialog passes axe, at 1280 px and at 320 px
+        page.set_viewport_size({"width": 320, "height": 640})
+        assert axe(page) == []
+        page.set_viewport_size({"width": 1280, "height": 900})
         before = session_expiry()
         page.get_by_role("button", name="Stay signed in").click()
         dialog.wait_for(state="hidden")
