@@ -12,6 +12,8 @@ the rule.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from conftest import AXE_JS
@@ -85,7 +87,9 @@ def session_cookie(client, user, live_server) -> dict:
 
 def test_every_kind_of_page_passes_axe_at_320_and_1280(browser, live_server, client, council):  # noqa: F811
     axe_source = AXE_JS.read_text()
+    started = time.monotonic()
     urls = pages_by_role(client, council)
+    crawled = time.monotonic()
     failures: list[str] = []
     checked = 0
     ran: set[str] = set()
@@ -110,7 +114,10 @@ def test_every_kind_of_page_passes_axe_at_320_and_1280(browser, live_server, cli
                         f"x{v['count']}: {'; '.join(v['nodes'])}"
                     )
         context.close()
-    print(f"axe: {checked} page checks ({sum(map(len, urls.values()))} pages x {len(WIDTHS)})")
+    print(
+        f"axe: {checked} page checks ({sum(map(len, urls.values()))} pages x {len(WIDTHS)});"
+        f" crawl {crawled - started:.0f} s, browser {time.monotonic() - crawled:.0f} s"
+    )
     assert ran >= MUST_RUN, f"axe did not run {MUST_RUN - ran}"
     assert len(urls["officer"]) > 60 and len(urls["anonymous"]) > 20 and urls["member"], urls
     assert failures == [], f"{len(failures)} axe violations:\n" + "\n".join(failures)

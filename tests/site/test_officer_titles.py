@@ -56,13 +56,19 @@ def test_no_two_officer_page_kinds_share_a_title(client, council):  # noqa: F811
     assert len(pages) > 60, sorted(pages)
     problems = []
     by_title: dict[str, list[str]] = {}
+    by_h1: dict[str, list[str]] = {}
     for name, (url, title, h1s) in pages.items():
         by_title.setdefault(title, []).append(f"{name} ({url})")
+        for h1 in h1s:
+            by_h1.setdefault(h1, []).append(f"{name} ({url})")
         if len(h1s) != 1 or not title:
             problems.append(f"{url}: title {title!r} and {len(h1s)} h1 elements {h1s}")
     for title, names in by_title.items():
         if len(names) > 1:
             problems.append(f"{len(names)} kinds of officer page are all titled {title!r}: {names}")
+    for h1, names in by_h1.items():
+        if len(names) > 1:
+            problems.append(f"{len(names)} kinds of officer page share the h1 {h1!r}: {names}")
     assert problems == [], "\n".join(problems)
 
 
