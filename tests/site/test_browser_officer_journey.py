@@ -210,7 +210,7 @@ def test_officer_enters_a_whole_agenda_pack_in_at_most_35_submissions(page, sett
     journey.ok()
     journey.click("link", "Publish the agenda")
     despatched = previous_day - dt.timedelta(days=9)
-    page.get_by_label("Date the agenda was despatched, if not today").fill(despatched.isoformat())
+    fill_date(page, "despatched_on", despatched.isoformat())
     journey.click("button", "Publish the agenda")
     journey.ok()
     assert f"{despatched.day} {despatched:%B %Y}" in page.locator("main").inner_text()
