@@ -105,3 +105,16 @@ def login(page, username: str, password: str = "test-password-1") -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+def fill_date(page, name: str, value: str) -> None:
+    """Type an ISO date ("2017-06-01") or date and time ("2017-06-01T10:00") into the GOV.UK
+    date input of the field ``name`` (``scrutiny.forms.GovukDateInput``): Day, Month, Year
+    and Time, as a person types them."""
+    day, _, clock = value.partition("T")
+    year, month, date = day.split("-")
+    page.fill(f"[name='{name}_day']", str(int(date)))
+    page.fill(f"[name='{name}_month']", str(int(month)))
+    page.fill(f"[name='{name}_year']", year)
+    if clock:
+        page.fill(f"[name='{name}_time']", clock[:5])

@@ -58,7 +58,7 @@ class MeetingForm(BaseModelForm):
             "committee": {"required": "Choose the committee that is meeting."},
             "start": {
                 "required": "Enter the date and time the meeting starts.",
-                "invalid": "Enter the start as a date and time, for example 09/10/2017 10:00.",
+                "invalid": "Enter the start as a date and a time, for example 9 10 2017 and 10:00.",
             },
         }
 

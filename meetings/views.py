@@ -558,7 +558,7 @@ class ItemCreate(OfficerRequiredMixin, View):
     def ctx(self, meeting, form):
         return {
             "form": form,
-            "title": "Add an agenda item",
+            "title": f"Add an agenda item to {meeting}",
             "caption": str(meeting),
             "back": reverse("officer-meeting", args=[meeting.pk]),
         }
@@ -593,7 +593,8 @@ class ItemUpdate(OfficerRequiredMixin, View):
     def ctx(self, item, form):
         return {
             "form": form,
-            "title": f"Edit item {item.number}",
+            # Issue 16: every officer page names its record (item, meeting) in title and h1.
+            "title": f"Edit item {item.number}, {item.title} ({item.meeting})",
             "caption": str(item.meeting),
             "back": reverse("officer-meeting", args=[item.meeting_id]),
             # Removing is kept off the everyday meeting page: it starts here and asks first.
@@ -656,7 +657,8 @@ class ReportEdit(OfficerRequiredMixin, View):
                 if self.new_version
                 else f"Edit report: {self.report.title}"
                 if self.report
-                else "Write a report"
+                else f"Write a report for item {self.item.number}, {self.item.title} "
+                f"({self.item.meeting})"
             ),
             "new_version": self.new_version,
             "back": reverse("officer-meeting", args=[self.item.meeting_id]),
@@ -781,7 +783,7 @@ class DocumentUpload(OfficerRequiredMixin, View):
     def ctx(self, item, form):
         return {
             "form": form,
-            "title": f"Upload a file to item {item.number}",
+            "title": f"Upload a file to item {item.number}, {item.title} ({item.meeting})",
             "caption": f"{item.meeting} – {item.title}",
             "back": reverse("officer-meeting", args=[item.meeting_id]),
             "multipart": True,

@@ -11,6 +11,10 @@ from scrutiny.models import Committee
 
 
 class SearchForm(BaseForm):
+    # A public GET filter: keeps the browser's date input (issue 16 moved officer forms to
+    # the GOV.UK date input; scrutiny.forms.GovukDateInput).
+    govuk_date_inputs = False
+
     q = forms.CharField(
         label="Search for",
         required=False,

@@ -24,3 +24,9 @@ class ScrutinyConfig(AppConfig):
         from scrutiny import stored_pdfs
 
         stored_pdfs.connect_signals()
+        # A sign-in starts the session's deadline, which the session warning shows.
+        from django.contrib.auth.signals import user_logged_in
+
+        from scrutiny.session_timeout import on_sign_in
+
+        user_logged_in.connect(on_sign_in, dispatch_uid="scrutiny.session_deadline")

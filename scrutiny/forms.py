@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -62,15 +63,198 @@ def add_service_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+# -- GOV.UK date input (issue 16, finding 8) ---------------------------------------------------
+# Browsers' native date and datetime-local inputs follow the browser's locale (mm/dd/yyyy in an
+# American-English browser) and read badly with screen readers. Every portal form uses the
+# GOV.UK pattern instead: a fieldset whose legend is the field's label, the hint "For example,
+# 27 3 2018", Day / Month / Year inputs and, for a date and time, a Time input ("14:00").
+# ``GovukFormMixin`` turns every DateField and DateTimeField of a form into these, so no form
+# has to ask. A single ISO value posted under the field's own name ("2017-10-09",
+# "2017-10-09T10:00") is still accepted: API-like posts, scripts and tests keep working.
+
+DATE_PARTS = ("day", "month", "year")
+DATE_EXAMPLE = "For example, 27 3 2018"
+TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?$", re.I)
+
+
+class GovukDateInput(forms.Widget):
+    """Day, Month and Year inputs (and Time for ``with_time``), named ``<name>_day`` and so
+    on, rendered by ``forms/widgets/govuk_date.html``; ``forms/field.html`` puts them in a
+    fieldset with the legend, hint and error."""
+
+    template_name = "forms/widgets/govuk_date.html"
+    use_fieldset = True
+    with_time = False
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.error_parts: tuple[str, ...] = ()
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return (*DATE_PARTS, "time") if self.with_time else DATE_PARTS
+
+    def value_from_datadict(self, data, files, name):
+        if data.get(name):  # one ISO value
+            return data.get(name)
+        values = {part: (data.get(f"{name}_{part}") or "").strip() for part in self.parts}
+        return values if any(values.values()) else None
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and not any(f"{name}_{part}" in data for part in self.parts)
+
+    def id_for_label(self, id_):
+        # The error summary links to the first part that is wrong (GOV.UK).
+        return f"{id_}_{(self.error_parts or self.parts)[0]}" if id_ else id_
+
+    def split(self, value) -> dict[str, str]:
+        if isinstance(value, dict):
+            return {part: value.get(part, "") for part in self.parts}
+        if isinstance(value, str) and value:
+            try:
+                value = (
+                    dt.datetime.fromisoformat(value)
+                    if self.with_time
+                    else dt.date.fromisoformat(value)
+                )
+            except ValueError:
+                return dict.fromkeys(self.parts, "")
+        if isinstance(value, dt.date):
+            parts = {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
+            if self.with_time:
+                parts["time"] = value.strftime("%H:%M") if isinstance(value, dt.datetime) else ""
+            return parts
+        return dict.fromkeys(self.parts, "")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        values = self.split(value)
+        base_id = context["widget"]["attrs"].get("id", f"id_{name}")
+        widths = {"day": 2, "month": 2, "year": 4, "time": 5}
+        context["widget"]["parts"] = [
+            {
+                "name": f"{name}_{part}",
+                "id": f"{base_id}_{part}",
+                "label": part.capitalize(),
+                "value": values[part],
+                "width": widths[part],
+                "inputmode": "numeric" if part != "time" else "text",
+                "error": part in self.error_parts,
+            }
+            for part in self.parts
+        ]
+        context["widget"]["disabled"] = context["widget"]["attrs"].get("disabled", False)
+        return context
+
+
+class GovukDateTimeInput(GovukDateInput):
+    with_time = True
+
+
+def _date_from_parts(field, parts: dict[str, str]):
+    """A date (or naive datetime) from the parts typed, or a ValidationError that says which
+    part is missing or wrong, in the GOV.UK words ("Start date must include a month")."""
+    widget = field.widget
+    label = field.label or "Date"
+    missing = [part for part in widget.parts if not parts.get(part)]
+    widget.error_parts = tuple(missing)
+    if missing:
+        names = [("a time" if part == "time" else part) for part in missing]
+        if names[0] != "a time":
+            names[0] = f"a {names[0]}"
+        raise ValidationError(f"{label} must include {' and '.join(names)}", code="incomplete")
+    numbers = {}
+    for part in DATE_PARTS:
+        if not parts[part].isdigit():
+            widget.error_parts = (part,)
+            raise ValidationError(f"{label} must be a real date", code="invalid")
+        numbers[part] = int(parts[part])
+    if len(parts["year"]) != 4:
+        widget.error_parts = ("year",)
+        raise ValidationError(f"{label}: the year must include 4 numbers", code="invalid")
+    try:
+        day = dt.date(numbers["year"], numbers["month"], numbers["day"])
+    except ValueError:
+        widget.error_parts = DATE_PARTS
+        raise ValidationError(f"{label} must be a real date", code="invalid") from None
+    if not widget.with_time:
+        return day
+    match = TIME.match(parts["time"].replace(" ", ""))
+    hour = int(match.group(1)) if match else -1
+    minute = int(match.group(2) or 0) if match else -1
+    if match and match.group(3):
+        if not 1 <= hour <= 12:
+            hour = -1
+        else:
+            hour = hour % 12 + (12 if match.group(3).lower().startswith("p") else 0)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        widget.error_parts = ("time",)
+        raise ValidationError(
+            f"{label} must include a real time, like 14:00 (24-hour clock)", code="invalid"
+        )
+    return dt.datetime.combine(day, dt.time(hour, minute))
+
+
+class GovukDateField(forms.DateField):
+    """A date typed as Day, Month and Year (or posted as one ISO value)."""
+
+    widget = GovukDateInput
+
+    def to_python(self, value):
+        self.widget.error_parts = ()
+        if isinstance(value, dict):
+            value = _date_from_parts(self, value)
+        return super().to_python(value)
+
+
+class GovukDateTimeField(forms.DateTimeField):
+    """A date and a time typed as Day, Month, Year and Time (or posted as one ISO value)."""
+
+    widget = GovukDateTimeInput
+
+    def to_python(self, value):
+        self.widget.error_parts = ()
+        if isinstance(value, dict):
+            value = _date_from_parts(self, value)
+        return super().to_python(value)
+
+
+def as_govuk_date(field):
+    """The same field as a GOV.UK date input: label, help text, requiredness, initial, error
+    messages and validators are kept; a hidden date stays hidden."""
+    if isinstance(field, GovukDateField | GovukDateTimeField) or field.widget.is_hidden:
+        return field
+    if type(field) is forms.DateTimeField:
+        field.__class__, widget = GovukDateTimeField, GovukDateTimeInput()
+        example = f"{DATE_EXAMPLE}, 14:00"
+    elif type(field) is forms.DateField:
+        field.__class__, widget = GovukDateField, GovukDateInput()
+        example = DATE_EXAMPLE
+    else:
+        return field
+    widget.is_required = field.required
+    field.widget = widget
+    field.help_text = f"{field.help_text} {example}".strip() if field.help_text else example
+    return field
+
+
 class GovukFormMixin:
     """Adds GOV.UK classes to widgets and renders with ``forms/govuk.html``."""
 
     template_name = "forms/govuk.html"
     bound_field_class = GovukBoundField
+    # Dates typed as Day / Month / Year (+ Time): the GOV.UK date input. A form can keep the
+    # browser's date input by setting this to False (the public search's date range does).
+    govuk_date_inputs = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if self.govuk_date_inputs:
+                as_govuk_date(field)
+            if isinstance(field.widget, GovukDateInput):
+                field.validators.append(validate_date_in_range)
+                continue
             self._style_widget(field.widget)
             if isinstance(field, forms.DateField | forms.DateTimeField):
                 # Every date anyone can type is bounded (scrutiny.dates).

@@ -19,6 +19,10 @@ KIND_CHOICES = [
 
 
 class _RowDates(BaseForm):
+    # Rows of a hand-built table (officer/year_members.html): one date input per cell, with
+    # the row's label; the GOV.UK three-part date input does not fit a table row.
+    govuk_date_inputs = False
+
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
     start_date = forms.DateField(widget=DateInput(), label="From", required=False)
     end_date = forms.DateField(widget=DateInput(), label="To", required=False)

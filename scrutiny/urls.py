@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from scrutiny import account_views, membership_views, views
+from scrutiny import account_views, membership_views, session_timeout, views
 from scrutiny.apps_list import PORTAL_APPS
 from scrutiny.sitemap_index import sitemap_index, sitemap_section
 
@@ -109,6 +109,8 @@ core_patterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Stay signed in (issue 16, finding 7): the session warning's button.
+    path("accounts/session/", session_timeout.SessionExtend.as_view(), name="session-extend"),
     path(
         "accounts/set-password/<uidb64>/<token>/",
         account_views.SetPasswordFromLink.as_view(),

@@ -334,7 +334,9 @@ class YearUpdate(OfficerRequiredMixin, UpdateView):
     model = MunicipalYear
     form_class = MunicipalYearForm
     template_name = "scrutiny/officer/form.html"
-    extra_context = {"title": "Edit municipal year"}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, title=f"Edit municipal year {self.object.name}")
 
     def get_success_url(self):
         messages.success(self.request, f"Municipal year {self.object.name} was saved.")

@@ -1,5 +1,9 @@
+import re
+from html import unescape
+
 from django import template
 from django.template.loader import get_template
+from django.utils.html import format_html, strip_tags
 
 register = template.Library()
 
@@ -41,3 +45,60 @@ def members_sign_in_url(context) -> str:
     if match is None or match.url_name not in members_only_urls:
         return ""
     return sign_in_url(context)
+
+
+class ScrollTableNode(template.Node):
+    def __init__(self, nodelist, label):
+        self.nodelist = nodelist
+        self.label = label
+
+    def render(self, context):
+        inner = self.nodelist.render(context)
+        if self.label is not None:
+            label = self.label.resolve(context)
+        else:
+            match = CAPTION.search(inner)
+            label = strip_tags(match.group(1)) if match else ""
+        label = " ".join(unescape(str(label)).split()) or "Table"
+        return format_html(
+            '<div class="portal-table-scroll" role="region" aria-label="{}" tabindex="0">{}</div>',
+            label,
+            inner,  # NodeList.render gives a SafeString: the block's own autoescaped output
+        )
+
+
+CAPTION = re.compile(r"<caption[^>]*>(.*?)</caption>", re.S)
+
+
+@register.tag
+def scroll_table(parser, token):
+    """``{% scroll_table [label] %}<table>…</table>{% endscroll_table %}``: the one wrapper for
+    a table that may be wider than the screen (issue 16, finding 4). On small screens the
+    wrapper scrolls sideways (``.portal-table-scroll``, static/scss/portal.scss); it is a
+    named region in the tab order (``role="region"``, ``tabindex="0"``, ``aria-label``: the
+    label given, else the table's caption) so a keyboard user can scroll it with the arrow
+    keys and a screen reader says which table it is (WCAG 2.1.1, axe
+    ``scrollable-region-focusable``)."""
+    bits = token.split_contents()
+    label = parser.compile_filter(bits[1]) if len(bits) > 1 else None
+    nodelist = parser.parse(("endscroll_table",))
+    parser.delete_first_token()
+    return ScrollTableNode(nodelist, label)
+
+
+@register.inclusion_tag("includes/session_timeout.html", takes_context=True)
+def session_timeout(context):
+    """The session warning's data and dialog, for a signed-in user
+    (``scrutiny.session_timeout``, ``static/js/session-timeout.mjs``)."""
+    from scrutiny import session_timeout as timeout
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or not getattr(user, "is_authenticated", False):
+        return {"show": False}
+    return {
+        "show": True,
+        "expires_in": timeout.seconds_left(request.session),
+        "warn_before": timeout.warning_seconds(),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -42,11 +42,18 @@ def test_the_meeting_form_refuses_dates_outside_1900_to_2200(client, officer, st
 
 def test_every_portal_date_field_carries_the_bounds():
     from meetings.forms import MeetingForm
+    from opendata.forms import SearchForm
+    from scrutiny.forms import GovukDateInput
     from workprogramme.forms import WorkProgrammeItemForm
 
+    # Officer forms type dates as Day / Month / Year (issue 16): the range is checked on the
+    # server; a form that keeps the browser's date input also gets min and max.
     form = MeetingForm()
-    assert form.fields["start"].widget.attrs["min"] == "1900-01-01T00:00"
-    assert form.fields["report_deadline"].widget.attrs["max"] == "2200-12-31"
+    assert isinstance(form.fields["start"].widget, GovukDateInput)
+    assert isinstance(form.fields["report_deadline"].widget, GovukDateInput)
+    search = SearchForm()
+    assert search.fields["date_from"].widget.attrs["min"] == "1900-01-01"
+    assert search.fields["date_to"].widget.attrs["max"] == "2200-12-31"
     for form in (MeetingForm(data={"start": "0001-01-01T00:00"}), WorkProgrammeItemForm()):
         for field in form.fields.values():
             if "date" in type(field).__name__.lower():

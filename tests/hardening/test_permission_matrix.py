@@ -72,6 +72,7 @@ RULES: dict[str, str] = {
     "my-portal": SIGNED_IN,
     "login": ACCOUNT,
     "logout": ACCOUNT,
+    "session-extend": SIGNED_IN,  # GET: seconds left (JSON); POST: stay signed in
     "officer-home": OFFICER,
     "officer-committee-list": OFFICER,
     "officer-committee-add": OFFICER,
@@ -457,6 +458,7 @@ def extra_urls(council) -> dict[str, str]:
         "favicon": "/favicon.ico",
         "logout": "/accounts/logout/",
         "login": "/accounts/login/",
+        "session-extend": "/accounts/session/",
         "account-set-password": "/accounts/set-password/MQ/not-a-token/",
     }
     login_person = council["users"]["member"].person

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from conftest import login
+from conftest import fill_date, login
 from tests.factories import CommitteeFactory, MembershipFactory, PersonFactory, make_user
 from tests.factories.meetings import make_pdf_bytes
 
@@ -26,7 +26,7 @@ def test_officer_builds_and_publishes_public_finds_and_downloads(page, browser, 
     page.goto("/officer/meetings/")
     page.get_by_role("link", name="Create a meeting").click()
     page.select_option("#id_committee", label="Children's Scrutiny Panel")
-    page.fill("#id_start", f"{start:%Y-%m-%d}T10:00")
+    fill_date(page, "start", f"{start:%Y-%m-%d}T10:00")
     page.fill("#id_venue", "Meeting Room 4 - Town Hall, Huddersfield")
     page.get_by_role("button", name="Save").click()
     assert "standard opening items" in page.content()
@@ -108,7 +108,7 @@ def test_officer_pages_pass_axe(page, axe):
     login(page, "axe-officer")
     page.goto("/officer/meetings/add/")
     page.select_option("#id_committee", label=committee.name)
-    page.fill("#id_start", "2030-01-14T10:00")
+    fill_date(page, "start", "2030-01-14T10:00")
     page.get_by_role("button", name="Save").click()
     meeting_url = page.url
     failures = {}

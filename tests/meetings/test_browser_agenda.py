@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import login
+from conftest import fill_date, login
 from meetings import services
 from meetings.models import AgendaItem, Meeting
 from tests.factories import CommitteeFactory, make_user
@@ -79,7 +79,7 @@ def test_standard_items_edited_once_then_a_new_meeting_gets_them(page, officer, 
 
     page.goto("/officer/meetings/add/?committee=csp-standard")
     start = future()
-    page.fill("#id_start", f"{start:%Y-%m-%dT%H:%M}")
+    fill_date(page, "start", f"{start:%Y-%m-%dT%H:%M}")
     page.get_by_role("button", name="Save").click()
     assert "Meeting created with the standard opening items" in page.content()
     assert item_titles(page) == [
@@ -111,7 +111,7 @@ def test_new_meeting_copies_the_previous_agenda_and_keeps_exemptions(
     page.goto("/officer/meetings/add/")
     page.select_option("#id_committee", label="Corporate Parenting Board")
     start = future(40)
-    page.fill("#id_start", f"{start:%Y-%m-%dT%H:%M}")
+    fill_date(page, "start", f"{start:%Y-%m-%dT%H:%M}")
     page.get_by_label("A copy of the agenda of the committee's previous meeting").check()
     page.get_by_role("button", name="Save").click()
     assert "a copy of the previous meeting's agenda" in page.content()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from conftest import login
+from conftest import fill_date, login
 from meetings.models import Document
 from tests.factories import make_user
 from tests.factories.meetings import (
@@ -106,7 +106,7 @@ def test_enter_a_past_meeting_with_its_real_despatch_date(page, browser, live_se
     page.goto(f"/officer/meetings/{meeting.pk}/")
     assert "it is already over" in page.content()
     page.get_by_role("link", name="Publish the agenda").first.click()
-    page.fill("#id_despatched_on", f"{despatched:%Y-%m-%d}")
+    fill_date(page, "despatched_on", f"{despatched:%Y-%m-%d}")
     page.get_by_role("button", name="Publish the agenda").click()
     assert "The agenda is published" in page.content()
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from conftest import login
+from conftest import fill_date, login
 from meetings.minutes.models import MinutesSet, MinutesStatus
 from meetings.models import AgendaItem, ItemKind
 from scrutiny.models import Membership
@@ -58,7 +58,7 @@ def test_officer_takes_and_approves_minutes_and_the_public_sees_them(page, axe):
     assert axe(page) == []  # an item's page
     page.get_by_role("link", name="Add an action from resolution 2").click()
     page.get_by_label("Owner (a service or team) (optional)").fill("Children's Services")
-    page.get_by_label("Due date (optional)").fill("2018-01-09")
+    fill_date(page, "due_date", "2018-01-09")
     page.get_by_role("button", name="Save the action").click()
     page.get_by_text("Action added").wait_for()
 

@@ -12,7 +12,7 @@ import pypdf
 import pytest
 from django.utils import timezone
 
-from conftest import login
+from conftest import fill_date, login
 from meetings.minutes import services as minutes_services
 from meetings.models import AgendaItem, ItemKind, Meeting
 from tests.factories import CommitteeFactory, make_user
@@ -58,7 +58,7 @@ def test_officer_repoints_the_previous_minutes_and_the_public_pack_carries_them(
     page.goto("/officer/meetings/")
     page.get_by_role("link", name="Create a meeting").click()
     page.select_option("#id_committee", label="Children's Scrutiny Panel")
-    page.fill("#id_start", f"{start:%Y-%m-%d}T10:00")
+    fill_date(page, "start", f"{start:%Y-%m-%d}T10:00")
     page.fill("#id_venue", "Meeting Room 4 - Town Hall, Huddersfield")
     page.get_by_role("button", name="Save").click()
     meeting = Meeting.all_objects.filter(committee=committee).latest("start")

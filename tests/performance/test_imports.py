@@ -314,7 +314,10 @@ def test_large_file_runs_as_a_background_task(client, setup):
     assert Figure.objects.filter(period=periods["Q3 2016/17"]).count() == 260
 
 
-def test_progress_page_refreshes_itself_without_script(client, setup):
+def test_progress_page_refreshes_itself_with_a_stop_button(client, setup):
+    """No <meta http-equiv="refresh"> (WCAG 2.2.1: it cannot be stopped; axe meta-refresh):
+    static/js/auto-refresh.mjs reloads the page and offers "Stop refreshing"; without
+    JavaScript the page offers "Refresh now"."""
     periods, _, officer = setup
     run = ImportRun.objects.create(
         period=periods["Q1 2016/17"],
@@ -328,7 +331,9 @@ def test_progress_page_refreshes_itself_without_script(client, setup):
     )
     client.force_login(officer)
     page = client.get(run.get_absolute_url()).content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in page
+    assert 'http-equiv="refresh"' not in page
+    assert "js/auto-refresh.mjs" in page and 'data-auto-refresh="2"' in page
+    assert "Refresh now" in page and "Stop refreshing" in page
     assert "25%" in page and "250 of 1000 rows checked" in page
     assert not re.search(r"<script(?![^>]*\bsrc=)", page)
 

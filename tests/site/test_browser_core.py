@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from conftest import login
+from conftest import fill_date, login
 from tests.site.test_guards import sitemap_paths
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,7 +32,7 @@ def test_officer_adds_membership_and_public_sees_it(page, demo):
     page.get_by_role("link", name="Add a membership").click()
     page.select_option("#id_person", label="Councillor Masood Ahmed")
     page.select_option("#id_role", "substitute")
-    page.fill("#id_start_date", "2017-06-01")
+    fill_date(page, "start_date", "2017-06-01")
     page.get_by_role("button", name="Save").click()
     assert "Saved:" in page.content()
     page.goto("/committees/childrens-scrutiny-panel/?year=2017/18")

@@ -29,7 +29,7 @@ import pypdf
 import pytest
 from django.utils import timezone
 
-from conftest import login
+from conftest import fill_date, login
 from scrutiny.models import MunicipalYear
 from tests.factories import CommitteeFactory, MembershipFactory, PersonFactory, make_user
 from tests.factories.meetings import make_pdf_bytes
@@ -160,8 +160,8 @@ def test_officer_enters_a_whole_agenda_pack_in_at_most_35_submissions(page, sett
     journey.click("link", "Municipal years")
     journey.click("link", "Add a municipal year")
     page.get_by_label("Name").fill(new_year_name)
-    page.get_by_label("Start date").fill(start.isoformat())
-    page.get_by_label("End date").fill(end.isoformat())
+    fill_date(page, "start_date", start.isoformat())
+    fill_date(page, "end_date", end.isoformat())
     journey.click("button", "Save")
     journey.ok()
     journey.click("link", f"Memberships for {new_year_name}")
@@ -198,7 +198,7 @@ def test_officer_enters_a_whole_agenda_pack_in_at_most_35_submissions(page, sett
     journey.click("link", "Meetings and agendas")
     journey.click("link", "Create a meeting")
     page.get_by_label("Committee", exact=True).select_option(label="Children's Scrutiny Panel")
-    page.get_by_label("Date and time the meeting starts").fill(f"{previous_day.isoformat()}T10:00")
+    fill_date(page, "start", f"{previous_day.isoformat()}T10:00")
     page.get_by_label("Venue").fill("Council Chamber - Town Hall, Huddersfield")
     journey.click("button", "Save")
     journey.ok()
@@ -210,7 +210,7 @@ def test_officer_enters_a_whole_agenda_pack_in_at_most_35_submissions(page, sett
     journey.ok()
     journey.click("link", "Publish the agenda")
     despatched = previous_day - dt.timedelta(days=9)
-    page.get_by_label("Date the agenda was despatched, if not today").fill(despatched.isoformat())
+    fill_date(page, "despatched_on", despatched.isoformat())
     journey.click("button", "Publish the agenda")
     journey.ok()
     assert f"{despatched.day} {despatched:%B %Y}" in page.locator("main").inner_text()
@@ -240,7 +240,7 @@ def test_officer_enters_a_whole_agenda_pack_in_at_most_35_submissions(page, sett
     journey.click("link", "Meetings and agendas")
     journey.click("link", "Create a meeting")
     page.get_by_label("Committee", exact=True).select_option(label="Children's Scrutiny Panel")
-    page.get_by_label("Date and time the meeting starts").fill(f"{new_day.isoformat()}T10:00")
+    fill_date(page, "start", f"{new_day.isoformat()}T10:00")
     page.get_by_label("Venue").fill("Council Chamber - Town Hall, Huddersfield")
     page.get_by_label("The committee's standard opening items").check()
     journey.click("button", "Save")

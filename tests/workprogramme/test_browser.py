@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conftest import login
+from conftest import fill_date, login
 from meetings.models import AgendaItem
 from tests.factories import MembershipFactory, MunicipalYearFactory, PersonFactory, make_user
 from tests.factories.meetings import MeetingFactory
@@ -248,8 +248,8 @@ def test_every_plan_inspection_review_and_highlight_page_passes_axe(page, axe):
         check_axe(page, axe)
     page.goto("/officer/work-programme/plans/add/")
     page.fill("#id_title", "Plan with its dates the wrong way round")
-    page.fill("#id_period_start", "2018-04-01")
-    page.fill("#id_period_end", "2018-03-31")
+    fill_date(page, "period_start", "2018-04-01")
+    fill_date(page, "period_end", "2018-03-31")
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
     assert "The plan must end on or after it starts" in page.content()

@@ -414,7 +414,9 @@ def test_success_measures_and_dated_targets(officer):
         officer.post(add_target, {"target": "85%", "target_date": "2019-07-31"}),
         "within the plan&#x27;s period",
         'value="85%"',
-        'value="2019-07-31"',
+        # The date is shown again in the GOV.UK date input's parts (issue 16).
+        'name="target_date_day" type="text" inputmode="numeric" autocomplete="off" value="31"',
+        'name="target_date_year" type="text" inputmode="numeric" value="2019"',
     )
     assert not MeasureTarget.objects.exists()
     response = officer.post(add_target, {"target": "85%", "target_date": "2018-07-31"})
