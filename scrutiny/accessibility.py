@@ -69,26 +69,16 @@ class KnownIssue:
 
 KNOWN_ISSUES: tuple[KnownIssue, ...] = (
     KnownIssue(
-        key="officer-session-ends-without-warning",
+        key="native-date-inputs-in-search-and-membership-rows",
         affected=(
-            "Officers' sessions end after a fixed time without a warning and without a way to "
-            "extend them, so a long minute or report being typed can be lost."
-        ),
-        criteria=("2.2.1 Timing Adjustable",),
-        section=NON_COMPLIANCE,
-        fix="Warn before the session ends and let the officer extend it.",
-        fix_by=dt.date(2027, 3, 31),
-    ),
-    KnownIssue(
-        key="officer-native-date-time-inputs",
-        affected=(
-            "On officer forms, dates with a time (such as a meeting's start) use the browser's "
-            "own date and time control, whose format depends on the browser's language and "
-            "which some screen readers and speech recognition software do not announce well."
+            "The date filters of the search page, and the end date in each row of the "
+            "officers' year membership table, use the browser's own date control, whose "
+            "format depends on the browser's language. Every other form uses separate day, "
+            "month and year boxes."
         ),
         criteria=("3.3.2 Labels or Instructions",),
         section=NON_COMPLIANCE,
-        fix="Use the GOV.UK date input pattern with a separate time field.",
+        fix="Use the GOV.UK date input pattern there too.",
         fix_by=dt.date(2027, 3, 31),
     ),
 )
@@ -103,6 +93,27 @@ class AutomatedCheck:
 
 
 AUTOMATED_CHECKS: tuple[AutomatedCheck, ...] = (
+    AutomatedCheck(
+        "axe-core checks one page of every kind (public, councillor and officer) at 320 and "
+        "1280 pixels wide for WCAG 2.2 A and AA failures, target sizes and scrollable "
+        "regions included",
+        "tests/site/test_browser_axe_widths.py::test_every_kind_of_page_passes_axe_at_320_and_1280",
+    ),
+    AutomatedCheck(
+        "no two kinds of officer page share a title or main heading",
+        "tests/site/test_officer_titles.py::test_no_two_officer_page_kinds_share_a_title",
+    ),
+    AutomatedCheck(
+        "an officer is warned before the session ends and can stay signed in, and a form "
+        "sent after it ended is not lost",
+        "tests/site/test_browser_session_timeout.py::test_officer_is_warned_and_stays_signed_in",
+    ),
+    AutomatedCheck(
+        "an agenda pack built from tagged papers is tagged on every page and declared PDF/UA; "
+        "one with an untagged paper is not, and names it",
+        "tests/packs/test_pdfua.py::"
+        "test_a_pack_of_tagged_uploads_is_tagged_on_every_page_and_declared",
+    ),
     AutomatedCheck(
         "axe-core checks the public meetings pages for WCAG 2.2 A and AA failures in Chromium",
         "tests/meetings/test_browser.py::test_meetings_pages_pass_axe",

@@ -119,7 +119,15 @@ def probe_officer_native_date_time_inputs(client) -> bool:
     return 'type="datetime-local"' in html
 
 
+def probe_native_date_inputs_in_search_and_membership_rows(client) -> bool:
+    html = client.get(reverse("search")).content.decode()
+    return 'type="date"' in html
+
+
 PROBES = {
+    "native-date-inputs-in-search-and-membership-rows": (
+        probe_native_date_inputs_in_search_and_membership_rows
+    ),
     "pack-drops-upload-tags": probe_pack_drops_upload_tags,
     "officer-session-ends-without-warning": probe_officer_session_ends_without_warning,
     "officer-native-date-time-inputs": probe_officer_native_date_time_inputs,
