@@ -7,9 +7,10 @@ class OpendataConfig(AppConfig):
 
     def ready(self):
         from meetings.extensions import meeting_panels
-        from opendata import kpis, minutes, receivers, views
+        from opendata import decisions, kpis, minutes, receivers, views
 
         receivers.connect()
         meeting_panels.register(views.meeting_calendar_panel)
         minutes.register()
         kpis.register()
+        decisions.watch()

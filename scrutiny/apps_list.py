@@ -13,6 +13,7 @@ PORTAL_APPS: tuple[str, ...] = (
     "scrutiny",
     "meetings",
     "meetings.minutes",
+    "decisions",
     "performance",
     "workprogramme",
     "meetings.packs",

@@ -28,7 +28,18 @@ The rule, in one place:
   Members of the committee may read the issued papers of exempt items, never drafts,
   withdrawn papers or earlier versions;
 - **minutes** are public once published or approved, of a public meeting; never drafts,
-  for members either.
+  for members either;
+- an executive **decision** (issue 17, ``decisions`` app) is public once published
+  (``published_at`` set). A decision taken in private (``is_private``: exempt under a
+  Schedule 12A paragraph) is *listed*: the public sees only its title, decision maker, date,
+  status and "taken in private under paragraph N" (``decision_public_text``), never its
+  text, reasons, alternatives, interests or papers; an open published decision is public
+  in full;
+- a **forward plan entry** is public once first published (``first_published_on`` set),
+  including a private one: reg. 5 of the Executive Arrangements Regulations 2012 requires
+  the notice of a private meeting, its paragraph and reasons to be public;
+- a **call-in request** is public once validated by the scrutiny officer (and stays public
+  after its outcome), when its decision is public.
 
 Paths: each function takes the lookup path from the queried model to the object the rule is
 about (``""`` for the model itself), so the same rule applies from any model: for example
@@ -148,6 +159,40 @@ def resolution_public(path: str = "") -> Q:
     return minute_public(_f(path, "minute"))
 
 
+# The values of ``decisions.models.CallInStatus`` shown to the public (a test checks them).
+PUBLIC_CALL_IN_STATUSES = ("validated", "decided")
+
+
+def decision_listed(path: str = "") -> Q:
+    """The executive decision at ``path`` is published: its title, maker, date and status are
+    public (for a private decision, that and its Schedule 12A paragraph only)."""
+    return Q(**{_f(path, "published_at__isnull"): False})
+
+
+def decision_open(path: str = "") -> Q:
+    """The decision at ``path`` was not taken in private."""
+    return Q(**{_f(path, "is_private"): False})
+
+
+def decision_public(path: str = "") -> Q:
+    """The decision at ``path`` is published and open: its text, reasons and papers are
+    public."""
+    return decision_listed(path) & decision_open(path)
+
+
+def forward_plan_entry_public(path: str = "") -> Q:
+    """The forward plan entry at ``path`` has been published (private ones included: their
+    notice is public by law)."""
+    return Q(**{_f(path, "first_published_on__isnull"): False})
+
+
+def call_in_public(path: str = "") -> Q:
+    """The call-in request at ``path`` was validated, of a published decision."""
+    return Q(**{_f(path, "status__in"): PUBLIC_CALL_IN_STATUSES}) & decision_listed(
+        _f(path, "decision")
+    )
+
+
 # --- checks on loaded objects (the same rule) ----------------------------------------------
 
 
@@ -185,6 +230,23 @@ def are_minutes_public(minutes) -> bool:
         and minutes.status in PUBLIC_MINUTES_STATUSES
         and is_meeting_public(minutes.meeting)
     )
+
+
+def is_decision_listed(decision) -> bool:
+    return decision is not None and decision.published_at is not None
+
+
+def is_decision_public(decision) -> bool:
+    """Published and not taken in private: everything recorded may be shown."""
+    return is_decision_listed(decision) and not decision.is_private
+
+
+def is_forward_plan_entry_public(entry) -> bool:
+    return entry is not None and entry.first_published_on is not None
+
+
+def is_call_in_public(request) -> bool:
+    return request.status in PUBLIC_CALL_IN_STATUSES and is_decision_listed(request.decision)
 
 
 def public_description(item) -> str:

@@ -155,6 +155,7 @@ def test_managers_say_what_they_hold():
     """Issue 22: ``objects`` meant public-only on Meeting, AgendaItem, Report and Document and
     everything on MinutesSet and Action. Now ``objects``, where a model has it beside
     ``all_objects``, is the public manager, and the minutes models have no ``objects``."""
+    from decisions import models as decisions_models
     from meetings import models as meetings_models
     from meetings.minutes.models import Action, MinutesSet
 
@@ -166,6 +167,10 @@ def test_managers_say_what_they_hold():
         meetings_models.AgendaItem,
         meetings_models.Report,
         meetings_models.Document,
+        decisions_models.ForwardPlanEntry,
+        decisions_models.Decision,
+        decisions_models.CallInRequest,
     ):
         assert type(model.objects).__name__.startswith("Public"), model
+        assert model._default_manager.name == "all_objects", model
         assert hasattr(model, "all_objects"), model

@@ -28,7 +28,7 @@ from tests.factories.meetings import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("scrutiny", "meetings", "performance", "workprogramme", "opendata", "bench")
+APPS = ("scrutiny", "meetings", "decisions", "performance", "workprogramme", "opendata", "bench")
 HOME = Path("scrutiny/visibility.py")
 
 # The primitives of the public rule, as they appear in a hand-written queryset filter.
@@ -49,6 +49,8 @@ ALLOWED = {
     # minutes have a publication date.
     ("meetings/models.py", "exempt/confidential/draft flag"): 1,
     ("meetings/minutes/models.py", "published agenda"): 1,
+    # A published decision has a publication date (issue 17).
+    ("decisions/models.py", "published agenda"): 1,
     # ``PublicRecord.withdrawn_at`` is the open data record's own field (when an object left
     # public view), not a paper's withdrawal.
     ("opendata/oparl.py", "withdrawn or superseded paper"): 1,
