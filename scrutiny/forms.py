@@ -199,6 +199,7 @@ class PersonForm(BaseModelForm):
             "service",
             "organisation",
             "email",
+            "email_consent",
             "phone",
             "is_active",
         ]

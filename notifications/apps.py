@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    label = "notifications"
+    verbose_name = "Email: summons, alerts and notices"
+
+    def ready(self) -> None:
+        from meetings.extensions import officer_meeting_panels
+        from meetings.signals import meeting_changed, meeting_published
+        from scrutiny.signals import set_password_link_issued
+
+        from . import notices, panels, receivers
+
+        meeting_published.connect(
+            receivers.on_meeting_published, dispatch_uid="notifications-meeting-published"
+        )
+        meeting_changed.connect(
+            receivers.on_meeting_changed, dispatch_uid="notifications-meeting-changed"
+        )
+        set_password_link_issued.connect(
+            notices.on_set_password_link, dispatch_uid="notifications-set-password"
+        )
+        officer_meeting_panels.register(panels.officer_email_panel)

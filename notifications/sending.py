@@ -1,0 +1,178 @@
+"""Sending the outbox: the only code that talks to the mail server.
+
+Rows are claimed in small batches (``status=sending`` with a claim that runs out), each is sent
+over one reused SMTP connection, and each is marked ``sent`` in its own statement the moment the
+server accepts it. A row once ``sent`` is never claimed again, so a retried or restarted task
+sends nothing twice. A worker killed between the server's "250 OK" and that update leaves the row
+``sending``; when its claim runs out it is queued again with the same ``Message-ID`` (derived
+from the row's key), so a receiving server or client can drop the duplicate (docs/notes-email.md).
+
+The rate limit is ``EMAIL_RATE_PER_MINUTE``: messages sent in the last sixty seconds count
+against it, across every worker."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Outbox, Suppression
+
+BATCH = 100
+CLAIM = dt.timedelta(minutes=5)
+# Permanent refusals of a recipient: the address is suspended (a hard bounce).
+HARD_BOUNCE_CODES = {550, 551, 553}
+REDACTED = "(The set-password link is not kept once sent.)"
+
+
+def message_id(key: str, recipient: str) -> str:
+    digest = hashlib.sha256(f"{key}\n{recipient}".encode()).hexdigest()[:40]
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return f"<{digest}@{domain or 'localhost'}>"
+
+
+def budget(now: dt.datetime | None = None) -> int:
+    """How many more messages may be sent in this minute."""
+    now = now or timezone.now()
+    recent = Outbox.objects.filter(sent_at__gt=now - dt.timedelta(seconds=60)).count()
+    return max(0, settings.EMAIL_RATE_PER_MINUTE - recent)
+
+
+def _claim(size: int) -> list[int]:
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Outbox.objects.select_for_update(skip_locked=True)
+            .filter(status=Outbox.Status.QUEUED)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if ids:
+            Outbox.objects.filter(pk__in=ids).update(
+                status=Outbox.Status.SENDING, claimed_until=now + CLAIM
+            )
+    return ids
+
+
+def reclaim_expired() -> int:
+    """Queue again the rows a killed worker left ``sending``."""
+    return Outbox.objects.filter(
+        status=Outbox.Status.SENDING, claimed_until__lt=timezone.now()
+    ).update(status=Outbox.Status.QUEUED)
+
+
+def _email(row: Outbox) -> EmailMultiAlternatives:
+    headers = {"Message-ID": row.message_id or message_id(row.key, row.recipient)}
+    headers.update(row.headers or {})
+    email = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.recipient],
+        headers=headers,
+    )
+    email.attach_alternative(row.body_html, "text/html")
+    return email
+
+
+def _hard_bounce(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return any(code in HARD_BOUNCE_CODES for code, _ in exc.recipients.values())
+    return False
+
+
+def send_pending(*, limit: int | None = None) -> int:
+    """Send queued rows until the queue is empty, the minute's budget is spent or ``limit``
+    rows were sent. Returns how many were sent."""
+    reclaim_expired()
+    sent = 0
+    connection = None
+    try:
+        while True:
+            room = budget()
+            if limit is not None:
+                room = min(room, limit - sent)
+            if room <= 0:
+                break
+            ids = _claim(min(BATCH, room))
+            if not ids:
+                break
+            rows = list(Outbox.objects.filter(pk__in=ids).order_by("pk"))
+            suspended = set(
+                Suppression.objects.filter(
+                    email__in={r.recipient.lower() for r in rows}
+                ).values_list("email", flat=True)
+            )
+            for row in rows:
+                if row.recipient.lower() in suspended:
+                    Outbox.objects.filter(pk=row.pk).update(
+                        status=Outbox.Status.SUPPRESSED, claimed_until=None
+                    )
+                    continue
+                if connection is None:
+                    connection = get_connection()
+                    connection.open()
+                try:
+                    connection.send_messages([_email(row)])
+                except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+                    _failed(row, exc)
+                    connection = _reset(connection)
+                    continue
+                done = {}
+                if row.kind == Outbox.Kind.ACCOUNT:
+                    # A set-password link is shown once and never stored (scrutiny.accounts).
+                    done = {"body_text": REDACTED, "body_html": REDACTED}
+                Outbox.objects.filter(pk=row.pk).update(
+                    status=Outbox.Status.SENT,
+                    sent_at=timezone.now(),
+                    attempts=row.attempts + 1,
+                    claimed_until=None,
+                    error="",
+                    **done,
+                )
+                sent += 1
+    finally:
+        if connection is not None:
+            connection.close()
+    return sent
+
+
+def _reset(connection):
+    with contextlib.suppress(Exception):  # a broken connection is replaced either way
+        connection.close()
+    return None
+
+
+def _failed(row: Outbox, exc: Exception) -> None:
+    attempts = row.attempts + 1
+    if _hard_bounce(exc):
+        suspend(row.recipient, Suppression.Reason.BOUNCE, str(exc)[:500])
+        status = Outbox.Status.SUPPRESSED
+    elif attempts >= Outbox.MAX_ATTEMPTS:
+        status = Outbox.Status.FAILED
+    else:
+        status = Outbox.Status.QUEUED
+    Outbox.objects.filter(pk=row.pk).update(
+        status=status,
+        attempts=attempts,
+        error=f"{type(exc).__name__}: {exc}"[:2000],
+        claimed_until=None,
+    )
+
+
+def suspend(email: str, reason: str, detail: str = "") -> Suppression:
+    """Suspend an address (a bounce or complaint reported by the mail server): nothing queued
+    for it is sent."""
+    row, _ = Suppression.objects.get_or_create(
+        email=email.strip().lower(), defaults={"reason": reason, "detail": detail[:500]}
+    )
+    Outbox.objects.filter(recipient__iexact=email, status=Outbox.Status.QUEUED).update(
+        status=Outbox.Status.SUPPRESSED
+    )
+    return row
