@@ -16,8 +16,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.db import transaction
-from django.urls import reverse
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from meetings.minutes.models import MinutesSet

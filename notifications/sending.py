@@ -93,8 +93,9 @@ def send_pending(*, limit: int | None = None) -> int:
     reclaim_expired()
     sent = 0
     connection = None
+    stopped = False
     try:
-        while True:
+        while not stopped:
             room = budget()
             if limit is not None:
                 room = min(room, limit - sent)
@@ -109,20 +110,31 @@ def send_pending(*, limit: int | None = None) -> int:
                     email__in={r.recipient.lower() for r in rows}
                 ).values_list("email", flat=True)
             )
-            for row in rows:
+            for index, row in enumerate(rows):
+                if stopped:
+                    break
                 if row.recipient.lower() in suspended:
                     Outbox.objects.filter(pk=row.pk).update(
                         status=Outbox.Status.SUPPRESSED, claimed_until=None
                     )
                     continue
-                if connection is None:
-                    connection = get_connection()
-                    connection.open()
                 try:
+                    if connection is None:
+                        connection = get_connection()
+                        connection.open()
                     connection.send_messages([_email(row)])
                 except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
                     _failed(row, exc)
                     connection = _reset(connection)
+                    if not isinstance(exc, smtplib.SMTPRecipientsRefused):
+                        # The server is down or refusing: give the rest of the batch back and
+                        # stop; the next run (a minute later) tries again.
+                        stopped = True
+                        rest = [r.pk for r in rows[index + 1 :]]
+                        Outbox.objects.filter(pk__in=rest).update(
+                            status=Outbox.Status.QUEUED, claimed_until=None
+                        )
+                        break
                     continue
                 done = {}
                 if row.kind == Outbox.Kind.ACCOUNT:
@@ -144,6 +156,8 @@ def send_pending(*, limit: int | None = None) -> int:
 
 
 def _reset(connection):
+    if connection is None:
+        return None
     with contextlib.suppress(Exception):  # a broken connection is replaced either way
         connection.close()
     return None
