@@ -7,8 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Email: summons, alerts and notices"
 
     def ready(self) -> None:
-        from meetings.extensions import officer_meeting_panels
+        from meetings.extensions import meeting_panels, officer_meeting_panels
         from meetings.signals import meeting_changed, meeting_published
+        from scrutiny.extensions import committee_panels
         from scrutiny.signals import set_password_link_issued
 
         from . import notices, panels, receivers
@@ -23,3 +24,5 @@ class NotificationsConfig(AppConfig):
             notices.on_set_password_link, dispatch_uid="notifications-set-password"
         )
         officer_meeting_panels.register(panels.officer_email_panel)
+        committee_panels.register(panels.committee_alerts_panel)
+        meeting_panels.register(panels.meeting_alerts_panel)

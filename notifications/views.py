@@ -61,7 +61,13 @@ def subscribe(request):
                 )
             )
     else:
-        form = SubscribeForm()
+        committee = request.GET.get("committee", "")
+        form = SubscribeForm(
+            initial={
+                "committees": [int(committee)] if committee.isdigit() else [],
+                "topics": ["agendas", "minutes"],
+            }
+        )
     return render(request, "notifications/subscribe.html", {"form": form})
 
 
