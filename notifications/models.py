@@ -46,6 +46,7 @@ class Outbox(models.Model):
     message_id = models.CharField(max_length=250, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     claimed_until = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     meeting = models.ForeignKey(
         "meetings.Meeting", null=True, blank=True, on_delete=models.CASCADE, related_name="+"

@@ -198,6 +198,8 @@ SUBSCRIPTION_CONFIRM_DAYS = 7
 ALERTS_PER_IP_PER_HOUR = 20
 ALERTS_PER_ADDRESS_PER_HOUR = 3
 OUTBOX_KEEP_DAYS = 90
+# A row a worker claimed but never marked sent (the worker was killed) is sent again after this.
+EMAIL_CLAIM_SECONDS = 300
 
 TASKS = {
     "default": {
