@@ -219,11 +219,11 @@ def changed(meeting: Meeting) -> int:
 # --- public alerts ---------------------------------------------------------------------------
 
 
-def _subscribers_for(meeting: Meeting, topic: str) -> list[Subscriber]:
+def _subscribers_for(committee, topic: str) -> list[Subscriber]:
     # JSON "contains" is not on SQLite: filter the topics in Python there.
     qs = (
         Subscriber.objects.filter(confirmed_at__isnull=False)
-        .filter(Q(all_committees=True) | Q(committees=meeting.committee))
+        .filter(Q(all_committees=True) | Q(committees=committee))
         .distinct()
         .order_by("pk")
     )
@@ -240,9 +240,27 @@ def alert(meeting: Meeting, topic: str) -> int:
         subject = f"Minutes published: {meeting.committee.name}, {day}"
         url = link("meeting-minutes", pk=meeting.pk)
         line = f"The minutes of {meeting.committee.name} on {day}"
-    key = f"alert:{topic}:{meeting.pk}"
+    return publish_alert(
+        topic=topic,
+        committee=meeting.committee,
+        subject=subject,
+        line=line,
+        url=url,
+        key=f"alert:{topic}:{meeting.pk}",
+        meeting=meeting,
+        agenda=_agenda(meeting) if topic == Topic.AGENDAS else [],
+    )
+
+
+def publish_alert(
+    *, topic: str, committee, subject: str, line: str, url: str, key: str, meeting=None, agenda=()
+) -> int:
+    """Tell the confirmed subscribers of ``topic`` for ``committee`` that something public
+    appeared: at once, or in their next weekly digest. The hook for the decisions app
+    (decisions, forward plan entries, call-ins): its listener here calls this with public text
+    only. ``key`` names the thing: an alert is sent once per key and address."""
     immediate, weekly = [], []
-    for sub in _subscribers_for(meeting, topic):
+    for sub in _subscribers_for(committee, topic):
         (weekly if sub.frequency == Subscriber.Frequency.WEEKLY else immediate).append(sub)
     DigestEntry.objects.bulk_create(
         [DigestEntry(subscriber=s, key=key, line=line, url=url) for s in weekly],
@@ -252,11 +270,10 @@ def alert(meeting: Meeting, topic: str) -> int:
         "alert",
         subject,
         {
-            "meeting": meeting,
             "topic": topic,
             "line": line,
             "url": url,
-            "agenda": _agenda(meeting) if topic == Topic.AGENDAS else [],
+            "agenda": list(agenda),
             "manage_url": "@@MANAGE@@",
             "unsubscribe_url": "@@UNSUBSCRIBE@@",
         },

@@ -46,6 +46,16 @@ def on_set_password_link(sender, person, path, reset=False, **kwargs) -> None:
     )
 
 
+def call_in_signatures_requested(
+    *, key: str, people, subject: str, lines: list[tuple[str, str]]
+) -> int:
+    """The hook for the decisions app: ask councillors to sign a call-in request. Its listener
+    here (connected in ``NotificationsConfig.ready`` to the decisions app's own signal when
+    that app lands) calls this with public text and links only; one message per person and
+    ``key``. People without an address are skipped."""
+    return sum(_notice(key, person, subject, lines) for person in people if person.email)
+
+
 def _notice(key: str, person: Person, subject: str, lines: list[tuple[str, str]]) -> int:
     msg = render("notice", subject, {"person": person, "lines": lines})
     return queue(

@@ -230,3 +230,56 @@ def test_outbox_rows_keep_no_more_than_needed(smtp, client):
     _subscribe(client, "kept@example.org")
     row = Outbox.objects.get(recipient="kept@example.org")
     assert row.status == "sent" and row.kind == "confirm"
+
+
+def test_the_decisions_hooks_send_to_those_who_chose_them(smtp, committee):
+    """Decisions, forward plan entries and call-ins fire once the decisions app calls these
+    hooks; the choices are offered today."""
+    from notifications.events import publish_alert
+    from notifications.notices import call_in_signatures_requested
+    from tests.factories import PersonFactory
+
+    Subscriber.objects.create(
+        email="decisions@example.org",
+        topics=["decisions"],
+        all_committees=True,
+        confirmed_at=timezone.now(),
+    )
+    Subscriber.objects.create(
+        email="agendas@example.org",
+        topics=["agendas"],
+        all_committees=True,
+        confirmed_at=timezone.now(),
+    )
+    sent = publish_alert(
+        topic="decisions",
+        committee=committee,
+        subject="Decision published: Bus lanes",
+        line="The decision on bus lanes",
+        url="http://testserver/",
+        key="decision:1",
+    )
+    assert sent == 1 and [str(m["To"]) for m in smtp.messages] == ["decisions@example.org"]
+    assert (
+        publish_alert(
+            topic="decisions",
+            committee=committee,
+            subject="Decision published: Bus lanes",
+            line="The decision on bus lanes",
+            url="http://testserver/",
+            key="decision:1",
+        )
+        == 0
+    ), "once per key and address"
+    smtp.clear()
+    people = [PersonFactory(email="c1@example.org"), PersonFactory(email="")]
+    assert (
+        call_in_signatures_requested(
+            key="call-in:1",
+            people=people,
+            subject="Call-in: please sign",
+            lines=[("The decision on bus lanes", "http://testserver/")],
+        )
+        == 1
+    )
+    assert smtp.one("c1@example.org")["Subject"] == "Call-in: please sign"
