@@ -126,6 +126,14 @@ def test_changes_after_publication_notify_the_same_people(smtp, meeting_with_mem
     assert "Withdrawn: “Social care performance report”" in text
     assert len(smtp.to("sam@example.org")) == 1
     smtp.clear()
+    # A late paper published with the chair's reasons: the supplementary pack.
+    late = ReportFactory(
+        agenda_item=report.agenda_item, title="Late briefing note", is_late=True, is_draft=True
+    )
+    services.publish_late_paper(paper=late, urgency_reasons="Figures arrived late.", by=officer)
+    text, _ = parts(smtp.one("ann@example.org"))
+    assert "New paper: “Late briefing note”" in text and "supplementary pack" in text
+    smtp.clear()
     meeting = Meeting.all_objects.get(pk=meeting.pk)
     services.postpone_meeting(meeting=meeting, notice="Moved to 3 March.", by=officer)
     text, _ = parts(smtp.one("ann@example.org"))
