@@ -193,9 +193,9 @@ def update_choices(
 
 @transaction.atomic
 def unsubscribe(*, subscriber: Subscriber) -> None:
-    """Forget the address: the row and its digest entries go; sent-message rows keep only
-    that something was sent to it (the outbox is cleared by the retention rule)."""
-    Outbox.objects.filter(subscriber=subscriber, status=Outbox.Status.QUEUED).delete()
+    """Forget the address: the subscription, its digest entries and every message to it
+    (queued or sent) are deleted."""
+    Outbox.objects.filter(subscriber=subscriber).delete()
     subscriber.delete()
 
 

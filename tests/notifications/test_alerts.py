@@ -109,6 +109,7 @@ def test_subscribe_confirm_alert_and_one_click_unsubscribe(smtp, client, committ
     )
     assert one_click.status_code == 200 and b"You are unsubscribed" in one_click.content
     assert not Subscriber.objects.filter(email="reader@example.org").exists()
+    assert not Outbox.objects.filter(recipient="reader@example.org").exists()
     again = strict.post(
         local_path(unsubscribe_url),
         data="List-Unsubscribe=One-Click",
