@@ -36,6 +36,7 @@ demo: venv assets
 
 run: demo
 	$(PY) manage.py demo_logins
+	@$(PY) manage.py email_backend
 	@echo "Serving on http://$(HOST):$(PORT) (a background task worker runs alongside; Ctrl-C stops both)"
 	@trap 'kill 0' EXIT; $(PY) manage.py db_worker --queue-name default --interval 1 & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)

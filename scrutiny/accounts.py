@@ -42,6 +42,7 @@ from django.utils.text import slugify
 from scrutiny.audit import records_by
 from scrutiny.models import AccountEvent, Person
 from scrutiny.roles import ADMINISTRATORS, COUNCILLORS, OFFICERS
+from scrutiny.signals import set_password_link_issued
 
 # People who may be given a login from the officer pages.
 LOGIN_KINDS = (Person.Kind.COUNCILLOR, Person.Kind.COOPTEE)
@@ -69,9 +70,16 @@ class IssuedLink:
     username: str
 
 
-def _link_for(user) -> IssuedLink:
+def _link_for(user, person: Person | None = None, reset: bool = False) -> IssuedLink:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     path = reverse("account-set-password", kwargs={"uidb64": uid, "token": tokens.make_token(user)})
+    if person is not None:
+        # The notifications app emails the link to the person's address (after commit).
+        transaction.on_commit(
+            lambda: set_password_link_issued.send(
+                sender=Person, person=person, path=path, reset=reset
+            )
+        )
     return IssuedLink(path=path, username=user.get_username())
 
 
@@ -138,7 +146,7 @@ def create_login(*, person: Person, username: str, email: str, by) -> IssuedLink
     person.user = user
     person.save(update_fields=["user", "modified_at"])
     _record(person, user, AccountEvent.Action.CREATED, by)
-    return _link_for(user)
+    return _link_for(user, person)
 
 
 @records_by
@@ -155,7 +163,7 @@ def reset_login(*, person: Person, by) -> IssuedLink:
     user.set_unusable_password()
     user.save(update_fields=["password"])
     _record(person, user, AccountEvent.Action.RESET, by)
-    return _link_for(user)
+    return _link_for(user, person, reset=True)
 
 
 @records_by

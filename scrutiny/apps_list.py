@@ -17,6 +17,7 @@ PORTAL_APPS: tuple[str, ...] = (
     "performance",
     "workprogramme",
     "meetings.packs",
+    "notifications",
     "imports",
     "opendata",
 )
@@ -26,6 +27,7 @@ PORTAL_APP_LABELS: frozenset[str] = frozenset(name.rpartition(".")[2] for name i
 
 # The apps whose records democracy officers create and edit (their permissions make up the
 # officers' role, scrutiny.roles): every portal app but opendata, whose records (search index,
-# public records, calendar entries) are derived by tasks and edited by no one.
-DERIVED_ONLY_APP_LABELS: frozenset[str] = frozenset({"opendata"})
+# public records, calendar entries) are derived by tasks and edited by no one, and
+# notifications, whose outbox and subscriptions are written by its own pages and tasks.
+DERIVED_ONLY_APP_LABELS: frozenset[str] = frozenset({"opendata", "notifications"})
 OFFICER_EDITED_APP_LABELS: frozenset[str] = PORTAL_APP_LABELS - DERIVED_ONLY_APP_LABELS

@@ -92,6 +92,11 @@ class Env:
     trusted_proxy_count: int = 0
     # Seconds a database connection is kept between requests (0 = close after each).
     database_conn_max_age: int = 60
+    # Outgoing email (notifications): EMAIL_URL, parsed by dj-email-url; the console backend
+    # (messages printed by the worker) unless set. Secrets in the URL are never printed.
+    email_url: str = field(default="console:", repr=False)
+    default_from_email: str = "Democratic Services <democracy@localhost>"
+    email_rate_per_minute: int = 600
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -162,8 +167,28 @@ class Env:
             replica_pause_seconds=_int("REPLICA_PAUSE_SECONDS", 5, minimum=0),
             trusted_proxy_count=_int("TRUSTED_PROXY_COUNT", 0, minimum=0),
             database_conn_max_age=_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+            email_url=_email_url(production),
+            default_from_email=_str(
+                "DEFAULT_FROM_EMAIL", "Democratic Services <democracy@localhost>"
+            ).strip(),
+            email_rate_per_minute=_int("EMAIL_RATE_PER_MINUTE", 600, minimum=1),
             **s3,
         )
+
+    def email_settings(self) -> dict:
+        """Django's EMAIL_* settings from ``EMAIL_URL`` (dj-email-url)."""
+        import dj_email_url
+
+        parsed = dj_email_url.parse(self.email_url)
+        parsed["EMAIL_TIMEOUT"] = parsed.get("EMAIL_TIMEOUT") or 30
+        return {key: value for key, value in parsed.items() if value is not None}
+
+    def email_description(self) -> str:
+        """Which backend sends email, without the password (``make run`` prints it)."""
+        parts = urlsplit(self.email_url)
+        if parts.scheme in {"smtp", "smtps", "submission", "submit"}:
+            return f"SMTP {parts.hostname}:{parts.port or 25}"
+        return f"{parts.scheme or 'console'} backend (messages are printed, not sent)"
 
     def default_storage(self) -> dict:
         """``STORAGES["default"]``: where uploaded documents and built packs are kept."""
@@ -190,6 +215,25 @@ class Env:
                 "max_memory_size": 5 * 1024 * 1024,
             },
         }
+
+
+_EMAIL_SCHEMES = {"smtp", "smtps", "submission", "submit", "console", "file", "memory", "dummy"}
+
+
+def _email_url(production: bool) -> str:
+    """EMAIL_URL: ``smtp://user:pass@host:587/?tls=true``; ``console:`` in development."""
+    raw = _str("EMAIL_URL", "").strip()
+    if not raw:
+        return "console:"
+    scheme = urlsplit(raw).scheme
+    if scheme not in _EMAIL_SCHEMES:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must be an smtp://, smtps://, submission:// or console: URL "
+            "(for example smtp://user:password@mail.example.org:587/?tls=true)"
+        )
+    if scheme.startswith("s") and not urlsplit(raw).hostname:
+        raise ImproperlyConfigured("EMAIL_URL must name the mail server's host")
+    return raw
 
 
 def runs_dev_server(argv: list[str]) -> bool:

@@ -383,6 +383,7 @@ class PersonForm(BaseModelForm):
             "service",
             "organisation",
             "email",
+            "email_consent",
             "phone",
             "is_active",
         ]

@@ -85,6 +85,14 @@ class Person(TimeStamped):
     organisation = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # The member's consent to receive the summons electronically (LGA 1972 Sch. 12 para. 4):
+    # the notifications app emails the summons only to people with an address and consent.
+    email_consent = models.BooleanField(
+        "agrees to receive the summons by email",
+        default=False,
+        help_text="Tick only when the member has agreed in writing; the date is recorded.",
+    )
+    email_consent_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_active = models.BooleanField(default=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -128,6 +136,10 @@ class Person(TimeStamped):
         )
         if not self.slug:
             self.slug = unique_slug(Person, self.name)
+        if self.email_consent and self.email_consent_at is None:
+            self.email_consent_at = timezone.now()
+        elif not self.email_consent:
+            self.email_consent_at = None
         super().save(*args, **kwargs)
 
 

@@ -177,6 +177,30 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Outgoing email (the notifications app; docs/email.md).
+_EMAIL = ENV.email_settings()
+EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+EMAIL_HOST = _EMAIL.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _EMAIL.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _EMAIL.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _EMAIL.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _EMAIL["EMAIL_TIMEOUT"]
+DEFAULT_FROM_EMAIL = ENV.default_from_email
+SERVER_EMAIL = ENV.default_from_email
+EMAIL_RATE_PER_MINUTE = ENV.email_rate_per_minute
+EMAIL_DESCRIPTION = ENV.email_description()
+# Public alerts (notifications): unconfirmed subscriptions are deleted after this many days;
+# the subscription form takes this many requests an hour per IP address and per email address;
+# sent alerts and notices are kept this long (summonses and change notices are kept).
+SUBSCRIPTION_CONFIRM_DAYS = 7
+ALERTS_PER_IP_PER_HOUR = 20
+ALERTS_PER_ADDRESS_PER_HOUR = 3
+OUTBOX_KEEP_DAYS = 90
+# A row a worker claimed but never marked sent (the worker was killed) is sent again after this.
+EMAIL_CLAIM_SECONDS = 300
+
 TASKS = {
     "default": {
         "BACKEND": (

@@ -12,9 +12,15 @@ packs listener ignores that sender). docs/architecture.md ("Signals") lists the 
 - ``meeting_published``: the agenda of ``meeting`` was published;
 - ``meeting_changed``: something on a published meeting changed (items, reports, documents,
   status) — listeners rebuild what they derive from it (the agenda packs).
+
+One more, about logins: ``set_password_link_issued`` is sent (after commit) by
+``scrutiny.accounts`` when a councillor's login is created or reset, with ``person=``,
+``path=`` (the set-password link's path) and ``reset=``; the notifications app emails the link
+to the person's address (docs/email.md).
 """
 
 from django.dispatch import Signal
 
 meeting_published = Signal()
 meeting_changed = Signal()
+set_password_link_issued = Signal()

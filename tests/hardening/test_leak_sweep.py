@@ -334,3 +334,47 @@ def test_guessed_urls_reveal_nothing_to_the_public_or_other_councillors(client, 
     client.force_login(outsider)
     leaking = [url for url in urls if leaks(client.get(url))]
     assert leaking == [], "councillor not on the committee: " + ", ".join(leaking)
+
+
+def test_no_email_reveals_the_canary(council, mailoutbox, django_capture_on_commit_callbacks):
+    """Email (notifications) is a public surface too: every summons, change notice, alert,
+    digest and notice the planted council makes is read, headers and both parts."""
+    from django.utils import timezone
+
+    from meetings import services as meeting_services
+    from meetings.minutes.models import Action
+    from notifications.models import Outbox, Subscriber
+    from notifications.notices import daily
+    from notifications.tasks import fan_out
+    from scrutiny.models import Person
+
+    Person.objects.update(email="member@example.org", email_consent=True)
+    for frequency in ("immediate", "weekly"):
+        Subscriber.objects.create(
+            email=f"{frequency}@example.org",
+            all_committees=True,
+            topics=["agendas", "minutes", "decisions", "forward_plan", "call_ins"],
+            frequency=frequency,
+            confirmed_at=timezone.now(),
+        )
+    Action.all_objects.filter(is_public=False).update(
+        owner_person=Person.objects.order_by("pk").first(), due_date=dt.date(2017, 3, 1)
+    )
+    officer = make_user("officer")
+    with django_capture_on_commit_callbacks(execute=True):
+        for meeting in Meeting.all_objects.filter(published_at__isnull=False):
+            fan_out.call("published", meeting.pk)
+            fan_out.call("minutes", meeting.pk)
+        for report in Report.all_objects.filter(agenda_item=council["exempt"]):
+            meeting_services.withdraw_paper(paper=report, reason="Withdrawn.", by=officer)
+        daily(weekly=True)
+    kinds = set(Outbox.objects.values_list("kind", flat=True))
+    assert {"summons", "change", "alert", "digest", "notice"} <= kinds, kinds
+    assert len(mailoutbox) == Outbox.objects.count()
+    leaking = []
+    for message in mailoutbox:
+        texts = [message.subject, message.body, str(message.extra_headers)]
+        texts += [content for content, _ in message.alternatives]
+        if any(CANARY in text or BAIT in text for text in texts):
+            leaking.append(f"{message.subject} → {message.to}")
+    assert leaking == []

@@ -165,6 +165,15 @@ RULES: dict[str, str] = {
     "meeting-members-pack": MEMBERS,
     "officer-packs": OFFICER,
     "officer-pack-rebuild": OFFICER,
+    # email (notifications): the signed links of alerts answer 404 to a link that is not
+    # valid, whoever asks (the valid ones: tests/notifications/test_alerts.py)
+    "alerts-subscribe": PUBLIC,
+    "alerts-privacy": PUBLIC,
+    "alerts-confirm": NOT_FOUND,
+    "alerts-manage": NOT_FOUND,
+    "alerts-unsubscribe": NOT_FOUND,
+    "officer-meeting-email": OFFICER,
+    "officer-meeting-email-resend": OFFICER,
     # performance
     "kpi-dashboard": PUBLIC,
     "kpi-detail": PUBLIC,
@@ -482,6 +491,13 @@ def extra_urls(council) -> dict[str, str]:
         "oparl-index": reverse("oparl-index"),
         "oparl-body-collection": "/api/oparl/v1/body/1/meetings",
         "oparl-not-found": "/api/oparl/v1/meeting/abc",
+        "alerts-confirm": reverse("alerts-confirm", args=["not-a-token"]),
+        "alerts-manage": reverse("alerts-manage", args=["not-a-token"]),
+        "alerts-unsubscribe": reverse("alerts-unsubscribe", args=["not-a-token"]),
+        "officer-meeting-email": reverse("officer-meeting-email", args=[meeting.pk]),
+        "officer-meeting-email-resend": reverse(
+            "officer-meeting-email-resend", args=[meeting.pk, 1]
+        ),
         "healthz": "/healthz",
         "robots": "/robots.txt",
         "favicon": "/favicon.ico",

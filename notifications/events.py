@@ -1,0 +1,314 @@
+"""What each meeting event sends, and to whom (docs/email.md).
+
+- ``published``: the summons to each member and substitute of the committee who has an address
+  and consent recorded; a "new agenda" alert to confirmed subscribers (or a digest entry).
+- ``changed``: compared with what members were last told (``MeetingState``); if the date,
+  venue or status changed, or a paper was added, withdrawn or replaced, a change notice to the
+  same members.
+- ``minutes``: public minutes appeared for the first time: a "minutes" alert to subscribers.
+
+Only public text goes into a body: the public agenda (exempt items by title only, as the public
+agenda shows them), titles of public papers, and links. Members-only papers are reached by the
+members' pack link, which asks for sign-in."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.minutes.models import MinutesSet
+from meetings.models import AgendaItem, Document, Meeting, MeetingStatus, Report
+from scrutiny import visibility
+from scrutiny.models import Membership, Person
+
+from .messages import Message, absolute, link, render, subscriber_token, unsubscribe_headers
+from .models import DigestEntry, MeetingState, Outbox, Subscriber, Topic
+from .services import queue
+
+
+def run(event: str, meeting_id: int, extra: dict) -> int:
+    meeting = Meeting.all_objects.select_related("committee").filter(pk=meeting_id).first()
+    if meeting is None or not visibility.is_meeting_public(meeting):
+        return 0
+    if event == "published":
+        return summons(meeting) + alert(meeting, Topic.AGENDAS)
+    if event == "changed":
+        return changed(meeting)
+    if event == "minutes":
+        return minutes(meeting)
+    raise ValueError(f"unknown event {event!r}")
+
+
+# --- what members are sent ----------------------------------------------------------------
+
+
+def members(meeting: Meeting) -> list[Person]:
+    """Members and substitutes of the committee on the day, with an address and consent."""
+    day = timezone.localtime(meeting.start).date()
+    ids = (
+        Membership.objects.in_force_on(day)
+        .filter(committee=meeting.committee)
+        .values_list("person_id", flat=True)
+    )
+    return list(
+        Person.objects.filter(pk__in=ids, is_active=True, email_consent=True)
+        .exclude(email="")
+        .order_by("sort_name")
+    )
+
+
+def _agenda(meeting: Meeting) -> list[dict]:
+    items = AgendaItem.all_objects.filter(meeting=meeting).filter(visibility.item_listed())
+    return [
+        {
+            "number": item.number,
+            "title": item.title,
+            "private": visibility.is_item_private(item),
+            "description": visibility.public_description(item),
+        }
+        for item in items.order_by("order", "pk")
+    ]
+
+
+def _links(meeting: Meeting) -> dict:
+    has_private = AgendaItem.all_objects.filter(meeting=meeting).private().exists()
+    return {
+        "meeting_url": link("meeting-detail", pk=meeting.pk),
+        "pack_url": link("meeting-pack", pk=meeting.pk),
+        # Through the sign-in page: the pack itself answers 404 to anyone not signed in.
+        "members_pack_url": _signed_in(reverse("meeting-members-pack", kwargs={"pk": meeting.pk}))
+        if has_private
+        else "",
+    }
+
+
+def _signed_in(path: str) -> str:
+    return absolute(f"{reverse('login')}?{urlencode({'next': path})}")
+
+
+def _meeting_context(meeting: Meeting) -> dict:
+    return {"meeting": meeting, "agenda": _agenda(meeting), **_links(meeting)}
+
+
+def summons(meeting: Meeting, *, by=None, key_suffix: str = "") -> int:
+    people = members(meeting)
+    state, _ = MeetingState.objects.get_or_create(meeting=meeting)
+    state.snapshot = snapshot(meeting)
+    state.save(update_fields=["snapshot"])
+    if not people:
+        return 0
+    subject = f"Summons: {meeting.committee.name}, {timezone.localtime(meeting.start):%-d %B %Y}"
+    context = _meeting_context(meeting)
+
+    def build(address, fields):
+        msg = render("summons", subject, {**context, "person": fields["person"]})
+        return msg
+
+    return queue(
+        key=f"summons:{meeting.pk}{key_suffix}",
+        kind=Outbox.Kind.SUMMONS,
+        recipients=[(p.email, {"person": p}) for p in people],
+        build=build,
+        meeting=meeting,
+        requested_by=by,
+    )
+
+
+def _paper_rows(meeting: Meeting) -> dict[str, dict]:
+    rows = {}
+    for model, prefix in ((Report, "report"), (Document, "document")):
+        papers = model.all_objects.filter(agenda_item__meeting=meeting, is_draft=False)
+        for paper in papers.select_related("agenda_item__meeting"):
+            public = visibility.is_item_public(paper.agenda_item)
+            if paper.withdrawn_at is not None:
+                state = "withdrawn"
+            elif paper.superseded_by_id is not None:
+                state = "replaced"
+            else:
+                state = "issued"
+            rows[f"{prefix}:{paper.pk}"] = {
+                # The title of a paper on a private item is never written into an email.
+                "title": paper.title if public else "",
+                "item": paper.agenda_item.title,
+                "number": paper.agenda_item.number,
+                "state": state,
+                "late": bool(paper.is_late),
+            }
+    return rows
+
+
+def snapshot(meeting: Meeting) -> dict:
+    local = timezone.localtime(meeting.start)
+    return {
+        "status": meeting.status,
+        "start": local.isoformat(),
+        "when": f"{local:%-d %B %Y at %H:%M}",
+        "venue": meeting.venue,
+        "papers": _paper_rows(meeting),
+    }
+
+
+def _describe_paper(row: dict) -> str:
+    where = f"item {row['number']}, {row['item']}" if row["number"] else row["item"]
+    if row["title"]:
+        return f"“{row['title']}” ({where})"
+    return f"a paper for {where} (members only: see the members' pack)"
+
+
+def differences(old: dict, new: dict, meeting: Meeting) -> list[str]:
+    lines = []
+    if old.get("status") != new["status"]:
+        if new["status"] == MeetingStatus.CANCELLED:
+            lines.append(f"The meeting has been cancelled. {meeting.status_notice}".strip())
+        elif new["status"] == MeetingStatus.POSTPONED:
+            lines.append(f"The meeting has been postponed. {meeting.status_notice}".strip())
+    if old.get("start") != new["start"]:
+        lines.append(f"The meeting is now on {new['when']} (it was {old.get('when')}).")
+    if old.get("venue") != new["venue"]:
+        lines.append(f"The venue is now {new['venue'] or 'to be confirmed'}.")
+    before = old.get("papers", {})
+    for key, row in new["papers"].items():
+        was = before.get(key)
+        if was is None and row["state"] == "issued":
+            pack = " It is in the supplementary pack." if row["late"] else ""
+            lines.append(f"New paper: {_describe_paper(row)}.{pack}")
+        elif was is not None and was["state"] != row["state"]:
+            if row["state"] == "withdrawn":
+                lines.append(f"Withdrawn: {_describe_paper(row)}.")
+            elif row["state"] == "replaced":
+                lines.append(f"Replaced by a new version: {_describe_paper(row)}.")
+    return lines
+
+
+def changed(meeting: Meeting) -> int:
+    with transaction.atomic():
+        state, created = MeetingState.objects.select_for_update().get_or_create(meeting=meeting)
+        new = snapshot(meeting)
+        if created or not state.snapshot:
+            state.snapshot = new
+            state.save(update_fields=["snapshot"])
+            return 0
+        lines = differences(state.snapshot, new, meeting)
+        if not lines:
+            return 0
+        state.snapshot = new
+        state.revision += 1
+        state.save(update_fields=["snapshot", "revision"])
+        revision = state.revision
+    people = members(meeting)
+    if not people:
+        return 0
+    subject = (
+        f"Change to the meeting: {meeting.committee.name}, "
+        f"{timezone.localtime(meeting.start):%-d %B %Y}"
+    )
+    msg = render("change", subject, {**_meeting_context(meeting), "changes": lines})
+    return queue(
+        key=f"change:{meeting.pk}:{revision}",
+        kind=Outbox.Kind.CHANGE,
+        recipients=[(p.email, {"person": p}) for p in people],
+        message=msg,
+        meeting=meeting,
+    )
+
+
+# --- public alerts ---------------------------------------------------------------------------
+
+
+def _subscribers_for(committee, topic: str) -> list[Subscriber]:
+    # JSON "contains" is not on SQLite: filter the topics in Python there.
+    qs = (
+        Subscriber.objects.filter(confirmed_at__isnull=False)
+        .filter(Q(all_committees=True) | Q(committees=committee))
+        .distinct()
+        .order_by("pk")
+    )
+    return [s for s in qs if topic in s.topics]
+
+
+def alert(meeting: Meeting, topic: str) -> int:
+    day = f"{timezone.localtime(meeting.start):%-d %B %Y}"
+    if topic == Topic.AGENDAS:
+        subject = f"Agenda published: {meeting.committee.name}, {day}"
+        url = link("meeting-detail", pk=meeting.pk)
+        line = f"The agenda for {meeting.committee.name} on {day}"
+    else:
+        subject = f"Minutes published: {meeting.committee.name}, {day}"
+        url = link("meeting-minutes", pk=meeting.pk)
+        line = f"The minutes of {meeting.committee.name} on {day}"
+    return publish_alert(
+        topic=topic,
+        committee=meeting.committee,
+        subject=subject,
+        line=line,
+        url=url,
+        key=f"alert:{topic}:{meeting.pk}",
+        meeting=meeting,
+        agenda=_agenda(meeting) if topic == Topic.AGENDAS else [],
+    )
+
+
+def publish_alert(
+    *, topic: str, committee, subject: str, line: str, url: str, key: str, meeting=None, agenda=()
+) -> int:
+    """Tell the confirmed subscribers of ``topic`` for ``committee`` that something public
+    appeared: at once, or in their next weekly digest. The hook for the decisions app
+    (decisions, forward plan entries, call-ins): its listener here calls this with public text
+    only. ``key`` names the thing: an alert is sent once per key and address."""
+    immediate, weekly = [], []
+    for sub in _subscribers_for(committee, topic):
+        (weekly if sub.frequency == Subscriber.Frequency.WEEKLY else immediate).append(sub)
+    DigestEntry.objects.bulk_create(
+        [DigestEntry(subscriber=s, key=key, line=line, url=url) for s in weekly],
+        ignore_conflicts=True,
+    )
+    base = render(
+        "alert",
+        subject,
+        {
+            "topic": topic,
+            "line": line,
+            "url": url,
+            "agenda": list(agenda),
+            "manage_url": "@@MANAGE@@",
+            "unsubscribe_url": "@@UNSUBSCRIBE@@",
+        },
+    )
+    by_address = {s.email: s for s in immediate}
+
+    def build(address, fields):
+        sub = by_address[address]
+        manage = link("alerts-manage", token=subscriber_token(sub, "manage"))
+        headers = unsubscribe_headers(sub)
+        unsub = headers["List-Unsubscribe"][1:-1]
+        return Message(
+            subject=base.subject,
+            text=base.text.replace("@@MANAGE@@", manage).replace("@@UNSUBSCRIBE@@", unsub),
+            html=base.html.replace("@@MANAGE@@", manage).replace("@@UNSUBSCRIBE@@", unsub),
+            headers=headers,
+        )
+
+    return queue(
+        key=key,
+        kind=Outbox.Kind.ALERT,
+        recipients=[(s.email, {"subscriber": s}) for s in immediate],
+        build=build,
+        meeting=meeting,
+    )
+
+
+def minutes(meeting: Meeting) -> int:
+    public = MinutesSet.all_objects.public().filter(meeting=meeting).first()
+    if public is None:
+        return 0
+    with transaction.atomic():
+        state, _ = MeetingState.objects.select_for_update().get_or_create(meeting=meeting)
+        if public.pk in state.minutes_alerted:
+            return 0
+        state.minutes_alerted = [*state.minutes_alerted, public.pk]
+        state.save(update_fields=["minutes_alerted"])
+    return alert(meeting, Topic.MINUTES)
