@@ -34,6 +34,10 @@ def run(event: str, meeting_id: int, extra: dict) -> int:
     meeting = Meeting.all_objects.select_related("committee").filter(pk=meeting_id).first()
     if meeting is None or not visibility.is_meeting_public(meeting):
         return 0
+    if event in ("published", "changed") and meeting.start <= timezone.now():
+        # A meeting already over (entered after the fact, or brought in by the importer)
+        # summons no one and is no "new agenda": its minutes are what people want to hear of.
+        return 0
     if event == "published":
         return summons(meeting) + alert(meeting, Topic.AGENDAS)
     if event == "changed":

@@ -29,6 +29,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LINK = re.compile(r"http://testserver/\S+")
 
 
+def _upcoming(**kwargs):
+    """A published meeting still ahead: one already over alerts no one about its agenda."""
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=20)
+    return PublishedMeetingFactory(start=start, **kwargs)
+
+
 def _links(text: str) -> list[str]:
     return LINK.findall(text)
 
@@ -83,7 +89,7 @@ def test_subscribe_confirm_alert_and_one_click_unsubscribe(smtp, client, committ
     subscriber = _confirm(client, smtp, "reader@example.org")
     assert subscriber.confirmed_at is not None
 
-    meeting = PublishedMeetingFactory(committee=committee)
+    meeting = _upcoming(committee=committee)
     ExemptAgendaItemFactory(meeting=meeting, title="Land deal", description="Secret price 3m")
     smtp.clear()
     fan_out.call("published", meeting.pk)
@@ -118,7 +124,7 @@ def test_subscribe_confirm_alert_and_one_click_unsubscribe(smtp, client, committ
     assert again.content == one_click.content
     assert client.get(local_path(manage_url)).status_code == 404  # the links are dead
     smtp.clear()
-    fan_out.call("published", PublishedMeetingFactory(committee=committee).pk)
+    fan_out.call("published", _upcoming(committee=committee).pk)
     assert not smtp.messages
 
 
@@ -194,11 +200,11 @@ def test_committee_and_topic_choices_and_weekly_digests(smtp, client, committee)
     Subscriber.objects.create(
         email="unconfirmed@example.org", topics=["agendas"], all_committees=True
     )
-    health = PublishedMeetingFactory(committee=other)
+    health = _upcoming(committee=other)
     fan_out.call("published", health.pk)
     assert not smtp.messages
     assert DigestEntry.objects.filter(subscriber__email="weekly@example.org").count() == 1
-    econ = PublishedMeetingFactory(committee=committee, status=MeetingStatus.HELD)
+    econ = _upcoming(committee=committee, status=MeetingStatus.HELD)
     fan_out.call("published", econ.pk)
     assert [str(m["To"]) for m in smtp.messages] == ["econ@example.org"]
     smtp.clear()

@@ -181,3 +181,17 @@ def test_the_officer_sees_who_was_sent_what_and_can_resend(smtp, meeting_with_me
     assert (
         reverse("officer-meeting-email", kwargs={"pk": meeting.pk}) in officer_page.content.decode()
     )
+
+
+def test_a_meeting_already_over_summons_no_one(smtp, meeting_with_members):
+    """Entered after the fact (or imported from ModernGov): no summons and no change notice,
+    since there is nothing left to attend."""
+    meeting, people, officer = meeting_with_members
+    Meeting.all_objects.filter(pk=meeting.pk).update(
+        start=timezone.now().replace(microsecond=0) - dt.timedelta(days=30)
+    )
+    meeting.refresh_from_db()
+    _publish(meeting, officer)
+    fan_out.call("changed", meeting.pk)
+    assert smtp.envelopes == []
+    assert not Outbox.objects.filter(meeting=meeting).exists()
