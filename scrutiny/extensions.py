@@ -46,3 +46,7 @@ committee_panels = PanelRegistry("committee")
 
 # (request) -> (template, context): each committee's next meeting on the home page…
 home_panels = PanelRegistry("home")
+
+# (request, person or None) -> (template, context): the councillor's page /my/ (decisions they
+# may call in, forward plan entries in their committees' remit…).
+my_panels = PanelRegistry("my")
