@@ -56,7 +56,9 @@ def councillor(name="Cllr"):
 def test_start_sign_and_complete_submits(rules):
     decision = PublishedDecisionFactory()
     (a, ua), (b, ub), (c, uc) = councillor("A"), councillor("B"), councillor("C")
-    request = services.start_request(decision=decision, person=a, reasons="Poor consultation", by=ua)
+    request = services.start_request(
+        decision=decision, person=a, reasons="Poor consultation", by=ua
+    )
     assert request.status == CallInStatus.OPEN
     assert request.signatures.count() == 1
     services.sign_request(request=request, person=b, by=ub)
