@@ -7,8 +7,9 @@ class OpendataConfig(AppConfig):
 
     def ready(self):
         from meetings.extensions import meeting_panels
-        from opendata import minutes, receivers, views
+        from opendata import decisions, minutes, receivers, views
 
         receivers.connect()
         meeting_panels.register(views.meeting_calendar_panel)
         minutes.register()
+        decisions.watch()

@@ -1,6 +1,7 @@
 from django.urls import path, re_path, register_converter
 
-from opendata import feeds, views
+from opendata import decisions, feeds, views
+from opendata.http import conditional
 
 
 class CollectionConverter:
@@ -39,6 +40,14 @@ urlpatterns = [
         views.public_conditional(feeds.MinutesFeed()),
         name="committee-minutes-feed",
     ),
+    # The forward plan and decisions (issue 17).
+    path(
+        "feeds/forward-plan.atom",
+        conditional(decisions.ForwardPlanFeed()),
+        name="forward-plan-feed",
+    ),
+    path("feeds/forward-plan.ics", views.forward_plan_ics, name="forward-plan-calendar"),
+    path("feeds/decisions.atom", conditional(decisions.DecisionsFeed()), name="decisions-feed"),
     # Officers.
     path(
         "officer/documents/without-text/",

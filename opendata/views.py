@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from meetings.models import Document, Meeting, Report
-from opendata import ics, oparl, tasks
+from opendata import decisions, ics, oparl, tasks
 from opendata.forms import SearchForm
 from opendata.http import conditional, public_conditional
 from opendata.models import PublicRecord
@@ -48,6 +48,7 @@ def search_view(request):
     form = SearchForm(request.GET or None)
     page = None
     results = []
+    decision_hits = []
     query = ""
     narrowed = ""
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
@@ -62,6 +63,7 @@ def search_view(request):
             date_to=data["date_to"],
         )
         page, results = run_search(params, request.GET.get("page"))
+        decision_hits = decisions.search_decisions(query)
     other = request.GET.copy()
     other.pop("page", None)
     return render(
@@ -75,6 +77,7 @@ def search_view(request):
             "narrowed": narrowed,
             "querystring": other.urlencode(),
             "ranked": uses_postgres(),
+            "decision_hits": decision_hits,
         },
     )
 
@@ -125,6 +128,13 @@ def meeting_ics(request, pk):
     response = _ics_response(body, f"meeting-{meeting.pk}.ics")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
+
+
+@require_safe
+@conditional
+def forward_plan_ics(request):
+    """Planned decision dates of the current forward plan (issue 17)."""
+    return _ics_response(decisions.forward_plan_calendar(), "forward-plan.ics")
 
 
 def meeting_calendar_panel(request, meeting):

@@ -1,0 +1,231 @@
+"""Officer forms of the decisions app. They only collect and clean input;
+``decisions.services`` writes and checks the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from decisions.models import (
+    Decision,
+    DecisionSettings,
+    DelegatedOfficer,
+    EntryStatus,
+    ForwardPlanEntry,
+    PortfolioHolder,
+    Ward,
+)
+from meetings.models import AgendaItem, Document
+from scrutiny.forms import BaseForm, BaseModelForm, DateInput
+from scrutiny.models import Committee, Person
+
+
+def _threshold_hint() -> str:
+    rules = DecisionSettings.current()
+    return (
+        f"A key decision spends or saves £{rules.key_decision_amount:,.0f} or more, or is "
+        f"significant for communities in {rules.key_decision_wards} or more wards."
+    )
+
+
+class _MakerMixin:
+    def _limit_makers(self):
+        self.fields["cabinet"].queryset = Committee.objects.filter(kind=Committee.Kind.CABINET)
+        self.fields["portfolio_holder"].queryset = PortfolioHolder.objects.select_related(
+            "person"
+        ).order_by("portfolio", "-start_date")
+        self.fields["officer"].queryset = DelegatedOfficer.objects.filter(is_active=True)
+        self.fields["cabinet"].help_text = "If the Cabinet takes the decision."
+        self.fields["portfolio_holder"].help_text = "If a portfolio holder takes it."
+        self.fields["officer"].help_text = "If an officer takes it under delegated powers."
+        if "wards" in self.fields:
+            self.fields["wards"].queryset = Ward.objects.all()
+
+
+class SettingsForm(BaseModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = DecisionSettings
+        fields = [
+            "key_decision_amount",
+            "key_decision_wards",
+            "forward_plan_notice_days",
+            "general_exception_days",
+            "call_in_working_days",
+            "call_in_who",
+            "call_in_signatures",
+            "scrutiny_committee",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scrutiny_committee"].queryset = Committee.objects.exclude(
+            kind__in=[Committee.Kind.CABINET, Committee.Kind.COUNCIL]
+        )
+        self.initial.setdefault("version", self.instance.version)
+
+
+class PortfolioHolderForm(BaseModelForm):
+    class Meta:
+        model = PortfolioHolder
+        fields = ["person", "portfolio", "title", "cabinet", "start_date", "end_date"]
+        widgets = {"start_date": DateInput, "end_date": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.councillors()
+        self.fields["cabinet"].queryset = Committee.objects.filter(kind=Committee.Kind.CABINET)
+
+
+class DelegatedOfficerForm(BaseModelForm):
+    class Meta:
+        model = DelegatedOfficer
+        fields = ["name", "post", "is_active"]
+
+
+class WardsForm(BaseForm):
+    names = forms.CharField(
+        label="Ward names", widget=forms.Textarea(attrs={"rows": 6}), help_text="One a line."
+    )
+
+
+class EntryForm(_MakerMixin, BaseModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ForwardPlanEntry
+        fields = [
+            "reference",
+            "matter",
+            "summary",
+            "maker_kind",
+            "cabinet",
+            "portfolio_holder",
+            "officer",
+            "portfolio",
+            "is_key_decision",
+            "key_grounds",
+            "estimated_value",
+            "planned_decision_date",
+            "wards",
+            "all_wards",
+            "documents",
+            "representations",
+            "contact_name",
+            "contact_post",
+            "contact_email",
+            "contact_phone",
+            "is_private",
+            "exempt_paragraph",
+            "private_reasons",
+            "exception",
+            "exception_reasons",
+            "scrutiny_chair",
+            "chair_informed_on",
+            "exception_notice_published_on",
+            "chair_agreed_on",
+            "scrutiny_committee",
+        ]
+        widgets = {
+            "planned_decision_date": DateInput,
+            "chair_informed_on": DateInput,
+            "exception_notice_published_on": DateInput,
+            "chair_agreed_on": DateInput,
+            "wards": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "documents": forms.Textarea(attrs={"rows": 3}),
+            "representations": forms.Textarea(attrs={"rows": 3}),
+            "private_reasons": forms.Textarea(attrs={"rows": 3}),
+            "exception_reasons": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._limit_makers()
+        self.fields["is_key_decision"].help_text = _threshold_hint()
+        self.fields["scrutiny_chair"].queryset = Person.objects.councillors()
+        self.fields["scrutiny_committee"].label = "Pre-decision scrutiny by"
+        self.fields["scrutiny_committee"].queryset = Committee.objects.exclude(
+            kind__in=[Committee.Kind.CABINET, Committee.Kind.COUNCIL]
+        )
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
+
+class EntryStatusForm(BaseForm):
+    status = forms.ChoiceField(
+        choices=[(v, label) for v, label in EntryStatus.choices if v != EntryStatus.DRAFT]
+    )
+
+
+class EditionForm(BaseForm):
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown at the top of the edition (optional).",
+    )
+
+
+class DecisionForm(_MakerMixin, BaseModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "reference",
+            "title",
+            "maker_kind",
+            "cabinet",
+            "portfolio_holder",
+            "officer",
+            "portfolio",
+            "decision_date",
+            "decision",
+            "reasons",
+            "alternatives",
+            "interests",
+            "dispensations",
+            "is_key_decision",
+            "forward_plan_entry",
+            "wards",
+            "is_urgent",
+            "urgency_reason",
+            "is_private",
+            "exempt_paragraph",
+            "private_reasons",
+            "agenda_item",
+            "documents",
+        ]
+        widgets = {
+            "decision_date": DateInput,
+            "wards": forms.CheckboxSelectMultiple,
+            "documents": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._limit_makers()
+        self.fields["is_key_decision"].help_text = _threshold_hint()
+        self.fields["forward_plan_entry"].queryset = ForwardPlanEntry.all_objects.order_by(
+            "-planned_decision_date"
+        )
+        # The reports it was taken on: items and papers of Cabinet meetings (officers see
+        # every issued paper, exempt ones included; the public page applies the rule).
+        cabinet_items = AgendaItem.all_objects.filter(
+            meeting__committee__kind=Committee.Kind.CABINET
+        ).select_related("meeting__committee")
+        self.fields["agenda_item"].queryset = cabinet_items
+        self.fields["agenda_item"].label_from_instance = lambda item: (
+            f"{item.meeting.committee.name}, "
+            f"{timezone.localtime(item.meeting.start):%-d %B %Y}: {item.title}"
+        )
+        self.fields["agenda_item"].help_text = "The Cabinet agenda item it was taken on, if any."
+        self.fields["documents"].queryset = (
+            Document.all_objects.issued()
+            .filter(agenda_item__meeting__committee__kind=Committee.Kind.CABINET)
+            .order_by("-agenda_item__meeting__start", "title")
+        )
+        self.fields["documents"].help_text = "The report(s) and appendices it was taken on."
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)

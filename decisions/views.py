@@ -1,0 +1,130 @@
+"""Public pages: the forward plan (current, each entry, and its published editions) and the
+decisions register (list and each decision).
+
+Every read goes through the public managers (``ForwardPlanEntry.objects``,
+``Decision.objects``, ``CallInRequest.objects``), which ask ``scrutiny.visibility``. A private
+decision's page shows only its public record (``decision_public_text`` in the template is
+chosen by ``decision.is_public``): the title, decision maker, date, status, and that it was
+taken in private under paragraph N; never its text, reasons, alternatives, interests or
+papers.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, render
+
+from decisions.filters import DecisionFilter, EditionFilter, ForwardPlanFilter
+from decisions.models import (
+    CallInRequest,
+    Decision,
+    DecisionSettings,
+    ForwardPlanEdition,
+    ForwardPlanEntry,
+)
+from meetings.models import Document
+from scrutiny.filters import filtered_heading
+from scrutiny.paging import page_query, paged
+
+MAKERS = ("cabinet", "portfolio_holder__person", "officer")
+
+
+def forward_plan(request):
+    queryset = (
+        ForwardPlanEntry.objects.current()
+        .select_related(*MAKERS)
+        .prefetch_related("wards")
+        .order_by("planned_decision_date", "pk")
+    )
+    filterset = ForwardPlanFilter(request.GET, queryset=queryset)
+    return render(
+        request,
+        "decisions/forward_plan.html",
+        {
+            "filter": filterset,
+            "page": paged(request, filterset.qs),
+            "page_query": page_query(request),
+            "heading": filtered_heading("Forward plan of key decisions", filterset),
+            "rules": DecisionSettings.current(),
+            "editions": ForwardPlanEdition.objects.all()[:5],
+        },
+    )
+
+
+def forward_plan_entry(request, pk):
+    entry = get_object_or_404(
+        ForwardPlanEntry.objects.select_related(*MAKERS, "scrutiny_committee"), pk=pk
+    )
+    return render(
+        request,
+        "decisions/entry_detail.html",
+        {
+            "entry": entry,
+            "wards": list(entry.wards.all()),
+            "decisions": Decision.objects.filter(forward_plan_entry=entry),
+        },
+    )
+
+
+def edition_list(request):
+    return render(
+        request,
+        "decisions/edition_list.html",
+        {
+            "page": paged(request, ForwardPlanEdition.objects.all()),
+            "page_query": page_query(request),
+        },
+    )
+
+
+def edition_detail(request, number):
+    edition = get_object_or_404(ForwardPlanEdition, number=number)
+    filterset = EditionFilter(request.GET, queryset=edition.entries.all())
+    return render(
+        request,
+        "decisions/edition_detail.html",
+        {
+            "edition": edition,
+            "filter": filterset,
+            "page": paged(request, filterset.qs),
+            "page_query": page_query(request),
+            "heading": filtered_heading(str(edition), filterset),
+        },
+    )
+
+
+def decision_list(request):
+    queryset = Decision.objects.select_related(*MAKERS).order_by("-decision_date", "-pk")
+    filterset = DecisionFilter(request.GET, queryset=queryset)
+    return render(
+        request,
+        "decisions/decision_list.html",
+        {
+            "filter": filterset,
+            "page": paged(request, filterset.qs),
+            "page_query": page_query(request),
+            "heading": filtered_heading("Decisions", filterset),
+        },
+    )
+
+
+def decision_detail(request, pk):
+    decision = get_object_or_404(
+        Decision.objects.select_related(
+            *MAKERS, "agenda_item__meeting__committee", "forward_plan_entry"
+        ),
+        pk=pk,
+    )
+    context = {"decision": decision, "documents": [], "call_ins": []}
+    if decision.is_public:
+        # Only the papers the public may read (scrutiny.visibility through Document.objects).
+        context["documents"] = Document.objects.filter(decisions=decision).select_related(
+            "agenda_item"
+        )
+        context["call_ins"] = (
+            CallInRequest.objects.filter(decision=decision)
+            .select_related("requested_by", "outcome")
+            .prefetch_related("signatures__person")
+        )
+        entry = decision.forward_plan_entry
+        context["entry"] = entry if entry is not None and entry.is_public else None
+    return render(request, "decisions/decision_detail.html", context)
