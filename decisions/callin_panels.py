@@ -6,39 +6,38 @@ report on the scrutiny committee's agenda (``meetings.extensions.report_generato
 from __future__ import annotations
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from decisions import callin_services as services
-from decisions.models import CallInRequest, Decision, DecisionStatus
+from decisions.models import CallInRequest, CallInStatus, Decision
 from scrutiny.permissions import person_for
 
 
 def decision_call_in_panel(request, decision: Decision):
-    """ "Call-in open until …", the urgency exemption, and every validated call-in."""
+    """On the decision page (which shows the call-in period and the validated call-ins
+    itself): for a councillor who may call in, the way to start a request or to sign the one
+    collecting signatures; for everyone, the page of each validated call-in."""
     if not decision.is_listed:
         return None
-    now = timezone.now()
     user = getattr(request, "user", None)
-    signed_in = bool(user and user.is_authenticated)
+    person = person_for(user)
+    can_call_in = services.eligibility(person, decision).allowed
+    live = None
+    if can_call_in:
+        live = (
+            decision.call_ins.filter(status__in=(CallInStatus.OPEN, CallInStatus.SUBMITTED))
+            .prefetch_related("signatures")
+            .first()
+        )
+    public = list(CallInRequest.objects.filter(decision=decision).order_by("validated_at"))
+    if not can_call_in and not public:
+        return None
     return "decisions/callin/panel_decision.html", {
         "decision": decision,
-        "call_in_open": services.period_open(decision, now),
-        "period_ended": decision.call_in_closes_at is not None
-        and decision.call_in_closes_at <= now,
-        "call_ins": list(
-            CallInRequest.objects.filter(decision=decision)
-            .select_related("outcome")
-            .order_by("validated_at")
-        ),
-        "can_start": signed_in and services.eligibility(person_for(user), decision).allowed,
-        "signed_in": signed_in,
-        "suspended": decision.status
-        in (
-            DecisionStatus.SUSPENDED,
-            DecisionStatus.CALLED_IN,
-            DecisionStatus.REFERRED_BACK,
-            DecisionStatus.REFERRED_TO_COUNCIL,
-        ),
+        "can_call_in": can_call_in,
+        "live": live,
+        "live_signed": live is not None
+        and any(s.person_id == person.pk for s in live.signatures.all()),
+        "public_call_ins": public,
     }
 
 
