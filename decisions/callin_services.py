@@ -530,17 +530,14 @@ def councillor_signable(person: Person | None, now: dt.datetime | None = None) -
     requests = {
         r.decision_id: r
         for r in CallInRequest.all_objects.filter(
-            decision__in=decisions, status=CallInStatus.OPEN
+            decision__in=decisions, status__in=(CallInStatus.OPEN, CallInStatus.SUBMITTED)
         ).prefetch_related("signatures")
     }
     rows = []
     for d in decisions:
         r = requests.get(d.pk)
-        rows.append(
-            {
-                "decision": d,
-                "request": r,
-                "signed": bool(r) and any(s.person_id == person.pk for s in r.signatures.all()),
-            }
-        )
+        signed = r is not None and any(s.person_id == person.pk for s in r.signatures.all())
+        if r is not None and r.status == CallInStatus.SUBMITTED and not signed:
+            continue  # complete, with the scrutiny officer: nothing for this councillor to do
+        rows.append({"decision": d, "request": r, "signed": signed})
     return rows

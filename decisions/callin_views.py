@@ -16,19 +16,23 @@ from decisions.callin_forms import HearingForm, OutcomeForm, RejectForm, Respons
 from decisions.models import CallInRequest, CallInStatus, Decision, DecisionSettings
 from scrutiny import visibility
 from scrutiny.forms import add_service_errors
-from scrutiny.models import Person
 from scrutiny.permissions import OfficerRequiredMixin, is_officer, person_for
 
 
 def _request_visible(user, request: CallInRequest) -> bool:
-    """Public once validated; before that, councillors (who may sign) and officers."""
-    if request.is_public:
-        return True
-    if is_officer(user):
+    """Public once validated. Before that: officers, the councillors who signed it, and, while
+    it collects signatures, the councillors who may sign it. Nobody else (a rejected or
+    withdrawn request stays with those who signed it)."""
+    if request.is_public or is_officer(user):
         return True
     person = person_for(user)
+    if person is None or not request.decision.is_listed:
+        return False
+    if request.signatures.filter(person=person).exists():
+        return True
     return (
-        person is not None and person.kind == Person.Kind.COUNCILLOR and request.decision.is_listed
+        request.status == CallInStatus.OPEN
+        and services.eligibility(person, request.decision).allowed
     )
 
 

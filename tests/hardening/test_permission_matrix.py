@@ -237,6 +237,12 @@ RULES: dict[str, str] = {
     "officer-wp-target-add": OFFICER,
     "officer-wp-target-edit": OFFICER,
     "officer-wp-target-remove": OFFICER,
+    # call-in (decisions.callin_urls): a validated request is public; starting one takes a
+    # sign-in (a councillor off the call-in rules is told why; their POST gets 403)
+    "callin-start": SIGNED_IN,
+    "callin-detail": PUBLIC,
+    "officer-callins": OFFICER,
+    "officer-callin": OFFICER,
     # search, feeds, open data, OParl
     "search": PUBLIC,
     "open-data": PUBLIC,
@@ -450,6 +456,12 @@ def extra_urls(council) -> dict[str, str]:
         "login": "/accounts/login/",
         "account-set-password": "/accounts/set-password/MQ/not-a-token/",
     }
+    from decisions.models import CallInRequest
+
+    heard = CallInRequest.objects.order_by("pk").first()  # the demo's validated call-in
+    urls["callin-detail"] = reverse("callin-detail", args=[heard.pk])
+    urls["callin-start"] = reverse("callin-start", args=[heard.decision_id])
+    urls["officer-callin"] = reverse("officer-callin", args=[heard.pk])
     login_person = council["users"]["member"].person
     for name in ("login", "login-reset", "login-disable", "login-enable"):
         urls[f"officer-person-{name}"] = reverse(f"officer-person-{name}", args=[login_person.pk])
