@@ -237,6 +237,7 @@ RULES: dict[str, str] = {
     "officer-wp-target-add": OFFICER,
     "officer-wp-target-edit": OFFICER,
     "officer-wp-target-remove": OFFICER,
+    "officer-wp-pre-decision": OFFICER,
     # call-in (decisions.callin_urls): a validated request is public; starting one takes a
     # sign-in (a councillor off the call-in rules is told why; their POST gets 403)
     "callin-start": SIGNED_IN,
@@ -462,6 +463,9 @@ def extra_urls(council) -> dict[str, str]:
     urls["callin-detail"] = reverse("callin-detail", args=[heard.pk])
     urls["callin-start"] = reverse("callin-start", args=[heard.decision_id])
     urls["officer-callin"] = reverse("officer-callin", args=[heard.pk])
+    urls["officer-wp-pre-decision"] = reverse(
+        "officer-wp-pre-decision", args=[heard.decision.forward_plan_entry_id]
+    )
     login_person = council["users"]["member"].person
     for name in ("login", "login-reset", "login-disable", "login-enable"):
         urls[f"officer-person-{name}"] = reverse(f"officer-person-{name}", args=[login_person.pk])
