@@ -384,6 +384,39 @@ def paper_json(api: Api, report: Report) -> dict:
     )
 
 
+def decision_json(api: Api, decision) -> dict:
+    """An executive decision (issue 17) as an OParl Paper: its own id space
+    (``/decision/<pk>``), listed at ``/body/<pk>/decision``. A decision taken in private gives
+    only its public record (name, reference, date, maker, that it was private and the
+    paragraph); an open one also its text, reasons and public papers. Consultations are not
+    used: a decision is the outcome, not a paper put to a meeting."""
+    public = decision.is_public
+    paper_type = "Executive decision" if public else "Executive decision (taken in private)"
+    organizations = [api.obj("organization", decision.cabinet_id)] if decision.cabinet_id else []
+    data = {
+        "id": api.obj("decision", decision.pk),
+        "type": OPARL + "Paper",
+        "body": api.body(),
+        "name": decision.title,
+        "reference": decision.reference or f"Decision {decision.pk}",
+        "date": iso(decision.decision_date),
+        "paperType": paper_type,
+        "originatorOrganization": organizations,
+        "keyword": [decision.get_status_display()]
+        + (
+            [f"Exempt information: Schedule 12A paragraph {decision.exempt_paragraph}"]
+            if not public
+            else []
+        ),
+        "web": api.web(decision),
+        **api.stamps("Decision", decision),
+    }
+    if public:
+        data["auxiliaryFile"] = [file_json(api, d) for d in decision.public_documents]
+        data["description"] = decision.decision
+    return clean(data)
+
+
 def file_json(api: Api, document: Document) -> dict:
     item = document.agenda_item
     papers = api.cache.get("papers_by_document", {}).get(document.pk, [])
@@ -481,6 +514,20 @@ def _papers():
     )
 
 
+def _decisions():
+    from decisions.models import Decision
+
+    return Decision.objects.select_related(
+        "cabinet", "portfolio_holder__person", "officer"
+    ).prefetch_related(
+        Prefetch(
+            "documents",
+            queryset=Document.objects.select_related("agenda_item__meeting__committee"),
+            to_attr="public_documents",
+        )
+    )
+
+
 def _files():
     return Document.objects.select_related("agenda_item__meeting__committee")
 
@@ -514,6 +561,8 @@ RESOURCES: dict[str, Resource] = {
         Resource("agendaitem", "AgendaItem", _items, agenda_item_json),
         Resource("paper", "Paper", _papers, paper_json),
         Resource("file", "File", _files, file_json),
+        # Issue 17: executive decisions, OParl Papers in an id space of their own.
+        Resource("decision", "Decision", _decisions, decision_json),
     ]
 }
 BY_TYPE = {r.oparl_type: r for r in RESOURCES.values()}
@@ -523,6 +572,7 @@ DERIVED = {"location": "Meeting", "consultation": "Paper"}
 TYPE_NAMES = {"location": "Location", "consultation": "Consultation"} | {
     r.kind: r.oparl_type for r in RESOURCES.values()
 }
+TYPE_NAMES["decision"] = "Paper"  # its records are kind "Decision"; its OParl type is Paper
 
 # Body collections -> resource kinds.
 BODY_COLLECTIONS = {
@@ -534,6 +584,7 @@ BODY_COLLECTIONS = {
     "file": "file",
     "membership": "membership",
     "legislativeTermList": "legislativeterm",
+    "decision": "decision",
 }
 
 
@@ -558,6 +609,10 @@ def prepare_page(api: Api, resource: Resource, objects: list) -> None:
             documents.extend(
                 d for d in report.agenda_item.public_documents if d.pk == report.document_id
             )
+    elif resource.kind == "decision":
+        for decision in objects:
+            if decision.is_public:
+                documents.extend(decision.public_documents)
     elif resource.kind == "person":
         wanted["Membership"] = [m.pk for p in objects for m in p.memberships.all()]
     if item_ids:

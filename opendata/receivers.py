@@ -8,12 +8,14 @@
 - ``post_save`` / ``post_delete`` of every model the API, the feeds and the calendars read:
   queue the meeting it belongs to (or the council-wide records) in the same transaction, so
   ``opendata.records.ensure_fresh`` re-stamps, withdraws or records what the public sees.
+  Executive decisions (issue 17) queue the ``decisions`` root.
 """
 
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
 
+from decisions.models import Decision
 from meetings.models import AgendaItem, Document, Meeting, Report
 from meetings.signals import meeting_changed, meeting_published
 from opendata.models import CalendarEntry, PublicRecord
@@ -74,12 +76,17 @@ def on_change(sender, instance, **kwargs):
     if isinstance(instance, GLOBAL_MODELS):
         mark_dirty([GLOBAL])
         return
+    if isinstance(instance, Decision):
+        from opendata.records import DECISIONS
+
+        mark_dirty([DECISIONS])
+        return
     meeting_id = meeting_id_of(instance)
     if meeting_id is not None:
         mark_dirty([meeting_root(meeting_id)])
 
 
-WATCHED_MODELS = (*OPARL_TYPES, CalendarEntry)
+WATCHED_MODELS = (*OPARL_TYPES, CalendarEntry, Decision)
 
 
 def connect() -> None:

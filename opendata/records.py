@@ -37,6 +37,9 @@ from opendata.models import CalendarEntry, DirtyRoot, PublicRecord, RecordState
 from scrutiny.models import Council
 
 GLOBAL = "global"
+# Executive decisions (issue 17) are no meeting's and not council-wide: a root of their own.
+DECISIONS = "decisions"
+DECISION_KIND = "Decision"
 GLOBAL_KINDS = ("Body", "Organization", "Person", "Membership", "LegislativeTerm")
 # Extra public rows of a meeting (minutes, for the feeds), registered by opendata.minutes:
 # each provider returns {(kind, pk): (created, public dict)} for a meeting id.
@@ -130,6 +133,17 @@ def global_snapshot() -> Snapshot:
     return out
 
 
+def decisions_snapshot() -> Snapshot:
+    """Every published decision, with what the API and the decisions feed show of it (a
+    private one: its public record only, as ``oparl.decision_json`` gives it)."""
+    objects = list(oparl.RESOURCES["decision"].public().order_by("pk"))
+    out: Snapshot = {}
+    for decision, data in _page("decision", objects):
+        data["_shown"] = [decision.published_at]
+        out[(DECISION_KIND, decision.pk)] = (decision.created_at, data)
+    return out
+
+
 def reconcile(root: str, now: dt.datetime) -> set[str]:
     """Bring the records of ``root`` in line with what is public now. Returns the roots
     whose public JSON depends on what changed here (a committee's name is in its meetings'
@@ -138,6 +152,10 @@ def reconcile(root: str, now: dt.datetime) -> set[str]:
         meeting_id = None
         snapshot = global_snapshot()
         existing = PublicRecord.objects.filter(meeting_id__isnull=True, kind__in=GLOBAL_KINDS)
+    elif root == DECISIONS:
+        meeting_id = None
+        snapshot = decisions_snapshot()
+        existing = PublicRecord.objects.filter(kind=DECISION_KIND)
     else:
         meeting_id = int(root.split(":", 1)[1])
         snapshot = meeting_snapshot(meeting_id)
@@ -214,7 +232,7 @@ def ensure_fresh(*, rebuild: bool = False) -> None:
         now = timezone.now()
         roots: set[str] = set()
         if rebuild or state.seeded_at is None:
-            roots.add(GLOBAL)
+            roots.update((GLOBAL, DECISIONS))
             ids = set(Meeting.objects.values_list("pk", flat=True))
             ids |= set(
                 PublicRecord.objects.filter(meeting_id__isnull=False).values_list(

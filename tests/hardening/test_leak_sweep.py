@@ -72,6 +72,27 @@ def plant_papers(item: AgendaItem) -> None:
         document.save()
 
 
+def plant_decisions() -> None:
+    from decisions.models import Decision, ForwardPlanEntry
+    from tests.factories.decisions import (
+        DecisionFactory,
+        ForwardPlanEntryFactory,
+        PrivateDecisionFactory,
+    )
+
+    private = PrivateDecisionFactory(title="Residential care contract award")
+    plant(private)
+    # Its public record: title, reference, decision maker (and portfolio), date, paragraph.
+    Decision.all_objects.filter(pk=private.pk).update(
+        title="Residential care contract award", reference="D/2018/7", portfolio=""
+    )
+    draft = DecisionFactory(cabinet=private.cabinet)
+    plant(draft)
+    entry = ForwardPlanEntryFactory(cabinet=private.cabinet)
+    plant(entry)
+    assert ForwardPlanEntry.objects.filter(pk=entry.pk).exists() is False
+
+
 @pytest.fixture
 def council(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
@@ -129,6 +150,9 @@ def council(db, django_capture_on_commit_callbacks):
         #    decision (validated: listed, but its reasons, concerns and response are not
         #    public).
         _plant_call_ins()
+        # 5. Issue 17: a decision taken in private, a draft decision and a draft forward
+        #    plan entry (their public record is the title, maker, date and paragraph only).
+        plant_decisions()
         # Packs and the search index are rebuilt from the planted records.
         for meeting in Meeting.all_objects.filter(published_at__isnull=False):
             packs.request_build(meeting=meeting, reason="leak sweep", force=True)
@@ -231,6 +255,8 @@ GUESSED: dict[str, list[str]] = {
     "item": ["/api/oparl/v1/agendaitem/{pk}"],
     "action": ["/actions/{pk}/"],
     "callin": ["/call-ins/{pk}/"],
+    "decision": ["/decisions/{pk}/", "/api/oparl/v1/decision/{pk}"],
+    "entry": ["/forward-plan/entries/{pk}/"],
 }
 
 # Where the public sweep starts.
@@ -243,6 +269,14 @@ STARTS = [
     "/feeds/papers.atom",
     "/feeds/minutes.atom",
     "/feeds/meetings.ics",
+    "/feeds/decisions.atom",
+    "/feeds/forward-plan.atom",
+    "/feeds/forward-plan.ics",
+    "/forward-plan/",
+    "/decisions/",
+    f"/decisions/?q={BAIT}",
+    "/search/?q=residential",
+    "/api/oparl/v1/body/1/decision",
     "/actions.csv",
     "/open-data/kpis.csv",
     "/open-data/recommendations.csv",
@@ -255,10 +289,12 @@ STARTS = [
 
 
 def guessed_urls() -> list[str]:
-    from decisions.models import CallInRequest
+    from decisions.models import CallInRequest, Decision, ForwardPlanEntry
     from meetings.minutes.models import Action
 
     top = {
+        "decision": Decision.all_objects.order_by("-pk").first().pk + 2,
+        "entry": ForwardPlanEntry.all_objects.order_by("-pk").first().pk + 2,
         "meeting": Meeting.all_objects.order_by("-pk").first().pk + 2,
         "report": Report.all_objects.order_by("-pk").first().pk + 2,
         "document": Document.all_objects.order_by("-pk").first().pk + 2,

@@ -244,6 +244,35 @@ RULES: dict[str, str] = {
     "callin-detail": PUBLIC,
     "officer-callins": OFFICER,
     "officer-callin": OFFICER,
+    # executive decisions and the forward plan (issue 17)
+    "forward-plan": PUBLIC,
+    "forward-plan-entry": PUBLIC,
+    "forward-plan-editions": PUBLIC,
+    "forward-plan-edition": PUBLIC,
+    "decision-list": PUBLIC,
+    "decision-detail": PUBLIC,
+    "forward-plan-feed": PUBLIC,
+    "forward-plan-calendar": PUBLIC,
+    "decisions-feed": PUBLIC,
+    "officer-decisions": OFFICER,
+    "officer-decision-settings": OFFICER,
+    "officer-portfolio-holder-add": OFFICER,
+    "officer-portfolio-holder-edit": OFFICER,
+    "officer-delegated-officer-add": OFFICER,
+    "officer-delegated-officer-edit": OFFICER,
+    "officer-wards-add": OFFICER,
+    "officer-forward-plan-entry-add": OFFICER,
+    "officer-forward-plan-entry": OFFICER,
+    "officer-forward-plan-entry-edit": OFFICER,
+    "officer-forward-plan-entry-publish": OFFICER,
+    "officer-forward-plan-entry-status": OFFICER,
+    "officer-forward-plan-edition-publish": OFFICER,
+    "officer-decision-add": OFFICER,
+    "officer-decision": OFFICER,
+    "officer-decision-edit": OFFICER,
+    "officer-decision-publish": OFFICER,
+    "officer-decision-implemented": OFFICER,
+    "officer-decisions-from-minutes": OFFICER,
     # search, feeds, open data, OParl
     "search": PUBLIC,
     "open-data": PUBLIC,
@@ -466,10 +495,58 @@ def extra_urls(council) -> dict[str, str]:
     urls["officer-wp-pre-decision"] = reverse(
         "officer-wp-pre-decision", args=[heard.decision.forward_plan_entry_id]
     )
+    urls.update(decision_urls(meeting))
     login_person = council["users"]["member"].person
     for name in ("login", "login-reset", "login-disable", "login-enable"):
         urls[f"officer-person-{name}"] = reverse(f"officer-person-{name}", args=[login_person.pk])
     return urls
+
+
+def decision_urls(meeting) -> dict[str, str]:
+    """The decisions app's records (issue 17): a published entry, an edition, a published
+    decision, a portfolio holder and a delegated officer, each behind its pages."""
+    from django.urls import reverse
+
+    from decisions import services
+    from tests.factories.decisions import (
+        DelegatedOfficerFactory,
+        PortfolioHolderFactory,
+        PublishedDecisionFactory,
+        PublishedEntryFactory,
+    )
+
+    entry = PublishedEntryFactory()
+    edition = services.publish_edition()
+    decision = PublishedDecisionFactory(cabinet=entry.cabinet)
+    holder = PortfolioHolderFactory()
+    officer = DelegatedOfficerFactory()
+    pk = {"args": [decision.pk]}
+    return {
+        "forward-plan-entry": reverse("forward-plan-entry", args=[entry.pk]),
+        "forward-plan-edition": reverse("forward-plan-edition", args=[edition.number]),
+        "decision-detail": reverse("decision-detail", **pk),
+        "officer-portfolio-holder-edit": reverse("officer-portfolio-holder-edit", args=[holder.pk]),
+        "officer-delegated-officer-edit": reverse(
+            "officer-delegated-officer-edit", args=[officer.pk]
+        ),
+        "officer-forward-plan-entry": reverse("officer-forward-plan-entry", args=[entry.pk]),
+        "officer-forward-plan-entry-edit": reverse(
+            "officer-forward-plan-entry-edit", args=[entry.pk]
+        ),
+        "officer-forward-plan-entry-publish": reverse(
+            "officer-forward-plan-entry-publish", args=[entry.pk]
+        ),
+        "officer-forward-plan-entry-status": reverse(
+            "officer-forward-plan-entry-status", args=[entry.pk]
+        ),
+        "officer-decision": reverse("officer-decision", **pk),
+        "officer-decision-edit": reverse("officer-decision-edit", **pk),
+        "officer-decision-publish": reverse("officer-decision-publish", **pk),
+        "officer-decision-implemented": reverse("officer-decision-implemented", **pk),
+        "officer-decisions-from-minutes": reverse(
+            "officer-decisions-from-minutes", args=[meeting.pk]
+        ),
+    }
 
 
 def members_only_urls(council) -> list[str]:
