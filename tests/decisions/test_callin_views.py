@@ -95,7 +95,11 @@ def test_public_and_off_rules_councillor_cannot_start_or_sign(client, rules):
     client.force_login(make_user("councillor", person=holder.person))
     page = client.get(start).content.decode()
     assert "cannot call in this decision" in page and "executive" in page
-    response = client.post(detail, {"action": "sign"})
+    # Nor do they see a request they may not sign (nor signed), let alone sign it.
+    assert client.get(detail).status_code == 404
+    assert client.post(detail, {"action": "sign"}).status_code == 404
+    # Starting a second one is refused too.
+    response = client.post(start, {"reasons": "Me too"})
     assert response.status_code == 403
     assert "executive" in response.content.decode()
     # With the rules narrowed to scrutiny members, an ordinary councillor is off them too.
@@ -103,12 +107,18 @@ def test_public_and_off_rules_councillor_cannot_start_or_sign(client, rules):
     rules.save()
     _, outsider = councillor()
     client.force_login(outsider)
+    assert client.post(detail, {"action": "sign"}).status_code == 404
+    response = client.post(start, {"reasons": "Me too"})
+    assert response.status_code == 403
+    assert "members of the overview" in response.content.decode()
+    assert request.signatures.count() == 1
+    assert CallInRequest.all_objects.count() == 1
+    # An officer without a councillor record reads it but cannot sign either.
+    client.force_login(make_user("officer"))
     response = client.post(detail, {"action": "sign"})
     assert response.status_code == 403
+    assert "not linked to a councillor" in response.content.decode()
     assert request.signatures.count() == 1
-    # An officer without a councillor record cannot sign either.
-    client.force_login(make_user("officer"))
-    assert client.post(detail, {"action": "sign"}).status_code == 403
 
 
 def test_only_officers_validate(client, rules):
