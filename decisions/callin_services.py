@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -50,6 +50,7 @@ from meetings.models import AgendaItem, Meeting, MeetingStatus, Report
 from scrutiny.audit import records_by
 from scrutiny.conflicts import check_version
 from scrutiny.models import Committee, Membership, Person
+from scrutiny.permissions import RuleRefusal
 
 CALL_IN_GENERATOR = "call-in-request"
 # Requests that stop another being started (one live request per decision).
@@ -205,7 +206,7 @@ def start_request(
     decision = _lock_decision(decision)
     allowed = eligibility(person, decision, now=now)
     if not allowed.allowed:
-        raise PermissionDenied(allowed.reason)
+        raise RuleRefusal(allowed.reason)
     if not reasons.strip():
         raise ValidationError({"reasons": "Give your reasons for calling in the decision."})
     if decision.call_ins.filter(status__in=LIVE_STATUSES).exists():
@@ -230,7 +231,7 @@ def sign_request(
     request = _lock_request(request)
     allowed = eligibility(person, request.decision, now=now)
     if not allowed.allowed:
-        raise PermissionDenied(allowed.reason)
+        raise RuleRefusal(allowed.reason)
     if request.status != CallInStatus.OPEN:
         raise ValidationError(
             f"This call-in request is {request.get_status_display().lower()}: "
@@ -249,7 +250,7 @@ def withdraw_request(
     """The requester withdraws a request not yet validated."""
     request = _lock_request(request)
     if person is None or request.requested_by_id != person.pk:
-        raise PermissionDenied("Only the councillor who started the request may withdraw it.")
+        raise RuleRefusal("Only the councillor who started the request may withdraw it.")
     if request.status not in (CallInStatus.OPEN, CallInStatus.SUBMITTED):
         raise ValidationError("Only a request not yet validated can be withdrawn.")
     request.status = CallInStatus.WITHDRAWN

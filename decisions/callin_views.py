@@ -5,8 +5,7 @@ outcome and the decision maker's response; the public see a request once validat
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
@@ -16,7 +15,14 @@ from decisions.callin_forms import HearingForm, OutcomeForm, RejectForm, Respons
 from decisions.models import CallInRequest, CallInStatus, Decision, DecisionSettings
 from scrutiny import visibility
 from scrutiny.forms import add_service_errors
-from scrutiny.permissions import OfficerRequiredMixin, is_officer, person_for
+from scrutiny.permissions import (
+    FORBIDDEN,
+    OfficerRequiredMixin,
+    RuleRefusal,
+    is_officer,
+    person_for,
+    signed_in_denial,
+)
 
 
 def _request_visible(user, request: CallInRequest) -> bool:
@@ -37,9 +43,7 @@ def _request_visible(user, request: CallInRequest) -> bool:
 
 
 def _signed_in(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return None
+    return signed_in_denial(request)
 
 
 class CallInStart(View):
@@ -92,9 +96,9 @@ class CallInStart(View):
                 reasons=form.cleaned_data["reasons"],
                 by=request.user,
             )
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-            return self._render(request, decision, form, status=403)
+        except RuleRefusal as exc:
+            add_service_errors(form, ValidationError(str(exc)))
+            return self._render(request, decision, form, status=FORBIDDEN)
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self._render(request, decision, form)
@@ -181,8 +185,8 @@ class CallInDetail(View):
                         else ""
                     ),
                 )
-        except PermissionDenied as exc:
-            return self._render(request, call_in, str(exc), status=403)
+        except RuleRefusal as exc:
+            return self._render(request, call_in, str(exc), status=FORBIDDEN)
         except ValidationError as exc:
             return self._render(request, call_in, " ".join(exc.messages))
         return redirect("callin-detail", pk=call_in.pk)
