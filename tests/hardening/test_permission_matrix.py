@@ -492,6 +492,10 @@ def extra_urls(council) -> dict[str, str]:
     urls["callin-detail"] = reverse("callin-detail", args=[heard.pk])
     urls["callin-start"] = reverse("callin-start", args=[heard.decision_id])
     urls["officer-callin"] = reverse("officer-callin", args=[heard.pk])
+    # The crawl's page budget may run out before a member's pack link is reached.
+    urls["meeting-members-pack"] = reverse(
+        "meeting-members-pack", args=[council["exempt_item"].meeting_id]
+    )
     urls["officer-wp-pre-decision"] = reverse(
         "officer-wp-pre-decision", args=[heard.decision.forward_plan_entry_id]
     )
