@@ -80,13 +80,16 @@ class _MakerPortfolioWardMonth(GovukFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         base = self.queryset
-        self.filters["maker"].extra["choices"] = maker_choices()
-        self.form.fields["maker"].choices = [("", "Any decision maker"), *maker_choices()]
-        portfolios = sorted({p for p in base.values_list("portfolio", flat=True) if p})
+        makers = maker_choices()
+        self.filters["maker"].extra["choices"] = makers
+        self.form.fields["maker"].choices = [("", "Any decision maker"), *makers]
+        portfolios = sorted(
+            p for p in base.order_by().values_list("portfolio", flat=True).distinct() if p
+        )
         self.form.fields["portfolio"].choices = [("", "Any portfolio")] + [
             (p, p) for p in portfolios
         ]
-        months = month_choices(base.values_list(self.date_field, flat=True).distinct())
+        months = month_choices(base.order_by().values_list(self.date_field, flat=True).distinct())
         self.form.fields["month"].choices = [("", "Any month"), *months]
 
     def filter_maker(self, queryset, name, value):

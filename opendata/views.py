@@ -159,6 +159,10 @@ def open_data(request):
         {
             "committees": Committee.objects.order_by("name"),
             "csv_downloads": exports.available(),
+            "decisions_api": reverse(
+                "oparl-body-collection",
+                kwargs={"pk": Council.current().pk or 0, "collection": "decision"},
+            ),
         },
     )
 

@@ -249,3 +249,29 @@ def test_officer_pages_are_for_officers(client, register):
     client.force_login(make_user("councillor"))
     assert client.get("/officer/decisions/").status_code == 403
     assert client.post(f"/officer/decisions/{register['draft'].pk}/publish/").status_code == 403
+
+
+def test_list_pages_make_the_same_number_of_queries_for_more_rows(client, register):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    urls = ["/decisions/", "/forward-plan/", "/feeds/decisions.atom", "/feeds/forward-plan.ics"]
+    for url in urls:  # the first answer also reads what is cached for later requests
+        count(url)
+    before = {url: count(url) for url in urls}
+    holder = PortfolioHolderFactory()
+    for n in range(6):
+        PublishedDecisionFactory(
+            maker_kind="portfolio_holder", cabinet=None, portfolio_holder=holder
+        )
+        entry = PublishedEntryFactory(
+            maker_kind="portfolio_holder", cabinet=None, portfolio_holder=holder
+        )
+        entry.wards.set([WardFactory(name=f"Ward {n}")])
+    after = {url: count(url) for url in urls}
+    assert after == before
