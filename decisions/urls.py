@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from decisions import officer_views as officer
 from decisions import views
@@ -94,4 +94,6 @@ urlpatterns = [
         officer.DecisionsFromMinutes.as_view(),
         name="officer-decisions-from-minutes",
     ),
+    # The call-in workflow (decisions.callin_urls).
+    path("", include("decisions.callin_urls")),
 ]

@@ -58,6 +58,7 @@ from meetings.models import (
 )
 from meetings.workdays import latest_publication_date
 from scrutiny import visibility
+from scrutiny.extensions import my_panels
 from scrutiny.forms import add_service_errors
 from scrutiny.models import Committee
 from scrutiny.paging import paged
@@ -326,6 +327,7 @@ class MyMeetings(TemplateView):
             recent=selectors.councillor_meetings(user, upcoming=False, limit=5),
             since=since,
             changes=selectors.changes_since(user, since),
+            panels=my_panels.render_list(self.request, person),
         )
         return ctx
 

@@ -70,3 +70,8 @@ members_only_urls = MembersOnlyUrls()
 
 # (request) -> (template, context): the statement's "content that is not accessible" entries
 accessibility_statement_panels = PanelRegistry("accessibility_statement")
+
+
+# (request, person or None) -> (template, context): the councillor's page /my/ (decisions they
+# may call in, forward plan entries in their committees' remit…).
+my_panels = PanelRegistry("my")

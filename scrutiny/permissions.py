@@ -97,3 +97,21 @@ class OfficerRequiredMixin:
 
     def dispatch(self, request, *args, **kwargs):
         return officer_denial(request) or super().dispatch(request, *args, **kwargs)
+
+
+# The status of a refusal shown on the page itself (a rule's message where the user is).
+FORBIDDEN = 403
+
+
+class RuleRefusal(PermissionDenied):
+    """A council rule (not the officer role) refuses this user: who may call in a decision,
+    for example. Services raise it with the reason; views show the reason where the user is,
+    with the status ``FORBIDDEN``."""
+
+
+def signed_in_denial(request):
+    """For pages any signed-in user may use (a councillor's call-in): ``None`` when signed
+    in, else the login redirect back to this page."""
+    if request.user.is_authenticated:
+        return None
+    return redirect_to_login(request.get_full_path())

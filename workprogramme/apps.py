@@ -21,3 +21,9 @@ class WorkprogrammeConfig(AppConfig):
         # Stored tracker PDFs: printed by this app, rebuilt after every change to a work
         # programme record.
         pdf_refresh.connect(self.get_models())
+        # Pre-decision scrutiny on the decisions app's pages.
+        from decisions.extensions import decision_panels, forward_plan_entry_panels
+        from workprogramme import pre_decision
+
+        forward_plan_entry_panels.register(pre_decision.entry_panel)
+        decision_panels.register(pre_decision.decision_panel)

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from decisions.models import ForwardPlanEntry
 from meetings.models import AgendaItem, Meeting
 from scrutiny.models import Committee, MunicipalYear, Person, TimeStamped
 
@@ -169,6 +170,14 @@ class WorkProgrammeItem(TimeStamped):
     )
     target_text = models.CharField(
         "Target (as written)", max_length=200, blank=True, help_text='e.g. "Quarterly"'
+    )
+    forward_plan_entry = models.ForeignKey(
+        ForwardPlanEntry,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="work_programme_items",
+        help_text="Pre-decision scrutiny: the forward plan entry this item looks at.",
     )
     version = models.PositiveIntegerField(default=1)
 
@@ -584,6 +593,15 @@ class ScrutinyReview(TimeStamped):
     report_url = models.URLField(blank=True)
     demo_note = models.TextField(blank=True, help_text="Shown on the page (demo data notes).")
 
+    forward_plan_entry = models.ForeignKey(
+        ForwardPlanEntry,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pre_decision_reviews",
+        help_text="Pre-decision scrutiny: the recommendations are made to this entry's decision "
+        "maker.",
+    )
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()

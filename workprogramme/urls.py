@@ -1,7 +1,7 @@
 from django.urls import path
 
 from workprogramme import officer_views as ov
-from workprogramme import views
+from workprogramme import pre_decision, views
 
 urlpatterns = [
     path("work-programme/", views.index, name="workprogramme-index"),
@@ -236,5 +236,10 @@ urlpatterns = [
         "officer/work-programme/inspection-recommendations/<int:pk>/remove/",
         ov.InspectionRecommendationRemove.as_view(),
         name="officer-wp-inspection-rec-remove",
+    ),
+    path(
+        "officer/work-programme/pre-decision/<int:entry_pk>/",
+        pre_decision.PutEntryOnProgramme.as_view(),
+        name="officer-wp-pre-decision",
     ),
 ]

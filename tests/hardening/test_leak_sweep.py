@@ -145,6 +145,11 @@ def council(db, django_capture_on_commit_callbacks):
             raised_on=dt.date(2017, 2, 20),
             is_public=False,
         )
+        # 5. Call-in requests not (or not publicly) valid: a request collecting signatures and
+        #    a rejected one on the demo's open decision, and the call-in of its private
+        #    decision (validated: listed, but its reasons, concerns and response are not
+        #    public).
+        _plant_call_ins()
         # 5. Issue 17: a decision taken in private, a draft decision and a draft forward
         #    plan entry (their public record is the title, maker, date and paragraph only).
         plant_decisions()
@@ -153,6 +158,38 @@ def council(db, django_capture_on_commit_callbacks):
             packs.request_build(meeting=meeting, reason="leak sweep", force=True)
     call_command("rebuild_search_index", "--extract", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return {"exempt": exempt, "draft": draft, "confidential": confidential}
+
+
+def _plant_call_ins() -> None:
+    from decisions.models import CallInOutcome, CallInRequest, CallInStatus, Decision
+
+    public = Decision.objects.public().order_by("pk").first()
+    private = Decision.objects.filter(is_private=True).order_by("pk").first()
+    assert public is not None and private is not None, "the demo council has decisions"
+    requester = PersonFactory(name="Leak Sweep Requester")
+    for status in (CallInStatus.OPEN, CallInStatus.SUBMITTED, CallInStatus.REJECTED):
+        CallInRequest.all_objects.create(
+            decision=public,
+            requested_by=requester,
+            reasons=f"{CANARY} {BAIT} call-in reasons",
+            status=status,
+            rejection_reason=f"{CANARY} {BAIT} not valid" if status == "rejected" else "",
+        )
+    request = CallInRequest.all_objects.create(
+        decision=private,
+        requested_by=requester,
+        reasons=f"{CANARY} {BAIT} the exempt contract's prices",
+        status=CallInStatus.DECIDED,
+        validated_at=dt.datetime(2017, 12, 1, tzinfo=dt.UTC),
+    )
+    CallInOutcome.objects.create(
+        request=request,
+        result="referred_back",
+        decided_on=dt.date(2017, 12, 8),
+        concerns=f"{CANARY} {BAIT} concerns",
+        response=f"{CANARY} {BAIT} response",
+        response_on=dt.date(2017, 12, 15),
+    )
 
 
 def texts_of(response) -> list[str]:
@@ -217,6 +254,7 @@ GUESSED: dict[str, list[str]] = {
     ],
     "item": ["/api/oparl/v1/agendaitem/{pk}"],
     "action": ["/actions/{pk}/"],
+    "callin": ["/call-ins/{pk}/"],
     "decision": ["/decisions/{pk}/", "/api/oparl/v1/decision/{pk}"],
     "entry": ["/forward-plan/entries/{pk}/"],
 }
@@ -251,7 +289,7 @@ STARTS = [
 
 
 def guessed_urls() -> list[str]:
-    from decisions.models import Decision, ForwardPlanEntry
+    from decisions.models import CallInRequest, Decision, ForwardPlanEntry
     from meetings.minutes.models import Action
 
     top = {
@@ -262,6 +300,7 @@ def guessed_urls() -> list[str]:
         "document": Document.all_objects.order_by("-pk").first().pk + 2,
         "item": AgendaItem.all_objects.order_by("-pk").first().pk + 2,
         "action": Action.all_objects.order_by("-pk").first().pk + 2,
+        "callin": CallInRequest.all_objects.order_by("-pk").first().pk + 2,
     }
     return [
         template.format(pk=pk)
@@ -311,6 +350,10 @@ def test_canary_is_really_planted_and_visible_to_members(client, council):
     pack = client.get(f"/meetings/{exempt.meeting_id}/members-pack.pdf")
     assert pack.status_code == 200
     assert any(CANARY in text for text in texts_of(pack)[2:])  # in the PDF's extracted text
+    from decisions.models import CallInRequest
+
+    for request in CallInRequest.all_objects.filter(reasons__contains=CANARY):
+        assert CANARY in client.get(f"/call-ins/{request.pk}/").content.decode()
 
 
 def test_no_public_surface_reveals_the_canary(client, council):

@@ -251,6 +251,13 @@ RULES: dict[str, str] = {
     # imports (issue 19)
     "officer-imports": OFFICER,
     "officer-import-detail": OFFICER,
+    "officer-wp-pre-decision": OFFICER,
+    # call-in (decisions.callin_urls): a validated request is public; starting one takes a
+    # sign-in (a councillor off the call-in rules is told why; their POST gets 403)
+    "callin-start": SIGNED_IN,
+    "callin-detail": PUBLIC,
+    "officer-callins": OFFICER,
+    "officer-callin": OFFICER,
     # executive decisions and the forward plan (issue 17)
     "forward-plan": PUBLIC,
     "forward-plan-entry": PUBLIC,
@@ -506,6 +513,19 @@ def extra_urls(council) -> dict[str, str]:
         "session-extend": "/accounts/session/",
         "account-set-password": "/accounts/set-password/MQ/not-a-token/",
     }
+    from decisions.models import CallInRequest
+
+    heard = CallInRequest.objects.order_by("pk").first()  # the demo's validated call-in
+    urls["callin-detail"] = reverse("callin-detail", args=[heard.pk])
+    urls["callin-start"] = reverse("callin-start", args=[heard.decision_id])
+    urls["officer-callin"] = reverse("officer-callin", args=[heard.pk])
+    # The crawl's page budget may run out before a member's pack link is reached.
+    urls["meeting-members-pack"] = reverse(
+        "meeting-members-pack", args=[council["exempt_item"].meeting_id]
+    )
+    urls["officer-wp-pre-decision"] = reverse(
+        "officer-wp-pre-decision", args=[heard.decision.forward_plan_entry_id]
+    )
     urls.update(decision_urls(meeting))
     login_person = council["users"]["member"].person
     for name in ("login", "login-reset", "login-disable", "login-enable"):

@@ -54,6 +54,7 @@ from workprogramme.services.lead_member import (
     update_highlight,
     update_lead_member_report,
 )
+from workprogramme.services.pre_decision import put_entry_on_programme
 from workprogramme.services.programme import (
     ITEM_FIELDS,
     create_item,
@@ -77,6 +78,7 @@ from workprogramme.services.reviews import (
 )
 
 __all__ = [
+    "put_entry_on_programme",
     "DELIVERABLE_TAKEN",
     "ITEM_FIELDS",
     "MEASURE_TAKEN",
