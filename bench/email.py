@@ -19,7 +19,7 @@ database task backend (nothing is sent while the fan-out runs), then:
 
 Targets: at least 200 messages/s on 2 cores; at most 200 MB. A message arrives twice only if
 the worker is killed between the server's "250 OK" and the row's update; the copy carries the
-same ``Message-ID`` (docs/notes-email.md).
+same ``Message-ID`` (docs/email.md, "Exactly once").
 """
 
 from __future__ import annotations

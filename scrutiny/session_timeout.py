@@ -10,7 +10,7 @@ before the end, and "Stay signed in" POSTs to :class:`SessionExtend`, which save
 again: a new deadline ``SESSION_COOKIE_AGE`` from now, as often as the user asks. A form
 submitted after the end is not lost: the same script keeps its fields in the tab's
 ``sessionStorage`` on submit and puts them back after the user signs in again
-(docs/notes-a11yaxe.md).
+(docs/hardening.md, "Issue 16").
 """
 
 from __future__ import annotations
