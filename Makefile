@@ -10,9 +10,13 @@ PORT ?= 8000
 
 .PHONY: run test ci lint checks test-sqlite test-postgres test-browser assets venv demo worker audit bench bench-scale clean
 
+# The lock file lists every package, so pip installs exactly it (--no-deps) and checks it is
+# complete: resolving again would let pip 23's handling of extras (fonttools[woff]) reach
+# for a newer release than the one locked and refuse it under --require-hashes.
 $(VENV)/.installed: requirements/dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	$(PIP) install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/dev.txt
+	$(PIP) check --disable-pip-version-check
 	touch $@
 
 venv: $(VENV)/.installed

@@ -5,7 +5,8 @@ over one reused SMTP connection, and each is marked ``sent`` in its own statemen
 server accepts it. A row once ``sent`` is never claimed again, so a retried or restarted task
 sends nothing twice. A worker killed between the server's "250 OK" and that update leaves the row
 ``sending``; when its claim runs out it is queued again with the same ``Message-ID`` (derived
-from the row's key), so a receiving server or client can drop the duplicate (docs/email.md, "Exactly once").
+from the row's key), so a receiving server or client can drop the duplicate (docs/email.md,
+"Exactly once").
 
 The rate limit is ``EMAIL_RATE_PER_MINUTE``: messages sent in the last sixty seconds count
 against it, across every worker."""
