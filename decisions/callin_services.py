@@ -33,6 +33,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from decisions import signals
 from decisions.models import (
     CallInOutcome,
     CallInRequest,
@@ -194,6 +195,7 @@ def _submit_if_complete(request: CallInRequest, now: dt.datetime) -> None:
         request.submitted_at = now
         request.version += 1
         request.save()
+        signals.send_after_commit(signals.call_in_submitted, sender=CallInRequest, request=request)
 
 
 @records_by
@@ -218,6 +220,10 @@ def start_request(
     )
     _add_signature(request, person, by if getattr(by, "pk", None) else None, now)
     _submit_if_complete(request, now)
+    if request.status == CallInStatus.OPEN:
+        signals.send_after_commit(
+            signals.call_in_signatures_requested, sender=CallInRequest, request=request
+        )
     return request
 
 
@@ -310,6 +316,7 @@ def validate_request(
     decision.status = DecisionStatus.SUSPENDED
     decision.version += 1
     decision.save()
+    signals.send_after_commit(signals.call_in_validated, sender=CallInRequest, request=request)
     return request
 
 
@@ -465,6 +472,9 @@ def record_outcome(
         decision.effective_at = now
     decision.version += 1
     decision.save()
+    signals.send_after_commit(
+        signals.call_in_outcome_recorded, sender=CallInOutcome, outcome=outcome
+    )
     return outcome
 
 

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from decisions import signals
 from decisions.models import (
     CallInStatus,
     Decision,
@@ -376,6 +377,9 @@ def publish_entry(
     entry.published_by = by if getattr(by, "pk", None) else None
     entry.version += 1
     entry.save()
+    signals.send_after_commit(
+        signals.forward_plan_entry_published, sender=ForwardPlanEntry, entry=entry
+    )
     return entry
 
 
@@ -468,6 +472,9 @@ def publish_edition(*, notes: str = "", on: dt.date | None = None, by=None) -> F
             data=entry_snapshot(entry),
         )
         for entry in entries
+    )
+    signals.send_after_commit(
+        signals.forward_plan_edition_published, sender=ForwardPlanEdition, edition=edition
     )
     return edition
 
@@ -574,6 +581,7 @@ def publish_decision(*, decision: Decision, now: dt.datetime | None = None, by=N
             pk=decision.forward_plan_entry_id,
             status__in=(EntryStatus.PUBLISHED, EntryStatus.DEFERRED),
         ).update(status=EntryStatus.DECIDED, modified_at=now)
+    signals.send_after_commit(signals.decision_published, sender=Decision, decision=decision)
     return decision
 
 

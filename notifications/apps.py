@@ -23,6 +23,7 @@ class NotificationsConfig(AppConfig):
         set_password_link_issued.connect(
             notices.on_set_password_link, dispatch_uid="notifications-set-password"
         )
+        receivers.connect_decisions()
         officer_meeting_panels.register(panels.officer_email_panel)
         committee_panels.register(panels.committee_alerts_panel)
         meeting_panels.register(panels.meeting_alerts_panel)

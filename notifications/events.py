@@ -223,15 +223,15 @@ def changed(meeting: Meeting) -> int:
 # --- public alerts ---------------------------------------------------------------------------
 
 
-def _subscribers_for(committee, topic: str) -> list[Subscriber]:
+def _subscribers_for(committees, topic: str) -> list[Subscriber]:
+    """Confirmed subscribers of ``topic`` for any of ``committees`` (or for every committee)."""
     # JSON "contains" is not on SQLite: filter the topics in Python there.
-    qs = (
-        Subscriber.objects.filter(confirmed_at__isnull=False)
-        .filter(Q(all_committees=True) | Q(committees=committee))
-        .distinct()
-        .order_by("pk")
-    )
-    return [s for s in qs if topic in s.topics]
+    wanted = Q(all_committees=True)
+    pks = [c.pk for c in committees if c is not None]
+    if pks:
+        wanted |= Q(committees__in=pks)
+    qs = Subscriber.objects.filter(confirmed_at__isnull=False).filter(wanted).distinct()
+    return [s for s in qs.order_by("pk") if topic in s.topics]
 
 
 def alert(meeting: Meeting, topic: str) -> int:
@@ -246,7 +246,7 @@ def alert(meeting: Meeting, topic: str) -> int:
         line = f"The minutes of {meeting.committee.name} on {day}"
     return publish_alert(
         topic=topic,
-        committee=meeting.committee,
+        committees=[meeting.committee],
         subject=subject,
         line=line,
         url=url,
@@ -257,14 +257,25 @@ def alert(meeting: Meeting, topic: str) -> int:
 
 
 def publish_alert(
-    *, topic: str, committee, subject: str, line: str, url: str, key: str, meeting=None, agenda=()
+    *,
+    topic: str,
+    committees,
+    subject: str,
+    line: str,
+    url: str,
+    key: str,
+    sentence: str = "",
+    meeting=None,
+    agenda=(),
 ) -> int:
     """Tell the confirmed subscribers of ``topic`` for ``committee`` that something public
-    appeared: at once, or in their next weekly digest. The hook for the decisions app
-    (decisions, forward plan entries, call-ins): its listener here calls this with public text
+    appeared: at once, or in their next weekly digest. ``committees``: the committees it belongs
+    to (subscribers to every committee hear of everything). ``line`` names it (the digest's
+    entry); ``sentence`` is the immediate alert's first sentence ("<line> has been published."
+    by default). The decisions app's events (``decision_events``) call this with public text
     only. ``key`` names the thing: an alert is sent once per key and address."""
     immediate, weekly = [], []
-    for sub in _subscribers_for(committee, topic):
+    for sub in _subscribers_for(committees, topic):
         (weekly if sub.frequency == Subscriber.Frequency.WEEKLY else immediate).append(sub)
     DigestEntry.objects.bulk_create(
         [DigestEntry(subscriber=s, key=key, line=line, url=url) for s in weekly],
@@ -276,6 +287,7 @@ def publish_alert(
         {
             "topic": topic,
             "line": line,
+            "sentence": sentence or f"{line} has been published.",
             "url": url,
             "agenda": list(agenda),
             "manage_url": "@@MANAGE@@",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class Outbox(models.Model):
@@ -84,8 +85,8 @@ class Topic(models.TextChoices):
     CALL_INS = "call_ins", "Call-ins"
 
 
-# What fires today; the decisions app sends the other three when it lands (docs/email.md).
-LIVE_TOPICS = frozenset({Topic.AGENDAS, Topic.MINUTES})
+# Every topic fires: meetings (agendas, minutes) and the decisions app (docs/email.md).
+LIVE_TOPICS = frozenset(Topic)
 
 
 class Subscriber(models.Model):
@@ -139,7 +140,8 @@ class DigestEntry(models.Model):
 
 class Suppression(models.Model):
     """An address the mail server reported as bouncing or complaining: nothing more is sent
-    to it (its outbox rows become ``suppressed``) until an officer lifts it."""
+    to it (its outbox rows become ``suppressed``) until an officer lifts it (the officer page
+    "Suspended email addresses"; the history records who lifted it, and when)."""
 
     class Reason(models.TextChoices):
         BOUNCE = "bounce", "Hard bounce"
@@ -149,6 +151,11 @@ class Suppression(models.Model):
     reason = models.CharField(max_length=20, choices=Reason.choices)
     detail = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.email} ({self.reason})"

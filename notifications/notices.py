@@ -49,14 +49,14 @@ def on_set_password_link(sender, person, path, reset=False, **kwargs) -> None:
 def call_in_signatures_requested(
     *, key: str, people, subject: str, lines: list[tuple[str, str]]
 ) -> int:
-    """The hook for the decisions app: ask councillors to sign a call-in request. Its listener
-    here (connected in ``NotificationsConfig.ready`` to the decisions app's own signal when
-    that app lands) calls this with public text and links only; one message per person and
-    ``key``. People without an address are skipped."""
-    return sum(_notice(key, person, subject, lines) for person in people if person.email)
+    """Ask councillors to sign a call-in request: ``decision_events.signatures_requested``
+    (listening to ``decisions.signals``) calls this with public text and links only; one
+    message per person and ``key``. People without an address are skipped."""
+    return sum(notice(key, person, subject, lines) for person in people if person.email)
 
 
-def _notice(key: str, person: Person, subject: str, lines: list[tuple[str, str]]) -> int:
+def notice(key: str, person: Person, subject: str, lines: list[tuple[str, str]]) -> int:
+    """One notice (``notice`` templates: lines of text, each with an optional link)."""
     msg = render("notice", subject, {"person": person, "lines": lines})
     return queue(
         key=key,
@@ -86,7 +86,7 @@ def report_deadlines(today: dt.date) -> int:
             items = AgendaItem.all_objects.filter(meeting=meeting, contact_officers=person)
             lines = [(f"{i.number} {i.title}".strip(), "") for i in items]
             lines.append(("The meeting's page (officers)", link("officer-meeting", pk=meeting.pk)))
-            sent += _notice(
+            sent += notice(
                 f"deadline:{meeting.pk}:{day}",
                 person,
                 f"Reports due {day:%-d %B}: {meeting.committee.name}, {when}",
@@ -128,7 +128,7 @@ def actions_due(today: dt.date) -> int:
                     else link("officer-actions"),
                 )
             )
-        sent += _notice(
+        sent += notice(
             f"actions:{person.pk}:{week.year}-{week.week}",
             person,
             f"Your actions due or overdue ({len(lines)})",
@@ -153,7 +153,7 @@ def minutes_unapproved(today: dt.date) -> int:
         if not later or officer is None or not officer.email:
             continue
         when = f"{timezone.localtime(meeting.start):%-d %B %Y}"
-        sent += _notice(
+        sent += notice(
             f"unapproved:{minutes.pk}:{today.isocalendar().year}-{today.isocalendar().week}",
             officer,
             f"Minutes not yet approved: {meeting.committee.name}, {when}",

@@ -7,11 +7,14 @@ import datetime as dt
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from scrutiny.audit import records_by
+
 from .messages import Message, link, render, subscriber_token
-from .models import LIVE_TOPICS, Attempt, Outbox, Subscriber, Topic
+from .models import LIVE_TOPICS, Attempt, Outbox, Subscriber, Suppression, Topic
 from .sending import message_id
 
 
@@ -90,6 +93,20 @@ def resend(*, row: Outbox, by) -> Outbox:
     )
     _kick()
     return copy
+
+
+@records_by
+@transaction.atomic
+def lift_suspension(*, suppression: Suppression, by) -> str:
+    """An officer lifts a suspended address (bounced or complained): messages are sent to it
+    again from now on (those already suppressed stay unsent). The history keeps who lifted it
+    and when. Returns the address."""
+    row = Suppression.objects.select_for_update().filter(pk=suppression.pk).first()
+    if row is None:
+        raise ValidationError("That address is not suspended (it may have been lifted already).")
+    email = row.email
+    row.delete()
+    return email
 
 
 # --- public alerts -------------------------------------------------------------------------

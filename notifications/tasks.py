@@ -38,3 +38,12 @@ def housekeeping() -> dict:
     from . import notices
 
     return notices.daily()
+
+
+@task()
+def decision_fan_out(event: str, pk: int) -> int:
+    """Turn one event of the decisions app (``decision_events``: a decision, forward plan or
+    call-in) into outbox rows and queue the sending. Safe to run twice (the outbox's key)."""
+    from . import decision_events
+
+    return decision_events.run(event, pk)

@@ -18,4 +18,10 @@ urlpatterns = [
         views.officer_resend,
         name="officer-meeting-email-resend",
     ),
+    path("officer/email/suspended/", views.officer_suspended, name="officer-email-suspended"),
+    path(
+        "officer/email/suspended/<int:pk>/lift/",
+        views.officer_lift_suspension,
+        name="officer-email-suspended-lift",
+    ),
 ]

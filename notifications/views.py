@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from scrutiny.permissions import officer_required
 from . import services
 from .forms import AlertsForm, SubscribeForm
 from .messages import read_token
-from .models import Outbox
+from .models import Outbox, Suppression
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -214,3 +215,35 @@ def officer_resend(request, pk: int, row: int):
         else:
             messages.success(request, f"The message is queued again for {original.recipient}.")
     return HttpResponseRedirect(reverse("officer-meeting-email", kwargs={"pk": meeting.pk}))
+
+
+@officer_required
+def officer_suspended(request):
+    """Addresses the mail server reported as bouncing or complaining: nothing is sent to them
+    until lifted here."""
+    rows = list(Suppression.objects.all())
+    addresses = [r.email for r in rows]
+    held = dict(
+        Outbox.objects.filter(status=Outbox.Status.SUPPRESSED, recipient__in=addresses)
+        .values_list("recipient")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        row.held = held.get(row.email, 0)
+    return render(request, "notifications/officer_suspended.html", {"rows": rows})
+
+
+@officer_required
+@require_POST
+def officer_lift_suspension(request, pk: int):
+    suppression = Suppression.objects.filter(pk=pk).first()
+    if suppression is None:
+        messages.error(request, "That address is not suspended (it may have been lifted already).")
+    else:
+        try:
+            email = services.lift_suspension(suppression=suppression, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{email} is no longer suspended: email is sent to it again.")
+    return HttpResponseRedirect(reverse("officer-email-suspended"))

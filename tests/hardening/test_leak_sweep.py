@@ -381,14 +381,24 @@ def test_guessed_urls_reveal_nothing_to_the_public_or_other_councillors(client, 
 
 def test_no_email_reveals_the_canary(council, mailoutbox, django_capture_on_commit_callbacks):
     """Email (notifications) is a public surface too: every summons, change notice, alert,
-    digest and notice the planted council makes is read, headers and both parts."""
+    digest and notice the planted council makes is read, headers and both parts; with every
+    decision, forward plan and call-in event fanned out (drafts, the private decision, the
+    call-ins not valid or not public)."""
     from django.utils import timezone
 
+    from decisions.models import (
+        CallInOutcome,
+        CallInRequest,
+        Decision,
+        ForwardPlanEdition,
+        ForwardPlanEntry,
+    )
     from meetings import services as meeting_services
     from meetings.minutes.models import Action
+    from notifications import events
     from notifications.models import Outbox, Subscriber
     from notifications.notices import daily
-    from notifications.tasks import fan_out
+    from notifications.tasks import decision_fan_out, fan_out
     from scrutiny.models import Person
 
     Person.objects.update(email="member@example.org", email_consent=True)
@@ -405,12 +415,39 @@ def test_no_email_reveals_the_canary(council, mailoutbox, django_capture_on_comm
     )
     officer = make_user("officer")
     with django_capture_on_commit_callbacks(execute=True):
+        # The demo's meetings are over, and a meeting already over summons no one
+        # (events.run): the summons, agenda alert and change notice are built directly.
         for meeting in Meeting.all_objects.filter(published_at__isnull=False):
-            fan_out.call("published", meeting.pk)
+            events.summons(meeting)
+            events.alert(meeting, "agendas")
             fan_out.call("minutes", meeting.pk)
         for report in Report.all_objects.filter(agenda_item=council["exempt"]):
             meeting_services.withdraw_paper(paper=report, reason="Withdrawn.", by=officer)
+        events.changed(council["exempt"].meeting)
+        for pk in Decision.all_objects.values_list("pk", flat=True):
+            decision_fan_out.call("decision", pk)
+        for pk in ForwardPlanEntry.all_objects.values_list("pk", flat=True):
+            decision_fan_out.call("entry", pk)
+        for pk in ForwardPlanEdition.objects.values_list("pk", flat=True):
+            decision_fan_out.call("edition", pk)
+        for pk in CallInRequest.all_objects.values_list("pk", flat=True):
+            for event in ("signatures", "submitted", "validated"):
+                decision_fan_out.call(event, pk)
+        for pk in CallInOutcome.objects.values_list("pk", flat=True):
+            decision_fan_out.call("outcome", pk)
         daily(weekly=True)
+    private = Decision.all_objects.get(title="Residential care contract award")
+    private_call_in = CallInRequest.all_objects.get(decision__is_private=True, status="decided")
+    alerted = set(Outbox.objects.filter(kind="alert").values_list("key", flat=True))
+    assert {
+        f"alert:decisions:{private.pk}",
+        f"alert:call_ins:validated:{private_call_in.pk}",
+        f"alert:call_ins:outcome:{private_call_in.outcome.pk}",
+    } <= alerted, alerted
+    drafts = Decision.all_objects.filter(published_at__isnull=True).values_list("pk", flat=True)
+    assert not {f"alert:decisions:{pk}" for pk in drafts} & alerted, "no draft is alerted"
+    hidden = CallInRequest.all_objects.exclude(status__in=["validated", "decided"])
+    assert not {f"alert:call_ins:validated:{r.pk}" for r in hidden} & alerted
     kinds = set(Outbox.objects.values_list("kind", flat=True))
     assert {"summons", "change", "alert", "digest", "notice"} <= kinds, kinds
     assert len(mailoutbox) == Outbox.objects.count()

@@ -174,6 +174,8 @@ RULES: dict[str, str] = {
     "alerts-unsubscribe": NOT_FOUND,
     "officer-meeting-email": OFFICER,
     "officer-meeting-email-resend": OFFICER,
+    "officer-email-suspended": OFFICER,
+    "officer-email-suspended-lift": OFFICER,
     # performance
     "kpi-dashboard": PUBLIC,
     "kpi-detail": PUBLIC,
@@ -505,6 +507,8 @@ def extra_urls(council) -> dict[str, str]:
         "officer-meeting-email-resend": reverse(
             "officer-meeting-email-resend", args=[meeting.pk, 1]
         ),
+        "officer-email-suspended": reverse("officer-email-suspended"),
+        "officer-email-suspended-lift": reverse("officer-email-suspended-lift", args=[1]),
         "healthz": "/healthz",
         "robots": "/robots.txt",
         "favicon": "/favicon.ico",

@@ -260,7 +260,7 @@ def test_the_decisions_hooks_send_to_those_who_chose_them(smtp, committee):
     )
     sent = publish_alert(
         topic="decisions",
-        committee=committee,
+        committees=[committee],
         subject="Decision published: Bus lanes",
         line="The decision on bus lanes",
         url="http://testserver/",
@@ -270,7 +270,7 @@ def test_the_decisions_hooks_send_to_those_who_chose_them(smtp, committee):
     assert (
         publish_alert(
             topic="decisions",
-            committee=committee,
+            committees=[committee],
             subject="Decision published: Bus lanes",
             line="The decision on bus lanes",
             url="http://testserver/",
