@@ -1,0 +1,274 @@
+"""Attack on issue 16 (helper `attack16`): tagged packs, the HTML versions of uploads, the
+accessibility statement's panel, outcomes on the meeting page, the committee's next meeting,
+KPI search and the members' sign-in 404. A canary word is planted in every private field
+these touch; every public surface is crawled as the public, a councillor off the committee
+and a committee member."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from urllib.parse import quote
+
+import pikepdf
+import pypdf
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from meetings import services as meeting_services
+from meetings.minutes import services
+from meetings.models import Document
+from tests.factories import PersonFactory, make_user
+from tests.factories.meetings import (
+    LONDON,
+    AgendaItemFactory,
+    DocumentFactory,
+    MeetingFactory,
+    make_pdf_bytes,
+)
+from tests.factories.minutes import make_meeting_with_items
+from tests.packs.helpers import all_decoded_bytes, ok_build
+from tests.packs.test_pdfua import tagged_pdf
+
+pytestmark = pytest.mark.django_db
+
+CANARY = "ZORBLEMUNK"
+DRAFT = "GLIMFROTTLE"  # only in a draft meeting / draft minutes: officers only
+
+
+def _who(client, user):
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def _text(response) -> str:
+    data = _body(response)
+    if data.startswith(b"%PDF"):
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        parts = [p.extract_text() for p in reader.pages]
+        parts.append(repr(reader.metadata))
+        parts.append(all_decoded_bytes(io.BytesIO(data)).decode("utf-8", "replace"))
+        return " ".join(parts)
+    return data.decode("utf-8", "replace")
+
+
+def _upload(item, title, data, name="upload.pdf"):
+    return DocumentFactory(
+        agenda_item=item,
+        title=title,
+        original_filename=name,
+        file=ContentFile(data, name=name),
+        page_count=len(pikepdf.open(io.BytesIO(data)).pages),
+    )
+
+
+@pytest.fixture
+def world(django_capture_on_commit_callbacks, settings):
+    meeting = make_meeting_with_items(exempt=True)
+    committee = meeting.committee
+    public_item = meeting.items.filter(is_exempt=False, kind="business").first()
+    exempt_item = meeting.items.get(is_exempt=True)
+    # Public papers: one tagged, one untagged (their words are public).
+    _upload(public_item, "Open tagged paper", tagged_pdf("Open", "Open heading"))
+    _upload(public_item, "Open scan", make_pdf_bytes(1, "Open scan text"))
+    # A public paper withdrawn: its title stays in the public note, never its content.
+    withdrawn = _upload(
+        public_item,
+        "Withdrawn appendix",
+        tagged_pdf("W", f"Withdrawn {CANARY} heading", f"Body {CANARY}"),
+        name=f"withdrawn-{CANARY}.pdf",
+    )
+    # Exempt papers: a tagged one whose headings hold the canary, an untagged one.
+    exempt_tagged = _upload(
+        exempt_item,
+        f"Exempt {CANARY} appendix",
+        tagged_pdf(f"T {CANARY}", f"Secret {CANARY} heading", f"Exempt body {CANARY}"),
+        name=f"{CANARY}.pdf",
+    )
+    exempt_scan = _upload(
+        exempt_item, f"Exempt scan {CANARY}", make_pdf_bytes(1, f"Scan {CANARY}"), name="s.pdf"
+    )
+    exempt_item.description = f"Exempt description {CANARY}"
+    exempt_item.save()
+    call_command("record_pdf_tagging", "--all")
+    ok_build(meeting, force=True)
+    meeting_services.withdraw_paper(
+        paper=Document.all_objects.get(pk=withdrawn.pk), reason="Wrong file", by=None
+    )
+    # Exempt minute with resolutions; published minutes.
+    minutes = services.start_minutes(meeting=meeting)
+    exempt_minute = minutes.items.get(agenda_item__is_exempt=True)
+    open_minute = minutes.items.filter(
+        agenda_item__kind="business", agenda_item__is_exempt=False
+    ).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_minute(
+            minute=exempt_minute,
+            text=f"<p>Exempt minute {CANARY}.</p>",
+            resolutions=[f"That {CANARY} be placed."],
+            public_summary="<p>The Panel considered an exempt report.</p>",
+            version=exempt_minute.version,
+        )
+        open_minute.refresh_from_db()
+        services.save_minute(
+            minute=open_minute,
+            text="<p>The Panel discussed the budget.</p>",
+            resolutions=["That the budget be noted."],
+            version=open_minute.version,
+        )
+        services.publish_minutes(minutes=minutes)
+    # A draft (unpublished) meeting in the future, and draft minutes of a later meeting.
+    future = MeetingFactory(
+        committee=committee, start=dt.datetime.now(tz=LONDON) + dt.timedelta(days=10)
+    )
+    draft_item = AgendaItemFactory(meeting=future, title=f"Draft item {DRAFT} {CANARY}")
+    _upload(draft_item, f"Draft paper {DRAFT}", tagged_pdf("D", f"Draft {DRAFT} heading"))
+    later = make_meeting_with_items(
+        committee=committee, start=dt.datetime(2017, 10, 9, 10, tzinfo=LONDON)
+    )
+    draft_minutes = services.start_minutes(meeting=later)
+    business = draft_minutes.items.filter(agenda_item__kind="business").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_minute(
+            minute=business,
+            text=f"<p>Draft words {CANARY} {DRAFT}.</p>",
+            resolutions=[f"Draft resolution {CANARY} {DRAFT}"],
+            version=business.version,
+        )
+    member = make_user(
+        "councillor", username="member16", person=committee.memberships.first().person
+    )
+    outsider = make_user("councillor", username="outsider16")
+    PersonFactory(name="Olwen Outsider", user=outsider)
+    return {
+        "meeting": meeting,
+        "later": later,
+        "future": future,
+        "committee": committee,
+        "exempt_item": exempt_item,
+        "docs": [withdrawn, exempt_tagged, exempt_scan],
+        "draft_doc": Document.all_objects.get(agenda_item=draft_item),
+        "member": member,
+        "outsider": outsider,
+    }
+
+
+def _public_urls(w) -> list[str]:
+    m, c = w["meeting"], w["committee"]
+    urls = [
+        "/",
+        reverse("committee-detail", args=[c.slug]),
+        reverse("committee-meetings", args=[c.slug]),
+        reverse("meeting-detail", args=[m.pk]),
+        reverse("meeting-detail", args=[w["later"].pk]),
+        reverse("meeting-calendar"),
+        reverse("meeting-pack", args=[m.pk]),
+        reverse("meeting-minutes", args=[m.pk]),
+        reverse("accessibility"),
+        reverse("sitemap-page"),
+        "/sitemap.xml",
+        reverse("papers-feed"),
+        reverse("minutes-feed"),
+        reverse("meetings-ics"),
+        reverse("committee-ics", args=[c.slug]),
+        reverse("oparl-body-list"),
+        f"/api/oparl/v1/meeting/{m.pk}",
+        f"/api/oparl/v1/agendaitem/{w['exempt_item'].pk}",
+    ]
+    for word in ("heading", "Withdrawn", "appendix", "Exempt", "placed", "scan", "Draft", "KI 1"):
+        urls.append(reverse("search") + f"?q={word}")
+    for doc in [*w["docs"], w["draft_doc"]]:
+        urls += [
+            reverse("document-html", args=[doc.pk]),
+            reverse("document-download", args=[doc.pk]),
+            f"/api/oparl/v1/file/{doc.pk}",
+        ]
+    return urls
+
+
+@pytest.mark.parametrize("role", ["anonymous", "outsider", "member"])
+def test_canary_absent_from_every_public_surface(client, world, role):
+    _who(
+        client, {"anonymous": None, "outsider": world["outsider"], "member": world["member"]}[role]
+    )
+    # A member may read the exempt papers and minute; never the draft meeting/minutes, and
+    # never the withdrawn paper's content.
+    word = DRAFT if role == "member" else CANARY
+    leaks = []
+    for url in _public_urls(world):
+        if role == "member" and ("/documents/" in url or "/minutes/" in url or "/file/" in url):
+            continue  # exempt papers are theirs (the draft and withdrawn ones are checked below)
+        response = client.get(url)
+        assert response.status_code in (200, 301, 302, 404, 410), (url, response.status_code)
+        if word in _text(response):
+            leaks.append(url)
+    assert leaks == []
+
+
+def test_member_reads_the_exempt_html_version_with_its_headings(client, world):
+    """The control: the canary is where it should be, so the sweep above can see it."""
+    _who(client, world["member"])
+    exempt_tagged = world["docs"][1]
+    response = client.get(reverse("document-html", args=[exempt_tagged.pk]))
+    assert response.status_code == 200
+    assert f"Secret {CANARY} heading" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "outsider", "member"])
+def test_withdrawn_and_draft_html_versions_are_not_found(client, world, role):
+    _who(
+        client, {"anonymous": None, "outsider": world["outsider"], "member": world["member"]}[role]
+    )
+    for doc in (world["docs"][0], world["draft_doc"]):
+        response = client.get(reverse("document-html", args=[doc.pk]))
+        assert response.status_code == 404, (doc.title, response.status_code)
+        assert DRAFT not in _text(response) and f"Body {CANARY}" not in _text(response)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "outsider"])
+def test_exempt_and_missing_html_versions_answer_the_same(client, world, role):
+    _who(client, None if role == "anonymous" else world["outsider"])
+    missing = Document.all_objects.order_by("-pk").first().pk + 1000
+    exempt = world["docs"][1].pk
+    bodies = []
+    for pk in (exempt, missing):
+        path = reverse("document-html", args=[pk])
+        response = client.get(path)
+        assert response.status_code == 404
+        headers = {k: v for k, v in response.items() if k.lower() not in ("content-length",)}
+        body = response.content.decode().replace(path, "PATH").replace(quote(path, safe=""), "PATH")
+        body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", body)
+        bodies.append((body, headers))
+    assert bodies[0][1] == bodies[1][1]
+    import difflib
+
+    diff = list(difflib.unified_diff(bodies[0][0].splitlines(), bodies[1][0].splitlines(), n=0))
+    assert diff == [], "\n".join(diff)
+
+
+def test_public_pack_is_not_declared_and_names_only_public_untagged_papers(client, world):
+    from meetings.packs.models import Pack
+
+    pack = Pack.objects.filter(meeting=world["meeting"], kind="public").first()
+    if pack is None or not pack.file:
+        ok_build(world["meeting"], force=True)
+        pack = Pack.objects.get(meeting=world["meeting"], kind="public")
+    untagged = [p["document"] for p in pack.contents.get("untagged", [])]
+    assert world["docs"][2].pk not in untagged  # the exempt scan is not in the public pack
+    assert pack.contents.get("pdfua") is False
+    with pack.file.open("rb") as f:
+        data = f.read()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        xmp = str(pdf.open_metadata())
+        assert "pdfuaid" not in xmp
+    first = pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert "Open scan" in first
