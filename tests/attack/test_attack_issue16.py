@@ -272,3 +272,26 @@ def test_public_pack_is_not_declared_and_names_only_public_untagged_papers(clien
         assert "pdfuaid" not in xmp
     first = pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert "Open scan" in first
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        ({"day": "\u00b2", "month": "3", "year": "2027", "time": "10:00"}, "must be a real date"),
+        ({"day": "31", "month": "2", "year": "2027", "time": "10:00"}, "must be a real date"),
+        ({"day": "1", "month": "3", "year": "2027", "time": "25:00"}, "a real time"),
+        ({"day": "1", "month": "", "year": "2027", "time": "10:00"}, "must include a month"),
+        ({"day": "1", "month": "3", "year": "27", "time": "10:00"}, "4 numbers"),
+    ],
+)
+def test_meeting_date_parts_get_a_message_not_a_server_error(client, parts, message):
+    """A superscript digit passes ``str.isdigit()`` but not ``int()``: it was a 500."""
+    from tests.factories import CommitteeFactory
+
+    committee = CommitteeFactory()
+    client.force_login(make_user("officer", username="officer16"))
+    data = {"committee": committee.pk, "venue": "Town Hall"}
+    data.update({f"start_{k}": v for k, v in parts.items()})
+    response = client.post(reverse("officer-meeting-add"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
