@@ -165,7 +165,8 @@ def _date_from_parts(field, parts: dict[str, str]):
         raise ValidationError(f"{label} must include {' and '.join(names)}", code="incomplete")
     numbers = {}
     for part in DATE_PARTS:
-        if not parts[part].isdigit():
+        # Not str.isdigit(): it accepts "²", which int() refuses (a 500, not a message).
+        if not re.fullmatch(r"\d+", parts[part]):
             widget.error_parts = (part,)
             raise ValidationError(f"{label} must be a real date", code="invalid")
         numbers[part] = int(parts[part])
