@@ -40,7 +40,7 @@ def maker_choices() -> list[tuple[str, str]]:
 
 def maker_q(value: str, prefix: str = "") -> Q:
     kind, _, pk = value.partition("-")
-    if kind not in MAKER_FIELDS or not pk.isdigit():
+    if kind not in MAKER_FIELDS or not (pk.isascii() and pk.isdigit()):
         return Q(pk__in=[])
     return Q(**{prefix + MAKER_FIELDS[kind]: int(pk)})
 

@@ -66,7 +66,9 @@ def subscribe(request):
         committee = request.GET.get("committee", "")
         form = SubscribeForm(
             initial={
-                "committees": [int(committee)] if committee.isdigit() else [],
+                "committees": [int(committee)]
+                if committee.isascii() and committee.isdigit()
+                else [],
                 "topics": ["agendas", "minutes"],
             }
         )

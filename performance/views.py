@@ -197,7 +197,7 @@ def kpi_form(request, slug=None):
 @officer_required
 def officer_kpi(request, slug):
     kpi = get_object_or_404(KPI.objects.select_related("service_area"), slug=slug)
-    if request.GET.get("period", "").isdigit():
+    if (period := request.GET.get("period", "")).isascii() and period.isdigit():
         return redirect(
             "officer-performance-figure", slug=kpi.slug, period_pk=request.GET["period"]
         )
@@ -430,7 +430,7 @@ def report_new(request):
     form = PerformanceReportForm(
         request.POST or None,
         initial=initial,
-        meeting_id=int(meeting_id) if meeting_id.isdigit() else None,
+        meeting_id=int(meeting_id) if meeting_id.isascii() and meeting_id.isdigit() else None,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

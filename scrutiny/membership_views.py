@@ -92,7 +92,7 @@ class YearMembers(OfficerRequiredMixin, TemplateView):
         ends: dict[int, dt.date] = {}
         field = forms.DateField(validators=[validate_date_in_range])
         for raw in ticked:
-            if not raw.isdigit():
+            if not (raw.isascii() and raw.isdigit()):
                 continue
             pk = int(raw)
             value = self.request.POST.get(f"end_date-{pk}", "")
@@ -117,7 +117,9 @@ class YearMembers(OfficerRequiredMixin, TemplateView):
         return self._done(f"Ended {_plural(len(ended), 'membership')}: {names}.")
 
     def remove(self):
-        ids = [int(raw) for raw in self.request.POST.getlist("end") if raw.isdigit()]
+        ids = [
+            int(raw) for raw in self.request.POST.getlist("end") if raw.isascii() and raw.isdigit()
+        ]
         self.posted_ends = {pk: self.request.POST.get(f"end_date-{pk}", "") for pk in ids}
         if not ids:
             self.errors.append(("end-form", "Tick the memberships you want to remove."))

@@ -115,7 +115,7 @@ class ImprovementActionFilter(GovukFilterSet):
         return queryset.exclude(pk__in=overdue)
 
     def filter_inspection(self, queryset, name, value):
-        digits = "".join(ch for ch in value if ch.isdigit())
+        digits = "".join(ch for ch in value if ch in "0123456789")
         if not digits:
             return queryset
         return queryset.filter(inspection_recommendations__number=int(digits)).distinct()

@@ -153,7 +153,11 @@ class AttendanceRegisterForm(BaseForm):
             row = None
             if self.is_bound:
                 raw = self.data.get(f"{key}-id")
-                row = saved.get(int(raw)) if raw and str(raw).isdigit() else None
+                row = (
+                    saved.get(int(raw))
+                    if raw and str(raw).isascii() and str(raw).isdigit()
+                    else None
+                )
             elif i < len(others):
                 row = others[i]
             self.other_keys.append((key, row))
@@ -213,7 +217,7 @@ class AttendanceRegisterForm(BaseForm):
                 MemberMark(
                     person_id=m.person.pk,
                     status=data[f"member-{m.person.pk}"],
-                    substitute=people.get(int(sub)) if sub.isdigit() else None,
+                    substitute=people.get(int(sub)) if sub.isascii() and sub.isdigit() else None,
                 )
             )
         return marks

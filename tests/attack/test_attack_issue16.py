@@ -405,3 +405,19 @@ def test_officer_journey_tagged_word_export_and_a_raw_scan(client, tmp_path):
     assert pack.contents["pdfua"] is True
     assert check_pdf(pack.path.read_bytes()).ok
     assert "Operator letter" not in client.get(reverse("accessibility")).content.decode()
+
+
+def test_superscript_digits_in_ids_get_no_server_error(client):
+    """'²'.isdigit() is True but int('²') fails: every id read from a request must be ASCII
+    digits (the attack on issue 16 found a 500 in the date input; these are its siblings)."""
+    from tests.factories.performance import KPIFactory
+    from workprogramme.filters import ImprovementActionFilter
+    from workprogramme.models import ImprovementAction
+
+    assert client.get(reverse("alerts-subscribe"), {"committee": "²"}).status_code == 200
+    actions = ImprovementAction.objects.all()
+    assert ImprovementActionFilter.filter_inspection(None, actions, "inspection", "²") is actions
+    client.force_login(make_user("officer", username="sup-officer"))
+    kpi = KPIFactory()
+    page = client.get(reverse("officer-performance-kpi", args=[kpi.slug]), {"period": "²"})
+    assert page.status_code == 200
