@@ -379,3 +379,37 @@ def test_unknown_and_hidden_ids_answer_alike(client, rules2):
             assert response.status_code == 302  # sign in first
         else:
             assert response.status_code == 404, url
+
+
+def test_hearing_of_a_private_decision_leaks_nothing(client, world):
+    """The validated call-in of a private decision heard on a published scrutiny meeting:
+    the meeting page, its report pages and the call-in page keep the reasons and the
+    decision text from the public and from an executive member."""
+    from decisions.models import DecisionSettings as Rules
+    from meetings import services as meeting_services
+    from meetings.models import Report
+    from tests.factories.meetings import MeetingFactory
+
+    committee = Rules.current().scrutiny_committee
+    meeting = MeetingFactory(committee=committee, start=timezone.now() + dt.timedelta(days=20))
+    pcall = world["requests"][3]
+    services.schedule_hearing(request=pcall, meeting=meeting, by=world["officer"])
+    meeting_services.publish_meeting(
+        meeting=meeting,
+        by=world["officer"],
+        confirm_late=True,
+        late_reason="x",
+        confirm_unsigned=True,
+    )
+    urls = [f"/meetings/{meeting.pk}/", f"/call-ins/{pcall.pk}/", "/meetings/"]
+    urls += [f"/reports/{r.pk}/" for r in Report.all_objects.filter(agenda_item__meeting=meeting)]
+    urls += ["/search/?q=depot", "/feeds/papers.atom", f"/feeds/meetings/{meeting.pk}.ics"]
+    forbidden = [SECRET["private_callin"], SECRET["private_text"], SECRET["private_reasons"]]
+    for user in (None, world["exec"]):
+        client.logout()
+        if user:
+            client.force_login(user)
+        for url in urls:
+            text = client.get(url).content.decode()
+            for word in forbidden:
+                assert word not in text, (url, word)
