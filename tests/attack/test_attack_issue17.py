@@ -413,3 +413,29 @@ def test_hearing_of_a_private_decision_leaks_nothing(client, world):
             text = client.get(url).content.decode()
             for word in forbidden:
                 assert word not in text, (url, word)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/decisions/?q=%00",
+        "/decisions/?q=a%00b",
+        "/forward-plan/?q=%00",
+        "/search/?q=%00decision",
+        "/decisions/?maker=cabinet-abc&kind=x&status=nope&key=maybe&month=9999-99",
+        "/decisions/?ward=no-such-ward&portfolio=%00",
+        "/forward-plan/?month=2017-13&ward=%00&maker=holder-99999999999999999999",
+        "/forward-plan/editions/999999/",
+        "/forward-plan/editions/?page=99999",
+        "/decisions/?page=-1",
+        "/decisions/?q=" + "x" * 5000,
+        "/api/oparl/v1/body/1/decision?created_since=notadate",
+        "/api/oparl/v1/body/1/decision?page=-5",
+    ],
+)
+def test_garbage_query_strings_are_not_server_errors(client, url):
+    DecisionSettings.objects.create()
+    Council.objects.create(name="Attack Council")
+    PublishedDecisionFactory()
+    PublishedEntryFactory()
+    assert client.get(url).status_code < 500
