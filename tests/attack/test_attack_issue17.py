@@ -439,3 +439,20 @@ def test_garbage_query_strings_are_not_server_errors(client, url):
     PublishedDecisionFactory()
     PublishedEntryFactory()
     assert client.get(url).status_code < 500
+
+
+def test_ics_and_atom_are_not_injectable(client):
+    """CR/LF in an entry's matter cannot start a new iCalendar property or event."""
+    PublishedEntryFactory(
+        matter="Close it\r\nATTENDEE:mailto:evil@example.org\r\nBEGIN:VEVENT",
+        summary="<script>alert(1)</script>\nEND:VCALENDAR",
+        planned_decision_date=timezone.localdate() + dt.timedelta(days=40),
+    )
+    response = client.get("/feeds/forward-plan.ics")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    lines = body.decode().splitlines()
+    assert not any(line.startswith(("ATTENDEE", "BEGIN:VEVENT\u0000")) for line in lines)
+    assert sum(line == "BEGIN:VEVENT" for line in lines) == 1
+    assert sum(line == "END:VCALENDAR" for line in lines) == 1
+    atom = client.get("/feeds/forward-plan.atom").content.decode()
+    assert "<script>alert(1)" not in atom
