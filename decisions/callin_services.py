@@ -116,6 +116,9 @@ def eligibility(
         return Eligibility(False, "Your sign-in is not linked to a councillor.")
     if person.kind != Person.Kind.COUNCILLOR:
         return Eligibility(False, "Only councillors may call in a decision.")
+    if not person.is_active:
+        # A councillor who has left office keeps their record (and may keep a login).
+        return Eligibility(False, "Only serving councillors may call in a decision.")
     if not decision.is_listed:
         return Eligibility(False, "This decision is not published.")
     if decision.call_in_closes_at is None:
