@@ -67,6 +67,9 @@ PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:543
 DEFAULT_DATABASE = "scrutiny_bench_dataset"
 MEDIA_ROOT = ROOT / "var" / "bench-media"
 LONDON = ZoneInfo("Europe/London")
+# Run as a script, bench/ is first on sys.path, and bench/email.py would shadow the standard
+# library's email package (Django imports it): take bench/ off.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 COMMITTEES = 60
 MEETINGS_PER_COMMITTEE = 100
@@ -162,6 +165,7 @@ def generate(rng: random.Random) -> dict[str, int]:
         counts.update(_performance(rng))
         counts.update(_work_programme_data(random.Random(WP_SEED)))  # noqa: S311
         counts.update(_agenda_packs(random.Random(PACKS_SEED)))  # noqa: S311
+        counts.update(_decisions_data(random.Random(DECISIONS_SEED)))  # noqa: S311
     return counts
 
 
@@ -1437,6 +1441,226 @@ def packs_state() -> str:
     return "complete" if all(present) else "missing" if not any(present) else "partial"
 
 
+DECISIONS_SEED = 17
+ENTRIES_PER_YEAR = 40
+DECISIONS_PER_YEAR = 30
+CALL_INS_PER_YEAR = 3
+EDITIONS_PER_YEAR = 12
+
+
+def _decisions_data(rng: random.Random) -> dict[str, int]:
+    """Issue 17: a Cabinet (a committee of kind cabinet) with six portfolio holders, four
+    delegated officers and 23 wards; per municipal year 40 forward plan entries (one in ten
+    private, one in eight late with a general exception), 12 monthly editions of the plan
+    (made by ``services.publish_edition``, as the officer's button makes them), 30 published
+    decisions (most from an entry; one in ten private) with their wards, and 3 call-ins with
+    signatures, validated and decided with an outcome. Reads the people; changes no row."""
+    from decisions import services as decision_services
+    from decisions.models import (
+        CallInOutcome,
+        CallInRequest,
+        CallInResult,
+        CallInSignature,
+        CallInStatus,
+        Decision,
+        DecisionStatus,
+        DelegatedOfficer,
+        EntryStatus,
+        ExceptionKind,
+        ForwardPlanEntry,
+        MakerKind,
+        PortfolioHolder,
+        Ward,
+    )
+    from scrutiny.models import Committee, Person
+
+    councillors = list(Person.objects.filter(kind=Person.Kind.COUNCILLOR).order_by("pk")[:60])
+    cabinet = Committee.objects.create(
+        name="Bench Cabinet",
+        short_name="Cabinet",
+        slug="bench-cabinet",
+        kind=Committee.Kind.CABINET,
+        purpose="The invented executive of the ten-year benchmark council.",
+    )
+    portfolios = ["Children", "Adults", "Housing", "Environment", "Finance", "Culture"]
+    holders = bulk(
+        PortfolioHolder,
+        [
+            PortfolioHolder(
+                person=councillors[n],
+                portfolio=f"Bench {name}",
+                title=f"Cabinet Member – {name}",
+                cabinet=cabinet,
+                start_date=dt.date(FIRST_YEAR, 5, 18),
+            )
+            for n, name in enumerate(portfolios)
+        ],
+    )
+    officers = bulk(
+        DelegatedOfficer,
+        [DelegatedOfficer(name=f"Bench Director {n}", post=f"Director {n}") for n in range(4)],
+    )
+    wards = bulk(
+        Ward, [Ward(name=f"Bench Ward {n:02d}", slug=f"bench-ward-{n:02d}") for n in range(23)]
+    )
+    entry_wards = ForwardPlanEntry.wards.through
+    decision_wards = Decision.wards.through
+    counts = {"forward plan entries": 0, "editions": 0, "decisions": 0, "call-ins": 0}
+    for year in range(FIRST_YEAR, FIRST_YEAR + 10):
+        start = dt.date(year, 6, 1)
+        entries = []
+        for n in range(ENTRIES_PER_YEAR):
+            kind = [MakerKind.CABINET, MakerKind.PORTFOLIO_HOLDER, MakerKind.OFFICER][n % 3]
+            holder = holders[n % len(holders)]
+            due = start + dt.timedelta(days=7 * n + rng.randint(0, 6))
+            late = n % 8 == 7
+            published = due - dt.timedelta(days=10 if late else 35 + rng.randint(0, 20))
+            private = n % 10 == 9
+            entries.append(
+                ForwardPlanEntry(
+                    reference=f"FP/{year}/{n + 1:02d}",
+                    matter=f"Bench matter {year}-{n + 1:02d} for {holder.portfolio}",
+                    summary="An invented key decision of the benchmark council.",
+                    maker_kind=kind,
+                    cabinet=cabinet if kind == MakerKind.CABINET else None,
+                    portfolio_holder=holder if kind == MakerKind.PORTFOLIO_HOLDER else None,
+                    officer=officers[n % 4] if kind == MakerKind.OFFICER else None,
+                    portfolio=holder.portfolio,
+                    planned_decision_date=due,
+                    documents="Report of the director.",
+                    representations="Write to the contact officer.",
+                    contact_name="Bench Contact",
+                    status=EntryStatus.PUBLISHED,
+                    first_published_on=published,
+                    is_private=private,
+                    exempt_paragraph=3 if private else None,
+                    private_reasons="Commercial terms of named bidders." if private else "",
+                    exception=ExceptionKind.GENERAL if late else ExceptionKind.NONE,
+                    exception_reasons="The decision cannot wait." if late else "",
+                    scrutiny_chair=councillors[10] if late else None,
+                    chair_informed_on=published if late else None,
+                    exception_notice_published_on=published if late else None,
+                )
+            )
+        entries = bulk(ForwardPlanEntry, entries)
+        bulk(
+            entry_wards,
+            [
+                entry_wards(forwardplanentry_id=e.pk, ward_id=wards[(n + k) % 23].pk)
+                for n, e in enumerate(entries)
+                for k in range(1 + n % 3)
+            ],
+        )
+        # Monthly editions: each a snapshot of the entries published and not yet decided.
+        for month in range(EDITIONS_PER_YEAR):
+            day = start + dt.timedelta(days=30 * month)
+            ForwardPlanEntry.all_objects.filter(
+                pk__in=[e.pk for e in entries if e.planned_decision_date < day]
+            ).update(status=EntryStatus.DECIDED)
+            current = ForwardPlanEntry.all_objects.filter(
+                status=EntryStatus.PUBLISHED, first_published_on__lte=day
+            )
+            if current.exists():
+                decision_services.publish_edition(notes=f"Bench edition {day:%B %Y}", on=day)
+                counts["editions"] += 1
+        ForwardPlanEntry.all_objects.filter(pk__in=[e.pk for e in entries]).update(
+            status=EntryStatus.DECIDED
+        )
+        counts["forward plan entries"] += len(entries)
+        decisions = []
+        for n in range(DECISIONS_PER_YEAR):
+            entry = entries[n]
+            made = dt.datetime.combine(entry.planned_decision_date, dt.time(17, 0), tzinfo=LONDON)
+            decisions.append(
+                Decision(
+                    reference=f"D/{year}/{n + 1:02d}",
+                    title=entry.matter.replace("Bench matter", "Bench decision"),
+                    maker_kind=entry.maker_kind,
+                    cabinet=entry.cabinet,
+                    portfolio_holder=entry.portfolio_holder,
+                    officer=entry.officer,
+                    decision_date=entry.planned_decision_date,
+                    decision="To approve the recommendations of the report.",
+                    reasons="The recommendations meet the council's duties.",
+                    alternatives="To do nothing: rejected.",
+                    is_key_decision=True,
+                    forward_plan_entry=entry,
+                    is_private=entry.is_private,
+                    exempt_paragraph=entry.exempt_paragraph,
+                    private_reasons=entry.private_reasons,
+                    status=DecisionStatus.IMPLEMENTED if n % 2 else DecisionStatus.EFFECTIVE,
+                    published_at=made,
+                    call_in_closes_at=made + dt.timedelta(days=7),
+                    effective_at=made + dt.timedelta(days=7),
+                    implemented_at=made + dt.timedelta(days=30) if n % 2 else None,
+                )
+            )
+        decisions = bulk(Decision, decisions)
+        bulk(
+            decision_wards,
+            [
+                decision_wards(decision_id=d.pk, ward_id=wards[(n + k) % 23].pk)
+                for n, d in enumerate(decisions)
+                for k in range(1 + n % 3)
+            ],
+        )
+        counts["decisions"] += len(decisions)
+        requests = []
+        for n in range(CALL_INS_PER_YEAR):
+            decision = decisions[n * 7]
+            requests.append(
+                CallInRequest(
+                    decision=decision,
+                    requested_by=councillors[20 + n],
+                    reasons="The consultation was too short.",
+                    status=CallInStatus.DECIDED,
+                    submitted_at=decision.published_at + dt.timedelta(days=2),
+                    validated_at=decision.published_at + dt.timedelta(days=3),
+                )
+            )
+        requests = bulk(CallInRequest, requests)
+        bulk(
+            CallInSignature,
+            [
+                CallInSignature(request=r, person=councillors[20 + n + k], signed_at=r.submitted_at)
+                for n, r in enumerate(requests)
+                for k in range(5)
+            ],
+        )
+        bulk(
+            CallInOutcome,
+            [
+                CallInOutcome(
+                    request=r,
+                    result=CallInResult.NO_FURTHER_ACTION,
+                    decided_on=r.decision.decision_date + dt.timedelta(days=14),
+                )
+                for r in requests
+            ],
+        )
+        counts["call-ins"] += len(requests)
+    return counts
+
+
+def add_decisions() -> dict[str, int]:
+    """Add the decisions part to a ten-year council built before it existed."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        return _decisions_data(random.Random(DECISIONS_SEED))  # noqa: S311
+
+
+def decisions_state() -> str:
+    """``"complete"``, ``"missing"`` or ``"partial"``, as for the work programme."""
+    from decisions.models import CallInRequest, Decision, ForwardPlanEdition, ForwardPlanEntry
+
+    present = [
+        m._base_manager.exists()
+        for m in (ForwardPlanEntry, ForwardPlanEdition, Decision, CallInRequest)
+    ]
+    return "complete" if all(present) else "missing" if not any(present) else "partial"
+
+
 def has_core() -> bool:
     """The meetings, minutes and performance parts are there (the original dataset)."""
     from meetings.minutes.models import Action
@@ -1468,7 +1692,12 @@ def work_programme_state() -> str:
 
 
 def is_complete() -> bool:
-    return has_core() and work_programme_state() == "complete" and packs_state() == "complete"
+    return (
+        has_core()
+        and work_programme_state() == "complete"
+        and packs_state() == "complete"
+        and decisions_state() == "complete"
+    )
 
 
 def main() -> None:
@@ -1490,6 +1719,7 @@ def main() -> None:
     # The parts added after the first version, each added on its own to an older database.
     parts = {"work programme": (work_programme_state, add_work_programme)}
     parts["agenda packs"] = (packs_state, add_agenda_packs)
+    parts["decisions"] = (decisions_state, add_decisions)
     states = {name: state() for name, (state, _) in parts.items()} if core else {}
     if core and "partial" not in states.values():
         missing = [name for name, state in states.items() if state == "missing"]

@@ -17,6 +17,7 @@ count grows with the data has an N+1 problem). Prints a table, then the summary 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -26,8 +27,12 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import dataset  # noqa: E402
+# Not on sys.path: bench/email.py would shadow the standard library's email (Django needs it).
+BENCH = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
+_spec = importlib.util.spec_from_file_location("dataset", BENCH / "dataset.py")
+dataset = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(dataset)
 
 DEMO_DATABASE = "scrutiny_bench_demo"
 DEMO_MEDIA = dataset.ROOT / "var" / "bench-demo-media"
@@ -35,6 +40,19 @@ TARGET = 10
 SKIP_PREFIXES = ("/officer/", "/accounts/", "/my/", "/django-admin/", "/static/", "/media/")
 LINK = re.compile(r"""href=["']([^"'#]+)""")
 MAX_PAGES = 400
+# Issue 17's public page types, crawled from here too (the feeds and calendar are linked only
+# from <link> tags, and the register's search is a form): the forward plan, its editions, the
+# decisions register (filtered and searched), and their Atom feeds and iCalendar. Entry,
+# edition, decision and call-in pages are reached by links from these.
+DECISIONS_PAGES = [
+    "/forward-plan/",
+    "/forward-plan/editions/",
+    "/decisions/",
+    "/decisions/?q=bench+decision",
+    "/feeds/forward-plan.atom",
+    "/feeds/forward-plan.ics",
+    "/feeds/decisions.atom",
+]
 
 
 def sitemap_locs(client, path: str) -> list[str]:
@@ -59,7 +77,7 @@ def crawl_types(client) -> dict[str, str]:
     seen_paths: set[str] = set()
     found: dict[str, list[str]] = {}
     # A real search first, so the "search" page type is measured with results.
-    queue = ["/search/?q=report+panel", "/", "/sitemap.xml"]
+    queue = ["/search/?q=report+panel", "/", "/sitemap.xml", *DECISIONS_PAGES]
     sections = sitemap_locs(client, "/sitemap.xml")  # the index: section pages
     queue += sections
     for section in sections:

@@ -555,6 +555,21 @@ def save_decision(
     return decision
 
 
+def _check_record_complete(decision: Decision) -> None:
+    """Reg. 13: the published record states the reasons and the alternatives considered and
+    rejected. A draft made from the minutes has neither until the officer adds them."""
+    missing = {}
+    if not decision.reasons.strip():
+        missing["reasons"] = "Enter the reasons for the decision (Edit the record), then publish."
+    if not decision.alternatives.strip():
+        missing["alternatives"] = (
+            "Enter the alternatives considered and rejected, or “None” (Edit the record), "
+            "then publish."
+        )
+    if missing:
+        raise ValidationError(missing)
+
+
 @records_by
 @transaction.atomic
 def publish_decision(*, decision: Decision, now: dt.datetime | None = None, by=None) -> Decision:
@@ -563,6 +578,7 @@ def publish_decision(*, decision: Decision, now: dt.datetime | None = None, by=N
     if decision.status != DecisionStatus.DRAFT:
         raise ValidationError("This decision is already published.")
     _check_decision(decision)
+    _check_record_complete(decision)
     now = now or timezone.now()
     rules = DecisionSettings.current()
     decision.published_at = now

@@ -229,6 +229,7 @@ def test_officer_pages_enter_publish_and_implement(client, register):
             "decision_date": "2018-01-10",
             "decision": "To abolish fines for children.",
             "reasons": "Fines deter children from borrowing.",
+            "alternatives": "To halve fines: rejected, as they still deter.",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -305,3 +305,11 @@ def test_only_cabinet_minutes_make_decisions():
     minutes = minutes_services.start_minutes(meeting=meeting)
     with pytest.raises(ValidationError):
         services.decisions_from_minutes(minutes=minutes)
+
+
+def test_a_decision_is_published_only_with_its_reasons_and_alternatives():
+    decision = DecisionFactory(reasons="", alternatives=" ")
+    with pytest.raises(ValidationError) as raised:
+        services.publish_decision(decision=decision)
+    assert set(raised.value.message_dict) == {"reasons", "alternatives"}
+    assert Decision.all_objects.get(pk=decision.pk).status == DecisionStatus.DRAFT

@@ -1,0 +1,68 @@
+"""The public forward plan and decisions pages make the same number of queries (at most
+``TARGET``) with one row as with many: no query per entry, decision, ward or call-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from decisions import services
+from tests.factories import PersonFactory
+from tests.factories.decisions import (
+    CabinetFactory,
+    CallInRequestFactory,
+    PortfolioHolderFactory,
+    PublishedDecisionFactory,
+    PublishedEntryFactory,
+    WardFactory,
+)
+from tests.query_counts import TARGET, page_queries
+
+pytestmark = pytest.mark.django_db
+
+LIST_URLS = [
+    "/forward-plan/",
+    "/forward-plan/editions/",
+    "/decisions/",
+    "/feeds/forward-plan.atom",
+    "/feeds/forward-plan.ics",
+    "/feeds/decisions.atom",
+]
+
+
+def add_rows(n: int, cabinet, start: int) -> None:
+    holder = PortfolioHolderFactory()
+    for i in range(start, start + n):
+        entry = PublishedEntryFactory(
+            matter=f"Matter {i}",
+            cabinet=cabinet if i % 2 else None,
+            maker_kind="cabinet" if i % 2 else "portfolio_holder",
+            portfolio_holder=None if i % 2 else holder,
+            planned_decision_date=dt.date(2027, 1, 1) + dt.timedelta(days=i),
+        )
+        entry.wards.set([WardFactory(name=f"Ward {i}"), WardFactory(name=f"Ward {i + 1}")])
+        decision = PublishedDecisionFactory(
+            title=f"Decision {i}", cabinet=cabinet, forward_plan_entry=entry
+        )
+        decision.wards.set(entry.wards.all())
+        CallInRequestFactory(decision=decision, requested_by=PersonFactory())
+
+
+def counts(client, edition) -> dict[str, int]:
+    # The latest edition's page lists its snapshot of every entry.
+    urls = [*LIST_URLS, "/decisions/?q=Decision", edition.get_absolute_url()]
+    return {
+        url.replace(edition.get_absolute_url(), "edition"): page_queries(client, url)
+        for url in urls
+    }
+
+
+def test_public_decisions_pages_do_not_grow_with_rows(client):
+    cabinet = CabinetFactory(name="Cabinet")
+    add_rows(1, cabinet, 0)
+    few = counts(client, services.publish_edition(notes="First"))
+    add_rows(8, cabinet, 1)
+    many = counts(client, services.publish_edition(notes="Second"))
+    assert many == few
+    assert max(many.values()) <= TARGET, many
