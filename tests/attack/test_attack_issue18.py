@@ -257,3 +257,32 @@ def test_signed_links_cannot_be_replayed_or_moved(smtp, client):  # noqa: F811
     assert client.get(f"/alerts/manage/{manage_a}/").status_code == 404
     assert client.post(f"/alerts/confirm/{confirm_a}/").status_code == 404
     assert not Subscriber.objects.get(email="a@example.org").confirmed_at
+
+
+def test_a_member_who_consents_after_publication_can_be_sent_the_summons(smtp, council, client):  # noqa: F811
+    """Found using it: the officer records Carol's address and consent after publishing the
+    agenda. The "Email to members" page said the summons "is sent when the agenda is
+    published" and offered no way to send it to her: a dead end."""
+    committee, meeting, exempt, ann, officer = council
+    carol = PersonFactory(name="Carol Late", email="")
+    MembershipFactory(person=carol, committee=committee)
+    services.publish_meeting(meeting=meeting, by=officer, confirm_late=True, confirm_unsigned=True)
+    assert [str(m["To"]) for m in smtp.messages] == ["ann@example.org"]
+    Person.objects.filter(pk=carol.pk).update(email="carol@example.org", email_consent=True)
+    smtp.clear()
+    client.force_login(officer)
+    page = client.get(reverse("officer-meeting-email", kwargs={"pk": meeting.pk}))
+    url = reverse("officer-meeting-email-summons", kwargs={"pk": meeting.pk})
+    assert url in page.content.decode()
+    response = client.post(url, follow=True)
+    assert b"The summons is queued for 1 member." in response.content
+    summons = smtp.one("carol@example.org")
+    assert summons["Subject"].startswith("Summons: Place Scrutiny Panel")
+    assert not smtp.to("ann@example.org"), "nobody who had it gets it again"
+    again = client.post(url, follow=True)
+    assert b"nothing more was sent" in again.content
+    assert len(smtp.messages) == 1
+    services.postpone_meeting(meeting=meeting, notice="Moved.", by=officer)
+    smtp.clear()
+    refused = client.post(url, follow=True)
+    assert b"not postponed or cancelled" in refused.content and smtp.messages == []

@@ -174,6 +174,7 @@ RULES: dict[str, str] = {
     "alerts-unsubscribe": NOT_FOUND,
     "officer-meeting-email": OFFICER,
     "officer-meeting-email-resend": OFFICER,
+    "officer-meeting-email-summons": OFFICER,
     # performance
     "kpi-dashboard": PUBLIC,
     "kpi-detail": PUBLIC,
@@ -504,6 +505,9 @@ def extra_urls(council) -> dict[str, str]:
         "officer-meeting-email": reverse("officer-meeting-email", args=[meeting.pk]),
         "officer-meeting-email-resend": reverse(
             "officer-meeting-email-resend", args=[meeting.pk, 1]
+        ),
+        "officer-meeting-email-summons": reverse(
+            "officer-meeting-email-summons", args=[meeting.pk]
         ),
         "healthz": "/healthz",
         "robots": "/robots.txt",
