@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -98,11 +99,12 @@ def _meeting_context(meeting: Meeting) -> dict:
     return {"meeting": meeting, "agenda": _agenda(meeting), **_links(meeting)}
 
 
-def summons(meeting: Meeting, *, by=None, key_suffix: str = "") -> int:
+def summons(meeting: Meeting, *, by=None, key_suffix: str = "", record: bool = True) -> int:
     people = members(meeting)
-    state, _ = MeetingState.objects.get_or_create(meeting=meeting)
-    state.snapshot = snapshot(meeting)
-    state.save(update_fields=["snapshot"])
+    if record:
+        state, _ = MeetingState.objects.get_or_create(meeting=meeting)
+        state.snapshot = snapshot(meeting)
+        state.save(update_fields=["snapshot"])
     if not people:
         return 0
     subject = f"Summons: {meeting.committee.name}, {timezone.localtime(meeting.start):%-d %B %Y}"
@@ -120,6 +122,23 @@ def summons(meeting: Meeting, *, by=None, key_suffix: str = "") -> int:
         meeting=meeting,
         requested_by=by,
     )
+
+
+def summons_missing(meeting: Meeting, *, by) -> int:
+    """Send the summons to the members who have not had it (an officer's button): a member
+    who joined the committee, gave consent or was given an address after the agenda was
+    published. Whoever had it is left alone (the summons key), and what members were last told
+    (the snapshot of change notices) is not touched. Returns how many were queued."""
+    if meeting.status != MeetingStatus.AGENDA_PUBLISHED or not visibility.is_meeting_public(
+        meeting
+    ):
+        raise ValidationError(
+            "The summons is sent only for a meeting whose agenda is published (not postponed "
+            "or cancelled): nothing was sent."
+        )
+    if meeting.start <= timezone.now():
+        raise ValidationError("The meeting has already started: nothing was sent.")
+    return summons(meeting, by=by, record=False)
 
 
 def _paper_rows(meeting: Meeting) -> dict[str, dict]:

@@ -183,12 +183,17 @@ def digests(now: dt.datetime) -> int:
             },
         )
         msg.headers = headers
-        sent += queue(
+        queued = queue(
             key=f"digest:{sub.pk}:{now:%G-%V}",
             kind=Outbox.Kind.DIGEST,
             recipients=[(sub.email, {"subscriber": sub})],
             message=msg,
         )
+        sent += queued
+        if not queued:
+            # This week's digest went already (the job ran twice): what is new since waits
+            # for next week's, rather than being thrown away unsent.
+            continue
         DigestEntry.objects.filter(pk__in=[e.pk for e in entries]).delete()
         Subscriber.objects.filter(pk=sub.pk).update(last_digest_at=now)
     return sent

@@ -47,7 +47,7 @@ def budget(now: dt.datetime | None = None) -> int:
     return max(0, settings.EMAIL_RATE_PER_MINUTE - recent)
 
 
-def _claim(size: int) -> tuple[str, list[int]]:
+def _claim(size: int, skip: set[int] | frozenset[int] = frozenset()) -> tuple[str, list[int]]:
     """Claim up to ``size`` queued rows for this run. The update only takes rows still queued
     and marks them with a token of its own, so two workers never hold the same row, even on
     SQLite, which has no SKIP LOCKED."""
@@ -57,6 +57,7 @@ def _claim(size: int) -> tuple[str, list[int]]:
         ids = list(
             Outbox.objects.select_for_update(skip_locked=True)
             .filter(status=Outbox.Status.QUEUED)
+            .exclude(pk__in=skip)
             .order_by("pk")
             .values_list("pk", flat=True)[:size]
         )
@@ -117,6 +118,7 @@ def send_pending(*, limit: int | None = None) -> int:
     sent = 0
     connection = None
     stopped = False
+    tried: set[int] = set()  # rows that failed in this run wait for the next one
     _fast_commits(True)
     try:
         while not stopped:
@@ -125,10 +127,14 @@ def send_pending(*, limit: int | None = None) -> int:
                 room = min(room, limit - sent)
             if room <= 0:
                 break
-            token, ids = _claim(min(BATCH, room))
+            token, ids = _claim(min(BATCH, room), tried)
             beat = time.monotonic()
             if not ids:
-                if Outbox.objects.filter(status=Outbox.Status.QUEUED).exists():
+                if (
+                    Outbox.objects.filter(status=Outbox.Status.QUEUED)
+                    .exclude(pk__in=tried)
+                    .exists()
+                ):
                     continue  # another worker took this batch first
                 break
             rows = list(Outbox.objects.filter(pk__in=ids).order_by("pk"))
@@ -148,17 +154,23 @@ def send_pending(*, limit: int | None = None) -> int:
                         status=Outbox.Status.SUPPRESSED, claimed_until=None
                     )
                     continue
+                opening = False
                 try:
                     if connection is None:
+                        opening = True
                         connection = get_connection()
                         connection.open()
+                        opening = False
                     connection.send_messages([_email(row)])
                 except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
-                    _failed(row, exc)
+                    server_problem = opening or _server_problem(exc)
+                    _failed(row, exc, counts=not server_problem)
+                    tried.add(row.pk)
                     connection = _reset(connection)
-                    if not isinstance(exc, smtplib.SMTPRecipientsRefused):
-                        # The server is down or refusing: give the rest of the batch back and
-                        # stop; the next run (a minute later) tries again.
+                    if server_problem:
+                        # The server is down or refusing everything: give the rest of the batch
+                        # back and stop; the next run (a minute later) tries again. Not this
+                        # message's fault, so it never becomes "failed" for it.
                         stopped = True
                         rest = [r.pk for r in rows[index + 1 :]]
                         Outbox.objects.filter(pk__in=rest).update(
@@ -206,12 +218,29 @@ def _reset(connection):
     return None
 
 
-def _failed(row: Outbox, exc: Exception) -> None:
+def _server_problem(exc: Exception) -> bool:
+    """The server is unreachable, dropped the connection, refuses our sender or answers "try
+    later" (4xx): no message's fault (nor is a failure to connect or log in). A refused
+    recipient, a message the server rejects for good (5xx) or one that cannot be built (a
+    newline in a header) fails on its own row and the run goes on with the next."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return False
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return True  # our own From refused: every message would be
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, OSError)  # refused, reset, timed out, disconnected, TLS failed
+
+
+def _failed(row: Outbox, exc: Exception, *, counts: bool = True) -> None:
+    """Record a failed attempt. ``counts=False`` (the server, not the message): the error and
+    attempt are kept for the officer, but the message waits for the server however long it is
+    down, instead of being given up after ``MAX_ATTEMPTS`` runs."""
     attempts = row.attempts + 1
     if _hard_bounce(exc):
         suspend(row.recipient, Suppression.Reason.BOUNCE, str(exc)[:500])
         status = Outbox.Status.SUPPRESSED
-    elif attempts >= Outbox.MAX_ATTEMPTS:
+    elif counts and attempts >= Outbox.MAX_ATTEMPTS:
         status = Outbox.Status.FAILED
     else:
         status = Outbox.Status.QUEUED

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from scrutiny.audit import records_by
+from scrutiny.models import Person
 
 from .messages import Message, link, render, subscriber_token
 from .models import LIVE_TOPICS, Attempt, Outbox, Subscriber, Suppression, Topic
@@ -75,17 +76,28 @@ def queue(
 
 @transaction.atomic
 def resend(*, row: Outbox, by) -> Outbox:
-    """Send a message again to the same person (an officer's resend); recorded with who asked."""
+    """Send a message again to the same person (an officer's resend); recorded with who asked.
+    It goes to the address on their person record now (the one it went to may have been the
+    wrong one), and only while they still agree to receive the summons by email."""
+    recipient = row.recipient
+    if row.person_id is not None:
+        person = Person.objects.get(pk=row.person_id)
+        if not person.email.strip() or not person.email_consent or not person.is_active:
+            raise ValidationError(
+                f"{person.display_name} has no email address or has not agreed to receive the "
+                "summons by email (their person record): nothing was sent."
+            )
+        recipient = person.email.strip()
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     copy = Outbox.objects.create(
         key=f"{row.key}:resend:{stamp}"[:200],
-        recipient=row.recipient,
+        recipient=recipient,
         kind=row.kind,
         subject=row.subject,
         body_text=row.body_text,
         body_html=row.body_html,
         headers=row.headers,
-        message_id=message_id(f"{row.key}:resend:{stamp}", row.recipient),
+        message_id=message_id(f"{row.key}:resend:{stamp}", recipient),
         meeting=row.meeting,
         person=row.person,
         subscriber=row.subscriber,

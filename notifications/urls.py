@@ -14,6 +14,11 @@ urlpatterns = [
         name="officer-meeting-email",
     ),
     path(
+        "officer/meetings/<int:pk>/email/summons/",
+        views.officer_send_summons,
+        name="officer-meeting-email-summons",
+    ),
+    path(
         "officer/meetings/<int:pk>/email/<int:row>/resend/",
         views.officer_resend,
         name="officer-meeting-email-resend",

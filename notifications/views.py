@@ -249,3 +249,29 @@ def officer_lift_suspension(request, pk: int):
         else:
             messages.success(request, f"{email} is no longer suspended: email is sent to it again.")
     return HttpResponseRedirect(reverse("officer-email-suspended"))
+
+
+@officer_required
+@require_POST
+def officer_send_summons(request, pk: int):
+    """The summons to the members who have not had it (joined, consented or given an address
+    since the agenda was published); nobody who had it gets it again."""
+    from . import events
+
+    meeting = get_object_or_404(Meeting.all_objects.select_related("committee"), pk=pk)
+    try:
+        count = events.summons_missing(meeting, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if count:
+            messages.success(
+                request, f"The summons is queued for {count} member{'s' if count != 1 else ''}."
+            )
+        else:
+            messages.success(
+                request,
+                "Every member with an email address and consent has had the summons: "
+                "nothing more was sent.",
+            )
+    return HttpResponseRedirect(reverse("officer-meeting-email", kwargs={"pk": meeting.pk}))

@@ -176,6 +176,7 @@ RULES: dict[str, str] = {
     "officer-meeting-email-resend": OFFICER,
     "officer-email-suspended": OFFICER,
     "officer-email-suspended-lift": OFFICER,
+    "officer-meeting-email-summons": OFFICER,
     # performance
     "kpi-dashboard": PUBLIC,
     "kpi-detail": PUBLIC,
@@ -509,6 +510,9 @@ def extra_urls(council) -> dict[str, str]:
         ),
         "officer-email-suspended": reverse("officer-email-suspended"),
         "officer-email-suspended-lift": reverse("officer-email-suspended-lift", args=[1]),
+        "officer-meeting-email-summons": reverse(
+            "officer-meeting-email-summons", args=[meeting.pk]
+        ),
         "healthz": "/healthz",
         "robots": "/robots.txt",
         "favicon": "/favicon.ico",
