@@ -14,13 +14,14 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -56,6 +57,7 @@ from meetings.models import (
     MeetingStatus,
     Report,
 )
+from meetings.stamping import stamp_exempt_paper
 from meetings.workdays import latest_publication_date
 from scrutiny import visibility
 from scrutiny.forms import add_service_errors
@@ -269,6 +271,8 @@ def document_download(request, pk):
     private = not visibility.is_paper_public(document)
     if document.agenda_item.is_private:
         services.log_exempt_access(user=request.user, document=document)
+    if document.agenda_item.is_private and _is_pdf(document):
+        return _stamped_exempt_download(request, document)
     # Through the storage (file system or S3); a missing file is a 404, not a 500.
     response = file_response(
         request,
@@ -281,6 +285,32 @@ def document_download(request, pk):
     )
     if private:
         patch_cache_control(response, no_store=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _is_pdf(document) -> bool:
+    return (document.file.name or "").lower().endswith(".pdf")
+
+
+def _stamped_exempt_download(request, document):
+    """An exempt or confidential paper served on its own: every page stamped NOT FOR
+    PUBLICATION with the Schedule 12A paragraph (``meetings.stamping``), never cached."""
+    try:
+        with document.file.open("rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404("The file is missing.") from exc
+    item = document.agenda_item
+    stamped = stamp_exempt_paper(data, paragraph=item.exempt_paragraph if item.is_exempt else None)
+    response = HttpResponse(stamped, content_type="application/pdf")
+    disposition = "inline" if request.GET.get("view") == "1" else "attachment"
+    response["Content-Disposition"] = content_disposition_header(
+        disposition == "attachment", document.download_name
+    )
+    response["Content-Length"] = str(len(stamped))
+    patch_cache_control(response, private=True, no_store=True)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
