@@ -225,7 +225,15 @@ def _paper_or_404(request, model, pk):
             .select_related("agenda_item__meeting__committee")
             .first()
         )
-        if obj is None or not selectors.may_read_paper(request.user, obj.agenda_item, paper=obj):
+        if obj is None:
+            raise Http404("No such paper.")
+        if not selectors.may_read_paper(request.user, obj.agenda_item, paper=obj):
+            if obj.agenda_item.is_private:  # a refused attempt at exempt material is logged
+                services.log_exempt_access(
+                    user=request.user,
+                    refused=True,
+                    **{"document" if isinstance(obj, Document) else "report": obj},
+                )
             raise Http404("No such paper.")
     return obj
 
@@ -361,6 +369,35 @@ class MyMeetings(TemplateView):
 
 
 # --- officer pages -------------------------------------------------------------------------
+
+
+class MyExemptReads(TemplateView):
+    """A member's own reads of exempt papers (and refused attempts): issue 23 finding 4."""
+
+    template_name = "meetings/my_exempt_reads.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["reads"] = selectors.own_exempt_reads(self.request.user)
+        ctx["breadcrumbs"] = [("My meetings", reverse("my-portal")), ("Your exempt reads", None)]
+        return ctx
+
+
+class OfficerExemptAccess(OfficerRequiredMixin, TemplateView):
+    """Who read, or was refused, each exempt paper of a meeting (issue 23 finding 4)."""
+
+    template_name = "meetings/officer/exempt_access.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        meeting = _officer_meeting(kwargs["pk"])
+        ctx.update(meeting=meeting, groups=selectors.exempt_access_by_paper(meeting))
+        return ctx
 
 
 class OfficerMeetingList(OfficerRequiredMixin, TemplateView):
