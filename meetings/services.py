@@ -95,10 +95,28 @@ def _draft_fields(meeting: Meeting, urgency_reasons: str):
     published with the agenda. After it, the paper is a late paper and starts as a draft that
     only officers see (not the public, not members, not the packs) until the officer
     publishes it with ``publish_late_paper`` and the chair's reasons for urgency; the reasons
-    may be written now or then."""
+    may be written now or then. A meeting already held takes no late papers (issue 23
+    finding 5): what came after it belongs with its minutes, not its agenda."""
     if not meeting.is_published:
         return False, False, urgency_reasons.strip()
+    _refuse_late_paper_if_held(meeting)
     return True, True, urgency_reasons.strip()
+
+
+def late_paper_refusal(meeting: Meeting) -> str:
+    """Why no paper may be added to ``meeting``'s published agenda now ("" if one may)."""
+    if meeting.is_published and meeting.status == MeetingStatus.HELD:
+        return (
+            f"The meeting on {meeting.date:%-d %B %Y} has been recorded as held: a late paper "
+            "cannot be added to its agenda. Attach anything considered at the meeting to its "
+            "minutes instead."
+        )
+    return ""
+
+
+def _refuse_late_paper_if_held(meeting: Meeting) -> None:
+    if refusal := late_paper_refusal(meeting):
+        raise ValidationError({"__all__": [refusal]})
 
 
 @records_by
@@ -119,6 +137,7 @@ def publish_late_paper(
         raise ValidationError(
             {"__all__": ["The agenda is not published yet: the paper goes out with it."]}
         )
+    _refuse_late_paper_if_held(meeting)
     reasons = (paper.urgency_reasons if urgency_reasons is None else urgency_reasons).strip()
     if not reasons:
         raise ValidationError(

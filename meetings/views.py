@@ -871,6 +871,8 @@ class DocumentUpload(OfficerRequiredMixin, View):
             late=item.meeting.is_published,
             staged=None if chosen else staged,
         )
+        if form.is_valid() and (refusal := services.late_paper_refusal(item.meeting)):
+            form.add_error(None, refusal)  # before any conversion starts (issue 23)
         if form.is_valid() and conversion.is_convertible(form.cleaned_data["uploaded_file"]):
             return self.convert(request, item, form)
         if form.is_valid():
