@@ -515,20 +515,40 @@ class Document(PaperLifecycle, TimeStamped):
 
 
 class ExemptAccess(models.Model):
-    """Every read of an exempt paper: who and when."""
+    """Every read of an exempt paper, and every refused attempt at one: who and when
+    (``user`` is empty for a visitor who was not signed in)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     at = models.DateTimeField(auto_now_add=True)
     document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL)
     report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.SET_NULL)
+    meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The meeting whose exempt material it was (for the officer's log).",
+    )
     what = models.CharField(max_length=300, help_text="What was read, as text (kept if deleted).")
+    refused = models.BooleanField(
+        default=False, help_text="The attempt was refused: the reader may not see it."
+    )
 
     class Meta:
         ordering = ["-at"]
         verbose_name_plural = "exempt accesses"
 
     def __str__(self) -> str:
-        return f"{self.user} read {self.what} at {self.at:%Y-%m-%d %H:%M}"
+        who = self.user or "A visitor who was not signed in"
+        verb = "was refused" if self.refused else "read"
+        return f"{who} {verb} {self.what} at {self.at:%Y-%m-%d %H:%M}"
 
 
 def original_upload_to(instance: Conversion, filename: str) -> str:

@@ -10,7 +10,14 @@ from types import SimpleNamespace
 from django.db.models import CharField, F, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
-from meetings.models import AgendaItem, Document, Meeting, MeetingStatus, Report
+from meetings.models import (
+    AgendaItem,
+    Document,
+    ExemptAccess,
+    Meeting,
+    MeetingStatus,
+    Report,
+)
 from scrutiny import visibility
 from scrutiny.permissions import can_view_exempt, is_officer, member_committee_ids
 
@@ -255,3 +262,34 @@ def next_or_last_meetings(committee_ids) -> dict[int, MeetingSummary]:
         for committee_id, (pk, upcoming) in chosen.items()
         if pk in meetings
     }
+
+
+def exempt_access_by_paper(meeting: Meeting) -> list[tuple[str, list]]:
+    """The exempt-access log of ``meeting`` (reads and refused attempts), grouped by the paper
+    or other material read, most recent first (issue 23 finding 4; officers only)."""
+
+    rows = (
+        ExemptAccess.objects.filter(
+            Q(meeting=meeting)
+            | Q(document__agenda_item__meeting=meeting)
+            | Q(report__agenda_item__meeting=meeting)
+        )
+        .select_related("user")
+        .order_by("-at", "-pk")
+    )
+    groups: dict[str, list] = {}
+    for row in rows:
+        if row.document_id:
+            key = f"Document {row.document_id}"
+        elif row.report_id:
+            key = f"Report {row.report_id}"
+        else:
+            key = row.what
+        groups.setdefault(key, []).append(row)
+    return [(group[0].what, group) for group in groups.values()]
+
+
+def own_exempt_reads(user) -> list:
+    """What ``user`` read of exempt material, most recent first. Refused attempts are not
+    listed: their description names a paper the user may not see (officers see them)."""
+    return list(ExemptAccess.objects.filter(user=user, refused=False).order_by("-at", "-pk")[:500])

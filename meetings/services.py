@@ -95,10 +95,28 @@ def _draft_fields(meeting: Meeting, urgency_reasons: str):
     published with the agenda. After it, the paper is a late paper and starts as a draft that
     only officers see (not the public, not members, not the packs) until the officer
     publishes it with ``publish_late_paper`` and the chair's reasons for urgency; the reasons
-    may be written now or then."""
+    may be written now or then. A meeting already held takes no late papers (issue 23
+    finding 5): what came after it belongs with its minutes, not its agenda."""
     if not meeting.is_published:
         return False, False, urgency_reasons.strip()
+    _refuse_late_paper_if_held(meeting)
     return True, True, urgency_reasons.strip()
+
+
+def late_paper_refusal(meeting: Meeting) -> str:
+    """Why no paper may be added to ``meeting``'s published agenda now ("" if one may)."""
+    if meeting.is_published and meeting.status == MeetingStatus.HELD:
+        return (
+            f"The meeting on {meeting.date:%-d %B %Y} has been recorded as held: a late paper "
+            "cannot be added to its agenda. Attach anything considered at the meeting to its "
+            "minutes instead."
+        )
+    return ""
+
+
+def _refuse_late_paper_if_held(meeting: Meeting) -> None:
+    if refusal := late_paper_refusal(meeting):
+        raise ValidationError({"__all__": [refusal]})
 
 
 @records_by
@@ -119,6 +137,7 @@ def publish_late_paper(
         raise ValidationError(
             {"__all__": ["The agenda is not published yet: the paper goes out with it."]}
         )
+    _refuse_late_paper_if_held(meeting)
     reasons = (paper.urgency_reasons if urgency_reasons is None else urgency_reasons).strip()
     if not reasons:
         raise ValidationError(
@@ -1210,30 +1229,45 @@ def record_document_tagging(*, document: Document) -> bool | None:
 
 
 def log_exempt_access(
-    *, user, what: str = "", document: Document | None = None, report: Report | None = None
+    *,
+    user,
+    what: str = "",
+    document: Document | None = None,
+    report: Report | None = None,
+    meeting: Meeting | None = None,
+    refused: bool = False,
 ):
-    """Record that ``user`` read exempt material: the one exempt-access logger.
+    """Record that ``user`` read exempt material, or (``refused``) was refused it: the one
+    exempt-access logger (issue 23 finding 4).
 
-    Every view that serves exempt material calls it: a paper (``document`` or ``report``,
-    described from the paper), or anything else described by ``what`` (exempt minutes, the
-    members' agenda pack). It writes an ``ExemptAccess`` row and a line to the
-    ``scrutiny.exempt_access`` log."""
+    Every view that serves exempt material calls it, and every view that refuses it: a paper
+    (``document`` or ``report``, described from the paper), or anything else described by
+    ``what`` (exempt minutes, the members' agenda pack) with its ``meeting``. It writes an
+    ``ExemptAccess`` row and a line to the ``scrutiny.exempt_access`` log. A visitor who is not
+    signed in is recorded without a user."""
     import logging
 
     from meetings.models import ExemptAccess
 
     paper = document or report
-    if paper is not None and not what:
+    if paper is not None:
         item = paper.agenda_item
-        what = (
-            f"{'Document' if document else 'Report'} {paper.pk} “{paper.title}”, item "
-            f"{item.number} of {item.meeting}"
-        )
+        meeting = meeting or item.meeting
+        if not what:
+            what = (
+                f"{'Document' if document else 'Report'} {paper.pk} “{paper.title}”, item "
+                f"{item.number} of {item.meeting}"
+            )
     if not what:
         raise ValueError("Say what was read: a document, a report or a description.")
     what = what[:300]
-    access = ExemptAccess.objects.create(user=user, document=document, report=report, what=what)
-    logging.getLogger("scrutiny.exempt_access").info("%s read %s", user, what)
+    reader = user if user is not None and user.is_authenticated else None
+    access = ExemptAccess.objects.create(
+        user=reader, document=document, report=report, meeting=meeting, what=what, refused=refused
+    )
+    logging.getLogger("scrutiny.exempt_access").info(
+        "%s %s %s", reader or "anonymous", "was refused" if refused else "read", what
+    )
     return access
 
 

@@ -6,6 +6,7 @@ from meetings.models import Document, Report
 urlpatterns = [
     # A signed-in member's own page (never in the public page cache: /my/ is excluded).
     path("my/", views.MyMeetings.as_view(), name="my-portal"),
+    path("my/exempt-reads/", views.MyExemptReads.as_view(), name="my-exempt-reads"),
     # Public pages.
     path("meetings/", views.meeting_calendar, name="meeting-calendar"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
@@ -22,6 +23,11 @@ urlpatterns = [
     path("officer/meetings/", views.OfficerMeetingList.as_view(), name="officer-meetings"),
     path("officer/meetings/add/", views.MeetingCreate.as_view(), name="officer-meeting-add"),
     path("officer/meetings/<int:pk>/", views.OfficerMeeting.as_view(), name="officer-meeting"),
+    path(
+        "officer/meetings/<int:pk>/exempt-access/",
+        views.OfficerExemptAccess.as_view(),
+        name="officer-meeting-exempt-access",
+    ),
     path(
         "officer/meetings/<int:pk>/edit/",
         views.MeetingUpdate.as_view(),

@@ -14,13 +14,14 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -56,6 +57,7 @@ from meetings.models import (
     MeetingStatus,
     Report,
 )
+from meetings.stamping import stamp_exempt_paper
 from meetings.workdays import latest_publication_date
 from scrutiny import visibility
 from scrutiny.extensions import my_panels
@@ -224,7 +226,15 @@ def _paper_or_404(request, model, pk):
             .select_related("agenda_item__meeting__committee")
             .first()
         )
-        if obj is None or not selectors.may_read_paper(request.user, obj.agenda_item, paper=obj):
+        if obj is None:
+            raise Http404("No such paper.")
+        if not selectors.may_read_paper(request.user, obj.agenda_item, paper=obj):
+            if obj.agenda_item.is_private:  # a refused attempt at exempt material is logged
+                services.log_exempt_access(
+                    user=request.user,
+                    refused=True,
+                    **{"document" if isinstance(obj, Document) else "report": obj},
+                )
             raise Http404("No such paper.")
     return obj
 
@@ -270,6 +280,8 @@ def document_download(request, pk):
     private = not visibility.is_paper_public(document)
     if document.agenda_item.is_private:
         services.log_exempt_access(user=request.user, document=document)
+    if document.agenda_item.is_private and _is_pdf(document):
+        return _stamped_exempt_download(request, document)
     # Through the storage (file system or S3); a missing file is a 404, not a 500.
     response = file_response(
         request,
@@ -282,6 +294,32 @@ def document_download(request, pk):
     )
     if private:
         patch_cache_control(response, no_store=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _is_pdf(document) -> bool:
+    return (document.file.name or "").lower().endswith(".pdf")
+
+
+def _stamped_exempt_download(request, document):
+    """An exempt or confidential paper served on its own: every page stamped NOT FOR
+    PUBLICATION with the Schedule 12A paragraph (``meetings.stamping``), never cached."""
+    try:
+        with document.file.open("rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404("The file is missing.") from exc
+    item = document.agenda_item
+    stamped = stamp_exempt_paper(data, paragraph=item.exempt_paragraph if item.is_exempt else None)
+    response = HttpResponse(stamped, content_type="application/pdf")
+    disposition = "inline" if request.GET.get("view") == "1" else "attachment"
+    response["Content-Disposition"] = content_disposition_header(
+        disposition == "attachment", document.download_name
+    )
+    response["Content-Length"] = str(len(stamped))
+    patch_cache_control(response, private=True, no_store=True)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
@@ -333,6 +371,35 @@ class MyMeetings(TemplateView):
 
 
 # --- officer pages -------------------------------------------------------------------------
+
+
+class MyExemptReads(TemplateView):
+    """A member's own reads of exempt papers (and refused attempts): issue 23 finding 4."""
+
+    template_name = "meetings/my_exempt_reads.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["reads"] = selectors.own_exempt_reads(self.request.user)
+        ctx["breadcrumbs"] = [("My meetings", reverse("my-portal")), ("Your exempt reads", None)]
+        return ctx
+
+
+class OfficerExemptAccess(OfficerRequiredMixin, TemplateView):
+    """Who read, or was refused, each exempt paper of a meeting (issue 23 finding 4)."""
+
+    template_name = "meetings/officer/exempt_access.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        meeting = _officer_meeting(kwargs["pk"])
+        ctx.update(meeting=meeting, groups=selectors.exempt_access_by_paper(meeting))
+        return ctx
 
 
 class OfficerMeetingList(OfficerRequiredMixin, TemplateView):
@@ -808,6 +875,8 @@ class DocumentUpload(OfficerRequiredMixin, View):
             late=item.meeting.is_published,
             staged=None if chosen else staged,
         )
+        if form.is_valid() and (refusal := services.late_paper_refusal(item.meeting)):
+            form.add_error(None, refusal)  # before any conversion starts (issue 23)
         if form.is_valid() and conversion.is_convertible(form.cleaned_data["uploaded_file"]):
             return self.convert(request, item, form)
         if form.is_valid():

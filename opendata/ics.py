@@ -2,7 +2,10 @@
 
 - UID: ``meeting-<pk>@<site host>``: stable for the life of the meeting, whatever changes.
 - SEQUENCE: ``CalendarEntry.sequence``, bumped by ``opendata.services.record_calendar_state``
-  whenever the time, place, status or notice changes (0 for a meeting never changed).
+  whenever the time, place, status, notice or a public item's title changes (0 for a meeting
+  never changed; the titles are in DESCRIPTION, so a retitle must bump it: issue 23).
+- URL and the "Papers:" line: on the host (and port) the request came through, like the Atom
+  feed and the API (``Vary: Host``); ``SITE_URL`` only when there is no request.
 - STATUS: CANCELLED for a cancelled or postponed meeting (the slot will not happen; a
   postponed meeting's summary says "Postponed"), CONFIRMED otherwise.
 - DTSTAMP: the meeting's ``modified_at``, so an unchanged feed is byte-for-byte the same
@@ -37,8 +40,22 @@ def meeting_uid(meeting: Meeting) -> str:
     return f"meeting-{meeting.pk}@{uid_host()}"
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path if path else ""
+def _absolute(path: str, base_url: str = "") -> str:
+    return (base_url or settings.SITE_URL).rstrip("/") + path if path else ""
+
+
+def public_item_titles(meeting_ids: list[int]) -> dict[int, list[str]]:
+    """The public agenda item lines ("3. Title") of each meeting, in agenda order: what the
+    calendar's DESCRIPTION shows, and so part of ``services.calendar_fingerprint``."""
+    titles: dict[int, list[str]] = {}
+    for meeting_id, number, title in (
+        AgendaItem.objects.public()
+        .filter(meeting_id__in=meeting_ids)
+        .order_by("meeting_id", "order", "pk")
+        .values_list("meeting_id", "number", "title")
+    ):
+        titles.setdefault(meeting_id, []).append(f"{number}. {title}" if number else title)
+    return titles
 
 
 def _local(value: dt.datetime) -> dt.datetime:
@@ -61,7 +78,9 @@ def meeting_end(meeting: Meeting) -> dt.datetime:
         return dt.datetime.max.replace(microsecond=0, tzinfo=dt.UTC)
 
 
-def meeting_event(meeting: Meeting, *, sequence: int, item_titles: list[str]) -> Event:
+def meeting_event(
+    meeting: Meeting, *, sequence: int, item_titles: list[str], base_url: str = ""
+) -> Event:
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("dtstamp", meeting.modified_at)
@@ -80,7 +99,7 @@ def meeting_event(meeting: Meeting, *, sequence: int, item_titles: list[str]) ->
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     if meeting.venue:
         event.add("location", meeting.venue)
-    url = _absolute(meeting.get_absolute_url())
+    url = _absolute(meeting.get_absolute_url(), base_url)
     lines = []
     if meeting.status_notice and cancelled:
         lines.append(meeting.status_notice)
@@ -97,8 +116,9 @@ def meeting_event(meeting: Meeting, *, sequence: int, item_titles: list[str]) ->
     return event
 
 
-def build_calendar(meetings: list[Meeting], *, name: str) -> bytes:
-    """A VCALENDAR of ``meetings`` (already public: pass ``Meeting.objects`` rows only)."""
+def build_calendar(meetings: list[Meeting], *, name: str, base_url: str = "") -> bytes:
+    """A VCALENDAR of ``meetings`` (already public: pass ``Meeting.objects`` rows only), its
+    links on ``base_url`` (the request's scheme, host and port; ``SITE_URL`` if empty)."""
     cal = Calendar()
     cal.add("prodid", "-//Scrutiny portal//Committee meetings//EN")
     cal.add("version", "2.0")
@@ -112,20 +132,14 @@ def build_calendar(meetings: list[Meeting], *, name: str) -> bytes:
     sequences = dict(
         CalendarEntry.objects.filter(meeting_id__in=ids).values_list("meeting_id", "sequence")
     )
-    titles: dict[int, list[str]] = {}
-    for meeting_id, number, title in (
-        AgendaItem.objects.public()
-        .filter(meeting_id__in=ids)
-        .order_by("meeting_id", "order", "pk")
-        .values_list("meeting_id", "number", "title")
-    ):
-        titles.setdefault(meeting_id, []).append(f"{number}. {title}" if number else title)
+    titles = public_item_titles(ids)
     for meeting in meetings:
         cal.add_component(
             meeting_event(
                 meeting,
                 sequence=sequences.get(meeting.pk, 0),
                 item_titles=titles.get(meeting.pk, []),
+                base_url=base_url,
             )
         )
     if meetings:

@@ -152,7 +152,9 @@ def rows_for_meeting(meeting: Meeting) -> list[SearchDocument]:
                 object_id=document.pk,
                 agenda_item_id=document.agenda_item_id,
                 title=clean_text(document.title)[:400],
-                summary=clean_text(document.original_filename),
+                # Never the uploaded file's name (an officer's working name, sometimes saying
+                # more than the paper: issue 23 finding 6); the snippet shows the text.
+                summary="",
                 body=clean_text(document.text)[:MAX_BODY],
                 url=_url(document),
                 **base,

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from meetings.models import Document, Meeting
+from opendata import ics
 from opendata.models import CalendarEntry
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,8 @@ def calendar_fingerprint(meeting: Meeting) -> str:
         meeting.status_notice,
         meeting.committee.name,
         meeting.webcast_url,
+        # The agenda's public item titles are in the DESCRIPTION: a retitle is a change.
+        ics.public_item_titles([meeting.pk]).get(meeting.pk, []),
     ]
     return hashlib.sha256(json.dumps(shown).encode()).hexdigest()
 

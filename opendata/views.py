@@ -89,7 +89,13 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"
+    # Links are on the host the request came through (as the Atom feed's): one copy per host.
+    patch_vary_headers(response, ["Host"])
     return response
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 # The all-committees feed carries the latest meetings only: a ten-year council has
@@ -109,14 +115,18 @@ def _calendar_meetings(limit: int | None = None, **filters) -> list[Meeting]:
 def meetings_ics(request):
     name = f"{Council.current().name}: committee meetings"
     meetings = _calendar_meetings(limit=ALL_MEETINGS_FEED_LIMIT)
-    return _ics_response(ics.build_calendar(meetings, name=name), "meetings.ics")
+    return _ics_response(
+        ics.build_calendar(meetings, name=name, base_url=_base_url(request)), "meetings.ics"
+    )
 
 
 @require_safe
 @public_conditional
 def committee_ics(request, slug):
     committee = get_object_or_404(Committee, slug=slug)
-    body = ics.build_calendar(_calendar_meetings(committee=committee), name=committee.name)
+    body = ics.build_calendar(
+        _calendar_meetings(committee=committee), name=committee.name, base_url=_base_url(request)
+    )
     return _ics_response(body, f"{committee.slug}.ics")
 
 
@@ -124,7 +134,7 @@ def committee_ics(request, slug):
 @public_conditional
 def meeting_ics(request, pk):
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
-    body = ics.build_calendar([meeting], name=str(meeting))
+    body = ics.build_calendar([meeting], name=str(meeting), base_url=_base_url(request))
     response = _ics_response(body, f"meeting-{meeting.pk}.ics")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response

@@ -22,7 +22,7 @@ class GovukFilterSet(django_filters.FilterSet):
         for field in self.form.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "govuk-select"
-            elif isinstance(field.widget, forms.CheckboxInput):
+            elif isinstance(field.widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
                 field.widget.attrs["class"] = "govuk-checkboxes__input"
             else:
                 field.widget.attrs["class"] = "govuk-input govuk-input--width-20"
@@ -41,6 +41,9 @@ def chosen_labels(filterset) -> list[str]:
             continue
         if isinstance(field, forms.ModelChoiceField):
             out.append(str(value))
+        elif isinstance(field, forms.MultipleChoiceField):  # several choices: "A or B"
+            labels = dict(field.choices)
+            out.append(" or ".join(str(labels.get(v, v)) for v in value))
         elif isinstance(field, forms.ChoiceField):
             out.append(str(dict(field.choices).get(value, value)))
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 
 from scrutiny.filters import GovukFilterSet
@@ -136,10 +137,12 @@ class ReviewRecommendationFilter(GovukFilterSet):
         to_field_name="name",
         method="filter_year",
     )
-    status = django_filters.ChoiceFilter(
+    # Several statuses at once ("Not started" and "In progress"): issue 23 finding 2.
+    status = django_filters.MultipleChoiceFilter(
         label="Implementation status",
         choices=ImplementationStatus.choices,
-        empty_label="Any status",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick any number; none means any status.",
     )
     decision = django_filters.ChoiceFilter(
         label="Executive response",

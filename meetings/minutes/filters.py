@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from meetings.minutes.models import Action, ActionStatus
+from meetings.models import Meeting
 from scrutiny.filters import GovukFilterSet
 from scrutiny.models import Committee, MunicipalYear
 
@@ -30,16 +31,40 @@ class ActionFilter(GovukFilterSet):
         empty_label="Any committee",
         to_field_name="slug",
     )
+    meeting = django_filters.ModelChoiceFilter(
+        label="From the meeting",
+        queryset=Meeting.objects.none(),  # set per request from the actions the reader sees
+        empty_label="Any meeting",
+        method="filter_meeting",
+    )
 
     class Meta:
         model = Action
-        fields = ["status", "overdue", "owner", "year", "committee"]
+        fields = ["status", "overdue", "owner", "year", "committee", "meeting"]
 
     def __init__(self, *args, committee=None, **kwargs):
         super().__init__(*args, **kwargs)
         if committee is not None:
             del self.filters["committee"]
             self.form.fields.pop("committee", None)
+        # The public meetings (Meeting.objects: scrutiny.visibility) whose resolutions raised
+        # an action this reader may see (issue 23 finding 2: "from this meeting").
+        meetings = (
+            Meeting.objects.filter(
+                pk__in=self.queryset.filter(resolution__isnull=False).values(
+                    "resolution__minute__agenda_item__meeting"
+                )
+            )
+            .select_related("committee")
+            .order_by("-start")
+        )
+        self.filters["meeting"].queryset = meetings
+        self.form.fields["meeting"].queryset = meetings
+
+    def filter_meeting(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(resolution__minute__agenda_item__meeting=value)
 
     def filter_overdue(self, queryset, name, value):
         overdue = queryset.overdue(timezone.localdate()).values("pk")

@@ -979,4 +979,6 @@ def log_exempt_minutes_read(*, user, meeting: Meeting, minutes: list[Minute]):
     from meetings.services import log_exempt_access
 
     numbers = ", ".join(str(m.number or m.agenda_item.number) for m in minutes)
-    return log_exempt_access(user=user, what=f"Exempt minutes ({numbers}) of {meeting}")
+    return log_exempt_access(
+        user=user, meeting=meeting, what=f"Exempt minutes ({numbers}) of {meeting}"
+    )

@@ -51,12 +51,12 @@ from django.utils import timezone
 
 from meetings.extensions import report_generators
 from meetings.models import SCHEDULE_12A_PARAGRAPHS, AgendaItem, Document, Meeting, Report
+from meetings.stamping import stamp_pages
 from scrutiny.models import Council
 from scrutiny.printing import render_document, write_document
 
 from . import previous_minutes, structure
 from .models import PackKind
-from .stamping import stamp_pages
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.html import format_html
 
+from scrutiny import visibility
 from scrutiny.permissions import can_view_exempt, is_officer
 
 from . import services
@@ -115,20 +117,55 @@ def officer_pack_panel(request, meeting):
     )
 
 
+def _page_link(pack: Pack, first: int, last: int, label: str, described: str):
+    """ "Pages 5–7" linking into ``pack`` at its page 5 (``#page=N`` counts the file's own
+    pages, so a supplementary pack numbered from 41 opens page 5 of the file for "Page 45")."""
+    text = f"page {first}" if first == last else f"pages {first}–{last}"
+    text = f"{label}{text}" if label else text[0].upper() + text[1:]
+    return format_html(
+        '<a class="govuk-link" href="{}#page={}">{}<span class="govuk-visually-hidden"> of {}'
+        "</span></a>",
+        pack.get_absolute_url(),
+        max(first - pack.first_page + 1, 1),
+        text,
+        described,
+    )
+
+
 def item_page_notes(request, meeting) -> dict[int, list[str]]:
-    """ "Pages 9–18" under each agenda item, from the last good public (and supplementary) pack."""
+    """ "Pages 9–18" under each agenda item, from the last good public (and supplementary) pack,
+    each a link into the pack at that page (issue 23 finding 2). Members of the committee (and
+    officers) also get the exempt items' pages in the members' pack."""
     if not meeting.is_published:
         return {}
     notes: dict[int, list[str]] = {}
     packs = _packs(meeting)
-    for kind, prefix in ((PackKind.PUBLIC, ""), (PackKind.SUPPLEMENTARY, "Supplementary pack: ")):
+    for kind, label, described in (
+        (PackKind.PUBLIC, "", "the agenda pack"),
+        (PackKind.SUPPLEMENTARY, "Supplementary pack: ", "the supplementary agenda pack"),
+    ):
         pack = packs.get(kind)
         if pack is None:
             continue
         for item_id, (first, last) in (pack.contents or {}).get("items", {}).items():
-            text = f"page {first}" if first == last else f"pages {first}–{last}"
-            text = prefix + text if prefix else text[0].upper() + text[1:]
-            notes.setdefault(int(item_id), []).append(text)
+            notes.setdefault(int(item_id), []).append(
+                _page_link(pack, first, last, label, described)
+            )
+    members = packs.get(PackKind.MEMBERS)
+    user = getattr(request, "user", None)
+    if members is not None and user and can_view_exempt(user, meeting.committee, on=meeting.date):
+        from meetings.models import AgendaItem
+
+        private = set(
+            AgendaItem.all_objects.filter(visibility.item_private(), meeting=meeting).values_list(
+                "pk", flat=True
+            )
+        )
+        for item_id, (first, last) in (members.contents or {}).get("items", {}).items():
+            if int(item_id) in private:
+                notes.setdefault(int(item_id), []).append(
+                    _page_link(members, first, last, "Members' pack: ", "the members' pack")
+                )
     return notes
 
 

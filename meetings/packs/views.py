@@ -90,12 +90,19 @@ def members_pack(request, pk: int):
     """Members and officers only; everyone else gets 404. Every read is logged."""
     meeting = get_object_or_404(Meeting.all_objects.select_related("committee"), pk=pk)
     if not can_view_exempt(request.user, meeting.committee, on=meeting.date):
+        if Pack.objects.filter(meeting=meeting, kind=PackKind.MEMBERS).exists():
+            log_exempt_access(
+                user=request.user,
+                meeting=meeting,
+                what=f"Members' agenda pack: {meeting}",
+                refused=True,
+            )
         raise Http404
     pack = get_object_or_404(Pack, meeting=meeting, kind=PackKind.MEMBERS)
     if not services.holds_only_issued(pack, services.issued_now(meeting)):
         return _being_updated(request, meeting)  # a paper in it was withdrawn or replaced
     pack.meeting = meeting
-    log_exempt_access(user=request.user, what=f"Members' agenda pack: {meeting}")
+    log_exempt_access(user=request.user, meeting=meeting, what=f"Members' agenda pack: {meeting}")
     return _serve(request, pack, private=True)
 
 

@@ -70,6 +70,7 @@ RULES: dict[str, str] = {
     "sitemap": SERVICE,
     "sitemap-section": SERVICE,
     "my-portal": SIGNED_IN,
+    "my-exempt-reads": SIGNED_IN,
     "login": ACCOUNT,
     "logout": ACCOUNT,
     "session-extend": SIGNED_IN,  # GET: seconds left (JSON); POST: stay signed in
@@ -106,6 +107,7 @@ RULES: dict[str, str] = {
     "officer-meetings": OFFICER,
     "officer-meeting-add": OFFICER,
     "officer-meeting": OFFICER,
+    "officer-meeting-exempt-access": OFFICER,
     "officer-meeting-edit": OFFICER,
     "officer-meeting-preview": OFFICER,
     "officer-meeting-publish": OFFICER,

@@ -68,7 +68,7 @@ def test_members_pack_is_404_for_the_public_and_non_members(client, built):
     outsider = make_user("councillor", person=PersonFactory())
     client.force_login(outsider)
     assert client.get(url).status_code == 404
-    assert not ExemptAccess.objects.exists()
+    assert not ExemptAccess.objects.filter(refused=False).exists()  # refusals are logged as such
 
 
 def test_members_pack_for_a_member_and_an_officer_is_logged(client, built):
@@ -109,7 +109,11 @@ def test_item_notes_give_page_ranges_from_the_built_pack(built):
     notes = panels.item_page_notes(request, built.meeting)
     public = pack(built.meeting)
     first, last = public.contents["items"][str(built.items["appendices"].pk)]
-    assert notes[built.items["appendices"].pk] == [f"Pages {first}–{last}"]
+    url = reverse("meeting-pack", args=[built.meeting.pk])
+    assert notes[built.items["appendices"].pk] == [
+        f'<a class="govuk-link" href="{url}#page={first}">Pages {first}–{last}'
+        '<span class="govuk-visually-hidden"> of the agenda pack</span></a>'
+    ]
     assert built.items["membership"].pk not in notes
 
 

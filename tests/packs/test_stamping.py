@@ -9,7 +9,7 @@ import pikepdf
 import pypdf
 import pytest
 
-from meetings.packs.stamping import _text_width, stamp_pages
+from meetings.stamping import _text_width, stamp_pages
 from tests.factories.meetings import make_pdf_bytes
 
 

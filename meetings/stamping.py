@@ -1,5 +1,8 @@
-"""Page stamps for agenda packs: "Page N" at the foot of every page and NOT FOR PUBLICATION at
-the head of the exempt pages of the members' pack.
+"""Page stamps: "Page N" at the foot of every page of an agenda pack, NOT FOR PUBLICATION at
+the head of the exempt pages of the members' pack, and NOT FOR PUBLICATION with the Schedule 12A
+paragraph on every page of an exempt paper served on its own (``stamp_exempt_paper``, used by
+``meetings.views.document_download``; issue 23 finding 3). The one home of page stamping: the
+packs app imports it from here.
 
 The stamp is drawn into each page's content, outside the page's own (isolated) graphics state,
 centred on the edge of the page as it is seen (whatever its size and /Rotate), marked as a
@@ -20,7 +23,8 @@ STAMP_FONTS = {
     False: Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
     True: Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
 }
-STAMP_CHARS = "Page 0123456789NOTFRPUBLICA"
+# Every printable ASCII character (the paragraph line uses words and punctuation).
+STAMP_CHARS = "".join(chr(c) for c in range(32, 127))
 
 
 @cache
@@ -121,9 +125,12 @@ def _visible_box(page: pikepdf.Page) -> tuple[float, float, float, float]:
     return min(llx, urx), min(lly, ury), max(llx, urx), max(lly, ury)
 
 
-def _stamp_ops(page: pikepdf.Page, text: str, font: str, *, top: bool, bold: bool) -> bytes:
+def _stamp_ops(
+    page: pikepdf.Page, text: str, font: str, *, top: bool, bold: bool, line: int = 0
+) -> bytes:
     """Content that draws ``text`` centred at the bottom (or top) edge of the page as seen,
-    whatever the page size and /Rotate, marked as a pagination artifact."""
+    whatever the page size and /Rotate, marked as a pagination artifact. ``line`` counts lines
+    in from the edge (0 is the edge line); a line too wide for the page is set smaller."""
     llx, lly, urx, ury = _visible_box(page)
     rotation = page.rotation % 360
     width, height = urx - llx, ury - lly
@@ -131,9 +138,13 @@ def _stamp_ops(page: pikepdf.Page, text: str, font: str, *, top: bool, bold: boo
     size = max(6.0, min(10.0, min(seen_w, seen_h) / 62))
     margin = max(10.0, min(seen_w, seen_h) * 0.03)
     text_w = _text_width(text, size, bold)
+    if text_w > seen_w - 2 * margin:
+        size = max(3.0, size * (seen_w - 2 * margin) / text_w)
+        text_w = _text_width(text, size, bold)
+    step = max(6.0, min(10.0, min(seen_w, seen_h) / 62)) * 1.3
     # Position in "seen" coordinates (origin bottom-left of the page as displayed).
     sx = (seen_w - text_w) / 2
-    sy = seen_h - margin - size if top else margin
+    sy = seen_h - margin - size - line * step if top else margin + line * step
     # Map seen coordinates to user space for each rotation (the page turns clockwise).
     if rotation == 0:
         a, b, c, d, e, f = 1, 0, 0, 1, llx + sx, lly + sy
@@ -167,3 +178,32 @@ def stamp_pages(
         # Isolate the page's own graphics state so the stamp lands where we put it.
         page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
         page.contents_add(pdf.make_stream(b"\nQ\n" + ops))
+
+
+def exempt_paragraph_line(paragraph: int | None) -> str:
+    """The Schedule 12A line stamped under NOT FOR PUBLICATION."""
+    if not paragraph:
+        return "Confidential information: not for publication"
+    return (
+        f"Exempt information under paragraph {paragraph} of Part 1 of Schedule 12A to the "
+        "Local Government Act 1972"
+    )
+
+
+def stamp_exempt_paper(data: bytes, *, paragraph: int | None) -> bytes:
+    """``data`` (a PDF) with NOT FOR PUBLICATION and the Schedule 12A paragraph at the head of
+    every page, drawn as pagination artifacts so a tagged paper stays tagged."""
+    line = exempt_paragraph_line(paragraph)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        bold = _stamp_font(pdf, bold=True)
+        regular = _stamp_font(pdf, bold=False)
+        for page in pdf.pages:
+            bold_name = page.add_resource(bold, pikepdf.Name.Font, prefix="ExemptStampB")
+            name = page.add_resource(regular, pikepdf.Name.Font, prefix="ExemptStamp")
+            ops = _stamp_ops(page, "NOT FOR PUBLICATION", str(bold_name), top=True, bold=True)
+            ops += _stamp_ops(page, line, str(name), top=True, bold=False, line=1)
+            page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+            page.contents_add(pdf.make_stream(b"\nQ\n" + ops))
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
