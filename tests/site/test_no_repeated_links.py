@@ -35,7 +35,9 @@ def repeats_in(html: str, where: str) -> list[str]:
     for el in main[0].iter():
         if not isinstance(el.tag, str):
             continue
-        if el.tag == "h2":
+        if el.tag in ("h2", "footer"):
+            # The top ends at the first section; a footer (a paper's HTML version without
+            # headings ends with "Back to the agenda") is the page's end, not its top.
             break
         if el.tag == "a" and el.get("href"):
             top.append(el)
@@ -56,6 +58,8 @@ def test_repeats_in_catches_a_caption_link_that_repeats_a_breadcrumb():
         f'{crumbs}<main><span>X panel</span><h1>M</h1><h2>Agenda</h2><a href="/c/x/">x</a></main>'
     )
     assert repeats_in(good, "good") == []
+    end = f'{crumbs}<main><h1>M</h1><p>Text</p><footer><a href="/c/x/">Back</a></footer></main>'
+    assert repeats_in(end, "end") == []
 
 
 def test_no_public_page_repeats_a_breadcrumb_at_its_top(client, council):  # noqa: F811
