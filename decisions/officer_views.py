@@ -315,7 +315,7 @@ class EntryEdit(EntryAdd):
     edits = True
 
     def title(self):
-        return f"Edit “{self.obj.matter}”"
+        return f"Edit the forward plan entry “{self.obj.matter}”"
 
     def back(self):
         return reverse("officer-forward-plan-entry", kwargs={"pk": self.obj.pk})
@@ -449,7 +449,7 @@ class DecisionEdit(DecisionAdd):
     edits = True
 
     def title(self):
-        return f"Edit “{self.obj.title}”"
+        return f"Edit the decision record “{self.obj.title}”"
 
     def back(self):
         return reverse("officer-decision", kwargs={"pk": self.obj.pk})

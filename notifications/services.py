@@ -74,6 +74,7 @@ def queue(
     return len(rows)
 
 
+@records_by
 @transaction.atomic
 def resend(*, row: Outbox, by) -> Outbox:
     """Send a message again to the same person (an officer's resend); recorded with who asked.

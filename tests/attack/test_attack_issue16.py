@@ -338,6 +338,10 @@ def test_officer_journey_tagged_word_export_and_a_raw_scan(client, tmp_path):
     tagged = convert_to_pdf(_docx("Holmfirth buses", "Options appraisal"), extension=".docx")
     scan = _raw_untagged_pdf("Letter from the bus operator 1998")
     meeting = make_meeting_with_items()
+    # Still to be held: a meeting recorded as held takes no late paper (issue 23).
+    from meetings.models import Meeting, MeetingStatus
+
+    Meeting.all_objects.filter(pk=meeting.pk).update(status=MeetingStatus.SCHEDULED)
     item = meeting.items.filter(kind="business", is_exempt=False).first()
     client.force_login(make_user("officer", username="officer16j"))
     for title, data in (("Buses report", tagged), ("Operator letter", scan)):

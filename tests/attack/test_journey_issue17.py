@@ -212,6 +212,7 @@ def test_walk(client):
                 "decision_date": today.isoformat(),
                 "decision": "Do it",
                 "reasons": "Because",
+                "alternatives": "Doing nothing, rejected",
                 "forward_plan_entry": e1.pk,
             },
         ),

@@ -448,7 +448,8 @@ class _FormReader(HTMLParser):
 
 
 def _fill(name: str, kind: str, value: str) -> str:
-    if value or kind == "hidden":
+    if value or kind in ("hidden", "select"):
+        # A select left on its blank option ("not set") is a choice, never free text.
         return value
     low = name.lower()
     if low.endswith("-day"):

@@ -29,7 +29,7 @@ from django.core.management import call_command
 from meetings import services as meeting_services
 from meetings.minutes import services as minutes_services
 from meetings.minutes.models import Action, Minute
-from meetings.models import AgendaItem, Document, ItemKind, Report
+from meetings.models import AgendaItem, Document, ItemKind, Meeting, MeetingStatus, Report
 from meetings.packs import services as packs
 from scrutiny.models import Membership
 from tests.factories import PersonFactory, make_user
@@ -60,6 +60,9 @@ def world(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         # A published meeting with a public and an exempt business item.
         meeting = make_meeting_with_items(exempt=True)
+        # Late papers go on a meeting still to be held (a held one takes none, issue 23).
+        Meeting.all_objects.filter(pk=meeting.pk).update(status=MeetingStatus.SCHEDULED)
+        meeting.refresh_from_db()
         committee = meeting.committee
         public_item, exempt_item = _business(meeting)
         # Finding 11: an exempt item's description is for members only.

@@ -91,6 +91,10 @@ TEMPLATE_ALLOWED = {
         2,
         EXCLUSION_LABEL,
     ),
+    ("meetings/templates/meetings/document_html.html", "exempt/confidential/draft flag"): (
+        3,
+        EXCLUSION_LABEL + " (the NOT FOR PUBLICATION banner, inside item.is_private)",
+    ),
     ("meetings/packs/templates/packs/print/_front_sheet.html", "exempt/confidential/draft flag"): (
         2,
         EXCLUSION_LABEL,
