@@ -256,8 +256,16 @@ def restore_backup(directory: str | Path) -> Summary:
         call_command("loaddata", str(directory / DATA_FILE), verbosity=0)
         del connection.run_on_commit[queued:]
         loaded = {_label(m): m._base_manager.count() for m in backed_up_models()}
-        if loaded != {**dict.fromkeys(loaded, 0), **manifest["counts"]}:
-            raise BackupError("The rows loaded do not match the manifest; nothing was changed")
+        expected = {**dict.fromkeys(loaded, 0), **manifest["counts"]}
+        if loaded != expected:
+            differ = ", ".join(
+                f"{label} {loaded.get(label, 0)} (backup {expected.get(label, 0)})"
+                for label in sorted(set(loaded) | set(expected))
+                if loaded.get(label, 0) != expected.get(label, 0)
+            )
+            raise BackupError(
+                f"The rows loaded do not match the manifest ({differ}); nothing was changed"
+            )
 
     _restore_media(directory, manifest["files"])
     return Summary(rows=sum(loaded.values()), files=len(manifest["files"]), directory=directory)

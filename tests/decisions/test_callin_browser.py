@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conftest import login
+from conftest import fill_date, login
 from decisions.models import (
     CallInRequest,
     CallInStatus,
@@ -100,13 +100,13 @@ def test_call_in_requested_signed_validated_heard_and_decided(page, axe):
     assert "The call-in is item" in page.content()
     check_axe(page, axe)
     page.get_by_label("Referred back to the decision maker with concerns").check()
-    page.fill("#id_outcome-decided_on", timezone.localdate(meeting.start).isoformat())
+    fill_date(page, "outcome-decided_on", timezone.localdate(meeting.start).isoformat())
     page.fill("#id_outcome-concerns", "Consult the library's users.")
     page.get_by_role("button", name="Record the outcome").click()
     page.wait_for_load_state()
     check_axe(page, axe)
     page.fill("#id_response-response", "Consulted for four more weeks; decision confirmed.")
-    page.fill("#id_response-response_on", timezone.localdate(meeting.start).isoformat())
+    fill_date(page, "response-response_on", timezone.localdate(meeting.start).isoformat())
     page.get_by_role("button", name="Record the response").click()
     page.wait_for_load_state()
     assert "the decision takes effect" in page.content()
