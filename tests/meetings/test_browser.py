@@ -59,7 +59,7 @@ def test_officer_builds_and_publishes_public_finds_and_downloads(page, browser, 
     assert "PSHE / Prevent in Schools" in public.content()
     assert "Agenda published" in public.content()
     with public.expect_download() as info:
-        public.get_by_role("link", name="Prevent in schools report").click()
+        public.get_by_role("link", name="Prevent in schools report", exact=True).click()
     download = info.value
     assert download.suggested_filename == "Prevent report.pdf"
     assert Path(download.path()).read_bytes().startswith(b"%PDF")

@@ -51,7 +51,7 @@ def test_withdraw_a_published_paper(page, browser, live_server, published):
     public.goto(meeting.get_absolute_url())
     text = public.content()
     assert f"withdrawn on {timezone.localdate():%-d %B %Y}: Put on this agenda in error." in text
-    assert public.get_by_role("link", name="Library consultation results").count() == 0
+    assert public.get_by_role("link", name="Library consultation results", exact=True).count() == 0
     response = public.goto(f"/documents/{doc.pk}/")
     assert response.status == 404
 
@@ -74,7 +74,7 @@ def test_replace_a_published_pdf_with_a_new_version(page, browser, live_server, 
 
     public = browser.new_context(base_url=live_server.url).new_page()
     public.goto(meeting.get_absolute_url())
-    link = public.get_by_role("link", name="Library consultation results")
+    link = public.get_by_role("link", name="Library consultation results", exact=True)
     assert link.get_attribute("href") == f"/documents/{new.pk}/"
     assert "revised: Response rates corrected" in public.content()
     assert public.goto(f"/documents/{doc.pk}/").status == 404

@@ -125,7 +125,9 @@ def test_new_year_membership_in_three_submissions(page, panel, axe):
 
     # The public committee page lists today's members, and only them.
     page.goto(f"/committees/{committee.slug}/")
-    current = page.locator("h2:has-text('Current members') + table tbody tr td:first-child")
+    current = page.locator(
+        "h2:has-text('Current members') + .portal-table-scroll table tbody tr td:first-child"
+    )
     names = sorted(current.all_inner_texts())
     stayed_or_joined = ["Ann Chair", "Ben Vice", "Cal Stays", "Dee Stays", "Ian Joins"]
     stayed_or_joined += ["Jan Joins", "Lou Newcomer"]

@@ -36,7 +36,7 @@ def test_officer_adds_membership_and_public_sees_it(page, demo):
     page.get_by_role("button", name="Save").click()
     assert "Saved:" in page.content()
     page.goto("/committees/childrens-scrutiny-panel/?year=2017/18")
-    section = page.locator("#members-by-year ~ table").inner_text()
+    section = page.locator("#members-by-year ~ .portal-table-scroll table").inner_text()
     assert "Masood Ahmed" in section and "Substitute" in section
 
 
