@@ -24,6 +24,7 @@ after migrate. For very large installations docs/deploy.md also describes pg_dum
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import hashlib
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import serializers
 from django.core.files.base import File
@@ -237,6 +239,21 @@ def verify_backup(directory: str | Path) -> dict:
     return manifest
 
 
+@contextlib.contextmanager
+def _history_off():
+    """django-simple-history writes no rows inside this block (its documented switch)."""
+    missing = object()
+    before = getattr(settings, "SIMPLE_HISTORY_ENABLED", missing)
+    settings.SIMPLE_HISTORY_ENABLED = False
+    try:
+        yield
+    finally:
+        if before is missing:
+            del settings.SIMPLE_HISTORY_ENABLED
+        else:
+            settings.SIMPLE_HISTORY_ENABLED = before
+
+
 def restore_backup(directory: str | Path) -> Summary:
     """Replace the database content and stored files with those of the backup."""
     directory = Path(directory)
@@ -252,8 +269,12 @@ def restore_backup(directory: str | Path) -> Summary:
         # Its saves are raw: nothing was changed by anyone, so follow-up work that receivers
         # queue for after the commit (re-indexing, calendar sequences…) must not run — the
         # derived records come from the backup too. Drop what the load queued.
+        # Setting a many-to-many field is not a raw save: django-simple-history would write a
+        # new history row for it (a decision's wards, say). The history rows come from the
+        # backup, so history is off while loading.
         queued = len(connection.run_on_commit)
-        call_command("loaddata", str(directory / DATA_FILE), verbosity=0)
+        with _history_off():
+            call_command("loaddata", str(directory / DATA_FILE), verbosity=0)
         del connection.run_on_commit[queued:]
         loaded = {_label(m): m._base_manager.count() for m in backed_up_models()}
         expected = {**dict.fromkeys(loaded, 0), **manifest["counts"]}

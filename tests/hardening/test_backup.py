@@ -102,3 +102,21 @@ def test_backup_refuses_a_folder_in_use(tmp_path, db):
     (tmp_path / "old" / "x").write_text("x")
     with pytest.raises(CommandError, match="not empty"):
         call_command("backup", str(tmp_path / "old"))
+
+
+def test_many_to_many_values_restore_without_new_history_rows(db, tmp_path):
+    """Loading a row's many-to-many values is not a raw save: history must not grow on restore
+    (a forward plan entry's wards once made the restore refuse its own backup)."""
+    from decisions.models import ForwardPlanEntry
+    from tests.factories.decisions import PublishedEntryFactory, WardFactory
+
+    entry = PublishedEntryFactory()
+    entry.wards.set([WardFactory(), WardFactory()])
+    history_rows = ForwardPlanEntry.history.count()
+    before = canonical_dump()
+
+    call_command("backup", str(tmp_path / "b"), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("restore", str(tmp_path / "b"), "--noinput", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert ForwardPlanEntry.history.count() == history_rows
+    assert canonical_dump() == before
