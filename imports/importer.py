@@ -15,11 +15,14 @@ carries on from where it stopped (what is already there is unchanged and skipped
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import html
 import json
+import logging
 import re
+import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -88,6 +91,12 @@ CATEGORY_KINDS = [
     (re.compile(r"cabinet|executive", re.I), Committee.Kind.CABINET),
     (re.compile(r"^(full )?council$", re.I), Committee.Kind.COUNCIL),
 ]
+
+logger = logging.getLogger(__name__)
+
+# Meetings written in one transaction (see Importer._write_batch).
+BATCH_MEETINGS = 50
+BATCH_SECONDS = 5.0
 
 _HONORIFIC = re.compile(r"^(councillor|cllr\.?)\s+", re.I)
 _PARAGRAPH = re.compile(r"\b([1-7])\b")
@@ -212,6 +221,8 @@ class Importer:
         }
         self.parties: dict[str, str] = {}
         self.last_seen: dict[int, dict[str, dt.date]] = defaultdict(dict)
+        self.batch_meetings, self.batch_seconds = BATCH_MEETINGS, BATCH_SECONDS
+        self._journal: list | None = None  # (key, record before) of the meeting being written
 
     # -- the imported-record table --
 
@@ -238,6 +249,10 @@ class Importer:
 
     def _remember(self, kind: str, source_id: str, obj, source_digest: str, **extra) -> None:
         record = self.records.get((kind, source_id))
+        if self._journal is not None:
+            self._journal.append(((kind, source_id), record))
+            if record is not None:  # saved below: keep the values it had
+                record = copy.copy(record)
         fresh = type(obj)._default_manager.get(pk=obj.pk)
         values = {
             "content_type": self.types[type(obj)],
@@ -341,27 +356,82 @@ class Importer:
         self.report.meetings_total = len(refs)
         self.progress(self.report)
         # The answers are fetched a few meetings ahead of the writes (the site's rate limit
-        # still applies); the writes stay in order, one meeting per transaction. Ctrl-C
-        # cancels what is not fetched yet and leaves whole meetings only.
+        # still applies); the writes stay in order in this thread. Meetings are written in
+        # batches, one transaction each, every meeting in a savepoint of its own (a meeting
+        # the portal refuses is rolled back alone). A batch takes only answers already
+        # fetched, so no transaction stays open waiting on the site, and it ends after
+        # BATCH_MEETINGS meetings or BATCH_SECONDS. Ctrl-C rolls back the open batch and
+        # cancels what is not fetched yet: the database holds whole meetings only, exactly
+        # ``meetings_done`` of them.
         pool = ThreadPoolExecutor(max_workers=self.workers)
         ahead: deque = deque()
         pending = iter(refs)
-        try:
-            for pair in pending:
+
+        def top_up():
+            while len(ahead) < self.workers * 2:
+                pair = next(pending, None)
+                if pair is None:
+                    return
                 ahead.append((pair, pool.submit(self._get_meeting, pair[1].id)))
-                if len(ahead) < self.workers * 2:
-                    continue
-                self._write_next(committees, ahead.popleft())
+
+        try:
+            top_up()
             while ahead:
-                self._write_next(committees, ahead.popleft())
+                ahead[0][1].result()  # wait for the next answer outside any transaction
+                self._write_batch(committees, ahead, top_up)
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
 
-    def _write_next(self, committees, entry) -> None:
-        (cid, ref), future = entry
-        self._meeting_safely(committees[cid], ref, future.result())
-        self.report.meetings_done += 1
+    def _write_batch(self, committees, ahead: deque, top_up) -> None:
+        connection = transaction.get_connection()
+        outermost = not connection.in_atomic_block  # not inside a dry run's transaction
+        started = time.monotonic()
+        written = 0
+        with transaction.atomic():
+            while ahead and ahead[0][1].done():
+                (cid, ref), future = ahead.popleft()
+                top_up()
+                self._meeting_safely(committees[cid], ref, future.result())
+                written += 1
+                full = written >= self.batch_meetings
+                if full or time.monotonic() - started >= self.batch_seconds:
+                    break
+            hooks = self._take_commit_hooks(connection) if outermost else []
+        self.report.meetings_done += written
+        self._run_commit_hooks(connection, hooks)
         self.progress(self.report)
+
+    @staticmethod
+    def _take_commit_hooks(connection) -> list:
+        """The work the batch's writes asked to run after commit (signals, task enqueues),
+        taken from Django's list just before the commit, to be run by ``_run_commit_hooks``
+        once the commit has happened. If the commit fails they are dropped with it."""
+        hooks = [(func, robust) for _sids, func, robust in connection.run_on_commit]
+        connection.run_on_commit = []
+        return hooks
+
+    def _run_commit_hooks(self, connection, hooks: list) -> None:
+        """Run a committed batch's after-commit work as Django would, in order, but inside
+        one transaction (a savepoint each) rather than one commit per task queued: a
+        batch's signals queue several tasks per meeting, and each commit is a disk flush.
+        A hook that fails is rolled back alone and reported; the others still run. Work
+        those hooks ask for after commit is run the same way (a few rounds at most; what
+        is left then runs when Django runs it)."""
+        for _round in range(3):
+            if not hooks:
+                return
+            with transaction.atomic():
+                for func, robust in hooks:
+                    try:
+                        with transaction.atomic():
+                            func()
+                    except Exception as exc:
+                        logger.exception("After-commit work of an import failed: %r", func)
+                        if not robust:
+                            self.report.problem(
+                                "background", "", f"after-commit work failed: {exc!r}"
+                            )
+                hooks = self._take_commit_hooks(connection)
 
     def _get_meeting(self, meeting_id: str):
         try:
@@ -378,10 +448,23 @@ class Importer:
             self.report.problem("meeting", ref.id, str(answer))
             return
         meeting, raw = answer
+        # What this run remembers is put back as it was if the meeting's savepoint is
+        # rolled back, so no later meeting links to a record that is not there.
+        self._journal = []
+        people, last_seen = dict(self._seen_people), {k: dict(v) for k, v in self.last_seen.items()}
         try:
             with transaction.atomic():
                 self._meeting(committee, meeting, raw)
-        except (ValidationError, parse.ParseError, FetchError) as exc:
+        except BaseException as exc:
+            for key, previous in reversed(self._journal):
+                if previous is None:
+                    self.records.pop(key, None)
+                else:
+                    self.records[key] = previous
+            self._people = people
+            self.last_seen = defaultdict(dict, last_seen)
+            if not isinstance(exc, ValidationError | parse.ParseError | FetchError):
+                raise
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             self.report.problem("meeting", ref.id, "; ".join(messages))
 
