@@ -222,6 +222,9 @@ class Importer:
         self.parties: dict[str, str] = {}
         self.last_seen: dict[int, dict[str, dt.date]] = defaultdict(dict)
         self.batch_meetings, self.batch_seconds = BATCH_MEETINGS, BATCH_SECONDS
+        # Memberships seen this run: source id -> (start, end) as last read or written.
+        self._spans: dict[str, tuple] = {}
+        self._unsaved: dict = {}  # ImportedRecords noted, not yet written (_save_records)
         self._journal: list | None = None  # (key, record before) of the meeting being written
 
     # -- the imported-record table --
@@ -242,23 +245,21 @@ class Importer:
             return False
         return obj.modified_at.isoformat() != record.local_stamp
 
-    @staticmethod
-    def _local_version(obj) -> str:
-        version = getattr(obj, "version", None)
-        return str(version) if version is not None else obj.modified_at.isoformat()
-
     def _remember(self, kind: str, source_id: str, obj, source_digest: str, **extra) -> None:
-        record = self.records.get((kind, source_id))
+        """Note that ``obj`` is the import of (kind, source_id). Written by ``_save_records``
+        at the end of the meeting (in its transaction), with the record's version as it is
+        then: what the importer itself did to it later in the meeting (renumbering, a late
+        paper published) is not mistaken for an officer's edit on the next run."""
+        key = (kind, source_id)
+        record = self.records.get(key)
         if self._journal is not None:
-            self._journal.append(((kind, source_id), record))
-            if record is not None:  # saved below: keep the values it had
+            self._journal.append((key, record))
+            if record is not None:  # changed below: keep the values it had
                 record = copy.copy(record)
-        fresh = type(obj)._default_manager.get(pk=obj.pk)
         values = {
             "content_type": self.types[type(obj)],
             "object_id": obj.pk,
             "source_digest": source_digest,
-            "local_stamp": self._local_version(fresh),
             **extra,
         }
         if record is None:
@@ -266,8 +267,47 @@ class Importer:
         else:
             for name, value in values.items():
                 setattr(record, name, value)
-        record.save()
-        self.records[(kind, source_id)] = record
+        self.records[key] = record
+        self._unsaved[key] = (record, type(obj))
+
+    def _save_records(self) -> None:
+        """Write the records noted since the last call: their versions read in one query a
+        model, then one insert for the new and one update for the changed."""
+        if not self._unsaved:
+            return
+        by_model: dict = defaultdict(list)
+        for record, model in self._unsaved.values():
+            by_model[model].append(record)
+        for model, records in by_model.items():
+            stamp = "version" if any(f.name == "version" for f in model._meta.fields) else None
+            fields = ("pk", stamp or "modified_at")
+            found = dict(
+                model._default_manager.filter(pk__in=[r.object_id for r in records]).values_list(
+                    *fields
+                )
+            )
+            for record in records:
+                value = found[record.object_id]
+                record.local_stamp = str(value) if stamp else value.isoformat()
+        now = timezone.now()
+        new, changed = [], []
+        for record, _model in self._unsaved.values():
+            record.imported_at = now
+            (changed if record.pk else new).append(record)
+        ImportedRecord.objects.bulk_create(new)
+        ImportedRecord.objects.bulk_update(
+            changed,
+            [
+                "content_type",
+                "object_id",
+                "source_digest",
+                "local_stamp",
+                "etag",
+                "last_modified",
+                "imported_at",
+            ],
+        )
+        self._unsaved = {}
 
     def _existing(self, kind: str, source_id: str, model):
         """(record, obj, edited): what was imported before, the local record (None when it
@@ -330,16 +370,18 @@ class Importer:
     def _run(self) -> None:
         found = self._fetch("committees", "", "GetCommittees", parse.committees) or []
         councillors = self._fetch("councillors", "", "GetCouncillorsByWard", parse.councillors)
-        for c in councillors or []:
-            self._person(c.id, c.name, ward=c.ward, party=c.party)
         committees = {}
-        for c in found:
-            if c.deleted:
-                self.report.skip("committee", c.id, "deleted in ModernGov")
-                continue
-            obj = self._committee(c)
-            if obj is not None:
-                committees[c.id] = obj
+        with transaction.atomic():  # the people and committees, with their records
+            for c in councillors or []:
+                self._person(c.id, c.name, ward=c.ward, party=c.party)
+            for c in found:
+                if c.deleted:
+                    self.report.skip("committee", c.id, "deleted in ModernGov")
+                    continue
+                obj = self._committee(c)
+                if obj is not None:
+                    committees[c.id] = obj
+            self._save_records()
         refs = []
         for cid in committees:
             listing = self._fetch(
@@ -451,17 +493,20 @@ class Importer:
         # What this run remembers is put back as it was if the meeting's savepoint is
         # rolled back, so no later meeting links to a record that is not there.
         self._journal = []
-        people, last_seen = dict(self._seen_people), {k: dict(v) for k, v in self.last_seen.items()}
+        people, spans = dict(self._seen_people), dict(self._spans)
+        last_seen = {k: dict(v) for k, v in self.last_seen.items()}
         try:
             with transaction.atomic():
                 self._meeting(committee, meeting, raw)
+                self._save_records()
         except BaseException as exc:
+            self._unsaved = {}
             for key, previous in reversed(self._journal):
                 if previous is None:
                     self.records.pop(key, None)
                 else:
                     self.records[key] = previous
-            self._people = people
+            self._people, self._spans = people, spans
             self.last_seen = defaultdict(dict, last_seen)
             if not isinstance(exc, ValidationError | parse.ParseError | FetchError):
                 raise
@@ -523,6 +568,9 @@ class Importer:
         ``_end_memberships`` at the last meeting that did. Returns the source id."""
         source_id = f"{committee.pk}:{person.pk}:{role}"
         self.last_seen[committee.pk][source_id] = day
+        span = self._spans.get(source_id)
+        if span is not None and span[0] <= day and (span[1] is None or day <= span[1]):
+            return source_id  # seen this run, and already covers the day: nothing to read
         record, obj, edited = self._existing("membership", source_id, Membership)
         if record is not None and obj is None:
             return source_id  # removed here: not re-created
@@ -536,8 +584,10 @@ class Importer:
                 return source_id
             self._remember("membership", source_id, obj, "")
             self.report.count("membership", "created")
+            self._spans[source_id] = (obj.start_date, obj.end_date)
             return source_id
         if obj.start_date <= day and (obj.end_date is None or day <= obj.end_date):
+            self._spans[source_id] = (obj.start_date, obj.end_date)
             return source_id
         if edited:
             self.report.skip("membership", source_id, f"{obj} was edited here: not changed")
@@ -558,6 +608,7 @@ class Importer:
             return source_id
         self._remember("membership", source_id, obj, "")
         self.report.count("membership", "updated")
+        self._spans.pop(source_id, None)
         return source_id
 
     def _end_memberships(self, committee: Committee, listed: set[str]) -> None:
@@ -567,6 +618,7 @@ class Importer:
             if source_id in listed:
                 continue
             del self.last_seen[committee.pk][source_id]
+            self._spans.pop(source_id, None)
             record, obj, edited = self._existing("membership", source_id, Membership)
             if obj is None or obj.end_date is not None:
                 continue
@@ -865,6 +917,10 @@ class Importer:
             minutes = minutes_services.save_attendance(
                 minutes=minutes, statuses=statuses, version=minutes.version, by=self.by
             )
+        minutes_of = {
+            minute.agenda_item_id: minute
+            for minute in Minute.objects.filter(agenda_item__in=list(items.values()))
+        }
         for i in m.items:
             item = items.get(i.id)
             if item is None or not i.minutes_html.strip() or not i.minute_published:
@@ -872,7 +928,7 @@ class Importer:
             if i.restricted:
                 self.report.skip("minute", i.id, "restricted: minute not imported")
                 continue
-            minute = Minute.objects.get(agenda_item=item)
+            minute = minutes_of.get(item.pk) or Minute.objects.get(agenda_item=item)
             minutes_services.save_minute(
                 minute=minute, text=sanitise(i.minutes_html), version=minute.version, by=self.by
             )

@@ -73,3 +73,36 @@ def test_with_the_database_queue_each_meeting_gets_its_background_work(settings)
         build = PackBuild.objects.get(meeting=meeting)
         assert build.pk in builds
         assert str(meeting.pk) in minutes_pdfs
+
+
+def test_after_commit_work_that_fails_is_reported_and_the_rest_still_runs(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from meetings.signals import meeting_published
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    failed = []
+
+    def fails_once(sender, *, meeting, **kwargs):
+        if not failed:
+            failed.append(meeting.pk)
+            raise RuntimeError("a listener broke")
+
+    meeting_published.connect(fails_once, dispatch_uid="test-imports-fails-once")
+    try:
+        site = generated_site(committees=1, meetings=3, restricted_every=0)
+        with serving(site) as url:
+            report = _import(url)
+    finally:
+        meeting_published.disconnect(dispatch_uid="test-imports-fails-once")
+    assert report.meetings_done == 3
+    assert [p["kind"] for p in report.problems] == ["background"], report.problems
+    assert "a listener broke" in report.problems[0]["what"]
+    assert Meeting.all_objects.count() == 3
+    refreshed = {
+        t.args_kwargs["args"][0]
+        for t in DBTaskResult.objects.filter(task_path="opendata.tasks.refresh_meeting")
+    }
+    # The other meetings' work (and the failed meeting's other hooks) still ran.
+    assert set(Meeting.all_objects.exclude(pk=failed[0]).values_list("pk", flat=True)) <= refreshed
+    assert failed[0] in refreshed
