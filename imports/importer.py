@@ -15,11 +15,14 @@ carries on from where it stopped (what is already there is unchanged and skipped
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import html
 import json
+import logging
 import re
+import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -88,6 +91,12 @@ CATEGORY_KINDS = [
     (re.compile(r"cabinet|executive", re.I), Committee.Kind.CABINET),
     (re.compile(r"^(full )?council$", re.I), Committee.Kind.COUNCIL),
 ]
+
+logger = logging.getLogger(__name__)
+
+# Meetings written in one transaction (see Importer._write_batch).
+BATCH_MEETINGS = 50
+BATCH_SECONDS = 5.0
 
 _HONORIFIC = re.compile(r"^(councillor|cllr\.?)\s+", re.I)
 _PARAGRAPH = re.compile(r"\b([1-7])\b")
@@ -212,6 +221,11 @@ class Importer:
         }
         self.parties: dict[str, str] = {}
         self.last_seen: dict[int, dict[str, dt.date]] = defaultdict(dict)
+        self.batch_meetings, self.batch_seconds = BATCH_MEETINGS, BATCH_SECONDS
+        # Memberships seen this run: source id -> (start, end) as last read or written.
+        self._spans: dict[str, tuple] = {}
+        self._unsaved: dict = {}  # ImportedRecords noted, not yet written (_save_records)
+        self._journal: list | None = None  # (key, record before) of the meeting being written
 
     # -- the imported-record table --
 
@@ -231,19 +245,21 @@ class Importer:
             return False
         return obj.modified_at.isoformat() != record.local_stamp
 
-    @staticmethod
-    def _local_version(obj) -> str:
-        version = getattr(obj, "version", None)
-        return str(version) if version is not None else obj.modified_at.isoformat()
-
     def _remember(self, kind: str, source_id: str, obj, source_digest: str, **extra) -> None:
-        record = self.records.get((kind, source_id))
-        fresh = type(obj)._default_manager.get(pk=obj.pk)
+        """Note that ``obj`` is the import of (kind, source_id). Written by ``_save_records``
+        at the end of the meeting (in its transaction), with the record's version as it is
+        then: what the importer itself did to it later in the meeting (renumbering, a late
+        paper published) is not mistaken for an officer's edit on the next run."""
+        key = (kind, source_id)
+        record = self.records.get(key)
+        if self._journal is not None:
+            self._journal.append((key, record))
+            if record is not None:  # changed below: keep the values it had
+                record = copy.copy(record)
         values = {
             "content_type": self.types[type(obj)],
             "object_id": obj.pk,
             "source_digest": source_digest,
-            "local_stamp": self._local_version(fresh),
             **extra,
         }
         if record is None:
@@ -251,8 +267,47 @@ class Importer:
         else:
             for name, value in values.items():
                 setattr(record, name, value)
-        record.save()
-        self.records[(kind, source_id)] = record
+        self.records[key] = record
+        self._unsaved[key] = (record, type(obj))
+
+    def _save_records(self) -> None:
+        """Write the records noted since the last call: their versions read in one query a
+        model, then one insert for the new and one update for the changed."""
+        if not self._unsaved:
+            return
+        by_model: dict = defaultdict(list)
+        for record, model in self._unsaved.values():
+            by_model[model].append(record)
+        for model, records in by_model.items():
+            stamp = "version" if any(f.name == "version" for f in model._meta.fields) else None
+            fields = ("pk", stamp or "modified_at")
+            found = dict(
+                model._default_manager.filter(pk__in=[r.object_id for r in records]).values_list(
+                    *fields
+                )
+            )
+            for record in records:
+                value = found[record.object_id]
+                record.local_stamp = str(value) if stamp else value.isoformat()
+        now = timezone.now()
+        new, changed = [], []
+        for record, _model in self._unsaved.values():
+            record.imported_at = now
+            (changed if record.pk else new).append(record)
+        ImportedRecord.objects.bulk_create(new)
+        ImportedRecord.objects.bulk_update(
+            changed,
+            [
+                "content_type",
+                "object_id",
+                "source_digest",
+                "local_stamp",
+                "etag",
+                "last_modified",
+                "imported_at",
+            ],
+        )
+        self._unsaved = {}
 
     def _existing(self, kind: str, source_id: str, model):
         """(record, obj, edited): what was imported before, the local record (None when it
@@ -315,16 +370,18 @@ class Importer:
     def _run(self) -> None:
         found = self._fetch("committees", "", "GetCommittees", parse.committees) or []
         councillors = self._fetch("councillors", "", "GetCouncillorsByWard", parse.councillors)
-        for c in councillors or []:
-            self._person(c.id, c.name, ward=c.ward, party=c.party)
         committees = {}
-        for c in found:
-            if c.deleted:
-                self.report.skip("committee", c.id, "deleted in ModernGov")
-                continue
-            obj = self._committee(c)
-            if obj is not None:
-                committees[c.id] = obj
+        with transaction.atomic():  # the people and committees, with their records
+            for c in councillors or []:
+                self._person(c.id, c.name, ward=c.ward, party=c.party)
+            for c in found:
+                if c.deleted:
+                    self.report.skip("committee", c.id, "deleted in ModernGov")
+                    continue
+                obj = self._committee(c)
+                if obj is not None:
+                    committees[c.id] = obj
+            self._save_records()
         refs = []
         for cid in committees:
             listing = self._fetch(
@@ -341,27 +398,82 @@ class Importer:
         self.report.meetings_total = len(refs)
         self.progress(self.report)
         # The answers are fetched a few meetings ahead of the writes (the site's rate limit
-        # still applies); the writes stay in order, one meeting per transaction. Ctrl-C
-        # cancels what is not fetched yet and leaves whole meetings only.
+        # still applies); the writes stay in order in this thread. Meetings are written in
+        # batches, one transaction each, every meeting in a savepoint of its own (a meeting
+        # the portal refuses is rolled back alone). A batch takes only answers already
+        # fetched, so no transaction stays open waiting on the site, and it ends after
+        # BATCH_MEETINGS meetings or BATCH_SECONDS. Ctrl-C rolls back the open batch and
+        # cancels what is not fetched yet: the database holds whole meetings only, exactly
+        # ``meetings_done`` of them.
         pool = ThreadPoolExecutor(max_workers=self.workers)
         ahead: deque = deque()
         pending = iter(refs)
-        try:
-            for pair in pending:
+
+        def top_up():
+            while len(ahead) < self.workers * 2:
+                pair = next(pending, None)
+                if pair is None:
+                    return
                 ahead.append((pair, pool.submit(self._get_meeting, pair[1].id)))
-                if len(ahead) < self.workers * 2:
-                    continue
-                self._write_next(committees, ahead.popleft())
+
+        try:
+            top_up()
             while ahead:
-                self._write_next(committees, ahead.popleft())
+                ahead[0][1].result()  # wait for the next answer outside any transaction
+                self._write_batch(committees, ahead, top_up)
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
 
-    def _write_next(self, committees, entry) -> None:
-        (cid, ref), future = entry
-        self._meeting_safely(committees[cid], ref, future.result())
-        self.report.meetings_done += 1
+    def _write_batch(self, committees, ahead: deque, top_up) -> None:
+        connection = transaction.get_connection()
+        outermost = not connection.in_atomic_block  # not inside a dry run's transaction
+        started = time.monotonic()
+        written = 0
+        with transaction.atomic():
+            while ahead and ahead[0][1].done():
+                (cid, ref), future = ahead.popleft()
+                top_up()
+                self._meeting_safely(committees[cid], ref, future.result())
+                written += 1
+                full = written >= self.batch_meetings
+                if full or time.monotonic() - started >= self.batch_seconds:
+                    break
+            hooks = self._take_commit_hooks(connection) if outermost else []
+        self.report.meetings_done += written
+        self._run_commit_hooks(connection, hooks)
         self.progress(self.report)
+
+    @staticmethod
+    def _take_commit_hooks(connection) -> list:
+        """The work the batch's writes asked to run after commit (signals, task enqueues),
+        taken from Django's list just before the commit, to be run by ``_run_commit_hooks``
+        once the commit has happened. If the commit fails they are dropped with it."""
+        hooks = [(func, robust) for _sids, func, robust in connection.run_on_commit]
+        connection.run_on_commit = []
+        return hooks
+
+    def _run_commit_hooks(self, connection, hooks: list) -> None:
+        """Run a committed batch's after-commit work as Django would, in order, but inside
+        one transaction (a savepoint each) rather than one commit per task queued: a
+        batch's signals queue several tasks per meeting, and each commit is a disk flush.
+        A hook that fails is rolled back alone and reported; the others still run. Work
+        those hooks ask for after commit is run the same way (a few rounds at most; what
+        is left then runs when Django runs it)."""
+        for _round in range(3):
+            if not hooks:
+                return
+            with transaction.atomic():
+                for func, robust in hooks:
+                    try:
+                        with transaction.atomic():
+                            func()
+                    except Exception as exc:
+                        logger.exception("After-commit work of an import failed: %r", func)
+                        if not robust:
+                            self.report.problem(
+                                "background", "", f"after-commit work failed: {exc!r}"
+                            )
+                hooks = self._take_commit_hooks(connection)
 
     def _get_meeting(self, meeting_id: str):
         try:
@@ -378,10 +490,26 @@ class Importer:
             self.report.problem("meeting", ref.id, str(answer))
             return
         meeting, raw = answer
+        # What this run remembers is put back as it was if the meeting's savepoint is
+        # rolled back, so no later meeting links to a record that is not there.
+        self._journal = []
+        people, spans = dict(self._seen_people), dict(self._spans)
+        last_seen = {k: dict(v) for k, v in self.last_seen.items()}
         try:
             with transaction.atomic():
                 self._meeting(committee, meeting, raw)
-        except (ValidationError, parse.ParseError, FetchError) as exc:
+                self._save_records()
+        except BaseException as exc:
+            self._unsaved = {}
+            for key, previous in reversed(self._journal):
+                if previous is None:
+                    self.records.pop(key, None)
+                else:
+                    self.records[key] = previous
+            self._people, self._spans = people, spans
+            self.last_seen = defaultdict(dict, last_seen)
+            if not isinstance(exc, ValidationError | parse.ParseError | FetchError):
+                raise
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             self.report.problem("meeting", ref.id, "; ".join(messages))
 
@@ -440,6 +568,9 @@ class Importer:
         ``_end_memberships`` at the last meeting that did. Returns the source id."""
         source_id = f"{committee.pk}:{person.pk}:{role}"
         self.last_seen[committee.pk][source_id] = day
+        span = self._spans.get(source_id)
+        if span is not None and span[0] <= day and (span[1] is None or day <= span[1]):
+            return source_id  # seen this run, and already covers the day: nothing to read
         record, obj, edited = self._existing("membership", source_id, Membership)
         if record is not None and obj is None:
             return source_id  # removed here: not re-created
@@ -453,8 +584,10 @@ class Importer:
                 return source_id
             self._remember("membership", source_id, obj, "")
             self.report.count("membership", "created")
+            self._spans[source_id] = (obj.start_date, obj.end_date)
             return source_id
         if obj.start_date <= day and (obj.end_date is None or day <= obj.end_date):
+            self._spans[source_id] = (obj.start_date, obj.end_date)
             return source_id
         if edited:
             self.report.skip("membership", source_id, f"{obj} was edited here: not changed")
@@ -475,6 +608,7 @@ class Importer:
             return source_id
         self._remember("membership", source_id, obj, "")
         self.report.count("membership", "updated")
+        self._spans.pop(source_id, None)
         return source_id
 
     def _end_memberships(self, committee: Committee, listed: set[str]) -> None:
@@ -484,6 +618,7 @@ class Importer:
             if source_id in listed:
                 continue
             del self.last_seen[committee.pk][source_id]
+            self._spans.pop(source_id, None)
             record, obj, edited = self._existing("membership", source_id, Membership)
             if obj is None or obj.end_date is not None:
                 continue
@@ -782,6 +917,10 @@ class Importer:
             minutes = minutes_services.save_attendance(
                 minutes=minutes, statuses=statuses, version=minutes.version, by=self.by
             )
+        minutes_of = {
+            minute.agenda_item_id: minute
+            for minute in Minute.objects.filter(agenda_item__in=list(items.values()))
+        }
         for i in m.items:
             item = items.get(i.id)
             if item is None or not i.minutes_html.strip() or not i.minute_published:
@@ -789,7 +928,7 @@ class Importer:
             if i.restricted:
                 self.report.skip("minute", i.id, "restricted: minute not imported")
                 continue
-            minute = Minute.objects.get(agenda_item=item)
+            minute = minutes_of.get(item.pk) or Minute.objects.get(agenda_item=item)
             minutes_services.save_minute(
                 minute=minute, text=sanitise(i.minutes_html), version=minute.version, by=self.by
             )

@@ -175,17 +175,50 @@ def test_new_meetings_are_added_and_an_interrupted_run_resumes():
                 raise KeyboardInterrupt
 
         with pytest.raises(KeyboardInterrupt):
-            Importer(
+            importer = Importer(
                 url,
                 date_from=dt.date(2020, 1, 1),
                 date_to=dt.date(2030, 1, 1),
                 progress=stop_after_three,
-            ).run()
+            )
+            importer.batch_meetings = 3  # the interrupt comes between two batches
+            importer.run()
         assert Meeting.all_objects.count() == 3
         # Every meeting written is whole: its items, papers and record are there.
         for meeting in Meeting.all_objects.all():
             assert AgendaItem.all_objects.filter(meeting=meeting).count() == 4
         assert ImportedRecord.objects.filter(kind="meeting").count() == 3
+        out = run(url)
+    assert "meeting: 3 created, 3 unchanged" in out, out
+    assert Meeting.all_objects.count() == 6
+
+
+def test_an_interrupt_inside_a_batch_rolls_back_that_batch_only(monkeypatch):
+    """Meetings are written in batches (one transaction each): Ctrl-C while the fifth meeting
+    is being written rolls back the meetings of its batch, and the database holds exactly
+    the meetings reported done, each whole."""
+    site = generated_site(committees=1, meetings=6, restricted_every=0)
+    real = Importer._meeting
+    written = []
+
+    def interrupted(self, committee, m, raw):
+        if len(written) == 4:
+            raise KeyboardInterrupt
+        real(self, committee, m, raw)
+        written.append(m.id)
+
+    monkeypatch.setattr(Importer, "_meeting", interrupted)
+    with serving(site) as url:
+        importer = Importer(url, date_from=dt.date(2020, 1, 1), date_to=dt.date(2030, 1, 1))
+        importer.batch_meetings = 3
+        with pytest.raises(KeyboardInterrupt):
+            importer.run()
+        assert importer.report.meetings_done == 3
+        assert Meeting.all_objects.count() == 3  # the fourth was written, then rolled back
+        assert ImportedRecord.objects.filter(kind="meeting").count() == 3
+        for meeting in Meeting.all_objects.all():
+            assert AgendaItem.all_objects.filter(meeting=meeting).count() == 4
+        monkeypatch.setattr(Importer, "_meeting", real)
         out = run(url)
     assert "meeting: 3 created, 3 unchanged" in out, out
     assert Meeting.all_objects.count() == 6
