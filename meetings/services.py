@@ -204,6 +204,7 @@ def standard_items_for(committee: Committee) -> list[dict[str, str]]:
     return [dict(i) for i in settings_row.standard_items]
 
 
+@records_by
 def set_council_standard_items(*, items: Sequence[dict[str, str]] | None, by) -> None:
     """The council's standard opening items (an administrator, on the constitution
     settings): new meetings of every committee without its own list start with them. None
