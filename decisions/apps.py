@@ -10,6 +10,9 @@ class DecisionsConfig(AppConfig):
         from meetings.extensions import officer_meeting_panels
 
         officer_meeting_panels.register(panels.officer_meeting_decisions_panel)
+        from scrutiny.extensions import constitution_panels
+
+        constitution_panels.register(panels.constitution_decisions_panel)
         receivers.connect()
         self.connect_call_in()
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from decisions.models import Decision
+from decisions.models import Decision, DecisionSettings
 from meetings.minutes.models import MinutesSet
 from scrutiny.models import Committee
 
@@ -18,3 +18,10 @@ def officer_meeting_decisions_panel(request, meeting):
         "count": Decision.all_objects.filter(agenda_item__meeting=meeting).count(),
         "has_minutes": MinutesSet.all_objects.filter(meeting=meeting).exists(),
     }
+
+
+def constitution_decisions_panel(request):
+    """On the administrators' constitution settings page (issue 21): the key-decision
+    thresholds and call-in rules as they stand, and the link to the page that edits them. The
+    rules stay in ``DecisionSettings`` (one home); the constitution page only shows them."""
+    return "decisions/panels/constitution_decisions.html", {"rules": DecisionSettings.current()}

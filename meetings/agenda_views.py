@@ -1,6 +1,7 @@
 """Officer pages for building an agenda quickly (issue 15, items 9 and 10).
 
-- the committee's standard opening items: wording, kind, order, add and remove, once;
+- the committee's standard opening items: wording, kind, order, add and remove, once; the
+  council's own list for committees without one (administrators, the constitution settings);
 - "Add several items": one form with several rows, or titles pasted one per line;
 - moving an item: up/down buttons and drag and drop. With JavaScript the page asks for JSON
   (``Accept: application/json``) and moves the row in place; without it the same form posts
@@ -21,11 +22,18 @@ from django.views import View
 
 from meetings import services
 from meetings.forms import ItemRowFormSet, SeveralItemsForm, StandardItemFormSet
-from meetings.models import AgendaItem, Document, Meeting, MeetingStatus, Report
+from meetings.models import (
+    AgendaItem,
+    CommitteeAgendaSettings,
+    Document,
+    Meeting,
+    MeetingStatus,
+    Report,
+)
 from scrutiny.conflicts import EditConflict
 from scrutiny.forms import add_service_errors
 from scrutiny.models import Committee
-from scrutiny.permissions import OfficerRequiredMixin
+from scrutiny.permissions import AdministratorRequiredMixin, OfficerRequiredMixin
 
 MOVE_CONFLICT = (
     "The agenda order changed after this page was opened (another move, or an item added or "
@@ -95,6 +103,67 @@ class StandardItems(OfficerRequiredMixin, View):
                 )
                 return redirect("officer-standard-items", slug=slug)
         return render(request, self.template, self.ctx(committee, formset))
+
+
+class CouncilStandardItems(AdministratorRequiredMixin, View):
+    """The council's standard opening items (the constitution settings, issue 21): what a
+    new meeting of every committee without its own list starts with. Administrators only."""
+
+    template = "meetings/officer/standard_items.html"
+
+    def ctx(self, formset):
+        return {
+            "committee": None,
+            "formset": formset,
+            "title": "The council's standard opening items",
+            "breadcrumbs": [
+                ("Officer pages", reverse("officer-home")),
+                ("Constitution settings", reverse("officer-constitution")),
+                ("Standard opening items", None),
+            ],
+        }
+
+    def get(self, request):
+        initial = [
+            dict(item, position=n)
+            for n, item in enumerate(services.council_standard_items(), start=1)
+        ]
+        formset = StandardItemFormSet(initial=initial, prefix="items")
+        return render(request, self.template, self.ctx(formset))
+
+    def post(self, request):
+        if request.POST.get("restore") == "built-in":
+            services.set_council_standard_items(items=None, by=request.user)
+            messages.success(request, "The council's standard opening items are the built-in list.")
+            return redirect("officer-constitution-standard-items")
+        formset = StandardItemFormSet(request.POST, prefix="items")
+        if formset.is_valid():
+            try:
+                services.set_council_standard_items(items=formset.ordered_items(), by=request.user)
+            except ValidationError as exc:
+                formset._non_form_errors = formset.error_class(exc.messages)
+            else:
+                messages.success(
+                    request,
+                    "The council's standard opening items were saved. New meetings of "
+                    "committees without their own list start with them; existing meetings "
+                    "are not changed.",
+                )
+                return redirect("officer-constitution-standard-items")
+        return render(request, self.template, self.ctx(formset))
+
+
+def constitution_standard_items_panel(request):
+    """The constitution page's section on standard opening items
+    (``scrutiny.extensions.constitution_panels``)."""
+    own = CommitteeAgendaSettings.objects.select_related("committee").order_by("committee__name")
+    return (
+        "meetings/officer/constitution_standard_items.html",
+        {
+            "council_items": services.council_standard_items(),
+            "own_lists": [row.committee for row in own],
+        },
+    )
 
 
 # --- several items at once -------------------------------------------------------------------

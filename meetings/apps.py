@@ -8,10 +8,15 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete
 
-        from meetings import views
+        from meetings import agenda_views, views
         from meetings.conversion import delete_original_file
         from meetings.models import Conversion
-        from scrutiny.extensions import committee_panels, home_panels, members_only_urls
+        from scrutiny.extensions import (
+            committee_panels,
+            constitution_panels,
+            home_panels,
+            members_only_urls,
+        )
 
         committee_panels.register(views.committee_next_meeting_panel)
         # An exempt paper's 404 offers a signed-out member sign-in (issue 16).
@@ -19,6 +24,7 @@ class MeetingsConfig(AppConfig):
             "document-download", "document-original", "document-html", "report-detail"
         )
         home_panels.register(views.home_next_meetings_panel)
+        constitution_panels.register(agenda_views.constitution_standard_items_panel)
 
         post_delete.connect(
             delete_original_file, sender=Conversion, dispatch_uid="conversion-original"

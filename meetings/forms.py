@@ -18,6 +18,7 @@ from meetings.models import (
     Meeting,
     Report,
 )
+from scrutiny import constitution
 from scrutiny.filters import GovukFilterSet
 from scrutiny.forms import BaseForm, BaseModelForm, DateInput, DateTimeInput
 from scrutiny.models import Committee, MunicipalYear, Person
@@ -86,6 +87,18 @@ class MeetingForm(BaseModelForm):
                 "are not copied. The minutes item is linked to that meeting either way.",
             )
             self._style_widget(self.fields["agenda"].widget)
+            days = constitution.report_deadline_working_days()
+            if days:
+                self.fields["report_deadline"].help_text = (
+                    f"Leave empty for {days} working day{'s' if days != 1 else ''} before the "
+                    "meeting (the constitution settings)."
+                )
+            if constitution.meeting_defaults().end_time is not None:
+                self.fields[
+                    "end"
+                ].help_text = (
+                    "Leave empty for the constitution's usual end time on the meeting's day."
+                )
         revalidate(self)
 
     def service_kwargs(self) -> dict:

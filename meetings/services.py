@@ -34,7 +34,7 @@ from meetings.models import (
 )
 from meetings.signals import meeting_changed, meeting_published
 from meetings.uploads import inspect_pdf, read_upload, tagging_of
-from scrutiny import dates
+from scrutiny import constitution, dates
 from scrutiny.audit import records_by
 from scrutiny.conflicts import check_version
 from scrutiny.models import Committee, Person
@@ -189,19 +189,31 @@ def _renumber(meeting: Meeting) -> None:
             AgendaItem.all_objects.filter(pk=item.pk).update(order=position, number=str(position))
 
 
+def council_standard_items() -> list[dict[str, str]]:
+    """The council's standard opening items (the constitution settings), else the built-in
+    ``DEFAULT_STANDARD_ITEMS``."""
+    chosen = constitution.standard_items()
+    return chosen if chosen is not None else [dict(i) for i in DEFAULT_STANDARD_ITEMS]
+
+
 def standard_items_for(committee: Committee) -> list[dict[str, str]]:
+    """The committee's own list when it has one, else the council's (issue 21)."""
     settings_row = CommitteeAgendaSettings.objects.filter(committee=committee).first()
     if settings_row is None:
-        return [dict(i) for i in DEFAULT_STANDARD_ITEMS]
+        return council_standard_items()
     return [dict(i) for i in settings_row.standard_items]
 
 
 @records_by
-@transaction.atomic
-def set_standard_items(
-    *, committee: Committee, items: Sequence[dict[str, str]], by
-) -> CommitteeAgendaSettings:
-    """Choose the opening items new meetings of ``committee`` get (kind, title, description)."""
+def set_council_standard_items(*, items: Sequence[dict[str, str]] | None, by) -> None:
+    """The council's standard opening items (an administrator, on the constitution
+    settings): new meetings of every committee without its own list start with them. None
+    goes back to the built-in list. Audited in the constitution's history."""
+    clean = None if items is None else _clean_standard_items(items)
+    constitution.save_standard_items(items=clean, by=by)
+
+
+def _clean_standard_items(items: Sequence[dict[str, str]]) -> list[dict[str, str]]:
     kinds = {k for k, _ in ItemKind.choices}
     clean: list[dict[str, str]] = []
     for n, item in enumerate(items, start=1):
@@ -214,6 +226,16 @@ def set_standard_items(
         clean.append(
             {"kind": str(kind), "title": title, "description": item.get("description", "").strip()}
         )
+    return clean
+
+
+@records_by
+@transaction.atomic
+def set_standard_items(
+    *, committee: Committee, items: Sequence[dict[str, str]], by
+) -> CommitteeAgendaSettings:
+    """Choose the opening items new meetings of ``committee`` get (kind, title, description)."""
+    clean = _clean_standard_items(items)
     row, _ = CommitteeAgendaSettings.objects.update_or_create(
         committee=committee, defaults={"standard_items": clean}
     )
@@ -301,7 +323,22 @@ def create_meeting(
     """Create a meeting whose agenda starts with the committee's standard opening items or,
     with ``copy_previous_agenda``, with a copy of the agenda of the committee's previous meeting
     (titles, descriptions, kinds, order, contacts and exemptions; never its papers).
-    ``standard_items=False`` starts with an empty agenda (an import brings its own items)."""
+    ``standard_items=False`` starts with an empty agenda (an import brings its own items).
+
+    The constitution settings (issue 21) fill what the officer left empty: the venue, the
+    end (the default end time on the meeting's day, when that is after the start) and the
+    report deadline (the set number of working days before the meeting)."""
+    defaults = constitution.meeting_defaults()
+    if not venue.strip():
+        venue = defaults.venue
+    if end is None and start is not None and defaults.end_time is not None:
+        local = timezone.localtime(start)
+        candidate = local.replace(
+            hour=defaults.end_time.hour, minute=defaults.end_time.minute, second=0, microsecond=0
+        )
+        end = candidate if candidate > local else None
+    if report_deadline is None and start is not None and dates.in_range(start):
+        report_deadline = default_report_deadline(timezone.localtime(start).date())
     errors = _validate_meeting_times(start, end, report_deadline)
     if not errors:
         errors = _validate_not_duplicate(committee, start)
@@ -358,6 +395,15 @@ def create_meeting(
             item.contact_officers.set(spec["contact_officers"])
     _follow_inserted_meeting(meeting, previous)
     return meeting
+
+
+def default_report_deadline(meeting_day: dt.date) -> dt.date | None:
+    """The report deadline the constitution's rule gives a meeting on ``meeting_day``: the
+    working day that many working days before it (None when there is no rule)."""
+    days = constitution.report_deadline_working_days()
+    if not days:
+        return None
+    return workdays.working_days_before(meeting_day, days)
 
 
 # --- the minutes item's previous meeting (issue 15 items 4 and 9) ---------------------------
@@ -479,7 +525,8 @@ def publication_warnings(meeting: Meeting, *, on: dt.date | None = None) -> dict
     on = on or timezone.localdate()
     warnings: dict[str, str] = {}
     meeting_day = timezone.localtime(meeting.start).date()
-    clear = workdays.clear_working_days(on, meeting_day, at_most=workdays.CLEAR_WORKING_DAYS)
+    needed = constitution.publication_clear_days()
+    clear = workdays.clear_working_days(on, meeting_day, at_most=needed)
     if on >= meeting_day and on == timezone.localdate() and meeting.start <= timezone.now():
         # Not "late": the meeting is over. Usually a past meeting being entered after the
         # fact, whose agenda went out on a date the officer can record (issue 15, item 5).
@@ -488,12 +535,17 @@ def publication_warnings(meeting: Meeting, *, on: dt.date | None = None) -> dict
             "agenda was despatched at the time, enter the date it was despatched; otherwise "
             "confirm you are publishing the agenda after the meeting."
         )
-    elif clear < workdays.CLEAR_WORKING_DAYS:
-        deadline = workdays.latest_publication_date(meeting_day)
+    elif clear < needed:
+        deadline = workdays.latest_publication_date(meeting_day, needed)
+        asks = (
+            "the law asks for"
+            if needed == workdays.CLEAR_WORKING_DAYS
+            else ("the constitution asks for")
+        )
         warnings["confirm_late"] = (
             f"Publishing today gives {clear} clear working "
-            f"day{'s' if clear != 1 else ''} before the meeting; the law asks for "
-            f"{workdays.CLEAR_WORKING_DAYS} (the last day in time was "
+            f"day{'s' if clear != 1 else ''} before the meeting; {asks} "
+            f"{needed} (the last day in time was "
             f"{deadline:%A %-d %B %Y}). Confirm you are publishing late."
         )
     unsigned = [

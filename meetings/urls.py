@@ -159,4 +159,9 @@ urlpatterns = [
         agenda_views.StandardItems.as_view(),
         name="officer-standard-items",
     ),
+    path(
+        "officer/constitution/standard-items/",
+        agenda_views.CouncilStandardItems.as_view(),
+        name="officer-constitution-standard-items",
+    ),
 ]

@@ -58,8 +58,8 @@ from meetings.models import (
     Report,
 )
 from meetings.stamping import stamp_exempt_paper
-from meetings.workdays import latest_publication_date
-from scrutiny import visibility
+from meetings.workdays import CLEAR_WORKING_DAYS, latest_publication_date
+from scrutiny import constitution, visibility
 from scrutiny.extensions import my_panels
 from scrutiny.forms import add_service_errors
 from scrutiny.models import Committee
@@ -185,6 +185,10 @@ def _meeting_context(request, meeting: Meeting, *, include_private: bool, previe
     notes = item_notes.collect(request, meeting)
     outcomes = {} if preview else item_outcomes.collect(request, meeting)
     meeting_day = selectors.meeting_date(meeting)
+    # The due date is shown only for an agenda not yet published or published late: only
+    # then is the constitution read (the public page's query count stays the same).
+    shows_deadline = meeting.published_late or not meeting.is_published
+    clear_days = constitution.publication_clear_days() if shows_deadline else CLEAR_WORKING_DAYS
     return {
         "meeting": meeting,
         "items": items,
@@ -193,7 +197,8 @@ def _meeting_context(request, meeting: Meeting, *, include_private: bool, previe
         "include_private": include_private,
         "preview": preview,
         "paragraphs": SCHEDULE_12A_PARAGRAPHS,
-        "deadline": latest_publication_date(meeting_day),
+        "deadline": latest_publication_date(meeting_day, clear_days),
+        "clear_days": clear_days,
         "panels": [] if preview else meeting_panels.render_list(request, meeting),
         "top_panels": [] if preview else meeting_top_panels.render_list(request, meeting),
         "breadcrumbs": [
@@ -434,6 +439,12 @@ class MeetingCreate(OfficerRequiredMixin, View):
         initial = {}
         if "committee" in request.GET:
             initial["committee"] = Committee.objects.filter(slug=request.GET["committee"]).first()
+        # The constitution's defaults (issue 21): the venue, and the time with no date yet.
+        defaults = constitution.meeting_defaults()
+        if defaults.venue:
+            initial["venue"] = defaults.venue
+        if defaults.start_time is not None:
+            initial["start"] = {"time": defaults.start_time.strftime("%H:%M")}
         form = MeetingForm(initial=initial)
         return render(request, self.template, {"form": form, "title": "Create a meeting"})
 
@@ -500,11 +511,13 @@ class OfficerMeeting(OfficerRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         meeting = _officer_meeting(kwargs["pk"])
         meeting_day = selectors.meeting_date(meeting)
+        clear_days = constitution.publication_clear_days()
         ctx.update(
             meeting=meeting,
             items=selectors.agenda(meeting, include_private=True, drafts=True),
             warnings=services.publication_warnings(meeting) if not meeting.is_published else {},
-            deadline=latest_publication_date(meeting_day),
+            deadline=latest_publication_date(meeting_day, clear_days),
+            clear_days=clear_days,
             panels=officer_meeting_panels.render_list(self.request, meeting),
             statuses=MeetingStatus,
             can_mark_held=meeting.status == MeetingStatus.AGENDA_PUBLISHED

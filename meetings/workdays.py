@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import holidays
 
+# The law's number (s100B); the council's own, which may be more, is the constitution
+# settings' ``publication_clear_days`` (``scrutiny.constitution.publication_clear_days``).
 CLEAR_WORKING_DAYS = 5
 ONE_DAY = dt.timedelta(days=1)
 
@@ -65,3 +67,16 @@ def latest_publication_date(meeting: dt.date, clear_days: int = CLEAR_WORKING_DA
 
 def is_in_time(published: dt.date, meeting: dt.date, clear_days: int = CLEAR_WORKING_DAYS) -> bool:
     return clear_working_days(published, meeting, at_most=clear_days) >= clear_days
+
+
+def working_days_before(day: dt.date, count: int) -> dt.date:
+    """The working day ``count`` working days before ``day`` (a report deadline of "ten
+    working days before the meeting"); ``date.min`` if the calendar runs out first."""
+    found = 0
+    while found < count:
+        if day == dt.date.min:
+            return dt.date.min
+        day -= ONE_DAY
+        if is_working_day(day):
+            found += 1
+    return day

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 
 from scrutiny.forms import BaseForm, GovukFormMixin
+from scrutiny.roles import OFFICER_ROLE, STAFF_ROLES
 
 
 class CreateLoginForm(BaseForm):
@@ -35,3 +36,32 @@ class SetPasswordFromLinkForm(GovukFormMixin, SetPasswordForm):
         )
         for name in ("new_password1", "new_password2"):
             self.fields[name].widget.attrs["autocomplete"] = "new-password"
+
+
+class InviteStaffForm(BaseForm):
+    """Invite a democracy officer or administrator (the people-and-roles page)."""
+
+    name = forms.CharField(
+        max_length=200,
+        label="Full name",
+        error_messages={"required": "Enter the person's full name."},
+    )
+    email = forms.EmailField(
+        label="Email address",
+        help_text="The set-password link is emailed here. It works once, for a few days.",
+        error_messages={
+            "required": "Enter the email address the invitation goes to.",
+            "invalid": "Enter an email address like name@example.gov.uk.",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=list(STAFF_ROLES.items()),
+        initial=OFFICER_ROLE,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose democracy officer or administrator."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style_widget(self.fields["role"].widget)

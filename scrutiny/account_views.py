@@ -1,5 +1,6 @@
-"""Councillors' logins from the officer people pages, and the set-password page the person
-opens from the link (``scrutiny.accounts`` holds the rules and writes)."""
+"""Councillors' logins from the officer people pages, officers' and administrators' logins
+from the administrators' people-and-roles page (issue 21), and the set-password page the
+person opens from the link (``scrutiny.accounts`` holds the rules and writes)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,20 @@ from django.contrib.auth.views import (
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.views import View
 from django.views.generic import TemplateView
 
 from scrutiny import accounts
-from scrutiny.account_forms import CreateLoginForm, SetPasswordFromLinkForm
+from scrutiny.account_forms import CreateLoginForm, InviteStaffForm, SetPasswordFromLinkForm
 from scrutiny.forms import LoginForm, add_service_errors
 from scrutiny.models import Person
-from scrutiny.permissions import OfficerRequiredMixin, is_officer
+from scrutiny.permissions import (
+    AdministratorRequiredMixin,
+    OfficerRequiredMixin,
+    is_administrator,
+    is_officer,
+)
+from scrutiny.roles import STAFF_ROLES, staff_role
 
 
 class PortalLogin(LoginView):
@@ -145,13 +153,7 @@ class SetPasswordFromLink(PasswordResetConfirmView):
     def get_user(self, uidb64):
         user = super().get_user(uidb64)
         self.link_user = user
-        usable = (
-            user is not None
-            and user.is_active
-            and accounts.is_managed_here(user)
-            and Person.objects.filter(user=user).exists()
-        )
-        return user if usable else None
+        return user if accounts.may_use_link(user) else None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -180,3 +182,105 @@ class SetPasswordFromLink(PasswordResetConfirmView):
             "and your new password.",
         )
         return redirect(self.get_success_url())
+
+
+# --- Officers' and administrators' logins (issue 21, item 5) ---------------------------------
+
+
+class StaffPage(AdministratorRequiredMixin, TemplateView):
+    """People and roles: every democracy officer's and administrator's login with its role
+    and state, what was done to them, and the invitation form. Administrators only."""
+
+    template_name = "scrutiny/officer/staff.html"
+
+    def page(self, *, form=None, link: accounts.IssuedLink | None = None, invited=None):
+        rows = []
+        for user in accounts.staff_users():
+            role = staff_role(user)
+            rows.append(
+                {
+                    "user": user,
+                    "person": getattr(user, "person", None),
+                    "role": role,
+                    "role_label": STAFF_ROLES.get(role, ""),
+                }
+            )
+        context = self.get_context_data(
+            rows=rows,
+            roles=STAFF_ROLES,
+            form=form or InviteStaffForm(),
+            events=accounts.staff_events(),
+            link=self.request.build_absolute_uri(link.path) if link else None,
+            link_username=link.username if link else "",
+            invited=invited,
+            lifetime_days=accounts.link_lifetime_days(),
+            title="People and roles",
+            breadcrumbs=[("Officer pages", reverse("officer-home")), ("People and roles", None)],
+        )
+        return self.render_to_response(context)
+
+    def get(self, request, *args, **kwargs):
+        return self.page()
+
+    def post(self, request, *args, **kwargs):
+        form = InviteStaffForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                link = accounts.invite_staff(
+                    name=data["name"], email=data["email"], role=data["role"], by=request.user
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"{data['name']} was invited as {STAFF_ROLES[data['role']].lower()}: a "
+                    f"set-password link was emailed to {data['email']}.",
+                )
+                return self.page(link=link, invited=data)
+        return self.page(form=form)
+
+
+class StaffAction(AdministratorRequiredMixin, View):
+    """Change a role, disable, enable or send a new link (POST only, from the buttons on the
+    people-and-roles page). A refusal (the last administrator) is shown on that page."""
+
+    http_method_names = ["post"]
+    action = ""
+
+    def post(self, request, pk):
+        user = get_object_or_404(accounts.staff_users(), pk=pk)
+        name = user.person.display_name if hasattr(user, "person") else user.get_username()
+        try:
+            if self.action == "role":
+                role = request.POST.get("role", "")
+                accounts.change_role(user=user, role=role, by=request.user)
+                messages.success(request, f"{name} is now {STAFF_ROLES[role].lower()}.")
+            elif self.action == "disable":
+                accounts.disable_staff(user=user, by=request.user)
+                messages.success(request, f"{name}'s login was disabled: they cannot sign in.")
+            elif self.action == "enable":
+                accounts.enable_staff(user=user, by=request.user)
+                messages.success(request, f"{name}'s login was enabled: they can sign in again.")
+            elif self.action == "new-link":
+                link = accounts.reissue_staff_link(user=user, by=request.user)
+                messages.success(
+                    request,
+                    f"A new set-password link was emailed to {name}: the old password and any "
+                    "earlier link no longer work.",
+                )
+                page = StaffPage()
+                page.setup(request)
+                return page.page(link=link)
+            else:
+                raise ValueError(self.action)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        if user.pk == request.user.pk:
+            request.user.refresh_from_db()
+            if not is_administrator(request.user):
+                # An administrator who gave up their own role (or login) leaves the page.
+                return redirect("officer-home" if request.user.is_active else "login")
+        return redirect("officer-staff")

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
@@ -202,7 +203,7 @@ def set_password_from_link(*, user, password: str, by) -> None:
     used up, since the token depended on the password it replaced."""
     user = get_user_model()._default_manager.select_for_update().get(pk=user.pk)
     person = Person.objects.filter(user=user).first()
-    if person is None or not is_managed_here(user) or not user.is_active:
+    if person is None or not may_use_link(user):
         raise ValidationError("This link cannot be used. Ask the democracy officer for a new one.")
     password_validation.validate_password(password, user)
     user.set_password(password)
@@ -238,4 +239,249 @@ def link_problem(user, token: str | None) -> str:
     return (
         "This link has already been used, or a newer link was issued since. If you set your "
         f"password, sign in with it. {ask}"
+    )
+
+
+# --- Officers' and administrators' logins (issue 21, item 5) ---------------------------------
+#
+# Administrators invite, disable, enable and change the role of democracy officers and
+# administrators from the people-and-roles page (``account_views.StaffPage``), never Django
+# admin. An invitation makes the person (an officer) and their login with no password and
+# emails the set-password link (``set_password_link_issued``, as for councillors). Every change
+# is an ``AccountEvent`` (with ``detail`` for a role change) whose history names ``by``.
+#
+# At least one active administrator always remains. Every change that could take the last
+# one away (a demotion, a disabling) first locks the administrators' group row, so two
+# requests at once (two administrators demoting each other, or one double-submitting) run one
+# after the other and the second sees the first's result and is refused.
+
+LAST_ADMINISTRATOR = (
+    "{name} is the last active administrator: the portal needs at least one who can sign "
+    "in. Make another person an administrator (and let them set their password) first."
+)
+
+
+def staff_users():
+    """Logins in the officers' or administrators' group, with their person, by name."""
+    return (
+        get_user_model()
+        ._default_manager.filter(groups__name__in=[OFFICERS, ADMINISTRATORS])
+        .distinct()
+        .select_related("person")
+        .prefetch_related("groups")
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def active_administrators():
+    """Administrators who can sign in now: active, with a password set (an invited
+    administrator who has not yet chosen one does not count: they may never do so)."""
+    return (
+        get_user_model()
+        ._default_manager.filter(groups__name=ADMINISTRATORS, is_active=True)
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .exclude(password="")
+        .distinct()
+    )
+
+
+def _lock_administrators() -> None:
+    """Serialise every change that may remove an administrator (``select_for_update`` on the
+    administrators' group row: PostgreSQL holds it until the transaction ends)."""
+    Group.objects.get_or_create(name=ADMINISTRATORS)
+    Group.objects.select_for_update().get(name=ADMINISTRATORS)
+
+
+def _staff_user(user):
+    """The login as stored now, locked; refused unless it is an officer's or administrator's
+    login this page manages (not a superuser's: manage.py manages those)."""
+    from scrutiny.roles import staff_role
+
+    locked = get_user_model()._default_manager.select_for_update().get(pk=user.pk)
+    if locked.is_superuser:
+        raise ValidationError(
+            "This login is a superuser's: it is managed on the server (manage.py), not here."
+        )
+    if staff_role(locked) is None:
+        raise ValidationError("This login is not a democracy officer's or an administrator's.")
+    return locked
+
+
+def _person_of(user) -> Person:
+    """The person a staff login belongs to. A login made before this page (the first
+    administrator, an older officer) may have none: an officer record is made for it, so its
+    history has a home."""
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        person = Person.objects.create(
+            kind=Person.Kind.OFFICER,
+            name=user.get_full_name() or user.get_username(),
+            email=user.email,
+            user=user,
+        )
+    return person
+
+
+def _name(user) -> str:
+    person = Person.objects.filter(user=user).first()
+    return person.display_name if person else user.get_username()
+
+
+def _refuse_if_last_administrator(user) -> None:
+    from scrutiny.roles import ADMINISTRATOR_ROLE, staff_role
+
+    if (
+        staff_role(user) != ADMINISTRATOR_ROLE
+        or not active_administrators().filter(pk=user.pk).exists()
+    ):
+        return
+    if not active_administrators().exclude(pk=user.pk).exists():
+        raise ValidationError(LAST_ADMINISTRATOR.format(name=_name(user)))
+
+
+def _set_role_groups(user, role: str) -> None:
+    from scrutiny.roles import ROLE_GROUPS, ensure_roles
+
+    groups = ensure_roles()
+    keep = user.groups.exclude(name__in=[OFFICERS, ADMINISTRATORS])
+    user.groups.set([*keep, *(groups[name] for name in ROLE_GROUPS[role])])
+
+
+@records_by
+@transaction.atomic
+def invite_staff(*, name: str, email: str, role: str, by) -> IssuedLink:
+    """Invite a democracy officer or administrator: their person (an officer) and login, with
+    the set-password link emailed to ``email`` after commit. Returns the link (shown once)."""
+    from scrutiny.roles import STAFF_ROLES
+
+    name, email = name.strip(), email.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = ["Enter the person's full name."]
+    if not email:
+        errors["email"] = ["Enter the email address the invitation goes to."]
+    if role not in STAFF_ROLES:
+        errors["role"] = ["Choose democracy officer or administrator."]
+    users = get_user_model()._default_manager
+    if email and users.filter(email__iexact=email).exists():
+        errors["email"] = [
+            f"A login with the address {email} exists already: change its role below instead."
+        ]
+    if errors:
+        raise ValidationError(errors)
+    person = (
+        Person.objects.select_for_update()
+        .filter(kind=Person.Kind.OFFICER, email__iexact=email, user__isnull=True)
+        .first()
+    )
+    if person is None:
+        person = Person.objects.create(kind=Person.Kind.OFFICER, name=name, email=email)
+    user = users.model(
+        username=suggested_username(person), email=email, first_name=name.split()[0][:150]
+    )
+    user.last_name = " ".join(name.split()[1:])[:150]
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    _set_role_groups(user, role)
+    person.user = user
+    person.save(update_fields=["user", "modified_at"])
+    AccountEvent.objects.create(
+        person=person,
+        username=user.get_username(),
+        action=AccountEvent.Action.INVITED,
+        detail=STAFF_ROLES[role],
+        by=by,
+    )
+    return _link_for(user, person)
+
+
+@records_by
+@transaction.atomic
+def change_role(*, user, role: str, by) -> None:
+    """Make a democracy officer an administrator or the reverse. Refused for the last active
+    administrator."""
+    from scrutiny.roles import ADMINISTRATOR_ROLE, STAFF_ROLES, staff_role
+
+    if role not in STAFF_ROLES:
+        raise ValidationError({"role": ["Choose democracy officer or administrator."]})
+    _lock_administrators()
+    user = _staff_user(user)
+    old = staff_role(user)
+    if old == role:
+        raise ValidationError(f"{_name(user)} is already {STAFF_ROLES[role].lower()}.")
+    if old == ADMINISTRATOR_ROLE:
+        _refuse_if_last_administrator(user)
+    _set_role_groups(user, role)
+    if role != ADMINISTRATOR_ROLE and user.is_staff:
+        user.is_staff = False  # Django admin went with the administrator's role
+        user.save(update_fields=["is_staff"])
+    AccountEvent.objects.create(
+        person=_person_of(user),
+        username=user.get_username(),
+        action=AccountEvent.Action.ROLE_CHANGED,
+        detail=f"{STAFF_ROLES[old]} to {STAFF_ROLES[role]}",
+        by=by,
+    )
+
+
+@records_by
+@transaction.atomic
+def disable_staff(*, user, by) -> None:
+    """The officer or administrator can no longer sign in (an open session ends at its next
+    request). Refused for the last active administrator."""
+    _lock_administrators()
+    user = _staff_user(user)
+    if not user.is_active:
+        raise ValidationError(f"{_name(user)}'s login is already disabled.")
+    _refuse_if_last_administrator(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    _record(_person_of(user), user, AccountEvent.Action.DISABLED, by)
+
+
+@records_by
+@transaction.atomic
+def enable_staff(*, user, by) -> None:
+    user = _staff_user(user)
+    if user.is_active:
+        raise ValidationError(f"{_name(user)}'s login is already enabled.")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    _record(_person_of(user), user, AccountEvent.Action.ENABLED, by)
+
+
+@records_by
+@transaction.atomic
+def reissue_staff_link(*, user, by) -> IssuedLink:
+    """A new set-password link for an officer or administrator (a lost invitation, a
+    forgotten password): the old password and every earlier link stop working."""
+    user = _staff_user(user)
+    if not user.is_active:
+        raise ValidationError("This login is disabled: enable it first, then send a new link.")
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    person = _person_of(user)
+    _record(person, user, AccountEvent.Action.RESET, by)
+    return _link_for(user, person, reset=True)
+
+
+def staff_events(limit: int = 50):
+    """What was done to officers' and administrators' logins, newest first."""
+    return (
+        AccountEvent.objects.filter(person__user__in=staff_users().values("pk"))
+        .select_related("person", "by__person")
+        .order_by("-at", "-pk")[:limit]
+    )
+
+
+def may_use_link(user) -> bool:
+    """May a set-password link work for this login? An active login with a person that is
+    not a superuser's: councillors' (from the officer pages) and officers' and
+    administrators' (from the people-and-roles page). Only those pages make links."""
+    return (
+        user is not None
+        and user.is_active
+        and not user.is_superuser
+        and Person.objects.filter(user=user).exists()
     )

@@ -75,3 +75,9 @@ accessibility_statement_panels = PanelRegistry("accessibility_statement")
 # (request, person or None) -> (template, context): the councillor's page /my/ (decisions they
 # may call in, forward plan entries in their committees' remit…).
 my_panels = PanelRegistry("my")
+
+
+# (request) -> (template, context): the constitution page's sections that later apps own (the
+# council's default standard agenda items from meetings; key decisions and call-in from
+# decisions). The page is the administrators'; each panel links to where its rules are edited.
+constitution_panels = PanelRegistry("constitution")

@@ -154,6 +154,9 @@ class AccountEvent(models.Model):
         PASSWORD_SET = "password_set", "Password set from the link"
         DISABLED = "disabled", "Login disabled"
         ENABLED = "enabled", "Login enabled"
+        # Officers' and administrators' logins (issue 21): an administrator's page.
+        INVITED = "invited", "Invited, set-password link emailed"
+        ROLE_CHANGED = "role_changed", "Role changed"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="account_events")
     username = models.CharField(max_length=150, help_text="The login's username at the time.")
@@ -167,6 +170,11 @@ class AccountEvent(models.Model):
         help_text="Who did it (empty: a task or command).",
     )
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    detail = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='What changed, for example "Democracy officer to Administrator".',
+    )
 
     history = HistoricalRecords()
 
@@ -175,6 +183,101 @@ class AccountEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.username}"
+
+
+class Constitution(TimeStamped):
+    """The rules the council's constitution sets for committee business (issue 21). One row,
+    edited by administrators (``scrutiny.constitution``); ``current()`` gives it, or the
+    defaults unsaved. Each rule is read where it is applied: the standard agenda items and the
+    meeting defaults by ``meetings.services.create_meeting``, the report deadline there too,
+    the clear days by the publication warnings, the minute numbering by
+    ``meetings.minutes.services.number_minutes``, the session length by
+    ``scrutiny.session_timeout``. The key-decision and call-in rules are the decisions app's
+    (``decisions.models.DecisionSettings``), shown on the same page through
+    ``scrutiny.extensions.constitution_panels``."""
+
+    class MinuteNumbering(models.TextChoices):
+        YEAR = "year", "Through the municipal year: each committee's minutes run on from May"
+        MEETING = "meeting", "From 1 again at each meeting"
+
+    # The law's minimum (Local Government Act 1972 s100B); a constitution may ask for more.
+    LEGAL_CLEAR_DAYS = 5
+    SHORTEST_SESSION_MINUTES = 15
+    LONGEST_SESSION_MINUTES = 24 * 60
+
+    singleton = models.PositiveSmallIntegerField(default=1, unique=True, editable=False)
+    standard_items = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The opening items of a new meeting's agenda (kind, title, description), "
+        "for committees that have not chosen their own. Empty: the portal's built-in list.",
+    )
+    default_venue = models.CharField(
+        max_length=255, blank=True, help_text="A new meeting's venue unless the officer enters one."
+    )
+    default_start_time = models.TimeField(
+        null=True, blank=True, help_text="The time a new meeting form offers, for example 10:00."
+    )
+    default_end_time = models.TimeField(
+        null=True,
+        blank=True,
+        help_text="A new meeting's expected end on its day, unless the officer enters one.",
+    )
+    report_deadline_working_days = models.PositiveSmallIntegerField(
+        "report deadline: working days before the meeting",
+        null=True,
+        blank=True,
+        help_text="A new meeting's report deadline unless the officer enters one. Empty: "
+        "officers enter each deadline.",
+    )
+    publication_clear_days = models.PositiveSmallIntegerField(
+        "agenda publication: clear working days",
+        default=LEGAL_CLEAR_DAYS,
+        help_text="Clear working days between publishing an agenda and the meeting. The law "
+        "asks for at least five.",
+    )
+    minute_numbering = models.CharField(
+        max_length=10, choices=MinuteNumbering.choices, default=MinuteNumbering.YEAR
+    )
+    officer_session_minutes = models.PositiveIntegerField(
+        "officers' sign-in length (minutes)",
+        null=True,
+        blank=True,
+        help_text="How long a democracy officer's or administrator's sign-in lasts before they "
+        "must sign in again. Empty: the server's setting (SESSION_AGE_MINUTES).",
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "constitution settings"
+        verbose_name_plural = "constitution settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(singleton=1),
+                name="constitution_one_row",
+                violation_error_message="There is one set of constitution settings.",
+            ),
+            models.CheckConstraint(
+                condition=Q(publication_clear_days__gte=5),
+                name="constitution_publication_days_at_least_legal",
+                violation_error_message="The law asks for at least five clear working days.",
+            ),
+            models.CheckConstraint(
+                condition=Q(officer_session_minutes__isnull=True)
+                | Q(officer_session_minutes__gte=15, officer_session_minutes__lte=24 * 60),
+                name="constitution_session_length_in_range",
+                violation_error_message="A sign-in lasts between 15 minutes and 24 hours.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Constitution settings"
+
+    @classmethod
+    def current(cls) -> Constitution:
+        return cls.objects.filter(singleton=1).first() or cls()
 
 
 def unique_slug(model: type[models.Model], text: str, field: str = "slug") -> str:

@@ -6,7 +6,8 @@ Roles are Django groups (set up by ``scrutiny.roles``):
   committees they sit on;
 - democracy officers: ``scrutiny.manage_business`` (the officer pages) and
   ``scrutiny.view_exempt_all`` (exempt papers of every committee);
-- administrators: officers who may also use Django admin and manage logins.
+- administrators: officers who also set the constitution's rules and manage officers' and
+  administrators' logins (``is_administrator``, ``AdministratorRequiredMixin``).
 """
 
 from __future__ import annotations
@@ -97,6 +98,37 @@ class OfficerRequiredMixin:
 
     def dispatch(self, request, *args, **kwargs):
         return officer_denial(request) or super().dispatch(request, *args, **kwargs)
+
+
+def is_administrator(user) -> bool:
+    """An active user in the administrators' group (or a superuser): the constitution and
+    people-and-roles pages (issue 21). Group membership, not a permission, because the group
+    is the role the people page gives and takes away."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    from scrutiny.roles import ADMINISTRATORS
+
+    return user.groups.filter(name=ADMINISTRATORS).exists()
+
+
+def administrator_denial(request):
+    """The administrators' pages: ``None`` for an administrator; the login redirect for an
+    anonymous user; the portal's 403 page for anyone else signed in (officers included), as
+    ``officer_denial`` does for the officer pages."""
+    if is_administrator(request.user):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
+class AdministratorRequiredMixin:
+    """Administrator-only class view: see ``administrator_denial``."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return administrator_denial(request) or super().dispatch(request, *args, **kwargs)
 
 
 # The status of a refusal shown on the page itself (a rule's message where the user is).

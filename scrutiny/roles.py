@@ -26,3 +26,21 @@ def ensure_roles() -> dict[str, Group]:
     )
     admins.permissions.set(admin_perms)
     return {OFFICERS: officers, COUNCILLORS: councillors, ADMINISTRATORS: admins}
+
+
+# The roles an administrator gives from the people-and-roles page (issue 21, item 5), and
+# the groups each means. An administrator is also in the officers' group, as the demo's is.
+OFFICER_ROLE = "officer"
+ADMINISTRATOR_ROLE = "administrator"
+STAFF_ROLES = {OFFICER_ROLE: "Democracy officer", ADMINISTRATOR_ROLE: "Administrator"}
+ROLE_GROUPS = {OFFICER_ROLE: (OFFICERS,), ADMINISTRATOR_ROLE: (ADMINISTRATORS, OFFICERS)}
+
+
+def staff_role(user) -> str | None:
+    """The user's role on the people-and-roles page, from their groups (None: neither)."""
+    names = {g.name for g in user.groups.all()}
+    if ADMINISTRATORS in names:
+        return ADMINISTRATOR_ROLE
+    if OFFICERS in names:
+        return OFFICER_ROLE
+    return None

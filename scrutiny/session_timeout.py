@@ -11,6 +11,10 @@ again: a new deadline ``SESSION_COOKIE_AGE`` from now, as often as the user asks
 submitted after the end is not lost: the same script keeps its fields in the tab's
 ``sessionStorage`` on submit and puts them back after the user signs in again
 (docs/hardening.md, "Issue 16").
+
+An officer's or administrator's sign-in lasts as long as the constitution settings say
+(issue 21): ``session_seconds(user)``; a changed length applies from the next sign-in or
+"Stay signed in".
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import JsonResponse
 from django.views import View
 
+from scrutiny import constitution
+from scrutiny.permissions import is_officer
+
 DEADLINE_KEY = "portal_session_deadline"
 WARNING_SECONDS = 10 * 60
 
@@ -30,26 +37,40 @@ def warning_seconds() -> int:
     return int(getattr(settings, "SESSION_WARNING_SECONDS", WARNING_SECONDS))
 
 
-def renew(session) -> int:
+def session_seconds(user=None) -> int:
+    """How long a sign-in lasts: for a democracy officer or administrator the constitution's
+    setting (issue 21, ``scrutiny.constitution.officer_session_seconds``), for anyone else
+    ``SESSION_COOKIE_AGE``."""
+    if is_officer(user):
+        return constitution.officer_session_seconds()
+    return settings.SESSION_COOKIE_AGE
+
+
+def renew(session, user=None) -> int:
     """Start the session's time again from now; the session is saved at the end of the
     request with the same expiry. Returns the seconds left."""
-    session[DEADLINE_KEY] = int(time.time()) + settings.SESSION_COOKIE_AGE
-    return settings.SESSION_COOKIE_AGE
+    seconds = session_seconds(user)
+    if seconds != settings.SESSION_COOKIE_AGE or session.get("_session_expiry") is not None:
+        # The session row and the cookie end with the deadline (Django's default age is
+        # SESSION_COOKIE_AGE, so only an officer's own length needs saying).
+        session.set_expiry(seconds)
+    session[DEADLINE_KEY] = int(time.time()) + seconds
+    return seconds
 
 
 def on_sign_in(sender, request, user, **kwargs):
     """``user_logged_in``: the deadline starts with the sign-in (the login saves the
     session, so no page has to write it later)."""
     if request is not None and hasattr(request, "session"):
-        renew(request.session)
+        renew(request.session, user)
 
 
-def seconds_left(session) -> int:
+def seconds_left(session, user=None) -> int:
     """Seconds until the signed-in session ends. A session with no deadline yet (signed in
     before this was deployed, or just now) is given one: saving it sets the same expiry."""
     deadline = session.get(DEADLINE_KEY)
     if deadline is None:
-        return renew(session)
+        return renew(session, user)
     return max(0, int(deadline) - int(time.time()))
 
 
@@ -61,10 +82,13 @@ class SessionExtend(LoginRequiredMixin, View):
 
     def get(self, request):
         return JsonResponse(
-            {"expires_in": seconds_left(request.session), "warn_before": warning_seconds()}
+            {
+                "expires_in": seconds_left(request.session, request.user),
+                "warn_before": warning_seconds(),
+            }
         )
 
     def post(self, request):
         return JsonResponse(
-            {"expires_in": renew(request.session), "warn_before": warning_seconds()}
+            {"expires_in": renew(request.session, request.user), "warn_before": warning_seconds()}
         )

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from scrutiny import account_views, membership_views, session_timeout, views
+from scrutiny import account_views, constitution_views, membership_views, session_timeout, views
 from scrutiny.apps_list import PORTAL_APPS
 from scrutiny.sitemap_index import sitemap_index, sitemap_section
 
@@ -91,6 +91,21 @@ core_patterns = [
         account_views.PersonLoginAction.as_view(action="enable"),
         name="officer-person-login-enable",
     ),
+    # Administrators (issue 21): the constitution's rules, officers' and administrators' logins.
+    path(
+        "officer/constitution/",
+        constitution_views.ConstitutionPage.as_view(),
+        name="officer-constitution",
+    ),
+    path("officer/people-and-roles/", account_views.StaffPage.as_view(), name="officer-staff"),
+    *[
+        path(
+            f"officer/people-and-roles/<int:pk>/{action}/",
+            account_views.StaffAction.as_view(action=action),
+            name=f"officer-staff-{action}",
+        )
+        for action in ("role", "disable", "enable", "new-link")
+    ],
     path("officer/years/", views.OfficerYearList.as_view(), name="officer-year-list"),
     path("officer/years/add/", views.YearCreate.as_view(), name="officer-year-add"),
     path("officer/years/<int:pk>/edit/", views.YearUpdate.as_view(), name="officer-year-edit"),

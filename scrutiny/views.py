@@ -33,7 +33,7 @@ from scrutiny.forms import (
 )
 from scrutiny.models import Committee, Membership, MunicipalYear, Person
 from scrutiny.paging import page_query, paged
-from scrutiny.permissions import OfficerRequiredMixin
+from scrutiny.permissions import OfficerRequiredMixin, is_administrator
 
 
 def home(request):
@@ -215,6 +215,10 @@ def person_detail(request, slug):
 
 class OfficerHome(OfficerRequiredMixin, TemplateView):
     template_name = "scrutiny/officer/home.html"
+
+    def get_context_data(self, **kwargs):
+        # The administrators' links (issue 21): people and roles, the constitution settings.
+        return super().get_context_data(is_administrator=is_administrator(self.request.user))
 
 
 class OfficerCommitteeList(OfficerRequiredMixin, ListView):

@@ -23,7 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from meetings.models import AgendaItem, Meeting
 from scrutiny import visibility
-from scrutiny.models import Committee, MunicipalYear, Person, TimeStamped
+from scrutiny.models import Committee, Constitution, MunicipalYear, Person, TimeStamped
 
 
 class MinutesStatus(models.TextChoices):
@@ -223,7 +223,8 @@ class Minute(TimeStamped):
     ``text`` is sanitised HTML. For an exempt or confidential item it is the full minute and
     members-only; the public sees the item's reasons for exclusion and ``public_summary``
     (s100C of the Local Government Act 1972). ``number`` runs per committee per municipal
-    year and is given when the minutes are first published.
+    year, or from 1 at each meeting (``numbering``, from the constitution settings), and is
+    given when the minutes are first published.
     """
 
     minutes = models.ForeignKey(MinutesSet, on_delete=models.CASCADE, related_name="items")
@@ -233,6 +234,15 @@ class Minute(TimeStamped):
         MunicipalYear, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     number = models.PositiveIntegerField(null=True, blank=True)
+    # How ``number`` was given (the constitution settings at the time, issue 21): through the
+    # committee's municipal year, or from 1 at each meeting. Kept per minute so a change of
+    # rule never makes earlier numbers clash.
+    numbering = models.CharField(
+        max_length=10,
+        choices=Constitution.MinuteNumbering.choices,
+        default=Constitution.MinuteNumbering.YEAR,
+        editable=False,
+    )
     outcome = models.CharField(
         max_length=20, choices=MinuteOutcome.choices, default=MinuteOutcome.CONSIDERED
     )
@@ -250,11 +260,17 @@ class Minute(TimeStamped):
         constraints = [
             models.UniqueConstraint(
                 fields=["committee", "municipal_year", "number"],
-                condition=Q(number__isnull=False),
+                condition=Q(number__isnull=False, numbering="year"),
                 name="minute_number_unique_per_committee_year",
                 violation_error_message=(
                     "This committee already has a minute with this number in this municipal year."
                 ),
+            ),
+            models.UniqueConstraint(
+                fields=["minutes", "number"],
+                condition=Q(number__isnull=False),
+                name="minute_number_unique_per_meeting",
+                violation_error_message="These minutes already have a minute with this number.",
             ),
         ]
 

@@ -38,9 +38,10 @@ from meetings.minutes.models import (
 )
 from meetings.models import AgendaItem, ItemKind, Meeting
 from meetings.signals import meeting_changed
+from scrutiny import constitution
 from scrutiny.audit import records_by
 from scrutiny.conflicts import check_version
-from scrutiny.models import Committee, MunicipalYear, Person
+from scrutiny.models import Committee, Constitution, MunicipalYear, Person
 from scrutiny.sanitise import count_text, replace_text, sanitise
 
 
@@ -673,8 +674,9 @@ def publish_minutes(*, minutes: MinutesSet, by=None) -> MinutesSet:
 
 
 def number_minutes(*, minutes: MinutesSet) -> None:
-    """Number the minutes of a meeting after those of earlier meetings of the same committee
-    in the same municipal year (minute numbers run through the year)."""
+    """Number the minutes of a meeting as the constitution settings say (issue 21): after
+    those of earlier meetings of the same committee in the same municipal year (minute
+    numbers run through the year, the default), or from 1 at each meeting."""
     meeting = minutes.meeting
     year = MunicipalYear.for_date(meeting.date)
     items = list(
@@ -682,7 +684,17 @@ def number_minutes(*, minutes: MinutesSet) -> None:
     )
     if any(m.number for m in items):
         return
-    same_year = Minute.objects.filter(committee=meeting.committee, municipal_year=year)
+    numbering = constitution.minute_numbering()
+    if numbering == Constitution.MinuteNumbering.MEETING:
+        for n, minute in enumerate(items, start=1):
+            minute.number = n
+            minute.municipal_year = year
+            minute.numbering = numbering
+            minute.save(update_fields=["number", "municipal_year", "numbering", "modified_at"])
+        return
+    same_year = Minute.objects.filter(
+        committee=meeting.committee, municipal_year=year, numbering=numbering
+    )
     start = (
         same_year.filter(minutes__meeting__start__lt=meeting.start).aggregate(m=Max("number"))["m"]
         or 0
@@ -702,7 +714,8 @@ def number_minutes(*, minutes: MinutesSet) -> None:
     for n, minute in enumerate(items, start=start + 1):
         minute.number = n
         minute.municipal_year = year
-        minute.save(update_fields=["number", "municipal_year", "modified_at"])
+        minute.numbering = numbering
+        minute.save(update_fields=["number", "municipal_year", "numbering", "modified_at"])
 
 
 @dataclass

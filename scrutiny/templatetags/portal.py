@@ -98,7 +98,7 @@ def session_timeout(context):
         return {"show": False}
     return {
         "show": True,
-        "expires_in": timeout.seconds_left(request.session),
+        "expires_in": timeout.seconds_left(request.session, request.user),
         "warn_before": timeout.warning_seconds(),
         "csrf_token": context.get("csrf_token"),
     }

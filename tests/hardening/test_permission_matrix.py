@@ -15,6 +15,7 @@ class         anonymous  councillor (not   committee       officer   admin
 public        200        200               200             200       200
 members       404        404               200             200       200
 officer       login      403               403             200*      200*
+admin-only    login      403               403             403       200*
 signed-in     login      200               200             200       200
 ============  =========  ================  ==============  ========  =====
 
@@ -52,6 +53,9 @@ PUBLIC, REDIRECT, MEMBERS, OFFICER, SIGNED_IN, SERVICE, ACCOUNT, ADMIN = (
 )
 
 NOT_FOUND = "not-found"
+# Administrators only (issue 21): the constitution settings and people and roles. Like the
+# officer pages, anyone else signed in gets 403 (officers included) and the public the login.
+ADMINISTRATOR = "administrator"
 # Officers only, and 404 (not the login page or 403) for everyone else: the address says
 # nothing about whether the paper exists (the original of a converted paper).
 OFFICER_HIDDEN = "officer-hidden"
@@ -75,6 +79,13 @@ RULES: dict[str, str] = {
     "logout": ACCOUNT,
     "session-extend": SIGNED_IN,  # GET: seconds left (JSON); POST: stay signed in
     "officer-home": OFFICER,
+    "officer-constitution": ADMINISTRATOR,
+    "officer-constitution-standard-items": ADMINISTRATOR,
+    "officer-staff": ADMINISTRATOR,
+    "officer-staff-role": ADMINISTRATOR,
+    "officer-staff-disable": ADMINISTRATOR,
+    "officer-staff-enable": ADMINISTRATOR,
+    "officer-staff-new-link": ADMINISTRATOR,
     "officer-committee-list": OFFICER,
     "officer-committee-add": OFFICER,
     "officer-committee-edit": OFFICER,
@@ -537,6 +548,9 @@ def extra_urls(council) -> dict[str, str]:
         "officer-wp-pre-decision", args=[heard.decision.forward_plan_entry_id]
     )
     urls.update(decision_urls(meeting))
+    staff = council["users"]["officer"]
+    for name in ("role", "disable", "enable", "new-link"):
+        urls[f"officer-staff-{name}"] = reverse(f"officer-staff-{name}", args=[staff.pk])
     login_person = council["users"]["member"].person
     for name in ("login", "login-reset", "login-disable", "login-enable"):
         urls[f"officer-person-{name}"] = reverse(f"officer-person-{name}", args=[login_person.pk])
@@ -619,6 +633,10 @@ def expected(cls: str, role: str) -> set[int] | str:
         return "public-redirect"
     if cls == MEMBERS:
         return {200} if role in ("member", "officer", "admin") else {404}
+    if cls == ADMINISTRATOR:
+        if role == "anonymous":
+            return "login"
+        return "officer-allowed" if role == "admin" else {403}
     if cls == OFFICER:
         if role == "anonymous":
             return "login"
@@ -673,7 +691,12 @@ def test_permission_matrix(client, council):
             response = client.get(url)
             if problem := check(response, expected(cls, role), where):
                 problems.append(problem)
-            if cls == OFFICER and role in ("anonymous", "councillor", "member"):
+            posted_to = ("anonymous", "councillor", "member")
+            if (
+                cls == OFFICER
+                and role in posted_to
+                or (cls == ADMINISTRATOR and role in (*posted_to, "officer"))
+            ):
                 response = client.post(url, {})
                 if problem := check(response, expected(cls, role), f"{role} POST {url}"):
                     problems.append(problem)
