@@ -265,3 +265,43 @@ def test_saving_a_note_leaves_the_public_page_cache_alone():
     from scrutiny.cache import IGNORED_MODELS
 
     assert "meetings.privatenote" in IGNORED_MODELS
+
+
+def test_backups_hold_notes_sealed_under_the_author_natural_key(client, setting, tmp_path):
+    import gzip
+    import json
+
+    from scrutiny.backup import DATA_FILE, create_backup
+
+    meeting, item, paper, *_rest, people = setting
+    _write(client, people["author"], reverse("note-item", args=[item.pk]), f"Backed {CANARY}")
+    create_backup(tmp_path / "backup")
+    data = gzip.decompress((tmp_path / "backup" / DATA_FILE).read_bytes()).decode()
+    assert CANARY not in data
+    rows = [row for row in json.loads(data) if row["model"] == "meetings.privatenote"]
+    assert len(rows) == 1
+    # The author by natural key (username): a restore gives the note back to the same login.
+    assert rows[0]["fields"]["author"] == [people["author"].username]
+    assert notes.unseal(rows[0]["fields"]["sealed_text"]) == f"Backed {CANARY}"
+
+
+def test_the_meeting_page_query_count_does_not_grow_with_notes(client, setting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    meeting, item, paper, exempt, exempt_paper, people = setting
+    author = people["author"]
+    _write(client, author, reverse("note-item", args=[item.pk]), "one")
+    url = meeting.get_absolute_url()
+    client.get(url)  # warm the session and permissions
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for n in range(4):
+        extra = AgendaItemFactory(meeting=meeting, title=f"Extra item {n}")
+        extra_paper = DocumentFactory(agenda_item=extra, title=f"Extra paper {n}")
+        _write(client, author, reverse("note-item", args=[extra.pk]), f"item note {n}")
+        _write(client, author, reverse("note-paper", args=[extra_paper.pk]), f"paper note {n}")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    assert "paper note 3" in page and "item note 3" in page
+    assert len(many) == len(one), [q["sql"][:100] for q in many.captured_queries]
