@@ -16,7 +16,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from meetings import notes
-from meetings.models import PrivateNote
+from meetings.models import Document, PrivateNote
 from tests.factories import MembershipFactory, PersonFactory, make_user
 from tests.factories.meetings import (
     AgendaItemFactory,
@@ -28,6 +28,7 @@ from tests.factories.meetings import (
 pytestmark = pytest.mark.django_db
 CANARY = "QUOKKANOTE7"  # the author's note text; never anywhere but the author's own pages
 OTHER = "WOMBATNOTE3"  # another member's note on the same paper
+EXEMPT_TEXT = "NUMBATEXEMPT5"  # in the exempt paper's extracted text: members' search only
 
 
 @pytest.fixture
@@ -37,6 +38,7 @@ def setting():
     paper = DocumentFactory(agenda_item=item, title="Budget appendix")
     exempt = ExemptAgendaItemFactory(meeting=meeting, title="Property disposal")
     exempt_paper = DocumentFactory(agenda_item=exempt, title="Valuation")
+    Document.all_objects.filter(pk=exempt_paper.pk).update(text=f"Valuation {EXEMPT_TEXT} sum")
     people = {}
     for name in ("author", "colleague"):
         person = PersonFactory(name=f"Councillor {name.title()}")
@@ -132,9 +134,14 @@ def test_nobody_else_sees_the_notes_anywhere(client, setting):
             response = client.get(url)
             body = b"".join(response.streaming_content) if response.streaming else response.content
             assert CANARY.encode() not in body, (who, url)
+            if who in (None, "outsider"):
+                assert EXEMPT_TEXT.encode() not in body, (who, url)
         # Search echoes the words typed; what matters is that nothing matches them.
         found = client.get(reverse("search") + f"?q={CANARY}").content.decode()
         assert "portal-search-results" not in found
+        # The exempt paper's words: found by those who may read it, by nobody else.
+        found = client.get(reverse("search") + "?q=valuation+sum").content.decode()
+        assert (EXEMPT_TEXT in found) == (who in ("colleague", "officer")), who
         if who == "colleague":  # her own note is there, the author's is not
             assert OTHER in client.get(meeting.get_absolute_url()).content.decode()
         # The note pages of the author's notes: another user writes their own, never reads hers.
