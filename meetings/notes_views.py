@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -22,7 +21,7 @@ from meetings import notes, selectors
 from meetings.models import SCHEDULE_12A_PARAGRAPHS, Meeting
 from scrutiny import printing, visibility
 from scrutiny.forms import BaseForm
-from scrutiny.permissions import is_officer
+from scrutiny.permissions import is_officer, signed_in_denial
 
 
 class NoteForm(BaseForm):
@@ -43,12 +42,6 @@ class NoteForm(BaseForm):
             raise forms.ValidationError(error.messages[0]) from None
 
 
-def _signed_in(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return None
-
-
 def _meeting_url(meeting: Meeting, anchor: str = "") -> str:
     if visibility.is_meeting_public(meeting):
         return meeting.get_absolute_url() + (f"#{anchor}" if anchor else "")
@@ -56,7 +49,7 @@ def _meeting_url(meeting: Meeting, anchor: str = "") -> str:
 
 
 def note_on_item(request, pk):
-    denied = _signed_in(request)
+    denied = signed_in_denial(request)
     if denied:
         return denied
     item = notes.readable_item(request.user, pk)
@@ -66,7 +59,7 @@ def note_on_item(request, pk):
 
 
 def note_on_paper(request, pk):
-    denied = _signed_in(request)
+    denied = signed_in_denial(request)
     if denied:
         return denied
     document = notes.readable_document(request.user, pk)
@@ -125,7 +118,7 @@ def _readable_meeting(request, pk) -> Meeting:
 
 
 def my_notes(request):
-    denied = _signed_in(request)
+    denied = signed_in_denial(request)
     if denied:
         return denied
     return render(
@@ -140,7 +133,7 @@ def my_notes(request):
 
 
 def my_meeting_notes(request, pk):
-    denied = _signed_in(request)
+    denied = signed_in_denial(request)
     if denied:
         return denied
     meeting = _readable_meeting(request, pk)
@@ -159,12 +152,23 @@ def my_meeting_notes(request, pk):
     )
 
 
+def _marking(item) -> str:
+    """The marking printed on an exempt or confidential item of the briefing."""
+    if not item.is_private:
+        return ""
+    if item.is_confidential:
+        return "Confidential – NOT FOR PUBLICATION (Local Government Act 1972, section 100A)."
+    return f"Exempt – NOT FOR PUBLICATION (Schedule 12A paragraph {item.exempt_paragraph})."
+
+
 def briefing_context(user, meeting: Meeting) -> dict:
     """The agenda as the user may read it, each item with the user's notes on it and on its
     papers. Only the user's own notes; exempt papers only if they may read them."""
     include_private = selectors.viewer_sees_exempt(user, meeting)
     items = selectors.agenda(meeting, include_private=include_private)
     notes.attach_to_agenda(user, meeting, items, include_private=include_private)
+    for item in items:
+        item.print_marking = _marking(item)
     person = getattr(user, "person", None)
     return {
         "meeting": meeting,
@@ -177,7 +181,7 @@ def briefing_context(user, meeting: Meeting) -> dict:
 
 
 def my_briefing(request, pk):
-    denied = _signed_in(request)
+    denied = signed_in_denial(request)
     if denied:
         return denied
     meeting = _readable_meeting(request, pk)
