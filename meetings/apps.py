@@ -25,6 +25,11 @@ class MeetingsConfig(AppConfig):
         )
         home_panels.register(views.home_next_meetings_panel)
         constitution_panels.register(agenda_views.constitution_standard_items_panel)
+        # A signed-in user's private notes and briefing for the meeting (issue 23).
+        from meetings.extensions import meeting_top_panels
+        from meetings.notes_views import meeting_notes_panel
+
+        meeting_top_panels.register(meeting_notes_panel)
 
         post_delete.connect(
             delete_original_file, sender=Conversion, dispatch_uid="conversion-original"

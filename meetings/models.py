@@ -686,3 +686,46 @@ class PortalVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} last looked at {self.last_seen_at:%Y-%m-%d %H:%M}"
+
+
+class PrivateNote(models.Model):
+    """A signed-in member's own note on an agenda item or on one of its papers (issue 23).
+
+    Private to ``author``: read only through ``meetings.notes`` (always filtered by the author
+    and, for an exempt or confidential item, by whether the author may still read it). The
+    text is stored encrypted (``meetings.notes.seal``, a key derived from ``SECRET_KEY``), so
+    the database and its backups never hold it in the clear. No history, no admin, no export.
+    """
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="private_notes"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="private_notes"
+    )
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.CASCADE, related_name="private_notes"
+    )
+    sealed_text = models.TextField(help_text="The note, encrypted (meetings.notes.seal).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["agenda_item", "document", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "agenda_item"],
+                condition=Q(document__isnull=True),
+                name="one_item_note_per_author",
+                violation_error_message="You already have a note on this agenda item.",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "document"],
+                condition=Q(document__isnull=False),
+                name="one_paper_note_per_author",
+                violation_error_message="You already have a note on this paper.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Private note {self.pk}"

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from meetings import agenda_views, conversion_views, document_views, views
+from meetings import agenda_views, conversion_views, document_views, notes_views, views
 from meetings.models import Document, Report
 
 urlpatterns = [
     # A signed-in member's own page (never in the public page cache: /my/ is excluded).
     path("my/", views.MyMeetings.as_view(), name="my-portal"),
     path("my/exempt-reads/", views.MyExemptReads.as_view(), name="my-exempt-reads"),
+    # Private notes (issue 23, meetings/notes.py): the author's own, never cached.
+    path("my/notes/", notes_views.my_notes, name="my-notes"),
+    path("my/notes/meetings/<int:pk>/", notes_views.my_meeting_notes, name="my-meeting-notes"),
+    path("my/notes/meetings/<int:pk>/briefing.pdf", notes_views.my_briefing, name="my-briefing"),
+    path("my/notes/items/<int:pk>/", notes_views.note_on_item, name="note-item"),
+    path("my/notes/papers/<int:pk>/", notes_views.note_on_paper, name="note-paper"),
     # Public pages.
     path("meetings/", views.meeting_calendar, name="meeting-calendar"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),

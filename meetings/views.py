@@ -26,6 +26,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from meetings import conversion, selectors, services, uploads
+from meetings import notes as private_notes
 from meetings.extensions import (
     item_notes,
     item_outcomes,
@@ -190,6 +191,11 @@ def _meeting_context(request, meeting: Meeting, *, include_private: bool, previe
     shows_deadline = meeting.published_late or not meeting.is_published
     clear_days = constitution.publication_clear_days() if shows_deadline else CLEAR_WORKING_DAYS
     return {
+        # The signed-in user's private notes beside each item and paper (issue 23).
+        "notes_enabled": not preview
+        and private_notes.attach_to_agenda(
+            request.user, meeting, items, include_private=include_private
+        ),
         "meeting": meeting,
         "items": items,
         "notes": notes,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from meetings.models import Document, Meeting, Report
-from opendata import decisions, ics, oparl, tasks
+from opendata import decisions, ics, members_search, oparl, tasks
 from opendata.forms import SearchForm
 from opendata.http import conditional, public_conditional
 from opendata.models import PublicRecord
@@ -49,6 +49,7 @@ def search_view(request):
     page = None
     results = []
     decision_hits = []
+    exempt_hits = []
     query = ""
     narrowed = ""
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
@@ -64,6 +65,9 @@ def search_view(request):
         )
         page, results = run_search(params, request.GET.get("page"))
         decision_hits = decisions.search_decisions(query)
+        # A signed-in member's exempt papers (issue 23); never for the public. The page is
+        # never in the page cache for a signed-in user (scrutiny.cache, privatecache).
+        exempt_hits = members_search.exempt_results(request.user, params)
     other = request.GET.copy()
     other.pop("page", None)
     return render(
@@ -78,6 +82,7 @@ def search_view(request):
             "querystring": other.urlencode(),
             "ranked": uses_postgres(),
             "decision_hits": decision_hits,
+            "exempt_hits": exempt_hits,
         },
     )
 

@@ -70,6 +70,39 @@ def can_view_exempt(user, committee, on: dt.date | None = None) -> bool:
     return any(memberships.in_force_on(day).exists() for day in days)
 
 
+def exempt_reader(user):
+    """``can_view_exempt`` for many papers at once (issue 23, members' search): returns
+    ``may_read(committee_id, on) -> bool`` answering exactly as ``can_view_exempt(user,
+    committee, on)`` would, after one query for the user's memberships (none for an officer
+    or the public). ``tests/members/test_members_search.py`` holds the two to the same answers."""
+    if not user or not user.is_authenticated:
+        return lambda committee_id, on=None: False
+    if user.has_perm(VIEW_ALL_EXEMPT):
+        return lambda committee_id, on=None: True
+    person = person_for(user)
+    if person is None:
+        return lambda committee_id, on=None: False
+    from scrutiny.models import Membership
+
+    spans: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+    for committee_id, start, end in Membership.objects.filter(person=person).values_list(
+        "committee_id", "start_date", "end_date"
+    ):
+        spans.setdefault(committee_id, []).append((start, end))
+    today = timezone.localdate()
+
+    def may_read(committee_id: int, on: dt.date | None = None) -> bool:
+        days = {today} if on is None else {today, on}
+        return any(
+            start <= day and (end is None or end >= day)
+            for start, end in spans.get(committee_id, ())
+            for day in days
+        )
+
+    may_read.committee_ids = frozenset(spans)
+    return may_read
+
+
 def officer_denial(request):
     """The one officer check. ``None`` for an officer; the login redirect (back to this page)
     for an anonymous user; ``PermissionDenied`` (the portal's 403 page) for anyone else

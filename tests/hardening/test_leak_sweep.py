@@ -153,11 +153,28 @@ def council(db, django_capture_on_commit_callbacks):
         # 5. Issue 17: a decision taken in private, a draft decision and a draft forward
         #    plan entry (their public record is the title, maker, date and paragraph only).
         plant_decisions()
+        # 6. Issue 23: a councillor's private notes on an open item and on a public paper.
+        plant_private_notes()
         # Packs and the search index are rebuilt from the planted records.
         for meeting in Meeting.all_objects.filter(published_at__isnull=False):
             packs.request_build(meeting=meeting, reason="leak sweep", force=True)
     call_command("rebuild_search_index", "--extract", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return {"exempt": exempt, "draft": draft, "confidential": confidential}
+
+
+def plant_private_notes() -> None:
+    from meetings import notes
+
+    author = make_user("councillor", person=PersonFactory(name="Leak Sweep Note Taker"))
+    paper = Document.objects.select_related("agenda_item").order_by("pk").first()
+    assert paper is not None, "the demo council has public papers"
+    for document in (None, paper):
+        notes.save_note(
+            author=author,
+            item=paper.agenda_item,
+            document=document,
+            text=f"{CANARY} {BAIT} my private note",
+        )
 
 
 def _plant_call_ins() -> None:

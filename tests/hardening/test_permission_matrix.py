@@ -75,6 +75,13 @@ RULES: dict[str, str] = {
     "sitemap-section": SERVICE,
     "my-portal": SIGNED_IN,
     "my-exempt-reads": SIGNED_IN,
+    # Private notes (issue 23): any signed-in user's own; an open item's or public paper's
+    # note page for anyone signed in (an exempt one 404s off the committee: tests/members).
+    "my-notes": SIGNED_IN,
+    "my-meeting-notes": SIGNED_IN,
+    "my-briefing": SIGNED_IN,
+    "note-item": SIGNED_IN,
+    "note-paper": SIGNED_IN,
     "login": ACCOUNT,
     "logout": ACCOUNT,
     "session-extend": SIGNED_IN,  # GET: seconds left (JSON); POST: stay signed in
@@ -468,7 +475,17 @@ def extra_urls(council) -> dict[str, str]:
     )
     consideration = Consideration.objects.order_by("pk").first()
     programme = WorkProgramme.objects.order_by("pk").first()
+    open_item = (
+        AgendaItem.all_objects.filter(meeting=meeting, is_exempt=False, is_confidential=False)
+        .order_by("pk")
+        .first()
+    )
+    public_paper = Document.objects.order_by("pk").first()
     urls = {
+        "my-meeting-notes": reverse("my-meeting-notes", args=[meeting.pk]),
+        "my-briefing": reverse("my-briefing", args=[meeting.pk]),
+        "note-item": reverse("note-item", args=[open_item.pk]),
+        "note-paper": reverse("note-paper", args=[public_paper.pk]),
         "officer-history": reverse("officer-history", args=["meetings", "meeting", meeting.pk]),
         "officer-meeting-preview": reverse("officer-meeting-preview", args=[meeting.pk, "public"]),
         "officer-minutes-start": reverse("officer-minutes-start", args=[meeting.pk]),
