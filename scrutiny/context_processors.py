@@ -1,5 +1,5 @@
-from scrutiny.council import brand_version, current_council, is_administrator
-from scrutiny.permissions import is_officer
+from scrutiny.council import brand_version, current_council
+from scrutiny.permissions import is_administrator, is_officer
 
 
 def portal(request):

@@ -31,6 +31,7 @@ from django.urls import reverse
 from scrutiny import brand
 from scrutiny.audit import records_by
 from scrutiny.models import Council
+from scrutiny.permissions import is_administrator
 from scrutiny.roles import ADMINISTRATORS, OFFICERS, ensure_roles
 
 COUNCIL_CACHE_KEY = "portal:council"
@@ -53,13 +54,6 @@ EDITABLE_FIELDS = (
     "open_data_licence_name",
     "open_data_licence_url",
 )
-
-
-def is_administrator(user) -> bool:
-    """An administrator: in the administrators' group (or a superuser)."""
-    if not user or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()
 
 
 def current_council() -> Council:
@@ -114,8 +108,7 @@ def save_council(
     try:
         council.full_clean(exclude=["logo", *errors])
     except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            errors.setdefault(name, []).extend(ValidationError(m) for m in messages)
+        errors = exc.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
     old_logo = council.logo.name if council.logo else ""

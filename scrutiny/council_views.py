@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,22 +20,12 @@ from django.utils.http import http_date
 from django.views import View
 
 from scrutiny import brand
-from scrutiny.council import LogoUpload, current_council, is_administrator, save_council
+from scrutiny.council import LogoUpload, current_council, save_council
 from scrutiny.council_forms import CouncilForm
 from scrutiny.forms import add_service_errors
 from scrutiny.middleware import allow_methods
 from scrutiny.models import Council
-
-
-def administrator_denial(request):
-    """``None`` for an administrator; sign in for the anonymous; 403 for anyone else."""
-    if is_administrator(request.user):
-        return None
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
+from scrutiny.permissions import administrator_denial
 
 
 class CouncilSettings(View):

@@ -90,6 +90,11 @@ class Council(TimeStamped):
         return bool(self.logo) and self.logo.name.endswith(".svg")
 
     @property
+    def accessibility_email(self) -> str:
+        """Where the accessibility statement sends requests and problems."""
+        return self.accessibility_contact or self.email
+
+    @property
     def logo_print_url(self) -> str:
         """The logo's address inside a print document: ``scrutiny.printing`` serves it from
         the storage (render_document names it)."""

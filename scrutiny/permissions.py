@@ -99,6 +99,26 @@ class OfficerRequiredMixin:
         return officer_denial(request) or super().dispatch(request, *args, **kwargs)
 
 
+def is_administrator(user) -> bool:
+    """An administrator: in the administrators' group (``scrutiny.roles``), or a superuser."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    from scrutiny.roles import ADMINISTRATORS
+
+    return user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()
+
+
+def administrator_denial(request):
+    """The administrators' pages (council settings): like ``officer_denial``, for
+    administrators only. ``None`` for an administrator; sign in for the anonymous; 403 for
+    anyone else signed in (a democracy officer included)."""
+    if is_administrator(request.user):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
 # The status of a refusal shown on the page itself (a rule's message where the user is).
 FORBIDDEN = 403
 

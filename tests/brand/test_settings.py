@@ -79,6 +79,8 @@ def test_settings_are_saved_shown_and_audited(admin_client):
     assert "https://www.borsetshire.gov.uk/bins" in page
     assert "https://www.borsetshire.gov.uk/privacy" in page
     assert "https://www.borsetshire.gov.uk/cookies" in page
+    statement = admin_client.get(reverse("accessibility")).content.decode()
+    assert "mailto:access@borsetshire.gov.uk" in statement
     # A second change is a second history row, naming what changed.
     post(admin_client, brand_colour="#003366")
     assert council.history.count() == 2

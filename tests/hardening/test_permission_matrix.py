@@ -52,6 +52,8 @@ PUBLIC, REDIRECT, MEMBERS, OFFICER, SIGNED_IN, SERVICE, ACCOUNT, ADMIN = (
 )
 
 NOT_FOUND = "not-found"
+# Administrators only (the council settings): 403 for a democracy officer too.
+ADMINISTRATOR = "administrator"
 # Officers only, and 404 (not the login page or 403) for everyone else: the address says
 # nothing about whether the paper exists (the original of a converted paper).
 OFFICER_HIDDEN = "officer-hidden"
@@ -75,6 +77,11 @@ RULES: dict[str, str] = {
     "logout": ACCOUNT,
     "session-extend": SIGNED_IN,  # GET: seconds left (JSON); POST: stay signed in
     "officer-home": OFFICER,
+    # The council's settings and brand (scrutiny/council_views.py).
+    "council-settings": ADMINISTRATOR,
+    "council-setup": ADMINISTRATOR,  # once the council exists: to council-settings
+    "brand-css": PUBLIC,
+    "council-logo": NOT_FOUND,  # the demo council has no logo; this name is not its logo
     "officer-committee-list": OFFICER,
     "officer-committee-add": OFFICER,
     "officer-committee-edit": OFFICER,
@@ -516,6 +523,7 @@ def extra_urls(council) -> dict[str, str]:
             "officer-meeting-email-summons", args=[meeting.pk]
         ),
         "healthz": "/healthz",
+        "council-logo": reverse("council-logo", args=["logo-none.svg"]),
         "robots": "/robots.txt",
         "favicon": "/favicon.ico",
         "logout": "/accounts/logout/",
@@ -625,6 +633,10 @@ def expected(cls: str, role: str) -> set[int] | str:
         return {403} if role in ("councillor", "member") else "officer-allowed"
     if cls == SIGNED_IN:
         return "login" if role == "anonymous" else {200}
+    if cls == ADMINISTRATOR:
+        if role == "anonymous":
+            return "login"
+        return "officer-allowed" if role == "admin" else {403}
     raise AssertionError(cls)
 
 
@@ -673,7 +685,9 @@ def test_permission_matrix(client, council):
             response = client.get(url)
             if problem := check(response, expected(cls, role), where):
                 problems.append(problem)
-            if cls == OFFICER and role in ("anonymous", "councillor", "member"):
+            if (cls == OFFICER and role in ("anonymous", "councillor", "member")) or (
+                cls == ADMINISTRATOR and role != "admin"
+            ):
                 response = client.post(url, {})
                 if problem := check(response, expected(cls, role), f"{role} POST {url}"):
                     problems.append(problem)
