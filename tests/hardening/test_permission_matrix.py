@@ -524,6 +524,7 @@ def extra_urls(council) -> dict[str, str]:
         ),
         "healthz": "/healthz",
         "council-logo": reverse("council-logo", args=["logo-none.svg"]),
+        "council-setup": reverse("council-setup"),
         "robots": "/robots.txt",
         "favicon": "/favicon.ico",
         "logout": "/accounts/logout/",
