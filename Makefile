@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/scrutiny_ci
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test ci lint checks test-sqlite test-postgres test-browser assets venv demo worker audit bench bench-scale clean
+.PHONY: run test ci lint checks test-sqlite test-postgres test-browser assets venv demo empty worker audit bench bench-scale clean
 
 # The lock file lists every package, so pip installs exactly it (--no-deps) and checks it is
 # complete: resolving again would let pip 23's handling of extras (fonttools[woff]) reach
@@ -38,8 +38,22 @@ demo: venv assets
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data
 
-run: demo
-	$(PY) manage.py demo_logins
+# DEMO=0 starts an empty portal instead: migrate, create the first administrator (its password
+# is printed once) and serve; the administrator signs in and enters the council (docs/setup.md).
+DEMO ?= 1
+ifeq ($(DEMO),0)
+# Its own database (unless DATABASE_URL is given), so the demo's is left alone.
+DATABASE_URL ?= sqlite:///$(CURDIR)/var/empty.sqlite3
+export DATABASE_URL
+endif
+
+empty: venv assets
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_council
+
+run: $(if $(filter 0,$(DEMO)),empty,demo)
+	$(if $(filter 0,$(DEMO)),,$(PY) manage.py demo_logins)
 	@$(PY) manage.py email_backend
 	@echo "Serving on http://$(HOST):$(PORT) (a background task worker runs alongside; Ctrl-C stops both)"
 	@trap 'kill 0' EXIT; $(PY) manage.py db_worker --queue-name default --interval 1 & \

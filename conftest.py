@@ -27,6 +27,8 @@ def _portal_test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False
+    # Most tests build no Council row; the first-run page is tested on its own (tests/brand).
+    settings.FIRST_RUN_SETUP = False
     # Reads go to the primary unless a test asks for the replica (tests/hardening/test_replica.py).
     settings.READ_REPLICA = None
     settings.STORAGES = {

@@ -146,7 +146,7 @@ def system_json(api: Api) -> dict:
             "oparlVersion": OPARL,
             "name": f"{council.name} committee papers",
             "body": api.url("oparl-body-list"),
-            "license": LICENSE,
+            "license": council.open_data_licence_url or LICENSE,
             "contactEmail": council.email,
             "website": council.website,
             "web": api.base + reverse("home"),
@@ -179,16 +179,26 @@ def body_json(api: Api, council: Council) -> dict:
         "name": council.name,
         "shortName": council.short_name,
         "website": council.website,
-        "license": LICENSE,
+        "license": council.open_data_licence_url or LICENSE,
         "contactEmail": council.email,
+        "contactName": "Democratic Services" if council.email or council.phone else None,
         "classification": "Local authority (England)",
         **lists,
         "legislativeTerm": terms,
         "web": api.base + reverse("home"),
     }
+    if council.address:
+        # The council's address (the settings page): an embedded Location of the Body.
+        data["location"] = {
+            "id": f"{data['id']}#location",
+            "type": OPARL + "Location",
+            "description": council.address,
+        }
     if council.pk:
         api.load_records({"Body": [council.pk], "LegislativeTerm": [t.pk for t in years]})
         data.update(api.stamps("Body", council))
+        if "location" in data:
+            data["location"].update(api.stamps("Body", council))
     data = clean(data)
     data["legislativeTerm"] = terms  # required, even when empty
     return data

@@ -1,17 +1,5 @@
-from django.core.cache import cache
-
-from scrutiny.models import Council
-from scrutiny.permissions import is_officer
-
-COUNCIL_CACHE_KEY = "portal:council"
-
-
-def current_council() -> Council:
-    council = cache.get(COUNCIL_CACHE_KEY)
-    if council is None:
-        council = Council.current()
-        cache.set(COUNCIL_CACHE_KEY, council, 300)
-    return council
+from scrutiny.council import brand_version, current_council
+from scrutiny.permissions import is_administrator, is_officer
 
 
 def portal(request):
@@ -19,5 +7,8 @@ def portal(request):
     return {
         "council": council,
         "council_name": council.name,
+        "brand_version": brand_version(council),
         "is_officer": is_officer(getattr(request, "user", None)),
+        # Asked only by the pages that show administrators' links (a query for signed-in users).
+        "is_administrator": lambda: is_administrator(getattr(request, "user", None)),
     }

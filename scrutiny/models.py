@@ -27,8 +27,25 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+DEFAULT_BRAND_COLOUR = "#00594f"
+OGL_V3 = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
+
+def council_logo_upload_to(instance: Council, filename: str) -> str:
+    # A new name for every upload, so the logo's address changes with it (cache busting).
+    import secrets
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"brand/logo-{secrets.token_hex(8)}.{extension}"
+
+
 class Council(TimeStamped):
-    """The local authority running the portal (OParl's Body). One row."""
+    """The local authority running the portal (OParl's Body). One row.
+
+    Its brand (logo, colour, header and footer links) is set by administrators on the council
+    settings page (``scrutiny/council_views.py``); every write goes through
+    ``scrutiny.council.save_council``, which validates the colour's contrast and cleans the logo.
+    """
 
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=60, blank=True)
@@ -36,6 +53,23 @@ class Council(TimeStamped):
     address = models.TextField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
+    # The brand. The logo is a cleaned SVG or a checked PNG in the default storage; it is
+    # public (pages and PDFs show it), served by ``council-logo``.
+    logo = models.FileField(upload_to=council_logo_upload_to, max_length=200, blank=True)
+    logo_alt = models.CharField("logo alt text", max_length=200, blank=True)
+    brand_colour = models.CharField(max_length=7, default=DEFAULT_BRAND_COLOUR)
+    # [{"text": "Council tax", "url": "https://..."}], in order.
+    header_links = models.JSONField(default=list, blank=True)
+    privacy_url = models.URLField("privacy notice", blank=True)
+    cookies_url = models.URLField("cookies", blank=True)
+    contact_url = models.URLField("contact us", blank=True)
+    accessibility_contact = models.EmailField("accessibility statement contact", blank=True)
+    open_data_licence_name = models.CharField(
+        max_length=200, default="Open Government Licence v3.0"
+    )
+    open_data_licence_url = models.URLField(default=OGL_V3)
+
+    history = HistoricalRecords()
 
     def __str__(self) -> str:
         return self.name
@@ -46,6 +80,40 @@ class Council(TimeStamped):
         if council is None:
             council = cls(name=settings.COUNCIL_NAME, website=settings.COUNCIL_WEBSITE)
         return council
+
+    @property
+    def is_set_up(self) -> bool:
+        return self.pk is not None
+
+    @property
+    def logo_is_svg(self) -> bool:
+        return bool(self.logo) and self.logo.name.endswith(".svg")
+
+    @property
+    def accessibility_email(self) -> str:
+        """Where the accessibility statement sends requests and problems."""
+        return self.accessibility_contact or self.email
+
+    @property
+    def logo_print_url(self) -> str:
+        """The logo's address inside a print document: ``scrutiny.printing`` serves it from
+        the storage (render_document names it)."""
+        return f"{settings.MEDIA_URL}{self.logo.name}" if self.logo else ""
+
+    @property
+    def brand_colour_css(self) -> str:
+        """The brand colour, safe to write into a stylesheet (the default if it is not #rrggbb)."""
+        import re
+
+        colour = self.brand_colour or ""
+        return colour if re.fullmatch(r"#[0-9a-fA-F]{6}", colour) else DEFAULT_BRAND_COLOUR
+
+    @property
+    def logo_path(self) -> str:
+        """The logo's address on the portal (``council-logo``), or "" when there is none."""
+        if not self.logo:
+            return ""
+        return reverse("council-logo", args=[self.logo.name.rsplit("/", 1)[-1]])
 
 
 class PersonQuerySet(models.QuerySet):

@@ -12,7 +12,8 @@ test holds it to that), and WeasyPrint reads nothing but what the boundary hands
 - ``PortalURLFetcher`` serves the portal's own static files (``/static/…``, through the
   staticfiles finders and ``STATIC_ROOT``), the media files a caller names explicitly
   (``/media/…``, through the storage API; none by default, because uploaded papers include
-  exempt ones) and ``data:`` URIs (their content is already in the document: nothing is read);
+  exempt ones; ``render_document`` names the council's logo, which every page shows) and
+  ``data:`` URIs (their content is already in the document: nothing is read);
   it refuses ``file:``, ``http:``, ``https:``, every other scheme and every other path, without
   opening a socket or a file;
 - no attachment is ever embedded: ``<link rel="attachment">`` is dropped from the document's
@@ -213,6 +214,9 @@ def render_document(
         raise ValueError("Print documents are laid out against PRINT_BASE_URL only.")
     weasyprint = _weasyprint()
     council = Council.current()  # once: the author and the templates' council name
+    if council.logo:
+        # The council's logo is public (every page shows it): print templates may show it.
+        media = (*media, council.logo.name)
     html = render_html(
         template,
         {"pdf_title": title, "pdf_lang": lang, "pdf_author": author or council.name, **context},

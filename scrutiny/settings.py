@@ -22,6 +22,9 @@ CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
 
 COUNCIL_NAME = ENV.council_name
 COUNCIL_WEBSITE = ENV.council_website
+# The first-run page while no Council row exists (scrutiny.council.FirstRunMiddleware). The test
+# suite's conftest turns it off, since most tests build no council; tests/brand turn it on.
+FIRST_RUN_SETUP = True
 SITE_URL = ENV.site_url
 MAX_UPLOAD_BYTES = ENV.max_upload_mb * 1024 * 1024
 DOCUMENT_SERVING = ENV.document_serving
@@ -67,6 +70,8 @@ MIDDLEWARE = [
     # Pages for a signed-in user: Cache-Control: private, no-store (issue 13 finding 10).
     "scrutiny.privatecache.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # While no council is entered: administrators to the first-run page, others "being set up".
+    "scrutiny.council.FirstRunMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

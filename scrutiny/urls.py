@@ -141,6 +141,7 @@ core_patterns = [
     ),
     path("django-admin/", admin.site.urls),
     path("", include("scrutiny.urls_hardening")),
+    path("", include("scrutiny.urls_council")),
 ]
 
 urlpatterns = core_patterns + [
