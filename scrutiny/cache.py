@@ -47,7 +47,7 @@ CACHE_HEADER = "X-Portal-Cache"
 # Records written on reads (visits, access logs) or derived bookkeeping: no page shows them
 # to the public, so saving them must not throw the whole cache away. Stored PDFs are derived
 # files (an anonymous request may record a pending build): no page shows them either.
-IGNORED_MODELS = {"meetings.portalvisit", "meetings.exemptaccess", "scrutiny.storedpdf"}
+IGNORED_MODELS = {"meetings.changeacknowledgement", "meetings.exemptaccess", "scrutiny.storedpdf"}
 NEVER_CACHED_PREFIXES = ("/officer/", "/accounts/", "/my/", "/django-admin/", "/static/")
 NOT_STORED_HEADERS = {"set-cookie", CACHE_HEADER.lower()}
 
