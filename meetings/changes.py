@@ -199,17 +199,17 @@ def _place(change: MeetingChange) -> tuple[str, str]:
 
 
 def lines(changes: list[MeetingChange]) -> list[Line]:
-    """The events as lines, in order. A supplementary pack built for late papers listed here
-    is not a line of its own: the late paper lines link to it (the pack is news only when no
-    late paper says so, for example when it is rebuilt after a withdrawal)."""
+    """The events as lines, in order. A supplementary pack built (or rebuilt, its pages
+    renumbered) after a late paper listed here is not a line of its own: the late paper lines
+    link to it with its latest pages. The pack is a line only when no late paper above says
+    so (for example when it is rebuilt after a withdrawal)."""
     out: list[Line] = []
     late: list[Line] = []
     for change in changes:
         if change.kind == ChangeKind.SUPPLEMENTARY_PACK and late:
             url = reverse("meeting-supplementary-pack", args=[change.meeting_id])
-            for line in late:
+            for line in late:  # the latest pack's pages, if it was rebuilt since
                 line.pack, line.pack_url = change.after, url
-            late = []
             continue
         url, link_text = _place(change)
         line = Line(change=change, text=sentence(change), url=url, link_text=link_text)

@@ -52,6 +52,9 @@ PUBLIC, REDIRECT, MEMBERS, OFFICER, SIGNED_IN, SERVICE, ACCOUNT, ADMIN = (
 )
 
 NOT_FOUND = "not-found"
+# A signed-in user's POST-only action (``/my/changes/seen/``): 405 to every GET, and a POST
+# from a visitor who is not signed in goes to the login page.
+SIGNED_IN_POST = "signed-in-post"
 # Officers only, and 404 (not the login page or 403) for everyone else: the address says
 # nothing about whether the paper exists (the original of a converted paper).
 OFFICER_HIDDEN = "officer-hidden"
@@ -71,6 +74,7 @@ RULES: dict[str, str] = {
     "sitemap-section": SERVICE,
     "my-portal": SIGNED_IN,
     "my-exempt-reads": SIGNED_IN,
+    "my-changes-seen": SIGNED_IN_POST,
     "login": ACCOUNT,
     "logout": ACCOUNT,
     "session-extend": SIGNED_IN,  # GET: seconds left (JSON); POST: stay signed in
@@ -521,6 +525,7 @@ def extra_urls(council) -> dict[str, str]:
         "logout": "/accounts/logout/",
         "login": "/accounts/login/",
         "session-extend": "/accounts/session/",
+        "my-changes-seen": reverse("my-changes-seen"),
         "account-set-password": "/accounts/set-password/MQ/not-a-token/",
     }
     from decisions.models import CallInRequest
@@ -625,6 +630,8 @@ def expected(cls: str, role: str) -> set[int] | str:
         return {403} if role in ("councillor", "member") else "officer-allowed"
     if cls == SIGNED_IN:
         return "login" if role == "anonymous" else {200}
+    if cls == SIGNED_IN_POST:
+        return "login" if role == "anonymous" else {405}
     raise AssertionError(cls)
 
 
@@ -673,7 +680,9 @@ def test_permission_matrix(client, council):
             response = client.get(url)
             if problem := check(response, expected(cls, role), where):
                 problems.append(problem)
-            if cls == OFFICER and role in ("anonymous", "councillor", "member"):
+            if (cls == OFFICER and role in ("anonymous", "councillor", "member")) or (
+                cls == SIGNED_IN_POST and role == "anonymous"
+            ):
                 response = client.post(url, {})
                 if problem := check(response, expected(cls, role), f"{role} POST {url}"):
                     problems.append(problem)
