@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from meetings.models import (
     AgendaItem,
@@ -98,11 +98,11 @@ def record(
 
 
 def when(moment: dt.datetime | None) -> str:
-    """A meeting's start as the change log writes it ("9 October 2017, 2.00 pm")."""
+    """A meeting's start as the change log writes it ("9 October 2017, 2.00 p.m.", as the
+    portal's pages do)."""
     if moment is None:
         return ""
-    local = timezone.localtime(moment)
-    return f"{local:%-d %B %Y}, {local:%-I.%M} {local:%p}".replace("AM", "am").replace("PM", "pm")
+    return dateformat.format(timezone.localtime(moment), "j F Y, g.i a")
 
 
 # --- reading -------------------------------------------------------------------------------
