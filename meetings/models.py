@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from scrutiny import visibility
@@ -675,17 +676,98 @@ class CommitteeAgendaSettings(TimeStamped):
         return f"Standard items of {self.committee}"
 
 
-class PortalVisit(models.Model):
-    """When a user last looked at their own page, for "published or changed since"."""
+class ChangeKind(models.TextChoices):
+    """What changed on a published meeting (``meetings.changes``, docs/notes-changes.md)."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_visit"
+    AGENDA_PUBLISHED = "agenda_published", "Agenda published"
+    ITEM_ADDED = "item_added", "Item added"
+    ITEM_RETITLED = "item_retitled", "Item retitled"
+    ITEM_MOVED = "item_moved", "Item moved"
+    LATE_PAPER = "late_paper", "Late paper added"
+    PAPER_REPLACED = "paper_replaced", "Paper replaced"
+    PAPER_WITHDRAWN = "paper_withdrawn", "Paper withdrawn"
+    PAPER_RETITLED = "paper_retitled", "Paper retitled"
+    PAPER_MOVED = "paper_moved", "Paper moved"
+    SUPPLEMENTARY_PACK = "supplementary_pack", "Supplementary pack"
+    DATE_CHANGED = "date_changed", "Date or time changed"
+    VENUE_CHANGED = "venue_changed", "Venue changed"
+    POSTPONED = "postponed", "Meeting postponed"
+    CANCELLED = "cancelled", "Meeting cancelled"
+
+
+class MeetingChangeQuerySet(models.QuerySet):
+    def public(self):
+        """Changes the public may read: recorded as public, of a public meeting, and about an
+        item (and paper) that is still open now (an item made exempt later takes its earlier
+        changes out of the public's sight too)."""
+        return self.filter(
+            visibility.meeting_public("meeting"),
+            Q(is_public=True),
+            Q(item__isnull=True) | visibility.item_open("item"),
+            Q(document__isnull=True) | visibility.item_open("document__agenda_item"),
+            Q(report__isnull=True) | visibility.item_open("report__agenda_item"),
+        )
+
+
+class MeetingChange(models.Model):
+    """One change to a published meeting, with what it was before and after, recorded by the
+    service that made it in the same transaction (``meetings.changes.record``). Members read
+    them on ``/my/`` and in the change notice; ``is_public`` is False for a change about an
+    exempt or confidential item or its papers (members of the committee only)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=30, choices=ChangeKind.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    last_seen_at = models.DateTimeField()
-    previous_seen_at = models.DateTimeField(null=True, blank=True)
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    item_number = models.CharField(
+        max_length=10, blank=True, help_text="The item's number when the change was made."
+    )
+    subject = models.CharField(
+        max_length=300, blank=True, help_text="The title of what moved, when the change was made."
+    )
+    before = models.CharField(max_length=500, blank=True)
+    after = models.CharField(max_length=500, blank=True)
+    is_public = models.BooleanField(default=True)
+
+    all_objects = MeetingChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        indexes = [models.Index(fields=["meeting", "id"])]
 
     def __str__(self) -> str:
-        return f"{self.user} last looked at {self.last_seen_at:%Y-%m-%d %H:%M}"
+        return f"{self.meeting}: {self.get_kind_display()}"
+
+
+class ChangeAcknowledgement(models.Model):
+    """The changes of a meeting a member has said they have seen ("I've seen these" on
+    ``/my/``): every change up to ``up_to`` (a ``MeetingChange`` id). Kept per member and
+    meeting, so it holds on every device and sign-in."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="change_acknowledgements"
+    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    up_to = models.PositiveBigIntegerField(default=0)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "meeting"], name="one_acknowledgement_per_meeting"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} saw the changes of {self.meeting} up to {self.up_to}"
 
 
 class PrivateNote(models.Model):

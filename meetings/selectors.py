@@ -166,13 +166,6 @@ def may_read_paper(user, item: AgendaItem, *, paper: Report | Document | None = 
     return True
 
 
-@dataclass
-class Change:
-    meeting: Meeting
-    what: str
-    at: dt.datetime
-
-
 def my_committee_ids(user) -> set[int]:
     """Committees the user sits on today (any role)."""
     return member_committee_ids(user, on=timezone.localdate())
@@ -186,43 +179,6 @@ def councillor_meetings(user, *, upcoming: bool, limit: int = 10) -> list[Meetin
     qs = Meeting.objects.select_related("committee").filter(committee_id__in=ids)
     qs = qs.upcoming(now) if upcoming else qs.past(now)
     return list(qs[:limit])
-
-
-def changes_since(user, since: dt.datetime | None, *, limit: int = 30) -> list[Change]:
-    """Papers published or changed on the user's committees' meetings since ``since``."""
-    ids = my_committee_ids(user)
-    if not ids or since is None:
-        return []
-    changes: list[Change] = []
-    meetings = (
-        Meeting.objects.select_related("committee")
-        .filter(committee_id__in=ids)
-        .filter(Q(published_at__gt=since) | Q(papers_changed_at__gt=since))
-    )
-    for m in meetings.order_by("-papers_changed_at")[:limit]:
-        if m.published_at and m.published_at > since:
-            changes.append(Change(m, "Agenda published", m.published_at))
-        else:
-            changes.append(Change(m, "Papers changed", m.papers_changed_at or m.modified_at))
-    docs = (
-        Document.all_objects.issued()
-        .filter(visibility.item_listed("agenda_item"))
-        .filter(agenda_item__meeting__committee_id__in=ids, created_at__gt=since)
-        .select_related("agenda_item__meeting__committee")
-        .defer("text")
-        .order_by("-created_at")[:limit]
-    )
-    for d in docs:
-        changes.append(
-            Change(
-                d.agenda_item.meeting,
-                f"New document: {d.title}"
-                + (" (members only)" if d.agenda_item.is_private else ""),
-                d.created_at,
-            )
-        )
-    changes.sort(key=lambda c: c.at, reverse=True)
-    return changes[:limit]
 
 
 @dataclass(frozen=True)

@@ -18,17 +18,17 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from meetings import workdays
+from meetings import changes, workdays
 from meetings.models import (
     DEFAULT_STANDARD_ITEMS,
     STANDARD_SECTIONS,
     AgendaItem,
+    ChangeKind,
     CommitteeAgendaSettings,
     Document,
     ItemKind,
     Meeting,
     MeetingStatus,
-    PortalVisit,
     Report,
     ReportSection,
 )
@@ -163,6 +163,7 @@ def publish_late_paper(
             fields.append("version")
         each._history_user = by if getattr(by, "pk", None) else None
         each.save(update_fields=fields)
+    changes.record(meeting, ChangeKind.LATE_PAPER, paper=paper, after=paper.title)
     _changed(meeting)
     return paper
 
@@ -508,6 +509,7 @@ def update_meeting(*, meeting: Meeting, version: int | None = None, by, **fields
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"update_meeting() got unexpected fields {sorted(unknown)}")
+    was_start, was_venue = meeting.start, meeting.venue
     for name, value in fields.items():
         setattr(meeting, name, value.strip() if isinstance(value, str) else value)
     errors = _validate_meeting_times(meeting.start, meeting.end, meeting.report_deadline)
@@ -516,6 +518,15 @@ def update_meeting(*, meeting: Meeting, version: int | None = None, by, **fields
     _raise(errors)
     meeting.version += 1
     meeting.save()
+    if changes.when(meeting.start) != changes.when(was_start):
+        changes.record(
+            meeting,
+            ChangeKind.DATE_CHANGED,
+            before=changes.when(was_start),
+            after=changes.when(meeting.start),
+        )
+    if meeting.venue != was_venue:
+        changes.record(meeting, ChangeKind.VENUE_CHANGED, before=was_venue, after=meeting.venue)
     _changed(meeting)
     return meeting
 
@@ -652,6 +663,7 @@ def publish_meeting(
     meeting.papers_changed_at = entered_at or now
     meeting.version += 1
     meeting.save()
+    changes.record(meeting, ChangeKind.AGENDA_PUBLISHED, at=now)
     pk = meeting.pk
 
     def send():
@@ -672,10 +684,12 @@ def cancel_meeting(*, meeting: Meeting, notice: str, by) -> Meeting:
         )
     if not notice.strip():
         raise ValidationError({"notice": ["Enter the notice to show the public."]})
+    was = meeting.get_status_display()
     meeting.status = MeetingStatus.CANCELLED
     meeting.status_notice = notice.strip()
     meeting.version += 1
     meeting.save()
+    changes.record(meeting, ChangeKind.CANCELLED, before=was, after=meeting.status_notice)
     _changed(meeting)
     return meeting
 
@@ -692,10 +706,12 @@ def postpone_meeting(*, meeting: Meeting, notice: str, by) -> Meeting:
         raise ValidationError(
             {"notice": ["Enter the notice to show the public, with the new date if known."]}
         )
+    was = meeting.get_status_display()
     meeting.status = MeetingStatus.POSTPONED
     meeting.status_notice = notice.strip()
     meeting.version += 1
     meeting.save()
+    changes.record(meeting, ChangeKind.POSTPONED, before=was, after=meeting.status_notice)
     _changed(meeting)
     return meeting
 
@@ -777,6 +793,13 @@ def add_agenda_item(
     item.contact_officers.set(list(contact_officers))
     _renumber(meeting)
     item.refresh_from_db()
+    changes.record(
+        meeting,
+        ChangeKind.ITEM_ADDED,
+        item=item,
+        before="late" if item.is_late else "",
+        after=item.title,
+    )
     _changed(meeting)
     return item
 
@@ -811,6 +834,7 @@ def update_agenda_item(
     item = AgendaItem.all_objects.select_for_update().get(pk=item.pk)
     _check_version(item, version)
     old_previous = item.previous_meeting
+    old_title = item.title
     for name, value in fields.items():
         setattr(item, name, value.strip() if isinstance(value, str) else value)
     errors = _validate_exemption(
@@ -835,6 +859,10 @@ def update_agenda_item(
     item.save()
     if contact_officers is not None:
         item.contact_officers.set(list(contact_officers))
+    if item.title != old_title:
+        changes.record(
+            meeting, ChangeKind.ITEM_RETITLED, item=item, before=old_title, after=item.title
+        )
     _changed(meeting)
     return item
 
@@ -924,12 +952,22 @@ def move_agenda_item(
     else:
         position = _parse_position(position, len(items))
     moving = items.pop(index)
+    was_number = moving.number
     items.insert(position - 1, moving)
     for n, it in enumerate(items, start=1):
         if it.order != n or it.number != str(n):
             it.order, it.number = n, str(n)
             it.version += 1
             it.save(update_fields=["order", "number", "version", "modified_at"])
+    if moving.number != was_number:
+        changes.record(
+            meeting,
+            ChangeKind.ITEM_MOVED,
+            item=moving,
+            subject=moving.title,
+            before=was_number,
+            after=moving.number,
+        )
     _changed(meeting)
     return AgendaItem.all_objects.get(pk=item.pk)
 
@@ -995,8 +1033,17 @@ def add_agenda_items(
         for n, row in enumerate(rows, start=1)
     ]
     _renumber(meeting)
+    added = [AgendaItem.all_objects.get(pk=i.pk) for i in created]
+    for item in added:
+        changes.record(
+            meeting,
+            ChangeKind.ITEM_ADDED,
+            item=item,
+            before="late" if item.is_late else "",
+            after=item.title,
+        )
     _changed(meeting)
-    return [AgendaItem.all_objects.get(pk=i.pk) for i in created]
+    return added
 
 
 @records_by
@@ -1138,6 +1185,7 @@ def update_report(
     report = Report.all_objects.select_for_update().get(pk=report.pk)
     _check_version(report, version)
     _check_current(report, "edit")
+    old_title = report.title
     for name, value in fields.items():
         setattr(report, name, value.strip() if isinstance(value, str) else value)
     errors = _validate_report(report)
@@ -1149,6 +1197,14 @@ def update_report(
     if sections is not None:
         _save_sections(report, sections)
     if not report.is_draft:
+        if report.title != old_title:
+            changes.record(
+                meeting,
+                ChangeKind.PAPER_RETITLED,
+                paper=report,
+                before=old_title,
+                after=report.title,
+            )
         _changed(meeting)
     return report
 
@@ -1226,8 +1282,17 @@ def update_document(*, document: Document, title: str, by) -> Document:
     _check_current(document, "rename")
     if not title.strip():
         raise ValidationError({"title": ["Enter a title for the document."]})
+    old_title = document.title
     document.title = title.strip()
     document.save(update_fields=["title", "modified_at"])
+    if old_title != document.title and not document.is_draft:
+        changes.record(
+            meeting,
+            ChangeKind.PAPER_RETITLED,
+            paper=document,
+            before=old_title,
+            after=document.title,
+        )
     _changed(meeting)
     return document
 
@@ -1245,24 +1310,6 @@ def remove_document(*, document: Document, by) -> None:
     Report.all_objects.filter(document=document).update(document=None)
     document.delete()
     transaction.on_commit(lambda: storage.delete(name))
-
-
-# --- councillors' own page -----------------------------------------------------------------
-
-
-@transaction.atomic
-def record_portal_visit(*, user, at: dt.datetime | None = None) -> dt.datetime | None:
-    """Record that ``user`` looked at their page now; return when they looked before."""
-    at = at or timezone.now()
-    visit = PortalVisit.objects.select_for_update().filter(user=user).first()
-    if visit is None:
-        PortalVisit.objects.create(user=user, last_seen_at=at)
-        return None
-    previous = visit.last_seen_at
-    visit.previous_seen_at = previous
-    visit.last_seen_at = at
-    visit.save(update_fields=["previous_seen_at", "last_seen_at"])
-    return previous
 
 
 @transaction.atomic
@@ -1422,6 +1469,9 @@ def withdraw_paper(*, paper: Paper, reason: str, by) -> Paper:
         each.withdrawal_reason = reason.strip()
         each.withdrawn_by = by if getattr(by, "pk", None) else None
         _save_paper(each, ["withdrawn_at", "withdrawal_reason", "withdrawn_by"], by)
+    changes.record(
+        meeting, ChangeKind.PAPER_WITHDRAWN, paper=paper, before=paper.title, after=reason.strip()
+    )
     _changed(meeting)
     return paper
 
@@ -1512,6 +1562,9 @@ def replace_document(
         new.file.storage.delete(path)
         raise
     if not new.is_draft:
+        changes.record(
+            meeting, ChangeKind.PAPER_REPLACED, paper=new, before=document.title, after=new.title
+        )
         _changed(meeting)
     return new
 
@@ -1559,6 +1612,9 @@ def replace_report(
     _save_sections(new, sections)
     _supersede(report, new, by)
     if not new.is_draft:
+        changes.record(
+            meeting, ChangeKind.PAPER_REPLACED, paper=new, before=report.title, after=new.title
+        )
         _changed(meeting)
     return new
 
@@ -1650,6 +1706,20 @@ def move_paper(
                 ) + 1
                 fields.append("order")
             _save_paper(version, fields, by)
+    if not paper.is_draft:
+        where = f"item {to_item.number}"
+        if other_meeting:
+            where += f" of the meeting on {changes.when(target_meeting.start)}"
+        changes.record(
+            source_meeting,
+            ChangeKind.PAPER_MOVED,
+            item=here,
+            paper=paper,
+            subject=paper.title,
+            before=f"item {here.number}",
+            after=where,
+            public=not (here.is_private or to_item.is_private),
+        )
     _changed(source_meeting)
     if other_meeting:
         _changed(target_meeting)

@@ -6,6 +6,7 @@ from meetings.models import Document, Report
 urlpatterns = [
     # A signed-in member's own page (never in the public page cache: /my/ is excluded).
     path("my/", views.MyMeetings.as_view(), name="my-portal"),
+    path("my/changes/seen/", views.AcknowledgeChanges.as_view(), name="my-changes-seen"),
     path("my/exempt-reads/", views.MyExemptReads.as_view(), name="my-exempt-reads"),
     # Private notes (issue 23, meetings/notes.py): the author's own, never cached.
     path("my/notes/", notes_views.my_notes, name="my-notes"),

@@ -25,7 +25,7 @@ from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import TemplateView
 
-from meetings import conversion, selectors, services, uploads
+from meetings import changes, conversion, selectors, services, uploads
 from meetings import notes as private_notes
 from meetings.extensions import (
     item_notes,
@@ -337,11 +337,11 @@ def _stamped_exempt_download(request, document):
 
 
 class MyMeetings(TemplateView):
-    """A councillor's own page: upcoming meetings of their committees with all the papers
-    they may read, and what was published or changed since they last looked."""
+    """A councillor's own page: what changed on their committees' meetings since they last
+    said they had seen it (``meetings.changes``), then their upcoming meetings with all the
+    papers they may read."""
 
     template_name = "meetings/my_meetings.html"
-    SESSION_KEY = "meetings:since"
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -351,13 +351,6 @@ class MyMeetings(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        session = self.request.session
-        if self.SESSION_KEY not in session:
-            # First view in this sign-in: remember when they last looked, then record now.
-            previous = services.record_portal_visit(user=user)
-            session[self.SESSION_KEY] = previous.isoformat() if previous else ""
-        since_text = session.get(self.SESSION_KEY) or ""
-        since = dt.datetime.fromisoformat(since_text) if since_text else None
         person = getattr(user, "person", None)
         upcoming = selectors.councillor_meetings(user, upcoming=True)
         agendas = [
@@ -374,11 +367,49 @@ class MyMeetings(TemplateView):
             agendas=agendas,
             more_upcoming=upcoming[5:],
             recent=selectors.councillor_meetings(user, upcoming=False, limit=5),
-            since=since,
-            changes=selectors.changes_since(user, since),
+            changed=changes.unacknowledged(user),
+            recent_days=changes.RECENT_DAYS,
             panels=my_panels.render_list(self.request, person),
         )
         return ctx
+
+
+class AcknowledgeChanges(View):
+    """ "I've seen these" (one meeting) and "I've seen them all" on ``/my/``: each ``seen``
+    value is ``<meeting id>:<last change id on the page>``, so a change recorded while the
+    member read is still new next time."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if not request.user.is_authenticated:
+            return redirect_to_login(reverse("my-portal"))
+        pairs = []
+        for value in request.POST.getlist("seen"):
+            meeting_id, _, up_to = value.partition(":")
+            if not (meeting_id.isdigit() and up_to.isdigit()):
+                messages.error(
+                    request, "That list of changes was not recognised: nothing was marked as seen."
+                )
+                return redirect("my-portal")
+            pairs.append((int(meeting_id), int(up_to)))
+        meetings = Meeting.objects.select_related("committee").in_bulk([m for m, _ in pairs])
+        marked = 0
+        for meeting_id, up_to in pairs:
+            meeting = meetings.get(meeting_id)
+            if meeting is None or not changes.may_acknowledge(request.user, meeting):
+                continue
+            changes.acknowledge(user=request.user, meeting=meeting, up_to=up_to)
+            marked += 1
+        if marked:
+            messages.success(
+                request,
+                f"Marked as seen: the changes to {marked} meeting{pluralize(marked)}. "
+                "New changes will appear here.",
+            )
+        else:
+            messages.error(request, "No changes were marked as seen: choose a meeting of yours.")
+        return redirect("my-portal")
 
 
 # --- officer pages -------------------------------------------------------------------------

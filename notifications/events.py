@@ -2,9 +2,11 @@
 
 - ``published``: the summons to each member and substitute of the committee who has an address
   and consent recorded; a "new agenda" alert to confirmed subscribers (or a digest entry).
-- ``changed``: compared with what members were last told (``MeetingState``); if the date,
-  venue or status changed, or a paper was added, withdrawn or replaced, a change notice to the
-  same members.
+- ``changed``: the changes recorded on the meeting (``meetings.changes``: items added,
+  retitled or moved; papers added late, replaced, withdrawn, retitled or moved; the
+  supplementary pack; the date, venue, postponement or cancellation) since members were last
+  told (``MeetingState.noticed_up_to``): a change notice listing them, each with before and
+  after, to the same members.
 - ``minutes``: public minutes appeared for the first time: a "minutes" alert to subscribers.
 
 Only public text goes into a body: the public agenda (exempt items by title only, as the public
@@ -17,12 +19,13 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings import changes as meeting_changes
 from meetings.minutes.models import MinutesSet
-from meetings.models import AgendaItem, Document, Meeting, MeetingStatus, Report
+from meetings.models import AgendaItem, ChangeKind, Meeting, MeetingChange, MeetingStatus
 from scrutiny import visibility
 from scrutiny.models import Membership, Person
 
@@ -102,9 +105,10 @@ def _meeting_context(meeting: Meeting) -> dict:
 def summons(meeting: Meeting, *, by=None, key_suffix: str = "", record: bool = True) -> int:
     people = members(meeting)
     if record:
+        # What members are told from now on: the changes recorded after this summons.
         state, _ = MeetingState.objects.get_or_create(meeting=meeting)
-        state.snapshot = snapshot(meeting)
-        state.save(update_fields=["snapshot"])
+        state.noticed_up_to = _last_change(meeting)
+        state.save(update_fields=["noticed_up_to"])
     if not people:
         return 0
     subject = f"Summons: {meeting.committee.name}, {timezone.localtime(meeting.start):%-d %B %Y}"
@@ -141,86 +145,56 @@ def summons_missing(meeting: Meeting, *, by) -> int:
     return summons(meeting, by=by, record=False)
 
 
-def _paper_rows(meeting: Meeting) -> dict[str, dict]:
-    rows = {}
-    for model, prefix in ((Report, "report"), (Document, "document")):
-        papers = model.all_objects.filter(agenda_item__meeting=meeting, is_draft=False)
-        for paper in papers.select_related("agenda_item__meeting"):
-            public = visibility.is_item_public(paper.agenda_item)
-            if paper.withdrawn_at is not None:
-                state = "withdrawn"
-            elif paper.superseded_by_id is not None:
-                state = "replaced"
-            else:
-                state = "issued"
-            rows[f"{prefix}:{paper.pk}"] = {
-                # The title of a paper on a private item is never written into an email.
-                "title": paper.title if public else "",
-                "item": paper.agenda_item.title,
-                "number": paper.agenda_item.number,
-                "state": state,
-                "late": bool(paper.is_late),
+def _last_change(meeting: Meeting) -> int:
+    return MeetingChange.all_objects.filter(meeting=meeting).aggregate(m=Max("pk"))["m"] or 0
+
+
+def _notice_lines(events: list[MeetingChange]) -> list[dict]:
+    """The events as the notice writes them: public text only. A change about an exempt or
+    confidential item or its papers names the item's number and what kind of change it was,
+    never a title (``meetings.changes.public_sentence``); the reader signs in to see it."""
+    out = []
+    for line in meeting_changes.lines(events):
+        public = line.change.is_public
+        text = meeting_changes.public_sentence(line.change, public=public)
+        if public and line.pack:
+            text += f". It is in the supplementary pack ({line.pack})."
+        out.append(
+            {
+                "text": text,
+                "url": absolute(line.url) if public else "",
+                "link_text": line.link_text if public else "",
             }
-    return rows
-
-
-def snapshot(meeting: Meeting) -> dict:
-    local = timezone.localtime(meeting.start)
-    return {
-        "status": meeting.status,
-        "start": local.isoformat(),
-        "when": f"{local:%-d %B %Y at %H:%M}",
-        "venue": meeting.venue,
-        "papers": _paper_rows(meeting),
-    }
-
-
-def _describe_paper(row: dict) -> str:
-    where = f"item {row['number']}, {row['item']}" if row["number"] else row["item"]
-    if row["title"]:
-        return f"“{row['title']}” ({where})"
-    return f"a paper for {where} (members only: see the members' pack)"
-
-
-def differences(old: dict, new: dict, meeting: Meeting) -> list[str]:
-    lines = []
-    if old.get("status") != new["status"]:
-        if new["status"] == MeetingStatus.CANCELLED:
-            lines.append(f"The meeting has been cancelled. {meeting.status_notice}".strip())
-        elif new["status"] == MeetingStatus.POSTPONED:
-            lines.append(f"The meeting has been postponed. {meeting.status_notice}".strip())
-    if old.get("start") != new["start"]:
-        lines.append(f"The meeting is now on {new['when']} (it was {old.get('when')}).")
-    if old.get("venue") != new["venue"]:
-        lines.append(f"The venue is now {new['venue'] or 'to be confirmed'}.")
-    before = old.get("papers", {})
-    for key, row in new["papers"].items():
-        was = before.get(key)
-        if was is None and row["state"] == "issued":
-            pack = " It is in the supplementary pack." if row["late"] else ""
-            lines.append(f"New paper: {_describe_paper(row)}.{pack}")
-        elif was is not None and was["state"] != row["state"]:
-            if row["state"] == "withdrawn":
-                lines.append(f"Withdrawn: {_describe_paper(row)}.")
-            elif row["state"] == "replaced":
-                lines.append(f"Replaced by a new version: {_describe_paper(row)}.")
-    return lines
+        )
+    return out
 
 
 def changed(meeting: Meeting) -> int:
+    """The change notice: the meeting's recorded changes (``meetings.changes``) after the last
+    ones members were told of, by the summons or an earlier notice. A change recorded while
+    this runs is left for the next notice (each ``meeting_changed`` queues one)."""
     with transaction.atomic():
         state, created = MeetingState.objects.select_for_update().get_or_create(meeting=meeting)
-        new = snapshot(meeting)
-        if created or not state.snapshot:
-            state.snapshot = new
-            state.save(update_fields=["snapshot"])
+        last = _last_change(meeting)
+        if created or state.noticed_up_to is None:
+            # Members were never summoned through the portal: nothing to compare with.
+            state.noticed_up_to = last
+            state.save(update_fields=["noticed_up_to"])
             return 0
-        lines = differences(state.snapshot, new, meeting)
-        if not lines:
+        events = list(
+            MeetingChange.all_objects.filter(
+                meeting=meeting, pk__gt=state.noticed_up_to, pk__lte=last
+            )
+            .exclude(kind=ChangeKind.AGENDA_PUBLISHED)
+            .select_related("meeting", "report", "document")
+            .order_by("pk")
+        )
+        state.noticed_up_to = last
+        if not events:
+            state.save(update_fields=["noticed_up_to"])
             return 0
-        state.snapshot = new
         state.revision += 1
-        state.save(update_fields=["snapshot", "revision"])
+        state.save(update_fields=["noticed_up_to", "revision"])
         revision = state.revision
     people = members(meeting)
     if not people:
@@ -229,7 +203,7 @@ def changed(meeting: Meeting) -> int:
         f"Change to the meeting: {meeting.committee.name}, "
         f"{timezone.localtime(meeting.start):%-d %B %Y}"
     )
-    msg = render("change", subject, {**_meeting_context(meeting), "changes": lines})
+    msg = render("change", subject, {**_meeting_context(meeting), "changes": _notice_lines(events)})
     return queue(
         key=f"change:{meeting.pk}:{revision}",
         kind=Outbox.Kind.CHANGE,

@@ -177,12 +177,14 @@ class Attempt(models.Model):
 
 
 class MeetingState(models.Model):
-    """What members were last told about a published meeting, to say what changed."""
+    """What members were last told about a published meeting: the last recorded change
+    (``meetings.MeetingChange`` id) the summons or a change notice covered. ``None``: members
+    were never summoned through the portal, so no change notice is sent."""
 
     meeting = models.OneToOneField(
         "meetings.Meeting", on_delete=models.CASCADE, related_name="+", primary_key=True
     )
-    snapshot = models.JSONField(default=dict)
+    noticed_up_to = models.PositiveBigIntegerField(null=True, blank=True)
     revision = models.PositiveIntegerField(default=0)
     minutes_alerted = models.JSONField(default=list)
 

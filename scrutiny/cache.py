@@ -48,7 +48,7 @@ CACHE_HEADER = "X-Portal-Cache"
 # to the public, so saving them must not throw the whole cache away. Stored PDFs are derived
 # files (an anonymous request may record a pending build): no page shows them either.
 IGNORED_MODELS = {
-    "meetings.portalvisit",
+    "meetings.changeacknowledgement",
     "meetings.exemptaccess",
     "scrutiny.storedpdf",
     "meetings.privatenote",  # private notes: on no public page (issue 23)

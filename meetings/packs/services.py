@@ -38,7 +38,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from meetings.models import AgendaItem, Document, Meeting, Report
+from meetings import changes
+from meetings.models import AgendaItem, ChangeKind, Document, Meeting, Report
 from scrutiny import leases
 from scrutiny.audit import records_by
 
@@ -322,10 +323,29 @@ def _build_and_store(
             )
             if previous is not None and previous.file_name and previous.file_name != name:
                 transaction.on_commit(partial(_delete_file, previous.file_name))
+            if kind == PackKind.SUPPLEMENTARY and (
+                previous is None or previous.input_hash != digest
+            ):
+                _record_supplementary(meeting, previous, result)
     except BaseException:
         _delete_file(name)  # the row still points at the previous file
         raise
     return result
+
+
+def _pages(first: int, count: int) -> str:
+    return f"pages {first}–{first + count - 1}" if count > 1 else f"page {first}"
+
+
+def _record_supplementary(meeting: Meeting, previous: Pack | None, result) -> None:
+    """The supplementary pack is news to members (``meetings.changes``): recorded in the
+    transaction that switches the pack's row, with its pages before and after."""
+    changes.record(
+        meeting,
+        ChangeKind.SUPPLEMENTARY_PACK,
+        before=_pages(previous.first_page, previous.page_count) if previous else "",
+        after=_pages(result.first_page, result.page_count),
+    )
 
 
 def _delete_file(name: str) -> None:

@@ -57,6 +57,9 @@ NOT_FOUND = "not-found"
 # and roles. Like the officer pages, anyone else signed in gets 403 (officers included) and
 # the public the login.
 ADMINISTRATOR = "administrator"
+# A signed-in user's POST-only action (``/my/changes/seen/``): 405 to every GET, and a POST
+# from a visitor who is not signed in goes to the login page.
+SIGNED_IN_POST = "signed-in-post"
 # Officers only, and 404 (not the login page or 403) for everyone else: the address says
 # nothing about whether the paper exists (the original of a converted paper).
 OFFICER_HIDDEN = "officer-hidden"
@@ -83,6 +86,7 @@ RULES: dict[str, str] = {
     "my-briefing": SIGNED_IN,
     "note-item": SIGNED_IN,
     "note-paper": SIGNED_IN,
+    "my-changes-seen": SIGNED_IN_POST,
     "login": ACCOUNT,
     "logout": ACCOUNT,
     "session-extend": SIGNED_IN,  # GET: seconds left (JSON); POST: stay signed in
@@ -557,6 +561,7 @@ def extra_urls(council) -> dict[str, str]:
         "logout": "/accounts/logout/",
         "login": "/accounts/login/",
         "session-extend": "/accounts/session/",
+        "my-changes-seen": reverse("my-changes-seen"),
         "account-set-password": "/accounts/set-password/MQ/not-a-token/",
     }
     from decisions.models import CallInRequest
@@ -668,6 +673,8 @@ def expected(cls: str, role: str) -> set[int] | str:
         return {403} if role in ("councillor", "member") else "officer-allowed"
     if cls == SIGNED_IN:
         return "login" if role == "anonymous" else {200}
+    if cls == SIGNED_IN_POST:
+        return "login" if role == "anonymous" else {405}
     raise AssertionError(cls)
 
 
@@ -716,8 +723,10 @@ def test_permission_matrix(client, council):
             response = client.get(url)
             if problem := check(response, expected(cls, role), where):
                 problems.append(problem)
-            if (cls == OFFICER and role in ("anonymous", "councillor", "member")) or (
-                cls == ADMINISTRATOR and role != "admin"
+            if (
+                (cls == OFFICER and role in ("anonymous", "councillor", "member"))
+                or (cls == ADMINISTRATOR and role != "admin")
+                or (cls == SIGNED_IN_POST and role == "anonymous")
             ):
                 response = client.post(url, {})
                 if problem := check(response, expected(cls, role), f"{role} POST {url}"):

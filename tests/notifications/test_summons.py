@@ -123,7 +123,11 @@ def test_changes_after_publication_notify_the_same_people(smtp, meeting_with_mem
     message = smtp.one("ann@example.org")
     assert message["Subject"].startswith("Change to the meeting")
     text, html = parts(message)
-    assert "Withdrawn: “Social care performance report”" in text
+    number = report.agenda_item.number
+    assert (
+        f"Paper withdrawn from item {number}: “Social care performance report” "
+        "(The service asked for more time.)"
+    ) in text
     assert len(smtp.to("sam@example.org")) == 1
     smtp.clear()
     # A late paper published with the chair's reasons: the supplementary pack.
@@ -132,12 +136,13 @@ def test_changes_after_publication_notify_the_same_people(smtp, meeting_with_mem
     )
     services.publish_late_paper(paper=late, urgency_reasons="Figures arrived late.", by=officer)
     text, _ = parts(smtp.one("ann@example.org"))
-    assert "New paper: “Late briefing note”" in text and "supplementary pack" in text
+    assert f"Late paper added to item {number}: “Late briefing note”. It is in the " in text
+    assert "supplementary pack (pages " in text
     smtp.clear()
     meeting = Meeting.all_objects.get(pk=meeting.pk)
     services.postpone_meeting(meeting=meeting, notice="Moved to 3 March.", by=officer)
     text, _ = parts(smtp.one("ann@example.org"))
-    assert "The meeting has been postponed. Moved to 3 March." in text
+    assert "Meeting postponed: Moved to 3 March." in text
     assert not smtp.to("nora@example.org")
 
 
@@ -148,7 +153,10 @@ def test_a_change_to_an_exempt_paper_names_no_exempt_text(smtp, meeting_with_mem
     exempt_report = Report.all_objects.get(title=EXEMPT_TITLE)
     services.withdraw_paper(paper=exempt_report, reason="Withdrawn.", by=officer)
     text, html = parts(smtp.one("ann@example.org"))
-    assert "members only: see the members' pack" in text
+    assert (
+        f"Paper withdrawn on item {exempt_report.agenda_item.number} (members only: sign in "
+        "and see the members' pack or My meetings)"
+    ) in text
     for body in (text, html):
         assert EXEMPT_TITLE not in body and EXEMPT_ITEM_DESCRIPTION not in body
 

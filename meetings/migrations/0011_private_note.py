@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0009_exempt_access_refused'),
+        ('meetings', '0010_meeting_changes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
