@@ -1,17 +1,10 @@
-"""Demo data of the decisions app (idempotent: stable references, records found before they
-are made; ``load_demo_data`` runs it after the meetings and minutes demo).
+"""Demo data of the decisions app: the data is in fixtures/demo/decisions/decisions.yaml (what
+comes from the seeds and what is invented is said there), loaded here through
+``decisions.services`` and ``decisions.callin_services`` after the meetings and minutes demo.
 
-From the seed papers: the Cabinet and its portfolio holders for children's services in
-2017/18 (seed 000: "Cabinet member portfolio: Cllr M. Ahmed (Children), Cllr S. Pandor
-(Prevent)"; Masood Ahmed observed the Children's Scrutiny Panel as "Cabinet Member –
-Children"), the Strategic Director who takes delegated decisions, the £250k / two-ward
-key decision test of the report cover sheets, and the Ten Point Improvement Plan.
-
-Invented for the demonstration, and labelled "(demo)" in their titles: the forward plan
-entries and decisions, the call-in of the family support decision by members of the
-Children's Scrutiny Panel and its hearing on 8 January 2018, and the private (exempt) award
-of a residential placements contract. The panel hears call-ins in the demo council (the
-decision settings' scrutiny committee).
+This loader stays in ``demo.py`` (not ``decisions/fixture_loader.py``) so that it keeps to the
+one file of the decisions app this work owns; ``load_demo_data`` runs it in PORTAL_APPS order.
+Idempotent: stable references, records found before they are made.
 """
 
 from __future__ import annotations
@@ -24,7 +17,6 @@ from django.contrib.auth import get_user_model
 from decisions import callin_services, services
 from decisions.models import (
     CallInRequest,
-    CallInResult,
     CallInStatus,
     Decision,
     DecisionSettings,
@@ -36,33 +28,22 @@ from decisions.models import (
 )
 from meetings import services as meeting_services
 from meetings import workdays
-from meetings.demo import _publish
+from meetings.fixture_loader import publish_last_day_in_time
 from meetings.models import Meeting
+from scrutiny.fixtures import Fixtures, as_date
 from scrutiny.models import Committee, Membership, Person
 
 LONDON = ZoneInfo("Europe/London")
-CSP = "childrens-scrutiny-panel"
-WARDS = [
-    "Almondbury",
-    "Ashbrow",
-    "Batley East",
-    "Batley West",
-    "Colne Valley",
-    "Crosland Moor and Netherton",
-    "Dalton",
-    "Dewsbury East",
-    "Dewsbury South",
-    "Dewsbury West",
-    "Golcar",
-    "Lindley",
-    "Newsome",
-]
-CALL_IN_SIGNERS = ["cahal-burke", "donna-bellamy", "fazila-fadia", "paul-kane", "robert-light"]
-HEARING_START = dt.datetime(2018, 1, 8, 10, 0, tzinfo=LONDON)
+FILE = "decisions/decisions.yaml"
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=LONDON)
+
+
+def _moment(value) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
 
 
 def _officer_user():
@@ -74,124 +55,88 @@ def _person(slug: str) -> Person | None:
     return Person.objects.filter(slug=slug).first()
 
 
-def load() -> None:
+def load(fixtures: Fixtures | None = None) -> None:
+    data = (fixtures or Fixtures()).read(FILE)
     by = _officer_user()
-    ahmed, pandor = _person("masood-ahmed"), _person("shabir-pandor")
-    csp = Committee.objects.filter(slug=CSP).first()
-    if ahmed is None or pandor is None or csp is None:
+    spec = data["cabinet"]
+    members = [_person(slug) for slug in spec["members"]]
+    csp = Committee.objects.filter(slug=data["scrutiny_committee"]).first()
+    if any(p is None for p in members) or csp is None:
         return
+    start = as_date(spec["start_date"])
     cabinet, _ = Committee.objects.update_or_create(
-        slug="cabinet",
+        slug=spec["slug"],
         defaults={
-            "name": "Cabinet",
+            "name": spec["name"],
             "kind": Committee.Kind.CABINET,
-            "purpose": "The Council's executive: the Leader and the Cabinet Members, who take "
-            "key decisions and answer to overview and scrutiny.",
-            "start_date": dt.date(2017, 5, 17),
+            "purpose": spec["purpose"],
+            "start_date": start,
         },
     )
-    for person in (ahmed, pandor):
+    for person in members:
         Membership.objects.get_or_create(
             person=person,
             committee=cabinet,
-            start_date=dt.date(2017, 5, 17),
+            start_date=start,
             defaults={"role": Membership.Role.MEMBER},
         )
     holders = {}
-    for person, portfolio, title in (
-        (ahmed, "Children's Services", "Cabinet Member – Children"),
-        (pandor, "Communities (Prevent)", "Cabinet Member – Communities"),
-    ):
-        holder = PortfolioHolder.objects.filter(person=person, portfolio=portfolio).first()
+    for row in data["portfolio_holders"]:
+        person = _person(row["person"])
+        holder = PortfolioHolder.objects.filter(person=person, portfolio=row["portfolio"]).first()
         holders[person.slug] = services.save_portfolio_holder(
             holder=holder,
             person=person,
-            portfolio=portfolio,
-            title=title,
+            portfolio=row["portfolio"],
+            title=row["title"],
             cabinet=cabinet,
-            start_date=dt.date(2017, 5, 17),
-            end_date=dt.date(2018, 5, 15),
+            start_date=as_date(row["start_date"]),
+            end_date=as_date(row["end_date"]),
             by=by,
         )
-    director = DelegatedOfficer.objects.filter(post__startswith="Strategic Director").first()
-    if director is None:
-        director = services.save_delegated_officer(
-            name="Steve Walker",
-            post="Strategic Director – Children and Families",
-            person=_person("steve-walker"),
-            by=by,
+    for row in data["delegated_officers"]:
+        if DelegatedOfficer.objects.filter(post=row["post"]).exists():
+            continue
+        services.save_delegated_officer(
+            name=row["name"], post=row["post"], person=_person(row["person"]), by=by
         )
-    wards = {w.name: w for w in services.add_wards(names=WARDS, by=by)}
+    wards = {w.name: w for w in services.add_wards(names=data["wards"], by=by)}
     settings = DecisionSettings.current()
     if settings.scrutiny_committee_id is None:
         settings.scrutiny_committee = csp
         settings.save()
 
-    _decision_with_entry(
-        reference="DEMO/2017/07",
-        matter="Children's Services Ten Point Improvement Plan: the refreshed plan (demo)",
-        summary="To approve the refreshed Ten Point Improvement Plan, with its priorities, "
-        "actions and success measures, after the 2016 Ofsted inspection.",
-        maker={"maker_kind": MakerKind.CABINET, "cabinet": cabinet},
-        published_on=dt.date(2017, 9, 15),
-        decision_date=dt.date(2017, 10, 24),
-        decision="To approve the refreshed Children's Services Ten Point Improvement Plan and "
-        "to receive quarterly progress reports.",
-        reasons="The plan answers the 27 recommendations of the Ofsted inspection and the "
-        "Ad Hoc Scrutiny Panel's review.",
-        alternatives="To keep the 2016 plan unchanged: rejected, as it no longer matched the "
-        "service's progress.",
-        wards=[],
-        all_wards=True,
-        by=by,
-    )
-    family = _decision_with_entry(
-        reference="DEMO/2017/11",
-        matter="Recommissioning of early help and family support services (demo)",
-        summary="To recommission early help and family support services from April 2018, "
-        "at an estimated £1.2m a year.",
-        maker={
-            "maker_kind": MakerKind.PORTFOLIO_HOLDER,
-            "portfolio_holder": holders["masood-ahmed"],
-        },
-        published_on=dt.date(2017, 11, 1),
-        decision_date=dt.date(2017, 12, 11),
-        decision="To recommission early help and family support services as three "
-        "district contracts from 1 April 2018.",
-        reasons="One contract per district brings services closer to families.",
-        alternatives="To extend the current contracts for a year: rejected, as they end in "
-        "March 2018 and cannot lawfully be extended again.",
-        wards=[wards[n] for n in ("Batley East", "Batley West", "Dewsbury East", "Dalton")],
-        estimated_value=1200000,
-        by=by,
-    )
-    _decision_with_entry(
-        reference="DEMO/2017/12",
-        matter="Award of a contract for residential placements for children in care (demo)",
-        summary="To award a framework contract for residential placements.",
-        maker={"maker_kind": MakerKind.CABINET, "cabinet": cabinet},
-        published_on=dt.date(2017, 10, 13),
-        decision_date=dt.date(2017, 11, 21),
-        decision="To award the framework contract for residential placements to the bidder "
-        "named in the exempt report, at the prices it tendered.",
-        reasons="The bid was the most economically advantageous tender.",
-        alternatives="To continue spot purchasing placements: rejected, as more costly.",
-        wards=[],
-        all_wards=True,
-        estimated_value=3500000,
-        private={
-            "is_private": True,
-            "exempt_paragraph": 3,
-            "private_reasons": "The report names the bidders and their prices (information "
-            "about the financial or business affairs of particular persons). The public "
-            "interest in keeping it exempt outweighs that in disclosing it while the "
-            "contract is let.",
-        },
-        by=by,
-    )
-    _call_in(family, csp, by)
+    decisions = {}
+    for row in data["decisions"]:
+        if row["maker"] == "cabinet":
+            maker = {"maker_kind": MakerKind.CABINET, "cabinet": cabinet}
+        else:
+            maker = {
+                "maker_kind": MakerKind.PORTFOLIO_HOLDER,
+                "portfolio_holder": holders[row["maker"]],
+            }
+        private = row.get("private")
+        decisions[row["reference"]] = _decision_with_entry(
+            reference=row["reference"],
+            matter=row["matter"],
+            summary=row["summary"],
+            maker=maker,
+            published_on=as_date(row["published_on"]),
+            decision_date=as_date(row["decision_date"]),
+            decision=row["decision"],
+            reasons=row["reasons"],
+            alternatives=row["alternatives"],
+            wards=[wards[n] for n in row.get("wards") or ()],
+            all_wards=bool(row.get("all_wards")),
+            estimated_value=row.get("estimated_value"),
+            private={"is_private": True, **private} if private else None,
+            contact=data["contact"],
+            by=by,
+        )
+    for row in data.get("call_ins") or ():
+        _call_in(decisions[row["decision"]], csp, row, by)
     # The others' call-in periods have long closed: they took effect.
-    services.close_call_in_periods(now=_at(dt.date(2018, 1, 31)), by=by)
+    services.close_call_in_periods(now=_moment(data["call_in_periods_closed_on"]), by=by)
 
 
 def _decision_with_entry(
@@ -206,6 +151,7 @@ def _decision_with_entry(
     reasons,
     alternatives,
     wards,
+    contact,
     by,
     all_wards=False,
     estimated_value=None,
@@ -223,14 +169,9 @@ def _decision_with_entry(
             estimated_value=estimated_value,
             planned_decision_date=decision_date,
             all_wards=all_wards,
-            documents="Report of the Strategic Director – Children and Families (demo).",
-            representations="Write to the contact officer at least 10 days before the "
-            "decision date (demo).",
-            contact_name="Steve Walker",
-            contact_post="Strategic Director – Children and Families",
-            contact_email="steve.walker@kirklees.gov.uk",
             wards=wards,
             by=by,
+            **contact,
             **maker,
             **private,
         )
@@ -261,12 +202,12 @@ def _decision_with_entry(
     return record
 
 
-def _call_in(decision: Decision, csp: Committee, by) -> None:
-    """Members of the Children's Scrutiny Panel call in the family support decision; it is
-    heard on 8 January 2018 and referred back; the Cabinet Member answers."""
+def _call_in(decision: Decision, csp: Committee, spec: dict, by) -> None:
+    """Members of the scrutiny committee call in a decision; it is heard and the outcome and
+    the decision maker's response recorded (decisions.yaml, call_ins)."""
     if decision.call_ins.exists():
         return
-    signers = [_person(slug) for slug in CALL_IN_SIGNERS]
+    signers = [_person(slug) for slug in spec["signers"]]
     if any(p is None for p in signers):
         return
     User = get_user_model()
@@ -274,9 +215,7 @@ def _call_in(decision: Decision, csp: Committee, by) -> None:
     request = callin_services.start_request(
         decision=decision,
         person=signers[0],
-        reasons="The consultation with families in Batley and Dewsbury was too short, the "
-        "equality impact assessment does not consider families without transport, and the "
-        "report does not say how the district contracts will be monitored (demo).",
+        reasons=spec["reasons"],
         by=User.objects.filter(person=signers[0]).first(),
         now=start,
     )
@@ -293,36 +232,33 @@ def _call_in(decision: Decision, csp: Committee, by) -> None:
     callin_services.validate_request(
         request=request, by=by, now=start + dt.timedelta(days=1, hours=2)
     )
+    hearing_start = _moment(spec["hearing"]["start"])
     meeting = Meeting.all_objects.filter(
-        committee=csp, start__date=HEARING_START.date()
+        committee=csp, start__date=hearing_start.date()
     ).first() or meeting_services.create_meeting(
         committee=csp,
-        start=HEARING_START,
-        venue="Meeting Room 4 - Town Hall, Huddersfield",
+        start=hearing_start,
+        venue=spec["hearing"]["venue"],
         contact_officer=csp.contact_officer,
         by=by,
     )
     request = CallInRequest.all_objects.get(pk=request.pk)
     callin_services.schedule_hearing(request=request, meeting=meeting, by=by)
     if meeting.published_at is None:
-        _publish(meeting, by)
+        publish_last_day_in_time(meeting, by)
     request = CallInRequest.all_objects.get(pk=request.pk)
     outcome = callin_services.record_outcome(
         request=request,
-        result=CallInResult.REFERRED_BACK,
-        decided_on=HEARING_START.date(),
-        concerns="The panel asks the Cabinet Member to extend the consultation with families "
-        "in Batley and Dewsbury by four weeks and to add transport to the equality impact "
-        "assessment before the contracts are let (demo).",
+        result=spec["result"],
+        decided_on=hearing_start.date(),
+        concerns=spec["concerns"],
         by=by,
-        now=_at(HEARING_START.date(), 13),
+        now=_moment(spec["outcome_at"]),
     )
     callin_services.record_response(
         outcome=outcome,
-        response="The Cabinet Member extended the consultation by four weeks and added "
-        "travel support to the service specification; the decision is confirmed with that "
-        "amendment (demo).",
-        response_on=dt.date(2018, 2, 9),
+        response=spec["response"],
+        response_on=as_date(spec["response_on"]),
         by=by,
-        now=_at(dt.date(2018, 2, 9), 12),
+        now=_moment(spec["response_at"]),
     )

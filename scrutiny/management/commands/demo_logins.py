@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from scrutiny.demo import DEMO_LOGINS
+from scrutiny.fixture_loader import logins
 
 
 class Command(BaseCommand):
@@ -8,6 +8,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write("\nDemo logins (sign in at http://127.0.0.1:8000/accounts/login/):")
-        for username, password, _group, _slug, description in DEMO_LOGINS:
-            self.stdout.write(f"  {username:<12} {password:<22} {description}")
+        for row in logins():
+            self.stdout.write(f"  {row['username']:<12} {row['password']:<22} {row['description']}")
         self.stdout.write("  The public needs no login.\n")

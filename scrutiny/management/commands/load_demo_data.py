@@ -1,28 +1,22 @@
-from importlib import import_module
-
 from django.core.cache import cache
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from scrutiny.apps_list import PORTAL_APPS
+from scrutiny.fixtures import Fixtures, app_loaders
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo council built from the seed papers. Idempotent: running it again "
-        "updates the demo records in place and adds nothing twice."
+        "Load the demo council from the data files in fixtures/demo (built from the seed "
+        "papers). Idempotent: running it again updates the demo records in place and adds "
+        "nothing twice."
     )
 
     def handle(self, *args, **options):
-        for app in PORTAL_APPS:
-            try:
-                module = import_module(f"{app}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo":
-                    raise
-                continue
+        fixtures = Fixtures()
+        for app, load in app_loaders():
             with transaction.atomic():
-                module.load()
+                load(fixtures)
             self.stdout.write(f"Demo data loaded: {app}")
         cache.clear()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
