@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from decisions import rules
 from decisions.models import (
     Decision,
     DecisionSettings,
@@ -40,6 +41,28 @@ class _MakerMixin:
         self.fields["officer"].help_text = "If an officer takes it under delegated powers."
         if "wards" in self.fields:
             self.fields["wards"].queryset = Ward.objects.all()
+
+    maker_date_field: str | None = None  # the date a portfolio holder must be in office
+
+    def _clean_maker(self, data) -> None:
+        """The service's own check (``decisions.rules.maker_problems``), its message on the
+        field it is about."""
+        if any(name in self.errors for name in ("maker_kind", *rules.MAKER_FIELDS.values())):
+            return
+        on = data.get(self.maker_date_field) if self.maker_date_field else None
+        problems = rules.maker_problems(
+            kind=data.get("maker_kind"),
+            cabinet=data.get("cabinet"),
+            portfolio_holder=data.get("portfolio_holder"),
+            officer=data.get("officer"),
+            on=on,
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
+        if not problems:  # as the service does: only the chosen kind's field is kept
+            for kind, field in rules.MAKER_FIELDS.items():
+                if kind != data.get("maker_kind"):
+                    data[field] = None
 
 
 class SettingsForm(BaseModelForm):
@@ -152,6 +175,11 @@ class EntryForm(_MakerMixin, BaseModelForm):
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
 
+    def clean(self):
+        data = super().clean()
+        self._clean_maker(data)
+        return data
+
 
 class EntryStatusForm(BaseForm):
     status = forms.ChoiceField(
@@ -168,6 +196,7 @@ class EditionForm(BaseForm):
 
 
 class DecisionForm(_MakerMixin, BaseModelForm):
+    maker_date_field = "decision_date"
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -229,3 +258,8 @@ class DecisionForm(_MakerMixin, BaseModelForm):
         self.fields["documents"].help_text = "The report(s) and appendices it was taken on."
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
+
+    def clean(self):
+        data = super().clean()
+        self._clean_maker(data)
+        return data

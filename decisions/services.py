@@ -31,7 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from decisions import signals
+from decisions import rules, signals
 from decisions.models import (
     CallInStatus,
     Decision,
@@ -210,29 +210,18 @@ def add_wards(*, names: list[str], by=None) -> list[Ward]:
 
 
 def _check_maker(record, on: dt.date | None) -> None:
-    kind = record.maker_kind
-    chosen = {
-        MakerKind.CABINET: "cabinet",
-        MakerKind.PORTFOLIO_HOLDER: "portfolio_holder",
-        MakerKind.OFFICER: "officer",
-    }
-    if kind not in chosen:
-        raise ValidationError({"maker_kind": "Choose who takes the decision."})
-    for k, field in chosen.items():
-        if k != kind:
+    problems = rules.maker_problems(
+        kind=record.maker_kind,
+        cabinet=record.cabinet,
+        portfolio_holder=record.portfolio_holder,
+        officer=record.officer,
+        on=on,
+    )
+    if problems:
+        raise ValidationError(problems)
+    for kind, field in rules.MAKER_FIELDS.items():
+        if kind != record.maker_kind:
             setattr(record, field, None)
-    if getattr(record, chosen[kind]) is None:
-        raise ValidationError(
-            {chosen[kind]: f"Choose the {MakerKind(kind).label.lower()} who takes the decision."}
-        )
-    if kind == MakerKind.CABINET and record.cabinet.kind != Committee.Kind.CABINET:
-        raise ValidationError({"cabinet": "Choose a committee of the kind Cabinet."})
-    if kind == MakerKind.PORTFOLIO_HOLDER and on is not None:
-        holder = record.portfolio_holder
-        if holder.start_date > on or (holder.end_date and holder.end_date < on):
-            raise ValidationError(
-                {"portfolio_holder": f"{holder.person} was not in office on {on:%-d %B %Y}."}
-            )
 
 
 def _check_privacy(record) -> None:
