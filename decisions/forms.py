@@ -12,6 +12,7 @@ from decisions.models import (
     DecisionSettings,
     DelegatedOfficer,
     EntryStatus,
+    ExceptionKind,
     ForwardPlanEntry,
     PortfolioHolder,
     Ward,
@@ -168,6 +169,14 @@ class EntryForm(_MakerMixin, BaseModelForm):
         self._limit_makers()
         self.fields["is_key_decision"].help_text = _threshold_hint()
         self.fields["scrutiny_chair"].queryset = Person.objects.councillors()
+        committee = DecisionSettings.current().scrutiny_committee
+        self.fields["scrutiny_chair"].help_text = (
+            f"For an exception: the chair of {committee} on the day they were informed or "
+            "agreed (their membership on the committee says so)."
+            if committee
+            else "For an exception: first choose the overview and scrutiny committee in the "
+            "decisions settings."
+        )
         self.fields["scrutiny_committee"].label = "Pre-decision scrutiny by"
         self.fields["scrutiny_committee"].queryset = Committee.objects.exclude(
             kind__in=[Committee.Kind.CABINET, Committee.Kind.COUNCIL]
@@ -178,7 +187,29 @@ class EntryForm(_MakerMixin, BaseModelForm):
     def clean(self):
         data = super().clean()
         self._clean_maker(data)
+        self._clean_exception(data)
         return data
+
+    def _clean_exception(self, data) -> None:
+        """The service's check of a general exception or special urgency
+        (``decisions.rules.exception_problems``), each message on its field."""
+        kind = data.get("exception") or ExceptionKind.NONE
+        if kind == ExceptionKind.NONE:
+            return
+        settings = DecisionSettings.current()
+        problems = rules.exception_problems(
+            kind=kind,
+            chair=data.get("scrutiny_chair"),
+            informed_on=data.get("chair_informed_on"),
+            notice_on=data.get("exception_notice_published_on"),
+            agreed_on=data.get("chair_agreed_on"),
+            decision_date=data.get("planned_decision_date"),
+            committee=settings.scrutiny_committee,
+            notice_days=settings.general_exception_days,
+        )
+        for field, message in problems.items():
+            if field not in self.errors:
+                self.add_error(field, message)
 
 
 class EntryStatusForm(BaseForm):

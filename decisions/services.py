@@ -264,28 +264,24 @@ def notice_problems(entry: ForwardPlanEntry, published: dt.date) -> dict[str, st
     problems: dict[str, str] = {}
     if not entry.exception_reasons.strip():
         problems["exception_reasons"] = "Say why the decision cannot wait."
-    if entry.scrutiny_chair_id is None:
-        problems["scrutiny_chair"] = "Choose the chair of the overview and scrutiny committee."
-    if entry.exception == ExceptionKind.GENERAL:
-        if entry.chair_informed_on is None:
-            problems["chair_informed_on"] = "Enter the date the chair was informed in writing."
-        if entry.exception_notice_published_on is None:
-            problems["exception_notice_published_on"] = (
-                "Enter the date the general exception notice was published."
-            )
-        elif not workdays.is_in_time(
-            entry.exception_notice_published_on, decision_day, rules.general_exception_days
-        ):
-            latest = workdays.latest_publication_date(decision_day, rules.general_exception_days)
-            problems["exception_notice_published_on"] = (
-                f"The notice must be published {rules.general_exception_days} clear working days "
-                "before the decision (by "
-                f"{latest:%-d %B %Y}"
-                "). Use special urgency instead."
-            )
-    elif entry.exception == ExceptionKind.SPECIAL_URGENCY and entry.chair_agreed_on is None:
-        problems["chair_agreed_on"] = "Enter the date the chair agreed the decision is urgent."
+    problems.update(_exception_record_problems(entry))
+    problems.update(entry_exception_problems(entry, settings_=rules))
     return problems
+
+
+def entry_exception_problems(entry: ForwardPlanEntry, settings_=None) -> dict[str, str]:
+    """``decisions.rules.exception_problems`` for an entry, with the council's settings."""
+    settings_ = settings_ or DecisionSettings.current()
+    return rules.exception_problems(
+        kind=entry.exception,
+        chair=entry.scrutiny_chair,
+        informed_on=entry.chair_informed_on,
+        notice_on=entry.exception_notice_published_on,
+        agreed_on=entry.chair_agreed_on,
+        decision_date=entry.planned_decision_date,
+        committee=settings_.scrutiny_committee,
+        notice_days=settings_.general_exception_days,
+    )
 
 
 def _clear_exception_fields(entry: ForwardPlanEntry) -> None:
@@ -297,8 +293,11 @@ def _clear_exception_fields(entry: ForwardPlanEntry) -> None:
 
 
 def _exception_record_problems(entry: ForwardPlanEntry) -> dict[str, str]:
-    """The dates an exception needs on record (the database refuses the row without them)."""
+    """What an exception needs on record: the chair, and the dates (the database refuses the
+    row without them)."""
     problems = {}
+    if entry.exception != ExceptionKind.NONE and entry.scrutiny_chair_id is None:
+        problems["scrutiny_chair"] = "Choose the chair of the overview and scrutiny committee."
     if entry.exception == ExceptionKind.GENERAL:
         if entry.chair_informed_on is None:
             problems["chair_informed_on"] = "Enter the date the chair was informed in writing."
@@ -335,7 +334,7 @@ def save_entry(
     _check_maker(entry, None)
     _check_privacy(entry)
     _clear_exception_fields(entry)
-    recorded = _exception_record_problems(entry)
+    recorded = _exception_record_problems(entry) or entry_exception_problems(entry)
     if recorded:
         raise ValidationError(recorded)
     if entry.first_published_on is not None:
