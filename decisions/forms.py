@@ -17,7 +17,7 @@ from decisions.models import (
     PortfolioHolder,
     Ward,
 )
-from meetings.models import AgendaItem, Document
+from meetings.models import PARAGRAPH_CHOICES, AgendaItem, Document
 from scrutiny.forms import BaseForm, BaseModelForm, DateInput
 from scrutiny.models import Committee, Person
 
@@ -294,3 +294,26 @@ class DecisionForm(_MakerMixin, BaseModelForm):
         data = super().clean()
         self._clean_maker(data)
         return data
+
+
+class DelegatedReportForm(BaseForm):
+    """A report the decision was taken on that was on no agenda (checked and sanitised like
+    a paper by ``services.add_delegated_report``)."""
+
+    title = forms.CharField(max_length=300)
+    file = forms.FileField(
+        label="Report",
+        help_text="A PDF, or a Word, OpenDocument, RTF or Excel file (converted to PDF). Active "
+        "content (scripts, embedded files, unsafe links) is removed.",
+    )
+    is_exempt = forms.BooleanField(
+        label="Exempt information (Schedule 12A): never public",
+        required=False,
+    )
+    exempt_paragraph = forms.TypedChoiceField(
+        label="Schedule 12A paragraph",
+        choices=[("", "Not exempt"), *PARAGRAPH_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )

@@ -20,6 +20,7 @@ safe.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -678,6 +679,75 @@ class Decision(DecisionMaker, Privacy, TimeStamped):
         return self.call_in_closes_at is not None
 
 
+def delegated_report_upload_to(instance, filename: str) -> str:
+    # A random name: the stored path says nothing of the report, exempt or not.
+    return f"decisions/reports/{uuid.uuid4().hex}.pdf"
+
+
+class DelegatedReportQuerySet(models.QuerySet):
+    def public(self):
+        """Reports the public may read: the decision is public and the report not exempt
+        (``decisions.selectors.delegated_report_public``)."""
+        from decisions.selectors import delegated_report_public
+
+        return self.filter(delegated_report_public())
+
+
+class DelegatedReport(TimeStamped):
+    """A report a portfolio holder's or officer's decision was taken on that was on no agenda
+    (issue 17): uploaded on the decision's officer page through the papers' checks
+    (``meetings.uploads``: PDFs sanitised with pikepdf; Word and the like converted to PDF
+    first). Public only when the decision is public and the report is not exempt."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="delegated_reports"
+    )
+    title = models.CharField(max_length=300)
+    file = models.FileField(upload_to=delegated_report_upload_to, max_length=300)
+    original_filename = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    page_count = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    removed = models.TextField(
+        blank=True, help_text="Active content removed by the upload checks, for the officer."
+    )
+    is_exempt = models.BooleanField(
+        "exempt", default=False, help_text="Exempt information (Schedule 12A): never public."
+    )
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=PARAGRAPH_CHOICES
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = DelegatedReportQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_exempt=False)
+                | Q(
+                    exempt_paragraph__isnull=False, exempt_paragraph__gte=1, exempt_paragraph__lte=7
+                ),
+                name="delegatedreport_exempt_has_paragraph",
+                violation_error_message="An exempt report needs the paragraph of Schedule 12A.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("decision-report", kwargs={"decision_pk": self.decision_id, "pk": self.pk})
+
+    @property
+    def download_name(self) -> str:
+        return f"{slugify(self.title)[:80] or 'report'}.pdf"
+
+
 # --- call-in -------------------------------------------------------------------------------
 
 
@@ -751,6 +821,9 @@ class CallInRequest(TimeStamped):
 
     def __str__(self) -> str:
         return f"Call-in of {self.decision}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("callin-detail", kwargs={"pk": self.pk})
 
     @property
     def is_public(self) -> bool:

@@ -20,6 +20,7 @@ from decisions import services
 from decisions.forms import (
     DecisionForm,
     DelegatedOfficerForm,
+    DelegatedReportForm,
     EditionForm,
     EntryForm,
     EntryStatusForm,
@@ -382,6 +383,42 @@ class DecisionEdit(DecisionAdd):
         return f"“{saved.title}” was saved.", self.back()
 
 
+class DelegatedReportAdd(OfficerFormPage):
+    """Upload a report a portfolio holder's or officer's decision was taken on that was on
+    no agenda."""
+
+    form_class = DelegatedReportForm
+    model = Decision
+    intro = (
+        "The report is checked and sanitised like an agenda paper. It is public only when the "
+        "decision is public and the report is not exempt."
+    )
+
+    def title(self):
+        return f"Add a report to “{self.obj.title}”"
+
+    def back(self):
+        return reverse("officer-decision", kwargs={"pk": self.obj.pk})
+
+    def save(self, data):
+        return services.add_delegated_report(
+            decision=self.obj,
+            uploaded_file=data["file"],
+            title=data["title"],
+            is_exempt=data["is_exempt"],
+            exempt_paragraph=data["exempt_paragraph"],
+            by=self.request.user,
+        )
+
+    def done(self, saved):
+        return f"“{saved.title}” was added ({saved.page_count} pages).", self.back()
+
+    def warnings(self, saved):
+        if saved.removed:
+            return [f"Removed from the PDF: {saved.removed}."]
+        return []
+
+
 class DecisionDetail(OfficerRequiredMixin, TemplateView):
     template_name = "decisions/officer/decision.html"
 
@@ -401,6 +438,7 @@ class DecisionDetail(OfficerRequiredMixin, TemplateView):
             decision=decision,
             documents=decision.documents.all(),
             call_ins=decision.call_ins.select_related("requested_by"),
+            delegated_reports=decision.delegated_reports.all(),
             breadcrumbs=officer_crumbs(),
         )
         return context

@@ -20,3 +20,19 @@ def matching(queryset: QuerySet, query: str) -> QuerySet:
         )
         queryset = queryset.filter(public_words | (recorded & visibility.decision_open()))
     return queryset
+
+
+def delegated_report_public() -> Q:
+    """The one definition of a public delegated report (``DelegatedReport.objects.public()``):
+    its decision is public (published and not taken in private: ``scrutiny.visibility``) and
+    the report itself is not exempt."""
+    return visibility.decision_public("decision") & Q(is_exempt=False)
+
+
+def is_delegated_report_public(report) -> bool:
+    return report.decision.is_public and not report.is_exempt
+
+
+def public_delegated_reports(decision) -> list:
+    """The delegated reports of ``decision`` the public may read (none for a private one)."""
+    return list(decision.delegated_reports.public().order_by("pk"))

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -698,3 +699,101 @@ def decisions_from_minutes(*, minutes: MinutesSet, by=None) -> list[Decision]:
         decision.documents.set(Document.all_objects.filter(agenda_item=item).issued())
         made.append(decision)
     return made
+
+
+# --- delegated reports ---------------------------------------------------------------------
+
+
+def _report_pdf(uploaded_file) -> tuple[bytes, str]:
+    """The PDF to store for an upload, through the papers' own checks: a PDF is read and
+    sanitised by ``meetings.uploads.inspect_pdf``; a Word, OpenDocument, RTF or Excel file is
+    checked like a paper's (its content matches its name, a zip is not a bomb), converted to
+    PDF by ``meetings.conversion.convert_to_pdf`` and then checked and sanitised the same
+    way. Every refusal names the ``file`` field. Returns (bytes, what was removed)."""
+    from meetings import conversion, uploads
+
+    name = (getattr(uploaded_file, "name", "") or "").rsplit("/", 1)[-1]
+    data = uploads.read_upload(uploaded_file, field_name="file")
+    fmt = conversion.format_of(name)
+    if fmt is not None:
+        if not data:
+            raise ValidationError({"file": "The selected file is empty."})
+        if not data.startswith(fmt.magic):
+            raise ValidationError(
+                {
+                    "file": f"The file's name ends in {fmt.extension} but it is not a "
+                    f"{fmt.label}. Open it, save it again in that format (or as PDF) and "
+                    "upload that."
+                }
+            )
+        try:
+            conversion.check_zip(data, fmt)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
+        try:
+            data = conversion.convert_to_pdf(data, extension=fmt.extension)
+        except conversion.ConversionError as exc:
+            raise ValidationError(
+                {"file": f"The document could not be converted to PDF: {exc}"}
+            ) from exc
+    elif not name.lower().endswith(".pdf"):
+        raise ValidationError(
+            {
+                "file": "Choose a PDF, Word (.docx or .doc), OpenDocument (.odt), RTF or Excel "
+                "(.xlsx) file."
+            }
+        )
+    checked = uploads.inspect_pdf(data, field_name="file")
+    return checked, name
+
+
+@records_by
+@transaction.atomic
+def add_delegated_report(
+    *,
+    decision: Decision,
+    uploaded_file,
+    title: str,
+    is_exempt: bool = False,
+    exempt_paragraph: int | None = None,
+    by=None,
+):
+    """Attach a report that was on no agenda to a portfolio holder's or officer's decision.
+    Public only when the decision is public and the report not exempt
+    (``decisions.selectors.delegated_report_public``)."""
+    from decisions.models import DelegatedReport
+
+    decision = Decision.all_objects.select_for_update().get(pk=decision.pk)
+    errors: dict[str, str] = {}
+    if decision.maker_kind == MakerKind.CABINET:
+        errors["file"] = (
+            "A Cabinet decision was taken on the papers of its meeting: choose them in the "
+            "record's reports instead."
+        )
+    if not (title or "").strip():
+        errors["title"] = "Enter the title of the report."
+    if is_exempt and not exempt_paragraph:
+        errors["exempt_paragraph"] = "Choose the paragraph of Schedule 12A that makes it exempt."
+    if errors:
+        raise ValidationError(errors)
+    checked, name = _report_pdf(uploaded_file)
+    report = DelegatedReport(
+        decision=decision,
+        title=title.strip(),
+        original_filename=name[:255],
+        size=checked.size,
+        page_count=checked.page_count,
+        sha256=checked.sha256,
+        removed="; ".join(checked.removed),
+        is_exempt=is_exempt,
+        exempt_paragraph=exempt_paragraph if is_exempt else None,
+        uploaded_by=by if getattr(by, "pk", None) else None,
+    )
+    report.file.save("report.pdf", ContentFile(checked.data), save=False)
+    stored = report.file.name
+    try:
+        report.save()
+    except Exception:
+        report.file.storage.delete(stored)
+        raise
+    return report

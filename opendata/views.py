@@ -49,6 +49,7 @@ def search_view(request):
     page = None
     results = []
     decision_hits = []
+    call_in_hits = []
     query = ""
     narrowed = ""
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
@@ -64,6 +65,7 @@ def search_view(request):
         )
         page, results = run_search(params, request.GET.get("page"))
         decision_hits = decisions.search_decisions(query)
+        call_in_hits = decisions.search_call_ins(query)
     other = request.GET.copy()
     other.pop("page", None)
     return render(
@@ -78,6 +80,7 @@ def search_view(request):
             "querystring": other.urlencode(),
             "ranked": uses_postgres(),
             "decision_hits": decision_hits,
+            "call_in_hits": call_in_hits,
         },
     )
 
