@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -760,9 +761,26 @@ class CallInStatus(models.TextChoices):
     DECIDED = "decided", "Considered: outcome recorded"
 
 
+LAPSED_LABEL = "Lapsed: not enough signatures in time"
+
+
 class CallInQuerySet(models.QuerySet):
     def public(self):
         return self.filter(visibility.call_in_public())
+
+    def collecting(self, now: dt.datetime | None = None):
+        """Requests still collecting signatures whose decision's call-in window is open at
+        ``now``: the only ones anyone may sign. Filtered by the window itself, so a request
+        lapses the moment call-in closes, whether or not a periodic job has run since."""
+        return self.filter(
+            status=CallInStatus.OPEN, decision__call_in_closes_at__gt=now or timezone.now()
+        )
+
+    def lapsed(self, now: dt.datetime | None = None):
+        """Requests still collecting signatures when call-in closed (``is_lapsed``)."""
+        return self.filter(
+            status=CallInStatus.OPEN, decision__call_in_closes_at__lte=now or timezone.now()
+        )
 
 
 class PublicCallInManager(models.Manager.from_queryset(CallInQuerySet)):
@@ -824,6 +842,21 @@ class CallInRequest(TimeStamped):
 
     def get_absolute_url(self) -> str:
         return reverse("callin-detail", kwargs={"pk": self.pk})
+
+    def is_lapsed(self, now: dt.datetime | None = None) -> bool:
+        """Still collecting signatures when the decision's call-in window closed: it can no
+        longer be signed or validated (``CallInQuerySet.lapsed`` is the same rule)."""
+        closes = self.decision.call_in_closes_at
+        return (
+            self.status == CallInStatus.OPEN
+            and closes is not None
+            and closes <= (now or timezone.now())
+        )
+
+    @property
+    def status_label(self) -> str:
+        """The status as shown: a lapsed request says so, whatever is stored."""
+        return LAPSED_LABEL if self.is_lapsed() else self.get_status_display()
 
     @property
     def is_public(self) -> bool:
