@@ -23,14 +23,14 @@ def matching(queryset: QuerySet, query: str) -> QuerySet:
 
 
 def delegated_report_public() -> Q:
-    """The one definition of a public delegated report (``DelegatedReport.objects.public()``):
-    its decision is public (published and not taken in private: ``scrutiny.visibility``) and
-    the report itself is not exempt."""
-    return visibility.decision_public("decision") & Q(is_exempt=False)
+    """A public delegated report (``DelegatedReport.objects.public()``): its decision is public
+    (published and not taken in private) and the report is not exempt. The rule itself is in
+    ``scrutiny.visibility``, the home of every public rule."""
+    return visibility.delegated_report_public()
 
 
 def is_delegated_report_public(report) -> bool:
-    return report.decision.is_public and not report.is_exempt
+    return visibility.is_delegated_report_public(report)
 
 
 def public_delegated_reports(decision) -> list:
