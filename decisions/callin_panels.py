@@ -23,8 +23,13 @@ def decision_call_in_panel(request, decision: Decision):
     can_call_in = services.eligibility(person, decision).allowed
     live = None
     if can_call_in:
+        # Collecting within the window (a lapsed request is signable by nobody), or complete.
         live = (
-            decision.call_ins.filter(status__in=(CallInStatus.OPEN, CallInStatus.SUBMITTED))
+            (
+                CallInRequest.all_objects.collecting()
+                | CallInRequest.all_objects.filter(status=CallInStatus.SUBMITTED)
+            )
+            .filter(decision=decision)
             .prefetch_related("signatures")
             .first()
         )
@@ -46,7 +51,10 @@ def my_call_ins_panel(request, person):
     rows = services.councillor_signable(person)
     if person is None or person.kind != "councillor":
         return None
-    return "decisions/callin/panel_my.html", {"call_in_rows": rows}
+    return "decisions/callin/panel_my.html", {
+        "call_in_rows": rows,
+        "lapsed_call_ins": services.councillor_lapsed(person),
+    }
 
 
 def render_call_in(report, *, for_print: bool = False) -> str:

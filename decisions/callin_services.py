@@ -238,6 +238,15 @@ def sign_request(
     """Another councillor adds their name. The request is submitted once complete."""
     now = _now(now)
     request = _lock_request(request)
+    if request.is_lapsed(now):
+        closes = timezone.localtime(request.decision.call_in_closes_at)
+        raise ValidationError(
+            "This call-in request has lapsed: it did not have the signatures it needed before "
+            f"call-in closed at {closes:%-I.%M %p on %-d %B %Y}".replace("PM", "pm").replace(
+                "AM", "am"
+            )
+            + ". It can no longer be signed."
+        )
     allowed = eligibility(person, request.decision, now=now)
     if not allowed.allowed:
         raise RuleRefusal(allowed.reason)
@@ -525,6 +534,22 @@ def record_response(
 # --- reads ---------------------------------------------------------------------------------
 
 
+def councillor_lapsed(person: Person | None, now: dt.datetime | None = None, days: int = 30):
+    """Requests ``person`` signed that lapsed in the last ``days`` days (for /my/)."""
+    if person is None:
+        return []
+    now = _now(now)
+    return list(
+        CallInRequest.all_objects.lapsed(now)
+        .filter(
+            signatures__person=person,
+            decision__call_in_closes_at__gt=now - dt.timedelta(days=days),
+        )
+        .select_related("decision")
+        .order_by("-decision__call_in_closes_at")[:20]
+    )
+
+
 def councillor_signable(person: Person | None, now: dt.datetime | None = None) -> list[dict]:
     """Open call-in requests and decisions open to call-in that ``person`` may sign or call
     in, for the councillor's page: [{decision, request|None, signed}]."""
@@ -543,9 +568,12 @@ def councillor_signable(person: Person | None, now: dt.datetime | None = None) -
         return []
     requests = {
         r.decision_id: r
-        for r in CallInRequest.all_objects.filter(
-            decision__in=decisions, status__in=(CallInStatus.OPEN, CallInStatus.SUBMITTED)
-        ).prefetch_related("signatures")
+        for r in (
+            CallInRequest.all_objects.collecting(now)
+            | CallInRequest.all_objects.filter(status=CallInStatus.SUBMITTED)
+        )
+        .filter(decision__in=decisions)
+        .prefetch_related("signatures")
     }
     rows = []
     for d in decisions:

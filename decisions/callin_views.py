@@ -132,6 +132,7 @@ class CallInDetail(View):
         signed = person is not None and any(s.person_id == person.pk for s in signatures)
         can_sign = (
             call_in.status == CallInStatus.OPEN
+            and not call_in.is_lapsed()
             and not signed
             and services.eligibility(person, call_in.decision).allowed
         )
@@ -202,7 +203,14 @@ class OfficerCallInList(OfficerRequiredMixin, View):
         ).order_by("-created_at")
         groups = [
             ("Waiting for validation", [r for r in requests if r.status == CallInStatus.SUBMITTED]),
-            ("Collecting signatures", [r for r in requests if r.status == CallInStatus.OPEN]),
+            (
+                "Collecting signatures",
+                [r for r in requests if r.status == CallInStatus.OPEN and not r.is_lapsed()],
+            ),
+            (
+                "Lapsed (call-in closed first): record them as not valid",
+                [r for r in requests if r.is_lapsed()],
+            ),
             ("Valid: to be heard", [r for r in requests if r.status == CallInStatus.VALIDATED]),
             (
                 "Finished",

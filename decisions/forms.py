@@ -6,16 +6,18 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from decisions import rules
 from decisions.models import (
     Decision,
     DecisionSettings,
     DelegatedOfficer,
     EntryStatus,
+    ExceptionKind,
     ForwardPlanEntry,
     PortfolioHolder,
     Ward,
 )
-from meetings.models import AgendaItem, Document
+from meetings.models import PARAGRAPH_CHOICES, AgendaItem, Document
 from scrutiny.forms import BaseForm, BaseModelForm, DateInput
 from scrutiny.models import Committee, Person
 
@@ -40,6 +42,28 @@ class _MakerMixin:
         self.fields["officer"].help_text = "If an officer takes it under delegated powers."
         if "wards" in self.fields:
             self.fields["wards"].queryset = Ward.objects.all()
+
+    maker_date_field: str | None = None  # the date a portfolio holder must be in office
+
+    def _clean_maker(self, data) -> None:
+        """The service's own check (``decisions.rules.maker_problems``), its message on the
+        field it is about."""
+        if any(name in self.errors for name in ("maker_kind", *rules.MAKER_FIELDS.values())):
+            return
+        on = data.get(self.maker_date_field) if self.maker_date_field else None
+        problems = rules.maker_problems(
+            kind=data.get("maker_kind"),
+            cabinet=data.get("cabinet"),
+            portfolio_holder=data.get("portfolio_holder"),
+            officer=data.get("officer"),
+            on=on,
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
+        if not problems:  # as the service does: only the chosen kind's field is kept
+            for kind, field in rules.MAKER_FIELDS.items():
+                if kind != data.get("maker_kind"):
+                    data[field] = None
 
 
 class SettingsForm(BaseModelForm):
@@ -145,12 +169,47 @@ class EntryForm(_MakerMixin, BaseModelForm):
         self._limit_makers()
         self.fields["is_key_decision"].help_text = _threshold_hint()
         self.fields["scrutiny_chair"].queryset = Person.objects.councillors()
+        committee = DecisionSettings.current().scrutiny_committee
+        self.fields["scrutiny_chair"].help_text = (
+            f"For an exception: the chair of {committee} on the day they were informed or "
+            "agreed (their membership on the committee says so)."
+            if committee
+            else "For an exception: first choose the overview and scrutiny committee in the "
+            "decisions settings."
+        )
         self.fields["scrutiny_committee"].label = "Pre-decision scrutiny by"
         self.fields["scrutiny_committee"].queryset = Committee.objects.exclude(
             kind__in=[Committee.Kind.CABINET, Committee.Kind.COUNCIL]
         )
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
+
+    def clean(self):
+        data = super().clean()
+        self._clean_maker(data)
+        self._clean_exception(data)
+        return data
+
+    def _clean_exception(self, data) -> None:
+        """The service's check of a general exception or special urgency
+        (``decisions.rules.exception_problems``), each message on its field."""
+        kind = data.get("exception") or ExceptionKind.NONE
+        if kind == ExceptionKind.NONE:
+            return
+        settings = DecisionSettings.current()
+        problems = rules.exception_problems(
+            kind=kind,
+            chair=data.get("scrutiny_chair"),
+            informed_on=data.get("chair_informed_on"),
+            notice_on=data.get("exception_notice_published_on"),
+            agreed_on=data.get("chair_agreed_on"),
+            decision_date=data.get("planned_decision_date"),
+            committee=settings.scrutiny_committee,
+            notice_days=settings.general_exception_days,
+        )
+        for field, message in problems.items():
+            if field not in self.errors:
+                self.add_error(field, message)
 
 
 class EntryStatusForm(BaseForm):
@@ -168,6 +227,7 @@ class EditionForm(BaseForm):
 
 
 class DecisionForm(_MakerMixin, BaseModelForm):
+    maker_date_field = "decision_date"
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -229,3 +289,31 @@ class DecisionForm(_MakerMixin, BaseModelForm):
         self.fields["documents"].help_text = "The report(s) and appendices it was taken on."
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
+
+    def clean(self):
+        data = super().clean()
+        self._clean_maker(data)
+        return data
+
+
+class DelegatedReportForm(BaseForm):
+    """A report the decision was taken on that was on no agenda (checked and sanitised like
+    a paper by ``services.add_delegated_report``)."""
+
+    title = forms.CharField(max_length=300)
+    file = forms.FileField(
+        label="Report",
+        help_text="A PDF, or a Word, OpenDocument, RTF or Excel file (converted to PDF). Active "
+        "content (scripts, embedded files, unsafe links) is removed.",
+    )
+    is_exempt = forms.BooleanField(
+        label="Exempt information (Schedule 12A): never public",
+        required=False,
+    )
+    exempt_paragraph = forms.TypedChoiceField(
+        label="Schedule 12A paragraph",
+        choices=[("", "Not exempt"), *PARAGRAPH_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )

@@ -20,12 +20,14 @@ safe.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -678,6 +680,75 @@ class Decision(DecisionMaker, Privacy, TimeStamped):
         return self.call_in_closes_at is not None
 
 
+def delegated_report_upload_to(instance, filename: str) -> str:
+    # A random name: the stored path says nothing of the report, exempt or not.
+    return f"decisions/reports/{uuid.uuid4().hex}.pdf"
+
+
+class DelegatedReportQuerySet(models.QuerySet):
+    def public(self):
+        """Reports the public may read: the decision is public and the report not exempt
+        (``decisions.selectors.delegated_report_public``)."""
+        from decisions.selectors import delegated_report_public
+
+        return self.filter(delegated_report_public())
+
+
+class DelegatedReport(TimeStamped):
+    """A report a portfolio holder's or officer's decision was taken on that was on no agenda
+    (issue 17): uploaded on the decision's officer page through the papers' checks
+    (``meetings.uploads``: PDFs sanitised with pikepdf; Word and the like converted to PDF
+    first). Public only when the decision is public and the report is not exempt."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="delegated_reports"
+    )
+    title = models.CharField(max_length=300)
+    file = models.FileField(upload_to=delegated_report_upload_to, max_length=300)
+    original_filename = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    page_count = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    removed = models.TextField(
+        blank=True, help_text="Active content removed by the upload checks, for the officer."
+    )
+    is_exempt = models.BooleanField(
+        "exempt", default=False, help_text="Exempt information (Schedule 12A): never public."
+    )
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=PARAGRAPH_CHOICES
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = DelegatedReportQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_exempt=False)
+                | Q(
+                    exempt_paragraph__isnull=False, exempt_paragraph__gte=1, exempt_paragraph__lte=7
+                ),
+                name="delegatedreport_exempt_has_paragraph",
+                violation_error_message="An exempt report needs the paragraph of Schedule 12A.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("decision-report", kwargs={"decision_pk": self.decision_id, "pk": self.pk})
+
+    @property
+    def download_name(self) -> str:
+        return f"{slugify(self.title)[:80] or 'report'}.pdf"
+
+
 # --- call-in -------------------------------------------------------------------------------
 
 
@@ -690,9 +761,26 @@ class CallInStatus(models.TextChoices):
     DECIDED = "decided", "Considered: outcome recorded"
 
 
+LAPSED_LABEL = "Lapsed: not enough signatures in time"
+
+
 class CallInQuerySet(models.QuerySet):
     def public(self):
         return self.filter(visibility.call_in_public())
+
+    def collecting(self, now: dt.datetime | None = None):
+        """Requests still collecting signatures whose decision's call-in window is open at
+        ``now``: the only ones anyone may sign. Filtered by the window itself, so a request
+        lapses the moment call-in closes, whether or not a periodic job has run since."""
+        return self.filter(
+            status=CallInStatus.OPEN, decision__call_in_closes_at__gt=now or timezone.now()
+        )
+
+    def lapsed(self, now: dt.datetime | None = None):
+        """Requests still collecting signatures when call-in closed (``is_lapsed``)."""
+        return self.filter(
+            status=CallInStatus.OPEN, decision__call_in_closes_at__lte=now or timezone.now()
+        )
 
 
 class PublicCallInManager(models.Manager.from_queryset(CallInQuerySet)):
@@ -751,6 +839,24 @@ class CallInRequest(TimeStamped):
 
     def __str__(self) -> str:
         return f"Call-in of {self.decision}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("callin-detail", kwargs={"pk": self.pk})
+
+    def is_lapsed(self, now: dt.datetime | None = None) -> bool:
+        """Still collecting signatures when the decision's call-in window closed: it can no
+        longer be signed or validated (``CallInQuerySet.lapsed`` is the same rule)."""
+        closes = self.decision.call_in_closes_at
+        return (
+            self.status == CallInStatus.OPEN
+            and closes is not None
+            and closes <= (now or timezone.now())
+        )
+
+    @property
+    def status_label(self) -> str:
+        """The status as shown: a lapsed request says so, whatever is stored."""
+        return LAPSED_LABEL if self.is_lapsed() else self.get_status_display()
 
     @property
     def is_public(self) -> bool:

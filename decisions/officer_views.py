@@ -1,31 +1,26 @@
 """Officer pages of the decisions app under ``/officer/decisions/``: the settings, decision
 makers, wards, forward plan entries and editions, and the decisions register.
 
-They follow the work programme's ``OfficerFormPage`` pattern (docs/architecture.md, "officer
-pages"): the decisions app sits below ``workprogramme`` in the app chain and cannot import
-it, so the three small bases are written here with the same shape, as the minutes register
-does. Records are loaded with ``all_objects`` after ``OfficerRequiredMixin``'s check; a
-service's ``ValidationError`` goes back onto the form with everything typed kept.
+They are ``scrutiny.officer_pages`` pages (docs/architecture.md, "officer pages"), like the
+work programme's and the minutes register's. Records are loaded with ``all_objects`` (the
+default manager) after ``OfficerRequiredMixin``'s check; a service's ``ValidationError`` goes
+back onto the form, a field's message on its field, with everything typed kept.
 """
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.forms import ModelForm
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
-from django.utils.functional import cached_property
-from django.views.generic import FormView, TemplateView, View
+from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
+from django.views.generic import TemplateView
 
 from decisions import services
 from decisions.forms import (
     DecisionForm,
     DelegatedOfficerForm,
+    DelegatedReportForm,
     EditionForm,
     EntryForm,
     EntryStatusForm,
@@ -44,106 +39,26 @@ from decisions.models import (
 )
 from meetings.minutes.models import MinutesSet
 from meetings.models import Meeting
-from scrutiny.forms import add_service_errors
+from scrutiny import officer_pages
+from scrutiny.officer_pages import OfficerButton
 from scrutiny.paging import page_query, paged
 from scrutiny.permissions import OfficerRequiredMixin
 
+SECTION = ("Decisions and the forward plan", reverse_lazy("officer-decisions"))
+
 
 def officer_crumbs(*extra: tuple[str, str]) -> list[tuple[str, str]]:
-    return [
-        ("Officer pages", reverse("officer-home")),
-        ("Decisions and the forward plan", reverse("officer-decisions")),
-        *extra,
-    ]
+    return officer_pages.officer_crumbs(SECTION, *extra)
 
 
-class OfficerFormPage(OfficerRequiredMixin, FormView):
-    """One officer form (the shape of ``workprogramme.officer_views.OfficerFormPage``)."""
+class OfficerFormPage(officer_pages.OfficerFormPage):
+    """An officer form of the decisions app (``scrutiny.officer_pages``); Cancel goes back to
+    the decisions home unless the page says otherwise."""
 
-    template_name = "decisions/officer/form.html"
-    model: type[models.Model] | None = None
-    select_related: tuple[str, ...] = ()
-    pk_url_kwarg = "pk"
-    edits = False
-    intro = ""
-
-    @cached_property
-    def obj(self):
-        if self.model is None:
-            return None
-        queryset = self.model._default_manager.select_related(*self.select_related)
-        return get_object_or_404(queryset, pk=self.kwargs[self.pk_url_kwarg])
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        if issubclass(self.get_form_class(), ModelForm):
-            kwargs["instance"] = copy.copy(self.obj) if self.edits else None
-        return kwargs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            title=self.title(),
-            back=self.back(),
-            intro=self.get_intro(),
-            breadcrumbs=officer_crumbs(*self.crumbs()),
-        )
-        return context
-
-    def title(self) -> str:
-        raise NotImplementedError
+    section = SECTION
 
     def back(self) -> str:
         return reverse("officer-decisions")
-
-    def get_intro(self) -> str:
-        return self.intro
-
-    def crumbs(self) -> list[tuple[str, str]]:
-        return []
-
-    def save(self, data: dict[str, Any]):
-        raise NotImplementedError
-
-    def done(self, saved) -> tuple[str, str]:
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            saved = self.save(form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        message, url = self.done(saved)
-        messages.success(self.request, message)
-        return redirect(url)
-
-
-class OfficerButton(OfficerRequiredMixin, View):
-    """One POST-only button (a GET is answered 405 after the permission check)."""
-
-    http_method_names = ["post", "options"]
-    model: type[models.Model]
-
-    @cached_property
-    def obj(self):
-        return get_object_or_404(self.model._default_manager, pk=self.kwargs["pk"])
-
-    def back(self) -> str:
-        raise NotImplementedError
-
-    def press(self) -> str:
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        try:
-            message = self.press()
-        except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
-        else:
-            messages.success(request, message)
-        return redirect(self.back())
 
 
 def _pick(data: dict[str, Any], names) -> dict[str, Any]:
@@ -468,6 +383,42 @@ class DecisionEdit(DecisionAdd):
         return f"“{saved.title}” was saved.", self.back()
 
 
+class DelegatedReportAdd(OfficerFormPage):
+    """Upload a report a portfolio holder's or officer's decision was taken on that was on
+    no agenda."""
+
+    form_class = DelegatedReportForm
+    model = Decision
+    intro = (
+        "The report is checked and sanitised like an agenda paper. It is public only when the "
+        "decision is public and the report is not exempt."
+    )
+
+    def title(self):
+        return f"Add a report to “{self.obj.title}”"
+
+    def back(self):
+        return reverse("officer-decision", kwargs={"pk": self.obj.pk})
+
+    def save(self, data):
+        return services.add_delegated_report(
+            decision=self.obj,
+            uploaded_file=data["file"],
+            title=data["title"],
+            is_exempt=data["is_exempt"],
+            exempt_paragraph=data["exempt_paragraph"],
+            by=self.request.user,
+        )
+
+    def done(self, saved):
+        return f"“{saved.title}” was added ({saved.page_count} pages).", self.back()
+
+    def warnings(self, saved):
+        if saved.removed:
+            return [f"Removed from the PDF: {saved.removed}."]
+        return []
+
+
 class DecisionDetail(OfficerRequiredMixin, TemplateView):
     template_name = "decisions/officer/decision.html"
 
@@ -487,6 +438,7 @@ class DecisionDetail(OfficerRequiredMixin, TemplateView):
             decision=decision,
             documents=decision.documents.all(),
             call_ins=decision.call_ins.select_related("requested_by"),
+            delegated_reports=decision.delegated_reports.all(),
             breadcrumbs=officer_crumbs(),
         )
         return context

@@ -20,3 +20,19 @@ def matching(queryset: QuerySet, query: str) -> QuerySet:
         )
         queryset = queryset.filter(public_words | (recorded & visibility.decision_open()))
     return queryset
+
+
+def delegated_report_public() -> Q:
+    """A public delegated report (``DelegatedReport.objects.public()``): its decision is public
+    (published and not taken in private) and the report is not exempt. The rule itself is in
+    ``scrutiny.visibility``, the home of every public rule."""
+    return visibility.delegated_report_public()
+
+
+def is_delegated_report_public(report) -> bool:
+    return visibility.is_delegated_report_public(report)
+
+
+def public_delegated_reports(decision) -> list:
+    """The delegated reports of ``decision`` the public may read (none for a private one)."""
+    return list(decision.delegated_reports.public().order_by("pk"))

@@ -27,11 +27,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from decisions import signals
+from decisions import rules, signals
 from decisions.models import (
     CallInStatus,
     Decision,
@@ -210,29 +211,18 @@ def add_wards(*, names: list[str], by=None) -> list[Ward]:
 
 
 def _check_maker(record, on: dt.date | None) -> None:
-    kind = record.maker_kind
-    chosen = {
-        MakerKind.CABINET: "cabinet",
-        MakerKind.PORTFOLIO_HOLDER: "portfolio_holder",
-        MakerKind.OFFICER: "officer",
-    }
-    if kind not in chosen:
-        raise ValidationError({"maker_kind": "Choose who takes the decision."})
-    for k, field in chosen.items():
-        if k != kind:
+    problems = rules.maker_problems(
+        kind=record.maker_kind,
+        cabinet=record.cabinet,
+        portfolio_holder=record.portfolio_holder,
+        officer=record.officer,
+        on=on,
+    )
+    if problems:
+        raise ValidationError(problems)
+    for kind, field in rules.MAKER_FIELDS.items():
+        if kind != record.maker_kind:
             setattr(record, field, None)
-    if getattr(record, chosen[kind]) is None:
-        raise ValidationError(
-            {chosen[kind]: f"Choose the {MakerKind(kind).label.lower()} who takes the decision."}
-        )
-    if kind == MakerKind.CABINET and record.cabinet.kind != Committee.Kind.CABINET:
-        raise ValidationError({"cabinet": "Choose a committee of the kind Cabinet."})
-    if kind == MakerKind.PORTFOLIO_HOLDER and on is not None:
-        holder = record.portfolio_holder
-        if holder.start_date > on or (holder.end_date and holder.end_date < on):
-            raise ValidationError(
-                {"portfolio_holder": f"{holder.person} was not in office on {on:%-d %B %Y}."}
-            )
 
 
 def _check_privacy(record) -> None:
@@ -275,28 +265,24 @@ def notice_problems(entry: ForwardPlanEntry, published: dt.date) -> dict[str, st
     problems: dict[str, str] = {}
     if not entry.exception_reasons.strip():
         problems["exception_reasons"] = "Say why the decision cannot wait."
-    if entry.scrutiny_chair_id is None:
-        problems["scrutiny_chair"] = "Choose the chair of the overview and scrutiny committee."
-    if entry.exception == ExceptionKind.GENERAL:
-        if entry.chair_informed_on is None:
-            problems["chair_informed_on"] = "Enter the date the chair was informed in writing."
-        if entry.exception_notice_published_on is None:
-            problems["exception_notice_published_on"] = (
-                "Enter the date the general exception notice was published."
-            )
-        elif not workdays.is_in_time(
-            entry.exception_notice_published_on, decision_day, rules.general_exception_days
-        ):
-            latest = workdays.latest_publication_date(decision_day, rules.general_exception_days)
-            problems["exception_notice_published_on"] = (
-                f"The notice must be published {rules.general_exception_days} clear working days "
-                "before the decision (by "
-                f"{latest:%-d %B %Y}"
-                "). Use special urgency instead."
-            )
-    elif entry.exception == ExceptionKind.SPECIAL_URGENCY and entry.chair_agreed_on is None:
-        problems["chair_agreed_on"] = "Enter the date the chair agreed the decision is urgent."
+    problems.update(_exception_record_problems(entry))
+    problems.update(entry_exception_problems(entry, settings_=rules))
     return problems
+
+
+def entry_exception_problems(entry: ForwardPlanEntry, settings_=None) -> dict[str, str]:
+    """``decisions.rules.exception_problems`` for an entry, with the council's settings."""
+    settings_ = settings_ or DecisionSettings.current()
+    return rules.exception_problems(
+        kind=entry.exception,
+        chair=entry.scrutiny_chair,
+        informed_on=entry.chair_informed_on,
+        notice_on=entry.exception_notice_published_on,
+        agreed_on=entry.chair_agreed_on,
+        decision_date=entry.planned_decision_date,
+        committee=settings_.scrutiny_committee,
+        notice_days=settings_.general_exception_days,
+    )
 
 
 def _clear_exception_fields(entry: ForwardPlanEntry) -> None:
@@ -308,8 +294,11 @@ def _clear_exception_fields(entry: ForwardPlanEntry) -> None:
 
 
 def _exception_record_problems(entry: ForwardPlanEntry) -> dict[str, str]:
-    """The dates an exception needs on record (the database refuses the row without them)."""
+    """What an exception needs on record: the chair, and the dates (the database refuses the
+    row without them)."""
     problems = {}
+    if entry.exception != ExceptionKind.NONE and entry.scrutiny_chair_id is None:
+        problems["scrutiny_chair"] = "Choose the chair of the overview and scrutiny committee."
     if entry.exception == ExceptionKind.GENERAL:
         if entry.chair_informed_on is None:
             problems["chair_informed_on"] = "Enter the date the chair was informed in writing."
@@ -346,7 +335,7 @@ def save_entry(
     _check_maker(entry, None)
     _check_privacy(entry)
     _clear_exception_fields(entry)
-    recorded = _exception_record_problems(entry)
+    recorded = _exception_record_problems(entry) or entry_exception_problems(entry)
     if recorded:
         raise ValidationError(recorded)
     if entry.first_published_on is not None:
@@ -710,3 +699,101 @@ def decisions_from_minutes(*, minutes: MinutesSet, by=None) -> list[Decision]:
         decision.documents.set(Document.all_objects.filter(agenda_item=item).issued())
         made.append(decision)
     return made
+
+
+# --- delegated reports ---------------------------------------------------------------------
+
+
+def _report_pdf(uploaded_file) -> tuple[bytes, str]:
+    """The PDF to store for an upload, through the papers' own checks: a PDF is read and
+    sanitised by ``meetings.uploads.inspect_pdf``; a Word, OpenDocument, RTF or Excel file is
+    checked like a paper's (its content matches its name, a zip is not a bomb), converted to
+    PDF by ``meetings.conversion.convert_to_pdf`` and then checked and sanitised the same
+    way. Every refusal names the ``file`` field. Returns (bytes, what was removed)."""
+    from meetings import conversion, uploads
+
+    name = (getattr(uploaded_file, "name", "") or "").rsplit("/", 1)[-1]
+    data = uploads.read_upload(uploaded_file, field_name="file")
+    fmt = conversion.format_of(name)
+    if fmt is not None:
+        if not data:
+            raise ValidationError({"file": "The selected file is empty."})
+        if not data.startswith(fmt.magic):
+            raise ValidationError(
+                {
+                    "file": f"The file's name ends in {fmt.extension} but it is not a "
+                    f"{fmt.label}. Open it, save it again in that format (or as PDF) and "
+                    "upload that."
+                }
+            )
+        try:
+            conversion.check_zip(data, fmt)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
+        try:
+            data = conversion.convert_to_pdf(data, extension=fmt.extension)
+        except conversion.ConversionError as exc:
+            raise ValidationError(
+                {"file": f"The document could not be converted to PDF: {exc}"}
+            ) from exc
+    elif not name.lower().endswith(".pdf"):
+        raise ValidationError(
+            {
+                "file": "Choose a PDF, Word (.docx or .doc), OpenDocument (.odt), RTF or Excel "
+                "(.xlsx) file."
+            }
+        )
+    checked = uploads.inspect_pdf(data, field_name="file")
+    return checked, name
+
+
+@records_by
+@transaction.atomic
+def add_delegated_report(
+    *,
+    decision: Decision,
+    uploaded_file,
+    title: str,
+    is_exempt: bool = False,
+    exempt_paragraph: int | None = None,
+    by=None,
+):
+    """Attach a report that was on no agenda to a portfolio holder's or officer's decision.
+    Public only when the decision is public and the report not exempt
+    (``decisions.selectors.delegated_report_public``)."""
+    from decisions.models import DelegatedReport
+
+    decision = Decision.all_objects.select_for_update().get(pk=decision.pk)
+    errors: dict[str, str] = {}
+    if decision.maker_kind == MakerKind.CABINET:
+        errors["file"] = (
+            "A Cabinet decision was taken on the papers of its meeting: choose them in the "
+            "record's reports instead."
+        )
+    if not (title or "").strip():
+        errors["title"] = "Enter the title of the report."
+    if is_exempt and not exempt_paragraph:
+        errors["exempt_paragraph"] = "Choose the paragraph of Schedule 12A that makes it exempt."
+    if errors:
+        raise ValidationError(errors)
+    checked, name = _report_pdf(uploaded_file)
+    report = DelegatedReport(
+        decision=decision,
+        title=title.strip(),
+        original_filename=name[:255],
+        size=checked.size,
+        page_count=checked.page_count,
+        sha256=checked.sha256,
+        removed="; ".join(checked.removed),
+        is_exempt=is_exempt,
+        exempt_paragraph=exempt_paragraph if is_exempt else None,
+        uploaded_by=by if getattr(by, "pk", None) else None,
+    )
+    report.file.save("report.pdf", ContentFile(checked.data), save=False)
+    stored = report.file.name
+    try:
+        report.save()
+    except Exception:
+        report.file.storage.delete(stored)
+        raise
+    return report

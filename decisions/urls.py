@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("decisions/", views.decision_list, name="decision-list"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision-detail"),
+    path(
+        "decisions/<int:decision_pk>/reports/<int:pk>/",
+        views.delegated_report_download,
+        name="decision-report",
+    ),
     # Officer pages.
     path("officer/decisions/", officer.OfficerDecisionsHome.as_view(), name="officer-decisions"),
     path(
@@ -74,6 +79,11 @@ urlpatterns = [
     ),
     path("officer/decisions/add/", officer.DecisionAdd.as_view(), name="officer-decision-add"),
     path("officer/decisions/<int:pk>/", officer.DecisionDetail.as_view(), name="officer-decision"),
+    path(
+        "officer/decisions/<int:pk>/reports/add/",
+        officer.DelegatedReportAdd.as_view(),
+        name="officer-decision-report-add",
+    ),
     path(
         "officer/decisions/<int:pk>/edit/",
         officer.DecisionEdit.as_view(),

@@ -11,19 +11,27 @@ papers.
 
 from __future__ import annotations
 
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 
+from decisions import selectors
 from decisions.filters import DecisionFilter, EditionFilter, ForwardPlanFilter
 from decisions.models import (
     CallInRequest,
     Decision,
     DecisionSettings,
+    DelegatedReport,
     ForwardPlanEdition,
     ForwardPlanEntry,
 )
 from meetings.models import Document
+from meetings.stamping import stamp_exempt_paper
 from scrutiny.filters import filtered_heading
 from scrutiny.paging import page_query, paged
+from scrutiny.permissions import is_officer
+from scrutiny.serving import file_response
 
 MAKERS = ("cabinet", "portfolio_holder__person", "officer")
 
@@ -120,6 +128,7 @@ def decision_detail(request, pk):
         context["documents"] = Document.objects.filter(decisions=decision).select_related(
             "agenda_item"
         )
+        context["delegated_reports"] = selectors.public_delegated_reports(decision)
         context["call_ins"] = (
             CallInRequest.objects.filter(decision=decision)
             .select_related("requested_by", "outcome")
@@ -128,3 +137,47 @@ def decision_detail(request, pk):
         entry = decision.forward_plan_entry
         context["entry"] = entry if entry is not None and entry.is_public else None
     return render(request, "decisions/decision_detail.html", context)
+
+
+def delegated_report_download(request, decision_pk, pk):
+    """A report a decision was taken on that was on no agenda. The public (and every
+    councillor) gets it only when it is public (``selectors.is_delegated_report_public``),
+    through ``scrutiny.serving`` like a paper; officers also get an exempt one, or one of a
+    private decision, stamped NOT FOR PUBLICATION on every page (``meetings.stamping``, as
+    an exempt paper is) and never cached. Anyone else: 404, as if there were none."""
+    report = get_object_or_404(
+        DelegatedReport.objects.select_related("decision"), pk=pk, decision_id=decision_pk
+    )
+    public = selectors.is_delegated_report_public(report)
+    if not public and not is_officer(request.user):
+        raise Http404("No such report.")
+    disposition_attachment = request.GET.get("view") != "1"
+    if not public:
+        try:
+            with report.file.open("rb") as handle:
+                data = handle.read()
+        except (FileNotFoundError, OSError) as exc:
+            raise Http404("The file is missing.") from exc
+        paragraph = (
+            report.exempt_paragraph if report.is_exempt else report.decision.exempt_paragraph
+        )
+        stamped = stamp_exempt_paper(data, paragraph=paragraph)
+        response = HttpResponse(stamped, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(
+            disposition_attachment, report.download_name
+        )
+        response["Content-Length"] = str(len(stamped))
+        patch_cache_control(response, private=True, no_store=True)
+    else:
+        response = file_response(
+            request,
+            report.file,
+            filename=report.download_name,
+            etag=report.sha256,
+            last_modified=report.modified_at,
+            public=True,
+            as_attachment=disposition_attachment,
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

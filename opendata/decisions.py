@@ -19,7 +19,13 @@ from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar, Event
 
-from decisions.models import Decision, ForwardPlanEdition, ForwardPlanEntry
+from decisions.models import (
+    CallInRequest,
+    Decision,
+    DelegatedReport,
+    ForwardPlanEdition,
+    ForwardPlanEntry,
+)
 from opendata import http
 from opendata.feeds import FEED_LENGTH, EntryFeed, FeedEntry, tag_uri
 from opendata.ics import _absolute, uid_host
@@ -30,7 +36,7 @@ MAKERS = ("cabinet", "portfolio_holder__person", "officer")
 
 def watch() -> None:
     """The CSV/feeds Last-Modified also follows the decisions tables."""
-    for model in (ForwardPlanEntry, ForwardPlanEdition, Decision):
+    for model in (ForwardPlanEntry, ForwardPlanEdition, Decision, DelegatedReport, CallInRequest):
         if (model, "modified_at") not in http.WATCHED:
             http.WATCHED.append((model, "modified_at"))
 
@@ -181,3 +187,186 @@ def search_decisions(query: str) -> list[Decision]:
     from decisions.selectors import matching
 
     return list(matching(Decision.objects.select_related(*MAKERS), query)[:SEARCH_HITS])
+
+
+# --- OParl: the reports a delegated decision was taken on (``oparl.decision_json``) ------
+
+DECISION_FILE_KIND = "DecisionFile"  # PublicRecord kind; OParl type File, id space decisionfile
+
+
+def public_delegated_reports():
+    """Every public delegated report (``DelegatedReport.objects.public()``, the one rule in
+    ``decisions.selectors``), ready to serialise."""
+    from decisions.models import DelegatedReport
+
+    return DelegatedReport.objects.public().select_related("decision")
+
+
+def delegated_report_json(api, report) -> dict:
+    """A public delegated report as an OParl File in an id space of its own
+    (``/decisionfile/<pk>``, beside the papers' ``/file/<pk>``), listed in its decision's
+    ``auxiliaryFile``. The file is the one the decision page links to."""
+    from opendata.oparl import LICENSE, OPARL, clean, iso
+
+    url = api.base + report.get_absolute_url()
+    return clean(
+        {
+            "id": api.obj("decisionfile", report.pk),
+            "type": OPARL + "File",
+            "name": report.title,
+            "fileName": report.download_name,
+            "mimeType": "application/pdf",
+            "date": iso(report.created_at.date()),
+            "size": report.size,
+            "accessUrl": url + "?view=1",
+            "downloadUrl": url,
+            "paper": [api.obj("decision", report.decision_id)],
+            "fileLicense": LICENSE,
+            **api.stamps(DECISION_FILE_KIND, report),
+        }
+    )
+
+
+def snapshot() -> dict:
+    """The public records of the decisions root beyond the decisions themselves
+    (``opendata.records.decisions_snapshot``): {(kind, pk): (created, public JSON)}."""
+    from opendata.oparl import RESOURCES, Api, prepare_page
+
+    out = {}
+    for kind in ("decisionfile", "callin"):
+        resource = RESOURCES[kind]
+        objects = list(resource.public().order_by("pk"))
+        api = Api.offline()
+        prepare_page(api, resource, objects)
+        for obj in objects:
+            out[(resource.oparl_type, obj.pk)] = (obj.created_at, resource.serialize(api, obj))
+    return out
+
+
+# --- validated call-ins: search, feed and OParl --------------------------------------------
+#
+# Only validated call-ins (``CallInRequest.objects``: ``scrutiny.visibility.call_in_public``)
+# ever reach these: a request still collecting signatures, submitted, not valid or withdrawn
+# is in none of them. Of a call-in of a private decision the public reads the facts (who,
+# when, the status and outcome), never its reasons, concerns or the response.
+
+CALL_IN_KIND = "CallIn"  # PublicRecord kind; OParl type Paper, id space callin
+KINDS = (DECISION_FILE_KIND, CALL_IN_KIND)
+
+
+def public_call_ins():
+    """Validated call-ins, ready to serialise (signatures and outcome loaded)."""
+    return CallInRequest.objects.select_related(
+        "decision__cabinet",
+        "decision__portfolio_holder__person",
+        "decision__officer",
+        "requested_by",
+        "outcome",
+    ).prefetch_related("signatures__person")
+
+
+def _outcome(call_in):
+    outcome = getattr(call_in, "outcome", None)
+    return outcome if call_in.status == "decided" else None
+
+
+def call_in_public_text(call_in) -> str:
+    """What the public may read of a validated call-in in a feed or the API."""
+    decision = call_in.decision
+    names = ", ".join(s.person.display_name for s in call_in.signatures.all())
+    parts = [
+        f"Call-in of “{decision.title}” ({decision.decision_maker_name}, "
+        f"{decision.decision_date:%-d %B %Y}), validated on "
+        f"{call_in.validated_at:%-d %B %Y}. Signed by {names}."
+    ]
+    outcome = _outcome(call_in)
+    if outcome is not None:
+        parts.append(f"Outcome ({outcome.decided_on:%-d %B %Y}): {outcome.get_result_display()}.")
+    if decision.is_public:
+        parts.append(f"Reasons: {call_in.reasons}")
+    return " ".join(parts)
+
+
+def call_in_entries() -> list[FeedEntry]:
+    entries = []
+    for call_in in public_call_ins().order_by("-validated_at", "-pk")[:FEED_LENGTH]:
+        entries.append(
+            FeedEntry(
+                guid=tag_uri("call-in", call_in.pk),
+                title=f"Call-in: {call_in.decision.title}",
+                link=call_in.get_absolute_url(),
+                description=call_in_public_text(call_in),
+                published=call_in.validated_at,
+                updated=max(call_in.modified_at, call_in.validated_at),
+                committee=call_in.decision.decision_maker_name,
+            )
+        )
+    return entries
+
+
+class CallInsFeed(EntryFeed):
+    what = "Call-ins of executive decisions"
+
+    def get_object(self, request, *args, **kwargs):
+        return None
+
+    def link(self, obj):
+        return reverse("decision-list")
+
+    def subtitle(self, obj):
+        return "Executive decisions called in for review by overview and scrutiny, once valid."
+
+    def feed_url(self, obj):
+        return reverse("call-ins-feed")
+
+    def items(self, obj):
+        return call_in_entries()
+
+
+def search_call_ins(query: str) -> list:
+    """Validated call-ins matching every word of ``query``: in their decision's title, and
+    for an open decision also in the call-in's reasons (a private decision's call-in is not
+    findable by its reasons, which are not public)."""
+    from django.db.models import Q
+
+    from scrutiny import visibility
+
+    queryset = public_call_ins()
+    for word in query.split()[:10]:
+        queryset = queryset.filter(
+            Q(decision__title__icontains=word)
+            | (Q(reasons__icontains=word) & visibility.decision_open("decision"))
+        )
+    return list(queryset.order_by("-validated_at", "-pk")[:SEARCH_HITS])
+
+
+def call_in_json(api, call_in) -> dict:
+    """A validated call-in as an OParl Paper (OParl has no call-in type): its own id space
+    (``/callin/<pk>``), listed at ``/body/<pk>/callin``, ``relatedPaper`` the decision's
+    Paper, ``originatorPerson`` its signatories. ``description`` is ``call_in_public_text``
+    (no reasons for a private decision)."""
+    from opendata.oparl import OPARL, clean, iso
+
+    decision = call_in.decision
+    outcome = _outcome(call_in)
+    keywords = ["Call-in", call_in.get_status_display()]
+    if outcome is not None:
+        keywords.append(outcome.get_result_display())
+    data = {
+        "id": api.obj("callin", call_in.pk),
+        "type": OPARL + "Paper",
+        "body": api.body(),
+        "name": f"Call-in: {decision.title}",
+        "reference": f"Call-in {call_in.pk}",
+        "date": iso(call_in.validated_at.date()),
+        "paperType": "Call-in request",
+        "relatedPaper": [api.obj("decision", decision.pk)],
+        "originatorPerson": [
+            api.obj("person", s.person_id) for s in call_in.signatures.all() if s.person.is_active
+        ],
+        "keyword": keywords,
+        "description": call_in_public_text(call_in),
+        "web": api.web(call_in),
+        **api.stamps(CALL_IN_KIND, call_in),
+    }
+    return clean(data)

@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Document, Meeting, MeetingStatus, Report
+from opendata import decisions as decision_data
 from opendata.models import PublicRecord
 from scrutiny.models import Committee, Council, Membership, MunicipalYear, Person
 
@@ -422,7 +423,9 @@ def decision_json(api: Api, decision) -> dict:
         **api.stamps("Decision", decision),
     }
     if public:
-        data["auxiliaryFile"] = [file_json(api, d) for d in decision.public_documents]
+        data["auxiliaryFile"] = [file_json(api, d) for d in decision.public_documents] + [
+            decision_data.delegated_report_json(api, r) for r in decision.public_delegated_reports
+        ]
         data["description"] = decision.decision
     return clean(data)
 
@@ -534,7 +537,12 @@ def _decisions():
             "documents",
             queryset=Document.objects.select_related("agenda_item__meeting__committee"),
             to_attr="public_documents",
-        )
+        ),
+        Prefetch(
+            "delegated_reports",
+            queryset=decision_data.public_delegated_reports().order_by("pk"),
+            to_attr="public_delegated_reports",
+        ),
     )
 
 
@@ -573,6 +581,20 @@ RESOURCES: dict[str, Resource] = {
         Resource("file", "File", _files, file_json),
         # Issue 17: executive decisions, OParl Papers in an id space of their own.
         Resource("decision", "Decision", _decisions, decision_json),
+        # The reports delegated decisions were taken on that were on no agenda: Files.
+        Resource(
+            "decisionfile",
+            decision_data.DECISION_FILE_KIND,
+            decision_data.public_delegated_reports,
+            decision_data.delegated_report_json,
+        ),
+        # Validated call-ins: OParl Papers in an id space of their own (docs/decisions.md).
+        Resource(
+            "callin",
+            decision_data.CALL_IN_KIND,
+            decision_data.public_call_ins,
+            decision_data.call_in_json,
+        ),
     ]
 }
 BY_TYPE = {r.oparl_type: r for r in RESOURCES.values()}
@@ -583,6 +605,8 @@ TYPE_NAMES = {"location": "Location", "consultation": "Consultation"} | {
     r.kind: r.oparl_type for r in RESOURCES.values()
 }
 TYPE_NAMES["decision"] = "Paper"  # its records are kind "Decision"; its OParl type is Paper
+TYPE_NAMES["decisionfile"] = "File"  # records kind "DecisionFile"
+TYPE_NAMES["callin"] = "Paper"  # records kind "CallIn"
 
 # Body collections -> resource kinds.
 BODY_COLLECTIONS = {
@@ -595,6 +619,7 @@ BODY_COLLECTIONS = {
     "membership": "membership",
     "legislativeTermList": "legislativeterm",
     "decision": "decision",
+    "callin": "callin",
 }
 
 
@@ -623,6 +648,9 @@ def prepare_page(api: Api, resource: Resource, objects: list) -> None:
         for decision in objects:
             if decision.is_public:
                 documents.extend(decision.public_documents)
+                wanted.setdefault(decision_data.DECISION_FILE_KIND, []).extend(
+                    r.pk for r in decision.public_delegated_reports
+                )
     elif resource.kind == "person":
         wanted["Membership"] = [m.pk for p in objects for m in p.memberships.all()]
     if item_ids:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
 
-from decisions.models import Decision
+from decisions.models import CallInRequest, Decision, DelegatedReport
 from meetings.models import AgendaItem, Document, Meeting, Report
 from meetings.signals import meeting_changed, meeting_published
 from opendata.models import CalendarEntry, PublicRecord
@@ -76,7 +76,7 @@ def on_change(sender, instance, **kwargs):
     if isinstance(instance, GLOBAL_MODELS):
         mark_dirty([GLOBAL])
         return
-    if isinstance(instance, Decision):
+    if isinstance(instance, DECISIONS_MODELS):
         from opendata.records import DECISIONS
 
         mark_dirty([DECISIONS])
@@ -86,7 +86,9 @@ def on_change(sender, instance, **kwargs):
         mark_dirty([meeting_root(meeting_id)])
 
 
-WATCHED_MODELS = (*OPARL_TYPES, CalendarEntry, Decision)
+# The decisions root (issue 17): decisions, the reports they were taken on, call-ins.
+DECISIONS_MODELS = (Decision, DelegatedReport, CallInRequest)
+WATCHED_MODELS = (*OPARL_TYPES, CalendarEntry, *DECISIONS_MODELS)
 
 
 def connect() -> None:

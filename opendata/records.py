@@ -32,6 +32,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from meetings.models import Meeting, Report
+from opendata import decisions as decision_data
 from opendata import oparl
 from opendata.models import CalendarEntry, DirtyRoot, PublicRecord, RecordState
 from scrutiny.models import Council
@@ -141,6 +142,7 @@ def decisions_snapshot() -> Snapshot:
     for decision, data in _page("decision", objects):
         data["_shown"] = [decision.published_at]
         out[(DECISION_KIND, decision.pk)] = (decision.created_at, data)
+    out.update(decision_data.snapshot())
     return out
 
 
@@ -155,7 +157,7 @@ def reconcile(root: str, now: dt.datetime) -> set[str]:
     elif root == DECISIONS:
         meeting_id = None
         snapshot = decisions_snapshot()
-        existing = PublicRecord.objects.filter(kind=DECISION_KIND)
+        existing = PublicRecord.objects.filter(kind__in=(DECISION_KIND, *decision_data.KINDS))
     else:
         meeting_id = int(root.split(":", 1)[1])
         snapshot = meeting_snapshot(meeting_id)

@@ -48,6 +48,7 @@ urlpatterns = [
     ),
     path("feeds/forward-plan.ics", views.forward_plan_ics, name="forward-plan-calendar"),
     path("feeds/decisions.atom", conditional(decisions.DecisionsFeed()), name="decisions-feed"),
+    path("feeds/call-ins.atom", conditional(decisions.CallInsFeed()), name="call-ins-feed"),
     # Officers.
     path(
         "officer/documents/without-text/",

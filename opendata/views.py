@@ -50,6 +50,7 @@ def search_view(request):
     results = []
     decision_hits = []
     exempt_hits = []
+    call_in_hits = []
     query = ""
     narrowed = ""
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
@@ -68,6 +69,7 @@ def search_view(request):
         # A signed-in member's exempt papers (issue 23); never for the public. The page is
         # never in the page cache for a signed-in user (scrutiny.cache, privatecache).
         exempt_hits = members_search.exempt_results(request.user, params)
+        call_in_hits = decisions.search_call_ins(query)
     other = request.GET.copy()
     other.pop("page", None)
     return render(
@@ -83,6 +85,7 @@ def search_view(request):
             "ranked": uses_postgres(),
             "decision_hits": decision_hits,
             "exempt_hits": exempt_hits,
+            "call_in_hits": call_in_hits,
         },
     )
 

@@ -186,6 +186,12 @@ def forward_plan_entry_public(path: str = "") -> Q:
     return Q(**{_f(path, "first_published_on__isnull"): False})
 
 
+def delegated_report_public(path: str = "") -> Q:
+    """The delegated report at ``path`` (a report a decision was taken on that was on no
+    agenda) is public: its decision is public and the report is not exempt."""
+    return decision_public(_f(path, "decision")) & Q(**{_f(path, "is_exempt"): False})
+
+
 def call_in_public(path: str = "") -> Q:
     """The call-in request at ``path`` was validated, of a published decision."""
     return Q(**{_f(path, "status__in"): PUBLIC_CALL_IN_STATUSES}) & decision_listed(
@@ -243,6 +249,10 @@ def is_decision_public(decision) -> bool:
 
 def is_forward_plan_entry_public(entry) -> bool:
     return entry is not None and entry.first_published_on is not None
+
+
+def is_delegated_report_public(report) -> bool:
+    return is_decision_public(report.decision) and not report.is_exempt
 
 
 def is_call_in_public(request) -> bool:

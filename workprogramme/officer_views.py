@@ -13,21 +13,17 @@ everything the officer typed. Records two officers could edit at once carry a hi
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import models
-from django.forms import ModelForm
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.functional import cached_property
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import TemplateView
 
 from meetings.models import Meeting
-from scrutiny.forms import add_service_errors
+from scrutiny import officer_pages
+from scrutiny.officer_pages import OfficerButton
 from scrutiny.permissions import OfficerRequiredMixin
 from workprogramme import selectors, services
 from workprogramme.forms import (
@@ -82,137 +78,27 @@ def pick(data: dict[str, Any], *names: str) -> dict[str, Any]:
     return {name: data[name] for name in names}
 
 
+SECTION = ("Work programmes", reverse_lazy("officer-workprogramme"))
+
+
 def officer_crumbs(*extra: tuple[str, str]) -> list[tuple[str, str]]:
-    return [
-        ("Officer pages", reverse("officer-home")),
-        ("Work programmes", reverse("officer-workprogramme")),
-        *extra,
-    ]
+    return officer_pages.officer_crumbs(SECTION, *extra)
 
 
 def plan_anchor(priority: PlanPriority) -> str:
     return priority.plan.get_absolute_url() + f"#priority-{priority.number}"
 
 
-class OfficerFormPage(OfficerRequiredMixin, FormView):
-    """One officer form. Subclasses say which record the URL names (``model``, looked up by
-    ``pk_url_kwarg`` after the permission check), whether the form edits it (``edits = True``),
-    the page title, where Cancel goes, and the service call."""
+class OfficerFormPage(officer_pages.OfficerFormPage):
+    """An officer form of the work programme (``scrutiny.officer_pages``)."""
 
-    template_name = "workprogramme/officer/form.html"
-    model: type[models.Model] | None = None
-    select_related: tuple[str, ...] = ()
-    pk_url_kwarg = "pk"
-    edits = False
-    intro = ""
-
-    @cached_property
-    def obj(self):
-        if self.model is None:
-            return None
-        queryset = self.model.objects.select_related(*self.select_related)
-        return get_object_or_404(queryset, pk=self.kwargs[self.pk_url_kwarg])
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        if issubclass(self.get_form_class(), ModelForm):
-            # A copy: the form writes typed values onto its instance; the page's own title and
-            # links keep showing the stored record.
-            kwargs["instance"] = copy.copy(self.obj) if self.edits else None
-        return kwargs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            title=self.title(),
-            back=self.back(),
-            intro=self.get_intro(),
-            breadcrumbs=officer_crumbs(*self.crumbs()),
-        )
-        return context
-
-    def title(self) -> str:
-        raise NotImplementedError
-
-    def back(self) -> str:
-        raise NotImplementedError
-
-    def get_intro(self) -> str:
-        return self.intro
-
-    def crumbs(self) -> list[tuple[str, str]]:
-        return []
-
-    def save(self, data: dict[str, Any]):
-        raise NotImplementedError
-
-    def done(self, saved) -> tuple[str, str]:
-        """(success message, where to go)."""
-        raise NotImplementedError
-
-    def warnings(self, saved) -> list[str]:
-        """What the officer should know about what was saved, after the success message."""
-        return []
-
-    def form_valid(self, form):
-        try:
-            saved = self.save(form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        message, url = self.done(saved)
-        messages.success(self.request, message)
-        for warning in self.warnings(saved):
-            messages.warning(self.request, warning)
-        return redirect(url)
+    section = SECTION
 
 
-class OfficerButton(OfficerRequiredMixin, View):
-    """A button on another page that changes one record (POST only; a GET is answered 405
-    after the permission check). ``press`` calls the service and returns where to go; a
-    ``ValidationError`` becomes an error message there, nothing is written."""
-
-    http_method_names = ["post", "options"]
-    model: type[models.Model]
-    select_related: tuple[str, ...] = ()
-
-    @cached_property
-    def obj(self):
-        queryset = self.model.objects.select_related(*self.select_related)
-        return get_object_or_404(queryset, pk=self.kwargs["pk"])
-
-    def back(self) -> str:
-        raise NotImplementedError
-
-    def press(self) -> str:
-        """Do it; the success message."""
-        raise NotImplementedError
-
-    def refused(self, exc: ValidationError) -> list[str]:
-        return exc.messages
-
-    def post(self, request, *args, **kwargs):
-        try:
-            message = self.press()
-        except ValidationError as exc:
-            for error in self.refused(exc):
-                messages.error(request, error)
-        else:
-            messages.success(request, message)
-        return redirect(self.back())
-
-
-class OfficerRemovePage(OfficerRequiredMixin, TemplateView):
+class OfficerRemovePage(OfficerRequiredMixin, officer_pages.OneRecordMixin, TemplateView):
     """Asks before removing (GET), removes on POST; works without JavaScript."""
 
     template_name = "workprogramme/officer/confirm_remove.html"
-    model: type[models.Model]
-    select_related: tuple[str, ...] = ()
-
-    @cached_property
-    def obj(self):
-        queryset = self.model.objects.select_related(*self.select_related)
-        return get_object_or_404(queryset, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

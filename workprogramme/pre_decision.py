@@ -44,6 +44,7 @@ class PreDecisionForm(BaseForm):
 class PutEntryOnProgramme(OfficerFormPage):
     form_class = PreDecisionForm
     model = ForwardPlanEntry
+    manager = "objects"  # published entries only: a draft is not on the plan (404)
     pk_url_kwarg = "entry_pk"
 
     def title(self):

@@ -14,6 +14,7 @@ from conftest import fill_date, login
 from decisions import services
 from decisions.models import EntryStatus, ExceptionKind, ForwardPlanEntry
 from scrutiny.models import Person
+from tests.decisions.chairs import scrutiny_chair
 from tests.factories import PersonFactory, make_user
 from tests.factories.decisions import CabinetFactory, WardFactory
 
@@ -57,7 +58,8 @@ def officer_setup():
     CabinetFactory(name="Cabinet", slug="cabinet")
     WardFactory(name="Lindley")
     make_user("officer", username="fp-officer")
-    return PersonFactory(name="Carol Chair", kind=Person.Kind.COUNCILLOR)
+    # The chair of the overview and scrutiny committee, as recorded (reg. 10 and 11).
+    return scrutiny_chair(person=PersonFactory(name="Carol Chair", kind=Person.Kind.COUNCILLOR))
 
 
 def test_entry_published_28_clear_days_ahead_is_on_the_plan_feed_and_calendar(

@@ -218,7 +218,9 @@ def test_officer_pages_enter_publish_and_implement(client, register):
     )
     assert response.status_code == 200
     assert "Library opening hours (typed)" in response.content.decode()
-    assert "Choose the decision maker of the kind chosen" in response.content.decode()
+    html = response.content.decode()
+    assert "Choose the portfolio holder who takes the decision." in html
+    assert 'id="id_portfolio_holder-error"' in html  # on the field, where the officer is
 
     response = client.post(
         "/officer/decisions/add/",

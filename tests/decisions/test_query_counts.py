@@ -66,3 +66,41 @@ def test_public_decisions_pages_do_not_grow_with_rows(client):
     many = counts(client, services.publish_edition(notes="Second"))
     assert many == few
     assert max(many.values()) <= TARGET, many
+
+
+def add_validated_call_ins(n: int, start: int) -> None:
+    from django.utils import timezone
+
+    from decisions.models import CallInSignature, CallInStatus
+    from tests.decisions.test_delegated_reports import officer_decision, upload
+
+    now = timezone.now()
+    for i in range(start, start + n):
+        decision = PublishedDecisionFactory(title=f"Called-in decision {i}")
+        request = CallInRequestFactory(
+            decision=decision,
+            status=CallInStatus.VALIDATED,
+            submitted_at=now,
+            validated_at=now,
+        )
+        for person in (request.requested_by, PersonFactory(), PersonFactory()):
+            CallInSignature.objects.create(request=request, person=person, signed_at=now)
+        upload(officer_decision(title=f"Delegated decision {i}"), title=f"Report {i}")
+
+
+def test_call_ins_and_delegated_reports_do_not_grow_with_rows(client):
+    from scrutiny.models import Council
+
+    council = Council.objects.create(name="Kirklees Council")
+    urls = [
+        "/feeds/call-ins.atom",
+        "/search/?q=decision",
+        f"/api/oparl/v1/body/{council.pk}/callin",
+        f"/api/oparl/v1/body/{council.pk}/decision",
+    ]
+    add_validated_call_ins(1, 0)
+    few = {url: page_queries(client, url) for url in urls}
+    add_validated_call_ins(6, 1)
+    many = {url: page_queries(client, url) for url in urls}
+    assert many == few
+    assert max(many.values()) <= TARGET, many

@@ -24,7 +24,8 @@ from decisions.models import (
 from meetings.minutes import services as minutes_services
 from meetings.minutes.models import Minute
 from scrutiny.models import Committee
-from tests.factories import PersonFactory, make_user
+from tests.decisions.chairs import scrutiny_chair
+from tests.factories import make_user
 from tests.factories.decisions import (
     CabinetFactory,
     CallInRequestFactory,
@@ -66,7 +67,7 @@ def test_a_late_entry_is_refused_without_an_exception():
 
 
 def test_general_exception_needs_the_chair_and_five_clear_working_days():
-    chair = PersonFactory()
+    chair = scrutiny_chair()
     entry = ForwardPlanEntryFactory(planned_decision_date=dt.date(2018, 1, 30))
     fields = {
         "matter": entry.matter,
@@ -80,18 +81,18 @@ def test_general_exception_needs_the_chair_and_five_clear_working_days():
         # Tuesday 23rd to Tuesday 30th: 24, 25, 26, 29 are only 4 clear working days.
         "exception_notice_published_on": dt.date(2018, 1, 23),
     }
-    entry = services.save_entry(entry=entry, expected_version=1, **fields)
-    with pytest.raises(ValidationError) as caught:
-        services.publish_entry(entry=entry, on=dt.date(2018, 1, 23))
+    with pytest.raises(ValidationError) as caught:  # refused as soon as it is recorded
+        services.save_entry(entry=entry, expected_version=1, **fields)
     assert "5 clear working days" in str(caught.value)
+    assert "exception_notice_published_on" in caught.value.message_dict
     fields["exception_notice_published_on"] = dt.date(2018, 1, 22)
-    entry = services.save_entry(entry=entry, expected_version=entry.version, **fields)
+    entry = services.save_entry(entry=entry, expected_version=1, **fields)
     entry = services.publish_entry(entry=entry, on=dt.date(2018, 1, 22))
     assert entry.status == EntryStatus.PUBLISHED
 
 
 def test_special_urgency_needs_the_chairs_agreement():
-    chair = PersonFactory()
+    chair = scrutiny_chair()
     entry = ForwardPlanEntryFactory(planned_decision_date=dt.date(2018, 1, 30))
     base = {
         "matter": entry.matter,

@@ -301,6 +301,10 @@ RULES: dict[str, str] = {
     "forward-plan-feed": PUBLIC,
     "forward-plan-calendar": PUBLIC,
     "decisions-feed": PUBLIC,
+    "call-ins-feed": PUBLIC,
+    # a public delegated report (an exempt one is tested in tests/decisions)
+    "decision-report": PUBLIC,
+    "officer-decision-report-add": OFFICER,
     "officer-decisions": OFFICER,
     "officer-decision-settings": OFFICER,
     "officer-portfolio-holder-add": OFFICER,
@@ -590,6 +594,7 @@ def extra_urls(council) -> dict[str, str]:
 def decision_urls(meeting) -> dict[str, str]:
     """The decisions app's records (issue 17): a published entry, an edition, a published
     decision, a portfolio holder and a delegated officer, each behind its pages."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
     from decisions import services
@@ -599,6 +604,7 @@ def decision_urls(meeting) -> dict[str, str]:
         PublishedDecisionFactory,
         PublishedEntryFactory,
     )
+    from tests.factories.meetings import make_pdf_bytes
 
     entry = PublishedEntryFactory()
     edition = services.publish_edition()
@@ -606,7 +612,15 @@ def decision_urls(meeting) -> dict[str, str]:
     holder = PortfolioHolderFactory()
     officer = DelegatedOfficerFactory()
     pk = {"args": [decision.pk]}
+    delegated = PublishedDecisionFactory(maker_kind="officer", cabinet=None, officer=officer)
+    report = services.add_delegated_report(
+        decision=delegated,
+        uploaded_file=SimpleUploadedFile("report.pdf", make_pdf_bytes(1)),
+        title="Delegated report",
+    )
     return {
+        "decision-report": report.get_absolute_url(),
+        "officer-decision-report-add": reverse("officer-decision-report-add", args=[delegated.pk]),
         "forward-plan-entry": reverse("forward-plan-entry", args=[entry.pk]),
         "forward-plan-edition": reverse("forward-plan-edition", args=[edition.number]),
         "decision-detail": reverse("decision-detail", **pk),

@@ -49,8 +49,10 @@ ALLOWED = {
     # minutes have a publication date.
     ("meetings/models.py", "exempt/confidential/draft flag"): 1,
     ("meetings/minutes/models.py", "published agenda"): 1,
-    # A published decision has a publication date (issue 17).
+    # A published decision has a publication date (issue 17); an exempt delegated report
+    # names its paragraph (a data integrity constraint, like the agenda item's).
     ("decisions/models.py", "published agenda"): 1,
+    ("decisions/models.py", "exempt/confidential/draft flag"): 1,
     # ``PublicRecord.withdrawn_at`` is the open data record's own field (when an object left
     # public view), not a paper's withdrawal.
     ("opendata/oparl.py", "withdrawn or superseded paper"): 1,

@@ -63,7 +63,7 @@ def said(response) -> list[tuple[str, str]]:
 def page(response) -> dict:
     assert response.status_code == 200
     context = response.context
-    assert response.templates[0].name == "workprogramme/officer/form.html"
+    assert response.templates[0].name == "scrutiny/officer/form_page.html"
     return {k: context[k] for k in ("title", "back", "intro", "breadcrumbs")}
 
 

@@ -6,11 +6,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
-from django.views.generic import FormView
 
 from meetings.minutes import selectors, services
 from meetings.minutes.forms import (
@@ -41,7 +40,8 @@ from scrutiny import dates
 from scrutiny.conflicts import EditConflict
 from scrutiny.forms import add_service_errors
 from scrutiny.models import Committee, Person
-from scrutiny.permissions import OfficerRequiredMixin, officer_required
+from scrutiny.officer_pages import OfficerFormPage
+from scrutiny.permissions import officer_required
 from scrutiny.sanitise import editable_text
 
 
@@ -166,20 +166,23 @@ def officer_attendee_add(request, pk):
     )
 
 
-class AttendanceRegisterPage(OfficerRequiredMixin, FormView):
+class AttendanceRegisterPage(OfficerFormPage):
     """The attendance register of one meeting in one form: every member expected that day
     (memberships in force on the meeting's date) marked present, apologies, absent or
     substitute, and the others in attendance as rows or pasted "Name – Role" lines. Saving
-    starts the minutes if need be, and saving again updates (``services.save_register``)."""
+    starts the minutes if need be, and saving again updates (``services.save_register``).
+    A stale save (``version``) answers 409 with the form as typed and the current version,
+    so saving again replaces what the other officer saved."""
 
     template_name = "minutes/officer/register.html"
     form_class = AttendanceRegisterForm
+    section = ("Minutes", reverse_lazy("officer-minutes"))
+    model = Meeting
+    select_related = ("committee",)
 
-    @cached_property
+    @property
     def meeting(self) -> Meeting:
-        return get_object_or_404(
-            Meeting.all_objects.select_related("committee"), pk=self.kwargs["pk"]
-        )
+        return self.obj
 
     @cached_property
     def register(self):
@@ -199,47 +202,52 @@ class AttendanceRegisterPage(OfficerRequiredMixin, FormView):
     def get_initial(self):
         return {"version": self.register.version}
 
+    def title(self):
+        return "Attendance register"
+
+    def back(self):
+        return reverse("officer-minutes-take", args=[self.meeting.pk])
+
+    def crumbs(self):
+        return [(f"{self.meeting.committee.name}, {self.meeting.date:%-d %B %Y}", self.back())]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         minutes = self.register.minutes
         context.update(
-            meeting=self.meeting,
-            minutes=minutes,
-            locked=bool(minutes and minutes.is_locked),
-            breadcrumbs=[
-                ("Officer pages", reverse("officer-home")),
-                ("Minutes", reverse("officer-minutes")),
-                (
-                    f"{self.meeting.committee.name}, {self.meeting.date:%-d %B %Y}",
-                    reverse("officer-minutes-take", args=[self.meeting.pk]),
-                ),
-            ],
+            meeting=self.meeting, minutes=minutes, locked=bool(minutes and minutes.is_locked)
         )
         return context
 
-    def form_valid(self, form):
+    def save(self, data):
+        form = self.form
         people = Person.objects.in_bulk(form.substitute_ids())
-        try:
-            services.save_register(
-                meeting=self.meeting,
-                members=form.marks(people),
-                others=form.others(),
-                pasted=form.cleaned_data["others_text"],
-                pasted_kind=form.cleaned_data["others_kind"],
-                version=form.cleaned_data["version"],
-                by=self.request.user,
-            )
-        except EditConflict as exc:
-            apply_errors(form, exc)
-            posted = self.request.POST.copy()
-            posted["version"] = str(selectors.attendance_register(self.meeting).version)
-            form.data = posted
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Attendance register saved at {dates.clock()}.")
-        return redirect("officer-attendance-register", pk=self.meeting.pk)
+        return services.save_register(
+            meeting=self.meeting,
+            members=form.marks(people),
+            others=form.others(),
+            pasted=data["others_text"],
+            pasted_kind=data["others_kind"],
+            version=data["version"],
+            by=self.request.user,
+        )
+
+    def done(self, saved):
+        return (
+            f"Attendance register saved at {dates.clock()}.",
+            reverse("officer-attendance-register", args=[self.meeting.pk]),
+        )
+
+    def conflict(self, form, exc):
+        apply_errors(form, exc)
+        posted = self.request.POST.copy()
+        posted["version"] = str(selectors.attendance_register(self.meeting).version)
+        form.data = posted
+        return self.render_to_response(self.get_context_data(form=form), status=409)
+
+    def form_invalid(self, form):
+        mark_errors(form)  # the minutes forms' own error styling
+        return super().form_invalid(form)
 
 
 @officer_required
