@@ -201,9 +201,11 @@ def test_the_save_panel_is_hidden_until_the_script_shows_it(client, upcoming):
     version = json.loads(client.get(reverse("offline-meeting", args=[meeting.pk])).content)
     assert f'data-offline-version="{version["version"]}"' in html
     assert "Saved copies are kept only for you" not in html
+    assert "members' pack included" not in html
     client.force_login(upcoming.member_user)
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "Saved copies are kept only for you" in html
+    assert "members' pack included" in html
 
 
 def test_my_page_offers_each_upcoming_meeting(client, upcoming):
