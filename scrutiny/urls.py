@@ -8,10 +8,16 @@ Each app owns its own ``urls.py`` and, if it has public pages, a ``sitemaps.py``
 from importlib import import_module
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from scrutiny import account_views, constitution_views, membership_views, session_timeout, views
+from scrutiny import (
+    account_views,
+    constitution_views,
+    membership_views,
+    offline,
+    session_timeout,
+    views,
+)
 from scrutiny.apps_list import PORTAL_APPS
 from scrutiny.sitemap_index import sitemap_index, sitemap_section
 
@@ -41,6 +47,9 @@ core_patterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # The installable web app (scrutiny.offline): the worker's scope is the whole site.
+    path("manifest.webmanifest", offline.manifest, name="web-manifest"),
+    path("sw.js", offline.service_worker, name="service-worker"),
     # Officer pages for core records.
     path("officer/", views.OfficerHome.as_view(), name="officer-home"),
     path(
@@ -123,7 +132,8 @@ core_patterns = [
         account_views.PortalLogin.as_view(),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Signing out also clears the saved offline copies (Clear-Site-Data; scrutiny.offline).
+    path("accounts/logout/", offline.SignOut.as_view(), name="logout"),
     # Stay signed in (issue 16, finding 7): the session warning's button.
     path("accounts/session/", session_timeout.SessionExtend.as_view(), name="session-extend"),
     path(

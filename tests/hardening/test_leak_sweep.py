@@ -260,6 +260,9 @@ GUESSED: dict[str, list[str]] = {
         "/meetings/{pk}/minutes.pdf",
         "/feeds/meetings/{pk}.ics",
         "/api/oparl/v1/meeting/{pk}",
+        # What "Save for offline" may save, and the worker's check (meetings.packs.offline).
+        "/offline/meetings/{pk}/",
+        "/offline/check/?u=/meetings/{pk}/&m=/meetings/{pk}/members-pack.pdf",
     ],
     "report": ["/reports/{pk}/", "/api/oparl/v1/paper/{pk}", "/api/oparl/v1/consultation/{pk}"],
     "document": [
@@ -281,6 +284,8 @@ STARTS = [
     "/",
     "/sitemap.xml",
     "/robots.txt",
+    "/manifest.webmanifest",
+    "/sw.js",
     "/open-data/",
     "/api/oparl/v1/system",
     "/feeds/papers.atom",

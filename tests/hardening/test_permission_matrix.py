@@ -75,6 +75,11 @@ RULES: dict[str, str] = {
     "sitemap-page": PUBLIC,
     "healthz": SERVICE,
     "robots": SERVICE,
+    # The installable web app and offline papers (scrutiny.offline, meetings.packs.offline).
+    "web-manifest": SERVICE,
+    "service-worker": SERVICE,
+    "offline-meeting": PUBLIC,  # what this visitor may save (JSON)
+    "offline-check": SERVICE,  # which saved addresses this visitor may still read (JSON)
     "sitemap": SERVICE,
     "sitemap-section": SERVICE,
     "my-portal": SIGNED_IN,
@@ -562,6 +567,10 @@ def extra_urls(council) -> dict[str, str]:
         "council-setup": reverse("council-setup"),
         "robots": "/robots.txt",
         "favicon": "/favicon.ico",
+        "web-manifest": "/manifest.webmanifest",
+        "service-worker": "/sw.js",
+        "offline-meeting": reverse("offline-meeting", args=[meeting.pk]),
+        "offline-check": reverse("offline-check") + f"?u=/meetings/{meeting.pk}/",
         "logout": "/accounts/logout/",
         "login": "/accounts/login/",
         "session-extend": "/accounts/session/",
