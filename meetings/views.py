@@ -123,13 +123,19 @@ def committee_meetings(request, slug):
     committee = get_object_or_404(Committee, slug=slug)
     now = timezone.now()
     qs = Meeting.objects.filter(committee=committee).select_related("committee")
+    upcoming, past = list(qs.upcoming(now)), list(qs.past(now))
     return render(
         request,
         "meetings/committee_meetings.html",
         {
             "committee": committee,
-            "upcoming": list(qs.upcoming(now)),
-            "past": group_by_month(qs.past(now)),
+            "upcoming": upcoming,
+            "past": group_by_month(past),
+            # The subscribed calendar carries the last 12 months and ahead; each year's
+            # meetings are also a file of their own (opendata, issue 20).
+            "calendar_years": sorted(
+                {timezone.localtime(m.start).year for m in upcoming + past}, reverse=True
+            ),
             "breadcrumbs": [
                 ("Committees", reverse("committee-list")),
                 (committee.name, committee.get_absolute_url()),

@@ -7,19 +7,23 @@ A paper is "published" when its meeting's agenda was published, or when it was a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Min
 from django.db.models.functions import Greatest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from meetings.models import Document, Meeting, Report
-from scrutiny.models import Committee
+from scrutiny.models import Committee, Council
 
 FEED_LENGTH = 50
 
@@ -41,8 +45,11 @@ def tag_uri(kind: str, pk: int) -> str:
     return f"tag:{host},2017:{kind}-{pk}"
 
 
-def paper_entries(committee: Committee | None) -> list[FeedEntry]:
-    """The newest public reports and PDFs (a PDF that is a report's file counts once)."""
+def paper_entries(
+    committee: Committee | None, since: datetime | None = None, until: datetime | None = None
+) -> list[FeedEntry]:
+    """The newest public reports and PDFs (a PDF that is a report's file counts once): the
+    latest ``FEED_LENGTH``, or all published in ``[since, until)`` (an archived month)."""
     reports = Report.objects.select_related("agenda_item__meeting__committee")
     documents = Document.objects.select_related("agenda_item__meeting__committee").exclude(
         pk__in=Report.objects.filter(document__isnull=False).values("document_id")
@@ -53,7 +60,12 @@ def paper_entries(committee: Committee | None) -> list[FeedEntry]:
     published = Greatest("agenda_item__meeting__published_at", "created_at")
     entries: list[FeedEntry] = []
     for kind, qs in (("report", reports), ("document", documents)):
-        for paper in qs.annotate(published=published).order_by("-published", "-pk")[:FEED_LENGTH]:
+        qs = qs.annotate(published=published).order_by("-published", "-pk")
+        if since is not None:
+            qs = qs.filter(published__gte=since, published__lt=until)
+        else:
+            qs = qs[:FEED_LENGTH]
+        for paper in qs:
             meeting: Meeting = paper.agenda_item.meeting
             what = "Report" if kind == "report" else "Document (PDF)"
             description = f"{what} for {meeting}: item {paper.agenda_item}."
@@ -71,7 +83,7 @@ def paper_entries(committee: Committee | None) -> list[FeedEntry]:
                 )
             )
     entries.sort(key=lambda e: (e.published, e.guid), reverse=True)
-    return entries[:FEED_LENGTH]
+    return entries if since is not None else entries[:FEED_LENGTH]
 
 
 class StableAtomFeed(Atom1Feed):
@@ -124,45 +136,178 @@ class EntryFeed(Feed):
         return [item.committee]
 
 
-class PapersFeed(EntryFeed):
+# --- Archived feeds (RFC 5005) ---------------------------------------------------------------
+#
+# The subscription documents above carry the latest FEED_LENGTH entries: their size does not
+# grow with the council's history (issue 20). The rest is in one archive document a month,
+# /feeds/papers/2017-10.atom (and per committee), linked as RFC 5005 says: the subscription
+# document's prev-archive is the month of its oldest entry; each archive has fh:archive, a
+# "current" link to the subscription document and prev-archive / next-archive to the months
+# either side, from the month of the first published agenda to this month. A finished month's
+# archive does not change (but for withdrawn papers); this month's grows until it ends.
+
+FH_NS = "http://purl.org/syndication/history/1.0"
+
+
+class ArchivedAtomFeed(StableAtomFeed):
+    def root_attributes(self):
+        attrs = super().root_attributes()
+        attrs["xmlns:fh"] = FH_NS
+        return attrs
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if self.feed.get("is_archive"):
+            handler.addQuickElement("fh:archive", "")
+        for rel, href in self.feed.get("archive_links", ()):
+            handler.addQuickElement("link", "", {"rel": rel, "href": href})
+
+
+@dataclass(frozen=True)
+class FeedScope:
+    """What one feed document covers: a committee (or all) and an archived month (or the
+    latest entries); ``absolute`` makes the archive links absolute on the request's host."""
+
+    committee: Committee | None
+    month: date | None
+    absolute: Callable[[str], str]
+
+    @property
+    def name(self) -> str:
+        return self.committee.name if self.committee else Council.current().name
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    following = _add_months(month, 1)
+    return (
+        datetime(month.year, month.month, 1, tzinfo=zone),
+        datetime(following.year, following.month, 1, tzinfo=zone),
+    )
+
+
+def _add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def first_month() -> date | None:
+    """The month of the first published agenda: no paper or minutes are older."""
+    first = Meeting.objects.aggregate(first=Min("published_at"))["first"]
+    if first is None:
+        return None
+    first = timezone.localtime(first)
+    return date(first.year, first.month, 1)
+
+
+def this_month() -> date:
+    today = timezone.localdate()
+    return date(today.year, today.month, 1)
+
+
+class ArchivedEntryFeed(EntryFeed):
+    """A subscription document and its monthly archives (``year``/``month`` in the URL)."""
+
+    feed_type = ArchivedAtomFeed
+    subscription_url_name = ""
+    committee_subscription_url_name = ""
+
+    def get_object(self, request, slug: str | None = None, year=None, month=None):
+        committee = super().get_object(request, slug)
+        archived = None
+        if year is not None:
+            try:
+                archived = date(int(year), int(month), 1)
+            except ValueError:
+                raise Http404("No such month") from None
+            first = first_month()
+            if first is None or not first <= archived <= this_month():
+                raise Http404("Nothing was published that month")
+        return FeedScope(committee=committee, month=archived, absolute=request.build_absolute_uri)
+
+    def entries(self, scope: FeedScope, since=None, until=None) -> list[FeedEntry]:
+        raise NotImplementedError
+
+    def items(self, scope: FeedScope):
+        if scope.month is None:
+            return self.entries(scope)
+        return self.entries(scope, *month_bounds(scope.month))
+
+    def title(self, scope: FeedScope):
+        title = f"{self.what}: {scope.name}"
+        if scope.month is not None:
+            title += f", {scope.month:%B %Y} (archive)"
+        return title
+
+    def link(self, scope: FeedScope):
+        return scope.committee.get_absolute_url() if scope.committee else reverse("open-data")
+
+    def _url(self, scope: FeedScope, month: date | None) -> str:
+        kwargs = {"slug": scope.committee.slug} if scope.committee else {}
+        name = (
+            self.committee_subscription_url_name if scope.committee else self.subscription_url_name
+        )
+        if month is None:
+            return reverse(name, kwargs=kwargs)
+        return reverse(
+            f"{name}-archive",
+            kwargs={**kwargs, "year": f"{month.year:04d}", "month": f"{month.month:02d}"},
+        )
+
+    def feed_url(self, scope: FeedScope):
+        return self._url(scope, scope.month)
+
+    def feed_extra_kwargs(self, scope: FeedScope):
+        links = []
+        if scope.month is None:
+            entries = self.items(scope)
+            if entries:
+                oldest = timezone.localtime(entries[-1].published)
+                links.append(("prev-archive", date(oldest.year, oldest.month, 1)))
+        else:
+            links.append(("current", None))
+            previous, following = _add_months(scope.month, -1), _add_months(scope.month, 1)
+            first = first_month()
+            if first is not None and previous >= first:
+                links.append(("prev-archive", previous))
+            if following <= this_month():
+                links.append(("next-archive", following))
+        return {
+            "is_archive": scope.month is not None,
+            "archive_links": [
+                (rel, scope.absolute(self._url(scope, month))) for rel, month in links
+            ],
+        }
+
+
+class PapersFeed(ArchivedEntryFeed):
     what = "Newly published papers"
+    subscription_url_name = "papers-feed"
+    committee_subscription_url_name = "committee-papers-feed"
 
-    def link(self, obj):
-        return obj.get_absolute_url() if obj else reverse("open-data")
-
-    def subtitle(self, obj):
+    def subtitle(self, scope):
         return "Reports and documents published for committee meetings."
 
-    def feed_url(self, obj):
-        if obj:
-            return reverse("committee-papers-feed", kwargs={"slug": obj.slug})
-        return reverse("papers-feed")
-
-    def items(self, obj):
-        return paper_entries(obj)
+    def entries(self, scope, since=None, until=None):
+        return paper_entries(scope.committee, since, until)
 
 
-# Minutes entries come from the minutes app when it is installed (see opendata.minutes).
+# Minutes entries come from the minutes app when it is installed (see opendata.minutes):
+# ``provider(committee, since=None, until=None)``.
 MINUTES_ENTRY_PROVIDERS: list = []
 
 
-class MinutesFeed(EntryFeed):
+class MinutesFeed(ArchivedEntryFeed):
     what = "Minutes published or approved"
+    subscription_url_name = "minutes-feed"
+    committee_subscription_url_name = "committee-minutes-feed"
 
-    def link(self, obj):
-        return obj.get_absolute_url() if obj else reverse("open-data")
-
-    def subtitle(self, obj):
+    def subtitle(self, scope):
         return "Minutes of committee meetings, when published and when approved."
 
-    def feed_url(self, obj):
-        if obj:
-            return reverse("committee-minutes-feed", kwargs={"slug": obj.slug})
-        return reverse("minutes-feed")
-
-    def items(self, obj):
+    def entries(self, scope, since=None, until=None):
         entries: list[FeedEntry] = []
         for provider in MINUTES_ENTRY_PROVIDERS:
-            entries.extend(provider(obj))
+            entries.extend(provider(scope.committee, since, until))
         entries.sort(key=lambda e: (e.published, e.guid), reverse=True)
-        return entries[:FEED_LENGTH]
+        return entries if since is not None else entries[:FEED_LENGTH]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
@@ -74,30 +75,45 @@ def search_rows(meeting: Meeting, public_items: list[AgendaItem]) -> Iterable[di
         }
 
 
-def feed_entries(committee) -> list:
-    """Minutes feed entries: one when minutes are published, one when they are approved."""
+def feed_entries(committee, since=None, until=None) -> list:
+    """Minutes feed entries: one when minutes are published, one when they are approved; the
+    latest, or those dated in ``[since, until)`` (an archived month, ``opendata.feeds``)."""
     from opendata.feeds import FEED_LENGTH, FeedEntry, tag_uri
 
     sets = selectors.public_minutes_sets()
     if committee is not None:
         sets = sets.filter(meeting__committee=committee)
+    sets = sets.order_by("-published_at", "-pk")
+    if since is not None:
+        sets = sets.filter(
+            Q(published_at__gte=since, published_at__lt=until)
+            | Q(approved_at__gte=since, approved_at__lt=until)
+        )
+    else:
+        sets = sets[:FEED_LENGTH]
     entries = []
-    for minutes in sets.order_by("-published_at", "-pk")[:FEED_LENGTH]:
+
+    def dated(at) -> bool:
+        return since is None or since <= at < until
+
+    for minutes in sets:
         meeting = minutes.meeting
         link = _minutes_url(meeting.pk) or meeting.get_absolute_url()
-        entries.append(
-            FeedEntry(
-                guid=tag_uri("minutes", minutes.pk),
-                title=f"Minutes published (to be approved): {meeting}",
-                link=link,
-                description=f"The minutes of the {meeting} were published. "
-                "They are a draft until the committee approves them.",
-                published=minutes.published_at,
-                updated=minutes.published_at,
-                committee=meeting.committee.name,
+        if dated(minutes.published_at):
+            entries.append(
+                FeedEntry(
+                    guid=tag_uri("minutes", minutes.pk),
+                    title=f"Minutes published (to be approved): {meeting}",
+                    link=link,
+                    description=f"The minutes of the {meeting} were published. "
+                    "They are a draft until the committee approves them.",
+                    published=minutes.published_at,
+                    updated=minutes.published_at,
+                    committee=meeting.committee.name,
+                )
             )
-        )
-        if minutes.status == MinutesStatus.APPROVED and minutes.approved_at:
+        approved = minutes.status == MinutesStatus.APPROVED and minutes.approved_at
+        if approved and dated(minutes.approved_at):
             entries.append(
                 FeedEntry(
                     guid=tag_uri("minutes-approved", minutes.pk),

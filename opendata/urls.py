@@ -3,6 +3,9 @@ from django.urls import path, re_path, register_converter
 from opendata import decisions, feeds, views
 from opendata.http import conditional
 
+# An archived month of a feed: /feeds/papers/2017-10.atom.
+MONTH = r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})"
+
 
 class CollectionConverter:
     regex = "[A-Za-z]+"
@@ -25,6 +28,12 @@ urlpatterns = [
     path("open-data/recommendations.csv", views.recommendations_csv, name="recommendations-csv"),
     # Calendars.
     path("feeds/meetings.ics", views.meetings_ics, name="meetings-ics"),
+    path("feeds/meetings-<int:year>.ics", views.meetings_year_ics, name="meetings-year-ics"),
+    path(
+        "feeds/committees/<slug:slug>/meetings-<int:year>.ics",
+        views.committee_year_ics,
+        name="committee-year-ics",
+    ),
     path("feeds/committees/<slug:slug>/meetings.ics", views.committee_ics, name="committee-ics"),
     path("feeds/meetings/<int:pk>.ics", views.meeting_ics, name="meeting-ics"),
     # Atom feeds.
@@ -39,6 +48,27 @@ urlpatterns = [
         "feeds/committees/<slug:slug>/minutes.atom",
         views.public_conditional(feeds.MinutesFeed()),
         name="committee-minutes-feed",
+    ),
+    # Their monthly archives (RFC 5005, opendata.feeds).
+    re_path(
+        rf"^feeds/papers/{MONTH}\.atom$",
+        views.public_conditional(feeds.PapersFeed()),
+        name="papers-feed-archive",
+    ),
+    re_path(
+        rf"^feeds/committees/(?P<slug>[-a-zA-Z0-9_]+)/papers/{MONTH}\.atom$",
+        views.public_conditional(feeds.PapersFeed()),
+        name="committee-papers-feed-archive",
+    ),
+    re_path(
+        rf"^feeds/minutes/{MONTH}\.atom$",
+        views.public_conditional(feeds.MinutesFeed()),
+        name="minutes-feed-archive",
+    ),
+    re_path(
+        rf"^feeds/committees/(?P<slug>[-a-zA-Z0-9_]+)/minutes/{MONTH}\.atom$",
+        views.public_conditional(feeds.MinutesFeed()),
+        name="committee-minutes-feed-archive",
     ),
     # The forward plan and decisions (issue 17).
     path(

@@ -3,13 +3,17 @@ without a text layer."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
+from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -106,25 +110,68 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-# The all-committees feed carries the latest meetings only: a ten-year council has
-# thousands, which calendar apps re-download on every refresh. Committee feeds carry all.
-ALL_MEETINGS_FEED_LIMIT = 1000
+# Calendars that apps re-download on every refresh carry a window, so their size does not
+# grow with the council's history (issue 20): the meetings of the last CALENDAR_WINDOW_DAYS
+# and everything ahead. The full history is in one file per year, linked from the open data
+# page and the committee's meetings page. The window is ``settings.CALENDAR_WINDOW_DAYS``.
 
 
-def _calendar_meetings(limit: int | None = None, **filters) -> list[Meeting]:
+def calendar_window_start() -> dt.datetime:
+    """Midnight (London) ``CALENDAR_WINDOW_DAYS`` ago: the window moves once a day, so a
+    calendar's bytes (and ETag) change at most daily without a data change."""
+    today = timezone.localdate()
+    try:
+        start = today - dt.timedelta(days=settings.CALENDAR_WINDOW_DAYS)
+    except OverflowError:  # a window longer than the calendar: everything
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+    return dt.datetime.combine(start, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _calendar_meetings(**filters) -> list[Meeting]:
     qs = Meeting.objects.select_related("committee").filter(**filters)
-    if limit is not None:
-        return sorted(qs.order_by("-start")[:limit], key=lambda m: m.start)
-    return list(qs.order_by("start"))
+    return list(qs.order_by("start", "pk"))
+
+
+def _year_or_404(year: int) -> tuple[dt.datetime, dt.datetime]:
+    if not 1900 <= year <= 9998:
+        raise Http404("No calendar for that year")
+    zone = timezone.get_current_timezone()
+    return (
+        dt.datetime(year, 1, 1, tzinfo=zone),
+        dt.datetime(year + 1, 1, 1, tzinfo=zone),
+    )
+
+
+def calendar_years(**filters) -> list[int]:
+    """The years with public meetings, newest first: one calendar file each."""
+    return list(
+        Meeting.objects.filter(**filters)
+        .annotate(year=ExtractYear("start"))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
 
 
 @require_safe
 @public_conditional
 def meetings_ics(request):
     name = f"{Council.current().name}: committee meetings"
-    meetings = _calendar_meetings(limit=ALL_MEETINGS_FEED_LIMIT)
+    meetings = _calendar_meetings(start__gte=calendar_window_start())
     return _ics_response(
         ics.build_calendar(meetings, name=name, base_url=_base_url(request)), "meetings.ics"
+    )
+
+
+@require_safe
+@public_conditional
+def meetings_year_ics(request, year):
+    since, until = _year_or_404(year)
+    name = f"{Council.current().name}: committee meetings in {year}"
+    meetings = _calendar_meetings(start__gte=since, start__lt=until)
+    return _ics_response(
+        ics.build_calendar(meetings, name=name, base_url=_base_url(request)),
+        f"meetings-{year}.ics",
     )
 
 
@@ -133,9 +180,24 @@ def meetings_ics(request):
 def committee_ics(request, slug):
     committee = get_object_or_404(Committee, slug=slug)
     body = ics.build_calendar(
-        _calendar_meetings(committee=committee), name=committee.name, base_url=_base_url(request)
+        _calendar_meetings(committee=committee, start__gte=calendar_window_start()),
+        name=committee.name,
+        base_url=_base_url(request),
     )
     return _ics_response(body, f"{committee.slug}.ics")
+
+
+@require_safe
+@public_conditional
+def committee_year_ics(request, slug, year):
+    committee = get_object_or_404(Committee, slug=slug)
+    since, until = _year_or_404(year)
+    body = ics.build_calendar(
+        _calendar_meetings(committee=committee, start__gte=since, start__lt=until),
+        name=f"{committee.name}: meetings in {year}",
+        base_url=_base_url(request),
+    )
+    return _ics_response(body, f"{committee.slug}-{year}.ics")
 
 
 @require_safe
@@ -176,6 +238,7 @@ def open_data(request):
         "opendata/open_data.html",
         {
             "committees": Committee.objects.order_by("name"),
+            "calendar_years": calendar_years(),
             "csv_downloads": exports.available(),
             "decisions_api": reverse(
                 "oparl-body-collection",

@@ -206,6 +206,10 @@ OUTBOX_KEEP_DAYS = 90
 # A row a worker claimed but never marked sent (the worker was killed) is sent again after this.
 EMAIL_CLAIM_SECONDS = 300
 
+# Subscribed calendars (feeds/meetings.ics and each committee's) carry the meetings of this
+# many days back and everything ahead; each year's meetings are a file of their own (issue 20).
+CALENDAR_WINDOW_DAYS = 365
+
 TASKS = {
     "default": {
         "BACKEND": (

@@ -18,11 +18,15 @@ unpublished can be listed.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import index, sitemap
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.urls import reverse
 
 SECTION_URL_NAME = "sitemap-section"
@@ -108,5 +112,35 @@ def sitemap_index(request, sitemaps: dict):
     return index(request, shown, sitemap_url_name=SECTION_URL_NAME)
 
 
+# A section page is thousands of URLs (hundreds of milliseconds on a ten-year council): it is
+# rendered once per content generation (``scrutiny.cache``) and host, and kept in the cache,
+# so signed-in visitors and the first crawler after the page cache's entry expired get the
+# stored bytes too (issue 20). A change anywhere bumps the generation: never a stale sitemap.
+SECTION_CACHE_SECONDS = 24 * 3600
+
+
 def sitemap_section(request, sitemaps: dict, section: str):
-    return sitemap(request, sitemaps, section=section)
+    from scrutiny.cache import content_generation
+
+    page = request.GET.get("p", "1")
+    key = "portal:sitemap:{}:{}:{}:{}".format(
+        content_generation(),
+        section,
+        hashlib.sha256(page.encode()).hexdigest()[:16],
+        hashlib.sha256(
+            request.get_host().encode() + bool(request.is_secure()).to_bytes()
+        ).hexdigest()[:16],
+    )
+    stored = cache.get(key)
+    if stored is not None:
+        content, headers = stored
+        response = HttpResponse(content, content_type="application/xml")
+        for name, value in headers.items():
+            response[name] = value
+        return response
+    response = sitemap(request, sitemaps, section=section)
+    if response.status_code == 200:
+        response.render()
+        kept = {h: response[h] for h in ("X-Robots-Tag", "Last-Modified") if h in response}
+        cache.set(key, (response.content, kept), SECTION_CACHE_SECONDS)
+    return response

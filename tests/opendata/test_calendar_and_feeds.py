@@ -17,6 +17,13 @@ from tests.factories.opendata import CANARY, publish
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 
 
+@pytest.fixture(autouse=True)
+def _whole_history_in_subscribed_calendars(settings):
+    """Most tests here are about what a calendar says of a meeting (the factories' meetings
+    are in 2017); the window of subscribed calendars has its own test, which sets it back."""
+    settings.CALENDAR_WINDOW_DAYS = 365 * 30
+
+
 def events(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
@@ -183,16 +190,66 @@ def test_empty_committee_calendar_is_still_a_valid_calendar(client, db):
     assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["Europe/London"]
 
 
-@pytest.mark.django_db
-def test_all_meetings_feed_keeps_the_latest_meetings_when_there_are_very_many(client, monkeypatch):
+def _starts(response) -> list:
     from icalendar import Calendar
 
-    from opendata import views
+    return [e.decoded("dtstart") for e in Calendar.from_ical(response.content).walk("VEVENT")]
+
+
+@pytest.mark.django_db
+def test_subscribed_calendars_carry_a_window_that_history_does_not_grow(client, settings):
+    """Issue 20: the calendars apps re-download carry the last 12 months and everything
+    ahead; ten more years of history leave their bytes unchanged."""
+    import datetime as dt
+
+    from django.utils import timezone
+
     from tests.factories.meetings import PublishedMeetingFactory
 
-    monkeypatch.setattr(views, "ALL_MEETINGS_FEED_LIMIT", 3)
-    meetings = [PublishedMeetingFactory() for _ in range(5)]
-    calendar = Calendar.from_ical(client.get("/feeds/meetings.ics").content)
-    starts = [event.decoded("dtstart") for event in calendar.walk("VEVENT")]
-    assert len(starts) == 3
-    assert starts == sorted(m.start for m in meetings)[-3:]
+    settings.CALENDAR_WINDOW_DAYS = 365
+    now = timezone.now()
+    recent = PublishedMeetingFactory(start=now - dt.timedelta(days=30))
+    committee = recent.committee
+    ahead = PublishedMeetingFactory(committee=committee, start=now + dt.timedelta(days=30))
+    old = PublishedMeetingFactory(committee=committee, start=now - dt.timedelta(days=400))
+    urls = ["/feeds/meetings.ics", f"/feeds/committees/{committee.slug}/meetings.ics"]
+    before = {url: client.get(url).content for url in urls}
+    for url in urls:
+        assert [s.date() for s in _starts(client.get(url))] == [
+            timezone.localtime(recent.start).date(),
+            timezone.localtime(ahead.start).date(),
+        ]
+    for years_ago in range(2, 12):
+        PublishedMeetingFactory(committee=committee, start=now - dt.timedelta(days=365 * years_ago))
+    for url in urls:
+        assert client.get(url).content == before[url]
+
+    # The full history is in a file per year, linked from the open data page.
+    year = timezone.localtime(old.start).year
+    for url in (
+        f"/feeds/meetings-{year}.ics",
+        f"/feeds/committees/{committee.slug}/meetings-{year}.ics",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert timezone.localtime(old.start).date() in [s.date() for s in _starts(response)]
+    page = client.get("/open-data/").content.decode()
+    assert f"/feeds/meetings-{year}.ics" in page
+    assert f"/feeds/meetings-{year - 9}.ics" in page
+    assert client.get("/feeds/meetings-1066.ics").status_code == 404
+
+
+@pytest.mark.django_db
+def test_year_calendars_hold_only_public_meetings(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories.meetings import MeetingFactory, PublishedMeetingFactory
+
+    start = timezone.now() - dt.timedelta(days=800)
+    public = PublishedMeetingFactory(start=start)
+    MeetingFactory(committee=public.committee, start=start + dt.timedelta(days=1))  # draft
+    year = timezone.localtime(start).year
+    body = client.get(f"/feeds/committees/{public.committee.slug}/meetings-{year}.ics").content
+    assert body.count(b"BEGIN:VEVENT") == 1

@@ -16,6 +16,13 @@ from tests.factories.meetings import AgendaItemFactory, PublishedMeetingFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _whole_history_in_subscribed_calendars(settings):
+    """These tests are about what a calendar says of a meeting (the factories' meetings are
+    in 2017); the window of subscribed calendars has its own test."""
+    settings.CALENDAR_WINDOW_DAYS = 365 * 30
+
+
 def _ics(client, committee) -> tuple[int, int]:
     url = reverse("committee-ics", args=[committee.slug])
     client.get(url)  # warm-up

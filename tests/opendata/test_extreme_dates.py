@@ -28,6 +28,13 @@ EXTREMES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _whole_history_in_subscribed_calendars(settings):
+    """Meetings in year 1 and 9999: the subscribed calendars' window (issue 20) would leave
+    the year-1 meeting out; these tests are about rendering any stored time."""
+    settings.CALENDAR_WINDOW_DAYS = 365 * 10_000
+
+
 @pytest.mark.parametrize(("start", "end"), EXTREMES)
 def test_every_public_renderer_survives_any_stored_meeting_time(db, client, start, end):
     committee = CommitteeFactory(slug="extreme")

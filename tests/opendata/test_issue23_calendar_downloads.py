@@ -16,6 +16,13 @@ from tests.factories.meetings import DocumentFactory
 from tests.factories.opendata import CANARY
 
 
+@pytest.fixture(autouse=True)
+def _whole_history_in_subscribed_calendars(settings):
+    """These tests are about what a calendar says of a meeting (the factories' meetings are
+    in 2017); the window of subscribed calendars has its own test."""
+    settings.CALENDAR_WINDOW_DAYS = 365 * 30
+
+
 def _event(response):
     assert response.status_code == 200
     [event] = Calendar.from_ical(response.content).walk("VEVENT")

@@ -162,3 +162,24 @@ def test_query_counts_do_not_grow_with_the_data(client, monkeypatch, django_asse
         assert client.get("/sitemap.xml").status_code == 200
     assert len(sitemap_section_paths(client)) > len(small) + 10
     assert _section_queries(client) == small
+
+
+def test_a_section_is_rendered_once_per_content_generation(client, django_assert_num_queries):
+    """Issue 20: a section page is kept until something changes; a change shows at once."""
+    urls = add_council(1)
+    first = client.get("/sitemap-meetings.xml")
+    with django_assert_num_queries(0):
+        again = client.get("/sitemap-meetings.xml")
+    assert again.content == first.content
+    assert again["X-Robots-Tag"] == first["X-Robots-Tag"]
+    # Another host gets its own copy (the URLs carry the host).
+    other = client.get("/sitemap-meetings.xml", HTTP_HOST="127.0.0.1")
+    assert b"http://127.0.0.1/" in other.content and b"http://testserver/" not in other.content
+    added = add_council(1, start=5)
+    root = ElementTree.fromstring(client.get("/sitemap-meetings.xml").content)
+    listed = {
+        loc.text.removeprefix("http://testserver") for loc in root.iter(f"{{{SITEMAP_NS['s']}}}loc")
+    }
+    new_meetings = {u for u in added["public"] if u.rstrip("/").split("/")[-2:-1] == ["meetings"]}
+    assert new_meetings and new_meetings <= listed
+    assert not listed & set(added["private"] + urls["private"])
