@@ -1,5 +1,5 @@
 """The change log of published meetings: what changed, with before and after (issue 23,
-finding 1; docs/notes-changes.md).
+finding 1; docs/meetings.md, "The change log").
 
 Every service that changes what a published meeting shows calls ``record`` inside its own
 transaction (``meetings.services``; ``meetings.packs.services`` for the supplementary pack), so

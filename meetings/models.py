@@ -677,7 +677,7 @@ class CommitteeAgendaSettings(TimeStamped):
 
 
 class ChangeKind(models.TextChoices):
-    """What changed on a published meeting (``meetings.changes``, docs/notes-changes.md)."""
+    """What changed on a published meeting (``meetings.changes``; docs/meetings.md)."""
 
     AGENDA_PUBLISHED = "agenda_published", "Agenda published"
     ITEM_ADDED = "item_added", "Item added"

@@ -1,5 +1,5 @@
 """The installable web app: its manifest, its service worker and signing out (issue 23,
-"Offline papers"; docs/notes-offline.md).
+"Offline papers"; docs/meetings.md, "Saved meetings offline").
 
 - ``manifest`` (``/manifest.webmanifest``): name from the council record, the portal's paper
   icon (``static/icons/``, drawn from ``static/favicon.svg``), the site as scope.

@@ -1,4 +1,4 @@
-"""Meetings saved to read offline (issue 23, "Offline papers"; docs/notes-offline.md).
+"""Meetings saved to read offline (issue 23, "Offline papers"; docs/meetings.md).
 
 The service worker (``static/js/sw.js``, served by ``scrutiny.offline``) saves a meeting only
 when someone presses "Save for offline". What it saves is decided here, by the server, for the

@@ -1,5 +1,5 @@
 // Registers the service worker (static/js/sw.js, served as /sw.js) and drives "Save for
-// offline" (issue 23, "Offline papers"; meetings.packs.offline; docs/notes-offline.md).
+// offline" (issue 23, "Offline papers"; meetings.packs.offline; docs/meetings.md, "Saved meetings offline").
 //
 // Progressive enhancement: without a service worker nothing shows and nothing changes. With
 // one, every page that loads online asks the worker to check its saved private copies with

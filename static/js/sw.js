@@ -1,4 +1,4 @@
-// The portal's service worker (issue 23, "Offline papers"; docs/notes-offline.md).
+// The portal's service worker (issue 23, "Offline papers"; docs/meetings.md, "Saved meetings offline").
 //
 // Served from the site root as /sw.js by scrutiny.offline, so it controls every page.
 // It keeps nothing on its own: a meeting is saved only when someone presses "Save for

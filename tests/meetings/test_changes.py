@@ -1,5 +1,5 @@
 """The change log (issue 23 finding 1): every service that changes a published meeting records
-the change with before and after, in its own transaction (docs/notes-changes.md)."""
+the change with before and after, in its own transaction (docs/meetings.md, "The change log")."""
 
 from __future__ import annotations
 
