@@ -6,12 +6,14 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from workprogramme import demo
 from workprogramme.models import (
     Consideration,
     ImprovementAction,
     InspectionRecommendation,
+    LeadMemberReport,
+    MeasureTarget,
     PlanPriority,
+    ProgressUpdate,
     ReviewRecommendation,
     WorkProgrammeItem,
 )
@@ -32,6 +34,9 @@ def counts():
         InspectionRecommendation.objects.count(),
         ReviewRecommendation.objects.count(),
         Consideration.objects.count(),
+        ProgressUpdate.objects.count(),
+        MeasureTarget.objects.count(),
+        sorted(MeasureTarget.objects.values_list("pk", flat=True)),
     )
 
 
@@ -39,7 +44,7 @@ def test_demo_content_and_idempotence(client, demo_data):
     before = counts()
     assert before[:2] == (10, 10)
     assert before[3:5] == (27, 27)
-    demo.load()
+    call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert counts() == before
 
     html = client.get("/committees/childrens-scrutiny-panel/work-programme/?year=2017/18")
@@ -62,17 +67,30 @@ def test_demo_content_and_idempotence(client, demo_data):
     late = client.get("/reviews/ad-hoc-childrens-services-2016/?late=yes").content.decode()
     assert "Late: more than two months" in late
 
-    lead = client.get(demo.LeadMemberReport.objects.get().get_absolute_url()).content.decode()
+    lead = client.get(LeadMemberReport.objects.get().get_absolute_url()).content.decode()
     assert "Sufficiency of Children" in lead and "Cllr Andrew Cooper" in lead
 
 
-def test_demo_date_parsing():
+def test_demo_dates_from_the_plan_text(demo_data):
+    """The dates the plan's text names are in the data (month ends): a deliverable's due date,
+    a measure's dated targets, an action's due date (the latest deliverable of its priority)."""
+    import calendar
     import datetime as dt
 
-    assert demo.month_end("in place by Apr18") == dt.date(2018, 4, 30)
-    assert demo.month_end("by Sept 2018") == dt.date(2018, 9, 30)
-    assert demo.last_date_in("from Jan to July 18") == dt.date(2018, 7, 31)
-    assert demo.targets_in("to 70% by July 2018, 90% by March 2019") == [
-        ("70%", dt.date(2018, 7, 31)),
-        ("90%", dt.date(2019, 3, 31)),
-    ]
+    from workprogramme.models import Deliverable, SuccessMeasure
+
+    def month_end(day):
+        return day.day == calendar.monthrange(day.year, day.month)[1]
+
+    dated = Deliverable.objects.exclude(due_date=None)
+    assert dated.count() > 10 and all(month_end(d.due_date) for d in dated)
+    targets = MeasureTarget.objects.all()
+    assert targets.count() == 30 and all(month_end(t.target_date) for t in targets)
+    for measure in SuccessMeasure.objects.filter(targets__isnull=False).distinct():
+        for target in measure.targets.all():
+            assert target.target in measure.text
+    for action in ImprovementAction.objects.select_related("priority"):
+        latest = action.priority.deliverables.exclude(due_date=None).order_by("-due_date").first()
+        expected = latest.due_date if latest else action.priority.plan.period_end
+        assert action.due_date == expected
+    assert Deliverable.objects.filter(done_date=dt.date(2017, 10, 31)).count() == 2
