@@ -569,6 +569,13 @@ def publish_decision(*, decision: Decision, now: dt.datetime | None = None, by=N
     _check_decision(decision)
     _check_record_complete(decision)
     now = now or timezone.now()
+    if decision.decision_date > timezone.localdate(now):
+        # A record is of a decision already taken (reg. 12); publishing one dated ahead would
+        # open and close call-in before the decision existed.
+        raise ValidationError(
+            f"The decision is dated {decision.decision_date:%-d %B %Y}: its record can be "
+            "published on or after that day, once the decision is taken."
+        )
     rules = DecisionSettings.current()
     decision.published_at = now
     decision.published_by = by if getattr(by, "pk", None) else None
