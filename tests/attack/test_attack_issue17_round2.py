@@ -4,6 +4,7 @@ effect, or a record be published, before the event it records has happened."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -173,3 +174,14 @@ def test_my_page_lists_an_entry_affecting_every_ward(client):
     page = client.get("/my/").content.decode()
     assert "affects Xen Ward or is before" in page
     assert "Xen Ward ward" not in page
+
+
+def test_decision_page_names_the_signatories_once(client, heard):
+    """The decision page read "Called in by Cllr A and 2 councillors in all: Cllr A, Cllr B"."""
+    request, meeting, officer = heard
+    page = client.get(f"/decisions/{request.decision.pk}/").content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert re.search(
+        r"Called in by 2 councillors: [^.]*Cllr A, [^.]*Cllr B \(started by [^.]*Cllr A\)\.", text
+    ), text[text.find("Called in") : text.find("Called in") + 200]
+    assert "in all" not in page
