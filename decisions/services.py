@@ -381,6 +381,14 @@ def set_entry_status(*, entry: ForwardPlanEntry, status: str, by=None) -> Forwar
         raise ValidationError("Publish the entry first; a published entry cannot be a draft.")
     if status not in EntryStatus.values:
         raise ValidationError({"status": "Choose a status."})
+    if entry.status == EntryStatus.WITHDRAWN and status != EntryStatus.WITHDRAWN:
+        # Brought back, it would count its notice from the withdrawn one's first publication.
+        raise ValidationError(
+            {
+                "status": "A withdrawn entry cannot go back on the plan: add a new entry, so "
+                "that its notice is published and checked again."
+            }
+        )
     entry.status = status
     entry.version += 1
     entry.save(update_fields=["status", "version", "modified_at"])

@@ -185,3 +185,21 @@ def test_decision_page_names_the_signatories_once(client, heard):
         r"Called in by 2 councillors: [^.]*Cllr A, [^.]*Cllr B \(started by [^.]*Cllr A\)\.", text
     ), text[text.find("Called in") : text.find("Called in") + 200]
     assert "in all" not in page
+
+
+def test_a_withdrawn_entry_cannot_be_brought_back_without_a_new_notice(client):
+    """The status page set a withdrawn entry back to "published" with its old first-published
+    date, so a notice withdrawn months ago counted as the 28 days' notice."""
+    entry = PublishedEntryFactory(matter="Sell the depot")
+    officer = make_user("officer")
+    decision_services.set_entry_status(entry=entry, status="deferred", by=officer)
+    decision_services.set_entry_status(entry=entry, status="published", by=officer)  # back
+    decision_services.set_entry_status(entry=entry, status="withdrawn", by=officer)
+    client.force_login(officer)
+    response = client.post(
+        reverse("officer-forward-plan-entry-status", args=[entry.pk]), {"status": "published"}
+    )
+    assert response.status_code == 200
+    assert "A withdrawn entry cannot go back on the plan" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.status == "withdrawn"
