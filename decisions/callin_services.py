@@ -467,6 +467,12 @@ def record_outcome(
         request.hearing_item.meeting.start
     ):
         raise ValidationError({"decided_on": "The outcome cannot be before the call-in meeting."})
+    if decided_on > timezone.localdate(now):
+        # Recorded ahead of the meeting, a "no further action" would let the decision take
+        # effect (and be implemented) before the committee had met.
+        raise ValidationError(
+            {"decided_on": "The committee's decision cannot be dated in the future."}
+        )
     outcome = CallInOutcome.objects.create(
         request=request,
         result=result,
@@ -512,6 +518,8 @@ def record_response(
         raise ValidationError("The response is already recorded.")
     if not response.strip():
         raise ValidationError({"response": "Enter the decision maker's response."})
+    if response_on > timezone.localdate(_now(now)):
+        raise ValidationError({"response_on": "The response cannot be dated in the future."})
     if response_on < outcome.decided_on:
         raise ValidationError(
             {"response_on": "The response cannot be before the committee's decision."}

@@ -19,7 +19,10 @@ def my_forward_plan_panel(request, person):
     today = timezone.localdate()
     committees = member_committee_ids(request.user, today)
     remit = Q(scrutiny_committee_id__in=committees) if committees else Q(pk__in=[])
-    wards = Q(wards__name=person.ward) if person.ward else Q(pk__in=[])
+    ward = (person.ward or "").strip()
+    # An entry marked "affects every ward" is in every councillor's ward (as the forward
+    # plan's ward filter has it); the ward is free text on the person, so matched loosely.
+    wards = Q(wards__name__iexact=ward) | Q(all_wards=True) if ward else Q(pk__in=[])
     entries = list(
         ForwardPlanEntry.objects.current()
         .filter(planned_decision_date__gte=today)
@@ -31,5 +34,7 @@ def my_forward_plan_panel(request, person):
     return "decisions/my_forward_plan.html", {
         "my_entries": entries,
         "my_committees": committees,
-        "my_ward": person.ward,
+        "my_ward": ward,
+        # "Zed Ward" is not followed by another "ward".
+        "my_ward_named": ward.lower().endswith(" ward"),
     }

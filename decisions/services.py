@@ -381,6 +381,14 @@ def set_entry_status(*, entry: ForwardPlanEntry, status: str, by=None) -> Forwar
         raise ValidationError("Publish the entry first; a published entry cannot be a draft.")
     if status not in EntryStatus.values:
         raise ValidationError({"status": "Choose a status."})
+    if entry.status == EntryStatus.WITHDRAWN and status != EntryStatus.WITHDRAWN:
+        # Brought back, it would count its notice from the withdrawn one's first publication.
+        raise ValidationError(
+            {
+                "status": "A withdrawn entry cannot go back on the plan: add a new entry, so "
+                "that its notice is published and checked again."
+            }
+        )
     entry.status = status
     entry.version += 1
     entry.save(update_fields=["status", "version", "modified_at"])
@@ -569,6 +577,13 @@ def publish_decision(*, decision: Decision, now: dt.datetime | None = None, by=N
     _check_decision(decision)
     _check_record_complete(decision)
     now = now or timezone.now()
+    if decision.decision_date > timezone.localdate(now):
+        # A record is of a decision already taken (reg. 12); publishing one dated ahead would
+        # open and close call-in before the decision existed.
+        raise ValidationError(
+            f"The decision is dated {decision.decision_date:%-d %B %Y}: its record can be "
+            "published on or after that day, once the decision is taken."
+        )
     rules = DecisionSettings.current()
     decision.published_at = now
     decision.published_by = by if getattr(by, "pk", None) else None

@@ -273,6 +273,8 @@ def test_walk(client):
         ),
     )
     req.refresh_from_db()
+    meeting.start = timezone.now() - dt.timedelta(hours=2)  # the hearing has been held
+    meeting.save(update_fields=["start"])
     show(
         "outcome",
         client.post(
@@ -281,7 +283,7 @@ def test_walk(client):
                 "action": "outcome",
                 "version": req.version,
                 "outcome-result": "referred_back",
-                "outcome-decided_on": (today + dt.timedelta(days=14)).isoformat(),
+                "outcome-decided_on": timezone.localdate(meeting.start).isoformat(),
                 "outcome-concerns": "Redo",
             },
         ),
@@ -295,7 +297,7 @@ def test_walk(client):
                 "action": "response",
                 "version": req.outcome.version,
                 "response-response": "We reconsidered",
-                "response-response_on": (today + dt.timedelta(days=20)).isoformat(),
+                "response-response_on": today.isoformat(),
                 "response-final_decision": "",
             },
         ),

@@ -229,12 +229,21 @@ def test_full_workflow_referred_back_then_response(rules):
     with pytest.raises(ValidationError, match="already on an agenda"):
         services.schedule_hearing(request=request, meeting=meeting, by=officer)
 
+    with pytest.raises(ValidationError, match="in the future"):
+        services.record_outcome(
+            request=request,
+            result=CallInResult.NO_FURTHER_ACTION,
+            decided_on=timezone.localdate(meeting.start),
+            by=officer,
+        )
+    after = meeting.start + dt.timedelta(hours=3)  # the committee has met
     with pytest.raises(ValidationError, match="concerns"):
         services.record_outcome(
             request=request,
             result=CallInResult.REFERRED_BACK,
             decided_on=timezone.localdate(meeting.start),
             by=officer,
+            now=after,
         )
     with pytest.raises(ValidationError, match="before the call-in meeting"):
         services.record_outcome(
@@ -242,6 +251,7 @@ def test_full_workflow_referred_back_then_response(rules):
             result=CallInResult.NO_FURTHER_ACTION,
             decided_on=timezone.localdate(meeting.start) - dt.timedelta(days=1),
             by=officer,
+            now=after,
         )
     outcome = services.record_outcome(
         request=request,
@@ -249,6 +259,7 @@ def test_full_workflow_referred_back_then_response(rules):
         decided_on=timezone.localdate(meeting.start),
         concerns="Cost the options.",
         by=officer,
+        now=after,
     )
     decision.refresh_from_db()
     request.refresh_from_db()
@@ -260,12 +271,14 @@ def test_full_workflow_referred_back_then_response(rules):
             response="Confirmed.",
             response_on=outcome.decided_on - dt.timedelta(days=1),
             by=officer,
+            now=after,
         )
     services.record_response(
         outcome=outcome,
         response="The options are now costed; the decision is confirmed.",
         response_on=outcome.decided_on + dt.timedelta(days=7),
         by=officer,
+        now=after + dt.timedelta(days=7),
     )
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.EFFECTIVE

@@ -192,6 +192,9 @@ def test_hearing_outcome_response_through_officer_page(client, rules):
     assert response.status_code == 302, response.content.decode()
     request.refresh_from_db()
     assert request.hearing_item.meeting == meeting
+    # The meeting has been held by the time its outcome is recorded.
+    meeting.start = timezone.now() - dt.timedelta(hours=2)
+    meeting.save(update_fields=["start"])
     day = timezone.localdate(meeting.start).isoformat()
     response = client.post(
         url,
