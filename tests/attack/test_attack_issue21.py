@@ -64,3 +64,33 @@ def test_quoted_font_names_are_kept():
     svg = SVG_OPEN + "<style>text{font-family:'Helvetica Neue',Arial}</style><text>A</text></svg>"
     _, cleaned = clean_logo("logo.svg", svg.encode())
     assert b"Helvetica Neue" in cleaned
+
+
+@pytest.mark.django_db
+def test_removing_an_administrator_takes_the_write_lock_first():
+    """Two administrators disabling each other at once on SQLite (``make run DEMO=0``'s
+    database): the second request read, then tried to write after the first had committed,
+    and SQLite failed it at once with "database is locked" (a 500; reproduced against
+    runserver). The rule held, but the page broke. The first statement of the transaction now
+    takes the lock: a write on SQLite (the second waits for the first), FOR UPDATE elsewhere."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from scrutiny import accounts
+
+    first = make_user("admin", username="first-admin")
+    second = make_user("admin", username="second-admin")
+    with CaptureQueriesContext(connection) as queries:
+        accounts.disable_staff(user=second, by=first)
+    statements = [
+        q["sql"].upper()
+        for q in queries.captured_queries
+        if not q["sql"].upper().startswith(("SAVEPOINT", "BEGIN", "RELEASE"))
+    ]
+    if connection.vendor == "sqlite":
+        assert statements[0].startswith('UPDATE "AUTH_GROUP"'), statements[0]
+    else:  # PostgreSQL: the group row is locked before any login is read
+        locked = next(i for i, sql in enumerate(statements) if "FOR UPDATE" in sql)
+        read = next(i for i, sql in enumerate(statements) if '"AUTH_USER"' in sql)
+        assert '"AUTH_GROUP"' in statements[locked] and locked < read
+    assert accounts.active_administrators().count() == 1
