@@ -109,7 +109,7 @@ def brand_css(request):
     Pages link it with ``?v=`` of the colour, so a day's caching is safe and a change shows at
     once; without a change, revalidation answers 304."""
     council = current_council()
-    body = brand.shades(council.brand_colour).css().encode()
+    body = brand.shades(council.brand_colour_css).css().encode()
     response = _conditional(request, body, "text/css; charset=utf-8", council.modified_at)
     patch_cache_control(response, public=True, max_age=86400)
     return response

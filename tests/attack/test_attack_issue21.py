@@ -94,3 +94,26 @@ def test_removing_an_administrator_takes_the_write_lock_first():
         read = next(i for i, sql in enumerate(statements) if '"AUTH_USER"' in sql)
         assert '"AUTH_GROUP"' in statements[locked] and locked < read
     assert accounts.active_administrators().count() == 1
+
+
+@pytest.mark.django_db
+def test_manifest_theme_colour_and_name_are_the_councils():
+    # The installed app's title bar was the demo's green whatever the council's colour, while
+    # the pages' theme-color meta already followed the council.
+    from scrutiny.council import save_council
+
+    save_council(
+        by=None,
+        name="Borsetshire <script>x</script> Council",
+        brand_colour="#5c2d91",
+        open_data_licence_name="OGL",
+        open_data_licence_url="https://example.org/ogl",
+    )
+    client = Client()
+    data = client.get("/manifest.webmanifest").json()
+    assert data["theme_color"] == "#5c2d91"
+    assert data["name"].startswith("Borsetshire <script>x</script> Council")  # JSON, not HTML
+    page = client.get("/").content.decode()
+    assert '<meta name="theme-color" content="#5c2d91">' in page
+    assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+    assert client.get("/brand.css").content.decode().startswith(":root{--brand-colour:#5c2d91;")
