@@ -117,3 +117,27 @@ def test_manifest_theme_colour_and_name_are_the_councils():
     assert '<meta name="theme-color" content="#5c2d91">' in page
     assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
     assert client.get("/brand.css").content.decode().startswith(":root{--brand-colour:#5c2d91;")
+
+
+@pytest.mark.django_db
+def test_emails_feeds_and_405_page_carry_the_councils_own_name():
+    # They read settings.COUNCIL_NAME ("Kirklees Council" unless the server's environment
+    # says otherwise), so a new council's set-password emails said "Kirklees Council".
+    from notifications.messages import render
+    from scrutiny.council import save_council
+
+    save_council(
+        by=None,
+        name="Borsetshire <b>Council</b>",
+        brand_colour="#5c2d91",
+        open_data_licence_name="OGL",
+        open_data_licence_url="https://example.org/ogl",
+    )
+    message = render("account", "Set your password", {"name": "Olive", "link": "https://x/"})
+    assert "Kirklees" not in message.html + message.text
+    assert "Borsetshire &lt;b&gt;Council&lt;/b&gt;" in message.html
+    client = Client()
+    feed = client.get(reverse("papers-feed")).content.decode()
+    assert "Kirklees" not in feed and "Borsetshire &lt;b&gt;Council&lt;/b&gt;" in feed
+    refused = client.put(reverse("home")).content.decode()
+    assert "Kirklees" not in refused and "Borsetshire &lt;b&gt;Council&lt;/b&gt;" in refused
