@@ -89,6 +89,14 @@ class CouncilSettings(View):
                     else "The council settings were saved.",
                 )
                 return redirect("officer-committee-list" if first else "council-settings")
+        if request.FILES.get("logo") and "logo" not in form.errors:
+            # A browser never refills a file input: without this the logo is silently lost
+            # once the person fixes the other problem.
+            form.add_error(
+                "logo",
+                "Choose the logo file again: it was not saved because of the other problems "
+                "on this page.",
+            )
         return self._page(request, form, council, status=400)
 
 

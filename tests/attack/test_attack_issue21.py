@@ -141,3 +141,22 @@ def test_emails_feeds_and_405_page_carry_the_councils_own_name():
     assert "Kirklees" not in feed and "Borsetshire &lt;b&gt;Council&lt;/b&gt;" in feed
     refused = client.put(reverse("home")).content.decode()
     assert "Kirklees" not in refused and "Borsetshire &lt;b&gt;Council&lt;/b&gt;" in refused
+
+
+@pytest.mark.django_db
+def test_a_refused_form_asks_for_the_logo_again(settings):
+    # The journey: a light colour is refused; the browser drops the chosen file, and the
+    # corrected form was saved without the logo, with no word about it.
+    from tests.brand.helpers import SVG_LOGO
+
+    settings.FIRST_RUN_SETUP = True
+    client = Client()
+    client.force_login(make_user("admin"))
+    logo = SimpleUploadedFile("logo.svg", SVG_LOGO, content_type="image/svg+xml")
+    response = client.post(
+        reverse("council-setup"), {**FORM, "brand_colour": "#7fb3e0", "logo": logo}
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "darker shade" in content and "Choose the logo file again" in content
+    assert not Council.objects.exists()
