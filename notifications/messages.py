@@ -31,10 +31,18 @@ def link(name: str, **kwargs) -> str:
     return absolute(reverse(name, kwargs=kwargs or None))
 
 
+def council_name() -> str:
+    """The council's name as its administrators entered it (``settings.COUNCIL_NAME`` only
+    until the council is set up), so a new council's emails do not carry the demo's name."""
+    from scrutiny.council import current_council
+
+    return current_council().name
+
+
 def render(kind: str, subject: str, context: dict) -> Message:
     ctx = {
         "subject": subject,
-        "council_name": settings.COUNCIL_NAME,
+        "council_name": council_name(),
         "site_url": settings.SITE_URL,
         **context,
     }

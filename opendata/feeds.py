@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from meetings.models import Document, Meeting, Report
+from scrutiny.council import current_council
 from scrutiny.models import Committee, Council
 
 FEED_LENGTH = 50
@@ -109,7 +110,7 @@ class EntryFeed(Feed):
         return get_object_or_404(Committee, slug=slug) if slug else None
 
     def title(self, obj):
-        where = obj.name if obj else settings.COUNCIL_NAME
+        where = obj.name if obj else current_council().name
         return f"{self.what}: {where}"
 
     def item_title(self, item: FeedEntry):

@@ -33,7 +33,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
@@ -287,7 +287,15 @@ def active_administrators():
 
 def _lock_administrators() -> None:
     """Serialise every change that may remove an administrator (``select_for_update`` on the
-    administrators' group row: PostgreSQL holds it until the transaction ends)."""
+    administrators' group row: PostgreSQL holds it until the transaction ends).
+
+    SQLite has no row locks, and a transaction that has read cannot then write once another
+    has written meanwhile: it fails at once with "database is locked" (a 500 for the second of
+    two administrators disabling each other). So on SQLite the first statement is a write,
+    which takes the database's write lock: the second transaction waits (the connection's
+    timeout), then reads the first one's change and is refused."""
+    if connection.vendor == "sqlite":
+        Group.objects.filter(name=ADMINISTRATORS).update(name=ADMINISTRATORS)
     Group.objects.get_or_create(name=ADMINISTRATORS)
     Group.objects.select_for_update().get(name=ADMINISTRATORS)
 

@@ -232,15 +232,26 @@ SVG_ATTRIBUTES = frozenset(
 HREF_ATTRIBUTES = frozenset({"href", f"{{{XLINK_NS}}}href"})
 URL_IN_VALUE = re.compile(r"url\s*\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
 UNSAFE_CSS = re.compile(r"@import|expression\s*\(|javascript:|\\|behavior\s*:|-moz-binding", re.I)
+# A quoted string that looks like an address: CSS loads strings as images without ``url()``
+# (``image-set("https://…" 1x)``), so no string in a style may hold a ``/`` or a ``:``.
+ADDRESS_STRING = re.compile(r"(['\"])[^'\"]*[/:][^'\"]*\1")
+# Deeper nesting than this is no logo: it is refused instead of exhausting Python's stack.
+MAX_SVG_DEPTH = 50
 
 
 def _value_is_safe(value: str) -> bool:
-    if UNSAFE_CSS.search(value):
+    if UNSAFE_CSS.search(value) or ADDRESS_STRING.search(value):
         return False
     return all(target.startswith("#") for _, target in URL_IN_VALUE.findall(value))
 
 
-def _clean_element(source, target) -> None:
+def _clean_element(source, target, depth: int = 0) -> None:
+    if depth > MAX_SVG_DEPTH:
+        raise ValidationError(
+            f"The logo SVG nests its elements more than {MAX_SVG_DEPTH} deep; simplify it "
+            "(for example, ungroup its layers) and upload it again.",
+            code="svg",
+        )
     for name, value in source.attrib.items():
         local = name.rsplit("}", 1)[-1]
         if name in HREF_ATTRIBUTES:
@@ -271,7 +282,7 @@ def _clean_element(source, target) -> None:
             child.text if local in ("style", "text", "tspan", "textPath", "title", "desc") else None
         )
         element.tail = child.tail
-        _clean_element(child, element)
+        _clean_element(child, element, depth + 1)
 
 
 def clean_svg(data: bytes) -> bytes:

@@ -89,6 +89,14 @@ class CouncilSettings(View):
                     else "The council settings were saved.",
                 )
                 return redirect("officer-committee-list" if first else "council-settings")
+        if request.FILES.get("logo") and "logo" not in form.errors:
+            # A browser never refills a file input: without this the logo is silently lost
+            # once the person fixes the other problem.
+            form.add_error(
+                "logo",
+                "Choose the logo file again: it was not saved because of the other problems "
+                "on this page.",
+            )
         return self._page(request, form, council, status=400)
 
 
@@ -109,7 +117,7 @@ def brand_css(request):
     Pages link it with ``?v=`` of the colour, so a day's caching is safe and a change shows at
     once; without a change, revalidation answers 304."""
     council = current_council()
-    body = brand.shades(council.brand_colour).css().encode()
+    body = brand.shades(council.brand_colour_css).css().encode()
     response = _conditional(request, body, "text/css; charset=utf-8", council.modified_at)
     patch_cache_control(response, public=True, max_age=86400)
     return response

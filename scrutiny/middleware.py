@@ -62,6 +62,12 @@ DEFAULT_LIMITS = {
 }
 
 
+def _council_name() -> str:
+    from scrutiny.council import current_council  # the council row: imported when a 405 is made
+
+    return current_council().name
+
+
 def allow_methods(*methods: str) -> Callable:
     """Mark a function view with the HTTP methods it takes (for views that check
     ``request.method`` themselves instead of using ``require_http_methods``)."""
@@ -225,7 +231,7 @@ def not_allowed(request, allowed: Iterable[str], status_from=None) -> HttpRespon
             "title": "This page cannot do that",
             "method": request.method,
             "readable": "GET" in allowed,
-            "council_name": settings.COUNCIL_NAME,
+            "council_name": _council_name(),
         },
     )
     response["Content-Type"] = "text/html; charset=utf-8"

@@ -29,7 +29,6 @@ from django.views.decorators.http import require_safe
 
 from scrutiny.context_processors import current_council
 
-THEME_COLOUR = "#00594f"  # the header's green (templates/base.html's theme-color)
 SW_SOURCE = "js/sw.js"
 
 
@@ -56,7 +55,7 @@ def manifest(request):
         "scope": "/",
         "display": "standalone",
         "lang": "en-GB",
-        "theme_color": THEME_COLOUR,
+        "theme_color": council.brand_colour_css,  # as base.html's theme-color
         "background_color": "#ffffff",
         "icons": [
             {"src": static("icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
