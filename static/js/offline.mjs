@@ -12,6 +12,7 @@ const LOGOUT_PATH = "/accounts/logout/";
 const SAVED_PREFIX = "/offline/saved/";
 const PRIVATE_PREFIX = "offline-private-";
 const REPLY_WAIT_MS = 120000;
+const SESSION_END_SYNC_MS = 3000;
 
 const supported = "serviceWorker" in navigator && "caches" in window && window.isSecureContext;
 
@@ -122,6 +123,13 @@ function signOutClears() {
       const controller = navigator.serviceWorker.controller;
       if (controller) controller.postMessage({ type: "sign-out" });
     });
+  });
+  // The sign-in ended on its own (static/js/session-timeout.mjs says "You have been signed
+  // out"): the worker asks the server who is signed in now and, nobody, deletes every private
+  // copy. A few seconds later, so the server's session has certainly expired; offline the
+  // check cannot run and the copies stay until the next page online, as before.
+  document.addEventListener("portal:session-ended", () => {
+    window.setTimeout(() => send({ type: "sync" }).catch(() => null), SESSION_END_SYNC_MS);
   });
 }
 
