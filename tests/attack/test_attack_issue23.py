@@ -58,3 +58,16 @@ def test_seen_still_takes_an_ordinary_value(client, member_meeting):
     response = client.post(reverse("my-changes-seen"), {"seen": f"{meeting.pk}:{last}"})
     assert response.status_code == 302
     assert ChangeAcknowledgement.objects.get(user=member, meeting=meeting).up_to == last
+
+
+def test_offline_check_never_answers_an_address_of_another_site_as_readable(client, member_meeting):
+    """The check echoed ``//evil.example/meetings/1/`` and
+    ``http://evil.example/meetings/1/agenda-pack.pdf`` back as readable (it resolved only the
+    path). The worker saves this site's paths only, so such an address is never readable."""
+    member, meeting = member_meeting
+    client.force_login(member)
+    own = meeting.get_absolute_url()
+    foreign = [f"//evil.example{own}", f"http://evil.example{own}", f"https://x{own}"]
+    response = client.get(reverse("offline-check"), [("u", u) for u in [own, *foreign]])
+    assert response.status_code == 200
+    assert response.json()["readable"] == [own]
