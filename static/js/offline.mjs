@@ -117,11 +117,41 @@ function panels() {
   window.addEventListener("offline", () => document.querySelectorAll("[data-offline-meeting]").forEach(show));
 }
 
+function offlineSignOutMessage() {
+  const main = document.querySelector("main");
+  if (!main) return;
+  let box = document.getElementById("offline-sign-out");
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "offline-sign-out";
+    box.className = "govuk-error-summary";
+    box.setAttribute("role", "alert");
+    box.tabIndex = -1;
+    const title = document.createElement("h2");
+    title.className = "govuk-error-summary__title";
+    title.textContent = "You're offline: you are not signed out yet";
+    const text = document.createElement("p");
+    text.className = "govuk-body";
+    text.textContent =
+      "The papers saved for you on this device have been removed. Sign out again when you " +
+      "are back online.";
+    box.append(title, text);
+    main.prepend(box);
+  }
+  box.focus();
+}
+
 function signOutClears() {
   document.querySelectorAll(`form[action="${LOGOUT_PATH}"]`).forEach((form) => {
-    form.addEventListener("submit", () => {
+    form.addEventListener("submit", (event) => {
       const controller = navigator.serviceWorker.controller;
       if (controller) controller.postMessage({ type: "sign-out" });
+      if (!navigator.onLine) {
+        // Offline the sign-out cannot reach the server: say so on this page rather than
+        // leave the member on the browser's error page, believing they are signed out.
+        event.preventDefault();
+        offlineSignOutMessage();
+      }
     });
   });
   // The sign-in ended on its own (static/js/session-timeout.mjs says "You have been signed

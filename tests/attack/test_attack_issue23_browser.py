@@ -61,3 +61,32 @@ def test_a_sign_in_that_ends_on_its_own_deletes_the_saved_members_pack(
     result = page.evaluate(FETCH, members_pack)
     assert result["status"] == "failed", result
     context.close()
+
+
+def test_signing_out_offline_says_so_and_still_removes_the_saved_copies(
+    browser, live_server, upcoming
+):
+    """Offline, "Sign out" used to leave the member on the browser's "No internet" page,
+    still signed in on the server with nothing said. Now the page says they are not signed
+    out yet; the private copies are removed all the same."""
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    login(page, upcoming.member_user.username)
+    open_ready(page, upcoming.meeting.get_absolute_url())
+    save(page)
+    context.set_offline(True)
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():
+        menu.click()
+    page.get_by_role("button", name="Sign out").click()
+    alert = page.get_by_role("alert").filter(has_text="not signed out yet")
+    alert.wait_for()
+    assert "removed" in alert.inner_text()
+    assert page.url.startswith(live_server.url)
+    for _ in range(20):
+        if not [n for n in page.evaluate(CACHES) if n.startswith("offline-private-")]:
+            break
+        page.wait_for_timeout(250)
+    assert not [n for n in page.evaluate(CACHES) if n.startswith("offline-private-")]
+    context.close()
