@@ -8,6 +8,7 @@ nothing the officer typed is lost.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import OrderedDict
 
 from django.contrib import messages
@@ -380,6 +381,9 @@ class MyMeetings(TemplateView):
         return ctx
 
 
+SEEN_VALUE = re.compile(r"(?P<meeting>[0-9]{1,18}):(?P<up_to>[0-9]{1,18})", re.ASCII)
+
+
 class AcknowledgeChanges(View):
     """ "I've seen these" (one meeting) and "I've seen them all" on ``/my/``: each ``seen``
     value is ``<meeting id>:<last change id on the page>``, so a change recorded while the
@@ -392,13 +396,15 @@ class AcknowledgeChanges(View):
             return redirect_to_login(reverse("my-portal"))
         pairs = []
         for value in request.POST.getlist("seen"):
-            meeting_id, _, up_to = value.partition(":")
-            if not (meeting_id.isdigit() and up_to.isdigit()):
+            # ASCII digits only, at most 18 (a database id): str.isdigit() also takes "²",
+            # which int() refuses, and a longer number overflows the database's integer.
+            match = SEEN_VALUE.fullmatch(value)
+            if match is None:
                 messages.error(
                     request, "That list of changes was not recognised: nothing was marked as seen."
                 )
                 return redirect("my-portal")
-            pairs.append((int(meeting_id), int(up_to)))
+            pairs.append((int(match["meeting"]), int(match["up_to"])))
         meetings = Meeting.objects.select_related("committee").in_bulk([m for m, _ in pairs])
         marked = 0
         for meeting_id, up_to in pairs:

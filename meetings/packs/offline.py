@@ -123,8 +123,13 @@ def offline_meeting(request, pk: int):
 
 
 def _meeting_pk(url: str) -> int | None:
-    """The meeting a saved address belongs to, if it is one the worker may save."""
-    path = urlsplit(url).path
+    """The meeting a saved address belongs to, if it is one the worker may save. The worker
+    saves paths of this site only: an address with a scheme or a host (``//other.example/…``)
+    is none of ours and is never answered as readable."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not url.startswith("/"):
+        return None
+    path = parts.path
     try:
         match = resolve(path)
     except Resolver404:

@@ -12,6 +12,7 @@ const LOGOUT_PATH = "/accounts/logout/";
 const SAVED_PREFIX = "/offline/saved/";
 const PRIVATE_PREFIX = "offline-private-";
 const REPLY_WAIT_MS = 120000;
+const SESSION_END_SYNC_MS = 3000;
 
 const supported = "serviceWorker" in navigator && "caches" in window && window.isSecureContext;
 
@@ -116,12 +117,49 @@ function panels() {
   window.addEventListener("offline", () => document.querySelectorAll("[data-offline-meeting]").forEach(show));
 }
 
+function offlineSignOutMessage() {
+  const main = document.querySelector("main");
+  if (!main) return;
+  let box = document.getElementById("offline-sign-out");
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "offline-sign-out";
+    box.className = "govuk-error-summary";
+    box.setAttribute("role", "alert");
+    box.tabIndex = -1;
+    const title = document.createElement("h2");
+    title.className = "govuk-error-summary__title";
+    title.textContent = "You're offline: you are not signed out yet";
+    const text = document.createElement("p");
+    text.className = "govuk-body";
+    text.textContent =
+      "The papers saved for you on this device have been removed. Sign out again when you " +
+      "are back online.";
+    box.append(title, text);
+    main.prepend(box);
+  }
+  box.focus();
+}
+
 function signOutClears() {
   document.querySelectorAll(`form[action="${LOGOUT_PATH}"]`).forEach((form) => {
-    form.addEventListener("submit", () => {
+    form.addEventListener("submit", (event) => {
       const controller = navigator.serviceWorker.controller;
       if (controller) controller.postMessage({ type: "sign-out" });
+      if (!navigator.onLine) {
+        // Offline the sign-out cannot reach the server: say so on this page rather than
+        // leave the member on the browser's error page, believing they are signed out.
+        event.preventDefault();
+        offlineSignOutMessage();
+      }
     });
+  });
+  // The sign-in ended on its own (static/js/session-timeout.mjs says "You have been signed
+  // out"): the worker asks the server who is signed in now and, nobody, deletes every private
+  // copy. A few seconds later, so the server's session has certainly expired; offline the
+  // check cannot run and the copies stay until the next page online, as before.
+  document.addEventListener("portal:session-ended", () => {
+    window.setTimeout(() => send({ type: "sync" }).catch(() => null), SESSION_END_SYNC_MS);
   });
 }
 

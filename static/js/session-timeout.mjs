@@ -60,6 +60,10 @@ function sessionWarning() {
       "in again and it is put back for you to save.";
     stay.textContent = "Sign in again";
     if (!dialog.open) dialog.showModal();
+    // The sign-in is over: static/js/offline.mjs has the service worker ask the server and
+    // delete the member's saved private copies (members' packs, pages with notes) now, not
+    // at the next page load (issue 23, attack23).
+    document.dispatchEvent(new CustomEvent("portal:session-ended"));
   };
   const schedule = () => {
     clear();
