@@ -336,6 +336,13 @@ RULES: dict[str, str] = {
     "recommendations-csv": PUBLIC,
     "meetings-ics": PUBLIC,
     "committee-ics": PUBLIC,
+    # Issue 20: a calendar file per year, and the feeds' monthly archives (RFC 5005).
+    "meetings-year-ics": PUBLIC,
+    "committee-year-ics": PUBLIC,
+    "papers-feed-archive": PUBLIC,
+    "committee-papers-feed-archive": PUBLIC,
+    "minutes-feed-archive": PUBLIC,
+    "committee-minutes-feed-archive": PUBLIC,
     "meeting-ics": PUBLIC,
     "papers-feed": PUBLIC,
     "committee-papers-feed": PUBLIC,
