@@ -762,7 +762,9 @@ class ChangeAcknowledgement(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "meeting"], name="one_acknowledgement_per_meeting"
+                fields=["user", "meeting"],
+                name="one_acknowledgement_per_meeting",
+                violation_error_message="You have already marked this meeting's changes as seen.",
             )
         ]
 

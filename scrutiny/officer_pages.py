@@ -112,7 +112,7 @@ class OfficerFormPage(OfficerRequiredMixin, OneRecordMixin, FormView):
         return []
 
     def conflict(self, form, exc: EditConflict):
-        """Someone else saved first: by default the form again, with the conflict message."""
+        """An edit conflict: by default the form again, with the message (add_service_errors)."""
         add_service_errors(form, exc)
         return self.form_invalid(form)
 
