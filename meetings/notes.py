@@ -234,7 +234,7 @@ def save_note(*, author, item: AgendaItem, document: Document | None, text: str)
     sealed = seal(clean_text(text))
     with transaction.atomic():
         note = (
-            PrivateNote.objects.select_for_update()
+            PrivateNote.objects.select_for_update(of=("self",))
             .filter(author=author, agenda_item=item, document=document)
             .first()
         )

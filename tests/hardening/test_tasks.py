@@ -167,6 +167,17 @@ NATURAL_KEYS = {
     # idempotent, so a marker is the same whatever its row id (ids differ between a clean run
     # and a retry on PostgreSQL, whose sequences do not roll back).
     "opendata.dirtyroot": ("root",),
+    # A change a run records for members (meetings.changes, e.g. "supplementary pack, pages
+    # 15-17 -> 18-20"): the same change whatever its row id (PostgreSQL sequences again).
+    "meetings.meetingchange": (
+        "meeting_id",
+        "kind",
+        "item_id",
+        "document_id",
+        "report_id",
+        "before",
+        "after",
+    ),
 }
 # A pack's per-build identity (see the module docstring); its file is compared by content.
 PER_BUILD = {
