@@ -107,10 +107,13 @@ def test_officer_gives_a_new_councillor_a_login_and_takes_it_away(browser, live_
     councillor.fill("#id_new_password1", "short")
     councillor.fill("#id_new_password2", "short")
     councillor.get_by_role("button", name="Set password").click()
+    # Wait for the answer's page to be parsed: content() mid-navigation can be half a page.
+    councillor.locator(".govuk-error-summary").wait_for()
     assert "There is a problem" in councillor.content()
     councillor.fill("#id_new_password1", PASSWORD)
     councillor.fill("#id_new_password2", PASSWORD)
     councillor.get_by_role("button", name="Set password").click()
+    councillor.get_by_text("Your password is set").first.wait_for()
     assert "Your password is set" in councillor.content()
     councillor.fill("#id_username", "priya.sharma")
     councillor.fill("#id_password", PASSWORD)
