@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from meetings.minutes.models import OPEN_ACTION_STATUSES, Action, MinutesSet, MinutesStatus
 from meetings.models import AgendaItem, Meeting, MeetingStatus
+from scrutiny.accounts import link_lifetime_days
 from scrutiny.models import Person
 
 from .messages import absolute, link, render, subscriber_token, unsubscribe_headers
@@ -36,7 +37,12 @@ def on_set_password_link(sender, person, path, reset=False, **kwargs) -> None:
     msg = render(
         "account",
         "Set your password for the committee papers website",
-        {"person": person, "url": absolute(path), "reset": reset},
+        {
+            "person": person,
+            "url": absolute(path),
+            "reset": reset,
+            "days": link_lifetime_days(),
+        },
     )
     queue(
         key=f"account:{person.pk}:{timezone.now():%Y%m%d%H%M%S%f}",

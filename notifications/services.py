@@ -90,15 +90,19 @@ def resend(*, row: Outbox, by) -> Outbox:
             )
         recipient = person.email.strip()
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    # A resend of a resend is keyed from the first message's key, so the key never grows
+    # (it once outgrew the column about seven resends deep and collided with the last one).
+    root = row.key.split(":resend:", 1)[0]
+    key = f"{root[: 200 - 30]}:resend:{stamp}"
     copy = Outbox.objects.create(
-        key=f"{row.key}:resend:{stamp}"[:200],
+        key=key,
         recipient=recipient,
         kind=row.kind,
         subject=row.subject,
         body_text=row.body_text,
         body_html=row.body_html,
         headers=row.headers,
-        message_id=message_id(f"{row.key}:resend:{stamp}", recipient),
+        message_id=message_id(key, recipient),
         meeting=row.meeting,
         person=row.person,
         subscriber=row.subscriber,

@@ -119,6 +119,8 @@ def test_set_password_links_are_emailed_and_not_kept(smtp, client):
     issued = accounts.create_login(person=person, username="cara.link", email="", by=officer)
     text, html = parts(smtp.one("cara@example.org"))
     assert f"http://testserver{issued.path}" in text and issued.path in html
+    days = accounts.link_lifetime_days()
+    assert f"The link works once, for {days} day" in text and "limited time" not in text
     assert client.get(local_path(f"http://testserver{issued.path}")).status_code in (200, 302)
     row = Outbox.objects.get(recipient="cara@example.org")
     assert issued.path not in row.body_text and issued.path not in row.body_html

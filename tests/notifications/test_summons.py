@@ -191,6 +191,26 @@ def test_the_officer_sees_who_was_sent_what_and_can_resend(smtp, meeting_with_me
     )
 
 
+def test_a_resend_of_a_resend_ten_deep_gets_its_own_key_each_time(smtp, meeting_with_members):
+    """Resending the latest copy again and again: each copy is keyed from the first message, so
+    the key never outgrows its column and never repeats an earlier copy's (it once did, about
+    seven resends deep)."""
+    from notifications import services as notification_services
+
+    meeting, _, officer = meeting_with_members
+    _publish(meeting, officer)
+    row = Outbox.objects.get(recipient="ann@example.org", kind="summons")
+    smtp.clear()
+    copies = []
+    for _ in range(10):
+        row = notification_services.resend(row=row, by=officer)
+        copies.append(row)
+    keys = [copy.key for copy in copies]
+    assert len(set(keys)) == 10
+    assert all(len(key) <= 200 and key.count(":resend:") == 1 for key in keys)
+    assert len({copy.message_id for copy in copies}) == 10
+
+
 def test_a_meeting_already_over_summons_no_one(smtp, meeting_with_members):
     """Entered after the fact (or imported from ModernGov): no summons and no change notice,
     since there is nothing left to attend."""
