@@ -31,7 +31,7 @@ from meetings.stamping import stamp_exempt_paper
 from scrutiny.filters import filtered_heading
 from scrutiny.paging import page_query, paged
 from scrutiny.permissions import is_officer
-from scrutiny.serving import file_response
+from scrutiny.serving import file_response, paper_headers, wants_download
 
 MAKERS = ("cabinet", "portfolio_holder__person", "officer")
 
@@ -151,7 +151,8 @@ def delegated_report_download(request, decision_pk, pk):
     public = selectors.is_delegated_report_public(report)
     if not public and not is_officer(request.user):
         raise Http404("No such report.")
-    disposition_attachment = request.GET.get("view") != "1"
+    # Opens in the browser like an agenda paper; ``?download=1`` saves it (scrutiny.serving).
+    disposition_attachment = wants_download(request)
     if not public:
         try:
             with report.file.open("rb") as handle:
@@ -178,6 +179,4 @@ def delegated_report_download(request, decision_pk, pk):
             public=True,
             as_attachment=disposition_attachment,
         )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return paper_headers(response, inline=not disposition_attachment)

@@ -116,8 +116,8 @@ class Line:
     text: str
     url: str
     link_text: str
-    pack: str = ""  # the supplementary pack a late paper went into ("" if none)
-    pack_url: str = ""
+    pack: str = ""  # a late paper's pages in the supplementary pack ("" if not in one)
+    pack_url: str = ""  # the supplementary pack at the paper's first page
 
 
 def _q(text: str) -> str:
@@ -199,23 +199,29 @@ def _place(change: MeetingChange) -> tuple[str, str]:
 
 
 def lines(changes: list[MeetingChange]) -> list[Line]:
-    """The events as lines, in order. A supplementary pack built (or rebuilt, its pages
-    renumbered) after a late paper listed here is not a line of its own: the late paper lines
-    link to it with its latest pages. The pack is a line only when no late paper above says
-    so (for example when it is rebuilt after a withdrawal)."""
+    """The events as lines, in order. A public late paper links to the supplementary pack at
+    its own pages, worked out by the packs app (``extensions.paper_pages``: the same range and
+    ``#page`` as the meeting page shows under its item), so a supplementary pack built (or
+    rebuilt) after a late paper listed here is not a line of its own. The pack is a line only
+    when no late paper above links to it (for example when it is rebuilt after a withdrawal)."""
+    from meetings.extensions import paper_pages
+
     out: list[Line] = []
-    late: list[Line] = []
+    late = False
+    meetings: dict[int, object] = {}  # one Meeting per id, so the packs are read once each
     for change in changes:
         if change.kind == ChangeKind.SUPPLEMENTARY_PACK and late:
-            url = reverse("meeting-supplementary-pack", args=[change.meeting_id])
-            for line in late:  # the latest pack's pages, if it was rebuilt since
-                line.pack, line.pack_url = change.after, url
             continue
         url, link_text = _place(change)
         line = Line(change=change, text=sentence(change), url=url, link_text=link_text)
         out.append(line)
         if change.kind == ChangeKind.LATE_PAPER and change.is_public:
-            late.append(line)
+            paper = change.document or change.report
+            meeting = meetings.setdefault(change.meeting_id, change.meeting)
+            pages = paper_pages.locate(meeting, paper) if paper is not None else None
+            if pages is not None:
+                line.pack, line.pack_url = pages.text, pages.url
+                late = True
     return out
 
 

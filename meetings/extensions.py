@@ -15,6 +15,10 @@
   decided on each agenda item (the resolutions of the item's public minutes), shown under the
   item on the public meeting page. The registering app decides what is public; the minutes
   app gives only open items of published or approved minutes.
+- ``paper_pages``: ``fn(meeting, paper) -> pages | None`` where ``pages`` has ``text``
+  ("pages 10–11") and ``url`` (the pack at that page, ``#page=N``): where a late paper sits
+  in the meeting's supplementary pack, for the member's "what changed" list
+  (``meetings.changes``). The first answer that is not None wins.
 - ``report_generators``: reports whose ``source`` is ``generated`` name a generator in
   ``Report.generator``; ``report_generators.register(name, render)`` where
   ``render(report, *, for_print: bool) -> str`` returns safe HTML for the report body. The
@@ -91,6 +95,26 @@ class LinksRegistry:
 
 
 meeting_links = LinksRegistry()
+
+
+class LocatorRegistry:
+    def __init__(self):
+        self._fns: list[Callable] = []
+
+    def register(self, fn: Callable) -> Callable:
+        if fn not in self._fns:
+            self._fns.append(fn)
+        return fn
+
+    def locate(self, *args):
+        for fn in self._fns:
+            found = fn(*args)
+            if found is not None:
+                return found
+        return None
+
+
+paper_pages = LocatorRegistry()
 
 
 class GeneratorRegistry:

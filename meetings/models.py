@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from scrutiny import visibility
@@ -510,9 +511,22 @@ class Document(PaperLifecycle, TimeStamped):
         return reverse("document-download", kwargs={"pk": self.pk})
 
     @property
+    def is_pdf(self) -> bool:
+        """Only a PDF is ever shown in the browser; anything else is served as a download."""
+        return self.mime_type == "application/pdf" and (self.file.name or "").lower().endswith(
+            ".pdf"
+        )
+
+    @property
     def download_name(self) -> str:
-        name = PurePath(self.original_filename).name or f"document-{self.pk}.pdf"
-        return name if name.lower().endswith(".pdf") else f"{name}.pdf"
+        """The name the paper is saved under: the meeting's date and the paper's title
+        ("2017-10-09-appendix-a-workforce-figures.pdf"), so a member's downloads sort by
+        meeting and say what they are; never the uploaded file's own name ("exempt.pdf",
+        "Copy of draft v3 FINAL.pdf"). Reads the item's meeting: select it with the paper."""
+        meeting = self.agenda_item.meeting
+        stem = slugify(f"{meeting.date:%Y-%m-%d} {self.title}")[:100].rstrip("-")
+        extension = ".pdf" if self.is_pdf else PurePath(self.original_filename).suffix.lower()
+        return f"{stem or f'document-{self.pk}'}{extension if extension[1:].isalnum() else ''}"
 
 
 class ExemptAccess(models.Model):

@@ -67,7 +67,7 @@ from scrutiny.forms import add_service_errors
 from scrutiny.models import Committee
 from scrutiny.paging import paged
 from scrutiny.permissions import OfficerRequiredMixin
-from scrutiny.serving import file_response
+from scrutiny.serving import file_response, paper_headers, wants_download
 
 
 def group_by_month(meetings) -> list[tuple[str, list[Meeting]]]:
@@ -292,36 +292,36 @@ def report_detail(request, pk):
 
 
 def document_download(request, pk):
+    """A paper on its own. A PDF opens in the browser (``Content-Disposition: inline``, so a
+    phone shows it and ``#page=N`` works); ``?download=1`` (the "Download" link beside it)
+    saves it as ``Document.download_name``. Anything that is not a PDF is only ever saved."""
     document = _paper_or_404(request, Document, pk)
     # Only a public paper may be cached by shared caches: exempt papers, drafts and the
     # papers of unpublished meetings are no-store (scrutiny.visibility).
     private = not visibility.is_paper_public(document)
     if document.agenda_item.is_private:
         services.log_exempt_access(user=request.user, document=document)
-    if document.agenda_item.is_private and _is_pdf(document):
-        return _stamped_exempt_download(request, document)
+    pdf = document.is_pdf
+    inline = pdf and not wants_download(request)
+    if document.agenda_item.is_private and pdf:
+        return _stamped_exempt_download(request, document, inline=inline)
     # Through the storage (file system or S3); a missing file is a 404, not a 500.
     response = file_response(
         request,
         document.file,
         filename=document.download_name,
+        content_type="application/pdf" if pdf else "application/octet-stream",
         etag=document.sha256,
         last_modified=document.modified_at,
         public=not private,
-        as_attachment=request.GET.get("view") != "1",
+        as_attachment=not inline,
     )
     if private:
         patch_cache_control(response, no_store=True)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return paper_headers(response, inline=inline)
 
 
-def _is_pdf(document) -> bool:
-    return (document.file.name or "").lower().endswith(".pdf")
-
-
-def _stamped_exempt_download(request, document):
+def _stamped_exempt_download(request, document, *, inline: bool):
     """An exempt or confidential paper served on its own: every page stamped NOT FOR
     PUBLICATION with the Schedule 12A paragraph (``meetings.stamping``), never cached."""
     try:
@@ -332,15 +332,10 @@ def _stamped_exempt_download(request, document):
     item = document.agenda_item
     stamped = stamp_exempt_paper(data, paragraph=item.exempt_paragraph if item.is_exempt else None)
     response = HttpResponse(stamped, content_type="application/pdf")
-    disposition = "inline" if request.GET.get("view") == "1" else "attachment"
-    response["Content-Disposition"] = content_disposition_header(
-        disposition == "attachment", document.download_name
-    )
+    response["Content-Disposition"] = content_disposition_header(not inline, document.download_name)
     response["Content-Length"] = str(len(stamped))
     patch_cache_control(response, private=True, no_store=True)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return paper_headers(response, inline=inline)
 
 
 class MyMeetings(TemplateView):

@@ -474,7 +474,7 @@ def public_memberships() -> QuerySet[Membership]:
 def _documents_prefetch() -> Prefetch:
     return Prefetch(
         "documents",
-        queryset=Document.objects.select_related("agenda_item").order_by("order", "pk"),
+        queryset=Document.objects.select_related("agenda_item__meeting").order_by("order", "pk"),
         to_attr="public_documents",
     )
 
@@ -521,7 +521,7 @@ def _papers():
     ).prefetch_related(
         Prefetch(
             "agenda_item__documents",
-            queryset=Document.objects.select_related("agenda_item"),
+            queryset=Document.objects.select_related("agenda_item__meeting"),
             to_attr="public_documents",
         )
     )

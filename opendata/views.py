@@ -27,7 +27,7 @@ from opendata.models import PublicRecord
 from opendata.search import SearchParams, run_search, uses_postgres
 from scrutiny.models import Committee, Council
 from scrutiny.permissions import OfficerRequiredMixin
-from scrutiny.serving import file_response
+from scrutiny.serving import file_response, paper_headers
 
 # --- Search ---------------------------------------------------------------------------------
 
@@ -455,7 +455,8 @@ def _file(request, pk, *, download: bool):
     with ETag/Last-Modified and CORS open to all; errors as JSON like the rest of the API."""
     if (answered := _preflight_or_refusal(request)) is not None:
         return answered
-    document = Document.objects.filter(pk=pk).first()  # public papers only
+    # Public papers only; the meeting for the file name (``Document.download_name``).
+    document = Document.objects.filter(pk=pk).select_related("agenda_item__meeting").first()
     if document is None:
         return _api_error(404, "Not found")
     response = file_response(
@@ -466,10 +467,12 @@ def _file(request, pk, *, download: bool):
         last_modified=document.modified_at,
         etag=document.sha256,
         public=True,
-        as_attachment=download,
+        # OParl's accessUrl opens the file, its downloadUrl saves it (as the portal's own
+        # links do); anything that is not a PDF is only ever saved.
+        as_attachment=download or not document.is_pdf,
     )
     response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return paper_headers(response, inline=not download and document.is_pdf)
 
 
 @csrf_exempt  # read-only: unsafe methods get the JSON 405 above (see api_view)

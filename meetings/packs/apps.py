@@ -12,6 +12,7 @@ class PacksConfig(AppConfig):
             meeting_links,
             meeting_top_panels,
             officer_meeting_panels,
+            paper_pages,
         )
         from meetings.signals import meeting_changed, meeting_published
         from scrutiny.extensions import accessibility_statement_panels, my_panels
@@ -30,6 +31,7 @@ class PacksConfig(AppConfig):
         meeting_links.register(panels.meeting_pack_links)
         officer_meeting_panels.register(panels.officer_pack_panel)
         item_notes.register(panels.item_page_notes)
+        paper_pages.register(panels.supplementary_pages)
         # The statement's "content that is not accessible": public papers that are not tagged.
         accessibility_statement_panels.register(panels.untagged_papers_panel)
         from scrutiny.extensions import members_only_urls

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -102,8 +103,51 @@ class Pack(models.Model):
         return reverse(URL_NAMES[self.kind], kwargs={"pk": self.meeting_id})
 
     def item_range(self, item_id: int) -> tuple[int, int] | None:
-        found = (self.contents or {}).get("items", {}).get(str(item_id))
-        return (found[0], found[1]) if found else None
+        pages = self.pages_of(item_id=item_id)
+        return (pages.first, pages.last) if pages else None
+
+    def pages_of(self, *, item_id: int | None = None, paper=None) -> PackPages | None:
+        """Where an agenda item's papers, or one paper (a ``Document`` or ``Report``), sit
+        in this pack, from what the builder recorded (``contents``); None if not in it.
+        The one place a page range in a pack is worked out: the meeting page's "Pages 5–7"
+        under each item and /my/'s late paper line both come from here (issue 23)."""
+        contents = self.contents or {}
+        if paper is not None:
+            key = f"{paper._meta.model_name}-{paper.pk}"
+            for entry in contents.get("papers", []):
+                if entry.get("key") == key:
+                    return PackPages(self, entry["first"], entry["last"])
+            return None
+        found = contents.get("items", {}).get(str(item_id))
+        return PackPages(self, found[0], found[1]) if found else None
+
+
+@dataclass(frozen=True)
+class PackPages:
+    """A page range in a pack, as printed on its pages ("Page 10": a supplementary pack is
+    numbered on from the agenda pack), with the link that opens the pack there.
+
+    ``#page=N`` counts the file's own pages (PDF viewers ignore printed page labels), so
+    page 10 of a supplementary pack numbered from 9 is ``#page=2``."""
+
+    pack: Pack
+    first: int
+    last: int
+
+    @property
+    def text(self) -> str:
+        """ "page 10" or "pages 10–11"."""
+        return (
+            f"page {self.first}" if self.first == self.last else f"pages {self.first}–{self.last}"
+        )
+
+    @property
+    def file_page(self) -> int:
+        return max(self.first - self.pack.first_page + 1, 1)
+
+    @property
+    def url(self) -> str:
+        return f"{self.pack.get_absolute_url()}#page={self.file_page}"
 
 
 class BuildStatus(models.TextChoices):

@@ -10,7 +10,15 @@ from scrutiny import visibility
 from scrutiny.permissions import can_view_exempt, is_officer
 
 from . import services
-from .models import MAX_ATTEMPTS, BuildStatus, Pack, PackBuild, PackKind, in_progress_q
+from .models import (
+    MAX_ATTEMPTS,
+    BuildStatus,
+    Pack,
+    PackBuild,
+    PackKind,
+    PackPages,
+    in_progress_q,
+)
 
 
 def _packs(meeting) -> dict[str, Pack]:
@@ -117,16 +125,13 @@ def officer_pack_panel(request, meeting):
     )
 
 
-def _page_link(pack: Pack, first: int, last: int, label: str, described: str):
-    """ "Pages 5–7" linking into ``pack`` at its page 5 (``#page=N`` counts the file's own
-    pages, so a supplementary pack numbered from 41 opens page 5 of the file for "Page 45")."""
-    text = f"page {first}" if first == last else f"pages {first}–{last}"
-    text = f"{label}{text}" if label else text[0].upper() + text[1:]
+def _page_link(pages: PackPages, label: str, described: str):
+    """ "Pages 5–7" linking into the pack at its page 5 (``PackPages``: the same range and
+    ``#page=N`` as /my/ gives a late paper)."""
+    text = f"{label}{pages.text}" if label else pages.text[0].upper() + pages.text[1:]
     return format_html(
-        '<a class="govuk-link" href="{}#page={}">{}<span class="govuk-visually-hidden"> of {}'
-        "</span></a>",
-        pack.get_absolute_url(),
-        max(first - pack.first_page + 1, 1),
+        '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> of {}</span></a>',
+        pages.url,
         text,
         described,
     )
@@ -147,10 +152,9 @@ def item_page_notes(request, meeting) -> dict[int, list[str]]:
         pack = packs.get(kind)
         if pack is None:
             continue
-        for item_id, (first, last) in (pack.contents or {}).get("items", {}).items():
-            notes.setdefault(int(item_id), []).append(
-                _page_link(pack, first, last, label, described)
-            )
+        for item_id in (pack.contents or {}).get("items", {}):
+            pages = pack.pages_of(item_id=int(item_id))
+            notes.setdefault(int(item_id), []).append(_page_link(pages, label, described))
     members = packs.get(PackKind.MEMBERS)
     user = getattr(request, "user", None)
     if members is not None and user and can_view_exempt(user, meeting.committee, on=meeting.date):
@@ -161,12 +165,21 @@ def item_page_notes(request, meeting) -> dict[int, list[str]]:
                 "pk", flat=True
             )
         )
-        for item_id, (first, last) in (members.contents or {}).get("items", {}).items():
+        for item_id in (members.contents or {}).get("items", {}):
             if int(item_id) in private:
+                pages = members.pages_of(item_id=int(item_id))
                 notes.setdefault(int(item_id), []).append(
-                    _page_link(members, first, last, "Members' pack: ", "the members' pack")
+                    _page_link(pages, "Members' pack: ", "the members' pack")
                 )
     return notes
+
+
+def supplementary_pages(meeting, paper) -> PackPages | None:
+    """Where a late paper sits in the meeting's supplementary pack as offered to the public
+    now (``_packs``), for /my/'s "what changed" (``meetings.extensions.paper_pages``): the
+    same pages and ``#page`` as the meeting page's link under its item."""
+    pack = _packs(meeting).get(PackKind.SUPPLEMENTARY)
+    return pack.pages_of(paper=paper) if pack is not None else None
 
 
 STATEMENT_LIMIT = 200

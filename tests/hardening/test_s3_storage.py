@@ -234,7 +234,10 @@ def test_the_public_downloads_a_document_with_identical_bytes(published, client)
     assert body(response) == published.public_bytes
     assert response["Content-Length"] == str(len(published.public_bytes))
     assert response["ETag"] == f'"{published.public.sha256}"'
-    assert 'filename="Appendix A.pdf"' in response["Content-Disposition"]
+    # Opens in the browser, named for the meeting's date and the title (not "Appendix A.pdf").
+    name = published.public.download_name
+    assert name.endswith("-appendix-a.pdf")
+    assert response["Content-Disposition"] == f'inline; filename="{name}"'
     assert client.get(url, headers={"if-none-match": response["ETag"]}).status_code == 304
 
 
@@ -401,7 +404,8 @@ def test_storage_url_mode_redirects_to_a_short_lived_presigned_url(
     assert query["X-Amz-Expires"] == ["60"] and query["X-Amz-Signature"]
     with urllib.request.urlopen(location) as fetched:  # noqa: S310 - loopback test server
         assert fetched.read() == published.public_bytes
-        assert 'filename="Appendix A.pdf"' in fetched.headers["Content-Disposition"]
+        name = published.public.download_name
+        assert fetched.headers["Content-Disposition"] == f'inline; filename="{name}"'
         assert fetched.headers["Content-Type"] == "application/pdf"
     # Without the signature the object is refused (moto does not check signatures
     # themselves, so that part is AWS's; what the portal controls is that it always signs).

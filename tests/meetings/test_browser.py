@@ -1,5 +1,6 @@
-"""Real-browser journeys: an officer builds and publishes an agenda, the public finds it and
-downloads the paper; axe-core finds no WCAG A/AA violations on the meetings pages."""
+"""Real-browser journeys: an officer builds and publishes an agenda, the public finds it,
+opens the paper in the browser and downloads it; axe-core finds no WCAG A/AA violations on
+the meetings pages."""
 
 from __future__ import annotations
 
@@ -58,10 +59,20 @@ def test_officer_builds_and_publishes_public_finds_and_downloads(page, browser, 
     public.get_by_role("link", name=f"{start:%A} {start.day} {start:%B %Y}").first.click()
     assert "PSHE / Prevent in Schools" in public.content()
     assert "Agenda published" in public.content()
-    with public.expect_download() as info:
+    # The paper opens in the browser (issue 23: a phone downloaded it instead)...
+    with public.expect_response(lambda r: "/documents/" in r.url) as opened:
         public.get_by_role("link", name="Prevent in schools report", exact=True).click()
+    paper = opened.value
+    assert paper.status == 200 and paper.headers["content-type"] == "application/pdf"
+    assert paper.headers["content-disposition"].startswith("inline")
+    assert "sandbox" not in paper.headers["content-security-policy"]
+    assert "/documents/" in public.url
+    public.go_back()
+    # ...and "Download" beside it saves it, named for the meeting's date and the paper.
+    with public.expect_download() as info:
+        public.get_by_role("link", name="Download Prevent in schools report (PDF)").click()
     download = info.value
-    assert download.suggested_filename == "Prevent report.pdf"
+    assert download.suggested_filename == f"{start:%Y-%m-%d}-prevent-in-schools-report.pdf"
     assert Path(download.path()).read_bytes().startswith(b"%PDF")
     context.close()
     assert committee.meetings.count() == 1

@@ -250,4 +250,7 @@ def test_the_supplementary_pack_is_recorded_with_its_pages(
         ChangeKind.AGENDA_PUBLISHED,
         ChangeKind.LATE_PAPER,
     ]
-    assert lines[1].pack == change.after and lines[1].pack_url.endswith("supplementary-pack.pdf")
+    # ...at the late paper's own pages (``Pack.pages_of``), not the whole pack's.
+    pages = pack.pages_of(paper=late)
+    assert lines[1].pack == pages.text and pages.first > pack.first_page
+    assert lines[1].pack_url.endswith(f"supplementary-pack.pdf#page={pages.file_page}")

@@ -147,7 +147,7 @@ def test_member_sees_exempt_papers_and_access_is_logged(client):
 
 
 def test_document_download_headers(client):
-    doc = DocumentFactory(original_filename="Appendix A – plan.pdf")
+    doc = DocumentFactory(title="Appendix A – plan", original_filename="Appendix A – plan.pdf")
     response = client.get(doc.get_absolute_url())
     assert response.status_code == 200
     body = b"".join(response.streaming_content)
@@ -156,9 +156,14 @@ def test_document_download_headers(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["ETag"] == f'"{doc.sha256}"'
     assert "Last-Modified" in response
-    assert (
-        response["Content-Disposition"].lower().startswith("attachment; filename*=utf-8''appendix")
-    )
+    # Opens in the browser; saved (``?download=1``) under the meeting's date and the title.
+    name = f"{doc.agenda_item.meeting.date:%Y-%m-%d}-appendix-a-plan.pdf"
+    assert response["Content-Disposition"] == f'inline; filename="{name}"'
+    assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    saved = client.get(doc.get_absolute_url() + "?download=1")
+    assert saved["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert "sandbox" in saved["Content-Security-Policy"]
+    assert saved["X-Content-Type-Options"] == "nosniff"
     again = client.get(doc.get_absolute_url(), HTTP_IF_NONE_MATCH=f'"{doc.sha256}"')
     assert again.status_code == 304
     since = client.get(doc.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])

@@ -45,9 +45,11 @@ def _page_texts(data: bytes) -> list[str]:
 
 def test_exempt_download_is_stamped_on_every_page_and_not_stored(client, exempt_doc):
     client.force_login(_member_of(exempt_doc.agenda_item.meeting))
-    for query in ("", "?view=1"):
+    for query, disposition in (("", "inline"), ("?view=1", "inline"), ("?download=1", "attach")):
         response = client.get(reverse("document-download", args=[exempt_doc.pk]) + query)
         assert response.status_code == 200
+        assert response["Content-Disposition"].startswith(disposition)
+        assert response["X-Content-Type-Options"] == "nosniff"
         cache = {d.strip() for d in response["Cache-Control"].split(",")}
         assert {"private", "no-store"} <= cache and "public" not in cache
         texts = _page_texts(response.content)
@@ -56,7 +58,6 @@ def test_exempt_download_is_stamped_on_every_page_and_not_stored(client, exempt_
             assert "NOT FOR PUBLICATION" in text
             assert "paragraph 3 of Part 1 of Schedule 12A" in text
             assert CANARY in text  # the paper itself is intact
-    assert response["Content-Disposition"].startswith("inline")
 
 
 def test_the_stamp_is_an_artifact_so_a_tagged_paper_stays_tagged(client, exempt_doc):

@@ -185,8 +185,14 @@ def test_file_urls_serve_the_public_pdf_only(world, client):
     assert hashlib.sha512(data).hexdigest() == file["sha512Checksum"]
     assert len(data) == file["size"]
     assert file["mimeType"] == "application/pdf"
+    # accessUrl opens the PDF (as the portal's own link does), downloadUrl saves it, both
+    # under fileName, the name the portal's "Download" link gives it.
+    assert access["Content-Disposition"] == f'inline; filename="{file["fileName"]}"'
+    assert file["fileName"] == world.document.download_name
+    assert file["fileName"].endswith("-appendix-a-workforce-figures.pdf")
+    assert access["X-Content-Type-Options"] == "nosniff"
     download = client.get(file["downloadUrl"])
-    assert download["Content-Disposition"].startswith("attachment")
+    assert download["Content-Disposition"] == f'attachment; filename="{file["fileName"]}"'
     again = client.get(file["accessUrl"], HTTP_IF_NONE_MATCH=access["ETag"])
     assert again.status_code == 304
     for kind in ("file", "paper", "agendaitem"):
