@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from decisions.models import CallInResult, Decision
-from scrutiny.forms import BaseForm, DateInput
+from scrutiny.forms import BaseForm
 
 
 class StartForm(BaseForm):
@@ -48,7 +48,7 @@ class OutcomeForm(BaseForm):
     result = forms.ChoiceField(
         label="The committee's decision", choices=CallInResult.choices, widget=forms.RadioSelect
     )
-    decided_on = forms.DateField(label="Date of the call-in meeting", widget=DateInput())
+    decided_on = forms.DateField(label="Date of the call-in meeting")
     concerns = forms.CharField(
         label="The committee's concerns",
         required=False,
@@ -62,7 +62,7 @@ class ResponseForm(BaseForm):
         label="The decision maker's response",
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    response_on = forms.DateField(label="Date of the response", widget=DateInput())
+    response_on = forms.DateField(label="Date of the response")
     final_decision = forms.ModelChoiceField(
         label="The decision as taken again (if recorded as a new decision)",
         required=False,

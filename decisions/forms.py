@@ -18,7 +18,7 @@ from decisions.models import (
     Ward,
 )
 from meetings.models import PARAGRAPH_CHOICES, AgendaItem, Document
-from scrutiny.forms import BaseForm, BaseModelForm, DateInput
+from scrutiny.forms import BaseForm, BaseModelForm
 from scrutiny.models import Committee, Person
 
 
@@ -94,7 +94,6 @@ class PortfolioHolderForm(BaseModelForm):
     class Meta:
         model = PortfolioHolder
         fields = ["person", "portfolio", "title", "cabinet", "start_date", "end_date"]
-        widgets = {"start_date": DateInput, "end_date": DateInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,10 +151,6 @@ class EntryForm(_MakerMixin, BaseModelForm):
             "scrutiny_committee",
         ]
         widgets = {
-            "planned_decision_date": DateInput,
-            "chair_informed_on": DateInput,
-            "exception_notice_published_on": DateInput,
-            "chair_agreed_on": DateInput,
             "wards": forms.CheckboxSelectMultiple,
             "summary": forms.Textarea(attrs={"rows": 4}),
             "documents": forms.Textarea(attrs={"rows": 3}),
@@ -258,7 +253,6 @@ class DecisionForm(_MakerMixin, BaseModelForm):
             "documents",
         ]
         widgets = {
-            "decision_date": DateInput,
             "wards": forms.CheckboxSelectMultiple,
             "documents": forms.SelectMultiple(attrs={"size": 6}),
         }

@@ -20,7 +20,7 @@ from meetings.models import (
 )
 from scrutiny import constitution
 from scrutiny.filters import GovukFilterSet
-from scrutiny.forms import BaseForm, BaseModelForm, DateInput, DateTimeInput
+from scrutiny.forms import BaseForm, BaseModelForm
 from scrutiny.models import Committee, MunicipalYear, Person
 
 
@@ -47,7 +47,6 @@ class MeetingForm(BaseModelForm):
             "contact_officer",
             "report_deadline",
         ]
-        widgets = {"start": DateTimeInput(), "end": DateTimeInput(), "report_deadline": DateInput()}
         labels = {
             "start": "Date and time the meeting starts",
             "end": "Date and time it is expected to end",
@@ -246,7 +245,6 @@ class ReportForm(BaseModelForm):
             "urgency_reasons",
         ]
         widgets = {
-            "signed_off_on": DateInput(),
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "key_decision_reason": forms.Textarea(attrs={"rows": 2}),
             "call_in_reason": forms.Textarea(attrs={"rows": 2}),
@@ -468,7 +466,6 @@ class MovePaperForm(BaseForm):
 class PublishForm(BaseForm):
     despatched_on = forms.DateField(
         required=False,
-        widget=DateInput(),
         label="Date the agenda was despatched, if not today",
         help_text="Only for a meeting that is already over, entered after the fact: the date "
         "its agenda was really published. The meeting page will say it was published on that "

@@ -6,14 +6,15 @@ from django import forms
 
 from opendata.models import SearchDocument
 from opendata.search import uses_postgres
-from scrutiny.forms import BaseForm, DateInput
+from scrutiny.forms import BaseForm
 from scrutiny.models import Committee
 
 
 class SearchForm(BaseForm):
-    # A public GET filter: keeps the browser's date input (issue 16 moved officer forms to
-    # the GOV.UK date input; scrutiny.forms.GovukDateInput).
-    govuk_date_inputs = False
+    """The search page's form, a GET form. Its dates are GOV.UK date inputs like every other
+    form's (``date_from_day``, ``date_from_month``, ``date_from_year``); a bookmarked link
+    with one ISO date (``?date_from=2017-01-01``) still works, and shows as day, month and
+    year."""
 
     q = forms.CharField(
         label="Search for",
@@ -29,8 +30,8 @@ class SearchForm(BaseForm):
     type = forms.ChoiceField(
         label="Type", choices=[("", "All types"), *SearchDocument.Kind.choices], required=False
     )
-    date_from = forms.DateField(label="Meetings from", required=False, widget=DateInput())
-    date_to = forms.DateField(label="Meetings to", required=False, widget=DateInput())
+    date_from = forms.DateField(label="Meetings from", required=False)
+    date_to = forms.DateField(label="Meetings to", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
-from scrutiny.dates import EARLIEST, LATEST, validate_date_in_range
+from scrutiny.dates import validate_date_in_range
 from scrutiny.models import Committee, Membership, MunicipalYear, Person
 
 WIDGET_CLASSES = {
@@ -175,7 +175,7 @@ def _date_from_parts(field, parts: dict[str, str]):
         raise ValidationError(f"{label}: the year must include 4 numbers", code="invalid")
     try:
         day = dt.date(numbers["year"], numbers["month"], numbers["day"])
-    except ValueError:
+    except (ValueError, OverflowError):  # 31 2 2018; a day of 20 digits overflows
         widget.error_parts = DATE_PARTS
         raise ValidationError(f"{label} must be a real date", code="invalid") from None
     if not widget.with_time:
@@ -196,16 +196,32 @@ def _date_from_parts(field, parts: dict[str, str]):
     return dt.datetime.combine(day, dt.time(hour, minute))
 
 
+def _parts_or_iso(field, value, base):
+    """``to_python`` for the GOV.UK date fields: the parts typed, or one ISO value (an old
+    bookmark such as ``?date_from=2017-01-01``, a script). An ISO value that is not a date gets
+    the same words as a wrong part ("Meetings from must be a real date"), unless the form gave
+    the field its own message."""
+    field.widget.error_parts = ()
+    if isinstance(value, dict):
+        value = _date_from_parts(field, value)
+    try:
+        return base.to_python(field, value)
+    except ValidationError as exc:
+        stock = base.default_error_messages["invalid"]
+        if exc.code != "invalid" or field.error_messages["invalid"] != stock:
+            raise
+        field.widget.error_parts = field.widget.parts
+        real = "a real date and time" if field.widget.with_time else "a real date"
+        raise ValidationError(f"{field.label or 'Date'} must be {real}", code="invalid") from None
+
+
 class GovukDateField(forms.DateField):
     """A date typed as Day, Month and Year (or posted as one ISO value)."""
 
     widget = GovukDateInput
 
     def to_python(self, value):
-        self.widget.error_parts = ()
-        if isinstance(value, dict):
-            value = _date_from_parts(self, value)
-        return super().to_python(value)
+        return _parts_or_iso(self, value, forms.DateField)
 
 
 class GovukDateTimeField(forms.DateTimeField):
@@ -214,10 +230,7 @@ class GovukDateTimeField(forms.DateTimeField):
     widget = GovukDateTimeInput
 
     def to_python(self, value):
-        self.widget.error_parts = ()
-        if isinstance(value, dict):
-            value = _date_from_parts(self, value)
-        return super().to_python(value)
+        return _parts_or_iso(self, value, forms.DateTimeField)
 
 
 def as_govuk_date(field):
@@ -244,37 +257,22 @@ class GovukFormMixin:
 
     template_name = "forms/govuk.html"
     bound_field_class = GovukBoundField
-    # Dates typed as Day / Month / Year (+ Time): the GOV.UK date input. A form can keep the
-    # browser's date input by setting this to False (the public search's date range does).
-    govuk_date_inputs = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if self.govuk_date_inputs:
-                as_govuk_date(field)
-            if isinstance(field.widget, GovukDateInput):
-                field.validators.append(validate_date_in_range)
-                continue
-            self._style_widget(field.widget)
+            # Dates typed as Day / Month / Year (+ Time): the GOV.UK date input, on every form
+            # (the browser's own date input is used nowhere: issue 16).
+            as_govuk_date(field)
             if isinstance(field, forms.DateField | forms.DateTimeField):
                 # Every date anyone can type is bounded (scrutiny.dates).
                 field.validators.append(validate_date_in_range)
-                fmt = "%Y-%m-%d" if isinstance(field, forms.DateField) else "%Y-%m-%dT%H:%M"
-                field.widget.attrs.setdefault("min", dt.datetime(EARLIEST.year, 1, 1).strftime(fmt))
-                field.widget.attrs.setdefault(
-                    "max", dt.datetime(LATEST.year, 12, 31, 23, 59).strftime(fmt)
-                )
+            if not isinstance(field.widget, GovukDateInput):
+                self._style_widget(field.widget)
 
     @staticmethod
     def _style_widget(widget) -> None:
         css = WIDGET_CLASSES.get(type(widget), "govuk-input")
-        if isinstance(widget, forms.DateInput):
-            widget.input_type = "date"
-            css = "govuk-input govuk-input--width-10"
-        elif isinstance(widget, forms.DateTimeInput):
-            widget.input_type = "datetime-local"
-            css = "govuk-input govuk-input--width-20"
         if css not in widget.attrs.get("class", ""):
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
@@ -319,20 +317,6 @@ class BaseModelForm(GovukFormMixin, forms.ModelForm):
     pass
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
 class CommitteeForm(BaseModelForm):
     class Meta:
         model = Committee
@@ -348,7 +332,6 @@ class CommitteeForm(BaseModelForm):
             "end_date",
             "is_active",
         ]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -404,7 +387,6 @@ class MunicipalYearForm(BaseModelForm):
     class Meta:
         model = MunicipalYear
         fields = ["name", "start_date", "end_date"]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
         help_texts = {"start_date": "The day of the annual meeting in May."}
 
     def clean(self):
@@ -428,7 +410,6 @@ class MembershipForm(BaseModelForm):
     class Meta:
         model = Membership
         fields = ["person", "committee", "role", "start_date", "end_date", "voting", "notes"]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
         error_messages = {
             "committee": {"required": "Choose the committee this membership is of."},
             "person": {"required": "Choose the person."},

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django import forms
 
-from scrutiny.forms import BaseForm, DateInput
+from scrutiny.forms import BaseForm
 from scrutiny.models import Membership, MunicipalYear, Person
 
 ADD_ROWS = 6
@@ -18,20 +18,48 @@ KIND_CHOICES = [
 ]
 
 
-class _RowDates(BaseForm):
-    # Rows of a hand-built table (officer/year_members.html): one date input per cell, with
-    # the row's label; the GOV.UK three-part date input does not fit a table row.
-    govuk_date_inputs = False
+def _without_hint(field) -> None:
+    """A GOV.UK date field without its own "For example, 27 3 2018": the page says it once
+    above each form (``end-dates-hint``, ``add-dates-hint``) and every row's fieldset points at
+    it, rather than repeating it in every row of a table."""
+    field.help_text = ""
 
+
+class EndDateForm(BaseForm):
+    """The end date offered in one row of the members table, as a GOV.UK date input named
+    ``end_date-<pk>_day``, ``_month`` and ``_year`` (one ISO value ``end_date-<pk>``, as the
+    page posted before, still works). Labelled with the person's name: "End date for
+    Councillor Ann Chair", so each row's legend and error say whose it is."""
+
+    end_date = forms.DateField(label="End date")
+
+    def __init__(self, *args, pk: int, person: str = "", **kwargs):
+        self.pk = pk
+        super().__init__(*args, **kwargs)
+        field = self.fields["end_date"]
+        whose = f" for {person}" if person else ""
+        field.label = f"End date{whose}"
+        field.error_messages["required"] = f"Enter the end date{whose}."
+        _without_hint(field)
+
+    def add_prefix(self, field_name):
+        return f"end_date-{self.pk}"
+
+
+class _RowDates(BaseForm):
+    # Rows of a hand-built table and fieldsets (officer/year_members.html): each date is a
+    # GOV.UK date input in its own fieldset, whose legend names the row.
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
-    start_date = forms.DateField(widget=DateInput(), label="From", required=False)
-    end_date = forms.DateField(widget=DateInput(), label="To", required=False)
+    start_date = forms.DateField(label="Start date", required=False)
+    end_date = forms.DateField(label="End date", required=False)
 
     def __init__(self, *args, year: MunicipalYear, **kwargs):
         super().__init__(*args, **kwargs)
         self.year = year
         self.fields["start_date"].initial = year.start_date
         self.fields["end_date"].initial = year.end_date
+        _without_hint(self.fields["start_date"])
+        _without_hint(self.fields["end_date"])
 
     def is_blank(self) -> bool:
         raise NotImplementedError
@@ -78,7 +106,7 @@ class NewPersonRow(_RowDates):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("honorific", "name", "ward", "start_date", "end_date"):
+        for name in ("honorific", "name", "ward"):
             self.fields[name].widget.attrs["class"] = "govuk-input"
         for name in ("kind", "role"):
             self.fields[name].widget.attrs["class"] = "govuk-select govuk-!-width-full"

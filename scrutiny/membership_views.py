@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -18,8 +17,8 @@ from django.views.generic import TemplateView
 
 from scrutiny import membership_selectors as selectors
 from scrutiny import services
-from scrutiny.dates import validate_date_in_range
-from scrutiny.membership_forms import AddMemberFormSet, NewPersonFormSet
+from scrutiny.forms import GovukDateInput
+from scrutiny.membership_forms import AddMemberFormSet, EndDateForm, NewPersonFormSet
 from scrutiny.models import Committee, MunicipalYear
 from scrutiny.permissions import OfficerRequiredMixin
 
@@ -39,7 +38,13 @@ class YearMembers(OfficerRequiredMixin, TemplateView):
         self.committee = get_object_or_404(Committee, slug=self.kwargs["slug"])
         self.year = get_object_or_404(MunicipalYear, pk=self.kwargs["year"])
         self.errors: list[tuple[str, str]] = []
-        self.posted_ends: dict[int, str] | None = None
+        # The ticked rows' end dates as posted (the parts typed, or one ISO value), and their
+        # checked forms when the action was "end" (their errors show in the row).
+        self.posted_ends: dict[int, object] = {}
+        self.end_forms: dict[int, EndDateForm] = {}
+
+    def _posted_end(self, pk: int):
+        return GovukDateInput().value_from_datadict(self.request.POST, {}, f"end_date-{pk}")
 
     def get(self, request, *args, **kwargs):
         self.setup_records()
@@ -88,21 +93,23 @@ class YearMembers(OfficerRequiredMixin, TemplateView):
 
     def end(self):
         ticked = self.request.POST.getlist("end")
-        self.posted_ends = {}
         ends: dict[int, dt.date] = {}
-        field = forms.DateField(validators=[validate_date_in_range])
+        names = {
+            m.pk: m.person.display_name
+            for m in selectors.year_memberships(self.committee, self.year)
+        }
         for raw in ticked:
             if not (raw.isascii() and raw.isdigit()):
                 continue
             pk = int(raw)
-            value = self.request.POST.get(f"end_date-{pk}", "")
-            self.posted_ends[pk] = value
-            try:
-                ends[pk] = field.clean(value)
-            except ValidationError:
-                self.errors.append(
-                    (f"end_date-{pk}", "Enter the end date as a real date, like 15 May 2027.")
-                )
+            self.posted_ends[pk] = self._posted_end(pk)
+            form = EndDateForm(self.request.POST, pk=pk, person=names.get(pk, ""))
+            self.end_forms[pk] = form
+            if form.is_valid():
+                ends[pk] = form.cleaned_data["end_date"]
+            else:
+                anchor = form["end_date"].id_for_label
+                self.errors += [(anchor, e) for e in form.errors["end_date"]]
         if not ticked:
             self.errors.append(("end-form", "Tick the memberships you want to end."))
         if self.errors:
@@ -120,7 +127,7 @@ class YearMembers(OfficerRequiredMixin, TemplateView):
         ids = [
             int(raw) for raw in self.request.POST.getlist("end") if raw.isascii() and raw.isdigit()
         ]
-        self.posted_ends = {pk: self.request.POST.get(f"end_date-{pk}", "") for pk in ids}
+        self.posted_ends = {pk: self._posted_end(pk) for pk in ids}
         if not ids:
             self.errors.append(("end-form", "Tick the memberships you want to remove."))
             return self.render_to_response(self.get_context_data())
@@ -141,10 +148,11 @@ class YearMembers(OfficerRequiredMixin, TemplateView):
         if not valid:
             for formset in (add_set, new_set):
                 self.errors += [("add-form", e) for e in formset.non_form_errors()]
-                for form in formset.forms:
+                row_name = "Row" if formset is add_set else "New person"
+                for number, form in enumerate(formset.forms, start=1):
                     for name, errors in form.errors.items():
                         anchor = form[name].id_for_label if name in form.fields else "add-form"
-                        self.errors += [(anchor, e) for e in errors]
+                        self.errors += [(anchor, f"{row_name} {number}: {e}") for e in errors]
             return self.render_to_response(self.get_context_data(**context))
         rows = [
             services.NewMember(
@@ -186,10 +194,15 @@ class YearMembers(OfficerRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         rows = selectors.year_rows(self.committee, self.year, today)
-        posted = self.posted_ends or {}
+        posted = self.posted_ends
         for row in rows:
-            row.ticked = row.membership.pk in posted
-            row.end_value = posted.get(row.membership.pk) or row.default_end.isoformat()
+            pk = row.membership.pk
+            row.ticked = pk in posted
+            row.end_form = self.end_forms.get(pk) or EndDateForm(
+                pk=pk,
+                person=row.membership.person.display_name,
+                initial={"end_date": posted.get(pk) or row.default_end},
+            )
         years = list(MunicipalYear.objects.order_by("-start_date"))
         context.setdefault("add_set", AddMemberFormSet(prefix="add", year=self.year))
         context.setdefault("new_set", NewPersonFormSet(prefix="new", year=self.year))

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from meetings.models import Meeting, MeetingStatus
-from scrutiny.forms import BaseForm, BaseModelForm, DateInput
+from scrutiny.forms import BaseForm, BaseModelForm
 from scrutiny.models import Committee, Person
 from workprogramme.models import (
     PRIORITY_CRITERIA,
@@ -105,7 +105,6 @@ class ScheduleForm(BaseForm):
     )
     report_deadline = forms.DateField(
         required=False,
-        widget=DateInput(),
         help_text="Leave empty to use the meeting's report deadline.",
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -131,7 +130,7 @@ class ScheduleForm(BaseForm):
 
 class ProgressUpdateForm(BaseForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    date = forms.DateField(widget=DateInput(), initial=timezone.localdate)
+    date = forms.DateField(initial=timezone.localdate)
     rag = forms.ChoiceField(label="RAG", choices=Rag.choices, widget=forms.RadioSelect)
     status = forms.ChoiceField(choices=ActionStatus.choices)
     narrative = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
@@ -149,19 +148,19 @@ class ActionForm(BaseForm):
     owner_text = forms.CharField(
         required=False, max_length=200, label="Owner (if not in the directory)"
     )
-    due_date = forms.DateField(required=False, widget=DateInput())
+    due_date = forms.DateField(required=False)
 
 
 class ResponseForm(BaseForm):
     decision = forms.ChoiceField(choices=ResponseDecision.choices, widget=forms.RadioSelect)
     reasons = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    response_date = forms.DateField(widget=DateInput())
+    response_date = forms.DateField()
     responder = forms.CharField(required=False, max_length=200, help_text="For example Cabinet")
 
 
 class FollowUpForm(BaseForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    date = forms.DateField(widget=DateInput())
+    date = forms.DateField()
     meeting = MeetingChoiceField(
         queryset=Meeting.all_objects.select_related("committee").order_by("-start"),
         required=False,
@@ -182,8 +181,8 @@ class FollowUpForm(BaseForm):
 class PlanItemForm(BaseForm):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Action")
     owner = forms.CharField(required=False, max_length=200)
-    due_date = forms.DateField(required=False, widget=DateInput())
-    done_date = forms.DateField(required=False, widget=DateInput())
+    due_date = forms.DateField(required=False)
+    done_date = forms.DateField(required=False)
 
 
 class LeadMemberReportForm(BaseForm):
@@ -192,15 +191,15 @@ class LeadMemberReportForm(BaseForm):
     lead_member_name = forms.CharField(
         required=False, max_length=200, label="Lead member (if not in the directory)"
     )
-    period_start = forms.DateField(widget=DateInput())
-    period_end = forms.DateField(widget=DateInput())
+    period_start = forms.DateField()
+    period_end = forms.DateField()
     general_comments = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class HighlightForm(BaseForm):
     kind = forms.ChoiceField(choices=HighlightKind.choices)
     title = forms.CharField(required=False, max_length=300)
-    date = forms.DateField(required=False, widget=DateInput())
+    date = forms.DateField(required=False)
     body = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -275,7 +274,6 @@ class InspectionForm(ServiceModelForm):
             "summary",
             "report_url",
         ]
-        widgets = {"published_on": DateInput()}
         field_classes = {"report_url": HttpsURLField}
         labels = {"slug": "Web address name", "report_url": "Link to the report"}
         help_texts = {"slug": SLUG_HELP}
@@ -301,7 +299,6 @@ class ImprovementPlanForm(ServiceModelForm):
             "inspection",
             "body",
         ]
-        widgets = {"period_start": DateInput(), "period_end": DateInput()}
         labels = {
             "slug": "Web address name",
             "period_start": "Plan starts",
@@ -337,14 +334,13 @@ class ImprovementActionAddForm(BaseForm):
     owner_text = forms.CharField(
         required=False, max_length=200, label="Owner (if not in the directory)"
     )
-    due_date = forms.DateField(required=False, widget=DateInput())
+    due_date = forms.DateField(required=False)
 
 
 class DeliverableForm(ServiceModelForm):
     class Meta:
         model = Deliverable
         fields = ["number", "text", "due_date", "due_text", "done_date"]
-        widgets = {"due_date": DateInput(), "done_date": DateInput()}
         labels = {"text": "Deliverable", "done_date": "Done on"}
         help_texts = {
             "number": NUMBER_HELP,
@@ -369,7 +365,6 @@ class MeasureTargetForm(ServiceModelForm):
     class Meta:
         model = MeasureTarget
         fields = ["target", "target_date"]
-        widgets = {"target_date": DateInput()}
         labels = {"target_date": "Target date"}
         help_texts = {
             "target": 'For example "70%" or "fewer than 30".',
@@ -391,11 +386,6 @@ class ScrutinyReviewForm(ServiceModelForm):
             "summary",
             "report_url",
         ]
-        widgets = {
-            "start_date": DateInput(),
-            "end_date": DateInput(),
-            "report_date": DateInput(),
-        }
         field_classes = {"report_url": HttpsURLField}
         labels = {
             "slug": "Web address name",
@@ -419,7 +409,6 @@ class PlanItemEditForm(ServiceModelForm):
     class Meta:
         model = ActionPlanItem
         fields = ["text", "owner", "due_date", "done_date"]
-        widgets = {"due_date": DateInput(), "done_date": DateInput()}
         labels = {"text": "Action", "done_date": "Done on"}
 
 
@@ -427,7 +416,6 @@ class HighlightEditForm(ServiceModelForm):
     class Meta:
         model = Highlight
         fields = ["kind", "title", "date", "body"]
-        widgets = {"date": DateInput()}
         help_texts = {"body": "Start a line with '- ' for a bulleted list."}
 
 
@@ -442,7 +430,6 @@ class LeadMemberReportEditForm(ServiceModelForm):
             "period_end",
             "general_comments",
         ]
-        widgets = {"period_start": DateInput(), "period_end": DateInput()}
         labels = {"lead_member_name": "Lead member (if not in the directory)"}
 
     def __init__(self, *args, **kwargs):

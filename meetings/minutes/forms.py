@@ -17,7 +17,7 @@ from meetings.minutes.models import (
 from meetings.minutes.services import REGISTER_CHOICES, MemberMark, OtherAttendee
 from meetings.models import AgendaItem, Meeting, MeetingStatus
 from scrutiny import visibility
-from scrutiny.forms import BaseForm, DateInput
+from scrutiny.forms import BaseForm
 from scrutiny.models import Committee, Person
 
 
@@ -395,7 +395,7 @@ class ActionForm(BaseForm):
         queryset=Person.objects.filter(is_active=True), required=False, label="Owner (a person)"
     )
     owner_text = forms.CharField(required=False, max_length=200, label="Owner (a service or team)")
-    due_date = forms.DateField(required=False, widget=DateInput(), label="Due date")
+    due_date = forms.DateField(required=False, label="Due date")
     target_meeting = forms.ModelChoiceField(
         queryset=Meeting.all_objects.none(),
         required=False,
@@ -458,5 +458,5 @@ def dealt_with_item_choices(committee):
 
 
 class ActionNoteForm(BaseForm):
-    on = forms.DateField(widget=DateInput(), label="Date")
+    on = forms.DateField(label="Date")
     text = forms.CharField(label="Progress note", widget=forms.Textarea(attrs={"rows": 3}))

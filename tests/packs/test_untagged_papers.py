@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -190,3 +191,24 @@ def test_the_meeting_page_names_the_untagged_papers_of_the_pack(client, papers):
         "Old scanned letter",
         f"Exempt scan {CANARY}",
     }
+
+
+def test_the_officer_meeting_page_tags_an_untagged_paper(client, papers):
+    """Beside each uploaded paper that is not tagged, the officer's meeting page says so (not
+    only the message at upload); a tagged paper, and one not checked yet, have no tag."""
+    meeting, tagged, scan, exempt = papers
+    unchecked = DocumentFactory(agenda_item=scan.agenda_item, title="Not checked yet")
+    Document.all_objects.filter(pk=unchecked.pk).update(is_tagged=None)
+    client.force_login(make_user("officer"))
+    html = client.get(reverse("officer-meeting", args=[meeting.pk])).content.decode()
+    doc = lxml.html.document_fromstring(html)
+    tags = doc.xpath("//strong[contains(@class, 'govuk-tag')][@data-untagged]")
+    assert sorted(int(t.get("data-untagged")) for t in tags) == sorted([scan.pk, exempt.pk])
+    for tag in tags:
+        assert tag.text_content() == "Not tagged – not accessible"
+        (entry,) = tag.xpath("ancestor::li[1]")
+        pk = int(tag.get("data-untagged"))
+        assert entry.xpath(f".//a[@href='{reverse('document-download', args=[pk])}']")
+        assert entry.xpath(f".//a[@href='{reverse('document-html', args=[pk])}']")
+    assert f'data-untagged="{tagged.pk}"' not in html
+    assert f'data-untagged="{unchecked.pk}"' not in html

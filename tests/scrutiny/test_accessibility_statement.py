@@ -120,8 +120,25 @@ def probe_officer_native_date_time_inputs(client) -> bool:
 
 
 def probe_native_date_inputs_in_search_and_membership_rows(client) -> bool:
-    html = client.get(reverse("search")).content.decode()
-    return 'type="date"' in html
+    """The browser's own date input on the search page or the year membership page (a row's
+    end date, the "add members" rows)."""
+    from tests.factories import CommitteeFactory, MembershipFactory, MunicipalYearFactory
+
+    year = MunicipalYearFactory(
+        name="2030/31", start_date=dt.date(2030, 5, 21), end_date=dt.date(2031, 5, 19)
+    )
+    committee = CommitteeFactory(slug="probe-dates-panel")
+    MembershipFactory(committee=committee, start_date=year.start_date)
+    pages = [client.get(reverse("search"))]
+    client.force_login(make_user("officer", username="probe-membership-dates"))
+    pages.append(
+        client.get(
+            reverse("officer-year-members", kwargs={"slug": committee.slug, "year": year.pk})
+        )
+    )
+    assert all(page.status_code == 200 for page in pages)
+    native = re.compile(r"""type=["']?(date|datetime-local)\b""")
+    return any(native.search(page.content.decode()) for page in pages)
 
 
 PROBES = {

@@ -119,3 +119,26 @@ def test_initial_values_fill_the_parts():
     values = {i.get("name"): i.get("value") for i in doc.xpath("//input")}
     assert values["on_day"] == "27" and values["on_month"] == "3" and values["on_year"] == "2018"
     assert values["starts_time"] == "10:00"
+
+
+def test_a_bad_single_value_or_an_overflowing_part_is_a_message_not_a_server_error():
+    # One ISO value that is not a date (an edited bookmark): the GOV.UK words, every part
+    # marked, the summary linking to Day.
+    form = Example(data={"on": "2018-13-45", "starts": "yesterday"})
+    assert not form.is_valid()
+    assert form.errors["on"] == ["Date must be a real date"]
+    assert form.errors["starts"] == ["Start must be a real date and time"]
+    assert ("id_on_day", "Date must be a real date") in form.error_list()
+    # A day or month too long for a C integer raised OverflowError (a 500), not ValueError.
+    for part in ("on_day", "on_month"):
+        data = {"on_day": "1", "on_month": "2", "on_year": "2018", part: "9" * 30}
+        assert errors(data)["on"] == ["Date must be a real date"]
+
+
+def test_a_forms_own_invalid_message_is_kept_for_a_single_value():
+    class Own(BaseForm):
+        on = forms.DateField(error_messages={"invalid": "Enter the day of the meeting."})
+
+    form = Own(data={"on": "soon"})
+    assert not form.is_valid()
+    assert form.errors["on"] == ["Enter the day of the meeting."]

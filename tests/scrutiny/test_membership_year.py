@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import lxml.html
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils.html import escape
@@ -172,9 +173,10 @@ def test_page_lists_the_years_members_and_flags_the_ones_left_open(client, panel
         assert f'data-membership="{ms[key].pk}"' in page
     # Left during 2017/18: not a member in 2018/19.
     assert f'data-membership="{ms["left"].pk}"' not in page
-    assert 'value="2018-05-15"' in page  # the end offered for a carried-over membership
-    assert 'name="add-0-start_date" value="2018-05-16"' in page
-    assert 'name="add-0-end_date" value="2019-05-21"' in page
+    # The end offered for a carried-over membership, as day, month and year (GOV.UK).
+    assert date_boxes(page, f"end_date-{ms['member'].pk}") == ("15", "5", "2018")
+    assert date_boxes(page, "add-0-start_date") == ("16", "5", "2018")
+    assert date_boxes(page, "add-0-end_date") == ("21", "5", "2019")
 
 
 def test_page_copies_ends_and_adds_in_three_submissions(client, panel, years):
@@ -215,6 +217,15 @@ def test_page_copies_ends_and_adds_in_three_submissions(client, panel, years):
         joiner.name,
         "Priya Shah",
     }
+
+
+def date_boxes(page: str, name: str) -> tuple[str, str, str]:
+    """The day, month and year typed in the GOV.UK date input ``name``."""
+    doc = lxml.html.document_fromstring(page)
+    return tuple(
+        doc.xpath(f"//input[@name='{name}_{part}']")[0].get("value")
+        for part in ("day", "month", "year")
+    )
 
 
 def management(*, add: int, new: int) -> dict:
@@ -266,7 +277,8 @@ def test_bad_rows_are_shown_on_the_page_and_nothing_is_saved(client, panel, year
     page = client.post(
         url(committee, y18), {"action": "end", "end": [pk], f"end_date-{pk}": "not a date"}
     ).content.decode()
-    assert "Enter the end date as a real date" in page
+    name = ms["member"].person.display_name
+    assert escape(f"End date for {name} must be a real date") in page
     page = client.post(
         url(committee, y18), {"action": "end", "end": [pk], f"end_date-{pk}": "2016-01-01"}
     ).content.decode()

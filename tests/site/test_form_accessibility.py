@@ -10,7 +10,11 @@ so that its error messages render. Each page is parsed and fails on
   would never hear it);
 * an input, select or textarea (not hidden, submit, reset, image or button) with no label:
   ``<label for>``, a wrapping ``<label>``, ``aria-label`` or ``aria-labelledby`` (naming ids
-  that exist).
+  that exist);
+* the browser's own date or time input (``type="date"``, ``datetime-local``, ``month``,
+  ``week``, ``time``): its format follows the browser's language (mm/dd/yyyy in American
+  English) and it reads badly with screen readers. Every date is a GOV.UK date input
+  (``scrutiny.forms.GovukDateInput``: Day, Month, Year and Time boxes).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from tests.hardening.test_permission_matrix import (  # noqa: F401  (council is 
 )
 
 UNLABELLED_TYPES = {"hidden", "submit", "reset", "image", "button"}
+NATIVE_DATE_TYPES = {"date", "datetime-local", "month", "week", "time"}
 
 
 def problems_in(html: str, where: str) -> list[str]:
@@ -74,6 +79,21 @@ def problems_in(html: str, where: str) -> list[str]:
     return found
 
 
+def native_date_inputs_in(html: str, where: str) -> list[str]:
+    """The browser's own date and time inputs on the page (issue 16: none is left)."""
+    doc = lxml.html.document_fromstring(html)
+    return [
+        f"{where}: <input name={el.get('name')!r} type={el.get('type')!r}> is the browser's "
+        "own date input, not a GOV.UK date input"
+        for el in doc.xpath("//input[@type]")
+        if el.get("type").strip().lower() in NATIVE_DATE_TYPES
+    ]
+
+
+def check(html: str, where: str) -> list[str]:
+    return problems_in(html, where) + native_date_inputs_in(html, where)
+
+
 def has_post_form(html: str, url: str) -> bool:
     """The page has a POST form that submits back to itself (its own form, not a button
     elsewhere on the page such as sign out)."""
@@ -115,6 +135,11 @@ def test_problems_in_catches_what_a_screen_reader_misses():
     assert problems_in(wrapped, "x") == []
     hidden = '<form><input type="hidden" name="v"><button type="submit">Go</button></form>'
     assert problems_in(hidden, "x") == []
+    for kind in ("date", "DATETIME-LOCAL", "month", "week", "time"):
+        native = f'<form><label for="d">D</label><input id="d" name="on" type="{kind}"></form>'
+        assert "browser's own date input" in native_date_inputs_in(native, "x")[0]
+    govuk = '<form><label for="d">Day</label><input id="d" name="on_day" type="text"></form>'
+    assert check(govuk, "x") == []
 
 
 def test_every_form_page_ties_hints_and_errors_and_labels_every_control(client, council):  # noqa: F811
@@ -132,7 +157,7 @@ def test_every_form_page_ties_hints_and_errors_and_labels_every_control(client, 
             url = found[name]
             if (html := html_of(client.get(url))) is not None:
                 pages += 1
-                problems += problems_in(html, f"anonymous GET {url}")
+                problems += check(html, f"anonymous GET {url}")
     # Officer and signed-in pages as an officer; then every officer form posted empty.
     client.force_login(users["officer"])
     to_post = []
@@ -142,7 +167,7 @@ def test_every_form_page_ties_hints_and_errors_and_labels_every_control(client, 
             if (html := html_of(client.get(url))) is None:
                 continue
             pages += 1
-            problems += problems_in(html, f"officer GET {url}")
+            problems += check(html, f"officer GET {url}")
             if RULES[name] == OFFICER and has_post_form(html, url):
                 to_post.append(url)
     posted_with_errors = 0
@@ -151,7 +176,7 @@ def test_every_form_page_ties_hints_and_errors_and_labels_every_control(client, 
             continue
         if "govuk-error-message" in html:
             posted_with_errors += 1
-        problems += problems_in(html, f"officer POST {url}")
+        problems += check(html, f"officer POST {url}")
     # The administrators' pages (issue 21) as an administrator, and their forms posted empty.
     client.force_login(users["admin"])
     for name in sorted(RULES):
@@ -160,10 +185,10 @@ def test_every_form_page_ties_hints_and_errors_and_labels_every_control(client, 
             if (html := html_of(client.get(url))) is None:
                 continue
             pages += 1
-            problems += problems_in(html, f"admin GET {url}")
+            problems += check(html, f"admin GET {url}")
             if has_post_form(html, url) and (html := html_of(client.post(url, {}))) is not None:
                 posted_with_errors += "govuk-error-message" in html
-                problems += problems_in(html, f"admin POST {url}")
+                problems += check(html, f"admin POST {url}")
     client.force_login(users["officer"])
     # Filters given a value they do not offer show their errors too.
     filters_with_errors = 0
@@ -172,7 +197,11 @@ def test_every_form_page_ties_hints_and_errors_and_labels_every_control(client, 
         bad = {"committee": "x", "kind": "x", "year": "x", "month": "x"}
         if (html := html_of(client.get(url, bad))) is not None:
             filters_with_errors += "govuk-error-message" in html
-            problems += problems_in(html, f"officer GET {url} (bad filter)")
+            problems += check(html, f"officer GET {url} (bad filter)")
+    # The search page's date filter given a date that is not one (an edited bookmark).
+    html = html_of(client.get(found["search"].split("?")[0], {"q": "x", "date_from": "2017-13-45"}))
+    assert html is not None and "govuk-error-message" in html
+    problems += check(html, "GET search (bad date)")
     assert problems == [], "\n".join(sorted(set(problems)))
     # The walk really reached the forms: many pages, and many re-rendered with errors.
     assert pages > 100, pages
