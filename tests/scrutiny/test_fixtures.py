@@ -63,10 +63,6 @@ EXPECTED = {
 }
 
 
-# Apps whose loaders write nothing when the data has not changed: not even a history row.
-UNCHANGED_ON_RELOAD = ("decisions", "workprogramme")
-
-
 def _counts() -> dict[str, int]:
     """Rows per model, history tables and the rebuilt search index left out."""
     return {
@@ -77,10 +73,12 @@ def _counts() -> dict[str, int]:
 
 
 def _history_counts() -> dict[str, int]:
+    """History rows per model: a loader that saves a record again, even unchanged, adds one
+    (the search index, rebuilt on every load, is left out)."""
     return {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
-        if model.__name__.startswith("Historical") and model._meta.app_label in UNCHANGED_ON_RELOAD
+        if model.__name__.startswith("Historical") and model._meta.app_label != "opendata"
     }
 
 
