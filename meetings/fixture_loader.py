@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile
 
 from meetings import services, workdays
-from meetings.models import AgendaItem, Meeting
+from meetings.models import AgendaItem, CommitteeAgendaSettings, Meeting
 from scrutiny.fixtures import FixtureError, Fixtures, as_date
 
 LONDON = ZoneInfo("Europe/London")
@@ -29,7 +29,10 @@ _PDF_CACHE: dict[str, bytes] = {}
 def load(fixtures: Fixtures) -> None:
     by = fixtures.officer_user()
     for slug, items in (fixtures.read("standard_items.yaml") or {}).items():
-        services.set_standard_items(committee=fixtures.committee(slug), items=items, by=by)
+        committee = fixtures.committee(slug)
+        current = CommitteeAgendaSettings.objects.filter(committee=committee).first()
+        if current is None or current.standard_items != services._clean_standard_items(items):
+            services.set_standard_items(committee=committee, items=items, by=by)
     for name in fixtures.files("meetings"):
         load_meeting(fixtures, name, by)
 

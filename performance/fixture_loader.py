@@ -21,7 +21,7 @@ from decimal import Decimal
 from meetings.models import AgendaItem, Report
 from performance import imports, services
 from performance.models import KPI, Period, ServiceArea
-from scrutiny.fixtures import FixtureError, Fixtures, as_date
+from scrutiny.fixtures import FixtureError, Fixtures, as_date, put
 
 FOLDER = "performance"
 PERIOD_FILE = re.compile(r"^(\d{4})-\d{2}-(q[1-4]|year)$")
@@ -32,9 +32,7 @@ def load(fixtures: Fixtures) -> None:
     for year in data.get("financial_years") or ():
         services.ensure_financial_year(start_year=year)
     for order, spec in enumerate(data["service_areas"], start=1):
-        ServiceArea.objects.update_or_create(
-            slug=spec["slug"], defaults={"name": spec["name"], "order": order}
-        )
+        put(ServiceArea, {"slug": spec["slug"]}, {"name": spec["name"], "order": order})
     kpis = [_kpi(dict(data.get("defaults") or {}), dict(spec)) for spec in data["kpis"]]
     figures = _read_figures(fixtures)
     demo = {spec["reference"]: set(spec.get("demo_figures") or ()) for spec in data["kpis"]}

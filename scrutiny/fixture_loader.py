@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from scrutiny import services
-from scrutiny.fixtures import Fixtures, as_date, person_slug
+from scrutiny.fixtures import Fixtures, as_date, person_slug, put
 from scrutiny.models import Committee, Council, Membership, MunicipalYear, Person
 from scrutiny.roles import ADMINISTRATORS, OFFICERS, ensure_roles
 
@@ -46,14 +46,18 @@ def logins(fixtures: Fixtures | None = None) -> list[dict]:
 
 
 def _council(data: dict) -> None:
-    council = Council.objects.order_by("pk").first() or Council()
-    for field, value in data["council"].items():
-        setattr(council, field, value)
-    council.save()
+    council = Council.objects.order_by("pk").first()
+    fields = data["council"]
+    if council is None or any(getattr(council, k) != v for k, v in fields.items()):
+        council = council or Council()
+        for field, value in fields.items():
+            setattr(council, field, value)
+        council.save()
     for year in data["municipal_years"]:
-        MunicipalYear.objects.update_or_create(
-            name=year["name"],
-            defaults={"start_date": as_date(year["start"]), "end_date": as_date(year["end"])},
+        put(
+            MunicipalYear,
+            {"name": year["name"]},
+            {"start_date": as_date(year["start"]), "end_date": as_date(year["end"])},
         )
 
 
@@ -71,11 +75,9 @@ def _people(data: dict) -> None:
                 )
                 fields.setdefault("phone", "01484 221000")
             job_title = fields.pop("job_title", None) if kind == Person.Kind.COUNCILLOR else None
-            person, _ = Person.objects.update_or_create(
-                slug=person_slug(name), defaults={"name": name, **fields}
-            )
-            if job_title is not None:  # a councillor's cabinet role: saved apart, as before
-                person.job_title = job_title
+            person = put(Person, {"slug": person_slug(name)}, {"name": name, **fields})
+            if job_title is not None and person.job_title != job_title:
+                person.job_title = job_title  # a councillor's cabinet role: saved apart
                 person.save()
 
 
@@ -88,8 +90,7 @@ def _committee(fixtures: Fixtures, fields: dict) -> Committee:
     for name in ("start_date", "end_date"):
         if name in fields:
             fields[name] = as_date(fields[name])
-    committee, _ = Committee.objects.update_or_create(slug=slug, defaults=fields)
-    return committee
+    return put(Committee, {"slug": slug}, fields)
 
 
 def _membership(fixtures: Fixtures, committee: Committee, row: dict) -> None:
@@ -112,15 +113,19 @@ def _logins(fixtures: Fixtures, rows: list[dict]) -> None:
     for row in rows:
         group = row["role"]
         user, created = User.objects.get_or_create(username=row["username"])
-        if created or not user.has_usable_password():
-            user.set_password(row["password"])
-        user.is_staff = group == ADMINISTRATORS
-        user.save()
-        user.groups.set([Group.objects.get(name=group)])
+        if created or not user.has_usable_password() or user.is_staff != (group == ADMINISTRATORS):
+            if created or not user.has_usable_password():
+                user.set_password(row["password"])
+            user.is_staff = group == ADMINISTRATORS
+            user.save()
+        groups = [Group.objects.get(name=group)]
         if group == ADMINISTRATORS:
-            user.groups.add(Group.objects.get(name=OFFICERS))
+            groups.append(Group.objects.get(name=OFFICERS))
+        if {g.pk for g in groups} != set(user.groups.values_list("pk", flat=True)):
+            user.groups.set(groups)
         if row.get("person"):
             person = fixtures.person(row["person"])
             Person.objects.filter(user=user).exclude(pk=person.pk).update(user=None)
-            person.user = user
-            person.save(update_fields=["user"])
+            if person.user_id != user.pk:
+                person.user = user
+                person.save(update_fields=["user"])

@@ -91,6 +91,21 @@ class Fixtures:
         return user or User.objects.filter(is_superuser=True).first()
 
 
+def put(model, lookup: dict, fields: dict):
+    """The record of ``model`` found by ``lookup``, created with ``fields`` if there is none,
+    or saved with them only when one differs: a re-load of unchanged data writes nothing (no
+    new modification time, version or history row). For records no service writes."""
+    record = model._default_manager.filter(**lookup).first()
+    if record is None:
+        return model._default_manager.create(**lookup, **fields)
+    changed = [name for name, value in fields.items() if getattr(record, name) != value]
+    if changed:
+        for name in changed:
+            setattr(record, name, fields[name])
+        record.save()
+    return record
+
+
 def person_slug(name: str) -> str:
     return slugify(name)
 

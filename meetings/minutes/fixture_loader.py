@@ -15,6 +15,7 @@ from meetings.minutes import services
 from meetings.minutes.models import Action, ActionNote, ActionStatus, MinutesSet, MinutesStatus
 from meetings.models import AgendaItem, ItemKind, Meeting
 from scrutiny.fixtures import FixtureError, Fixtures, as_date
+from scrutiny.sanitise import sanitise
 
 
 def load(fixtures: Fixtures) -> None:
@@ -52,8 +53,18 @@ def _minutes(fixtures: Fixtures, name: str, data: dict, officer) -> None:
         item = AgendaItem.all_objects.filter(meeting=meeting, title=spec["item"]).first()
         if item is None:
             raise FixtureError(f"{name}: the agenda has no item {spec['item']!r}")
+        minute = minutes.items.get(agenda_item=item)
+        resolutions = [r.strip() for r in spec.get("resolutions") or () if r and r.strip()]
+        if (
+            minute.version > 1  # saved before (a new minute is saved even when empty)
+            and minute.text == sanitise(spec.get("text") or "")
+            and minute.outcome == spec.get("outcome", "considered")
+            and minute.public_summary == sanitise(spec.get("public_summary") or "")
+            and [r.text for r in minute.resolutions.order_by("number")] == resolutions
+        ):
+            continue  # as the file says: saving it again would only bump its version
         services.save_minute(
-            minute=minutes.items.get(agenda_item=item),
+            minute=minute,
             version=None,
             text=spec.get("text") or "",
             resolutions=list(spec.get("resolutions") or ()),

@@ -1,6 +1,6 @@
-"""The decisions demo (decisions/demo.py): the Cabinet and its 2017/18 portfolio holders, a
-call-in heard by the Children's Scrutiny Panel, a private decision; loading twice adds
-nothing."""
+"""The decisions demo (fixtures/demo/decisions, loaded by decisions/fixture_loader.py): the
+Cabinet and its 2017/18 portfolio holders, a call-in heard by the Children's Scrutiny Panel, a
+private decision; loading twice adds nothing."""
 
 from __future__ import annotations
 

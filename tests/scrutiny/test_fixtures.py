@@ -13,12 +13,12 @@ import yaml
 from django.apps import apps
 from django.core.management import call_command
 
-from scrutiny.fixtures import DEMO_DIR, FixtureError, Fixtures
+from scrutiny.fixtures import DEMO_DIR, FixtureError, Fixtures, app_loaders
 
 # What the demo council has (model label: at least how many). The seed papers fix most
 # numbers: 10 work programme issues, 27 Ofsted and 27 review recommendations, 10 priorities.
 EXPECTED = {
-    "scrutiny.Committee": 2,
+    "scrutiny.Committee": 5,
     "scrutiny.Person": 10,
     "scrutiny.Membership": 10,
     "meetings.Meeting": 4,
@@ -31,9 +31,18 @@ EXPECTED = {
     "minutes.Action": 1,
     "performance.KPI": 10,
     "performance.Figure": 20,
-    "decisions.ForwardPlanEntry": 1,
-    "decisions.Decision": 1,
+    # The decisions data (decisions/decisions.yaml): the Cabinet (the fifth committee), its two
+    # portfolio holders, 13 wards, three forward plan entries and decisions, one call-in with
+    # five signatures, heard (a hearing agenda item and its report) and referred back.
+    "decisions.PortfolioHolder": 2,
+    "decisions.DelegatedOfficer": 1,
+    "decisions.Ward": 13,
+    "decisions.DecisionSettings": 1,
+    "decisions.ForwardPlanEntry": 3,
+    "decisions.Decision": 3,
     "decisions.CallInRequest": 1,
+    "decisions.CallInSignature": 5,
+    "decisions.CallInOutcome": 1,
     "workprogramme.WorkProgrammeItem": 10,
     "workprogramme.Consideration": 4,
     "workprogramme.Inspection": 1,
@@ -63,6 +72,16 @@ def _counts() -> dict[str, int]:
     }
 
 
+def _history_counts() -> dict[str, int]:
+    """History rows per model: a loader that saves a record again, even unchanged, adds one
+    (the search index, rebuilt on every load, is left out)."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model.__name__.startswith("Historical") and model._meta.app_label != "opendata"
+    }
+
+
 @pytest.mark.django_db
 def test_demo_loads_every_kind_of_record_and_a_second_load_adds_nothing():
     call_command("load_demo_data", stdout=io.StringIO())
@@ -73,6 +92,7 @@ def test_demo_loads_every_kind_of_record_and_a_second_load_adds_nothing():
         if counts.get(label, 0) < at_least
     }
     assert not thin, f"the demo has fewer records than it should (found, expected): {thin}"
+    history = _history_counts()
 
     call_command("load_demo_data", stdout=io.StringIO())
     again = _counts()
@@ -80,6 +100,28 @@ def test_demo_loads_every_kind_of_record_and_a_second_load_adds_nothing():
         label: (counts[label], again[label]) for label in counts if again[label] != counts[label]
     }
     assert not changed, f"loading the demo twice changed these counts: {changed}"
+    history_again = _history_counts()
+    rewritten = {k: (v, history_again[k]) for k, v in history.items() if history_again[k] != v}
+    assert not rewritten, f"loading the demo again wrote these records again: {rewritten}"
+
+
+def test_every_app_with_demo_data_loads_it_from_fixtures():
+    """Each app's demo is data loaded by its fixture_loader (no demo module of code left)."""
+    loaders = dict(app_loaders())
+    for app in ("scrutiny", "meetings", "meetings.minutes", "decisions", "performance"):
+        assert loaders[app].__module__ == f"{app}.fixture_loader", app
+    assert loaders["workprogramme"].__module__ == "workprogramme.fixture_loader"
+
+
+def test_an_empty_or_missing_decisions_file_stops_the_load(tmp_path, db):
+    from decisions import fixture_loader
+
+    with pytest.raises(FixtureError, match="the demo data file is missing"):
+        fixture_loader.load(Fixtures(tmp_path))
+    (tmp_path / "decisions").mkdir()
+    (tmp_path / fixture_loader.FILE).write_text("# nothing\n")
+    with pytest.raises(FixtureError, match="the file is empty"):
+        fixture_loader.load(Fixtures(tmp_path))
 
 
 def _data_files():
