@@ -118,6 +118,7 @@ class Line:
     link_text: str
     pack: str = ""  # a late paper's pages in the supplementary pack ("" if not in one)
     pack_url: str = ""  # the supplementary pack at the paper's first page
+    pack_label: str = "Supplementary pack"  # or "Members' pack" for a private late paper
 
 
 def _q(text: str) -> str:
@@ -144,6 +145,8 @@ def sentence(change: MeetingChange) -> str:
         case ChangeKind.LATE_PAPER:
             return f"Late paper added to {on}: {_q(a)}"
         case ChangeKind.PAPER_REPLACED:
+            if a == b:  # same title: say it once
+                return f"Paper replaced on {on}: new version of {_q(a)}"
             return f"Paper replaced on {on}: {_q(b)} → new version {_q(a)}"
         case ChangeKind.PAPER_WITHDRAWN:
             return f"Paper withdrawn from {on}: {_q(b)}" + (f" ({a})" if a else "")
@@ -215,13 +218,21 @@ def lines(changes: list[MeetingChange]) -> list[Line]:
         url, link_text = _place(change)
         line = Line(change=change, text=sentence(change), url=url, link_text=link_text)
         out.append(line)
-        if change.kind == ChangeKind.LATE_PAPER and change.is_public:
+        if change.kind == ChangeKind.LATE_PAPER:
             paper = change.document or change.report
             meeting = meetings.setdefault(change.meeting_id, change.meeting)
-            pages = paper_pages.locate(meeting, paper) if paper is not None else None
+            # A private late paper is only in the members' pack: the lines of a private
+            # change reach only readers who may see it (/my/); a notice never links it.
+            members = not change.is_public
+            pages = (
+                paper_pages.locate(meeting, paper, members=members) if paper is not None else None
+            )
             if pages is not None:
                 line.pack, line.pack_url = pages.text, pages.url
-                late = True
+                if members:
+                    line.pack_label = "Members' pack"
+                else:
+                    late = True
     return out
 
 

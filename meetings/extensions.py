@@ -15,9 +15,10 @@
   decided on each agenda item (the resolutions of the item's public minutes), shown under the
   item on the public meeting page. The registering app decides what is public; the minutes
   app gives only open items of published or approved minutes.
-- ``paper_pages``: ``fn(meeting, paper) -> pages | None`` where ``pages`` has ``text``
-  ("pages 10–11") and ``url`` (the pack at that page, ``#page=N``): where a late paper sits
-  in the meeting's supplementary pack, for the member's "what changed" list
+- ``paper_pages``: ``fn(meeting, paper, *, members=False) -> pages | None`` where ``pages``
+  has ``text`` ("pages 10–11") and ``url`` (the pack at that page, ``#page=N``): where a
+  late paper sits in the meeting's supplementary pack (``members``: in the members' pack,
+  for a late paper of an exempt item), for the member's "what changed" list
   (``meetings.changes``). The first answer that is not None wins.
 - ``report_generators``: reports whose ``source`` is ``generated`` name a generator in
   ``Report.generator``; ``report_generators.register(name, render)`` where
@@ -106,9 +107,9 @@ class LocatorRegistry:
             self._fns.append(fn)
         return fn
 
-    def locate(self, *args):
+    def locate(self, *args, **kwargs):
         for fn in self._fns:
-            found = fn(*args)
+            found = fn(*args, **kwargs)
             if found is not None:
                 return found
         return None

@@ -174,11 +174,15 @@ def item_page_notes(request, meeting) -> dict[int, list[str]]:
     return notes
 
 
-def supplementary_pages(meeting, paper) -> PackPages | None:
+def supplementary_pages(meeting, paper, *, members: bool = False) -> PackPages | None:
     """Where a late paper sits in the meeting's supplementary pack as offered to the public
     now (``_packs``), for /my/'s "what changed" (``meetings.extensions.paper_pages``): the
-    same pages and ``#page`` as the meeting page's link under its item."""
-    pack = _packs(meeting).get(PackKind.SUPPLEMENTARY)
+    same pages and ``#page`` as the meeting page's link under its item.
+
+    ``members``: a late paper of an exempt or confidential item is in no public pack, only
+    in the members' pack; the caller asks for it only for a reader who may see the change
+    (/my/ lists a private change only to them)."""
+    pack = _packs(meeting).get(PackKind.MEMBERS if members else PackKind.SUPPLEMENTARY)
     return pack.pages_of(paper=paper) if pack is not None else None
 
 

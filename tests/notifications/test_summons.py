@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -137,7 +138,9 @@ def test_changes_after_publication_notify_the_same_people(smtp, meeting_with_mem
     services.publish_late_paper(paper=late, urgency_reasons="Figures arrived late.", by=officer)
     text, _ = parts(smtp.one("ann@example.org"))
     assert f"Late paper added to item {number}: “Late briefing note”. It is in the " in text
-    assert "supplementary pack (pages " in text
+    # The paper's own pages (Pack.pages_of): a one-page paper is "page N", not the whole
+    # supplementary pack with its front sheet ("pages 3–4") as before.
+    assert re.search(r"supplementary pack \(page \d+\)\.", text)
     smtp.clear()
     meeting = Meeting.all_objects.get(pk=meeting.pk)
     services.postpone_meeting(meeting=meeting, notice="Moved to 3 March.", by=officer)

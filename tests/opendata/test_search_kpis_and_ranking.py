@@ -101,7 +101,7 @@ def test_web_pages_rank_above_pdf_downloads_and_pdfs_say_so(world, client):
     assert kinds.index("report") < kinds.index("document"), kinds
     assert found[0][0].url == report.get_absolute_url()
     assert "(PDF, 1.2\xa0MB, 4 pages)" in html
-    assert "This result downloads a PDF file." in html
+    assert "This result opens a PDF file." in html
 
 
 def test_a_pdf_result_links_the_report_page_it_belongs_to(world, client):
