@@ -26,7 +26,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / ".." / "shared" / "seeds"
-sys.path.insert(0, str(REPO))  # a script run from bench/: make the project importable
+# A script run from bench/: make the project importable, and take bench/ itself off the path
+# (bench/email.py would otherwise shadow the standard library's email package).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
+sys.path.insert(0, str(REPO))
 
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scrutiny_bench")
 os.environ["DATABASE_URL"] = DB_URL
