@@ -25,8 +25,23 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / ".." / "shared" / "seeds"
-sys.path.insert(0, str(REPO))  # a script run from bench/: make the project importable
+# The seed papers sit next to the checkout (``../shared/seeds``); a git worktree one level
+# deeper finds them one level up, and BENCH_SEEDS names another place.
+SEEDS = next(
+    (
+        path
+        for path in [
+            Path(os.environ.get("BENCH_SEEDS", REPO / ".." / "shared" / "seeds")),
+            REPO / ".." / ".." / "shared" / "seeds",
+        ]
+        if path.is_dir()
+    ),
+    REPO / ".." / "shared" / "seeds",
+)
+# A script run from bench/: make the project importable, and take bench/ itself off the path
+# (bench/email.py would otherwise shadow the standard library's email package).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
+sys.path.insert(0, str(REPO))
 
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scrutiny_bench")
 os.environ["DATABASE_URL"] = DB_URL
@@ -179,7 +194,9 @@ def build(rng: random.Random) -> None:
         print(f"Inserted {len(rows):,} search documents in {time.perf_counter() - started:.0f} s")
         SearchDocument.objects.update(**VECTORS)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # The vectors were written by an UPDATE: VACUUM clears the 30,000 old row versions
+        # (as autovacuum would on a live site) so the scans do not wade through them.
+        cursor.execute("VACUUM ANALYZE")
     print(f"Built the index in {time.perf_counter() - started:.0f} s in all")
 
 
@@ -201,18 +218,23 @@ def measure() -> None:
         for q in QUERIES[:5]
     ]
 
-    def run(params: SearchParams) -> tuple[float, int]:
+    def run(params: SearchParams) -> tuple[float, str]:
         started = time.perf_counter()
         page, results = run_search(params, 1)
         rendered = [str(text) for _, text in results]
         elapsed = time.perf_counter() - started
-        assert len(rendered) == len(page.object_list)
-        return elapsed * 1000, page.paginator.count
+        # The generated reports and PDFs have index rows but no Report or Document rows, so
+        # the page's re-check (``_papers_still_public``) drops them: fewer rows are shown.
+        assert len(rendered) <= len(page.object_list)
+        paginator = page.paginator
+        cap = getattr(paginator, "cap_text", "1,000")  # (an older paginator: A/B runs)
+        shown = f"> {cap}" if paginator.is_capped else f"{paginator.count:,}"
+        return elapsed * 1000, shown
 
     for params in cases:  # warm-up
         run(params)
     timings: list[float] = []
-    counts: dict[str, int] = {}
+    counts: dict[str, str] = {}
     per_query: dict[str, list[float]] = {}
     for _ in range(ROUNDS):
         for params in cases:
@@ -227,12 +249,11 @@ def measure() -> None:
     print(f"PostgreSQL {connection.pg_version // 10000}, {SearchDocument.objects.count():,} docs")
     print(f"{len(cases)} queries x {ROUNDS} rounds = {len(timings)} searches")
     print("  matches  median ms  query")
-    for q, count in counts.items():
-        shown = f"{count:6,}" if count <= 1000 else "> 1,000"
+    for q, shown in counts.items():
         print(f"  {shown:>7}  {statistics.median(per_query[q]):9.1f}  {q}")
-    print(
-        f"p50 {p50:.1f} ms   p95 {p95:.1f} ms   max {timings[-1]:.1f} ms   (target p95 <= 100 ms)"
-    )
+    print(f"p50 {p50:.1f} ms   p95 {p95:.1f} ms   max {timings[-1]:.1f} ms   (target p95 <= 50 ms)")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    print(f"{'PASS' if p95 <= 50 else 'FAIL'}  p95 {p95:.1f} ms (target <= 50 ms)")
 
 
 def main() -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.http import HttpResponse
+from django.db import transaction
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,43 +35,119 @@ def available() -> list[tuple[str, str]]:
     return [(label, reverse(name)) for label, name in [*OTHER_APPS_CSV, *OWN_CSV]]
 
 
-def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
-    """Built in memory (not streamed) so that ``opendata.http.conditional`` can give it an ETag;
-    the open data CORS header is set there too."""
-    return csvexport.response(filename, header, rows)
+# Rows fetched at a time while a CSV streams.
+CSV_CHUNK = 2000
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
+    """Streamed as the rows arrive; ``opendata.http.conditional`` gives it an ETag from the
+    data's change stamps (not from the body, which is never held whole) and the open data
+    CORS header."""
+    return csvexport.response(filename, header, rows, stream=True)
+
+
+def _labels(model, field: str) -> dict:
+    """``get_<field>_display()`` as a dict: a value outside the choices is shown as it is."""
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
+def _streamed(queryset):
+    # Inside a transaction, PostgreSQL's server-side cursor lives only as long as it.
+    with transaction.atomic(using=queryset.db, savepoint=False):
+        yield from queryset.iterator(chunk_size=CSV_CHUNK)
+
+
+KPI_VALUES = (
+    "kpi__reference",
+    "kpi__title",
+    "kpi__service_area__name",
+    "kpi__unit",
+    "kpi__polarity",
+    "kpi__is_cumulative",
+    "period__label",
+    "period__start_date",
+    "period__end_date",
+    "period__due_on",
+    "target",
+    "target_to_agree",
+    "effective_target",
+    "actual",
+    "computed_rag",
+    "override_rag",
+    "statistical_neighbour",
+    "england",
+    "region",
+    "commentary_kind",
+    "commentary",
+    "is_demo",
+)
 
 
 def kpi_rows():
-    from performance.models import Figure
+    """Every KPI figure from one query of plain values, saying what ``Figure.rag_on`` and the
+    models' ``get_…_display`` say (tests/opendata/test_csv_bytes.py holds them together)."""
+    from performance import rag
+    from performance.models import KPI, Figure
 
     today = timezone.localdate()
-    figures = Figure.objects.select_related("kpi__service_area", "period").order_by(
-        "kpi__reference", "period__start_date", "pk"
+    units, polarities = _labels(KPI, "unit"), _labels(KPI, "polarity")
+    overrides = _labels(Figure, "override_rag")
+    commentary_kinds = _labels(Figure, "commentary_kind")
+    figures = Figure.objects.order_by("kpi__reference", "period__start_date", "pk").values_list(
+        *KPI_VALUES
     )
-    for f in figures.iterator(chunk_size=500):
-        kpi = f.kpi
+    for (
+        reference,
+        title,
+        service_area,
+        unit,
+        polarity,
+        cumulative,
+        period,
+        start,
+        end,
+        due_on,
+        target,
+        to_agree,
+        effective_target,
+        actual,
+        computed_rag,
+        override_rag,
+        neighbour,
+        england,
+        region,
+        commentary_kind,
+        commentary,
+        is_demo,
+    ) in _streamed(figures):
+        if override_rag:
+            status = rag.Rag(override_rag)
+        elif computed_rag:
+            status = rag.Rag(computed_rag)
+        else:
+            status = rag.missing_status(due_on=due_on, today=today)
         yield [
-            kpi.reference,
-            kpi.title,
-            kpi.service_area.name,
-            kpi.get_unit_display(),
-            kpi.get_polarity_display(),
-            "yes" if kpi.is_cumulative else "no",
-            f.period.label,
-            f.period.start_date,
-            f.period.end_date,
-            f.target,
-            "to be agreed" if f.target_to_agree else "",
-            f.effective_target,
-            f.actual,
-            f.rag_on(today).label,
-            f.get_override_rag_display() if f.override_rag else "",
-            f.statistical_neighbour,
-            f.england,
-            f.region,
-            f.get_commentary_kind_display() if f.commentary_kind else "",
-            f.commentary,
-            "yes" if f.is_demo else "no",
+            reference,
+            title,
+            service_area,
+            units.get(unit, unit),
+            polarities.get(polarity, polarity),
+            "yes" if cumulative else "no",
+            period,
+            start,
+            end,
+            target,
+            "to be agreed" if to_agree else "",
+            effective_target,
+            actual,
+            status.label,
+            overrides.get(override_rag, override_rag) if override_rag else "",
+            neighbour,
+            england,
+            region,
+            commentary_kinds.get(commentary_kind, commentary_kind) if commentary_kind else "",
+            commentary,
+            "yes" if is_demo else "no",
         ]
 
 
@@ -100,25 +177,54 @@ KPI_HEADER = [
 
 
 def recommendation_rows():
-    from workprogramme.models import ReviewRecommendation
+    """Every review recommendation and the executive's response (if any), from one query of
+    plain values."""
+    from workprogramme.models import ExecutiveResponse, ReviewRecommendation
 
-    recs = ReviewRecommendation.objects.select_related("review__panel", "response").order_by(
+    decisions = _labels(ExecutiveResponse, "decision")
+    statuses = _labels(ReviewRecommendation, "status")
+    recs = ReviewRecommendation.objects.order_by(
         "review__report_date", "review_id", "number"
+    ).values_list(
+        "review__title",
+        "review__panel__name",
+        "review__report_date",
+        "number",
+        "body_reference",
+        "theme",
+        "text",
+        "response__pk",
+        "response__decision",
+        "response__reasons",
+        "response__response_date",
+        "status",
     )
-    for rec in recs.iterator(chunk_size=500):
-        response = getattr(rec, "response", None)
+    for (
+        review,
+        panel,
+        report_date,
+        number,
+        reference,
+        theme,
+        text,
+        response,
+        decision,
+        reasons,
+        response_date,
+        status,
+    ) in _streamed(recs):
         yield [
-            rec.review.title,
-            rec.review.panel.name,
-            rec.review.report_date,
-            rec.number,
-            rec.body_reference,
-            rec.theme,
-            rec.text,
-            response.get_decision_display() if response else "",
-            response.reasons if response else "",
-            response.response_date if response else None,
-            rec.get_status_display(),
+            review,
+            panel,
+            report_date,
+            number,
+            reference,
+            theme,
+            text,
+            decisions.get(decision, decision) if response else "",
+            reasons if response else "",
+            response_date if response else None,
+            statuses.get(status, status),
         ]
 
 

@@ -3,7 +3,9 @@ of the body), Last-Modified, and 304 answers to conditional requests.
 
 Feeds, calendars and the API take Last-Modified from ``opendata.records`` (public rows
 only: a change to a draft or an exempt paper never moves it, a withdrawal does). The CSV
-downloads take it from every row of the tables behind them (``data_last_modified``)."""
+downloads take it from every row of the tables behind them (``data_last_modified``); being
+streamed, they take their ETag from the data's change stamps instead of the body
+(``streamed_conditional``)."""
 
 from __future__ import annotations
 
@@ -79,6 +81,51 @@ def public_conditional(view: Callable) -> Callable:
         return view(request, *args, **kwargs)
 
     return conditional(fresh, last_modified=records.public_last_modified)
+
+
+# Part of every streamed CSV's ETag: raise it when a CSV's columns or format change, so a
+# client's copy of the old format is not answered 304.
+STREAMED_FORMAT = "1"
+
+
+def streamed_conditional(view: Callable) -> Callable:
+    """``conditional`` for the streamed CSV downloads, whose body is never held whole to be
+    hashed. The ETag is built before the view runs, from what the body depends on: the
+    request (path and filters), the newest change to the tables behind it
+    (``data_last_modified``), the content generation (``scrutiny.cache``: bumped by every
+    save and delete, so a deleted row changes it too) and today's date (a KPI's missing figure
+    turns from "not due" to "not provided" on its due date). A client whose copy is current
+    gets a 304 without the CSV's query running at all."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        from scrutiny.cache import content_generation
+
+        last_modified = data_last_modified()
+        timestamp = int(last_modified.timestamp()) if last_modified is not None else None
+        key = "|".join(
+            [
+                STREAMED_FORMAT,
+                request.get_full_path(),
+                last_modified.isoformat() if last_modified is not None else "",
+                str(content_generation()),
+                timezone.localdate().isoformat(),
+            ]
+        )
+        etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:40] + '"'
+        response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+        response["ETag"] = etag
+        response["Cache-Control"] = "public, no-cache"
+        response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
+        if timestamp is not None:
+            response["Last-Modified"] = http_date(timestamp)
+        return response
+
+    return wrapper
 
 
 def conditional(view: Callable, *, last_modified: Callable = data_last_modified) -> Callable:

@@ -53,8 +53,9 @@ from scrutiny.paging import page_size
 SNIPPET_CHARS = 240
 MAX_COUNTED = 1_000
 # Snippets are cut from the summary and this much of the body (ts_headline parses all it is
-# given); a match further into a long PDF still finds it, the snippet shows its opening.
-HEADLINE_CHARS = 10_000
+# given, and was half of a search's time at 10,000 characters a row); a match further into a
+# long PDF still finds it, the snippet shows its opening.
+HEADLINE_CHARS = 4_000
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,38 @@ def _ranked(qs: QuerySet[SearchDocument], q: str) -> QuerySet[SearchDocument]:
     )
 
 
+def _websearch(q: str) -> SearchQuery:
+    return SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def _annotated(qs: QuerySet[SearchDocument], params: SearchParams) -> QuerySet[SearchDocument]:
+    """PostgreSQL: the order keys (``exact``, ``download``, ``rank``) and ``snippet_raw``,
+    always for the query as typed."""
+    query = _websearch(params.q)
+    return _ranked(qs, params.q).annotate(
+        rank=SearchRank(F("rank_vector"), query),
+        snippet_raw=SearchHeadline(
+            Concat(
+                "summary",
+                Value(" "),
+                Substr("body", 1, HEADLINE_CHARS),
+                output_field=TextField(),
+            ),
+            query,
+            config=SEARCH_CONFIG,
+            start_sel=MARK_START,
+            stop_sel=MARK_STOP,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        ),
+    )
+
+
+ORDER = ("-exact", "download", "-rank", F("date").desc(nulls_last=True), "pk")
+
+
 def search(params: SearchParams) -> QuerySet[SearchDocument]:
     """Matching rows, best first, each with ``snippet_raw`` (PostgreSQL) for ``snippet()``.
 
@@ -155,30 +188,8 @@ def search(params: SearchParams) -> QuerySet[SearchDocument]:
     qs = _filtered(params).defer("body", "search_vector", "rank_vector")
     newest = F("date").desc(nulls_last=True)
     if uses_postgres():
-        query = SearchQuery(params.q, search_type="websearch", config=SEARCH_CONFIG)
-        return (
-            _ranked(qs.filter(Q(search_vector=query) | _exact(params.q)), params.q)
-            .annotate(
-                rank=SearchRank(F("rank_vector"), query),
-                snippet_raw=SearchHeadline(
-                    Concat(
-                        "summary",
-                        Value(" "),
-                        Substr("body", 1, HEADLINE_CHARS),
-                        output_field=TextField(),
-                    ),
-                    query,
-                    config=SEARCH_CONFIG,
-                    start_sel=MARK_START,
-                    stop_sel=MARK_STOP,
-                    max_words=35,
-                    min_words=15,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
-            )
-            .order_by("-exact", "download", "-rank", newest, "pk")
-        )
+        matching = qs.filter(Q(search_vector=_websearch(params.q)) | _exact(params.q))
+        return _annotated(matching, params).order_by(*ORDER)
     terms = fallback_terms(params.q)
     if not terms:
         return qs.none()
@@ -196,16 +207,159 @@ def search(params: SearchParams) -> QuerySet[SearchDocument]:
 
 
 class CappedPaginator(Paginator):
-    """Counts at most ``MAX_COUNTED`` matches: counting every match of a very common word
-    costs as much as the search itself, and nobody pages past the first thousand."""
+    """Counts at most ``max_counted`` matches (``MAX_COUNTED`` unless said otherwise):
+    counting every match of a very common word costs as much as the search itself, and
+    nobody pages past the first thousand."""
+
+    def __init__(self, object_list, per_page, *, max_counted: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.max_counted = MAX_COUNTED if max_counted is None else max_counted
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.order_by()[: MAX_COUNTED + 1].count()
+        counted = getattr(self.object_list, "capped_count", None)
+        if counted is not None:
+            return counted(self.max_counted + 1)
+        return self.object_list.order_by()[: self.max_counted + 1].count()
 
     @property
     def is_capped(self) -> bool:
-        return self.count > MAX_COUNTED
+        return self.count > self.max_counted
+
+    @property
+    def cap_text(self) -> str:
+        return f"{self.max_counted:,}"
+
+
+# A phrase ("agency staff", or a hyphenated word) is checked against the word positions of
+# each candidate's full vector, read from TOAST: the costly part of a search. Its matches are
+# counted up to this many (each counted match is one such check), and a page checks only as
+# many candidates, best first, as it takes to fill it.
+PHRASE_MAX_COUNTED = 100
+_PHRASE_OPERATOR = re.compile(r"<(?:-|\d+)>")
+
+
+def phrase_free(tsquery: str) -> str | None:
+    """``tsquery`` (as PostgreSQL prints it) with every phrase operator (``<->``, ``<2>``)
+    made an AND: it matches every row the phrase matches, and the GIN index answers it
+    without reading any vector. None when there is no phrase, or when there is a negation
+    (under a ``!`` an AND would match fewer rows, not more)."""
+    out, i, found = [], 0, False
+    while i < len(tsquery):
+        char = tsquery[i]
+        if char == "'":  # a quoted lexeme: '' is a quote inside it
+            end = i + 1
+            while end < len(tsquery):
+                if tsquery[end] == "'" and tsquery[end + 1 : end + 2] == "'":
+                    end += 2
+                elif tsquery[end] == "'":
+                    break
+                else:
+                    end += 1
+            out.append(tsquery[i : end + 1])
+            i = end + 1
+            continue
+        if char == "!":
+            return None
+        match = _PHRASE_OPERATOR.match(tsquery, i)
+        if match:
+            out.append("&")
+            found = True
+            i = match.end()
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out) if found else None
+
+
+class TsQueryText(SearchQuery):
+    """A tsquery as PostgreSQL prints it, cast as it is (``::tsquery``: no parsing, no
+    stemming, so its lexemes stay exactly those ``websearch_to_tsquery`` made)."""
+
+    def __init__(self, text: str):
+        super().__init__(Value(text))
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"({sql})::tsquery", params
+
+
+class PhraseMatches:
+    """The matches of a query with a phrase, for ``CappedPaginator``, without checking the
+    phrase against every candidate. The candidates (the query with each phrase made an AND:
+    the GIN index alone answers it) are ordered exactly as ``search()`` orders its rows (the
+    rank is the phrase query's); the phrase is then checked on them in that order, and only
+    until the page is full. The page is the same as ``search()``'s, at a fraction of the
+    cost when many documents hold both words."""
+
+    def __init__(self, params: SearchParams, and_query: str):
+        self.params = params
+        self.and_query = and_query
+
+    def capped_count(self, limit: int) -> int:
+        return search(self.params).order_by()[:limit].count()
+
+    def _ordered_ids(self, offset: int, limit: int) -> list[int]:
+        key = normalise_reference(self.params.q)
+        candidates = _filtered(self.params).filter(
+            Q(search_vector=TsQueryText(self.and_query)) | _exact(self.params.q)
+        )
+        ranked = (
+            _ranked(candidates, self.params.q)
+            .annotate(rank=SearchRank(F("rank_vector"), _websearch(self.params.q)))
+            .annotate(doc_id=F("pk"), ref=F("reference"))
+            .order_by(*ORDER)
+            # The order keys selected too: ORDER BY then names them by position (a constant
+            # key, such as ``exact`` when nothing typed is a reference, would be read as one).
+            .values_list("doc_id", "ref", "exact", "download", "rank")
+        )
+        sql, sql_params = ranked.query.sql_with_params()
+        # OFFSET 0 keeps the phrase check out of the candidates' scan (PostgreSQL would push
+        # it down, and check every candidate before sorting): it runs on the sorted rows, one
+        # at a time, until LIMIT rows passed. A subquery scan keeps the order of its rows.
+        outer = (
+            "SELECT c.doc_id FROM (" + sql + " OFFSET 0) AS c "  # noqa: S608 - compiled by the ORM
+            "WHERE c.ref = %s OR (SELECT d.search_vector FROM opendata_searchdocument d "
+            "WHERE d.id = c.doc_id) @@ websearch_to_tsquery(%s::regconfig, %s) "
+            "LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                outer,
+                [*sql_params, key or None, SEARCH_CONFIG, self.params.q, limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def __getitem__(self, index: slice) -> list[SearchDocument]:
+        start, stop = index.start or 0, index.stop
+        ids = self._ordered_ids(start, stop - start)
+        if not ids:
+            return []
+        rows = _annotated(
+            _filtered(self.params).defer("body", "search_vector", "rank_vector"), self.params
+        ).select_related("committee")
+        found = {doc.pk: doc for doc in rows.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
+
+
+# Only quotes and words joined by punctuation ("well-being", "children's", "2016/17") can
+# make websearch_to_tsquery write a phrase: words and spaces alone never send the query
+# that looks.
+_MAY_HOLD_PHRASE = re.compile(r"[^\w\s]")
+
+
+def _matches(params: SearchParams):
+    """What ``run_search`` pages through, and the most it counts."""
+    if uses_postgres() and _MAY_HOLD_PHRASE.search(params.q):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [SEARCH_CONFIG, params.q]
+            )
+            and_query = phrase_free(cursor.fetchone()[0])
+        if and_query:
+            return PhraseMatches(params, and_query), PHRASE_MAX_COUNTED
+    # The committee comes in the same query as the rows (one query fewer per search).
+    return search(params).select_related("committee"), MAX_COUNTED
 
 
 def run_search(params: SearchParams, page_number) -> tuple[Page, list[tuple]]:
@@ -218,9 +372,9 @@ def run_search(params: SearchParams, page_number) -> tuple[Page, list[tuple]]:
     """
     Kind = SearchDocument.Kind
     with search_session():
-        # The committee comes in the same query as the rows (one query fewer per search).
-        matches = search(params).select_related("committee")
-        page = CappedPaginator(matches, page_size("search")).get_page(page_number)
+        matches, max_counted = _matches(params)
+        paginator = CappedPaginator(matches, page_size("search"), max_counted=max_counted)
+        page = paginator.get_page(page_number)
         rows = list(page.object_list)
         ids = [doc.pk for doc in rows]
         visible = set(visible_documents().filter(pk__in=ids).values_list("pk", flat=True))

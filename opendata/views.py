@@ -22,7 +22,7 @@ from django.views.generic import TemplateView
 from meetings.models import Document, Meeting, Report
 from opendata import decisions, ics, members_search, oparl, tasks
 from opendata.forms import SearchForm
-from opendata.http import conditional, public_conditional
+from opendata.http import conditional, public_conditional, streamed_conditional
 from opendata.models import PublicRecord
 from opendata.search import SearchParams, run_search, uses_postgres
 from scrutiny.models import Committee, Council
@@ -506,7 +506,7 @@ def api_index(request):
 
 
 @require_safe
-@conditional
+@streamed_conditional
 def kpis_csv(request):
     from opendata import exports
 
@@ -514,7 +514,7 @@ def kpis_csv(request):
 
 
 @require_safe
-@conditional
+@streamed_conditional
 def recommendations_csv(request):
     from opendata import exports
 

@@ -107,7 +107,8 @@ def test_api_agenda_item_carries_public_resolutions_only(
 def rows(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    text = response.content.decode("utf-8-sig")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from meetings.minutes import selectors
 from meetings.minutes.filters import ActionFilter
-from meetings.minutes.models import Action, ActionNote
+from meetings.minutes.models import OPEN_ACTION_STATUSES, Action, ActionNote, ActionStatus
 from scrutiny import csvexport
-from scrutiny.models import Committee
+from scrutiny.models import Committee, Person
 
 CSV_HEADER = [
     "Committee",
@@ -27,58 +27,91 @@ CSV_HEADER = [
 ]
 # Rows fetched at a time while the CSV streams: a ten-year council has thousands of actions.
 CSV_CHUNK = 2000
-# The related rows the CSV reads, joined into the one query, and only the columns it prints.
-_CSV_RELATED = (
-    "committee",
-    "owner_person",
-    "target_meeting",
-    "resolution__minute__agenda_item",
-    "dealt_with_item__meeting",
-)
-_CSV_FIELDS = (
+# The plain values the CSV prints, all from the one query (joins, and two subqueries for the
+# latest progress note): no model instance is built and no row sends a query of its own.
+# ``selectors.actions_for`` also annotates ``target_is_public`` and ``dealt_with_is_public``:
+# the CSV names the target meeting and dealt-with item only where the viewer may see them.
+_CSV_VALUES = (
     "committee__name",
     "raised_on",
+    "resolution_id",
     "resolution__number",
     "resolution__minute__number",
     "resolution__minute__agenda_item__number",
     "description",
+    "owner_person_id",
     "owner_person__honorific",
     "owner_person__kind",
     "owner_person__name",
     "owner_text",
     "due_date",
+    "target_meeting_id",
     "target_meeting__start",
+    "target_is_public",
     "status",
+    "dealt_with_item_id",
     "dealt_with_item__number",
     "dealt_with_item__title",
     "dealt_with_item__meeting__start",
+    "dealt_with_is_public",
+    "note_on",
+    "note_text",
 )
-# ``selectors.actions_for`` also annotates ``target_is_public`` and ``dealt_with_is_public``:
-# the CSV names the target meeting and dealt-with item only where the viewer may see them.
+_STATUS_LABELS = dict(ActionStatus.choices)
 
 
-def _csv_row(action: Action, today) -> list:
-    """One action as a CSV row: the model's own ``owner_display``, ``is_overdue`` and due
-    text, with every date as ``scrutiny.csvexport`` writes dates (ISO 8601)."""
+def _local_date(moment):
+    return timezone.localtime(moment).date() if moment is not None else None
+
+
+def _csv_row(row: dict, today) -> list:
+    """One action's plain values as a CSV row, saying what the model's ``owner_display``,
+    ``shown_due_label``, ``is_overdue`` and ``shown_dealt_with_item`` say (the byte-for-byte
+    test in tests/opendata/test_csv_bytes.py holds them together), with every date as
+    ``scrutiny.csvexport`` writes dates (ISO 8601)."""
     source = ""
-    if action.resolution_id:
-        minute = action.resolution.minute
-        number = minute.number or minute.agenda_item.number
-        source = f"Minute {number}, resolution {action.resolution.number}"
+    if row["resolution_id"]:
+        number = row["resolution__minute__number"] or row["resolution__minute__agenda_item__number"]
+        source = f"Minute {number}, resolution {row['resolution__number']}"
+    owner = row["owner_text"]
+    if row["owner_person_id"]:
+        title = row["owner_person__honorific"] or Person.DEFAULT_TITLES.get(
+            row["owner_person__kind"], ""
+        )
+        person = f"{title} {row['owner_person__name']}".strip()
+        owner = f"{person} ({owner})" if owner else person
+    target_date = _local_date(row["target_meeting__start"])
+    if row["due_date"]:
+        due = csvexport.date_text(row["due_date"])
+    elif row["target_meeting_id"] and not row["target_is_public"]:
+        due = Action.UNPUBLISHED_TARGET_TEXT
+    elif row["target_meeting_id"]:
+        due = f"Meeting of {csvexport.date_text(target_date)}"
+    else:
+        due = "No date set"
+    overdue = False
+    if row["status"] in OPEN_ACTION_STATUSES:
+        if row["due_date"]:
+            overdue = row["due_date"] < today
+        elif row["target_meeting_id"]:
+            overdue = target_date < today
     dealt = ""
-    item = action.shown_dealt_with_item  # only if the viewer may see it (selectors)
-    if item is not None:
-        dealt = f"{csvexport.date_text(item.meeting.date)}: {item}"
+    if row["dealt_with_item_id"] and row["dealt_with_is_public"]:
+        number, title = row["dealt_with_item__number"], row["dealt_with_item__title"]
+        item = f"{number}: {title}" if number else title
+        held = _local_date(row["dealt_with_item__meeting__start"])
+        dealt = f"{csvexport.date_text(held)}: {item}"
+    note = f"{csvexport.date_text(row['note_on'])}: {row['note_text']}" if row["note_on"] else ""
     return [
-        action.committee.name,
-        action.raised_on,
+        row["committee__name"],
+        row["raised_on"],
         source,
-        action.description,
-        action.owner_display,
-        action.shown_due_label(csvexport.DATE_FORMAT),
-        action.get_status_display(),
-        action.is_overdue(today),
-        f"{csvexport.date_text(action.note_on)}: {action.note_text}" if action.note_on else "",
+        row["description"],
+        owner,
+        due,
+        _STATUS_LABELS.get(row["status"], row["status"]),
+        overdue,
+        note,
         dealt,
     ]
 
@@ -87,27 +120,26 @@ def _csv_rows(actions: QuerySet, today):
     # Inside a transaction, PostgreSQL's server-side cursor lives only as long as it, so the
     # stream also works behind PgBouncer's transaction pooling (see Django's iterator()).
     with transaction.atomic(using=actions.db, savepoint=False):
-        for action in actions.iterator(chunk_size=CSV_CHUNK):
-            yield _csv_row(action, today)
+        for row in actions.iterator(chunk_size=CSV_CHUNK):
+            yield _csv_row(row, today)
 
 
 def _csv(request, committee=None):
     """The tracker as CSV, streamed by ``scrutiny.csvexport`` (formula cells neutralised): one
-    query for every action (its latest progress note included), read ``CSV_CHUNK`` rows at a
-    time and written as they arrive."""
+    query of plain values for every action (its latest progress note included), read
+    ``CSV_CHUNK`` rows at a time and written as they arrive."""
     qs = selectors.actions_for(request.user)
     if committee is not None:
         qs = qs.filter(committee=committee)
     filterset = ActionFilter(request.GET or None, queryset=qs, committee=committee)
     latest = ActionNote.objects.filter(action=OuterRef("pk")).order_by("-on", "-pk")
     actions = (
-        filterset.qs.select_related(*_CSV_RELATED)
-        .only(*_CSV_FIELDS)
-        .annotate(
+        filterset.qs.annotate(
             note_on=Subquery(latest.values("on")[:1]),
             note_text=Subquery(latest.values("text")[:1]),
         )
         .order_by("committee__name", "-raised_on", "pk")
+        .values(*_CSV_VALUES)
     )
     today = timezone.localdate()
     name = f"actions-{committee.slug}" if committee else "actions"
