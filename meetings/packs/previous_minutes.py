@@ -60,10 +60,12 @@ def carried(items) -> dict[int, MinutesSet]:
     return {item_id: by_meeting[mid] for item_id, mid in wanted.items() if mid in by_meeting}
 
 
-def public_keys(meeting: Meeting) -> set[str]:
+def public_keys(meeting: Meeting, *, items=None) -> set[str]:
     """Keys of the minutes papers of ``meeting``'s pack that the public may see now: public
-    minutes carried by a listed, open minutes item."""
-    items = AgendaItem.objects.filter(meeting_id=meeting.pk).public()
+    minutes carried by a listed, open minutes item. ``items``: those items if the caller
+    has already read them (``pk``, ``kind``, ``previous_meeting_id``), saving a query."""
+    if items is None:
+        items = AgendaItem.objects.filter(meeting_id=meeting.pk).public()
     return {public_key(item_id, m) for item_id, m in carried(items).items()}
 
 

@@ -36,11 +36,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import BooleanField, CharField, ExpressionWrapper, Value
 from django.utils import timezone
 
 from meetings import changes
 from meetings.models import AgendaItem, ChangeKind, Document, Meeting, Report
-from scrutiny import leases
+from scrutiny import leases, visibility
 from scrutiny.audit import records_by
 
 from . import builder, previous_minutes
@@ -439,24 +440,32 @@ class PublicNow:
 
 
 def public_now(meeting: Meeting) -> PublicNow:
-    listed = AgendaItem.objects.filter(meeting_id=meeting.pk).values_list("pk", flat=True)
-    open_items = frozenset(
-        AgendaItem.objects.filter(meeting_id=meeting.pk).public().values_list("pk", flat=True)
+    """Read on every meeting page with a pack (``panels._packs``): two queries, three when a
+    minutes item carries earlier minutes. The items with whether each is open in one query,
+    the public reports and documents in one UNION, both through the public managers."""
+    items = list(
+        AgendaItem.objects.filter(meeting_id=meeting.pk)
+        .annotate(is_open=ExpressionWrapper(visibility.item_open(), output_field=BooleanField()))
+        .values_list("pk", "is_open", "kind", "previous_meeting_id", named=True)
     )
-    papers = {
-        f"report-{pk}"
-        for pk in Report.objects.filter(agenda_item__meeting_id=meeting.pk).values_list(
-            "pk", flat=True
-        )
-    } | {
-        f"document-{pk}"
-        for pk in Document.objects.filter(agenda_item__meeting_id=meeting.pk).values_list(
-            "pk", flat=True
-        )
-    }
+    listed = frozenset(item.pk for item in items)
+    open_items = frozenset(item.pk for item in items if item.is_open)
+    reports = (
+        Report.objects.filter(agenda_item__meeting_id=meeting.pk)
+        .annotate(key_kind=Value("report", output_field=CharField()))
+        .values_list("key_kind", "pk")
+        .order_by()
+    )
+    documents = (
+        Document.objects.filter(agenda_item__meeting_id=meeting.pk)
+        .annotate(key_kind=Value("document", output_field=CharField()))
+        .values_list("key_kind", "pk")
+        .order_by()
+    )
+    papers = {f"{kind}-{pk}" for kind, pk in reports.union(documents, all=True)}
     # The previous meeting's minutes a minutes item carries, while they are public.
-    papers |= previous_minutes.public_keys(meeting)
-    return PublicNow(frozenset(listed), open_items, frozenset(papers))
+    papers |= previous_minutes.public_keys(meeting, items=[item for item in items if item.is_open])
+    return PublicNow(listed, open_items, frozenset(papers))
 
 
 def is_public_now(pack: Pack, now: PublicNow) -> bool:

@@ -4,10 +4,13 @@ never shows through the filter or its choices to the public or a councillor off 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from meetings.minutes import services
+from meetings.models import Meeting
 from tests.factories import PersonFactory, make_user
 from tests.factories.minutes import make_meeting_with_items
 from tests.minutes.test_pages import CANARY, _business, exempt_minutes  # noqa: F401
@@ -66,3 +69,27 @@ def test_members_only_actions_stay_hidden_through_the_filter(client, exempt_minu
         assert CANARY not in body
     client.force_login(make_user("officer"))
     assert CANARY in client.get(url, {"meeting": meeting.pk}).content.decode()
+
+
+def test_meeting_choices_are_bounded_but_any_meeting_still_filters(
+    client,
+    exempt_minutes,  # noqa: F811
+    monkeypatch,
+):
+    """Issue 20: ten years of meetings made the tracker's select thousands of options (200 ms,
+    0.5 MB). It offers the latest MEETING_CHOICES, plus the one chosen; any meeting with
+    actions still filters, so the meeting pages' "from this meeting" links keep working."""
+    from meetings.minutes import filters
+
+    meeting = exempt_minutes.meeting
+    other = _other_meeting_action()
+    # Distinct dates, so "the latest" is one of them whatever the database's tie order.
+    Meeting.all_objects.filter(pk=other.pk).update(start=meeting.start + dt.timedelta(days=7))
+    newer, older = other, meeting
+    url = reverse("action-tracker")
+    monkeypatch.setattr(filters, "MEETING_CHOICES", 1)
+    everything = client.get(url).content.decode()
+    assert f'<option value="{newer.pk}"' in everything
+    assert f'<option value="{older.pk}"' not in everything
+    chosen = client.get(url, {"meeting": older.pk}).content.decode()
+    assert f'<option value="{older.pk}" selected' in chosen
