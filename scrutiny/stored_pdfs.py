@@ -396,17 +396,22 @@ def queue_refresh(kind: str, key: str | None, *, only_if_stored: bool = True) ->
     refresh, and the refreshes are coalesced over the import's batch."""
     from scrutiny import bulk
 
+    connection = transaction.get_connection()
+    raw = (kind, key, only_if_stored)
     if bulk.active() and only_if_stored and kind in KEY_RESOLVERS and key is not None:
+        for _sids, func, _robust in connection.run_on_commit:  # resolved already?
+            if raw in getattr(func, "stored_pdf_keys", ()) and not func.ran:
+                return
         resolved = KEY_RESOLVERS[kind](key)
         if resolved is None:
             return
         kind, key = resolved
     token = (kind, key, only_if_stored)
-    connection = transaction.get_connection()
     # Already waiting for this commit? (A rolled-back transaction drops its callbacks, and
     # this list with them, so nothing is remembered past the transaction.)
     for _sids, func, _robust in connection.run_on_commit:
         if getattr(func, "stored_pdf_token", None) == token and not func.ran:
+            func.stored_pdf_keys.add(raw)
             return
 
     def enqueue():
@@ -420,6 +425,7 @@ def queue_refresh(kind: str, key: str | None, *, only_if_stored: bool = True) ->
             logger.exception("Could not queue a refresh of stored PDFs %s %s", kind, key)
 
     enqueue.stored_pdf_token = token
+    enqueue.stored_pdf_keys = {raw}  # the keys it stands for (before resolution)
     enqueue.ran = False
     transaction.on_commit(enqueue)
 

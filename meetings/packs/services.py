@@ -519,10 +519,12 @@ def is_public_now(pack: Pack, now: PublicNow) -> bool:
 @transaction.atomic
 def withdraw_unpublishable(meeting: Meeting) -> list[str]:
     """Delete the meeting's public packs that show something no longer public (row now,
-    file once this commits). Returns the kinds withdrawn."""
-    now = public_now(meeting)
+    file once this commits). Returns the kinds withdrawn. What is public now is read only
+    when the meeting has a public pack (most changes, and every imported meeting, have none)."""
+    now = None
     withdrawn = []
     for pack in Pack.objects.select_for_update().filter(meeting=meeting, kind__in=PUBLIC_KINDS):
+        now = now or public_now(meeting)
         if not is_public_now(pack, now):
             withdrawn.append(pack.kind)
             _remove(pack)
