@@ -123,7 +123,6 @@ def main() -> int:
         from django.utils import timezone
 
         from meetings.models import Meeting
-
         from scrutiny.council import save_council
         from scrutiny.models import Council
 
