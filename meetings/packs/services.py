@@ -149,8 +149,8 @@ def request_on_demand(meeting: Meeting, *, by=None) -> bool:
     to be built on demand): queue the build, through ``request_build`` as any other.
     Returns whether a build is (now) queued. Anonymous demand queues at most
     ``MAX_ON_DEMAND`` builds at a time."""
-    if not meeting.is_published or not never_built(meeting):
-        return False
+    if not meeting.is_published or meeting.start >= timezone.now() or not never_built(meeting):
+        return False  # only held meetings are left to demand (deferred_to_demand)
     anonymous = by is None or not getattr(by, "is_authenticated", False)
     if anonymous and PackBuild.objects.in_progress().count() >= MAX_ON_DEMAND:
         return False
