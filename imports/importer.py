@@ -42,6 +42,7 @@ from meetings import services as meeting_services
 from meetings.minutes import services as minutes_services
 from meetings.minutes.models import AttendanceKind, AttendanceStatus, Minute, MinutesSet
 from meetings.models import AgendaItem, Document, ItemKind, Meeting, MeetingStatus
+from scrutiny import bulk
 from scrutiny import services as core_services
 from scrutiny.conflicts import EditConflict, check_version
 from scrutiny.models import Committee, Membership, Person
@@ -348,14 +349,17 @@ class Importer:
     # -- the run --
 
     def run(self) -> Report:
+        """Import the site. A bulk import (``scrutiny.bulk``): the agenda packs of meetings
+        already held and the PDFs of imported minutes are built when first asked for."""
         self._load_records()
         try:
-            if self.dry_run:
-                with transaction.atomic():
+            with bulk.bulk_import():
+                if self.dry_run:
+                    with transaction.atomic():
+                        self._run()
+                        raise _Rollback
+                else:
                     self._run()
-                    raise _Rollback
-            else:
-                self._run()
         except _Rollback:
             pass
         return self.report
@@ -457,12 +461,14 @@ class Importer:
         one transaction (a savepoint each) rather than one commit per task queued: a
         batch's signals queue several tasks per meeting, and each commit is a disk flush.
         A hook that fails is rolled back alone and reported; the others still run. Work
-        those hooks ask for after commit is run the same way (a few rounds at most; what
-        is left then runs when Django runs it)."""
-        for _round in range(3):
-            if not hooks:
-                return
-            with transaction.atomic():
+        those hooks ask for after commit is run the same way, in the same transaction (a
+        few rounds at most; what is left then runs when Django runs it, at its commit). The
+        tasks they queue through ``scrutiny.bulk.enqueue`` are queued once for the whole
+        batch: a meeting's search refresh, asked for by each of its signals, runs once."""
+        if not hooks:
+            return
+        with transaction.atomic(), bulk.coalesced_tasks():
+            for last in (False, False, True):
                 for func, robust in hooks:
                     try:
                         with transaction.atomic():
@@ -473,7 +479,11 @@ class Importer:
                             self.report.problem(
                                 "background", "", f"after-commit work failed: {exc!r}"
                             )
+                if last:
+                    break  # the rest stays registered: Django runs it at this commit
                 hooks = self._take_commit_hooks(connection)
+                if not hooks:
+                    break
 
     def _get_meeting(self, meeting_id: str):
         try:

@@ -4,21 +4,23 @@ enqueues ``notifications.tasks.fan_out``: the work (and the sending) is in the b
 from __future__ import annotations
 
 from meetings.models import Meeting
+from scrutiny import bulk
 
 
 def on_meeting_published(sender, meeting, **kwargs) -> None:
     from .tasks import fan_out
 
-    fan_out.enqueue("published", meeting.pk)
+    bulk.enqueue(fan_out, "published", meeting.pk)
 
 
 def on_meeting_changed(sender, meeting, **kwargs) -> None:
     from .tasks import fan_out
 
+    # Through scrutiny.bulk: an import's batch queues each event of a meeting once.
     if sender is Meeting:
-        fan_out.enqueue("changed", meeting.pk)
+        bulk.enqueue(fan_out, "changed", meeting.pk)
     else:  # meetings.minutes (MinutesSet): public minutes changed
-        fan_out.enqueue("minutes", meeting.pk)
+        bulk.enqueue(fan_out, "minutes", meeting.pk)
 
 
 # --- the decisions app (decisions.signals, sent after commit) ------------------------------

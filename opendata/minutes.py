@@ -149,8 +149,9 @@ def on_minutes_saved(sender, instance, **kwargs):
 
     def enqueue():
         from opendata.tasks import refresh_meeting
+        from scrutiny import bulk
 
-        refresh_meeting.enqueue(meeting_id)
+        bulk.enqueue(refresh_meeting, meeting_id)  # once a batch of an import
 
     transaction.on_commit(enqueue)
 

@@ -38,9 +38,10 @@ GLOBAL_MODELS = (Committee, Person, Membership, MunicipalYear, Council)
 def on_meeting_event(sender, meeting, **kwargs):
     from opendata.records import mark_dirty, meeting_root
     from opendata.tasks import refresh_meeting
+    from scrutiny import bulk
 
     mark_dirty([meeting_root(meeting.pk)])
-    refresh_meeting.enqueue(meeting.pk)
+    bulk.enqueue(refresh_meeting, meeting.pk)  # once a batch of an import (scrutiny.bulk)
 
 
 def _meeting_of_item(item_id) -> int | None:

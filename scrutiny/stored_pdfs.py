@@ -389,13 +389,29 @@ def refresh(kind: str, key: str | None = None, *, only_if_stored: bool = False) 
 def queue_refresh(kind: str, key: str | None, *, only_if_stored: bool = True) -> None:
     """Queue ``refresh(kind, key)`` after the transaction commits, once however many records
     it saved. Nothing is read here: the officer's save costs no query; the task finds out
-    what to rebuild."""
-    token = (kind, key, only_if_stored)
+    what to rebuild.
+
+    During a bulk import (``scrutiny.bulk``) a minute's or a minutes set's key is resolved
+    here to its meeting's minutes (one query), so that a meeting's many saves queue one
+    refresh, and the refreshes are coalesced over the import's batch."""
+    from scrutiny import bulk
+
     connection = transaction.get_connection()
+    raw = (kind, key, only_if_stored)
+    if bulk.active() and only_if_stored and kind in KEY_RESOLVERS and key is not None:
+        for _sids, func, _robust in connection.run_on_commit:  # resolved already?
+            if raw in getattr(func, "stored_pdf_keys", ()) and not func.ran:
+                return
+        resolved = KEY_RESOLVERS[kind](key)
+        if resolved is None:
+            return
+        kind, key = resolved
+    token = (kind, key, only_if_stored)
     # Already waiting for this commit? (A rolled-back transaction drops its callbacks, and
     # this list with them, so nothing is remembered past the transaction.)
     for _sids, func, _robust in connection.run_on_commit:
         if getattr(func, "stored_pdf_token", None) == token and not func.ran:
+            func.stored_pdf_keys.add(raw)
             return
 
     def enqueue():
@@ -404,18 +420,22 @@ def queue_refresh(kind: str, key: str | None, *, only_if_stored: bool = True) ->
         enqueue.ran = True
 
         try:
-            refresh_stored_pdfs.enqueue(kind, key, only_if_stored)
+            bulk.enqueue(refresh_stored_pdfs, kind, key, only_if_stored)
         except Exception:  # never break the officer's save for a PDF that can be built later
             logger.exception("Could not queue a refresh of stored PDFs %s %s", kind, key)
 
     enqueue.stored_pdf_token = token
+    enqueue.stored_pdf_keys = {raw}  # the keys it stands for (before resolution)
     enqueue.ran = False
     transaction.on_commit(enqueue)
 
 
 def on_minutes_set_change(sender, instance, **kwargs) -> None:
-    # Minutes being published or approved are built straight away.
-    queue_refresh("minutes", str(instance.meeting_id), only_if_stored=False)
+    # Minutes being published or approved are built straight away; those of a bulk import
+    # (the history of a council: scrutiny.bulk) when first asked for, like any stored PDF.
+    from scrutiny import bulk
+
+    queue_refresh("minutes", str(instance.meeting_id), only_if_stored=bulk.active())
 
 
 def on_minute_change(sender, instance, **kwargs) -> None:

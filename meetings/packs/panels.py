@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from scrutiny import visibility
@@ -70,6 +71,7 @@ def meeting_pack_panel(request, meeting):
     counts = PackBuild.objects.filter(meeting=meeting).aggregate(
         building=Count("pk", filter=in_progress_q()),
         built=Count("pk", filter=Q(status=BuildStatus.OK)),
+        ever=Count("pk"),
     )
     building = counts["building"] > 0
     withdrawn = bool(meeting._packs_withdrawn)
@@ -86,6 +88,9 @@ def meeting_pack_panel(request, meeting):
             "building": building,
             "updating": updating,
             "withdrawn": withdrawn,
+            # A held meeting brought in by an import: its pack is built when first asked
+            # for (services.deferred_to_demand), so the page offers it.
+            "on_demand": (not packs and counts["ever"] == 0 and meeting.start < timezone.now()),
         },
     )
 

@@ -1,7 +1,9 @@
 """Listeners for the meetings app's signals: publishing or changing a published meeting queues
 an agenda pack build (the build itself runs in the background). A change to a meeting's
 minutes (sent by the minutes services) queues a build of the meetings whose "minutes of the
-previous meeting" item carries them (``previous_minutes.py``)."""
+previous meeting" item carries them (``previous_minutes.py``). During a bulk import
+(``scrutiny.bulk``) a meeting already held that never had a pack is not built now: its pack
+is built when first asked for (``services.request_on_demand``)."""
 
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ def on_meeting_changed(sender, *, meeting, **kwargs) -> None:
 
 
 def _queue(meeting, reason: str) -> None:
+    from . import services
     from .services import request_build, withdraw_unpublishable
 
     # A pack showing a paper that is no longer public is not served from the moment the
@@ -42,6 +45,8 @@ def _queue(meeting, reason: str) -> None:
         reason = f"{reason}: a paper in the published pack is no longer public"
     if not meeting.is_published:
         return
+    if services.deferred_to_demand(meeting):
+        return  # a held meeting of a bulk import: built when first asked for
     try:
         request_build(meeting=meeting, reason=reason)
     except ValidationError:

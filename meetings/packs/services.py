@@ -123,6 +123,49 @@ def request_build(
     return build
 
 
+def never_built(meeting: Meeting) -> bool:
+    """No pack and no build, ever: the packs of a held meeting a bulk import brought in."""
+    return not (
+        PackBuild.objects.filter(meeting=meeting).exists()
+        or Pack.objects.filter(meeting=meeting).exists()
+    )
+
+
+def deferred_to_demand(meeting: Meeting) -> bool:
+    """During a bulk import (``scrutiny.bulk``), the packs of a meeting already held that
+    never had any are built when first asked for (``request_on_demand``), not now: a
+    council's ten years of history would otherwise queue thousands of builds nobody reads.
+    A meeting still to come, or one whose packs exist, is built as always."""
+    from scrutiny import bulk
+
+    return bulk.active() and meeting.start < timezone.now() and never_built(meeting)
+
+
+# Anonymous demand may queue at most this many pack builds at a time.
+MAX_ON_DEMAND = 20
+
+
+def request_on_demand(meeting: Meeting, *, by=None) -> bool:
+    """A pack of a published meeting that never had one was asked for (its packs were left
+    to be built on demand): queue the build, through ``request_build`` as any other.
+    Returns whether a build is (now) queued. Anonymous demand queues at most
+    ``MAX_ON_DEMAND`` builds at a time."""
+    if not meeting.is_published or meeting.start >= timezone.now() or not never_built(meeting):
+        return False  # only held meetings are left to demand (deferred_to_demand)
+    anonymous = by is None or not getattr(by, "is_authenticated", False)
+    if anonymous and PackBuild.objects.in_progress().count() >= MAX_ON_DEMAND:
+        return False
+    try:
+        build = request_build(
+            meeting=meeting,
+            reason="Asked for (imported meeting: built on demand)",
+            by=None if anonymous else by,
+        )
+    except ValidationError:
+        return False
+    return build is not None
+
+
 # A watch runs this long after the lease it checks has ended (clocks of several machines).
 WATCH_MARGIN = dt.timedelta(seconds=1)
 
@@ -485,10 +528,12 @@ def is_public_now(pack: Pack, now: PublicNow) -> bool:
 @transaction.atomic
 def withdraw_unpublishable(meeting: Meeting) -> list[str]:
     """Delete the meeting's public packs that show something no longer public (row now,
-    file once this commits). Returns the kinds withdrawn."""
-    now = public_now(meeting)
+    file once this commits). Returns the kinds withdrawn. What is public now is read only
+    when the meeting has a public pack (most changes, and every imported meeting, have none)."""
+    now = None
     withdrawn = []
     for pack in Pack.objects.select_for_update().filter(meeting=meeting, kind__in=PUBLIC_KINDS):
+        now = now or public_now(meeting)
         if not is_public_now(pack, now):
             withdrawn.append(pack.kind)
             _remove(pack)

@@ -64,6 +64,30 @@ def _being_updated(request, meeting):
     return response
 
 
+def _on_demand(request, meeting):
+    """A meeting whose packs were left to be built when first asked for (a held meeting a
+    bulk import brought in: ``services.deferred_to_demand``): queue the build and say it is
+    being prepared (503, come back shortly). None when there is nothing to build."""
+    if not services.request_on_demand(meeting, by=request.user):
+        return None
+    response = render(
+        request,
+        "packs/unavailable.html",
+        {"meeting": meeting, "preparing": True},
+        status=503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+def _no_pack():
+    raise Http404("There is no such agenda pack.")
+
+
 @require_safe
 def public_pack(request, pk: int, kind: str = PackKind.PUBLIC):
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
@@ -71,7 +95,7 @@ def public_pack(request, pk: int, kind: str = PackKind.PUBLIC):
     if pack is None:
         if PackBuild.objects.filter(meeting=meeting).in_progress().exists():
             return _being_updated(request, meeting)
-        raise Http404("There is no such agenda pack.")
+        return _on_demand(request, meeting) or _no_pack()
     # Served only while everything it shows is public now: a paper made exempt, confidential
     # or removed withdraws the pack the moment that change commits, before any rebuild.
     if not services.is_public_now(pack, services.public_now(meeting)):
@@ -98,7 +122,9 @@ def members_pack(request, pk: int):
                 refused=True,
             )
         raise Http404
-    pack = get_object_or_404(Pack, meeting=meeting, kind=PackKind.MEMBERS)
+    pack = Pack.objects.filter(meeting=meeting, kind=PackKind.MEMBERS).first()
+    if pack is None:
+        return _on_demand(request, meeting) or _no_pack()
     if not services.holds_only_issued(pack, services.issued_now(meeting)):
         return _being_updated(request, meeting)  # a paper in it was withdrawn or replaced
     pack.meeting = meeting

@@ -1,0 +1,69 @@
+"""Bulk writes: an import of a council's history (``imports``) writes thousands of meetings
+through the same services an officer's pages use, and their signals queue background work per
+record saved. Two switches, both scoped to the thread doing the bulk writes, keep that work in
+proportion without changing what the services write:
+
+- ``bulk_import()``: derived files of the past are built when first asked for, not at once:
+  an agenda pack of a meeting already held that never had one (``meetings.packs.receivers``;
+  the pack's download queues the build) and the PDF of minutes published by the import
+  (``scrutiny.stored_pdfs``: built on first request, like any stored PDF nobody asked for).
+  Meetings still to come get their packs at once, and a pack or PDF that exists is kept up to
+  date as always.
+- ``coalesced_tasks()``: the same task with the same arguments enqueued several times inside
+  it (a meeting's search refresh, queued by each of its published, changed and minutes
+  signals) is enqueued once, when the block ends. Only for tasks that read the state they
+  work on when they run (refreshes, fan-outs of an event): one run after the last change does
+  what several would. Call sites opt in by enqueuing through ``enqueue``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from contextlib import contextmanager
+
+_state = threading.local()
+
+
+@contextmanager
+def bulk_import():
+    """Derived files of the past are built on demand while this is active (this thread)."""
+    previous = getattr(_state, "bulk", False)
+    _state.bulk = True
+    try:
+        yield
+    finally:
+        _state.bulk = previous
+
+
+def active() -> bool:
+    return getattr(_state, "bulk", False)
+
+
+@contextmanager
+def coalesced_tasks():
+    """Enqueue each distinct (task, arguments) passed to ``enqueue`` once, at the end of the
+    block, in the order first asked for. If the block raises, nothing is enqueued (the caller's
+    transaction is being rolled back). Nested blocks share the outer one."""
+    if getattr(_state, "pending", None) is not None:
+        yield
+        return
+    pending: dict = {}
+    _state.pending = pending
+    try:
+        yield
+    finally:
+        _state.pending = None
+    for task, args, kwargs in pending.values():
+        task.enqueue(*args, **kwargs)
+
+
+def enqueue(task, *args, **kwargs):
+    """``task.enqueue(*args, **kwargs)``, or, inside ``coalesced_tasks()``, once at its end
+    however many times it is asked for. Returns the task result, or None when deferred."""
+    pending = getattr(_state, "pending", None)
+    if pending is None:
+        return task.enqueue(*args, **kwargs)
+    key = (task.module_path, json.dumps([args, kwargs], sort_keys=True, default=str))
+    pending.setdefault(key, (task, args, kwargs))
+    return None
