@@ -196,3 +196,27 @@ def test_search_date_filters_never_surface_an_exempt_item(client):
         assert "Exempt description" not in html and f"Exempt {CANARY}" not in html, params
         results = response.context.get("results") or []
         assert all(CANARY not in str(vars(doc)) for doc, _ in results), params
+
+
+def test_the_meeting_form_keeps_hostile_parts_and_never_500s(client):
+    from tests.factories.meetings import MeetingFactory
+
+    committee = MeetingFactory().committee
+    client.force_login(make_user("officer"))
+    for part, value in (
+        ("day", "31"),
+        ("month", "١٣"),
+        ("year", "9" * 30),
+        ("time", "<b>25:61</b>"),
+        ("time", "1:30"),
+    ):
+        data = {"committee": committee.pk, "start_day": "26", "start_month": "3"}
+        data |= {"start_year": "2017", "start_time": "01:30" if part != "time" else "10:00"}
+        data[f"start_{part}"] = value
+        if part == "day":
+            data["start_month"] = "2"
+        response = client.post(reverse("officer-meeting-add"), data)
+        assert response.status_code == 200, (part, value)
+        html = response.content.decode()
+        assert "<b>25:61</b>" not in html
+        assert problems_in(html, f"meeting {part}") == []
