@@ -118,13 +118,27 @@ class GovukDateInput(forms.Widget):
                     else dt.date.fromisoformat(value)
                 )
             except ValueError:
-                return dict.fromkeys(self.parts, "")
+                # Not a date (an old bookmark "2017-02-31", a hand-edited link): show what was
+                # sent in the boxes, so the error beside them says what is wrong with it.
+                return self._loose_parts(value)
         if isinstance(value, dt.date):
             parts = {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
             if self.with_time:
                 parts["time"] = value.strftime("%H:%M") if isinstance(value, dt.datetime) else ""
             return parts
         return dict.fromkeys(self.parts, "")
+
+    def _loose_parts(self, value: str) -> dict[str, str]:
+        parts = dict.fromkeys(self.parts, "")
+        date, _, time = value.strip().partition("T")
+        pieces = date.split("-", 2)
+        if len(pieces) == 3:
+            parts["year"], parts["month"], parts["day"] = pieces
+        else:
+            parts["day"] = value
+        if self.with_time:
+            parts["time"] = time
+        return parts
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -207,6 +221,16 @@ def _parts_or_iso(field, value, base):
     try:
         return base.to_python(field, value)
     except ValidationError as exc:
+        if exc.code == "ambiguous_timezone":
+            # 01.30 on the night the clocks go forward does not exist (and on the night they go
+            # back it happens twice): say so in words, on the Time box, not Django's
+            # "2017-03-26 01:30:00 couldn't be interpreted in time zone Europe/London".
+            field.widget.error_parts = ("time",)
+            raise ValidationError(
+                f"{field.label or 'Date'} must include a time that happens once on that day "
+                "(the clocks change that night): choose another time",
+                code="ambiguous_timezone",
+            ) from None
         stock = base.default_error_messages["invalid"]
         if exc.code != "invalid" or field.error_messages["invalid"] != stock:
             raise

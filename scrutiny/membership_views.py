@@ -27,6 +27,16 @@ def year_members_url(committee: Committee, year: MunicipalYear) -> str:
     return reverse("officer-year-members", kwargs={"slug": committee.slug, "year": year.pk})
 
 
+# The largest id a database row can have (a 64-bit signed integer). A ticked "id" beyond it
+# (a forged or corrupted post) is junk like a non-number: skipped, never sent to the database,
+# where SQLite raises OverflowError and PostgreSQL "out of range" (a 500).
+MAX_ID = 2**63 - 1
+
+
+def _is_id(raw: str) -> bool:
+    return raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -92,15 +102,13 @@ class YearMembers(OfficerRequiredMixin, TemplateView):
         )
 
     def end(self):
-        ticked = self.request.POST.getlist("end")
+        ticked = [raw for raw in self.request.POST.getlist("end") if _is_id(raw)]
         ends: dict[int, dt.date] = {}
         names = {
             m.pk: m.person.display_name
             for m in selectors.year_memberships(self.committee, self.year)
         }
         for raw in ticked:
-            if not (raw.isascii() and raw.isdigit()):
-                continue
             pk = int(raw)
             self.posted_ends[pk] = self._posted_end(pk)
             form = EndDateForm(self.request.POST, pk=pk, person=names.get(pk, ""))
@@ -124,9 +132,7 @@ class YearMembers(OfficerRequiredMixin, TemplateView):
         return self._done(f"Ended {_plural(len(ended), 'membership')}: {names}.")
 
     def remove(self):
-        ids = [
-            int(raw) for raw in self.request.POST.getlist("end") if raw.isascii() and raw.isdigit()
-        ]
+        ids = [int(raw) for raw in self.request.POST.getlist("end") if _is_id(raw)]
         self.posted_ends = {pk: self._posted_end(pk) for pk in ids}
         if not ids:
             self.errors.append(("end-form", "Tick the memberships you want to remove."))
