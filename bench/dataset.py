@@ -1700,6 +1700,16 @@ def is_complete() -> bool:
     )
 
 
+def ensure_council() -> None:
+    """A real council has entered its name; without a Council row every page is the first-run
+    "being set up" page (scrutiny.council.FirstRunMiddleware), which is what the benches would
+    then time. Older datasets get the row added."""
+    from scrutiny.models import Council
+
+    if not Council.objects.exists():
+        Council.objects.create(name="Ten-year Borough Council")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default=DEFAULT_DATABASE)
@@ -1715,6 +1725,7 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    ensure_council()
     core = not args.fresh and has_core()
     # The parts added after the first version, each added on its own to an older database.
     parts = {"work programme": (work_programme_state, add_work_programme)}

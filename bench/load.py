@@ -75,6 +75,7 @@ def free_port() -> int:
 def meeting_path_and_size() -> tuple[str, int]:
     """A held meeting with the usual ten items, and the size of its page."""
     dataset.use_database(dataset.DEFAULT_DATABASE)
+    dataset.ensure_council()  # an older dataset has none: every page would be "being set up"
     from django.test import Client
 
     from meetings.models import Meeting, MeetingStatus
