@@ -57,6 +57,14 @@ def search_view(request):
     call_in_hits = []
     query = ""
     narrowed = ""
+    # Dates or filters chosen without words search nothing: say so rather than show the
+    # page as if nothing had been asked (found by the issue 16 date-input journey).
+    filters_only = (
+        form.is_bound
+        and form.is_valid()
+        and not form.cleaned_data["q"].strip()
+        and any(form.cleaned_data[name] for name in ("committee", "type", "date_from", "date_to"))
+    )
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
         data = form.cleaned_data
         query = data["q"].strip()
@@ -85,6 +93,7 @@ def search_view(request):
             "results": results,
             "query": query,
             "narrowed": narrowed,
+            "filters_only": filters_only,
             "querystring": other.urlencode(),
             "ranked": uses_postgres(),
             "decision_hits": decision_hits,

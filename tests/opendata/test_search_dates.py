@@ -128,3 +128,20 @@ def test_a_bad_date_is_explained_on_the_page(client, params, message, wrong):
     assert fieldset.get("aria-describedby") == f"id_{name}-hint id_{name}-error"
     assert problems_in(html, "search") == []
     assert 'value="budget"' in html
+
+
+def test_dates_without_words_say_what_to_do_instead_of_showing_nothing(client):
+    """Found by the issue 16 date-input journey: dates and no words gave the empty search page
+    as if nothing had been asked. Now it says words are needed and where to list meetings by
+    date; an empty search (no filters either) still shows no such message."""
+    _, html, doc = search(
+        client, {"q": "", "date_from_day": "1", "date_from_month": "1", "date_from_year": "2017"}
+    )
+    (note,) = doc.xpath("//*[@id='filters-only']")
+    assert "Enter words to search for" in note.text_content()
+    assert note.xpath(".//a/@href") == [reverse("meeting-calendar")]
+    assert problems_in(html, "search") == []
+    _, _, empty = search(client, {})
+    assert not empty.xpath("//*[@id='filters-only']")
+    _, _, words = search(client, {"q": "budget", "date_from": "2017-01-01"})
+    assert not words.xpath("//*[@id='filters-only']")
