@@ -205,7 +205,8 @@ def _signed_in_examples(public_paths: list[str]) -> dict[str, tuple[object, list
         if not committees or is_officer(user):
             continue
         meetings = (
-            Meeting.objects.filter(committee_id__in=committees, published_at__isnull=False)
+            Meeting.objects.published()
+            .filter(committee_id__in=committees)
             .annotate(n=Count("items"))
             .order_by("-n", "pk")[:3]
         )

@@ -145,6 +145,7 @@ def deferred_to_demand(meeting: Meeting) -> bool:
 MAX_ON_DEMAND = 20
 
 
+@records_by
 def request_on_demand(meeting: Meeting, *, by=None) -> bool:
     """A pack of a published meeting that never had one was asked for (its packs were left
     to be built on demand): queue the build, through ``request_build`` as any other.

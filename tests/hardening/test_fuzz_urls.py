@@ -180,7 +180,10 @@ def test_no_anonymous_get_of_any_url_pattern_is_a_server_error(client, demo):
             url = url_for(path)
             response = client.get(url, query)
             seen.append(url)
-            assert response.status_code < 500, (url, query, response.status_code)
+            # A 503 with Retry-After is an answer, not an error: a held meeting's pack that
+            # was left to be built on demand is "being prepared" (packs.services).
+            prepared = response.status_code == 503 and response.has_header("Retry-After")
+            assert response.status_code < 500 or prepared, (url, query, response.status_code)
 
         # Explicit examples first, every run: each nasty value in every query parameter at
         # once on a page that exists, and in every path segment.
