@@ -175,11 +175,16 @@ def test_officer_enters_a_whole_agenda_pack_in_at_most_35_submissions(page, sett
     # Maureen Haigh stood down in the autumn.
     haigh = members["Maureen Haigh"].display_name
     page.get_by_label(f"End the membership of {haigh}").last.check()
-    page.get_by_label(f"End date for {haigh}").last.fill(
-        (previous_day - dt.timedelta(days=60)).isoformat()
+    # A GOV.UK date input: Day, Month and Year boxes in a group named for the person.
+    left_on = (
+        previous_day - dt.timedelta(days=60)
         if previous_day - dt.timedelta(days=60) > start
-        else (start + dt.timedelta(days=1)).isoformat()
+        else start + dt.timedelta(days=1)
     )
+    end_date = page.get_by_role("group", name=f"End date for {haigh}").last
+    end_date.get_by_label("Day").fill(str(left_on.day))
+    end_date.get_by_label("Month").fill(str(left_on.month))
+    end_date.get_by_label("Year").fill(str(left_on.year))
     journey.click("button", "End the ticked memberships")
     journey.ok()
     # Two join: one already in the portal, one new co-optee.
