@@ -42,7 +42,9 @@ officer_meeting_panels = PanelRegistry("officer-meeting")
 meeting_top_panels = PanelRegistry("meeting-top")
 
 
-class NotesRegistry:
+class _FunctionRegistry:
+    """Functions registered once each, in registration order."""
+
     def __init__(self):
         self._fns: list[Callable] = []
 
@@ -51,6 +53,8 @@ class NotesRegistry:
             self._fns.append(fn)
         return fn
 
+
+class NotesRegistry(_FunctionRegistry):
     def collect(self, request, meeting) -> dict[int, list[str]]:
         notes: dict[int, list[str]] = {}
         for fn in self._fns:
@@ -76,15 +80,7 @@ class ItemOutcome:
 item_outcomes = NotesRegistry()
 
 
-class LinksRegistry:
-    def __init__(self):
-        self._fns: list[Callable] = []
-
-    def register(self, fn: Callable) -> Callable:
-        if fn not in self._fns:
-            self._fns.append(fn)
-        return fn
-
+class LinksRegistry(_FunctionRegistry):
     def collect(self, request, meetings) -> dict[int, list[tuple[str, str]]]:
         links: dict[int, list[tuple[str, str]]] = {}
         if not meetings:
@@ -98,15 +94,7 @@ class LinksRegistry:
 meeting_links = LinksRegistry()
 
 
-class LocatorRegistry:
-    def __init__(self):
-        self._fns: list[Callable] = []
-
-    def register(self, fn: Callable) -> Callable:
-        if fn not in self._fns:
-            self._fns.append(fn)
-        return fn
-
+class LocatorRegistry(_FunctionRegistry):
     def locate(self, *args, **kwargs):
         for fn in self._fns:
             found = fn(*args, **kwargs)

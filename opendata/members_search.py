@@ -25,10 +25,11 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from meetings.models import Document
-from opendata.indexing import MARK_START, MARK_STOP, SEARCH_CONFIG
+from opendata.indexing import SEARCH_CONFIG
 from opendata.models import SearchDocument
 from opendata.search import (
     HEADLINE_CHARS,
+    HEADLINE_OPTIONS,
     SearchParams,
     excluded_terms,
     fallback_terms,
@@ -88,13 +89,7 @@ def exempt_results(user, params: SearchParams) -> list[ExemptHit]:
                 snippet_raw=SearchHeadline(
                     Substr("text", 1, HEADLINE_CHARS, output_field=TextField()),
                     query,
-                    config=SEARCH_CONFIG,
-                    start_sel=MARK_START,
-                    stop_sel=MARK_STOP,
-                    max_words=35,
-                    min_words=15,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
+                    **HEADLINE_OPTIONS,
                 ),
             )
             .filter(members_vector=query)

@@ -56,6 +56,16 @@ MAX_COUNTED = 1_000
 # given, and was half of a search's time at 10,000 characters a row); a match further into a
 # long PDF still finds it, the snippet shows its opening.
 HEADLINE_CHARS = 4_000
+# How a result's snippet is cut, the same for public and members' results.
+HEADLINE_OPTIONS = {
+    "config": SEARCH_CONFIG,
+    "start_sel": MARK_START,
+    "stop_sel": MARK_STOP,
+    "max_words": 35,
+    "min_words": 15,
+    "max_fragments": 2,
+    "fragment_delimiter": " … ",
+}
 
 
 @dataclass(frozen=True)
@@ -166,13 +176,7 @@ def _annotated(qs: QuerySet[SearchDocument], params: SearchParams) -> QuerySet[S
                 output_field=TextField(),
             ),
             query,
-            config=SEARCH_CONFIG,
-            start_sel=MARK_START,
-            stop_sel=MARK_STOP,
-            max_words=35,
-            min_words=15,
-            max_fragments=2,
-            fragment_delimiter=" … ",
+            **HEADLINE_OPTIONS,
         ),
     )
 
