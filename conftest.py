@@ -37,7 +37,10 @@ def _portal_test_settings(settings, tmp_path):
     }
     from django.core.cache import cache
 
+    from scrutiny.cache import forget_process_state
+
     cache.clear()
+    forget_process_state()
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,9 @@ dataset first if needed (bench/dataset.py). In one run, for each cache mode:
    ratio meeting/static uncached (target >= 0.2) and cached (target >= 0.9), the error count
    (target 0) and the largest worker RSS (target <= 150 MB); exits 1 if any target fails.
 
-Cache modes: ``none`` renders every request (the page cache is off); ``redis`` turns on the
+Cache modes: ``none`` renders every request (the page cache is off; the fragment cache of
+``scrutiny.fragments`` is on, on Redis, as in production, so the meeting page's body is
+rendered once per change and the rest of the page on every request); ``redis`` turns on the
 anonymous page cache (scrutiny.cache) on the local Redis, so most requests are cache hits —
 what anonymous visitors get in production with REDIS_URL set. Figures are printed last.
 """
@@ -134,10 +136,12 @@ def start_gunicorn(port: int, workers: int, cache: str) -> subprocess.Popen:
         "GUNICORN_LOG_LEVEL": "warning",
         "DJANGO_SETTINGS_MODULE": "scrutiny.settings",
     }
-    env.pop("REDIS_URL", None)
+    # Redis in both modes, as in production: "none" has the page cache off (every request
+    # rendered, the meeting page's body from the fragment cache), "redis" has it on.
+    env["REDIS_URL"] = "redis://127.0.0.1:6379/3"
     env["PAGE_CACHE_SECONDS"] = "0"
+    env["FRAGMENT_CACHE_SECONDS"] = "300"
     if cache == "redis":
-        env["REDIS_URL"] = "redis://127.0.0.1:6379/3"
         env["PAGE_CACHE_SECONDS"] = "300"
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py"],

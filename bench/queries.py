@@ -11,7 +11,9 @@ SQL queries of up to three pages of each type (the second request of each, so on
 warm-ups do not count); a type's figure is its worst example.
 
 Each example is also timed in-process (the test client, without the test environment's
-template instrumentation; page cache off: no ``REDIS_URL``, ``PAGE_CACHE_SECONDS`` 0;
+template instrumentation; page cache off: ``PAGE_CACHE_SECONDS`` 0; the fragment cache
+of ``scrutiny.fragments`` on, on the local Redis, as production runs it (``--no-fragments``
+turns it off: no ``REDIS_URL``);
 ``DEBUG`` off; the cached template loader): ``--repeat`` requests after the warm-up, the
 example's time being their median. A type's **median** is the median of all its timed
 requests, its **worst** the slowest example's time. The same is done for the meeting page
@@ -264,10 +266,22 @@ def load_average() -> str:
         return "unknown"
 
 
+FRAGMENTS = {"on": True}
+FRAGMENTS_REDIS_URL = "redis://127.0.0.1:6379/4"
+
+
 def run_child(*args: str) -> str:
     env = {**os.environ, "TASKS_IMMEDIATE": "true", "DEBUG": "false"}
-    env.pop("REDIS_URL", None)  # count the queries the pages make, not a cache's
-    env.pop("PAGE_CACHE_SECONDS", None)  # and time them: the page cache is off
+    env.pop("REDIS_URL", None)
+    env["PAGE_CACHE_SECONDS"] = "0"  # the page cache is off: pages are rendered
+    env["PAGE_CACHE_LOCAL_ENTRIES"] = "0"
+    if FRAGMENTS["on"]:
+        # The meeting page's body is a fragment per content generation (scrutiny.fragments),
+        # which needs the shared cache: production's Redis, a database of its own here.
+        env["REDIS_URL"] = FRAGMENTS_REDIS_URL
+        env["FRAGMENT_CACHE_SECONDS"] = "300"
+    else:
+        env["FRAGMENT_CACHE_SECONDS"] = "0"
     result = subprocess.run(
         [sys.executable, __file__, *args], env=env, capture_output=True, text=True, check=False
     )
@@ -294,6 +308,11 @@ def main() -> None:
         action="store_true",
         help="use both databases as they are (no dataset.py run, no demo data reload)",
     )
+    parser.add_argument(
+        "--no-fragments",
+        action="store_true",
+        help="the fragment cache off too (no REDIS_URL): every part rendered every time",
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--prepare-demo", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -309,6 +328,7 @@ def main() -> None:
         build = [sys.executable, str(Path(__file__).with_name("dataset.py"))]
         subprocess.run([*build, "--database", args.dataset], check=True)
         run_child("--prepare-demo")
+    FRAGMENTS["on"] = not args.no_fragments
     load_before = load_average()
     repeat = ("--repeat", str(args.repeat))
     demo = json.loads(run_child("--measure", DEMO_DATABASE, *repeat).strip().splitlines()[-1])
@@ -320,6 +340,10 @@ def main() -> None:
     saved.write_text(json.dumps({"demo": demo, "ten_year": big, "load": [load_before, load_after]}))
     failures = report(demo, big, args.dataset)
     print(f"load average (1, 5, 15 min): before {load_before}; after {load_after}")
+    print(
+        "page cache off; fragment cache "
+        + ("on (Redis)" if FRAGMENTS["on"] else "off (--no-fragments)")
+    )
     if failures and not args.no_targets:
         sys.exit(1)
 

@@ -223,6 +223,28 @@ def attach_to_agenda(user, meeting: Meeting, items, *, include_private: bool) ->
     return True
 
 
+def notes_for_holes(user, meeting: Meeting) -> dict[str, PrivateNote]:
+    """For the meeting page's shared body (``scrutiny.fragments``): the user's notes on the
+    meeting by the name of the hole they fill, ``note-item-<id>`` and ``note-paper-<id>``,
+    each with its item (and paper) loaded. One query; empty when the user may not keep
+    notes. Whether a note shows is decided by the holes: the body has one only where the
+    user may read the item or paper."""
+    if not may_keep_notes(user):
+        return {}
+    found: dict[str, PrivateNote] = {}
+    for note in PrivateNote.objects.filter(
+        author=user, agenda_item__meeting=meeting
+    ).select_related("agenda_item", "document"):
+        _with_text(note)
+        if note.document_id:
+            note.document.my_note = note
+            found[f"note-paper-{note.document_id}"] = note
+        else:
+            note.agenda_item.my_note = note
+            found[f"note-item-{note.agenda_item_id}"] = note
+    return found
+
+
 # -- Writes --------------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -61,12 +62,12 @@ from meetings.models import (
 )
 from meetings.stamping import stamp_exempt_paper
 from meetings.workdays import CLEAR_WORKING_DAYS, latest_publication_date
-from scrutiny import constitution, visibility
+from scrutiny import constitution, fragments, visibility
 from scrutiny.extensions import my_panels
 from scrutiny.forms import add_service_errors
 from scrutiny.models import Committee
 from scrutiny.paging import paged
-from scrutiny.permissions import OfficerRequiredMixin
+from scrutiny.permissions import OfficerRequiredMixin, is_officer
 from scrutiny.serving import file_response, paper_headers, wants_download
 
 
@@ -188,7 +189,14 @@ def home_next_meetings_panel(request):
     return ("meetings/panels/home_next_meetings.html", {"rows": rows})
 
 
-def _meeting_context(request, meeting: Meeting, *, include_private: bool, preview: str = ""):
+def _meeting_context(
+    request, meeting: Meeting, *, include_private: bool, preview: str = "", holes: bool = False
+):
+    """What the meeting page's body shows. ``holes`` (a signed-in reader's page): the
+    reader's own notes are holes for ``_fill_for_reader``, so the rest is the same for every
+    reader with the same view (``scrutiny.fragments``). Every panel depends on the view only
+    (the "Save for offline" and "My notes" panels on being signed in and reading exempt
+    papers or not), never on who the reader is."""
     items = selectors.agenda(meeting, include_private=include_private, preview=bool(preview))
     notes = item_notes.collect(request, meeting)
     outcomes = {} if preview else item_outcomes.collect(request, meeting)
@@ -198,11 +206,9 @@ def _meeting_context(request, meeting: Meeting, *, include_private: bool, previe
     shows_deadline = meeting.published_late or not meeting.is_published
     clear_days = constitution.publication_clear_days() if shows_deadline else CLEAR_WORKING_DAYS
     return {
-        # The signed-in user's private notes beside each item and paper (issue 23).
-        "notes_enabled": not preview
-        and private_notes.attach_to_agenda(
-            request.user, meeting, items, include_private=include_private
-        ),
+        # The signed-in user's private notes beside each item and paper (issue 23): holes
+        # with "Add a note" in them, filled with the reader's own notes.
+        "notes_enabled": holes and not preview,
         "meeting": meeting,
         "items": items,
         "notes": notes,
@@ -214,12 +220,36 @@ def _meeting_context(request, meeting: Meeting, *, include_private: bool, previe
         "clear_days": clear_days,
         "panels": [] if preview else meeting_panels.render_list(request, meeting),
         "top_panels": [] if preview else meeting_top_panels.render_list(request, meeting),
-        "breadcrumbs": [
-            ("Meetings", reverse("meeting-calendar")),
-            (meeting.committee.name, reverse("committee-meetings", args=[meeting.committee.slug])),
-            (f"{timezone.localtime(meeting.start):%-d %B %Y}", None),
-        ],
     }
+
+
+def _meeting_breadcrumbs(meeting: Meeting) -> list[tuple[str, str | None]]:
+    return [
+        ("Meetings", reverse("meeting-calendar")),
+        (meeting.committee.name, reverse("committee-meetings", args=[meeting.committee.slug])),
+        (f"{timezone.localtime(meeting.start):%-d %B %Y}", None),
+    ]
+
+
+def _fill_for_reader(request, meeting: Meeting, body: str, *, include_private: bool) -> str:
+    """The signed-in reader's own notes put into the shared body's holes (one query); a hole
+    with no note of theirs keeps its "Add a note" link."""
+    notes = private_notes.notes_for_holes(request.user, meeting)
+    context = {"meeting": meeting, "include_private": include_private}
+
+    def part(name: str, default: str) -> str:
+        note = notes.get(name)
+        if note is None:
+            return default
+        if note.document_id:
+            return render_to_string(
+                "meetings/notes/_paper_note.html", {**context, "d": note.document}, request
+            )
+        return render_to_string(
+            "meetings/notes/_item_note.html", {**context, "item": note.agenda_item}, request
+        )
+
+    return fragments.fill(body, part)
 
 
 def meeting_detail(request, pk):
@@ -227,10 +257,27 @@ def meeting_detail(request, pk):
         Meeting.objects.select_related("committee", "contact_officer"), pk=pk
     )
     include_private = selectors.viewer_sees_exempt(request.user, meeting)
+    signed_in = request.user.is_authenticated
+    # The body is the same for every reader with the same view of the meeting: signed in or
+    # not (the sign-in link), may read its exempt papers or not, officer or not (draft
+    # minutes). The full path is in it for the sign-in link's "next".
+    view = (meeting.pk, request.get_full_path(), signed_in, include_private)
+    view += (is_officer(request.user),)
+    body = fragments.cached(
+        "meeting-body",
+        view,
+        lambda: render_to_string(
+            "meetings/_meeting_body.html",
+            _meeting_context(request, meeting, include_private=include_private, holes=signed_in),
+            request,
+        ),
+    )
+    if signed_in:
+        body = _fill_for_reader(request, meeting, body, include_private=include_private)
     return render(
         request,
         "meetings/meeting_detail.html",
-        _meeting_context(request, meeting, include_private=include_private),
+        {"meeting": meeting, "body": body, "breadcrumbs": _meeting_breadcrumbs(meeting)},
     )
 
 
@@ -579,7 +626,12 @@ class MeetingPreview(OfficerRequiredMixin, View):
         ctx = _meeting_context(
             request, meeting, include_private=audience == "member", preview=audience
         )
-        return render(request, "meetings/meeting_detail.html", ctx)
+        body = render_to_string("meetings/_meeting_body.html", ctx, request)
+        return render(
+            request,
+            "meetings/meeting_detail.html",
+            {**ctx, "body": body, "breadcrumbs": _meeting_breadcrumbs(meeting)},
+        )
 
 
 class MeetingPublish(OfficerRequiredMixin, View):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -32,7 +33,7 @@ from performance.selectors import (
     kpi_trend,
     rows_for,
 )
-from scrutiny import csvexport
+from scrutiny import csvexport, fragments
 from scrutiny.forms import add_service_errors
 from scrutiny.permissions import officer_required
 
@@ -77,21 +78,20 @@ def dashboard(request):
 def kpi_detail(request, slug):
     kpi = get_object_or_404(KPI.objects.select_related("service_area"), slug=slug)
     today = timezone.localdate()
-    figures = [f.label_status(today) for f in kpi_trend(kpi)]
-    latest = figures[-1] if figures else None
-    chart = (
-        kpi_chart(kpi, figures, status_text=latest.rag_label if latest else "no figures")
-        if figures
-        else None
-    )
-    show_comparators = any(
-        f.statistical_neighbour is not None or f.england is not None or f.region is not None
-        for f in figures
-    )
-    return render(
-        request,
-        "performance/kpi_detail.html",
-        {
+
+    def body() -> str:
+        figures = [f.label_status(today) for f in kpi_trend(kpi)]
+        latest = figures[-1] if figures else None
+        chart = (
+            kpi_chart(kpi, figures, status_text=latest.rag_label if latest else "no figures")
+            if figures
+            else None
+        )
+        show_comparators = any(
+            f.statistical_neighbour is not None or f.england is not None or f.region is not None
+            for f in figures
+        )
+        context = {
             "kpi": kpi,
             "figures": figures,
             "latest": latest,
@@ -99,6 +99,18 @@ def kpi_detail(request, slug):
             "show_comparators": show_comparators,
             "commentaries": [f for f in reversed(figures) if f.commentary],
             "has_demo": any(f.is_demo for f in figures),
+        }
+        return render_to_string("performance/_kpi_body.html", context, request)
+
+    # Public figures, the same for every reader: one fragment per content generation, address
+    # and day (a status can turn "Data Not Due" with the date) (scrutiny.fragments).
+    view = (kpi.pk, request.get_full_path(), today.isoformat())
+    return render(
+        request,
+        "performance/kpi_detail.html",
+        {
+            "kpi": kpi,
+            "body": fragments.cached("kpi-body", view, body),
             "breadcrumbs": [("Performance", reverse("kpi-dashboard")), (kpi.reference, None)],
         },
     )

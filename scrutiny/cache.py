@@ -110,6 +110,19 @@ def content_generation() -> int:
     return int(value)
 
 
+def forget_process_state() -> None:
+    """Drop what this process remembers between requests (the generation it last read, its
+    local tiers, the council): for tests, whose database rolls back without a signal."""
+    from scrutiny import fragments
+    from scrutiny.council import forget_council
+
+    _memo.clear()
+    for tier in _local_tiers.values():
+        tier.clear()
+    fragments.clear_local()
+    forget_council()
+
+
 def last_change_at() -> float | None:
     """When portal data last changed, as recorded in the shared cache (None: not known)."""
     value = _cache().get(LAST_CHANGE_KEY)

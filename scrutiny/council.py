@@ -30,6 +30,7 @@ from django.urls import reverse
 
 from scrutiny import brand
 from scrutiny.audit import records_by
+from scrutiny.cache import content_generation
 from scrutiny.models import Council
 from scrutiny.permissions import is_administrator
 from scrutiny.roles import ADMINISTRATORS, OFFICERS, ensure_roles
@@ -56,16 +57,29 @@ EDITABLE_FIELDS = (
 )
 
 
+# This process's copy and the content generation it was read at (scrutiny.cache): every
+# page asks for the council twice (the first-run check, the brand), and with Redis each ask
+# was a round trip. A save of the council bumps the generation, so the copy is dropped at
+# once here and within a second in other processes.
+_remembered: dict[str, tuple[int, Council]] = {}
+
+
 def current_council() -> Council:
     """The council row (or the unsaved stand-in while none exists), cached for every page."""
+    generation = content_generation()
+    remembered = _remembered.get(COUNCIL_CACHE_KEY)
+    if remembered is not None and remembered[0] == generation:
+        return remembered[1]
     council = cache.get(COUNCIL_CACHE_KEY)
     if council is None:
         council = Council.current()
         cache.set(COUNCIL_CACHE_KEY, council, COUNCIL_CACHE_SECONDS)
+    _remembered[COUNCIL_CACHE_KEY] = (generation, council)
     return council
 
 
 def forget_council() -> None:
+    _remembered.clear()
     cache.delete(COUNCIL_CACHE_KEY)
 
 

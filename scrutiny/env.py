@@ -78,6 +78,7 @@ class Env:
     tasks_immediate: bool
     page_cache_seconds: int = 0
     page_cache_local_entries: int = 0
+    fragment_cache_seconds: int = 0
     database_replica_url: str = ""
     replica_pause_seconds: int = 5
     # Where uploaded documents and built packs live: "filesystem" (MEDIA_ROOT) or "s3".
@@ -162,6 +163,12 @@ class Env:
             # The per-process tier in front of Redis (scrutiny.cache); 0 turns it off.
             page_cache_local_entries=_int(
                 "PAGE_CACHE_LOCAL_ENTRIES", 64 if _str("REDIS_URL", "") else 0, minimum=0
+            ),
+            # The meeting page's body for signed-in and anonymous readers alike
+            # (scrutiny.fragments): like the page cache, only with a cache every worker
+            # shares, because a change must reach every process's copy.
+            fragment_cache_seconds=_int(
+                "FRAGMENT_CACHE_SECONDS", 300 if _str("REDIS_URL", "") else 0, minimum=0
             ),
             database_replica_url=replica_url,
             replica_pause_seconds=_int("REPLICA_PAUSE_SECONDS", 5, minimum=0),

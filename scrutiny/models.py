@@ -458,11 +458,14 @@ class MunicipalYear(TimeStamped):
         return f"{start.year}/{str(start.year + 1)[-2:]}"
 
 
+def in_force_q(day: dt.date) -> Q:
+    """A membership in force on ``day`` (started, not ended), as a condition to combine."""
+    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
 class MembershipQuerySet(models.QuerySet):
     def in_force_on(self, day: dt.date):
-        return self.filter(start_date__lte=day).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=day)
-        )
+        return self.filter(in_force_q(day))
 
     def overlapping(self, start: dt.date, end: dt.date | None):
         qs = self.filter(Q(end_date__isnull=True) | Q(end_date__gte=start))

@@ -58,16 +58,18 @@ def can_view_exempt(user, committee, on: dt.date | None = None) -> bool:
         return False
     if user.has_perm(VIEW_ALL_EXEMPT):
         return True
-    person = person_for(user)
-    if person is None:
-        return False
-    from scrutiny.models import Membership
+    from django.db.models import Q
+
+    from scrutiny.models import Membership, in_force_q
 
     days = {timezone.localdate()}
     if on is not None:
         days.add(on)
-    memberships = Membership.objects.filter(person=person, committee=committee)
-    return any(memberships.in_force_on(day).exists() for day in days)
+    # One query, the person reached through the user (a user with no person has none).
+    in_force = Q()
+    for day in days:
+        in_force |= in_force_q(day)
+    return Membership.objects.filter(in_force, person__user=user, committee=committee).exists()
 
 
 def exempt_reader(user):

@@ -235,6 +235,9 @@ if ENV.redis_url:
             },
         }
     }
+    # Each signed-in request reads its session from Redis (written through to the database,
+    # so a Redis outage or flush signs nobody out): one query fewer a page (issue 20).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -242,6 +245,9 @@ else:
 PAGE_CACHE_SECONDS = ENV.page_cache_seconds
 # Pages each process also keeps in memory in front of Redis (scrutiny.cache); 0 = off.
 PAGE_CACHE_LOCAL_ENTRIES = ENV.page_cache_local_entries
+# Content-versioned fragments (the meeting page's body) kept this long (scrutiny.fragments);
+# 0 = off. On by default only with REDIS_URL, like the page cache.
+FRAGMENT_CACHE_SECONDS = ENV.fragment_cache_seconds
 
 # Security. Production turns these on through PRODUCTION=true; development keeps plain HTTP.
 SESSION_COOKIE_AGE = ENV.session_age_minutes * 60

@@ -9,13 +9,14 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
-from scrutiny import services
+from scrutiny import fragments, services
 from scrutiny.accessibility import statement_context
 from scrutiny.extensions import committee_panels, home_panels, person_panels
 from scrutiny.filters import (
@@ -112,27 +113,38 @@ def _chosen_year(request) -> tuple[MunicipalYear | None, list[MunicipalYear]]:
 def committee_detail(request, slug):
     committee = get_object_or_404(Committee.objects.select_related("parent"), slug=slug)
     today = timezone.localdate()
-    current = list(committee.members_on(today))
-    year, years = _chosen_year(request)
-    year_members = []
-    if year is not None:
-        year_members = list(
-            committee.memberships.overlapping(year.start_date, year.end_date)
-            .select_related("person")
-            .order_by("role_order", "person__sort_name", "start_date")
+
+    def body() -> str:
+        current = list(committee.members_on(today))
+        year, years = _chosen_year(request)
+        year_members = []
+        if year is not None:
+            year_members = list(
+                committee.memberships.overlapping(year.start_date, year.end_date)
+                .select_related("person")
+                .order_by("role_order", "person__sort_name", "start_date")
+            )
+        return render_to_string(
+            "scrutiny/_committee_body.html",
+            {
+                "committee": committee,
+                "current_members": current,
+                "year": year,
+                "years": years,
+                "year_members": year_members,
+                "children": committee.children.all(),
+                "panels": committee_panels.render_list(request, committee),
+            },
+            request,
         )
+
+    # The same for every reader (public data only): one fragment per content generation,
+    # address (the chosen year) and day (the members today) (scrutiny.fragments).
+    view = (committee.pk, request.get_full_path(), today.isoformat())
     return render(
         request,
         "scrutiny/committee_detail.html",
-        {
-            "committee": committee,
-            "current_members": current,
-            "year": year,
-            "years": years,
-            "year_members": year_members,
-            "children": committee.children.all(),
-            "panels": committee_panels.render_list(request, committee),
-        },
+        {"committee": committee, "body": fragments.cached("committee-body", view, body)},
     )
 
 

@@ -102,3 +102,28 @@ def session_timeout(context):
         "warn_before": timeout.warning_seconds(),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+class HoleNode(template.Node):
+    def __init__(self, nodelist, parts):
+        self.nodelist = nodelist
+        self.parts = parts
+
+    def render(self, context):
+        from scrutiny.fragments import hole
+
+        name = "-".join(str(part.resolve(context)) for part in self.parts)
+        return hole(name, self.nodelist.render(context))
+
+
+@register.tag
+def hole(parser, token):
+    """``{% hole "note-item" item.pk %}default{% endhole %}``: a reader's own part of a
+    shared fragment (``scrutiny.fragments``), named by its parts joined with "-"; the default
+    (this block's autoescaped output) is what ``fragments.fill`` keeps when told to."""
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("{% hole %} needs a name")
+    nodelist = parser.parse(("endhole",))
+    parser.delete_first_token()
+    return HoleNode(nodelist, [parser.compile_filter(bit) for bit in bits])

@@ -345,6 +345,10 @@ GENERATED = (
     "a report generator's output: rendered by an autoescaping Django template "
     "(performance/report.py, workprogramme/reports.py) or a constant message"
 )
+FRAGMENT = (
+    "a fragment kept as an autoescaping Django template rendered it (scrutiny.fragments; "
+    "tests/meetings/test_meeting_fragment.py)"
+)
 ALLOWED_SAFE = {
     # Templates: (path, expression inside {{ }}) -> why the value is safe.
     ("meetings/templates/meetings/report_detail.html", "section.body|safe"): SANITISED,
@@ -370,6 +374,9 @@ ALLOWED_SAFE = {
     ("meetings/extensions.py", "GeneratorRegistry.render", "SafeString"): GENERATED,
     ("performance/charts.py", "render_svg", "mark_safe"): "SVG built here; every text escaped",
     ("opendata/search.py", "snippet", "mark_safe"): "escaped text; only <mark> added here",
+    ("scrutiny/fragments.py", "cached", "mark_safe"): FRAGMENT,
+    ("scrutiny/fragments.py", "hole", "mark_safe"): FRAGMENT + "; the name is [a-z0-9-] only",
+    ("scrutiny/fragments.py", "fill", "mark_safe"): FRAGMENT + "; holes filled with the same",
 }
 # Which stored fields the SANITISED entries rely on; each has a hostile-input test above.
 SANITISED_FIELDS = {

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,10 +14,11 @@ from meetings.minutes import selectors, services
 from meetings.minutes.filters import ActionFilter
 from meetings.minutes.models import ActionNote, MinutesSet
 from meetings.models import Meeting
-from scrutiny import stored_pdfs
+from scrutiny import fragments, stored_pdfs
 from scrutiny.filters import chosen_labels
 from scrutiny.models import Committee
 from scrutiny.paging import page_query, paged
+from scrutiny.permissions import is_officer
 
 
 def meeting_breadcrumbs(meeting, *extra):
@@ -37,18 +39,36 @@ def _public_minutes(request, pk) -> tuple[Meeting, MinutesSet]:
 
 def meeting_minutes(request, pk):
     meeting, minutes = _public_minutes(request, pk)
-    view = selectors.minutes_view(
-        minutes, may_read_exempt=selectors.may_read_exempt_minutes(request.user, meeting)
-    )
-    exempt_read = [e.minute for e in view.items if e.show_full and e.minute.is_private]
-    if exempt_read:
-        services.log_exempt_minutes_read(user=request.user, meeting=meeting, minutes=exempt_read)
+    may_read_exempt = selectors.may_read_exempt_minutes(request.user, meeting)
+
+    def body() -> str:
+        view = selectors.minutes_view(minutes, may_read_exempt=may_read_exempt)
+        if may_read_exempt:
+            exempt_read = [e.minute for e in view.items if e.show_full and e.minute.is_private]
+            if exempt_read:  # each read of exempt minutes is logged: never from a fragment
+                services.log_exempt_minutes_read(
+                    user=request.user, meeting=meeting, minutes=exempt_read
+                )
+        return render_to_string(
+            "minutes/_meeting_minutes_body.html",
+            {"meeting": meeting, "view": view, "minutes": minutes},
+            request,
+        )
+
+    if may_read_exempt:
+        content = body()
+    else:
+        # What the public may read (officers also see drafts): the same for every reader of
+        # this view, one fragment per content generation (scrutiny.fragments).
+        view = (meeting.pk, minutes.pk, request.get_full_path(), request.user.is_authenticated)
+        view += (is_officer(request.user),)
+        content = fragments.cached("minutes-body", view, body)
     return render(
         request,
         "minutes/meeting_minutes.html",
         {
             "meeting": meeting,
-            "view": view,
+            "body": content,
             "minutes": minutes,
             "breadcrumbs": meeting_breadcrumbs(meeting, ("Minutes", "")),
         },
