@@ -25,6 +25,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import (
     Case,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -89,33 +90,26 @@ VISIBLE = (
 ) | Q(kind=SearchDocument.Kind.KPI, meeting__isnull=True, object_id__in=KPI.objects.values("pk"))
 
 
-def _papers_still_public(rows: list[SearchDocument] | None = None) -> Q:
+def _papers_still_public() -> Q:
     """A report's or PDF's row only while the paper itself is public now: a paper
     withdrawn or replaced by a new version (issue 15) leaves the results the moment that
     commits, before the meeting is indexed again.
 
-    With ``rows`` (a page of results), only their papers are looked up: the public papers
-    of the whole council, read into a hash for every page, were 60-100 ms of a search on the
-    ten-year council (issue 20)."""
+    Each row's paper is looked up on its own (``EXISTS``): ``object_id IN (the public
+    papers)`` read the public papers of the whole council into a hash for every page, 60-100
+    ms of a search on the ten-year council (issue 20)."""
     Kind = SearchDocument.Kind
-    reports, documents = Report.objects.all(), Document.objects.all()
-    if rows is not None:
-        reports = reports.filter(pk__in=[d.object_id for d in rows if d.kind == Kind.REPORT])
-        documents = documents.filter(pk__in=[d.object_id for d in rows if d.kind == Kind.DOCUMENT])
     return (
         ~Q(kind__in=[Kind.REPORT, Kind.DOCUMENT])
-        | Q(kind=Kind.REPORT, object_id__in=reports.values("pk"))
-        | Q(kind=Kind.DOCUMENT, object_id__in=documents.values("pk"))
+        | (Q(kind=Kind.REPORT) & Exists(Report.objects.filter(pk=OuterRef("object_id"))))
+        | (Q(kind=Kind.DOCUMENT) & Exists(Document.objects.filter(pk=OuterRef("object_id"))))
     )
 
 
-def visible_documents(rows: list[SearchDocument] | None = None) -> QuerySet[SearchDocument]:
+def visible_documents() -> QuerySet[SearchDocument]:
     """Index rows whose meeting is published, whose item is public and (for a paper) whose
-    paper is public, checked now; with ``rows``, only those rows."""
-    qs = SearchDocument.objects.filter(VISIBLE).filter(_papers_still_public(rows))
-    if rows is not None:
-        qs = qs.filter(pk__in=[d.pk for d in rows])
-    return qs
+    paper is public, checked now."""
+    return SearchDocument.objects.filter(VISIBLE).filter(_papers_still_public())
 
 
 def _filtered(params: SearchParams) -> QuerySet[SearchDocument]:
@@ -307,6 +301,8 @@ class PhraseMatches:
     until the page is full. The page is the same as ``search()``'s, at a fraction of the
     cost when many documents hold both words."""
 
+    checks_visibility = True
+
     def __init__(self, params: SearchParams, and_query: str):
         self.params = params
         self.and_query = and_query
@@ -370,6 +366,8 @@ class NewestMatches:
     one, so without a NOT whatever the small one matches the full one matches too.
     """
 
+    checks_visibility = True
+
     def __init__(self, params: SearchParams, *, shortcut: bool):
         self.params = params
         self.shortcut = shortcut
@@ -426,11 +424,16 @@ class NewestMatches:
 
 def _rows_in_order(params: SearchParams, ids: list[int]) -> list[SearchDocument]:
     """The rows ``ids`` in that order, with their snippets (``ts_headline`` on these rows
-    only) and committee."""
+    only) and committee, leaving out any that is not public now (``visible_documents()``, in
+    the same query: ``checks_visibility`` tells ``run_search``)."""
     if not ids:
         return []
     rows = _annotated(
-        _filtered(params).defer("body", "search_vector", "rank_vector"), params
+        _filtered(params)
+        .filter(VISIBLE)
+        .filter(_papers_still_public())
+        .defer("body", "search_vector", "rank_vector"),
+        params,
     ).select_related("committee")
     found = {doc.pk: doc for doc in rows.filter(pk__in=ids)}
     return [found[pk] for pk in ids if pk in found]
@@ -477,7 +480,11 @@ def run_search(params: SearchParams, page_number) -> tuple[Page, list[tuple]]:
         paginator = CappedPaginator(matches, page_size("search"), max_counted=max_counted)
         page = paginator.get_page(page_number)
         rows = list(page.object_list)
-        visible = set(visible_documents(rows).values_list("pk", flat=True))
+        if getattr(matches, "checks_visibility", False):
+            visible = {doc.pk for doc in rows}  # checked in the same query as the rows
+        else:
+            ids = [doc.pk for doc in rows]
+            visible = set(visible_documents().filter(pk__in=ids).values_list("pk", flat=True))
         downloads = _downloads([doc.object_id for doc in rows if doc.kind == Kind.DOCUMENT])
         results = []
         for doc in rows:
