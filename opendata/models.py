@@ -74,6 +74,9 @@ class SearchDocument(models.Model):
         indexes = [
             # Created on PostgreSQL only (see migration 0001): SQLite has no GIN.
             GinIndex(fields=["search_vector"], name="search_document_vector"),
+            # A match on the small vector spares reading the large one (opendata.search,
+            # NewestMatches); this index lets a rare word be found that way too.
+            GinIndex(fields=["rank_vector"], name="search_document_rank_vector"),
             models.Index(fields=["committee", "date"], name="search_document_committee"),
         ]
 

@@ -25,6 +25,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import (
     Case,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -92,12 +93,16 @@ VISIBLE = (
 def _papers_still_public() -> Q:
     """A report's or PDF's row only while the paper itself is public now: a paper
     withdrawn or replaced by a new version (issue 15) leaves the results the moment that
-    commits, before the meeting is indexed again."""
+    commits, before the meeting is indexed again.
+
+    Each row's paper is looked up on its own (``EXISTS``): ``object_id IN (the public
+    papers)`` read the public papers of the whole council into a hash for every page, 60-100
+    ms of a search on the ten-year council (issue 20)."""
     Kind = SearchDocument.Kind
     return (
         ~Q(kind__in=[Kind.REPORT, Kind.DOCUMENT])
-        | Q(kind=Kind.REPORT, object_id__in=Report.objects.values("pk"))
-        | Q(kind=Kind.DOCUMENT, object_id__in=Document.objects.values("pk"))
+        | (Q(kind=Kind.REPORT) & Exists(Report.objects.filter(pk=OuterRef("object_id"))))
+        | (Q(kind=Kind.DOCUMENT) & Exists(Document.objects.filter(pk=OuterRef("object_id"))))
     )
 
 
@@ -296,6 +301,8 @@ class PhraseMatches:
     until the page is full. The page is the same as ``search()``'s, at a fraction of the
     cost when many documents hold both words."""
 
+    checks_visibility = True
+
     def __init__(self, params: SearchParams, and_query: str):
         self.params = params
         self.and_query = and_query
@@ -336,34 +343,127 @@ class PhraseMatches:
 
     def __getitem__(self, index: slice) -> list[SearchDocument]:
         start, stop = index.start or 0, index.stop
-        ids = self._ordered_ids(start, stop - start)
-        if not ids:
-            return []
-        rows = _annotated(
-            _filtered(self.params).defer("body", "search_vector", "rank_vector"), self.params
-        ).select_related("committee")
-        found = {doc.pk: doc for doc in rows.filter(pk__in=ids)}
-        return [found[pk] for pk in ids if pk in found]
+        return _rows_in_order(self.params, self._ordered_ids(start, stop - start))
+
+
+class NewestMatches:
+    """The matches of a query without a phrase, for ``CappedPaginator`` (issue 20): the newest
+    matches (by meeting date), as many as the paginator counts, plus any row whose reference
+    is exactly what was typed, in the order of ``search()`` (reference, web pages before
+    PDFs, rank, newest).
+
+    A query that matches fewer rows than the paginator counts pages through exactly the
+    rows, in the order, of ``search()``. A very common one ("More than 1,000 results") ranks
+    only its newest matches: ranking every match read and ranked tens of thousands of rows
+    to show twenty (``report panel`` matches 82,000 of the ten-year council's 200,000).
+    PostgreSQL finds the newest matches by walking the date index backwards when the words
+    are common and from the GIN indexes when they are rare; counting is the same query (the
+    number of candidates), so a page costs one query for the order and one for its rows.
+
+    ``shortcut``: a row matches when its small ``rank_vector`` (title, summary, the opening
+    of the body) matches, and only otherwise is its full vector read (from TOAST, for a long
+    paper). Only for queries without a minus: the full vector holds every word of the small
+    one, so without a NOT whatever the small one matches the full one matches too.
+    """
+
+    checks_visibility = True
+
+    def __init__(self, params: SearchParams, *, shortcut: bool):
+        self.params = params
+        self.shortcut = shortcut
+        self._ids: list[int] | None = None
+        self._limit = 0
+
+    def _keys(self, qs: QuerySet[SearchDocument]):
+        """The order keys of ``qs``'s rows, selected (ORDER BY then names them by position; a
+        constant key, such as ``exact`` when nothing typed is a reference, is one)."""
+        return (
+            _ranked(qs, self.params.q)
+            .annotate(rank=SearchRank(F("rank_vector"), _websearch(self.params.q)))
+            .annotate(doc_id=F("pk"), newest=F("date"))
+            .values_list("doc_id", "exact", "download", "rank", "newest")
+        )
+
+    def ordered_ids(self, limit: int) -> list[int]:
+        """The ids of the newest ``limit`` matches (and the exact reference), best first."""
+        if self._ids is not None and self._limit == limit:
+            return self._ids
+        query = _websearch(self.params.q)
+        words = Q(search_vector=query)
+        if self.shortcut:
+            words = Q(rank_vector=query) | words
+        # ``date DESC`` (nulls first, as the date index runs backwards) then ``id``: the
+        # same rows every time, so the pages of one search never overlap.
+        matching = self._keys(_filtered(self.params).filter(words))
+        newest = matching.order_by(F("date").desc(), "-pk")[:limit]
+        sql, sql_params = newest.query.sql_with_params()
+        union, union_params = "(" + sql + ")", list(sql_params)
+        if normalise_reference(self.params.q):
+            exact = self._keys(_filtered(self.params).filter(_exact(self.params.q))).order_by()
+            exact_sql, exact_params = exact.query.sql_with_params()
+            union += " UNION (" + exact_sql + ")"
+            union_params += list(exact_params)
+        outer = (
+            "SELECT c.doc_id FROM (" + union + ") AS c "  # noqa: S608 - compiled by the ORM
+            "ORDER BY c.exact DESC, c.download ASC, c.rank DESC, c.newest DESC NULLS LAST, "
+            "c.doc_id ASC"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(outer, union_params)
+            self._ids = [row[0] for row in cursor.fetchall()]
+        self._limit = limit
+        return self._ids
+
+    def capped_count(self, limit: int) -> int:
+        return len(self.ordered_ids(limit))
+
+    def __getitem__(self, index: slice) -> list[SearchDocument]:
+        ids = self.ordered_ids(self._limit or MAX_COUNTED + 1)[index]
+        return _rows_in_order(self.params, ids)
+
+
+def _rows_in_order(params: SearchParams, ids: list[int]) -> list[SearchDocument]:
+    """The rows ``ids`` in that order, with their snippets (``ts_headline`` on these rows
+    only) and committee, leaving out any that is not public now (``visible_documents()``, in
+    the same query: ``checks_visibility`` tells ``run_search``)."""
+    if not ids:
+        return []
+    rows = _annotated(
+        _filtered(params)
+        .filter(VISIBLE)
+        .filter(_papers_still_public())
+        .defer("body", "search_vector", "rank_vector"),
+        params,
+    ).select_related("committee")
+    found = {doc.pk: doc for doc in rows.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 # Only quotes and words joined by punctuation ("well-being", "children's", "2016/17") can
 # make websearch_to_tsquery write a phrase: words and spaces alone never send the query
 # that looks.
 _MAY_HOLD_PHRASE = re.compile(r"[^\w\s]")
+# A lexeme as PostgreSQL prints a tsquery ('it''s'): what is left around them are operators.
+_QUOTED_LEXEME = re.compile(r"'(?:[^']|'')*'")
 
 
 def _matches(params: SearchParams):
     """What ``run_search`` pages through, and the most it counts."""
-    if uses_postgres() and _MAY_HOLD_PHRASE.search(params.q):
+    if not uses_postgres():
+        # The committee comes in the same query as the rows (one query fewer per search).
+        return search(params).select_related("committee"), MAX_COUNTED
+    shortcut = True
+    if _MAY_HOLD_PHRASE.search(params.q):
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [SEARCH_CONFIG, params.q]
             )
-            and_query = phrase_free(cursor.fetchone()[0])
+            tsquery = cursor.fetchone()[0]
+        and_query = phrase_free(tsquery)
         if and_query:
             return PhraseMatches(params, and_query), PHRASE_MAX_COUNTED
-    # The committee comes in the same query as the rows (one query fewer per search).
-    return search(params).select_related("committee"), MAX_COUNTED
+        shortcut = "!" not in _QUOTED_LEXEME.sub("", tsquery)
+    return NewestMatches(params, shortcut=shortcut), MAX_COUNTED
 
 
 def run_search(params: SearchParams, page_number) -> tuple[Page, list[tuple]]:
@@ -380,8 +480,11 @@ def run_search(params: SearchParams, page_number) -> tuple[Page, list[tuple]]:
         paginator = CappedPaginator(matches, page_size("search"), max_counted=max_counted)
         page = paginator.get_page(page_number)
         rows = list(page.object_list)
-        ids = [doc.pk for doc in rows]
-        visible = set(visible_documents().filter(pk__in=ids).values_list("pk", flat=True))
+        if getattr(matches, "checks_visibility", False):
+            visible = {doc.pk for doc in rows}  # checked in the same query as the rows
+        else:
+            ids = [doc.pk for doc in rows]
+            visible = set(visible_documents().filter(pk__in=ids).values_list("pk", flat=True))
         downloads = _downloads([doc.object_id for doc in rows if doc.kind == Kind.DOCUMENT])
         results = []
         for doc in rows:
