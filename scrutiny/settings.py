@@ -121,6 +121,13 @@ if ENV.database_replica_url:
     # Tests: the replica is a second connection to the primary's test database.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     READ_REPLICA = "replica"
+for _database in DATABASES.values():
+    if _database["ENGINE"].endswith("postgresql"):
+        # No JIT compiling of plans: PostgreSQL compiles a plan to machine code when its
+        # estimated cost is high, which cost ~60 ms for a 10 ms query of the work programme
+        # index on the ten-year council (issue 20). The portal's pages run short queries,
+        # never the long analytical ones JIT is for. An "options" in the URL wins.
+        _database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASE_ROUTERS = ["scrutiny.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
