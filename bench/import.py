@@ -61,6 +61,9 @@ def main() -> int:
     parser.add_argument(
         "--on-demand", type=int, default=3, help="held meetings whose pack is asked for"
     )
+    parser.add_argument(
+        "--profile", metavar="FILE", help="write a cProfile of the first import to FILE"
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-import-"))
@@ -89,14 +92,22 @@ def main() -> int:
     site = generated_site(committees=args.committees, meetings=args.meetings)
     print(f"generated {args.meetings} meetings in {time.perf_counter() - t:.1f} s")
 
-    def run(url):
-        start, cpu = time.perf_counter(), time.process_time()
-        report = Importer(
+    def run(url, profile=None):
+        importer = Importer(
             url,
             date_from=dt.date(2000, 1, 1),
             date_to=dt.date(2100, 1, 1),
             workers=args.workers,
-        ).run()
+        )
+        start, cpu = time.perf_counter(), time.process_time()
+        if profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            report = profiler.runcall(importer.run)
+            profiler.dump_stats(profile)
+        else:
+            report = importer.run()
         return time.perf_counter() - start, time.process_time() - cpu, report
 
     def drain():
@@ -148,7 +159,7 @@ def main() -> int:
 
     load_before = os.getloadavg()
     with serving(site) as url:
-        first, first_cpu, report = run(url)
+        first, first_cpu, report = run(url, args.profile)
         print(report_text(report).split("Skipped")[0])
         tasks = tasks_cpu = 0.0
         if not args.no_tasks:

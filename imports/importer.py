@@ -227,6 +227,7 @@ class Importer:
         self._spans: dict[str, tuple] = {}
         self._unsaved: dict = {}  # ImportedRecords noted, not yet written (_save_records)
         self._journal: list | None = None  # (key, record before) of the meeting being written
+        self._written: set[int] = set()  # ids of the meetings it wrote (scrutiny.bulk)
 
     # -- the imported-record table --
 
@@ -353,7 +354,7 @@ class Importer:
         already held and the PDFs of imported minutes are built when first asked for."""
         self._load_records()
         try:
-            with bulk.bulk_import():
+            with bulk.bulk_import(), bulk.meeting_records_deferred():
                 if self.dry_run:
                     with transaction.atomic():
                         self._run()
@@ -503,11 +504,14 @@ class Importer:
         # What this run remembers is put back as it was if the meeting's savepoint is
         # rolled back, so no later meeting links to a record that is not there.
         self._journal = []
+        self._written = set()  # meetings whose records this one saved (scrutiny.bulk)
         people, spans = dict(self._seen_people), dict(self._spans)
         last_seen = {k: dict(v) for k, v in self.last_seen.items()}
         try:
             with transaction.atomic():
                 self._meeting(committee, meeting, raw)
+                for meeting_id in sorted(self._written):
+                    bulk.meeting_written(meeting_id)
                 self._save_records()
         except BaseException as exc:
             self._unsaved = {}
@@ -692,6 +696,7 @@ class Importer:
                 meeting = meeting_services.update_meeting(meeting=meeting, by=self.by, **changed)
             self.report.count("meeting", "updated")
 
+        self._written.add(meeting.pk)
         items = self._items(meeting, m)
         if (m.agenda_published or m.minutes_published) and not meeting.is_published and items:
             published = min(
@@ -831,6 +836,7 @@ class Importer:
             return
         pdf = self._as_pdf(d, content, fetched.content_type)
         upload = ContentFile(pdf, name=f"{d.id}.pdf")
+        self._written.add(item.meeting_id)
         title = d.title[:300] or "Document"
         if doc is None:
             doc = meeting_services.add_document(
