@@ -937,6 +937,7 @@ class Importer:
             minute.agenda_item_id: minute
             for minute in Minute.objects.filter(agenda_item__in=list(items.values()))
         }
+        texts = {}
         for i in m.items:
             item = items.get(i.id)
             if item is None or not i.minutes_html.strip() or not i.minute_published:
@@ -945,10 +946,10 @@ class Importer:
                 self.report.skip("minute", i.id, "restricted: minute not imported")
                 continue
             minute = minutes_of.get(item.pk) or Minute.objects.get(agenda_item=item)
-            minutes_services.save_minute(
-                minute=minute, text=sanitise(i.minutes_html), version=minute.version, by=self.by
-            )
+            texts[minute.pk] = sanitise(i.minutes_html)
             self.report.count("minute", "created")
+        if texts:
+            minutes_services.save_minute_texts(minutes=minutes, texts=texts, by=self.by)
         minutes = minutes_services.publish_minutes(minutes=minutes, by=self.by)
         self._remember("minutes", m.id, minutes, "")
         self.report.count("minutes", "created")
