@@ -789,9 +789,15 @@ class Importer:
     # -- documents --
 
     def _documents_only(self, m: parse.Meeting) -> None:
-        """An unchanged meeting: its documents may still have changed (asked conditionally)."""
+        """An unchanged meeting: its documents may still have changed (asked conditionally).
+        Its items are read in one query (a re-run reads every meeting's)."""
+        records = {i.id: self.records.get(("item", i.id)) for i in m.items}
+        found = AgendaItem._default_manager.in_bulk(
+            [r.object_id for r in records.values() if r is not None]
+        )
         for i in m.items:
-            record, item, _ = self._existing("item", i.id, AgendaItem)
+            record = records[i.id]
+            item = found.get(record.object_id) if record is not None else None
             if item is not None:
                 self._item_documents(item, i)
 
