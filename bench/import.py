@@ -64,7 +64,8 @@ def main() -> int:
     parser.add_argument(
         "--profile",
         metavar="FILE",
-        help="write a cProfile of the first import to FILE (of the second to FILE.second)",
+        help="write a cProfile of the first import to FILE (of its background work to "
+        "FILE.tasks, of the second run to FILE.second)",
     )
     args = parser.parse_args()
 
@@ -112,7 +113,7 @@ def main() -> int:
             report = importer.run()
         return time.perf_counter() - start, time.process_time() - cpu, report
 
-    def drain():
+    def drain(profile=None):
         from django.db.models import Count
         from django_tasks_db.models import DBTaskResult
 
@@ -120,7 +121,17 @@ def main() -> int:
             DBTaskResult.objects.values_list("task_path").annotate(n=Count("id")).order_by()
         )
         start, cpu = time.perf_counter(), time.process_time()
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+        work = lambda: call_command(  # noqa: E731
+            "db_worker", batch=True, startup_delay=False, reload=False, verbosity=0
+        )
+        if profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.runcall(work)
+            profiler.dump_stats(profile)
+        else:
+            work()
         took = defaultdict(float)
         for path, started, finished in DBTaskResult.objects.filter(
             finished_at__isnull=False
@@ -165,7 +176,7 @@ def main() -> int:
         print(report_text(report).split("Skipped")[0])
         tasks = tasks_cpu = 0.0
         if not args.no_tasks:
-            tasks, tasks_cpu, queued = drain()
+            tasks, tasks_cpu, queued = drain(args.profile and f"{args.profile}.tasks")
             print("background work (tasks queued, seconds they ran):")
             for path, (count, seconds) in sorted(queued.items(), key=lambda kv: -kv[1][1]):
                 print(f"  {path}: {count} tasks, {seconds:.1f} s")

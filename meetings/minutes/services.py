@@ -199,10 +199,12 @@ def save_attendance(
             errors[f"status-{pk}"] = ["Choose present, apologies or absent."]
     if errors:
         raise ValidationError(errors)
+    changed = []
     for pk, status in statuses.items():
         if rows[pk].status != status:
             rows[pk].status = status
-            rows[pk].save(update_fields=["status"])
+            changed.append(rows[pk])
+    _update_rows(Attendance, changed, ["status"])
     return _bump(minutes)
 
 

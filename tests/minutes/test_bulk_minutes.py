@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from meetings.minutes import services
-from meetings.minutes.models import Attendance, Minute, MinutesStatus
+from meetings.minutes.models import Attendance, AttendanceStatus, Minute, MinutesStatus
 from opendata.models import DirtyRoot
 from opendata.records import meeting_root
 from scrutiny import bulk
@@ -22,6 +22,11 @@ pytestmark = pytest.mark.django_db
 
 def _write(meeting, by):
     minutes = services.start_minutes(meeting=meeting, by=by)
+    rows = list(minutes.attendance.order_by("order"))
+    statuses = {rows[0].pk: AttendanceStatus.APOLOGIES, rows[1].pk: AttendanceStatus.PRESENT}
+    minutes = services.save_attendance(
+        minutes=minutes, statuses=statuses, version=minutes.version, by=by
+    )
     items = list(minutes.items.order_by("agenda_item__order"))
     # The first by save_minute, the rest together (what the importer does).
     first, rest = items[0], items[1:]
@@ -61,7 +66,7 @@ def _shape(minutes):
             for m in items
         ],
         "attendance history": sorted(
-            (h.history_type, h.history_user_id, h.order)
+            (h.history_type, h.history_user_id, h.order, h.status)
             for h in Attendance.history.filter(minutes_id=minutes.pk)
         ),
     }
@@ -96,6 +101,9 @@ def test_minutes_written_in_bulk_are_the_rows_one_save_each_would_write():
     }
     assert all(h[1] == by.pk for rows in shape["minute history"] for h in rows)
     assert all("script" not in row[3] for row in shape["minutes"])  # sanitised
+    # Attendance: the changed status has its history row ("~"), the unchanged none.
+    assert [row[1] for row in shape["attendance"]][:2] == ["apologies", "present"]
+    assert sum(1 for h in shape["attendance history"] if h[0] == "~") == 1
     assert shape["minute history"][1][1][3].startswith("<p>Minute of")
     # Numbers run on through the committee's year in bulk too.
     first = [row[0] for row in shape["minutes"]]
