@@ -61,6 +61,12 @@ def main() -> int:
     parser.add_argument(
         "--on-demand", type=int, default=3, help="held meetings whose pack is asked for"
     )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="write a cProfile of the first import to FILE (of its background work to "
+        "FILE.tasks, of the second run to FILE.second)",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-import-"))
@@ -89,17 +95,25 @@ def main() -> int:
     site = generated_site(committees=args.committees, meetings=args.meetings)
     print(f"generated {args.meetings} meetings in {time.perf_counter() - t:.1f} s")
 
-    def run(url):
-        start, cpu = time.perf_counter(), time.process_time()
-        report = Importer(
+    def run(url, profile=None):
+        importer = Importer(
             url,
             date_from=dt.date(2000, 1, 1),
             date_to=dt.date(2100, 1, 1),
             workers=args.workers,
-        ).run()
+        )
+        start, cpu = time.perf_counter(), time.process_time()
+        if profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            report = profiler.runcall(importer.run)
+            profiler.dump_stats(profile)
+        else:
+            report = importer.run()
         return time.perf_counter() - start, time.process_time() - cpu, report
 
-    def drain():
+    def drain(profile=None):
         from django.db.models import Count
         from django_tasks_db.models import DBTaskResult
 
@@ -107,7 +121,17 @@ def main() -> int:
             DBTaskResult.objects.values_list("task_path").annotate(n=Count("id")).order_by()
         )
         start, cpu = time.perf_counter(), time.process_time()
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+        work = lambda: call_command(  # noqa: E731
+            "db_worker", batch=True, startup_delay=False, reload=False, verbosity=0
+        )
+        if profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.runcall(work)
+            profiler.dump_stats(profile)
+        else:
+            work()
         took = defaultdict(float)
         for path, started, finished in DBTaskResult.objects.filter(
             finished_at__isnull=False
@@ -148,17 +172,17 @@ def main() -> int:
 
     load_before = os.getloadavg()
     with serving(site) as url:
-        first, first_cpu, report = run(url)
+        first, first_cpu, report = run(url, args.profile)
         print(report_text(report).split("Skipped")[0])
         tasks = tasks_cpu = 0.0
         if not args.no_tasks:
-            tasks, tasks_cpu, queued = drain()
+            tasks, tasks_cpu, queued = drain(args.profile and f"{args.profile}.tasks")
             print("background work (tasks queued, seconds they ran):")
             for path, (count, seconds) in sorted(queued.items(), key=lambda kv: -kv[1][1]):
                 print(f"  {path}: {count} tasks, {seconds:.1f} s")
             if args.on_demand:
                 on_demand(args.on_demand, drain)
-        second, second_cpu, again = run(url)
+        second, second_cpu, again = run(url, args.profile and f"{args.profile}.second")
     load_after = os.getloadavg()
     from meetings.models import Document
 

@@ -227,6 +227,7 @@ class Importer:
         self._spans: dict[str, tuple] = {}
         self._unsaved: dict = {}  # ImportedRecords noted, not yet written (_save_records)
         self._journal: list | None = None  # (key, record before) of the meeting being written
+        self._written: set[int] = set()  # ids of the meetings it wrote (scrutiny.bulk)
 
     # -- the imported-record table --
 
@@ -353,7 +354,7 @@ class Importer:
         already held and the PDFs of imported minutes are built when first asked for."""
         self._load_records()
         try:
-            with bulk.bulk_import():
+            with bulk.bulk_import(), bulk.meeting_records_deferred():
                 if self.dry_run:
                     with transaction.atomic():
                         self._run()
@@ -503,11 +504,14 @@ class Importer:
         # What this run remembers is put back as it was if the meeting's savepoint is
         # rolled back, so no later meeting links to a record that is not there.
         self._journal = []
+        self._written = set()  # meetings whose records this one saved (scrutiny.bulk)
         people, spans = dict(self._seen_people), dict(self._spans)
         last_seen = {k: dict(v) for k, v in self.last_seen.items()}
         try:
             with transaction.atomic():
                 self._meeting(committee, meeting, raw)
+                for meeting_id in sorted(self._written):
+                    bulk.meeting_written(meeting_id)
                 self._save_records()
         except BaseException as exc:
             self._unsaved = {}
@@ -692,6 +696,7 @@ class Importer:
                 meeting = meeting_services.update_meeting(meeting=meeting, by=self.by, **changed)
             self.report.count("meeting", "updated")
 
+        self._written.add(meeting.pk)
         items = self._items(meeting, m)
         if (m.agenda_published or m.minutes_published) and not meeting.is_published and items:
             published = min(
@@ -784,9 +789,15 @@ class Importer:
     # -- documents --
 
     def _documents_only(self, m: parse.Meeting) -> None:
-        """An unchanged meeting: its documents may still have changed (asked conditionally)."""
+        """An unchanged meeting: its documents may still have changed (asked conditionally).
+        Its items are read in one query (a re-run reads every meeting's)."""
+        records = {i.id: self.records.get(("item", i.id)) for i in m.items}
+        found = AgendaItem._default_manager.in_bulk(
+            [r.object_id for r in records.values() if r is not None]
+        )
         for i in m.items:
-            record, item, _ = self._existing("item", i.id, AgendaItem)
+            record = records[i.id]
+            item = found.get(record.object_id) if record is not None else None
             if item is not None:
                 self._item_documents(item, i)
 
@@ -831,6 +842,7 @@ class Importer:
             return
         pdf = self._as_pdf(d, content, fetched.content_type)
         upload = ContentFile(pdf, name=f"{d.id}.pdf")
+        self._written.add(item.meeting_id)
         title = d.title[:300] or "Document"
         if doc is None:
             doc = meeting_services.add_document(
@@ -931,6 +943,7 @@ class Importer:
             minute.agenda_item_id: minute
             for minute in Minute.objects.filter(agenda_item__in=list(items.values()))
         }
+        texts = {}
         for i in m.items:
             item = items.get(i.id)
             if item is None or not i.minutes_html.strip() or not i.minute_published:
@@ -939,10 +952,10 @@ class Importer:
                 self.report.skip("minute", i.id, "restricted: minute not imported")
                 continue
             minute = minutes_of.get(item.pk) or Minute.objects.get(agenda_item=item)
-            minutes_services.save_minute(
-                minute=minute, text=sanitise(i.minutes_html), version=minute.version, by=self.by
-            )
+            texts[minute.pk] = sanitise(i.minutes_html)
             self.report.count("minute", "created")
+        if texts:
+            minutes_services.save_minute_texts(minutes=minutes, texts=texts, by=self.by)
         minutes = minutes_services.publish_minutes(minutes=minutes, by=self.by)
         self._remember("minutes", m.id, minutes, "")
         self.report.count("minutes", "created")

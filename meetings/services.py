@@ -790,7 +790,9 @@ def add_agenda_item(
         is_late=is_late,
         urgency_reasons=reasons,
     )
-    item.contact_officers.set(list(contact_officers))
+    officers = list(contact_officers)
+    if officers:  # a new item has none: set([]) would only read that back
+        item.contact_officers.set(officers)
     _renumber(meeting)
     item.refresh_from_db()
     changes.record(

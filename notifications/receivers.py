@@ -3,13 +3,24 @@ enqueues ``notifications.tasks.fan_out``: the work (and the sending) is in the b
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from meetings.models import Meeting
 from scrutiny import bulk
+
+
+def _held_in_bulk(meeting) -> bool:
+    """A bulk import (``scrutiny.bulk``) of a meeting already over: its "published" and
+    "changed" fan-outs would do nothing (``events.run`` sends no summons, notice or agenda
+    alert for a meeting whose start has passed), so none is queued. Its minutes still are."""
+    return bulk.active() and meeting.start <= timezone.now()
 
 
 def on_meeting_published(sender, meeting, **kwargs) -> None:
     from .tasks import fan_out
 
+    if _held_in_bulk(meeting):
+        return
     bulk.enqueue(fan_out, "published", meeting.pk)
 
 
@@ -18,6 +29,8 @@ def on_meeting_changed(sender, meeting, **kwargs) -> None:
 
     # Through scrutiny.bulk: an import's batch queues each event of a meeting once.
     if sender is Meeting:
+        if _held_in_bulk(meeting):
+            return
         bulk.enqueue(fan_out, "changed", meeting.pk)
     else:  # meetings.minutes (MinutesSet): public minutes changed
         bulk.enqueue(fan_out, "minutes", meeting.pk)

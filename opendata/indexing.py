@@ -88,6 +88,8 @@ def rows_for_meeting(meeting: Meeting) -> list[SearchDocument]:
     items = list(
         AgendaItem.objects.public().filter(meeting=meeting).order_by("order", "pk")
     )  # public() = not exempt, not confidential
+    for item in items:
+        item.meeting = meeting  # their URLs: no query each for the meeting read already
     rows = [
         SearchDocument(
             kind=SearchDocument.Kind.MEETING,

@@ -27,6 +27,7 @@ from meetings.minutes.models import (
     Resolution,
 )
 from meetings.models import AgendaItem, Meeting
+from scrutiny import bulk
 
 
 def resolution_texts(item_ids: list[int]) -> dict[int, str]:
@@ -142,11 +143,15 @@ def _meeting_of(instance) -> tuple[int, str] | None:
 def on_minutes_saved(sender, instance, **kwargs):
     if kwargs.get("raw"):
         return  # fixtures and restores load rows as they were; nothing to re-index here
+    if bulk.deferred():
+        return  # a bulk writer does this once a meeting: on_meeting_written
     found = _meeting_of(instance)
     if found is None or found[1] not in PUBLIC_MINUTES_STATUSES:
         return  # draft minutes are not public: nothing to index yet
-    meeting_id = found[0]
+    _queue_refresh(found[0])
 
+
+def _queue_refresh(meeting_id: int) -> None:
     def enqueue():
         from opendata.tasks import refresh_meeting
         from scrutiny import bulk
@@ -199,9 +204,21 @@ def on_minutes_changed(sender, instance, **kwargs):
 
     if kwargs.get("raw"):
         return  # loaddata/restore: the public records come from the same data
+    if bulk.deferred():
+        return  # a bulk writer marks the meeting once (opendata.receivers.on_meeting_written)
     meeting_id = _record_meeting_id(instance)
     if meeting_id is not None:
         mark_dirty([meeting_root(meeting_id)])
+
+
+def on_meeting_written(meeting_id: int) -> None:
+    """What ``on_minutes_saved`` does for a meeting's minutes saved in bulk, once: if they are
+    public, queue the meeting's search refresh (``scrutiny.bulk``)."""
+    public = MinutesSet.all_objects.filter(
+        meeting_id=meeting_id, status__in=PUBLIC_MINUTES_STATUSES
+    ).exists()
+    if public:
+        _queue_refresh(meeting_id)
 
 
 def register() -> None:
@@ -223,3 +240,4 @@ def register() -> None:
         post_delete.connect(on_minutes_changed, sender=model, dispatch_uid=f"opendata-del-{name}")
     post_save.connect(on_minutes_saved, sender=MinutesSet, dispatch_uid="opendata-minutes-set")
     post_save.connect(on_minutes_saved, sender=Minute, dispatch_uid="opendata-minute")
+    bulk.on_meeting_written(on_meeting_written)

@@ -19,6 +19,7 @@ from decisions.models import CallInRequest, Decision, DelegatedReport
 from meetings.models import AgendaItem, Document, Meeting, Report
 from meetings.signals import meeting_changed, meeting_published
 from opendata.models import CalendarEntry, PublicRecord
+from scrutiny import bulk
 from scrutiny.models import Committee, Council, Membership, MunicipalYear, Person
 
 OPARL_TYPES = {
@@ -82,6 +83,8 @@ def on_change(sender, instance, **kwargs):
 
         mark_dirty([DECISIONS])
         return
+    if bulk.deferred():
+        return  # a bulk writer marks the meeting once: on_meeting_written
     meeting_id = meeting_id_of(instance)
     if meeting_id is not None:
         mark_dirty([meeting_root(meeting_id)])
@@ -92,7 +95,15 @@ DECISIONS_MODELS = (Decision, DelegatedReport, CallInRequest)
 WATCHED_MODELS = (*OPARL_TYPES, CalendarEntry, *DECISIONS_MODELS)
 
 
+def on_meeting_written(meeting_id: int) -> None:
+    """What ``on_change`` does for each record of a meeting, once (``scrutiny.bulk``)."""
+    from opendata.records import mark_dirty, meeting_root
+
+    mark_dirty([meeting_root(meeting_id)])
+
+
 def connect() -> None:
+    bulk.on_meeting_written(on_meeting_written)
     meeting_published.connect(on_meeting_event, dispatch_uid="opendata-published")
     meeting_changed.connect(on_meeting_event, dispatch_uid="opendata-changed")
     for model in WATCHED_MODELS:

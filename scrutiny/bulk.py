@@ -67,3 +67,43 @@ def enqueue(task, *args, **kwargs):
     key = (task.module_path, json.dumps([args, kwargs], sort_keys=True, default=str))
     pending.setdefault(key, (task, args, kwargs))
     return None
+
+
+# --- per-record work of a meeting, done once per meeting -------------------------------------
+
+_meeting_hooks: list = []
+
+
+def on_meeting_written(hook) -> None:
+    """Register ``hook(meeting_id)``: the work the apps' receivers do for each record of a
+    meeting saved (mark its public records to compare, queue its search refresh, check its
+    stored minutes PDF), done once for a meeting written inside ``meeting_records_deferred()``.
+    Registered from the apps' ``ready()`` (a lower app does not import a higher one)."""
+    if hook not in _meeting_hooks:
+        _meeting_hooks.append(hook)
+
+
+@contextmanager
+def meeting_records_deferred():
+    """While active (this thread), the receivers that work out a saved record's meeting and
+    mark it (``deferred()`` says so) do nothing: the writer promises to call
+    ``meeting_written(meeting_id)`` for every meeting whose records it saved, inside the same
+    transaction (savepoint), which does their work once. A meeting's ~40 saves in an import
+    otherwise cost ~40 look-ups of the same meeting and ~40 marks of it. Records that belong
+    to no meeting (people, committees, memberships) are followed as always."""
+    previous = getattr(_state, "deferred", False)
+    _state.deferred = True
+    try:
+        yield
+    finally:
+        _state.deferred = previous
+
+
+def deferred() -> bool:
+    return getattr(_state, "deferred", False)
+
+
+def meeting_written(meeting_id: int) -> None:
+    """Do, once, the per-record work deferred by ``meeting_records_deferred()`` for a meeting."""
+    for hook in _meeting_hooks:
+        hook(meeting_id)

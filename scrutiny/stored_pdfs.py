@@ -435,18 +435,37 @@ def on_minutes_set_change(sender, instance, **kwargs) -> None:
     # (the history of a council: scrutiny.bulk) when first asked for, like any stored PDF.
     from scrutiny import bulk
 
+    if bulk.deferred():
+        return  # once a meeting: on_meeting_written
     queue_refresh("minutes", str(instance.meeting_id), only_if_stored=bulk.active())
 
 
 def on_minute_change(sender, instance, **kwargs) -> None:
+    from scrutiny import bulk
+
+    if bulk.deferred():
+        return  # once a meeting: on_meeting_written
     queue_refresh("minute", str(instance.pk))
 
 
 def on_minute_part_change(sender, instance, **kwargs) -> None:
+    from scrutiny import bulk
+
+    if bulk.deferred():
+        return  # once a meeting: on_meeting_written
     if getattr(instance, "minute_id", None):
         queue_refresh("minute", str(instance.minute_id))
     elif getattr(instance, "minutes_id", None):
         queue_refresh("minutes-set", str(instance.minutes_id))
+
+
+def on_meeting_written(meeting_id: int) -> None:
+    """What the minutes receivers above do for a meeting's minutes saved in bulk
+    (``scrutiny.bulk.meeting_records_deferred``), once: check its stored minutes PDF (built
+    on demand during a bulk import, like ``on_minutes_set_change``'s)."""
+    from scrutiny import bulk
+
+    queue_refresh("minutes", str(meeting_id), only_if_stored=bulk.active())
 
 
 def _on_meeting_signal(sender, *, meeting, **kwargs) -> None:
@@ -488,5 +507,8 @@ def register_key_resolver(kind: str, resolver) -> None:
 def connect_signals() -> None:
     """Rebuild stored PDFs after a published meeting changes (called from ScrutinyConfig);
     the minutes and work programme apps follow their own models with ``follow_model``."""
+    from scrutiny import bulk
+
+    bulk.on_meeting_written(on_meeting_written)
     meeting_published.connect(_on_meeting_signal, dispatch_uid="stored-pdfs-published")
     meeting_changed.connect(_on_meeting_signal, dispatch_uid="stored-pdfs-changed")

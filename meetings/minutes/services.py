@@ -38,7 +38,7 @@ from meetings.minutes.models import (
 )
 from meetings.models import AgendaItem, ItemKind, Meeting
 from meetings.signals import meeting_changed
-from scrutiny import constitution
+from scrutiny import bulk, constitution
 from scrutiny.audit import records_by
 from scrutiny.conflicts import check_version
 from scrutiny.models import Committee, Constitution, MunicipalYear, Person
@@ -91,14 +91,62 @@ def start_minutes(*, meeting: Meeting, by=None) -> MinutesSet:
     return minutes
 
 
+def _create_rows(model, rows: list) -> None:
+    """Save new rows: one ``save()`` each, or, while a bulk writer has deferred the meeting's
+    per-record receivers (``scrutiny.bulk.deferred()``: an import), in one insert with their
+    history rows (same user, from ``records_by``) in another, and one page-cache bump: what
+    the receivers left to run per row (simple-history's, ``scrutiny.cache``'s) would do."""
+    if not rows:
+        return
+    if not bulk.deferred():
+        for row in rows:
+            row.save(force_insert=True)
+        return
+    from simple_history.utils import bulk_create_with_history
+
+    from scrutiny.cache import bump_generation
+
+    bulk_create_with_history(rows, model)
+    bump_generation()
+
+
+def _update_rows(model, rows: list, fields: list[str]) -> None:
+    """``save(update_fields=fields)`` each row, or in bulk as ``_create_rows`` says (with a
+    history row each, and ``modified_at`` stamped as ``save()`` would)."""
+    if not rows:
+        return
+    if not bulk.deferred():
+        for row in rows:
+            row.save(update_fields=fields)
+        return
+    from simple_history.utils import bulk_update_with_history
+
+    from scrutiny.cache import bump_generation
+
+    if "modified_at" in fields:
+        now = timezone.now()
+        for row in rows:
+            row.modified_at = now
+    bulk_update_with_history(rows, model, fields, manager=model._base_manager)
+    bump_generation()
+
+
 def _sync_items(minutes: MinutesSet) -> None:
     meeting = minutes.meeting
     year = MunicipalYear.for_date(meeting.date)
     have = set(Minute.objects.filter(minutes=minutes).values_list("agenda_item_id", flat=True))
-    for item in AgendaItem.all_objects.filter(meeting=meeting).exclude(pk__in=have):
-        Minute.objects.create(
-            minutes=minutes, agenda_item=item, committee=meeting.committee, municipal_year=year
-        )
+    _create_rows(
+        Minute,
+        [
+            Minute(
+                minutes=minutes,
+                agenda_item=item,
+                committee=meeting.committee,
+                municipal_year=year,
+            )
+            for item in AgendaItem.all_objects.filter(meeting=meeting).exclude(pk__in=have)
+        ],
+    )
 
 
 def _sync_expected_members(minutes: MinutesSet) -> None:
@@ -108,21 +156,25 @@ def _sync_expected_members(minutes: MinutesSet) -> None:
             "person_id", flat=True
         )
     )
+    rows = []
     for order, membership in enumerate(meeting.committee.members_on(meeting.date), start=1):
         if membership.person_id in have or membership.role == "substitute":
             continue
         role = membership.get_role_display() if membership.role in ("chair", "vice_chair") else ""
         if membership.role == "cooptee":
             role = "Co-optee"
-        Attendance.objects.create(
-            minutes=minutes,
-            person=membership.person,
-            kind=AttendanceKind.MEMBER,
-            status=AttendanceStatus.PRESENT,
-            role_text=role,
-            order=order,
+        rows.append(
+            Attendance(
+                minutes=minutes,
+                person=membership.person,
+                kind=AttendanceKind.MEMBER,
+                status=AttendanceStatus.PRESENT,
+                role_text=role,
+                order=order,
+            )
         )
         have.add(membership.person_id)
+    _create_rows(Attendance, rows)
 
 
 # --- Attendance ----------------------------------------------------------------------------
@@ -147,10 +199,12 @@ def save_attendance(
             errors[f"status-{pk}"] = ["Choose present, apologies or absent."]
     if errors:
         raise ValidationError(errors)
+    changed = []
     for pk, status in statuses.items():
         if rows[pk].status != status:
             rows[pk].status = status
-            rows[pk].save(update_fields=["status"])
+            changed.append(rows[pk])
+    _update_rows(Attendance, changed, ["status"])
     return _bump(minutes)
 
 
@@ -649,6 +703,43 @@ def save_minute(
     return minute
 
 
+@records_by
+@transaction.atomic
+def save_minute_texts(*, minutes: MinutesSet, texts: dict[int, str], by=None) -> None:
+    """Save the text of several minutes of one set (by minute id), each as
+    ``save_minute(minute=, text=, version=its current version)`` would: outcome "considered",
+    no public summary, no resolutions. One ``save_minute`` each; while a bulk writer has
+    deferred the per-record receivers (``scrutiny.bulk.deferred()``: an import), the minutes
+    without resolutions are saved in one update with their history rows."""
+    if not bulk.deferred():
+        for minute in Minute.objects.filter(minutes=minutes, pk__in=list(texts)):
+            save_minute(minute=minute, text=texts[minute.pk], version=minute.version, by=by)
+        return
+    fresh = MinutesSet.all_objects.select_for_update().get(pk=minutes.pk)
+    _ensure_not_locked(fresh)
+    rows = list(
+        Minute.objects.select_for_update()
+        .filter(minutes=fresh, pk__in=list(texts))
+        .order_by("agenda_item__order", "agenda_item__pk")
+    )
+    with_resolutions = set(
+        Resolution.objects.filter(minute__in=rows).values_list("minute_id", flat=True)
+    )
+    plain = []
+    for minute in rows:
+        if minute.pk in with_resolutions:  # rows to delete, each with its history: one by one
+            save_minute(minute=minute, text=texts[minute.pk], version=minute.version, by=by)
+            continue
+        minute.text = sanitise(texts[minute.pk])
+        minute.outcome = MinuteOutcome.CONSIDERED
+        minute.public_summary = sanitise("")
+        minute.version += 1
+        plain.append(minute)
+    _update_rows(Minute, plain, ["text", "outcome", "public_summary", "version", "modified_at"])
+    if plain:
+        _announce(fresh)
+
+
 # --- Lifecycle -----------------------------------------------------------------------------
 
 
@@ -685,12 +776,13 @@ def number_minutes(*, minutes: MinutesSet) -> None:
     if any(m.number for m in items):
         return
     numbering = constitution.minute_numbering()
+    fields = ["number", "municipal_year", "numbering", "modified_at"]
     if numbering == Constitution.MinuteNumbering.MEETING:
         for n, minute in enumerate(items, start=1):
             minute.number = n
             minute.municipal_year = year
             minute.numbering = numbering
-            minute.save(update_fields=["number", "municipal_year", "numbering", "modified_at"])
+        _update_rows(Minute, items, fields)
         return
     same_year = Minute.objects.filter(
         committee=meeting.committee, municipal_year=year, numbering=numbering
@@ -715,7 +807,7 @@ def number_minutes(*, minutes: MinutesSet) -> None:
         minute.number = n
         minute.municipal_year = year
         minute.numbering = numbering
-        minute.save(update_fields=["number", "municipal_year", "numbering", "modified_at"])
+    _update_rows(Minute, items, fields)
 
 
 @dataclass

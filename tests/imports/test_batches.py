@@ -136,6 +136,11 @@ def test_with_the_database_queue_each_meeting_gets_its_background_work(settings)
     assert len(minutes_refreshes) == len(minutes_pdfs)  # once each
     fan_outs = [tuple(a["args"]) for a in queued["notifications.tasks.fan_out"]]
     assert len(fan_outs) == len(set(fan_outs))
+    # "published" and "changed" do nothing for a meeting already over (notifications.events):
+    # none is queued for those; meetings to come have theirs, held minutes theirs.
+    to_come = set(Meeting.all_objects.filter(start__gt=timezone.now()).values_list("pk", flat=True))
+    assert {pk for event, pk in fan_outs if event == "published"} == to_come
+    assert {pk for event, pk in fan_outs if event == "changed"} <= to_come
     for meeting in Meeting.all_objects.all():
         assert meeting.pk in refreshed
         if meeting.start < timezone.now():
@@ -148,6 +153,7 @@ def test_with_the_database_queue_each_meeting_gets_its_background_work(settings)
         )
     )
     assert held_with_minutes
+    assert {pk for event, pk in fan_outs if event == "minutes"} == held_with_minutes
     assert {int(k) for k in minutes_pdfs} == set(Meeting.all_objects.values_list("pk", flat=True))
 
 
