@@ -89,13 +89,42 @@ def minutes_pdf_spec(kind: str, key: str, query: str = "") -> stored_pdfs.PdfSpe
     return _minutes_spec(meeting, minutes)
 
 
+# What a tracker row prints (minutes/_action_table.html): only these are read, for 50 rows
+# (``Action.for_list`` reads every field of ten models, for the action page).
+_ROW_RELATIONS = (
+    "committee",
+    "owner_person",
+    "target_meeting",
+    "dealt_with_item__meeting",
+    "resolution__minute__agenda_item",
+)
+_ROW_FIELDS = (
+    "committee__name",
+    "resolution__number",
+    "resolution__minute__number",
+    "resolution__minute__agenda_item__number",
+    "description",
+    "owner_person__honorific",
+    "owner_person__kind",
+    "owner_person__name",
+    "owner_text",
+    "raised_on",
+    "due_date",
+    "target_meeting__start",
+    "status",
+    "dealt_with_item__meeting__start",
+    "is_public",
+)
+
+
 def _tracker_rows(request, ids: list[int]) -> list:
     """The actions ``ids`` (a page of the tracker), in that order, with everything their rows
     print: what they link to and whether the viewer may see it, and their progress notes."""
     found = {
         action.pk: action
         for action in selectors.actions_for(request.user)
-        .for_list()
+        .select_related(*_ROW_RELATIONS)
+        .only(*_ROW_FIELDS)
         .prefetch_related(Prefetch("notes", queryset=ActionNote.objects.order_by("-on", "-pk")))
         .filter(pk__in=ids)
     }
