@@ -31,10 +31,16 @@ def page_size(name: str | None = None) -> int:
     return PAGE_SIZES.get(name, settings.PAGE_SIZE) if name else settings.PAGE_SIZE
 
 
-def paged(request, queryset, name: str | None = None) -> Page:
+def paged(request, queryset, name: str | None = None, *, count: int | None = None) -> Page:
     """The requested page of ``queryset``: a page past the end gives the last page and a
-    page that is not a number the first (``Paginator.get_page``), never an error."""
-    return Paginator(queryset, page_size(name)).get_page(request.GET.get("page"))
+    page that is not a number the first (``Paginator.get_page``), never an error.
+
+    ``count``: the number of rows of ``queryset`` when the caller has it already (read in one
+    query with other totals), so that the paginator does not count them again."""
+    paginator = Paginator(queryset, page_size(name))
+    if count is not None:
+        paginator.count = count  # Paginator.count is a cached_property: this is its value
+    return paginator.get_page(request.GET.get("page"))
 
 
 def page_query(request) -> str:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django_filters.fields import ModelChoiceField
 
 from meetings.minutes.models import Action, ActionStatus
 from meetings.models import Meeting
@@ -11,6 +13,27 @@ from scrutiny.models import Committee, MunicipalYear
 
 # The "From the meeting" choices offered at most (the latest; a chosen committee narrows them).
 MEETING_CHOICES = 100
+
+
+class _OfferedMeetingField(ModelChoiceField):
+    """A meeting chosen from ``offered`` (set by ``ActionFilter``: the meetings read for the
+    choices, the chosen one always among them): validated without a query of its own."""
+
+    offered: list = []
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        for meeting in self.offered:
+            if str(meeting.pk) == str(value):
+                return meeting
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
+class _OfferedMeetingFilter(django_filters.ModelChoiceFilter):
+    field_class = _OfferedMeetingField
 
 
 class ActionFilter(GovukFilterSet):
@@ -34,7 +57,7 @@ class ActionFilter(GovukFilterSet):
         empty_label="Any committee",
         to_field_name="slug",
     )
-    meeting = django_filters.ModelChoiceFilter(
+    meeting = _OfferedMeetingFilter(
         label="From the meeting",
         queryset=Meeting.objects.none(),  # set per request from the actions the reader sees
         empty_label="Any meeting",
@@ -63,18 +86,27 @@ class ActionFilter(GovukFilterSet):
         )
         self.filters["meeting"].queryset = meetings
         field = self.form.fields["meeting"]
-        field.queryset = meetings  # validates any of them: every "from this meeting" link works
+        field.queryset = meetings
         # The choices offered: the latest MEETING_CHOICES of them (ten years of a council is
         # thousands: a select of every one made the tracker 200 ms and 0.5 MB), the chosen
-        # committee's all, and the meeting chosen now. One query, bounded.
+        # committee's all, and the meeting chosen now, read in one query, bounded; the choice
+        # is validated against them (``_OfferedMeetingField``: any meeting of ``meetings``
+        # is valid, so every "from this meeting" link works, with no query of its own).
         chosen = self.data.get("meeting") if self.data else None
+        chosen = str(chosen) if chosen and str(chosen).isdigit() else None
         chosen_committee = self.data.get("committee") if self.data and committee is None else None
-        offered = meetings
+        latest = meetings
         if chosen_committee:
-            offered = offered.filter(committee__slug=chosen_committee)
-        offered = list(offered[:MEETING_CHOICES])
-        if chosen and str(chosen).isdigit() and all(str(m.pk) != str(chosen) for m in offered):
-            offered += list(meetings.filter(pk=chosen))
+            latest = latest.filter(committee__slug=chosen_committee)
+        wanted = Q(pk__in=latest.values("pk")[:MEETING_CHOICES])
+        if chosen:
+            wanted |= Q(pk__in=meetings.filter(pk=chosen).values("pk"))
+        offered = list(
+            Meeting.objects.filter(wanted).select_related("committee").order_by("-start", "-pk")
+        )
+        if len(offered) > MEETING_CHOICES:  # the chosen one is not among the latest: last
+            offered.sort(key=lambda m: str(m.pk) == chosen)
+        field.offered = offered
         field.widget.choices = [("", field.empty_label)] + [
             (m.pk, field.label_from_instance(m)) for m in offered
         ]

@@ -377,12 +377,19 @@ class ActionStatus(models.TextChoices):
 OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
+def overdue_q(today: dt.date | None = None) -> Q:
+    """An action is overdue: open or in progress after its due date, or with no due date after
+    its target meeting (what ``Action.is_overdue`` says of one loaded action). A condition, so
+    that a count of overdue actions can be an aggregate of the same query as the total."""
+    today = today or timezone.localdate()
+    return Q(status__in=OPEN_ACTION_STATUSES) & (
+        Q(due_date__lt=today) | Q(due_date__isnull=True, target_meeting__start__date__lt=today)
+    )
+
+
 class ActionQuerySet(models.QuerySet):
     def overdue(self, today: dt.date | None = None):
-        today = today or timezone.localdate()
-        return self.filter(status__in=OPEN_ACTION_STATUSES).filter(
-            Q(due_date__lt=today) | Q(due_date__isnull=True, target_meeting__start__date__lt=today)
-        )
+        return self.filter(overdue_q(today))
 
     def in_year(self, year: MunicipalYear):
         return self.filter(raised_on__gte=year.start_date, raised_on__lte=year.end_date)

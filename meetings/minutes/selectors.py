@@ -101,34 +101,43 @@ def _with_link_visibility(qs: QuerySet[Action]) -> QuerySet[Action]:
     )
 
 
-def public_actions() -> QuerySet[Action]:
+def public_actions(*, links: bool = True) -> QuerySet[Action]:
     """Actions the public may see: marked public, and if they come from a resolution, only
     once that resolution's minutes are public (and never from an exempt item). Each carries
     ``target_is_public`` and ``dealt_with_is_public``: a renderer names the target meeting or
-    the dealt-with item only when true (``Action.public_due_text``, ``public_dealt_with``)."""
-    return _with_link_visibility(
+    the dealt-with item only when true (``Action.public_due_text``, ``public_dealt_with``).
+
+    ``links=False``: the same actions without those two marks, for a query that prints no
+    link (a count, a page's ids, the meetings they came from): their three joins cost
+    every row of a ten-year tracker and decide nothing about which actions are listed."""
+    actions = (
         Action.all_objects.filter(is_public=True)
         .filter(_SOURCE_PUBLISHED)
         .filter(_SOURCE_NOT_EXEMPT)
     )
+    return _with_link_visibility(actions) if links else actions
 
 
-def actions_for(user) -> QuerySet[Action]:
+def actions_for(user, *, links: bool = True) -> QuerySet[Action]:
     """Every action for an officer; for a councillor, public actions plus the members-only
     actions of the committees they sit on today (once their minutes are published); public
     actions for everyone else. Links to meetings and agenda items that are not public are
-    marked as for ``public_actions`` (officers: every link is shown)."""
+    marked as for ``public_actions`` (officers: every link is shown); ``links=False`` leaves
+    the marks out (the same actions, see ``public_actions``)."""
     if is_officer(user):
+        if not links:
+            return Action.all_objects.all()
         return Action.all_objects.annotate(
             target_is_public=Value(True, output_field=BooleanField()),
             dealt_with_is_public=Value(True, output_field=BooleanField()),
         )
     committee_ids = member_committee_ids(user, on=timezone.localdate())
     if not committee_ids:
-        return public_actions()
+        return public_actions(links=links)
     members_only = Q(committee_id__in=committee_ids) & _SOURCE_PUBLISHED
     public = Q(is_public=True) & _SOURCE_PUBLISHED & _SOURCE_NOT_EXEMPT
-    return _with_link_visibility(Action.all_objects.filter(members_only | public))
+    actions = Action.all_objects.filter(members_only | public)
+    return _with_link_visibility(actions) if links else actions
 
 
 def resolutions_for_items(

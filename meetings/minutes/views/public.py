@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -12,12 +13,12 @@ from django.utils import timezone
 
 from meetings.minutes import selectors, services
 from meetings.minutes.filters import ActionFilter
-from meetings.minutes.models import ActionNote, MinutesSet
+from meetings.minutes.models import ActionNote, MinutesSet, overdue_q
 from meetings.models import Meeting
 from scrutiny import fragments, stored_pdfs
 from scrutiny.filters import chosen_labels
 from scrutiny.models import Committee
-from scrutiny.paging import page_query, paged
+from scrutiny.paging import page_query, page_size, paged
 from scrutiny.permissions import is_officer
 
 
@@ -108,24 +109,94 @@ def minutes_pdf_spec(kind: str, key: str, query: str = "") -> stored_pdfs.PdfSpe
     return _minutes_spec(meeting, minutes)
 
 
-def _tracker_queryset(request, committee=None):
-    qs = selectors.actions_for(request.user)
-    if committee is not None:
-        qs = qs.filter(committee=committee)
-    return qs.for_list().prefetch_related(
-        Prefetch("notes", queryset=ActionNote.objects.order_by("-on", "-pk"))
+# What a tracker row prints (minutes/_action_table.html): only these are read, for 50 rows
+# (``Action.for_list`` reads every field of ten models, for the action page).
+_ROW_RELATIONS = (
+    "committee",
+    "owner_person",
+    "target_meeting",
+    "dealt_with_item__meeting",
+    "resolution__minute__agenda_item",
+)
+_ROW_FIELDS = (
+    "committee__name",
+    "resolution__number",
+    "resolution__minute__number",
+    "resolution__minute__agenda_item__number",
+    "description",
+    "owner_person__honorific",
+    "owner_person__kind",
+    "owner_person__name",
+    "owner_text",
+    "raised_on",
+    "due_date",
+    "target_meeting__start",
+    "status",
+    "dealt_with_item__meeting__start",
+    "is_public",
+)
+
+
+def _tracker_rows(request, ids: list[int]) -> list:
+    """The actions ``ids`` (a page of the tracker), in that order, with everything their rows
+    print: what they link to and whether the viewer may see it, and their progress notes."""
+    found = {
+        action.pk: action
+        for action in selectors.actions_for(request.user)
+        .select_related(*_ROW_RELATIONS)
+        .only(*_ROW_FIELDS)
+        .prefetch_related(Prefetch("notes", queryset=ActionNote.objects.order_by("-on", "-pk")))
+        .filter(pk__in=ids)
+    }
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _tracker_page(request, actions, today) -> tuple[Page, int]:
+    """The requested page of ``actions`` (ids, in the tracker's order) and the number of them
+    overdue, from one query: the page's ids carry the total and the overdue count as window
+    aggregates, so deciding which actions the viewer may see (a join of every action to its
+    minutes, meeting and agenda item) is done once. Pages as ``scrutiny.paging.paged``: a
+    page that is not a number is the first, a page past the end the last (which costs a
+    count and a second read, as it did)."""
+    counted = (
+        actions.annotate(
+            tracker_total=Window(Count("pk")),
+            tracker_overdue=Window(Count("pk", filter=overdue_q(today))),
+        )
+        .order_by("committee__name", "-raised_on", "pk")
+        .values_list("pk", "tracker_total", "tracker_overdue")
     )
+    size = page_size()
+    try:
+        number = int(request.GET.get("page", 1))
+    except (TypeError, ValueError):
+        number = 1
+    rows = list(counted[(number - 1) * size : number * size]) if number >= 1 else []
+    if rows or number == 1:
+        total, overdue = (rows[0][1], rows[0][2]) if rows else (0, 0)
+        paginator = Paginator([], size)
+        paginator.count = total  # a cached_property: this is its value
+        return Page([pk for pk, _, _ in rows], number, paginator), overdue
+    totals = actions.aggregate(total=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
+    ids = actions.order_by("committee__name", "-raised_on", "pk").values_list("pk", flat=True)
+    return paged(request, ids, count=totals["total"]), totals["overdue"]
 
 
 def tracker_page(request, committee=None, *, template="minutes/action_tracker.html", officer=False):
-    filterset = ActionFilter(
-        request.GET or None, queryset=_tracker_queryset(request, committee), committee=committee
-    )
-    ordered = filterset.qs.order_by("committee__name", "-raised_on", "pk")
+    """The tracker (every committee's, one committee's, or the officers'). A ten-year council
+    has thousands of actions, and deciding which the viewer may see joins each to its minutes,
+    meeting and agenda item (``selectors.actions_for``): that join is made once, narrow, for
+    the page's ids and the counts (``_tracker_page``, issue 20), and the page's rows are then
+    read by id with all they print (``_tracker_rows``: the rule is applied to them again, on
+    at most 50 rows)."""
+    actions = selectors.actions_for(request.user, links=False)
+    if committee is not None:
+        actions = actions.filter(committee=committee)
+    filterset = ActionFilter(request.GET or None, queryset=actions, committee=committee)
     today = timezone.localdate()
-    page = paged(request, ordered)
+    page, overdue_total = _tracker_page(request, filterset.qs, today)
+    page.object_list = _tracker_rows(request, list(page.object_list))
     rows = [(a, a.is_overdue(today), next(iter(a.notes.all()), None)) for a in page]
-    overdue_total = filterset.qs.overdue(today).count()
     csv_url = reverse("action-tracker-csv")
     if committee is not None:
         csv_url = reverse("committee-actions-csv", kwargs={"slug": committee.slug})
