@@ -159,7 +159,10 @@ def _stored_calendar(request, build, *, variant: str = "") -> bytes:
     body = cache.get(key)
     if body is None:
         body = build()
-        cache.set(key, body, CALENDAR_CACHE_SECONDS)
+        # Only calendars with events: an empty one is cheap to render, and any year from
+        # 1900 to 9998 may be asked for (storing them all would fill the cache).
+        if b"BEGIN:VEVENT" in body:
+            cache.set(key, body, CALENDAR_CACHE_SECONDS)
     return body
 
 

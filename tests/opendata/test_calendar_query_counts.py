@@ -96,3 +96,12 @@ def test_council_calendar_is_stored_once_per_content_generation(client, url):
     _, changed = _council_ics(client, url)
     assert b"Council Chamber" in changed and b"Committee Room 1" not in changed
     assert changed != first
+
+
+def test_an_empty_year_is_not_stored(client):
+    """Any year from 1900 to 9998 may be asked for: only calendars with events are kept (a
+    stored calendar is answered without its meeting queries)."""
+    client.get("/feeds/meetings-3001.ics")  # warm-up
+    first, body = _council_ics(client, "/feeds/meetings-3001.ics")
+    again, _ = _council_ics(client, "/feeds/meetings-3001.ics")
+    assert b"BEGIN:VEVENT" not in body and again == first
