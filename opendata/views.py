@@ -149,7 +149,11 @@ def _calendar_meetings(**filters):
 CALENDAR_CACHE_SECONDS = 24 * 3600
 
 
-def _stored_calendar(request, build, *, variant: str = "") -> bytes:
+# Years this far from today whose empty calendar is kept too (see ``_stored_calendar``).
+STORED_EMPTY_YEARS = 50
+
+
+def _stored_calendar(request, build, *, variant: str = "", keep_empty: bool = True) -> bytes:
     from django.core.cache import cache
 
     from scrutiny.cache import content_generation
@@ -159,9 +163,10 @@ def _stored_calendar(request, build, *, variant: str = "") -> bytes:
     body = cache.get(key)
     if body is None:
         body = build()
-        # Only calendars with events: an empty one is cheap to render, and any year from
-        # 1900 to 9998 may be asked for (storing them all would fill the cache).
-        if b"BEGIN:VEVENT" in body:
+        # An empty calendar only when asked (the window, a year near today): any year from
+        # 1900 to 9998 may be asked for, and storing them all would fill the cache. (Kept,
+        # an empty calendar makes the same queries as a full one: issue 20's equal counts.)
+        if keep_empty or b"BEGIN:VEVENT" in body:
             cache.set(key, body, CALENDAR_CACHE_SECONDS)
     return body
 
@@ -212,7 +217,8 @@ def meetings_year_ics(request, year):
         meetings = _calendar_meetings(start__gte=since, start__lt=until)
         return ics.build_calendar(meetings, name=name, base_url=_base_url(request))
 
-    return _ics_response(_stored_calendar(request, build), f"meetings-{year}.ics")
+    near = abs(year - timezone.localdate().year) <= STORED_EMPTY_YEARS
+    return _ics_response(_stored_calendar(request, build, keep_empty=near), f"meetings-{year}.ics")
 
 
 @require_safe

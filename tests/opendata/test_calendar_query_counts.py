@@ -99,7 +99,7 @@ def test_council_calendar_is_stored_once_per_content_generation(client, url):
 
 
 def test_an_empty_year_is_not_stored(client):
-    """Any year from 1900 to 9998 may be asked for: only calendars with events are kept (a
+    """Any year from 1900 to 9998 may be asked for: an empty one far from today is not kept (a
     stored calendar is answered without its meeting queries)."""
     client.get("/feeds/meetings-3001.ics")  # warm-up
     first, body = _council_ics(client, "/feeds/meetings-3001.ics")
