@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 
 from django.conf import settings
 from django.contrib import messages
@@ -136,9 +137,38 @@ def calendar_window_start() -> dt.datetime:
     return dt.datetime.combine(start, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _calendar_meetings(**filters) -> list[Meeting]:
-    qs = Meeting.objects.select_related("committee").filter(**filters)
-    return list(qs.order_by("start", "pk"))
+def _calendar_meetings(**filters):
+    return Meeting.objects.select_related("committee").filter(**filters).order_by("start", "pk")
+
+
+# A calendar of a year or of the window is hundreds of events, and rendering them
+# (``icalendar``) took 180 ms on a ten-year council: each file is rendered once per content
+# generation (``scrutiny.cache``: any save or delete of portal data bumps it, so a changed
+# meeting shows in the next download), host and window, and kept in the cache like the
+# sitemap's sections (issue 20).
+CALENDAR_CACHE_SECONDS = 24 * 3600
+
+
+# Years this far from today whose empty calendar is kept too (see ``_stored_calendar``).
+STORED_EMPTY_YEARS = 50
+
+
+def _stored_calendar(request, build, *, variant: str = "", keep_empty: bool = True) -> bytes:
+    from django.core.cache import cache
+
+    from scrutiny.cache import content_generation
+
+    where = hashlib.sha256(f"{request.path}|{_base_url(request)}|{variant}".encode())
+    key = f"portal:calendar:{content_generation()}:{where.hexdigest()[:32]}"
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        # An empty calendar only when asked (the window, a year near today): any year from
+        # 1900 to 9998 may be asked for, and storing them all would fill the cache. (Kept,
+        # an empty calendar makes the same queries as a full one: issue 20's equal counts.)
+        if keep_empty or b"BEGIN:VEVENT" in body:
+            cache.set(key, body, CALENDAR_CACHE_SECONDS)
+    return body
 
 
 def _year_or_404(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -165,10 +195,15 @@ def calendar_years(**filters) -> list[int]:
 @require_safe
 @public_conditional
 def meetings_ics(request):
-    name = f"{Council.current().name}: committee meetings"
-    meetings = _calendar_meetings(start__gte=calendar_window_start())
+    window = calendar_window_start()
+
+    def build():
+        name = f"{Council.current().name}: committee meetings"
+        meetings = _calendar_meetings(start__gte=window)
+        return ics.build_calendar(meetings, name=name, base_url=_base_url(request))
+
     return _ics_response(
-        ics.build_calendar(meetings, name=name, base_url=_base_url(request)), "meetings.ics"
+        _stored_calendar(request, build, variant=window.isoformat()), "meetings.ics"
     )
 
 
@@ -176,12 +211,14 @@ def meetings_ics(request):
 @public_conditional
 def meetings_year_ics(request, year):
     since, until = _year_or_404(year)
-    name = f"{Council.current().name}: committee meetings in {year}"
-    meetings = _calendar_meetings(start__gte=since, start__lt=until)
-    return _ics_response(
-        ics.build_calendar(meetings, name=name, base_url=_base_url(request)),
-        f"meetings-{year}.ics",
-    )
+
+    def build():
+        name = f"{Council.current().name}: committee meetings in {year}"
+        meetings = _calendar_meetings(start__gte=since, start__lt=until)
+        return ics.build_calendar(meetings, name=name, base_url=_base_url(request))
+
+    near = abs(year - timezone.localdate().year) <= STORED_EMPTY_YEARS
+    return _ics_response(_stored_calendar(request, build, keep_empty=near), f"meetings-{year}.ics")
 
 
 @require_safe

@@ -25,6 +25,7 @@ from tests.factories.meetings import (
 from tests.factories.minutes import ActionFactory, make_meeting_with_items
 from tests.factories.performance import KPIFactory
 from tests.factories.workprogramme import (
+    InspectionFactory,
     ReviewRecommendationFactory,
     WorkProgrammeFactory,
     WorkProgrammeItemFactory,
@@ -183,3 +184,20 @@ def test_a_section_is_rendered_once_per_content_generation(client, django_assert
     new_meetings = {u for u in added["public"] if u.rstrip("/").split("/")[-2:-1] == ["meetings"]}
     assert new_meetings and new_meetings <= listed
     assert not listed & set(added["private"] + urls["private"])
+
+
+def test_the_index_is_rendered_once_per_content_generation(client, django_assert_num_queries):
+    """Issue 20: the index's count of every section is kept until something changes."""
+    add_council(1)
+    client.get("/")  # the council's name is cached by the first page of a process
+    first = client.get("/sitemap.xml")
+    with django_assert_num_queries(0):
+        again = client.get("/sitemap.xml")
+    assert again.content == first.content
+    assert again["X-Robots-Tag"] == first["X-Robots-Tag"]
+    other = client.get("/sitemap.xml", HTTP_HOST="127.0.0.1")
+    assert b"http://127.0.0.1/" in other.content and b"http://testserver/" not in other.content
+    # A change shows at once: the first inspection brings its section into the index.
+    assert b"sitemap-inspections.xml" not in first.content
+    InspectionFactory()
+    assert b"sitemap-inspections.xml" in client.get("/sitemap.xml").content
