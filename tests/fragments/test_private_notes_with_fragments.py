@@ -1,6 +1,6 @@
-"""tests/members/test_private_notes.py again with the fragment cache on (scrutiny.fragments, issue 20): every
-page those tests read is then built from fragments shared between readers of the same view,
-and must give each reader exactly what the uncached page gives."""
+"""tests/members/test_private_notes.py again with the fragment cache on (scrutiny.fragments,
+issue 20): every page those tests read is then built from fragments shared between readers of
+the same view, and must give each reader exactly what the uncached page gives."""
 
 import pytest
 
