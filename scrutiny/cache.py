@@ -12,9 +12,12 @@ How it works:
   record of a portal app (and the ``meeting_published`` / ``meeting_changed`` signals of
   ``scrutiny.signals``) bumps the number, so after a publish or any change every cached page
   is stale at once and is simply never read again (entries expire on their own after
-  ``PAGE_CACHE_SECONDS``). Each process re-reads the number at most once a second, so a
-  change made by another process shows within a second. ``QuerySet.update()`` sends no
-  signal; the time limit bounds how long a page can lag behind such a write.
+  ``PAGE_CACHE_SECONDS``). A save inside a transaction bumps it again when the transaction
+  commits: a page rendered by another process between the save and the commit (the old
+  rows, under the new number) is never read afterwards. Each process re-reads the number at
+  most once a second, so a change made by another process shows within a second.
+  ``QuerySet.update()`` sends no signal; the time limit bounds how long a page can lag
+  behind such a write.
 - It is on only when ``PAGE_CACHE_SECONDS`` > 0, which is the default only when
   ``REDIS_URL`` is set: a per-process cache could not be invalidated across several
   workers or machines.
@@ -33,6 +36,7 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 
@@ -150,16 +154,35 @@ def _is_portal_model(sender) -> bool:
     return meta.label_lower not in IGNORED_MODELS
 
 
+def _bump_after_commit() -> None:
+    bump_generation()
+
+
+def _bump_now_and_after_commit(using: str | None = None) -> None:
+    """Bump now (this process's next read sees the change at once) and, inside a transaction,
+    once more when it commits: another process that read the new generation before the commit
+    rendered the old rows under it (a fragment, a page, the remembered council), and without a
+    second bump it would keep serving them until the next change or the time limit
+    (attack 20). One callback per transaction, however many rows it saves."""
+    bump_generation()
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        return
+    if any(func is _bump_after_commit for _sids, func, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_bump_after_commit, using=using)
+
+
 def _on_model_change(sender, **kwargs) -> None:
     if _is_portal_model(sender):
-        bump_generation()
+        _bump_now_and_after_commit(kwargs.get("using"))
 
 
 def _on_m2m_change(sender, action, **kwargs) -> None:
     if not action.startswith("post"):
         return
     if _is_portal_model(kwargs["model"]) or _is_portal_model(type(kwargs["instance"])):
-        bump_generation()
+        _bump_now_and_after_commit(kwargs.get("using"))
 
 
 def _on_meeting_signal(sender, **kwargs) -> None:
