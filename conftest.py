@@ -123,3 +123,14 @@ def fill_date(page, name: str, value: str) -> None:
     page.fill(f"[name='{name}_year']", year)
     if clock:
         page.fill(f"[name='{name}_time']", clock[:5])
+
+
+@pytest.fixture
+def fragments_on(settings):
+    """The fragment cache on (scrutiny.fragments), with nothing remembered from before."""
+    from scrutiny.cache import forget_process_state
+
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    forget_process_state()
+    yield
+    forget_process_state()

@@ -79,6 +79,31 @@ def meeting_end(meeting: Meeting) -> dt.datetime:
         return dt.datetime.max.replace(microsecond=0, tzinfo=dt.UTC)
 
 
+def _event_text(
+    meeting: Meeting, item_titles: list[str], base_url: str
+) -> tuple[str, bool, str, list[str]]:
+    """An event's summary, whether it is cancelled, its address and its description's lines:
+    the same for ``meeting_event`` (icalendar) and ``_event_lines`` (plain strings)."""
+    summary = meeting.committee.name
+    if meeting.status == MeetingStatus.POSTPONED:
+        summary = f"Postponed: {summary}"
+    elif meeting.status == MeetingStatus.CANCELLED:
+        summary = f"Cancelled: {summary}"
+    cancelled = meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED)
+    url = _absolute(meeting.get_absolute_url(), base_url)
+    lines = []
+    if meeting.status_notice and cancelled:
+        lines.append(meeting.status_notice)
+    if item_titles:
+        lines.append("Agenda:")
+        lines.extend(f"- {title}" for title in item_titles)
+    if meeting.webcast_url:
+        lines.append(f"Webcast: {meeting.webcast_url}")
+    if url:
+        lines.append(f"Papers: {url}")
+    return summary, cancelled, url, lines
+
+
 def meeting_event(
     meeting: Meeting, *, sequence: int, item_titles: list[str], base_url: str = ""
 ) -> Event:
@@ -90,28 +115,13 @@ def meeting_event(
     end = _local(meeting_end(meeting))
     event.add("dtstart", start)
     event.add("dtend", end)
-    summary = meeting.committee.name
-    if meeting.status == MeetingStatus.POSTPONED:
-        summary = f"Postponed: {summary}"
-    elif meeting.status == MeetingStatus.CANCELLED:
-        summary = f"Cancelled: {summary}"
+    summary, cancelled, url, lines = _event_text(meeting, item_titles, base_url)
     event.add("summary", summary)
-    cancelled = meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     if meeting.venue:
         event.add("location", meeting.venue)
-    url = _absolute(meeting.get_absolute_url(), base_url)
-    lines = []
-    if meeting.status_notice and cancelled:
-        lines.append(meeting.status_notice)
-    if item_titles:
-        lines.append("Agenda:")
-        lines.extend(f"- {title}" for title in item_titles)
-    if meeting.webcast_url:
-        lines.append(f"Webcast: {meeting.webcast_url}")
     if url:
         event.add("url", url)
-        lines.append(f"Papers: {url}")
     if lines:
         event.add("description", "\n".join(lines))
     return event
@@ -194,23 +204,7 @@ def _event_lines(
     if start.tzinfo is not LONDON or end.tzinfo is not LONDON:
         return None
     stamp = meeting.modified_at.astimezone(dt.UTC)
-    summary = meeting.committee.name
-    if meeting.status == MeetingStatus.POSTPONED:
-        summary = f"Postponed: {summary}"
-    elif meeting.status == MeetingStatus.CANCELLED:
-        summary = f"Cancelled: {summary}"
-    cancelled = meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED)
-    url = _absolute(meeting.get_absolute_url(), base_url)
-    lines = []
-    if meeting.status_notice and cancelled:
-        lines.append(meeting.status_notice)
-    if item_titles:
-        lines.append("Agenda:")
-        lines.extend(f"- {title}" for title in item_titles)
-    if meeting.webcast_url:
-        lines.append(f"Webcast: {meeting.webcast_url}")
-    if url:
-        lines.append(f"Papers: {url}")
+    summary, cancelled, url, lines = _event_text(meeting, item_titles, base_url)
     tzid = f"TZID={settings.TIME_ZONE}"
     # icalendar's order: its canonical properties first, then the others by name.
     content = [

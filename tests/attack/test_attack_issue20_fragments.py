@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from scrutiny import council, fragments, services
-from scrutiny.cache import content_generation, forget_process_state
+from scrutiny.cache import content_generation
 from scrutiny.models import Council
 from tests.factories import CommitteeFactory, make_user
 
@@ -27,11 +27,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def fragments_on(settings):
-    settings.FRAGMENT_CACHE_SECONDS = 300
-    forget_process_state()
+def _fragments_on(fragments_on):
     yield
-    forget_process_state()
 
 
 def _committee_view(committee) -> tuple:

@@ -3,20 +3,7 @@
 shared between readers of the same view, and must give each reader exactly what the
 uncached page gives."""
 
-import pytest
-
 from tests.performance.test_views import *  # noqa: F403
-
-
-@pytest.fixture(autouse=True)
-def fragments_on(settings):
-    from scrutiny.cache import forget_process_state
-
-    settings.FRAGMENT_CACHE_SECONDS = 300
-    forget_process_state()
-    yield
-    forget_process_state()
-
 
 # Counts the queries of a second, uncached request: with fragments the second request is a
 # hit by design (tests/meetings/test_meeting_fragment.py counts those).

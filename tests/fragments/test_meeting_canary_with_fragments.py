@@ -3,16 +3,4 @@
 shared between readers of the same view, and must give each reader exactly what the
 uncached page gives."""
 
-import pytest
-
 from tests.meetings.test_canary import *  # noqa: F403
-
-
-@pytest.fixture(autouse=True)
-def fragments_on(settings):
-    from scrutiny.cache import forget_process_state
-
-    settings.FRAGMENT_CACHE_SECONDS = 300
-    forget_process_state()
-    yield
-    forget_process_state()

@@ -23,7 +23,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings import notes
-from scrutiny import fragments
 from tests.factories import MembershipFactory, PersonFactory, make_user
 from tests.factories.meetings import (
     AgendaItemFactory,
@@ -38,11 +37,8 @@ NOTE = "FRAGMENTNOTE4"  # the first member's private note
 
 
 @pytest.fixture(autouse=True)
-def fragments_on(settings):
-    settings.FRAGMENT_CACHE_SECONDS = 300
-    fragments.clear_local()
+def _fragments_on(fragments_on):
     yield
-    fragments.clear_local()
 
 
 @pytest.fixture
