@@ -80,3 +80,40 @@ def test_one_bump_after_commit_however_many_rows_a_transaction_saves():
         generation = content_generation()
     assert queued.count(_bump_after_commit) == 1
     assert content_generation() != generation  # bumped once more by the commit
+
+
+def test_a_rolled_back_savepoint_does_not_take_the_commits_bump_with_it():
+    """The importer writes each meeting in a savepoint: when the first one's savepoint rolls
+    back, its after-commit callbacks go with it, and a later save must queue the bump again."""
+    from django.db import connection
+
+    from scrutiny.cache import _bump_after_commit
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                CommitteeFactory(name="Rolled back")
+                raise RuntimeError("the meeting failed")
+        except RuntimeError:
+            pass
+        assert _bump_after_commit not in [f for _s, f, _r in connection.run_on_commit]
+        CommitteeFactory(name="Kept")
+        CommitteeFactory(name="Kept too")
+        queued = [func for _sids, func, _robust in connection.run_on_commit]
+        generation = content_generation()
+    assert queued.count(_bump_after_commit) == 1
+    assert content_generation() != generation
+
+
+def test_a_new_transaction_queues_its_own_bump():
+    from django.db import connection
+
+    from scrutiny.cache import _bump_after_commit
+
+    for name in ("First", "Second"):
+        with transaction.atomic():
+            CommitteeFactory(name=name)
+            queued = [func for _sids, func, _robust in connection.run_on_commit]
+            generation = content_generation()
+        assert queued.count(_bump_after_commit) == 1
+        assert content_generation() != generation
