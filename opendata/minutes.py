@@ -214,10 +214,8 @@ def on_minutes_changed(sender, instance, **kwargs):
 def on_meeting_written(meeting_id: int) -> None:
     """What ``on_minutes_saved`` does for a meeting's minutes saved in bulk, once: if they are
     public, queue the meeting's search refresh (``scrutiny.bulk``)."""
-    public = MinutesSet.all_objects.filter(
-        meeting_id=meeting_id, status__in=PUBLIC_MINUTES_STATUSES
-    ).exists()
-    if public:
+    statuses = MinutesSet.all_objects.filter(meeting_id=meeting_id).values_list("status", flat=True)
+    if any(status in PUBLIC_MINUTES_STATUSES for status in statuses):  # as on_minutes_saved
         _queue_refresh(meeting_id)
 
 

@@ -48,3 +48,31 @@ def page_query(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+# Beyond this the offset is out of a 32-bit integer's range on every page size in use.
+MAX_WINDOW_PAGE = 2**31 // 1000
+
+
+def requested_page(request, name: str | None = None) -> tuple[int, int, int] | None:
+    """For a list that reads its page's rows and its total in one query (window counts):
+    ``(number, offset, limit)`` of the page asked for, or None when it is not a page that
+    can hold rows (0, negative, or so far past any list that its offset would overflow the
+    database's integers): the caller then counts and reads the last page through ``paged``,
+    as a page past the end does. A page that is not a number is the first."""
+    size = page_size(name)
+    try:
+        number = int(request.GET.get("page", 1))
+    except (TypeError, ValueError):
+        number = 1
+    if number < 1 or number > MAX_WINDOW_PAGE:
+        return None
+    return number, (number - 1) * size, size
+
+
+def known_page(rows: list, number: int, total: int, name: str | None = None) -> Page:
+    """Page ``number`` of a list of ``total`` rows whose rows ``rows`` were read with the
+    total (``requested_page``): the same Page ``paged`` gives, without counting again."""
+    paginator = Paginator([], page_size(name))
+    paginator.count = total  # a cached_property: this is its value
+    return Page(rows, number, paginator)

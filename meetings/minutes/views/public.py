@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Prefetch, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -18,7 +18,7 @@ from meetings.models import Meeting
 from scrutiny import fragments, stored_pdfs
 from scrutiny.filters import chosen_labels
 from scrutiny.models import Committee
-from scrutiny.paging import page_query, page_size, paged
+from scrutiny.paging import known_page, page_query, paged, requested_page
 from scrutiny.permissions import is_officer
 
 
@@ -166,17 +166,13 @@ def _tracker_page(request, actions, today) -> tuple[Page, int]:
         .order_by("committee__name", "-raised_on", "pk")
         .values_list("pk", "tracker_total", "tracker_overdue")
     )
-    size = page_size()
-    try:
-        number = int(request.GET.get("page", 1))
-    except (TypeError, ValueError):
-        number = 1
-    rows = list(counted[(number - 1) * size : number * size]) if number >= 1 else []
-    if rows or number == 1:
-        total, overdue = (rows[0][1], rows[0][2]) if rows else (0, 0)
-        paginator = Paginator([], size)
-        paginator.count = total  # a cached_property: this is its value
-        return Page([pk for pk, _, _ in rows], number, paginator), overdue
+    requested = requested_page(request)
+    if requested is not None:
+        number, offset, limit = requested
+        rows = list(counted[offset : offset + limit])
+        if rows or number == 1:
+            total, overdue = (rows[0][1], rows[0][2]) if rows else (0, 0)
+            return known_page([pk for pk, _, _ in rows], number, total), overdue
     totals = actions.aggregate(total=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
     ids = actions.order_by("committee__name", "-raised_on", "pk").values_list("pk", flat=True)
     return paged(request, ids, count=totals["total"]), totals["overdue"]
