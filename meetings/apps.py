@@ -30,6 +30,12 @@ class MeetingsConfig(AppConfig):
         from meetings.notes_views import meeting_notes_panel
 
         meeting_top_panels.register(meeting_notes_panel)
+        # The meetings a reader keeps notes on, in their reader profile: the meeting page of
+        # any other meeting makes no notes query (scrutiny.readers).
+        from meetings.notes import noted_meeting_ids
+        from scrutiny import readers
+
+        readers.register_fact("note_meetings", noted_meeting_ids)
 
         post_delete.connect(
             delete_original_file, sender=Conversion, dispatch_uid="conversion-original"

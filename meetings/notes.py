@@ -32,6 +32,7 @@ from django.db import transaction
 
 from meetings.models import AgendaItem, Document, Meeting, PrivateNote
 from meetings.selectors import may_read_paper, viewer_sees_exempt
+from scrutiny import readers
 
 # A page of A4 in the briefing is about 4,000 characters: room for a full note, not a report.
 MAX_CHARS = 5000
@@ -231,6 +232,8 @@ def notes_for_holes(user, meeting: Meeting) -> dict[str, PrivateNote]:
     user may read the item or paper."""
     if not may_keep_notes(user):
         return {}
+    if meeting.pk not in readers.fact(user, "note_meetings", lambda: {meeting.pk}):
+        return {}  # none on this meeting, says the reader's profile
     found: dict[str, PrivateNote] = {}
     for note in PrivateNote.objects.filter(
         author=user, agenda_item__meeting=meeting
@@ -243,6 +246,16 @@ def notes_for_holes(user, meeting: Meeting) -> dict[str, PrivateNote]:
             note.agenda_item.my_note = note
             found[f"note-item-{note.agenda_item_id}"] = note
     return found
+
+
+def noted_meeting_ids(user) -> frozenset[int]:
+    """The meetings on which ``user`` keeps private notes (kept in their reader profile,
+    ``scrutiny.readers``, which a note's save or delete renews)."""
+    return frozenset(
+        PrivateNote.objects.filter(author=user)
+        .values_list("agenda_item__meeting_id", flat=True)
+        .distinct()
+    )
 
 
 # -- Writes --------------------------------------------------------------------------------

@@ -252,10 +252,17 @@ def _fill_for_reader(request, meeting: Meeting, body: str, *, include_private: b
     return fragments.fill(body, part)
 
 
-def meeting_detail(request, pk):
+def _public_meeting(pk) -> tuple[Meeting, list]:
     meeting = get_object_or_404(
         Meeting.objects.select_related("committee", "contact_officer"), pk=pk
     )
+    return meeting, _meeting_breadcrumbs(meeting)
+
+
+def meeting_detail(request, pk):
+    # Read once per content generation (scrutiny.fragments.remembered): the public manager's
+    # answer changes only with a save, which starts a new generation.
+    meeting, breadcrumbs = fragments.remembered("meeting", pk, lambda: _public_meeting(pk))
     include_private = selectors.viewer_sees_exempt(request.user, meeting)
     signed_in = request.user.is_authenticated
     # The body is the same for every reader with the same view of the meeting: signed in or
@@ -277,7 +284,7 @@ def meeting_detail(request, pk):
     return render(
         request,
         "meetings/meeting_detail.html",
-        {"meeting": meeting, "body": body, "breadcrumbs": _meeting_breadcrumbs(meeting)},
+        {"meeting": meeting, "body": body, "breadcrumbs": breadcrumbs},
     )
 
 

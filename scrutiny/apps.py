@@ -20,6 +20,10 @@ class ScrutinyConfig(AppConfig):
         from scrutiny.cache import connect_signals
 
         connect_signals()
+        # Signed-in readers' profiles follow changes to users, roles and memberships.
+        from scrutiny import readers
+
+        readers.connect_signals()
         # Stored public PDFs (minutes, trackers) are rebuilt after the changes they print.
         from scrutiny import stored_pdfs
 

@@ -39,6 +39,7 @@ from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.utils.safestring import SafeString, mark_safe
 
+from scrutiny.apps_list import PORTAL_APPS
 from scrutiny.cache import content_generation
 
 HOLE_NAME = re.compile(r"[a-z0-9-]{1,80}")
@@ -84,7 +85,7 @@ def cached(name: str, view: tuple, render: Callable[[], str]) -> SafeString:
     template: it is kept and returned as it was rendered."""
     if not enabled():
         return mark_safe(render())
-    digest = hashlib.sha256(repr((name, view)).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(repr((release(), name, view)).encode()).hexdigest()[:32]
     key = f"portal:fragment:{content_generation()}:{digest}"
     local = _local_tier()
     html = local.get(key)
@@ -97,6 +98,50 @@ def cached(name: str, view: tuple, render: Callable[[], str]) -> SafeString:
         if len(html) <= LOCAL_MAX_BYTES:
             local.set(key, html)
     return mark_safe(html)
+
+
+_MISSING = object()
+
+
+def remembered(name: str, key, load: Callable):
+    """``load()`` (a model instance, say) read once per content generation by this process
+    and kept in its local tier, as a fragment is: the meeting page's meeting, which every
+    reader of the page needs before anything else. The object is pickled, so each caller
+    gets its own copy. ``load`` may raise (``Http404``): nothing is kept then."""
+    if not enabled():
+        return load()
+    local_key = f"portal:object:{content_generation()}:{release()}:{name}:{key}"
+    local = _local_tier()
+    found = local.get(local_key, _MISSING)
+    if found is _MISSING:
+        found = load()
+        local.set(local_key, found)
+    return found
+
+
+_release: list[str] = []
+
+
+def release() -> str:
+    """The code this process runs, as a short digest of the portal's source and template
+    files (path, size, modification time) and the static files' manifest, read once per
+    process. It is in every fragment's key: after a deploy, the new code never serves
+    a fragment the old code rendered (old markup, or links to static files the release no
+    longer has), even before the content generation changes."""
+    if not _release:
+        from scrutiny.env import BASE_DIR
+
+        digest = hashlib.sha256()
+        roots = [BASE_DIR / "templates", BASE_DIR / "staticfiles" / "staticfiles.json"]
+        roots += [BASE_DIR / name.replace(".", "/") for name in PORTAL_APPS]
+        for root in roots:
+            paths = [root] if root.is_file() else sorted(root.rglob("*"))
+            for path in paths:
+                if path.suffix in {".py", ".html", ".txt", ".json", ".xml", ".ics"}:
+                    stat = path.stat()
+                    digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        _release.append(digest.hexdigest()[:16])
+    return _release[0]
 
 
 def hole(name: str, default: str = "") -> SafeString:

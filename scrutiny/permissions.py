@@ -58,6 +58,9 @@ def can_view_exempt(user, committee, on: dt.date | None = None) -> bool:
         return False
     if user.has_perm(VIEW_ALL_EXEMPT):
         return True
+    spans = _remembered_spans(user)
+    if spans is not None:  # the reader's profile (scrutiny.readers): no query
+        return _in_force(spans.get(getattr(committee, "pk", committee), ()), on)
     from django.db.models import Q
 
     from scrutiny.models import Membership, in_force_q
@@ -72,6 +75,22 @@ def can_view_exempt(user, committee, on: dt.date | None = None) -> bool:
     return Membership.objects.filter(in_force, person__user=user, committee=committee).exists()
 
 
+def _remembered_spans(user) -> dict[int, list[tuple[dt.date, dt.date | None]]] | None:
+    """``{committee id: [(start, end)]}`` of the user's memberships from their reader profile
+    (``scrutiny.readers``), or None when there is none this request."""
+    from scrutiny.readers import profile_of
+
+    profile = profile_of(user)
+    return None if profile is None else profile["spans"]
+
+
+def _in_force(spans, on: dt.date | None, today: dt.date | None = None) -> bool:
+    """A membership of ``spans`` in force today or on ``on``: ``can_view_exempt``'s rule."""
+    today = today or timezone.localdate()
+    days = {today} if on is None else {today, on}
+    return any(start <= day and (end is None or end >= day) for start, end in spans for day in days)
+
+
 def exempt_reader(user):
     """``can_view_exempt`` for many papers at once (issue 23, members' search): returns
     ``may_read(committee_id, on) -> bool`` answering exactly as ``can_view_exempt(user,
@@ -81,25 +100,22 @@ def exempt_reader(user):
         return lambda committee_id, on=None: False
     if user.has_perm(VIEW_ALL_EXEMPT):
         return lambda committee_id, on=None: True
-    person = person_for(user)
-    if person is None:
-        return lambda committee_id, on=None: False
-    from scrutiny.models import Membership
+    spans = _remembered_spans(user)
+    if spans is None:
+        person = person_for(user)
+        if person is None:
+            return lambda committee_id, on=None: False
+        from scrutiny.models import Membership
 
-    spans: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
-    for committee_id, start, end in Membership.objects.filter(person=person).values_list(
-        "committee_id", "start_date", "end_date"
-    ):
-        spans.setdefault(committee_id, []).append((start, end))
+        spans = {}
+        for committee_id, start, end in Membership.objects.filter(person=person).values_list(
+            "committee_id", "start_date", "end_date"
+        ):
+            spans.setdefault(committee_id, []).append((start, end))
     today = timezone.localdate()
 
     def may_read(committee_id: int, on: dt.date | None = None) -> bool:
-        days = {today} if on is None else {today, on}
-        return any(
-            start <= day and (end is None or end >= day)
-            for start, end in spans.get(committee_id, ())
-            for day in days
-        )
+        return _in_force(spans.get(committee_id, ()), on, today)
 
     may_read.committee_ids = frozenset(spans)
     return may_read
@@ -143,8 +159,12 @@ def is_administrator(user) -> bool:
         return False
     if user.is_superuser:
         return True
+    from scrutiny.readers import profile_of
     from scrutiny.roles import ADMINISTRATORS
 
+    profile = profile_of(user)
+    if profile is not None:
+        return ADMINISTRATORS in profile["groups"]
     return user.groups.filter(name=ADMINISTRATORS).exists()
 
 

@@ -127,3 +127,32 @@ def hole(parser, token):
     nodelist = parser.parse(("endhole",))
     parser.delete_first_token()
     return HoleNode(nodelist, [parser.compile_filter(bit) for bit in bits])
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, vary):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary = vary
+
+    def render(self, context):
+        from scrutiny import fragments
+
+        if "council" not in context:  # not a page of the portal's context (an error page)
+            return self.nodelist.render(context)
+        view = tuple(part.resolve(context) for part in self.vary)
+        return fragments.cached(self.name, view, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def fragment(parser, token):
+    """``{% fragment "name" value ... %}…{% endfragment %}``: a part of a page the same for
+    every reader with the same ``value``s, rendered once per content generation
+    (``scrutiny.fragments.cached``): the header and footer every page shares. Nothing
+    personal may be inside (no CSRF token, no user's name): the values are the whole key."""
+    bits = token.split_contents()[1:]
+    if not bits or bits[0][0] not in "\"'" or bits[0][0] != bits[0][-1]:
+        raise template.TemplateSyntaxError("{% fragment %} needs a quoted name first")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, bits[0][1:-1], [parser.compile_filter(bit) for bit in bits[1:]])
