@@ -481,6 +481,11 @@ def _minutes_and_actions(rng: random.Random) -> dict[str, int]:
             )
         )
     bulk(Action, actions)
+    # bulk_create sends no post_save: store each action's "may the public see it" from the
+    # one rule (meetings.minutes.action_flags), as the receivers would have.
+    from meetings.minutes import action_flags
+
+    action_flags.resync()
     return {
         "minutes sets": len(sets),
         "minutes": len(minutes),

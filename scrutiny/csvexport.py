@@ -124,5 +124,10 @@ def response(
         resp = StreamingHttpResponse(lines(header, rows), content_type=CONTENT_TYPE)
     else:
         resp = HttpResponse(text(header, rows), content_type=CONTENT_TYPE)
-    resp["Content-Disposition"] = content_disposition_header(True, filename)
+    resp["Content-Disposition"] = content_disposition(filename)
     return resp
+
+
+def content_disposition(filename: str) -> str:
+    """The ``Content-Disposition`` of a CSV download (also for a CSV kept and served again)."""
+    return content_disposition_header(True, filename)

@@ -39,7 +39,13 @@ The rule, in one place:
   including a private one: reg. 5 of the Executive Arrangements Regulations 2012 requires
   the notice of a private meeting, its paragraph and reasons to be public;
 - a **call-in request** is public once validated by the scrutiny officer (and stays public
-  after its outcome), when its decision is public.
+  after its outcome), when its decision is public;
+- an **action** is public if marked public (``is_public``) and, when it comes from a
+  resolution, that resolution's minutes are public and its item is open. A copy of the answer
+  is stored on each action (``Action.publicly_visible``, kept by
+  ``meetings.minutes.action_flags`` after every change to the records it depends on) so the
+  tracker can count and page ten years of actions without the join (``action_public_stored``);
+  what a page or file prints is still read through ``action_public``.
 
 Paths: each function takes the lookup path from the queried model to the object the rule is
 about (``""`` for the model itself), so the same rule applies from any model: for example
@@ -157,6 +163,37 @@ def minute_public(path: str = "") -> Q:
 
 def resolution_public(path: str = "") -> Q:
     return minute_public(_f(path, "minute"))
+
+
+def action_source_listed(path: str = "") -> Q:
+    """The action at ``path`` has no resolution, or its resolution's minutes are public."""
+    return Q(**{_f(path, "resolution__isnull"): True}) | minutes_public(
+        _f(path, "resolution__minute__minutes")
+    )
+
+
+def action_source_open(path: str = "") -> Q:
+    """The action at ``path`` has no resolution, or its resolution is of an open item."""
+    return Q(**{_f(path, "resolution__isnull"): True}) | item_open(
+        _f(path, "resolution__minute__agenda_item")
+    )
+
+
+def action_public(path: str = "") -> Q:
+    """The action at ``path`` may be seen by the public: marked public, and if it comes from
+    a resolution, only once that resolution's minutes are public and never from an exempt or
+    confidential item."""
+    return (
+        Q(**{_f(path, "is_public"): True}) & action_source_listed(path) & action_source_open(path)
+    )
+
+
+def action_public_stored(path: str = "") -> Q:
+    """The stored answer of ``action_public`` for the action at ``path``
+    (``Action.publicly_visible``): one indexed column instead of a join of each action to its
+    minutes, meeting and agenda item. For counting and paging; the rows shown are read with
+    ``action_public``, so a stored answer that were ever wrong could not show a private row."""
+    return Q(**{_f(path, "publicly_visible"): True})
 
 
 # The values of ``decisions.models.CallInStatus`` shown to the public (a test checks them).

@@ -15,7 +15,7 @@ class MinutesConfig(AppConfig):
             officer_meeting_panels,
             report_generators,
         )
-        from meetings.minutes import panels, pdf_refresh
+        from meetings.minutes import action_flags, panels, pdf_refresh
         from scrutiny.extensions import members_only_urls, person_panels
 
         person_panels.register(panels.person_attendance_panel)
@@ -31,3 +31,5 @@ class MinutesConfig(AppConfig):
         report_generators.register(panels.MINUTES_GENERATOR, panels.render_previous_minutes)
         # Stored minutes PDFs are rebuilt after every change to the records they print.
         pdf_refresh.connect()
+        # Each action's stored "may the public see it" follows every change it depends on.
+        action_flags.connect()

@@ -437,6 +437,11 @@ class Action(TimeStamped):
     is_public = models.BooleanField(
         default=True, help_text="Untick for an action that reveals exempt information."
     )
+    # The stored answer of ``scrutiny.visibility.action_public`` (issue 20): kept right by
+    # ``meetings.minutes.action_flags`` after every save and delete of the action and of the
+    # resolution, minute, minutes, agenda item and meeting it depends on. The tracker counts
+    # and pages by it; what it prints is read through the rule itself. Never edited by hand.
+    publicly_visible = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -444,11 +449,18 @@ class Action(TimeStamped):
 
     # No ``objects`` (issue 22): ``all_objects`` is everything, drafts included.
     all_objects = ActionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["publicly_visible"])
 
     class Meta:
         ordering = ["committee", "-raised_on", "pk"]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            # The public tracker's ids and counts (all committees, or one), in its order.
+            models.Index(
+                fields=["publicly_visible", "committee", "-raised_on", "id"],
+                name="minutes_action_public_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.description[:80]

@@ -75,13 +75,9 @@ def public_resolutions() -> QuerySet[Resolution]:
 
 
 # An action from a resolution follows its minutes: shown once they are public, and (to the
-# public) never when the resolution is of an exempt or confidential item.
-_SOURCE_PUBLISHED = Q(resolution__isnull=True) | visibility.minutes_public(
-    "resolution__minute__minutes"
-)
-_SOURCE_NOT_EXEMPT = Q(resolution__isnull=True) | visibility.item_open(
-    "resolution__minute__agenda_item"
-)
+# public) never when the resolution is of an exempt or confidential item
+# (``scrutiny.visibility.action_public``).
+_SOURCE_PUBLISHED = visibility.action_source_listed()
 
 
 def _with_link_visibility(qs: QuerySet[Action]) -> QuerySet[Action]:
@@ -101,7 +97,7 @@ def _with_link_visibility(qs: QuerySet[Action]) -> QuerySet[Action]:
     )
 
 
-def public_actions(*, links: bool = True) -> QuerySet[Action]:
+def public_actions(*, links: bool = True, stored: bool = False) -> QuerySet[Action]:
     """Actions the public may see: marked public, and if they come from a resolution, only
     once that resolution's minutes are public (and never from an exempt item). Each carries
     ``target_is_public`` and ``dealt_with_is_public``: a renderer names the target meeting or
@@ -109,21 +105,32 @@ def public_actions(*, links: bool = True) -> QuerySet[Action]:
 
     ``links=False``: the same actions without those two marks, for a query that prints no
     link (a count, a page's ids, the meetings they came from): their three joins cost
-    every row of a ten-year tracker and decide nothing about which actions are listed."""
-    actions = (
-        Action.all_objects.filter(is_public=True)
-        .filter(_SOURCE_PUBLISHED)
-        .filter(_SOURCE_NOT_EXEMPT)
-    )
+    every row of a ten-year tracker and decide nothing about which actions are listed.
+
+    ``stored=True`` (with ``links=False``): the same actions decided by the stored answer
+    (``visibility.action_public_stored``, one indexed column) instead of the join of every
+    action to its minutes, meeting and agenda item: for counting and paging ids only; the
+    rows shown are read again through the rule itself."""
+    if stored:
+        if links:
+            raise ValueError("stored=True is for ids and counts: no links")
+        return Action.all_objects.filter(visibility.action_public_stored())
+    actions = Action.all_objects.filter(visibility.action_public())
     return _with_link_visibility(actions) if links else actions
 
 
-def actions_for(user, *, links: bool = True) -> QuerySet[Action]:
+def sees_public_actions_only(user) -> bool:
+    """``actions_for(user)`` is ``public_actions()``: not an officer, on no committee today."""
+    return not is_officer(user) and not member_committee_ids(user, on=timezone.localdate())
+
+
+def actions_for(user, *, links: bool = True, stored: bool = False) -> QuerySet[Action]:
     """Every action for an officer; for a councillor, public actions plus the members-only
     actions of the committees they sit on today (once their minutes are published); public
     actions for everyone else. Links to meetings and agenda items that are not public are
     marked as for ``public_actions`` (officers: every link is shown); ``links=False`` leaves
-    the marks out (the same actions, see ``public_actions``)."""
+    the marks out (the same actions, see ``public_actions``); ``stored=True`` (with
+    ``links=False``) decides the public ones by their stored answer, for ids and counts."""
     if is_officer(user):
         if not links:
             return Action.all_objects.all()
@@ -133,9 +140,9 @@ def actions_for(user, *, links: bool = True) -> QuerySet[Action]:
         )
     committee_ids = member_committee_ids(user, on=timezone.localdate())
     if not committee_ids:
-        return public_actions(links=links)
+        return public_actions(links=links, stored=stored)
     members_only = Q(committee_id__in=committee_ids) & _SOURCE_PUBLISHED
-    public = Q(is_public=True) & _SOURCE_PUBLISHED & _SOURCE_NOT_EXEMPT
+    public = visibility.action_public_stored() if stored else visibility.action_public()
     actions = Action.all_objects.filter(members_only | public)
     return _with_link_visibility(actions) if links else actions
 

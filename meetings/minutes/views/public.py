@@ -181,11 +181,12 @@ def _tracker_page(request, actions, today) -> tuple[Page, int]:
 def tracker_page(request, committee=None, *, template="minutes/action_tracker.html", officer=False):
     """The tracker (every committee's, one committee's, or the officers'). A ten-year council
     has thousands of actions, and deciding which the viewer may see joins each to its minutes,
-    meeting and agenda item (``selectors.actions_for``): that join is made once, narrow, for
-    the page's ids and the counts (``_tracker_page``, issue 20), and the page's rows are then
-    read by id with all they print (``_tracker_rows``: the rule is applied to them again, on
-    at most 50 rows)."""
-    actions = selectors.actions_for(request.user, links=False)
+    meeting and agenda item (``selectors.actions_for``): the page's ids and the counts are
+    decided by each action's stored answer instead (``Action.publicly_visible``, one indexed
+    column, kept by ``meetings.minutes.action_flags``; ``_tracker_page``, issue 20), and the
+    page's rows are then read by id with all they print through the rule itself
+    (``_tracker_rows``, on at most 50 rows)."""
+    actions = selectors.actions_for(request.user, links=False, stored=True)
     if committee is not None:
         actions = actions.filter(committee=committee)
     filterset = ActionFilter(request.GET or None, queryset=actions, committee=committee)
