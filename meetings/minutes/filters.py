@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import functools
+
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
 from django_filters.fields import ModelChoiceField
 
 from meetings.minutes.models import Action, ActionStatus
@@ -19,12 +22,13 @@ class _OfferedMeetingField(ModelChoiceField):
     """A meeting chosen from ``offered`` (set by ``ActionFilter``: the meetings read for the
     choices, the chosen one always among them): validated without a query of its own."""
 
-    offered: list = []
+    def offered(self) -> list:
+        return []  # replaced per form by ActionFilter (read once, when first needed)
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        for meeting in self.offered:
+        for meeting in self.offered():
             if str(meeting.pk) == str(value):
                 return meeting
         raise ValidationError(
@@ -101,15 +105,25 @@ class ActionFilter(GovukFilterSet):
         wanted = Q(pk__in=latest.values("pk")[:MEETING_CHOICES])
         if chosen:
             wanted |= Q(pk__in=meetings.filter(pk=chosen).values("pk"))
-        offered = list(
-            Meeting.objects.filter(wanted).select_related("committee").order_by("-start", "-pk")
-        )
-        if len(offered) > MEETING_CHOICES:  # the chosen one is not among the latest: last
-            offered.sort(key=lambda m: str(m.pk) == chosen)
+
+        @functools.cache
+        def offered() -> list:
+            found = list(
+                Meeting.objects.filter(wanted).select_related("committee").order_by("-start", "-pk")
+            )
+            if len(found) > MEETING_CHOICES:  # the chosen one is not among the latest: last
+                found.sort(key=lambda m: str(m.pk) == chosen)
+            return found
+
+        # Read when the choice is validated or the form is drawn, not before: the public
+        # tracker keeps its drawn form as a fragment, and then it is never read.
         field.offered = offered
-        field.widget.choices = [("", field.empty_label)] + [
-            (m.pk, field.label_from_instance(m)) for m in offered
-        ]
+        field.widget.choices = CallableChoiceIterator(
+            lambda: (
+                [("", field.empty_label)]
+                + [(m.pk, field.label_from_instance(m)) for m in offered()]
+            )
+        )
 
     def filter_meeting(self, queryset, name, value):
         if not value:
