@@ -105,6 +105,10 @@ def content_generation() -> int:
     remembered = _memo.get(_alias())
     if remembered and remembered[1] > now:
         return remembered[0]
+    if _failed_bumps and not retry_failed_bumps():
+        # A change this process made has not reached the shared cache: a number never used
+        # before or again, so nothing stored under an older one is read.
+        return time.time_ns()
     cache = _cache()
     value = cache.get(GENERATION_KEY)
     if value is None:
@@ -121,6 +125,7 @@ def forget_process_state() -> None:
     from scrutiny.council import forget_council
 
     _memo.clear()
+    _failed_bumps.clear()
     for tier in _local_tiers.values():
         tier.clear()
     fragments.clear_local()
@@ -139,12 +144,45 @@ def bump_generation() -> None:
         tier.clear()  # its keys are stale now: free the memory at once
     cache = _cache()
     cache.set(LAST_CHANGE_KEY, time.time(), timeout=None)
+    bump_counter(GENERATION_KEY)
+
+
+# Counters whose bump did not reach the shared cache (a Redis error, which the cache turns
+# into None: IGNORE_EXCEPTIONS): bumped again before this process next reads a counter
+# (``retry_failed_bumps``), and until one succeeds this process trusts nothing stored
+# under them. A change is then never forgotten because Redis blinked at the moment it
+# was made (attack 21).
+_failed_bumps: set[str] = set()
+
+
+def bump_counter(key: str) -> bool:
+    """Move the shared counter ``key`` on (to the clock if it is not there); True when the
+    cache confirms it, else the bump is kept to be tried again."""
+    cache = _cache()
     try:
-        value = cache.incr(GENERATION_KEY)
+        value = cache.incr(key)
     except ValueError:  # not there (first write, or the cache was flushed)
         value = None
     if value is None:
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+        value = time.time_ns()
+        cache.set(key, value, timeout=None)
+    stored = cache.get(key)
+    if stored is not None and int(stored) >= int(value):
+        _failed_bumps.discard(key)
+        return True
+    _failed_bumps.add(key)
+    return False
+
+
+def failed_bumps() -> bool:
+    return bool(_failed_bumps)
+
+
+def retry_failed_bumps() -> bool:
+    """Bump again every counter whose bump failed; True when none is left."""
+    for key in list(_failed_bumps):
+        bump_counter(key)
+    return not _failed_bumps
 
 
 def _is_portal_model(sender) -> bool:

@@ -7,14 +7,20 @@ meeting's exempt papers?). Read from the database that is three or four queries 
 half the cost of a councillor's meeting page once its body is a shared fragment.
 
 They are kept in the shared cache as one **reader profile** per user, under the current
-**access generation**: a number in the shared cache bumped by every save or delete of a
-user, group, permission, person, membership or private note, and by every change to a
-user's groups or permissions or a group's permissions (``connect_signals``). It is read
-fresh on every request (one round trip, never remembered by the process), so a role taken
-away, a membership ended, a password changed or an account switched off counts on the very
-next request, in every process. Like the content generation, a change inside a transaction
-bumps it again when the transaction commits (a profile built by another process between the
-save and the commit would hold the old rows under the new number).
+**access generation**: two numbers in the shared cache, the council's and the user's own.
+A save or delete of a user (a sign-in saves ``last_login``), a change to a user's groups or
+permissions made from the user's side, and a save or delete of their private note bump the
+user's own number; a save or delete of a group, permission, person or membership, or a
+change to a group's users or permissions, bumps the council's (``connect_signals``). Both
+are read fresh on every request (one round trip, never remembered by the process), so a
+role taken away, a membership ended, a password changed or an account switched off counts
+on the very next request, in every process, while one councillor signing in leaves every
+other reader's profile alone. Like the content generation, a change inside a transaction
+bumps again when the transaction commits (a profile built by another process between the
+save and the commit would hold the old rows under the new number). A bump the shared
+cache did not confirm (Redis failing at that moment, which the cache turns into None) is
+kept by the process and tried again before anything is read (``scrutiny.cache.bump_counter``);
+until it succeeds, that process reads every reader from the database (attack 21).
 
 A profile holds:
 
@@ -43,6 +49,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from scrutiny import cache as page_cache
 
 ACCESS_KEY = "portal:access-generation"
 # Saving or deleting one of these changes what some reader may see or do.
@@ -74,40 +82,59 @@ def register_fact(name: str, compute: Callable) -> None:
     _facts[name] = compute
 
 
-def access_generation() -> int:
+def _user_key(user_id) -> str:
+    return f"{ACCESS_KEY}:user:{user_id}"
+
+
+def access_generation(user_id=None) -> str | None:
+    """The access generation (with ``user_id``: the council-wide number and that user's
+    own), or None when it cannot be trusted: the shared cache does not answer, or a bump
+    made by this process has not reached it yet (``scrutiny.cache.bump_counter``)."""
+    if page_cache.failed_bumps() and not page_cache.retry_failed_bumps():
+        return None
     cache = _cache()
-    value = cache.get(ACCESS_KEY)
-    if value is None:
-        cache.add(ACCESS_KEY, time.time_ns(), timeout=None)
-        value = cache.get(ACCESS_KEY) or 0
-    return int(value)
+    keys = [ACCESS_KEY] if user_id is None else [ACCESS_KEY, _user_key(user_id)]
+    found = cache.get_many(keys)
+    if len(found) < len(keys):
+        for key in keys:
+            if key not in found:
+                cache.add(key, time.time_ns(), timeout=None)
+        found = cache.get_many(keys)
+    if len(found) < len(keys):
+        return None
+    return ":".join(str(found[key]) for key in keys)
 
 
-def bump_access_generation() -> None:
-    cache = _cache()
-    try:
-        value = cache.incr(ACCESS_KEY)
-    except ValueError:  # not there (first write, or the cache was flushed)
-        value = None
-    if value is None:
-        cache.set(ACCESS_KEY, time.time_ns(), timeout=None)
+def bump_access_generation(user_id=None) -> None:
+    """Every reader's profile is stale (or, with ``user_id``, that user's)."""
+    page_cache.bump_counter(ACCESS_KEY if user_id is None else _user_key(user_id))
 
 
-def _bump_now_and_after_commit(using: str | None) -> None:
-    bump_access_generation()
+def _bump_now_and_after_commit(using: str | None, user_id=None) -> None:
+    key = ACCESS_KEY if user_id is None else _user_key(user_id)
+    page_cache.bump_counter(key)
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
         return
-    # One callback per transaction (a bulk import saves many people and memberships).
+    # One callback per transaction, bumping every key the transaction touched (a bulk
+    # import saves many people and memberships), found again in O(1).
     transaction_id = id(connection.atomic_blocks[0])
     remembered = getattr(connection, "_portal_access_callback", None)
     if remembered is not None and remembered[0] == transaction_id:
-        index = remembered[1]
+        index, keys, callback = remembered[1:]
         queued = connection.run_on_commit
-        if index < len(queued) and queued[index][1] is bump_access_generation:
+        if index < len(queued) and queued[index][1] is callback:
+            keys.add(key)
             return
-    transaction.on_commit(bump_access_generation, using=using)
-    connection._portal_access_callback = (transaction_id, len(connection.run_on_commit) - 1)
+    keys = {key}
+
+    def callback():
+        for each in sorted(keys):
+            page_cache.bump_counter(each)
+
+    transaction.on_commit(callback, using=using)
+    index = len(connection.run_on_commit) - 1
+    connection._portal_access_callback = (transaction_id, index, keys, callback)
 
 
 def _label(model) -> str | None:
@@ -115,18 +142,29 @@ def _label(model) -> str | None:
     return meta.label_lower if meta is not None else None
 
 
-def _on_change(sender, **kwargs) -> None:
+def _owner(instance) -> int | None:
+    """The one user a change to ``instance`` concerns (their sign-in, their note), or None
+    when it may concern anyone (a group, a person, a membership)."""
+    label = _label(type(instance))
+    if label == "auth.user":
+        return instance.pk
+    if label == "meetings.privatenote":
+        return instance.author_id
+    return None
+
+
+def _on_change(sender, instance=None, **kwargs) -> None:
     if _label(sender) in ACCESS_MODELS:
-        _bump_now_and_after_commit(kwargs.get("using"))
+        _bump_now_and_after_commit(kwargs.get("using"), _owner(instance))
 
 
-def _on_m2m_change(sender, action, **kwargs) -> None:
+def _on_m2m_change(sender, action, instance=None, **kwargs) -> None:
     if not action.startswith("post"):
         return
-    if _label(kwargs["model"]) in ACCESS_MODELS or _label(type(kwargs["instance"])) in (
-        ACCESS_MODELS
-    ):
-        _bump_now_and_after_commit(kwargs.get("using"))
+    if _label(kwargs["model"]) in ACCESS_MODELS or _label(type(instance)) in ACCESS_MODELS:
+        # A user's groups or permissions changed from the user's side concern that user; from
+        # a group's side (its users, its permissions), anyone.
+        _bump_now_and_after_commit(kwargs.get("using"), _owner(instance))
 
 
 def connect_signals() -> None:
@@ -163,7 +201,13 @@ def load_user(user_id, load: Callable, permissions: Callable):
     """The user ``user_id`` with their profile attached: from the shared cache under the
     current access generation, or built with ``load(user_id)`` (``None``: no such active
     user; nothing kept) and ``permissions(user)``."""
-    key = f"portal:reader:{access_generation()}:{user_id}"
+    generation = access_generation(user_id)
+    if generation is None:  # not to be trusted now: read the database, keep nothing
+        user = load(user_id)
+        if user is not None:
+            permissions(user)
+        return user
+    key = f"portal:reader:{generation}:{user_id}"
     cache = _cache()
     profile = cache.get(key)
     if profile is None:
