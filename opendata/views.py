@@ -156,8 +156,10 @@ STORED_EMPTY_YEARS = 50
 def _stored_calendar(request, build, *, variant: str = "", keep_empty: bool = True) -> bytes:
     from django.core.cache import cache
 
-    from scrutiny.cache import content_generation
+    from scrutiny.cache import content_generation, generation_is_shared
 
+    if not generation_is_shared():  # no shared cache: built on each request
+        return build()
     where = hashlib.sha256(f"{request.path}|{_base_url(request)}|{variant}".encode())
     key = f"portal:calendar:{content_generation()}:{where.hexdigest()[:32]}"
     body = cache.get(key)
@@ -556,7 +558,12 @@ def api_index(request):
 def kpis_csv(request):
     from opendata import exports
 
-    return exports.csv_response("kpi-figures.csv", exports.KPI_HEADER, exports.kpi_rows())
+    # 48,000 figures at ten years: written once per content generation (public data only).
+    from scrutiny import csvexport
+
+    return csvexport.stored(
+        "open-data|kpis", "kpi-figures.csv", exports.KPI_HEADER, exports.kpi_rows
+    )
 
 
 @require_safe

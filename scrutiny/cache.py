@@ -245,6 +245,17 @@ def connect_signals() -> None:
     meeting_changed.connect(_on_meeting_signal, dispatch_uid="scrutiny.cache.changed")
 
 
+def generation_is_shared() -> bool:
+    """May a result be stored under the content generation for other processes to serve?
+    Only when every process reads one generation, from the shared cache (Redis): the
+    setting that says so is ``FRAGMENT_CACHE_SECONDS`` > 0, by default only with
+    ``REDIS_URL``. Without it (the embedded default: ``runserver`` beside a task worker),
+    each process would keep its own number and serve what it stored after another process
+    changed the data: the stored CSVs, calendars and sitemap sections are then written on
+    each request."""
+    return int(getattr(settings, "FRAGMENT_CACHE_SECONDS", 0) or 0) > 0
+
+
 def page_cache_seconds() -> int:
     return int(getattr(settings, "PAGE_CACHE_SECONDS", 0) or 0)
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -124,6 +124,43 @@ def response(
         resp = StreamingHttpResponse(lines(header, rows), content_type=CONTENT_TYPE)
     else:
         resp = HttpResponse(text(header, rows), content_type=CONTENT_TYPE)
+    resp["Content-Disposition"] = content_disposition(filename)
+    return resp
+
+
+# A public CSV of a ten-year council is megabytes (the actions, the KPI figures): written on
+# every download it is the slowest public "page". ``stored()`` writes it once per content
+# generation (``scrutiny.cache``: any save or delete of portal data bumps it, so a change
+# shows in the very next download) and keeps the bytes in the shared cache, like the
+# calendars and the sitemap's sections; it is then handed out in chunks, streamed like any
+# other CSV (the same headers). Only what every reader may see is ever stored: the caller
+# decides (a members' or officers' CSV, or a filtered one, is written on request).
+STORED_SECONDS = 24 * 3600
+STORED_CHUNK = 64 * 1024
+
+
+def stored(
+    name: str, filename: str, header: Iterable[Any], rows: Callable[[], Iterable[Iterable[Any]]]
+) -> StreamingHttpResponse:
+    """The public CSV ``name`` (a key naming everything its rows depend on besides portal
+    data: a committee, the day), written from ``rows()`` when the current generation has
+    none, as a streamed download called ``filename``."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    from scrutiny.cache import content_generation, generation_is_shared
+
+    if not generation_is_shared():  # no shared cache: written on each request
+        return response(filename, header, rows(), stream=True)
+    where = hashlib.sha256(name.encode()).hexdigest()[:32]
+    key = f"portal:csv:{content_generation()}:{where}"
+    body = cache.get(key)
+    if body is None:
+        body = text(header, rows()).encode()
+        cache.set(key, body, STORED_SECONDS)
+    chunks = (body[i : i + STORED_CHUNK] for i in range(0, len(body), STORED_CHUNK))
+    resp = StreamingHttpResponse(chunks, content_type=CONTENT_TYPE)
     resp["Content-Disposition"] = content_disposition(filename)
     return resp
 

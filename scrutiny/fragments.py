@@ -40,7 +40,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.utils.safestring import SafeString, mark_safe
 
 from scrutiny.apps_list import PORTAL_APPS
-from scrutiny.cache import content_generation
+from scrutiny.cache import content_generation, generation_is_shared
 
 HOLE_NAME = re.compile(r"[a-z0-9-]{1,80}")
 HOLE_PATTERN = re.compile(
@@ -56,7 +56,7 @@ def seconds() -> int:
 
 
 def enabled() -> bool:
-    return seconds() > 0
+    return generation_is_shared()
 
 
 def _local_tier() -> LocMemCache:

@@ -136,8 +136,10 @@ def sitemap_section(request, sitemaps: dict, section: str):
 
 def _stored(request, what: str, render) -> HttpResponse:
     """``render()``'s 200 answer, kept in the cache for this content generation and host."""
-    from scrutiny.cache import content_generation
+    from scrutiny.cache import content_generation, generation_is_shared
 
+    if not generation_is_shared():  # no shared cache: rendered on each request
+        return render()
     key = "portal:sitemap:{}:{}:{}".format(
         content_generation(),
         what,

@@ -10,10 +10,11 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 
-from scrutiny import csvexport, stored_pdfs
+from scrutiny import csvexport, fragments, stored_pdfs
 from scrutiny.models import Committee, MunicipalYear
 from scrutiny.paging import page_query, paged
 from scrutiny.permissions import is_officer
@@ -297,32 +298,52 @@ def plan_detail(request, slug):
         filterset = _plan_export_filter(plan, request.GET)
         actions = list(filterset.qs)
         return export(request, lambda: trackers.plan_tracker(plan, actions))
-    # The priorities with every action are on the page anyway: load them once, and let the
-    # filter (whose priority choices are these priorities) only pick which actions the table
-    # lists. Seven queries, eight with a filter applied, for any size of plan.
-    selectors.plan_with_tracker(plan)
-    priorities = list(plan.priorities.all())
-    every_action = selectors.plan_tracker_actions(plan)
-    filterset = ImprovementActionFilter(
-        request.GET or None, queryset=selectors.plan_actions(plan), priorities=priorities
-    )
-    if filterset.is_bound:
-        chosen = set(filterset.qs.values_list("pk", flat=True))
-        actions = [a for a in every_action if a.pk in chosen]
+    officer = is_officer(request.user)
+
+    def body() -> str:
+        # The priorities with every action are on the page anyway: load them once, and let
+        # the filter (whose priority choices are these priorities) only pick which actions
+        # the table lists. Seven queries, eight with a filter applied, for any size of plan.
+        selectors.plan_with_tracker(plan)
+        priorities = list(plan.priorities.all())
+        every_action = selectors.plan_tracker_actions(plan)
+        filterset = ImprovementActionFilter(
+            request.GET or None, queryset=selectors.plan_actions(plan), priorities=priorities
+        )
+        if filterset.is_bound:
+            chosen = set(filterset.qs.values_list("pk", flat=True))
+            actions = [a for a in every_action if a.pk in chosen]
+        else:
+            actions = every_action
+        return render_to_string(
+            "workprogramme/_plan_detail_body.html",
+            {
+                "plan": plan,
+                "filter": filterset,
+                "actions": actions,
+                "rag_counts": selectors.rag_counts(actions),
+                "overdue_count": sum(1 for a in actions if a.is_overdue()),
+                "export": export_links(request),
+                "today": today(),
+                "is_officer": officer,
+            },
+            request,
+        )
+
+    # A ten-year council's plan is a page of 100 KB: its body is the same for every reader
+    # who is not an officer (officers get edit links and forms with their token), one
+    # fragment per address, day and content generation (scrutiny.fragments).
+    if officer:
+        content = body()  # render_to_string's SafeString: autoescaped template output
     else:
-        actions = every_action
+        view = (plan.pk, request.get_full_path(), today().isoformat())
+        content = fragments.cached("plan-body", view, body)
     return render(
         request,
         "workprogramme/plan_detail.html",
         {
             "plan": plan,
-            "filter": filterset,
-            "actions": actions,
-            "rag_counts": selectors.rag_counts(actions),
-            "overdue_count": sum(1 for a in actions if a.is_overdue()),
-            "export": export_links(request),
-            "today": today(),
-            "is_officer": is_officer(request.user),
+            "body": content,
             "breadcrumbs": [("Work programmes and trackers", reverse("workprogramme-index"))],
         },
     )

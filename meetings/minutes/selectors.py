@@ -167,15 +167,19 @@ def resolutions_for_items(
     return dict(found)
 
 
-def minutes_for_meeting(meeting, user) -> MinutesSet | None:
-    """The minutes of ``meeting`` that ``user`` may read, or None (drafts: officers only).
-    The approving item and its meeting come in the same query (the status line names them)."""
-    minutes = (
+def meeting_minutes_set(meeting) -> MinutesSet | None:
+    """The minutes of ``meeting`` whatever their status, or None. The approving item and its
+    meeting come in the same query (the status line names them)."""
+    return (
         MinutesSet.all_objects.filter(meeting=meeting)
         .select_related("approved_at_item__meeting")
         .first()
     )
-    return visible_minutes(minutes, meeting, user)
+
+
+def minutes_for_meeting(meeting, user) -> MinutesSet | None:
+    """The minutes of ``meeting`` that ``user`` may read, or None (drafts: officers only)."""
+    return visible_minutes(meeting_minutes_set(meeting), meeting, user)
 
 
 def visible_minutes(minutes: MinutesSet | None, meeting, user) -> MinutesSet | None:

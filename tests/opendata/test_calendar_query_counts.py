@@ -77,7 +77,8 @@ def test_council_calendar_query_count_does_not_grow_with_meetings(client, url):
 
 
 @pytest.mark.parametrize("url", ["/feeds/meetings.ics", "/feeds/meetings-2017.ics"])
-def test_council_calendar_is_stored_once_per_content_generation(client, url):
+def test_council_calendar_is_stored_once_per_content_generation(client, url, fragments_on):
+    # Stored only where every process shares the generation (Redis; scrutiny.cache).
     meeting = PublishedMeetingFactory(
         start=dt.datetime(2017, 3, 1, 18, tzinfo=dt.UTC), venue="Committee Room 1"
     )

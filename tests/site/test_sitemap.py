@@ -165,7 +165,9 @@ def test_query_counts_do_not_grow_with_the_data(client, monkeypatch, django_asse
     assert _section_queries(client) == small
 
 
-def test_a_section_is_rendered_once_per_content_generation(client, django_assert_num_queries):
+def test_a_section_is_rendered_once_per_content_generation(
+    client, django_assert_num_queries, fragments_on
+):
     """Issue 20: a section page is kept until something changes; a change shows at once."""
     urls = add_council(1)
     first = client.get("/sitemap-meetings.xml")
@@ -186,7 +188,9 @@ def test_a_section_is_rendered_once_per_content_generation(client, django_assert
     assert not listed & set(added["private"] + urls["private"])
 
 
-def test_the_index_is_rendered_once_per_content_generation(client, django_assert_num_queries):
+def test_the_index_is_rendered_once_per_content_generation(
+    client, django_assert_num_queries, fragments_on
+):
     """Issue 20: the index's count of every section is kept until something changes."""
     add_council(1)
     client.get("/")  # the council's name is cached by the first page of a process
@@ -201,3 +205,18 @@ def test_the_index_is_rendered_once_per_content_generation(client, django_assert
     assert b"sitemap-inspections.xml" not in first.content
     InspectionFactory()
     assert b"sitemap-inspections.xml" in client.get("/sitemap.xml").content
+
+
+def test_without_a_shared_cache_nothing_is_kept_between_requests(client, settings):
+    """The embedded default (no Redis): each process has its own content generation, so a
+    section kept by the web process would not see a change made by the task worker. Nothing
+    is kept: every request renders (scrutiny.cache.generation_is_shared)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    add_council(1)
+    client.get("/sitemap-meetings.xml")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/sitemap-meetings.xml").status_code == 200
+    assert len(ctx.captured_queries) > 0

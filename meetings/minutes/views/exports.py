@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -130,20 +126,10 @@ def _csv_rows(actions: QuerySet, today):
 
 # The whole public tracker as CSV is ten years of actions (1.8 MB, 12,000 rows: 270 ms to
 # write on a ten-year council). What the public downloads unfiltered (every committee's, or
-# one committee's) is written once per content generation (``scrutiny.cache``: any save or
-# delete of portal data bumps it, so a change shows in the very next download) and day (the
-# "Overdue" column), and kept in the cache like the calendars and the sitemap's sections
-# (issue 20). Filtered downloads, and everyone who may see more than the public (officers,
-# councillors), are written on request as before. Only the public's actions are ever stored.
-CSV_CACHE_SECONDS = 24 * 3600
-STORED_CHUNK = 64 * 1024
-
-
-def _stored_key(committee, today) -> str:
-    from scrutiny.cache import content_generation
-
-    where = hashlib.sha256(f"actions|{committee.pk if committee else ''}|{today}".encode())
-    return f"portal:csv:{content_generation()}:{where.hexdigest()[:32]}"
+# one committee's) is written once per content generation and day (the "Overdue" column)
+# and kept (``scrutiny.csvexport.stored``, issue 20). Filtered downloads, and everyone who may
+# see more than the public (officers, councillors), are written on request as before. Only
+# the public's actions are ever stored.
 
 
 def _unfiltered(request) -> bool:
@@ -151,47 +137,35 @@ def _unfiltered(request) -> bool:
     return not any(request.GET.get(name) for name in ActionFilter.base_filters)
 
 
-def _stored_response(body: bytes, filename: str) -> StreamingHttpResponse:
-    # Streamed like every other tracker CSV (the same headers, no Content-Length): the bytes
-    # are written whole once per generation, then handed out in chunks.
-    chunks = (body[i : i + STORED_CHUNK] for i in range(0, len(body), STORED_CHUNK))
-    response = StreamingHttpResponse(chunks, content_type=csvexport.CONTENT_TYPE)
-    response["Content-Disposition"] = csvexport.content_disposition(filename)
-    return response
-
-
 def _csv(request, committee=None):
     """The tracker as CSV, streamed by ``scrutiny.csvexport`` (formula cells neutralised): one
     query of plain values for every action (its latest progress note included), read
     ``CSV_CHUNK`` rows at a time and written as they arrive; the public's unfiltered CSV is
-    written once per content generation and day and kept (``CSV_CACHE_SECONDS``)."""
+    written once per content generation and day and kept (``scrutiny.csvexport.stored``)."""
     today = timezone.localdate()
     name = f"actions-{committee.slug}" if committee else "actions"
     filename = f"{name}-{today:%Y-%m-%d}.csv"
-    store = selectors.sees_public_actions_only(request.user) and _unfiltered(request)
-    if store:
-        key = _stored_key(committee, today)
-        body = cache.get(key)
-        if body is not None:
-            return _stored_response(body, filename)
-    qs = selectors.actions_for(request.user)
-    if committee is not None:
-        qs = qs.filter(committee=committee)
-    filterset = ActionFilter(request.GET or None, queryset=qs, committee=committee)
-    latest = ActionNote.objects.filter(action=OuterRef("pk")).order_by("-on", "-pk")
-    actions = (
-        filterset.qs.annotate(
-            note_on=Subquery(latest.values("on")[:1]),
-            note_text=Subquery(latest.values("text")[:1]),
+
+    def rows():
+        qs = selectors.actions_for(request.user)
+        if committee is not None:
+            qs = qs.filter(committee=committee)
+        filterset = ActionFilter(request.GET or None, queryset=qs, committee=committee)
+        latest = ActionNote.objects.filter(action=OuterRef("pk")).order_by("-on", "-pk")
+        actions = (
+            filterset.qs.annotate(
+                note_on=Subquery(latest.values("on")[:1]),
+                note_text=Subquery(latest.values("text")[:1]),
+            )
+            .order_by("committee__name", "-raised_on", "pk")
+            .values(*_CSV_VALUES)
         )
-        .order_by("committee__name", "-raised_on", "pk")
-        .values(*_CSV_VALUES)
-    )
-    if store:
-        body = csvexport.text(CSV_HEADER, _csv_rows(actions, today)).encode()
-        cache.set(key, body, CSV_CACHE_SECONDS)
-        return _stored_response(body, filename)
-    return csvexport.response(filename, CSV_HEADER, _csv_rows(actions, today), stream=True)
+        return _csv_rows(actions, today)
+
+    if selectors.sees_public_actions_only(request.user) and _unfiltered(request):
+        name = f"actions|{committee.pk if committee else ''}|{today}"
+        return csvexport.stored(name, filename, CSV_HEADER, rows)
+    return csvexport.response(filename, CSV_HEADER, rows(), stream=True)
 
 
 def action_tracker_csv(request):

@@ -30,9 +30,16 @@ def meeting_breadcrumbs(meeting, *extra):
     ]
 
 
-def _public_minutes(request, pk) -> tuple[Meeting, MinutesSet]:
+def _meeting_and_minutes(pk) -> tuple[Meeting, MinutesSet | None]:
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
-    minutes = selectors.minutes_for_meeting(meeting, request.user)
+    return meeting, selectors.meeting_minutes_set(meeting)
+
+
+def _public_minutes(request, pk) -> tuple[Meeting, MinutesSet]:
+    # The rows are read once per content generation (scrutiny.fragments.remembered); who may
+    # read the minutes is decided on each request.
+    meeting, minutes = fragments.remembered("meeting-minutes", pk, lambda: _meeting_and_minutes(pk))
+    minutes = selectors.visible_minutes(minutes, meeting, request.user)
     if minutes is None:
         raise Http404("No minutes published for this meeting.")
     return meeting, minutes
