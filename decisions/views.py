@@ -11,6 +11,7 @@ papers.
 
 from __future__ import annotations
 
+from django.db.models import Count, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
@@ -29,7 +30,7 @@ from decisions.models import (
 from meetings.models import Document
 from meetings.stamping import stamp_exempt_paper
 from scrutiny.filters import filtered_heading
-from scrutiny.paging import page_query, paged
+from scrutiny.paging import known_page, page_query, paged, requested_page
 from scrutiny.permissions import is_officer
 from scrutiny.serving import file_response, paper_headers, wants_download
 
@@ -73,12 +74,26 @@ def forward_plan_entry(request, pk):
     )
 
 
+def _edition_page(request):
+    """The page of editions and their number in one query (a window count), with none as
+    with many (issue 20: the same queries on an empty council as on a ten-year one)."""
+    requested = requested_page(request)
+    if requested is not None:
+        number, offset, limit = requested
+        rows = list(
+            ForwardPlanEdition.objects.annotate(listed=Window(Count("pk")))[offset : offset + limit]
+        )
+        if rows or number == 1:
+            return known_page(rows, number, rows[0].listed if rows else 0)
+    return paged(request, ForwardPlanEdition.objects.all())
+
+
 def edition_list(request):
     return render(
         request,
         "decisions/edition_list.html",
         {
-            "page": paged(request, ForwardPlanEdition.objects.all()),
+            "page": _edition_page(request),
             "page_query": page_query(request),
         },
     )

@@ -25,6 +25,7 @@ pack holding minutes that stop being public is withdrawn like one holding a pape
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
@@ -35,7 +36,18 @@ from meetings.models import AgendaItem, ItemKind, Meeting
 
 
 def public_key(item_id: int, minutes: MinutesSet) -> str:
-    return f"minutes-{item_id}-{minutes.pk}"
+    return public_key_of(item_id, minutes.pk)
+
+
+def public_key_of(item_id: int, minutes_id: int) -> str:
+    return f"minutes-{item_id}-{minutes_id}"
+
+
+def carried_subquery() -> Subquery:
+    """For an agenda item queryset: the id of the public minutes its previous meeting has
+    (what ``carried`` finds for a minutes item), as an annotation read in the same query."""
+    public = MinutesSet.all_objects.public().filter(meeting_id=OuterRef("previous_meeting_id"))
+    return Subquery(public.values("pk")[:1])
 
 
 def exempt_key(item_id: int, minutes: MinutesSet) -> str:

@@ -40,7 +40,7 @@ from django.db.models import BooleanField, CharField, ExpressionWrapper, Value
 from django.utils import timezone
 
 from meetings import changes
-from meetings.models import AgendaItem, ChangeKind, Document, Meeting, Report
+from meetings.models import AgendaItem, ChangeKind, Document, ItemKind, Meeting, Report
 from scrutiny import leases, visibility
 from scrutiny.audit import records_by
 
@@ -484,13 +484,19 @@ class PublicNow:
 
 
 def public_now(meeting: Meeting) -> PublicNow:
-    """Read on every meeting page with a pack (``panels._packs``): two queries, three when a
-    minutes item carries earlier minutes. The items with whether each is open in one query,
-    the public reports and documents in one UNION, both through the public managers."""
+    """Read on every meeting page with a pack (``panels._packs``): two queries whatever the
+    agenda holds. The items with whether each is open and the public minutes a minutes item
+    carries in one query, the public reports and documents in one UNION, both through the
+    public managers."""
     items = list(
         AgendaItem.objects.filter(meeting_id=meeting.pk)
-        .annotate(is_open=ExpressionWrapper(visibility.item_open(), output_field=BooleanField()))
-        .values_list("pk", "is_open", "kind", "previous_meeting_id", named=True)
+        .annotate(
+            is_open=ExpressionWrapper(visibility.item_open(), output_field=BooleanField()),
+            carried_minutes_id=previous_minutes.carried_subquery(),
+        )
+        .values_list(
+            "pk", "is_open", "kind", "previous_meeting_id", "carried_minutes_id", named=True
+        )
     )
     listed = frozenset(item.pk for item in items)
     open_items = frozenset(item.pk for item in items if item.is_open)
@@ -508,7 +514,11 @@ def public_now(meeting: Meeting) -> PublicNow:
     )
     papers = {f"{kind}-{pk}" for kind, pk in reports.union(documents, all=True)}
     # The previous meeting's minutes a minutes item carries, while they are public.
-    papers |= previous_minutes.public_keys(meeting, items=[item for item in items if item.is_open])
+    papers |= {
+        previous_minutes.public_key_of(item.pk, item.carried_minutes_id)
+        for item in items
+        if item.is_open and item.kind == ItemKind.MINUTES and item.carried_minutes_id
+    }
     return PublicNow(listed, open_items, frozenset(papers))
 
 

@@ -68,6 +68,20 @@ def test_public_decisions_pages_do_not_grow_with_rows(client):
     assert max(many.values()) <= TARGET, many
 
 
+def test_the_editions_list_makes_the_same_queries_with_none_as_with_many(client):
+    """Issue 20: an empty council's list of editions makes as many queries as a ten-year one
+    (the page and its count in one query), so bench/queries.py compares like with like."""
+    url = "/forward-plan/editions/"
+    none = page_queries(client, url)
+    cabinet = CabinetFactory(name="Cabinet")
+    add_rows(1, cabinet, 0)
+    services.publish_edition(notes="First")
+    services.publish_edition(notes="Second")
+    assert page_queries(client, url) == none
+    page = client.get(url).content.decode()
+    assert "/forward-plan/editions/2/" in page and "/forward-plan/editions/1/" in page
+
+
 def add_validated_call_ins(n: int, start: int) -> None:
     from django.utils import timezone
 
