@@ -205,12 +205,6 @@ def tracker_page(request, committee=None, *, template="minutes/action_tracker.ht
     if committee is not None:
         csv_url = reverse("committee-actions-csv", kwargs={"slug": committee.slug})
     query = request.GET.urlencode()
-    # The filter form (its meeting choices are the public meetings that raised a visible
-    # action: a query and a tenth of the page's time at ten years) is the same for every
-    # anonymous reader of the same address: a fragment per content generation.
-    form_fragment = None
-    if not request.user.is_authenticated and not officer:
-        form_fragment = (committee.pk if committee else None, request.get_full_path())
     return render(
         request,
         template,
@@ -224,7 +218,6 @@ def tracker_page(request, committee=None, *, template="minutes/action_tracker.ht
             "page_query": page_query(request),
             "csv_url": f"{csv_url}?{query}" if query else csv_url,
             "officer": officer,
-            "form_fragment": form_fragment,
             "breadcrumbs": (
                 [(committee.name, committee.get_absolute_url()), ("Actions", "")]
                 if committee
