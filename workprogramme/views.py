@@ -336,7 +336,10 @@ def plan_detail(request, slug):
     if officer:
         content = body()  # render_to_string's SafeString: autoescaped template output
     else:
+        # Signed in or not too: the filter form inside is kept for anonymous readers only
+        # (templates/includes/filter_form.html), so the two are never handed each other's.
         view = (plan.pk, request.get_full_path(), today().isoformat())
+        view += (request.user.is_authenticated,)
         content = fragments.cached("plan-body", view, body)
     return render(
         request,
