@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from imports import parse
-from imports.client import FetchError, ModernGovClient
+from imports.client import Fetched, FetchError, ModernGovClient
 from imports.models import ImportedRecord
 from meetings import services as meeting_services
 from meetings.minutes import services as minutes_services
@@ -228,6 +228,8 @@ class Importer:
         self._unsaved: dict = {}  # ImportedRecords noted, not yet written (_save_records)
         self._journal: list | None = None  # (key, record before) of the meeting being written
         self._written: set[int] = set()  # ids of the meetings it wrote (scrutiny.bulk)
+        self._gone: set[str] = set()  # papers imported before, deleted here since
+        self._papers: dict = {}  # the meeting's papers as fetched ahead (_get_meeting)
 
     # -- the imported-record table --
 
@@ -235,6 +237,15 @@ class Importer:
         self.records = {
             (r.kind, r.source_id): r for r in ImportedRecord.objects.filter(site=self.site)
         }
+        # Papers imported before and deleted here since: not fetched again (read once, so
+        # that the threads fetching ahead need not ask the database).
+        papers = {
+            r.object_id: source_id
+            for (kind, source_id), r in self.records.items()
+            if kind == "document"
+        }
+        kept = set(Document._default_manager.values_list("pk", flat=True)) if papers else set()
+        self._gone = {source_id for pk, source_id in papers.items() if pk not in kept}
 
     def _edited(self, obj, record) -> bool:
         """Whether ``obj`` was changed here since the importer last wrote it: a versioned
@@ -487,20 +498,43 @@ class Importer:
                     break
 
     def _get_meeting(self, meeting_id: str):
+        """The meeting's answer, parsed, and its papers fetched (run ahead, in the pool):
+        (meeting, raw answer, {paper id: Fetched or FetchError}), or the error."""
         try:
             data = self.client.service("GetMeeting", lMeetingId=meeting_id)
         except FetchError as exc:
             return exc
         try:
-            return parse.meeting(data), data
+            meeting = parse.meeting(data)
         except parse.ParseError as exc:
             return exc
+        papers = {}
+        if not self.dry_run:  # a dry run fetches no papers
+            for item in meeting.items:
+                for d in item.docs:
+                    if item.restricted or d.restricted or d.is_url or d.id in self._gone:
+                        continue
+                    try:
+                        papers[d.id] = self._fetch_document(d.id)
+                    except FetchError as exc:
+                        papers[d.id] = exc
+        return meeting, data, papers
+
+    def _fetch_document(self, source_id: str) -> Fetched:
+        """Fetch a paper, conditionally when it was imported before (any thread)."""
+        record = self.records.get(("document", source_id))
+        known = record is not None and source_id not in self._gone
+        return self.client.document(
+            source_id,
+            etag=record.etag if known else "",
+            last_modified=record.last_modified if known else "",
+        )
 
     def _meeting_safely(self, committee, ref, answer) -> None:
         if isinstance(answer, Exception):
             self.report.problem("meeting", ref.id, str(answer))
             return
-        meeting, raw = answer
+        meeting, raw, self._papers = answer
         # What this run remembers is put back as it was if the meeting's savepoint is
         # rolled back, so no later meeting links to a record that is not there.
         self._journal = []
@@ -733,32 +767,17 @@ class Importer:
         self._remember("meeting", m.id, meeting, whole)
 
     def _items(self, meeting: Meeting, m: parse.Meeting) -> dict[str, AgendaItem]:
+        """The meeting's items: those imported before updated one by one (``_upsert``), the
+        new ones added together (``add_agenda_items``: the meeting locked and renumbered
+        once), or, if the portal refuses one of them, one at a time so that only the refused
+        item is left out (and reported). Then each item's papers and printed number."""
         items: dict[str, AgendaItem] = {}
-        numbers: dict[int, str] = {}
+        new: list[tuple[parse.Item, dict]] = []
         for i in m.items:
-            if i.flags.get("iscomment"):
-                self.report.problem("item", i.id, "a comment item: ModernGov kind not imported")
-            exempt = i.restricted
-            paragraph = None
-            fields = {
-                "title": i.title[:300] or "Untitled item",
-                "description": "" if exempt else plain(i.html),
-                "kind": item_kind(i.title),
-                "is_exempt": exempt,
-            }
-            if exempt:
-                refs = " ".join(d.restrictions for d in i.docs)
-                found = _PARAGRAPH.search(refs)
-                paragraph = int(found.group(1)) if found else 1
-                fields["exempt_paragraph"] = paragraph
-                fields["exempt_reasons"] = (
-                    "Restricted in ModernGov, from which this item was imported"
-                    + (f" ({refs.strip()})." if refs.strip() else ": the paragraph was not given.")
-                )
-                if not found:
-                    self.report.skip(
-                        "item", i.id, "restricted: imported as exempt (paragraph 1: not given)"
-                    )
+            fields = self._item_fields(i)
+            if self.records.get(("item", i.id)) is None:
+                new.append((i, fields))
+                continue
             try:
                 item = self._upsert(
                     "item",
@@ -775,9 +794,26 @@ class Importer:
             except ValidationError as exc:
                 self.report.problem("item", i.id, "; ".join(exc.messages))
                 continue
+            if item is not None:
+                items[i.id] = item
+        size = meeting_services.MAX_ITEMS_AT_ONCE
+        for chunk in (new[n : n + size] for n in range(0, len(new), size)):
+            try:
+                added = meeting_services.add_agenda_items(
+                    meeting=meeting, items=[f for _i, f in chunk], by=self.by
+                )
+            except ValidationError:
+                added = [self._add_item(meeting, i, f) for i, f in chunk]
+            for (i, fields), item in zip(chunk, added, strict=True):
+                if item is not None:
+                    self._remember("item", i.id, item, digest(fields))
+                    self.report.count("item", "created")
+                    items[i.id] = item
+        numbers: dict[int, str] = {}
+        for i in m.items:
+            item = items.get(i.id)
             if item is None:
                 continue
-            items[i.id] = item
             number = (i.number or str(i.order)).strip().rstrip(".").strip()
             if number and item.number != number:
                 numbers[item.pk] = number
@@ -785,6 +821,39 @@ class Importer:
         if numbers:
             meeting_services.set_item_numbers(meeting=meeting, numbers=numbers, by=self.by)
         return items
+
+    def _add_item(self, meeting: Meeting, i: parse.Item, fields: dict) -> AgendaItem | None:
+        """Add one item, reporting it if the portal refuses it."""
+        try:
+            return meeting_services.add_agenda_item(meeting=meeting, by=self.by, **fields)
+        except ValidationError as exc:
+            self.report.problem("item", i.id, "; ".join(exc.messages))
+            return None
+
+    def _item_fields(self, i: parse.Item) -> dict:
+        """An item's fields as the portal's services take them (restricted: exempt)."""
+        if i.flags.get("iscomment"):
+            self.report.problem("item", i.id, "a comment item: ModernGov kind not imported")
+        exempt = i.restricted
+        fields = {
+            "title": i.title[:300] or "Untitled item",
+            "description": "" if exempt else plain(i.html),
+            "kind": item_kind(i.title),
+            "is_exempt": exempt,
+        }
+        if exempt:
+            refs = " ".join(d.restrictions for d in i.docs)
+            found = _PARAGRAPH.search(refs)
+            fields["exempt_paragraph"] = int(found.group(1)) if found else 1
+            fields["exempt_reasons"] = (
+                "Restricted in ModernGov, from which this item was imported"
+                + (f" ({refs.strip()})." if refs.strip() else ": the paragraph was not given.")
+            )
+            if not found:
+                self.report.skip(
+                    "item", i.id, "restricted: imported as exempt (paragraph 1: not given)"
+                )
+        return fields
 
     # -- documents --
 
@@ -823,11 +892,11 @@ class Importer:
         if self.dry_run:
             self.report.count("document", "would fetch" if doc is None else "would check")
             return
-        fetched = self.client.document(
-            d.id,
-            etag=record.etag if record and doc else "",
-            last_modified=record.last_modified if record and doc else "",
-        )
+        fetched = self._papers.pop(d.id, None)  # fetched ahead with the meeting
+        if fetched is None:
+            fetched = self._fetch_document(d.id)
+        elif isinstance(fetched, FetchError):
+            raise fetched
         self.report.documents += 1
         if fetched.status == 304:
             self.report.count("document", "unchanged")

@@ -34,7 +34,7 @@ from meetings.models import (
 )
 from meetings.signals import meeting_changed, meeting_published
 from meetings.uploads import inspect_pdf, read_upload, tagging_of
-from scrutiny import constitution, dates
+from scrutiny import bulk, constitution, dates
 from scrutiny.audit import records_by
 from scrutiny.conflicts import check_version
 from scrutiny.models import Committee, Person
@@ -182,12 +182,16 @@ def _validate_exemption(
     return errors
 
 
-def _renumber(meeting: Meeting) -> None:
+def _renumber(meeting: Meeting) -> dict[int, int]:
+    """Number the agenda 1, 2, 3… in its order; returns each item's place (id -> order)."""
+    places = {}
     for position, item in enumerate(
         AgendaItem.all_objects.filter(meeting=meeting).order_by("order", "pk"), start=1
     ):
         if item.order != position or item.number != str(position):
             AgendaItem.all_objects.filter(pk=item.pk).update(order=position, number=str(position))
+        places[item.pk] = position
+    return places
 
 
 def council_standard_items() -> list[dict[str, str]]:
@@ -737,7 +741,6 @@ def mark_held(*, meeting: Meeting, by) -> Meeting:
 
 
 @records_by
-@transaction.atomic
 def add_agenda_item(
     *,
     meeting: Meeting,
@@ -754,6 +757,44 @@ def add_agenda_item(
     previous_meeting: Meeting | None = None,
     by,
 ) -> AgendaItem:
+    """Add an item at the end of the agenda (``add_agenda_items`` with one item)."""
+    fields = {
+        "title": title,
+        "description": description,
+        "kind": kind,
+        "is_exempt": is_exempt,
+        "exempt_paragraph": exempt_paragraph,
+        "exempt_reasons": exempt_reasons,
+        "is_confidential": is_confidential,
+        "urgency_reasons": urgency_reasons,
+        "contact_officers": contact_officers,
+        "contact_text": contact_text,
+        "previous_meeting": previous_meeting,
+    }
+    return add_agenda_items(meeting=meeting, items=[fields], by=by)[0]
+
+
+MAX_ITEMS_AT_ONCE = 50
+
+
+@records_by
+@transaction.atomic
+def add_agenda_items(
+    *, meeting: Meeting, items: Sequence[dict[str, Any]], urgency_reasons: str = "", by
+) -> list[AgendaItem]:
+    """Add items at the end of the agenda, in the order given (at most
+    ``MAX_ITEMS_AT_ONCE``). Each is a dict of ``add_agenda_item``'s arguments: ``title`` and
+    optionally description, kind, contact_text, contact_officers, previous_meeting,
+    is_exempt, exempt_paragraph, exempt_reasons, is_confidential and urgency_reasons. After
+    publication they are late items and need the chair's reasons for urgency: an item's
+    own, else ``urgency_reasons`` (one text for them all).
+
+    All or nothing: if any item is refused, none is added. The errors of one item are
+    raised by field, as ``add_agenda_item``'s form shows them; those of several say which
+    item ("Item 2: enter the title of the item."). The meeting is locked and renumbered once
+    for them all and, while a bulk writer has deferred the meeting's per-record receivers
+    (``scrutiny.bulk``: an import), the items are inserted in one statement with their
+    history rows."""
     meeting = _lock_meeting(meeting)
     if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
         raise ValidationError(
@@ -763,25 +804,84 @@ def add_agenda_item(
                 ]
             }
         )
+    errors: list[str] = []
+    if not items:
+        errors.append("Enter at least one item.")
+    elif len(items) > MAX_ITEMS_AT_ONCE:
+        errors.append(f"Add at most {MAX_ITEMS_AT_ONCE} items at once.")
+    _raise({"__all__": errors} if errors else {})
+    if any(not (fields.get("urgency_reasons") or "").strip() for fields in items):
+        _late_fields(meeting, urgency_reasons)  # refuses, once, without the chair's reasons
+    start = AgendaItem.all_objects.filter(meeting=meeting).aggregate(m=Max("order"))["m"] or 0
+    rows = []
+    for n, fields in enumerate(items, start=1):
+        fields = {**fields, "urgency_reasons": fields.get("urgency_reasons") or urgency_reasons}
+        try:
+            rows.append(_new_item(meeting, start + n, **fields))
+        except ValidationError as exc:
+            if len(items) == 1:
+                raise
+            errors += [f"Item {n}: {m[:1].lower()}{m[1:]}" for m in exc.messages]
+    _raise({"__all__": errors} if errors else {})
+    bulk.create_rows(AgendaItem, rows)
+    for item, fields in zip(rows, items, strict=True):
+        chosen = list(fields.get("contact_officers") or ())
+        if chosen:  # a new item has none: set([]) would only read that back
+            item.contact_officers.set(chosen)
+    places = _renumber(meeting)
+    for item in rows:
+        item.order = places[item.pk]
+        item.number = str(item.order)
+        changes.record(
+            meeting,
+            ChangeKind.ITEM_ADDED,
+            item=item,
+            before="late" if item.is_late else "",
+            after=item.title,
+        )
+    _changed(meeting)
+    return rows
+
+
+def _new_item(
+    meeting: Meeting,
+    position: int,
+    *,
+    title: str,
+    description: str = "",
+    kind: str = ItemKind.BUSINESS,
+    is_exempt: bool = False,
+    exempt_paragraph: int | None = None,
+    exempt_reasons: str = "",
+    is_confidential: bool = False,
+    urgency_reasons: str = "",
+    contact_officers: Iterable[Person] = (),
+    contact_text: str = "",
+    previous_meeting: Meeting | None = None,
+) -> AgendaItem:
+    """A new item of ``meeting`` at ``position``, checked, not saved."""
     errors = _validate_exemption(
         is_exempt=is_exempt, exempt_paragraph=exempt_paragraph, exempt_reasons=exempt_reasons
     )
-    if not title.strip():
+    title = (title or "").strip()
+    if not title:
         errors["title"] = ["Enter the title of the item."]
+    elif len(title) > 300:
+        errors["title"] = ["The title must be 300 characters or fewer."]
+    kind = kind or ItemKind.BUSINESS
+    if kind not in ItemKind.values:
+        errors["kind"] = ["Choose the kind of item."]
     errors.update(_validate_previous(meeting, previous_meeting))
     _raise(errors)
     is_late, reasons = _late_fields(meeting, urgency_reasons)
-    position = (
-        AgendaItem.all_objects.filter(meeting=meeting).aggregate(m=Max("order"))["m"] or 0
-    ) + 1
-    item = AgendaItem.all_objects.create(
+    return AgendaItem(
         meeting=meeting,
         order=position,
         number=str(position),
         kind=kind,
-        title=title.strip(),
-        description=description.strip(),
-        contact_text=contact_text.strip(),
+        title=title,
+        description=(description or "").strip(),
+        contact_text=(contact_text or "").strip()[:300],
         previous_meeting=previous_meeting,
         is_exempt=is_exempt,
         exempt_paragraph=exempt_paragraph if is_exempt else None,
@@ -790,20 +890,6 @@ def add_agenda_item(
         is_late=is_late,
         urgency_reasons=reasons,
     )
-    officers = list(contact_officers)
-    if officers:  # a new item has none: set([]) would only read that back
-        item.contact_officers.set(officers)
-    _renumber(meeting)
-    item.refresh_from_db()
-    changes.record(
-        meeting,
-        ChangeKind.ITEM_ADDED,
-        item=item,
-        before="late" if item.is_late else "",
-        after=item.title,
-    )
-    _changed(meeting)
-    return item
 
 
 @records_by
@@ -972,80 +1058,6 @@ def move_agenda_item(
         )
     _changed(meeting)
     return AgendaItem.all_objects.get(pk=item.pk)
-
-
-MAX_ITEMS_AT_ONCE = 50
-
-
-@records_by
-@transaction.atomic
-def add_agenda_items(
-    *, meeting: Meeting, items: Sequence[dict[str, str]], urgency_reasons: str = "", by
-) -> list[AgendaItem]:
-    """Add several ordinary items at the end of the agenda in one go (each a dict with
-    ``title`` and optionally ``description``, ``kind``, ``contact_text``). All or nothing: one
-    bad row and none is added. After publication they are late items and need the chair's
-    reasons for urgency (one text for them all). Exempt items are added one at a time
-    (``add_agenda_item``), where the paragraph and reasons are asked for."""
-    meeting = _lock_meeting(meeting)
-    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
-        raise ValidationError(
-            {
-                "__all__": [
-                    f"Items cannot be added to a {meeting.get_status_display().lower()} meeting."
-                ]
-            }
-        )
-    kinds = {k for k, _ in ItemKind.choices}
-    rows: list[dict[str, str]] = []
-    errors: list[str] = []
-    for n, row in enumerate(items, start=1):
-        title = (row.get("title") or "").strip()
-        kind = row.get("kind") or ItemKind.BUSINESS
-        if not title:
-            errors.append(f"Item {n}: enter the title of the item.")
-        elif len(title) > 300:
-            errors.append(f"Item {n}: the title must be 300 characters or fewer.")
-        if kind not in kinds:
-            errors.append(f"Item {n}: choose the kind of item.")
-        rows.append(
-            {
-                "title": title,
-                "kind": kind,
-                "description": (row.get("description") or "").strip(),
-                "contact_text": (row.get("contact_text") or "").strip()[:300],
-            }
-        )
-    if not rows:
-        errors.append("Enter at least one item.")
-    elif len(rows) > MAX_ITEMS_AT_ONCE:
-        errors.append(f"Add at most {MAX_ITEMS_AT_ONCE} items at once.")
-    _raise({"__all__": errors} if errors else {})
-    is_late, reasons = _late_fields(meeting, urgency_reasons)
-    start = AgendaItem.all_objects.filter(meeting=meeting).aggregate(m=Max("order"))["m"] or 0
-    created = [
-        AgendaItem.all_objects.create(
-            meeting=meeting,
-            order=start + n,
-            number=str(start + n),
-            is_late=is_late,
-            urgency_reasons=reasons,
-            **row,
-        )
-        for n, row in enumerate(rows, start=1)
-    ]
-    _renumber(meeting)
-    added = [AgendaItem.all_objects.get(pk=i.pk) for i in created]
-    for item in added:
-        changes.record(
-            meeting,
-            ChangeKind.ITEM_ADDED,
-            item=item,
-            before="late" if item.is_late else "",
-            after=item.title,
-        )
-    _changed(meeting)
-    return added
 
 
 @records_by

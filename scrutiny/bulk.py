@@ -107,3 +107,73 @@ def meeting_written(meeting_id: int) -> None:
     """Do, once, the per-record work deferred by ``meeting_records_deferred()`` for a meeting."""
     for hook in _meeting_hooks:
         hook(meeting_id)
+
+
+# --- rows written in one statement while a meeting's records are deferred -------------------
+
+
+def create_rows(model, rows: list) -> None:
+    """Save new rows: one ``save()`` each, or, while a bulk writer has deferred the meeting's
+    per-record receivers (``deferred()``: an import), in one insert with their history rows
+    (same user, from ``records_by``) in another, and one page-cache bump: what the receivers
+    left to run per row (simple-history's, ``scrutiny.cache``'s) would do."""
+    if not rows:
+        return
+    if not deferred():
+        for row in rows:
+            row.save(force_insert=True)
+        return
+    from simple_history.utils import bulk_create_with_history
+
+    from scrutiny.cache import bump_generation
+
+    bulk_create_with_history(rows, model)
+    bump_generation()
+
+
+def update_rows(model, rows: list, fields: list[str]) -> None:
+    """``save(update_fields=fields)`` each row, or in bulk as ``create_rows`` says (with a
+    history row each, and ``modified_at`` stamped as ``save()`` would)."""
+    if not rows:
+        return
+    if not deferred():
+        for row in rows:
+            row.save(update_fields=fields)
+        return
+    from django.utils import timezone
+    from simple_history.utils import get_history_manager_for_model
+
+    from scrutiny.cache import bump_generation
+
+    if "modified_at" in fields:
+        now = timezone.now()
+        for row in rows:
+            row.modified_at = now
+    _update_each(model, rows, fields)
+    get_history_manager_for_model(model).bulk_history_create(rows, update=True)
+    bump_generation()
+
+
+def _update_each(model, rows: list, fields: list[str]) -> None:
+    """``UPDATE … SET fields WHERE pk`` for each row, as one statement run with each row's
+    values (``executemany``). What ``QuerySet.bulk_update`` writes, without building a
+    ``CASE WHEN`` per row and field: that cost ~3 ms for a meeting's four minutes."""
+    from django.db import connections, router
+
+    connection = connections[router.db_for_write(model)]
+    meta, quote = model._meta, connection.ops.quote_name
+    columns = [meta.get_field(name) for name in fields]
+    # Only the model's own table and column names (quoted) are written into the SQL; every
+    # value is a parameter.
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
+        quote(meta.db_table),
+        ", ".join(f"{quote(field.column)} = %s" for field in columns),
+        quote(meta.pk.column),
+    )
+    values = [
+        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in columns]
+        + [meta.pk.get_db_prep_save(row.pk, connection)]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)

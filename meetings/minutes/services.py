@@ -91,51 +91,11 @@ def start_minutes(*, meeting: Meeting, by=None) -> MinutesSet:
     return minutes
 
 
-def _create_rows(model, rows: list) -> None:
-    """Save new rows: one ``save()`` each, or, while a bulk writer has deferred the meeting's
-    per-record receivers (``scrutiny.bulk.deferred()``: an import), in one insert with their
-    history rows (same user, from ``records_by``) in another, and one page-cache bump: what
-    the receivers left to run per row (simple-history's, ``scrutiny.cache``'s) would do."""
-    if not rows:
-        return
-    if not bulk.deferred():
-        for row in rows:
-            row.save(force_insert=True)
-        return
-    from simple_history.utils import bulk_create_with_history
-
-    from scrutiny.cache import bump_generation
-
-    bulk_create_with_history(rows, model)
-    bump_generation()
-
-
-def _update_rows(model, rows: list, fields: list[str]) -> None:
-    """``save(update_fields=fields)`` each row, or in bulk as ``_create_rows`` says (with a
-    history row each, and ``modified_at`` stamped as ``save()`` would)."""
-    if not rows:
-        return
-    if not bulk.deferred():
-        for row in rows:
-            row.save(update_fields=fields)
-        return
-    from simple_history.utils import bulk_update_with_history
-
-    from scrutiny.cache import bump_generation
-
-    if "modified_at" in fields:
-        now = timezone.now()
-        for row in rows:
-            row.modified_at = now
-    bulk_update_with_history(rows, model, fields, manager=model._base_manager)
-    bump_generation()
-
-
 def _sync_items(minutes: MinutesSet) -> None:
     meeting = minutes.meeting
     year = MunicipalYear.for_date(meeting.date)
     have = set(Minute.objects.filter(minutes=minutes).values_list("agenda_item_id", flat=True))
-    _create_rows(
+    bulk.create_rows(
         Minute,
         [
             Minute(
@@ -174,7 +134,7 @@ def _sync_expected_members(minutes: MinutesSet) -> None:
             )
         )
         have.add(membership.person_id)
-    _create_rows(Attendance, rows)
+    bulk.create_rows(Attendance, rows)
 
 
 # --- Attendance ----------------------------------------------------------------------------
@@ -204,7 +164,7 @@ def save_attendance(
         if rows[pk].status != status:
             rows[pk].status = status
             changed.append(rows[pk])
-    _update_rows(Attendance, changed, ["status"])
+    bulk.update_rows(Attendance, changed, ["status"])
     return _bump(minutes)
 
 
@@ -735,7 +695,7 @@ def save_minute_texts(*, minutes: MinutesSet, texts: dict[int, str], by=None) ->
         minute.public_summary = sanitise("")
         minute.version += 1
         plain.append(minute)
-    _update_rows(Minute, plain, ["text", "outcome", "public_summary", "version", "modified_at"])
+    bulk.update_rows(Minute, plain, ["text", "outcome", "public_summary", "version", "modified_at"])
     if plain:
         _announce(fresh)
 
@@ -782,7 +742,7 @@ def number_minutes(*, minutes: MinutesSet) -> None:
             minute.number = n
             minute.municipal_year = year
             minute.numbering = numbering
-        _update_rows(Minute, items, fields)
+        bulk.update_rows(Minute, items, fields)
         return
     same_year = Minute.objects.filter(
         committee=meeting.committee, municipal_year=year, numbering=numbering
@@ -807,7 +767,7 @@ def number_minutes(*, minutes: MinutesSet) -> None:
         minute.number = n
         minute.municipal_year = year
         minute.numbering = numbering
-    _update_rows(Minute, items, fields)
+    bulk.update_rows(Minute, items, fields)
 
 
 @dataclass

@@ -99,6 +99,44 @@ def _empty_meetings() -> bytes:
 
 @contextmanager
 def serving(site: Site):
+    server = _server(site, free_port())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def serving_apart(site: Site):
+    """``serving``, but in a process of its own (forked, with ``site`` as it is now): what
+    the site costs to answer is not counted, nor competes for the importer's interpreter, as
+    a real council's site would not (bench/import.py). ``site`` changed later, and its
+    ``hits``, are not seen by that process."""
+    import multiprocessing
+
+    port = free_port()
+    ready = multiprocessing.get_context("fork").Event()
+
+    def serve():
+        server = _server(site, port)
+        ready.set()
+        server.serve_forever()
+
+    process = multiprocessing.get_context("fork").Process(target=serve, daemon=True)
+    process.start()
+    try:
+        if not ready.wait(30):
+            raise RuntimeError("the loopback ModernGov site did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.join(10)
+
+
+def _server(site: Site, port: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         # The headers and the body go out in two writes: with Nagle's algorithm the body
@@ -122,15 +160,9 @@ def serving(site: Site):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return server
 
 
 # --- the recorded samples, as a site -----------------------------------------------------------

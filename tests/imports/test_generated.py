@@ -288,3 +288,31 @@ def test_a_word_paper_is_converted_by_the_portals_conversion_path_then_sanitised
     document = Document.all_objects.get(title="Budget report 0")
     assert document.file.read().startswith(b"%PDF")
     assert document.page_count >= 1 and document.sha256
+
+
+def test_papers_are_fetched_ahead_with_their_meeting_and_one_deleted_here_never_again():
+    import threading
+
+    site = generated_site(committees=1, meetings=4, restricted_every=0)
+    with serving(site) as url:
+        importer = Importer(
+            url, date_from=dt.date(2020, 1, 1), date_to=dt.date(2030, 12, 31), workers=2
+        )
+        asked_by_main = []
+        document = importer.client.document
+
+        def watched(*args, **kwargs):
+            asked_by_main.append(threading.current_thread() is threading.main_thread())
+            return document(*args, **kwargs)
+
+        importer.client.document = watched
+        importer.run()
+        # Every paper came with its meeting's answer, fetched in the pool: none was waited
+        # for one by one in the thread writing the meetings.
+        assert len(asked_by_main) == 4 and not any(asked_by_main)
+        Document.all_objects.get(title="Budget report 2").delete()
+        asked = site.hits["doc:700002"]
+        out = run(url)
+    assert site.hits["doc:700002"] == asked  # not even asked conditionally
+    assert "deleted here since the import: not re-fetched" in out
+    assert site.hits["doc:700001"] == 2  # the others are asked again (answered 304)
