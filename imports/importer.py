@@ -229,6 +229,7 @@ class Importer:
         self._journal: list | None = None  # (key, record before) of the meeting being written
         self._written: set[int] = set()  # ids of the meetings it wrote (scrutiny.bulk)
         self._gone: set[str] = set()  # papers imported before, deleted here since
+        self._meeting_versions: dict[int, int] = {}  # of the meetings, as the run began
         self._papers: dict = {}  # the meeting's papers as fetched ahead (_get_meeting)
 
     # -- the imported-record table --
@@ -246,17 +247,28 @@ class Importer:
         }
         kept = set(Document._default_manager.values_list("pk", flat=True)) if papers else set()
         self._gone = {source_id for pk, source_id in papers.items() if pk not in kept}
+        # The versions of the meetings imported before, read once: a re-run finds most
+        # meetings unchanged without reading each (see ``_meeting``).
+        self._meeting_versions = (
+            dict(Meeting.all_objects.values_list("pk", "version"))
+            if any(kind == "meeting" for kind, _ in self.records)
+            else {}
+        )
 
     def _edited(self, obj, record) -> bool:
         """Whether ``obj`` was changed here since the importer last wrote it: a versioned
         record is checked by the one edit-conflict check; others by their modified_at."""
         if getattr(obj, "version", None) is not None:
-            try:
-                check_version(obj.version, record.local_stamp)
-            except EditConflict:
-                return True
-            return False
+            return self._version_edited(obj.version, record)
         return obj.modified_at.isoformat() != record.local_stamp
+
+    @staticmethod
+    def _version_edited(version: int, record) -> bool:
+        try:
+            check_version(version, record.local_stamp)
+        except EditConflict:
+            return True
+        return False
 
     def _remember(self, kind: str, source_id: str, obj, source_digest: str, **extra) -> None:
         """Note that ``obj`` is the import of (kind, source_id). Written by ``_save_records``
@@ -708,6 +720,17 @@ class Importer:
 
         fields = {"start": start, "end": end, "venue": m.location[:300]}
         whole = digest(raw.decode("utf-8", "replace"))
+        record = self.records.get(("meeting", m.id))
+        version = self._meeting_versions.get(record.object_id) if record is not None else None
+        if (
+            record is not None
+            and record.source_digest == whole
+            and version is not None
+            and not self._version_edited(version, record)
+        ):  # the same answer as last time, and the meeting as the import left it
+            self.report.count("meeting", "unchanged")
+            self._documents_only(m)
+            return
         record, meeting, edited = self._existing("meeting", m.id, Meeting)
         if record is not None and meeting is None:
             self.report.skip("meeting", m.id, "deleted here since the import: not re-created")
@@ -859,18 +882,26 @@ class Importer:
 
     def _documents_only(self, m: parse.Meeting) -> None:
         """An unchanged meeting: its documents may still have changed (asked conditionally).
-        Its items are read in one query (a re-run reads every meeting's)."""
+        Its items are read, in one query, only if one of its papers has changed."""
         records = {i.id: self.records.get(("item", i.id)) for i in m.items}
-        found = AgendaItem._default_manager.in_bulk(
-            [r.object_id for r in records.values() if r is not None]
-        )
-        for i in m.items:
-            record = records[i.id]
-            item = found.get(record.object_id) if record is not None else None
-            if item is not None:
-                self._item_documents(item, i)
+        found: dict | None = None
 
-    def _item_documents(self, item: AgendaItem, i: parse.Item) -> None:
+        def item_of(i: parse.Item):
+            nonlocal found
+            if found is None:
+                found = AgendaItem._default_manager.in_bulk(
+                    [r.object_id for r in records.values() if r is not None]
+                )
+            record = records[i.id]
+            return found.get(record.object_id) if record is not None else None
+
+        for i in m.items:
+            if records[i.id] is not None:
+                self._item_documents(lambda i=i: item_of(i), i)
+
+    def _item_documents(self, item, i: parse.Item) -> None:
+        """The papers of item ``i``: ``item`` is its item here, or a callable giving it
+        (read only if a paper must be written)."""
         for d in i.docs:
             if d.restricted or i.restricted:
                 self.report.skip("document", d.id, "restricted: papers not imported")
@@ -884,13 +915,17 @@ class Importer:
                 messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
                 self.report.problem("document", d.id, "; ".join(messages))
 
-    def _document(self, item: AgendaItem, d: parse.Doc) -> None:
-        record, doc, edited = self._existing("document", d.id, Document)
-        if record is not None and doc is None:
-            self.report.skip("document", d.id, "deleted here since the import: not re-fetched")
+    def _document(self, item, d: parse.Doc) -> None:
+        deleted = "deleted here since the import: not re-fetched"
+        if self.records.get(("document", d.id)) is not None and d.id in self._gone:
+            self.report.skip("document", d.id, deleted)
             return
         if self.dry_run:
-            self.report.count("document", "would fetch" if doc is None else "would check")
+            record, doc, _edited = self._existing("document", d.id, Document)
+            if record is not None and doc is None:
+                self.report.skip("document", d.id, deleted)
+            else:
+                self.report.count("document", "would fetch" if doc is None else "would check")
             return
         fetched = self._papers.pop(d.id, None)  # fetched ahead with the meeting
         if fetched is None:
@@ -898,8 +933,12 @@ class Importer:
         elif isinstance(fetched, FetchError):
             raise fetched
         self.report.documents += 1
-        if fetched.status == 304:
+        if fetched.status == 304:  # asked conditionally: imported before, and kept here
             self.report.count("document", "unchanged")
+            return
+        record, doc, edited = self._existing("document", d.id, Document)
+        if record is not None and doc is None:
+            self.report.skip("document", d.id, deleted)
             return
         content = fetched.content
         if doc is not None and hashlib.sha256(content).hexdigest() == record.source_digest:
@@ -909,6 +948,11 @@ class Importer:
         if doc is not None and (edited or doc.superseded_by_id or doc.withdrawn_at):
             self.report.skip("document", d.id, f"{doc} was changed here: not replaced")
             return
+        if callable(item):
+            item = item()
+            if item is None:
+                self.report.skip("document", d.id, "its item was deleted here: not imported")
+                return
         pdf = self._as_pdf(d, content, fetched.content_type)
         upload = ContentFile(pdf, name=f"{d.id}.pdf")
         self._written.add(item.meeting_id)

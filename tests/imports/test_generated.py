@@ -316,3 +316,21 @@ def test_papers_are_fetched_ahead_with_their_meeting_and_one_deleted_here_never_
     assert site.hits["doc:700002"] == asked  # not even asked conditionally
     assert "deleted here since the import: not re-fetched" in out
     assert site.hits["doc:700001"] == 2  # the others are asked again (answered 304)
+
+
+def test_a_rerun_with_nothing_changed_reads_no_meeting_or_item_one_by_one():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    site = generated_site(committees=2, meetings=12, restricted_every=0)
+    with serving(site) as url:
+        run(url)
+        with CaptureQueriesContext(connection) as queries:
+            out = run(url)
+    assert "meeting: 12 unchanged" in out and "document: 12 unchanged" in out, out
+    read = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    meetings = [q for q in read if 'FROM "meetings_meeting"' in q]
+    items = [q for q in read if 'FROM "meetings_agendaitem"' in q]
+    papers = [q for q in read if 'FROM "meetings_document"' in q]
+    # The versions of all meetings and the ids of all papers, read once for the run.
+    assert len(meetings) <= 2 and not items and len(papers) <= 1, (meetings, items, papers)
