@@ -732,6 +732,7 @@ class Importer:
             self._documents_only(m)
             return
         record, meeting, edited = self._existing("meeting", m.id, Meeting)
+        created = False
         if record is not None and meeting is None:
             self.report.skip("meeting", m.id, "deleted here since the import: not re-created")
             return
@@ -739,6 +740,7 @@ class Importer:
             meeting = meeting_services.create_meeting(
                 committee=committee, standard_items=False, by=self.by, **fields
             )
+            created = True
             self.report.count("meeting", "created")
         elif edited:
             self.report.skip("meeting", m.id, f"{meeting} was edited here since the import")
@@ -786,7 +788,7 @@ class Importer:
         ):
             meeting = meeting_services.mark_held(meeting=meeting, by=self.by)
         if m.minutes_published and status != "cancelled":
-            self._minutes(meeting, m, items, members)
+            self._minutes(meeting, m, items, members, new=created)
         self._remember("meeting", m.id, meeting, whole)
 
     def _items(self, meeting: Meeting, m: parse.Meeting) -> dict[str, AgendaItem]:
@@ -1014,8 +1016,10 @@ class Importer:
 
     # -- minutes and attendance --
 
-    def _minutes(self, meeting, m: parse.Meeting, items: dict, members: list) -> None:
-        minutes = MinutesSet.all_objects.filter(meeting=meeting).first()
+    def _minutes(self, meeting, m: parse.Meeting, items: dict, members: list, new=False) -> None:
+        """The meeting's published minutes and attendance (``new``: the meeting was created
+        by this run, so it has no minutes yet)."""
+        minutes = None if new else MinutesSet.all_objects.filter(meeting=meeting).first()
         if minutes is not None and minutes.status != "draft":
             record = self.records.get(("minutes", m.id))
             if record is None or self._edited(minutes, record):

@@ -376,9 +376,10 @@ def create_meeting(
         contact_officer=contact_officer or committee.contact_officer,
         report_deadline=report_deadline,
     )
-    specs = _copied_agenda(previous) if copy_previous_agenda else standard_items_for(committee)
-    if not standard_items and not copy_previous_agenda:
-        specs = []
+    if copy_previous_agenda:
+        specs = _copied_agenda(previous)
+    else:
+        specs = standard_items_for(committee) if standard_items else []
     for position, spec in enumerate(specs, start=1):
         description = spec.get("description", "")
         prev = None

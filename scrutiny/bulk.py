@@ -27,17 +27,31 @@ _state = threading.local()
 
 @contextmanager
 def bulk_import():
-    """Derived files of the past are built on demand while this is active (this thread)."""
-    previous = getattr(_state, "bulk", False)
+    """Derived files of the past are built on demand while this is active (this thread), and
+    what ``remembered`` is asked for is read once."""
+    previous, memo = getattr(_state, "bulk", False), getattr(_state, "memo", None)
     _state.bulk = True
+    if memo is None:
+        _state.memo = {}
     try:
         yield
     finally:
-        _state.bulk = previous
+        _state.bulk, _state.memo = previous, memo
 
 
 def active() -> bool:
     return getattr(_state, "bulk", False)
+
+
+def remembered(name: str, load):
+    """``load()``, or, inside ``bulk_import()``, its first answer for ``name`` for the rest of
+    the import (settings read several times a meeting, that the import does not change)."""
+    memo = getattr(_state, "memo", None) if active() else None
+    if memo is None:
+        return load()
+    if name not in memo:
+        memo[name] = load()
+    return memo[name]
 
 
 @contextmanager

@@ -50,7 +50,11 @@ LONGEST_PUBLICATION_DAYS = 30
 
 
 def current() -> Constitution:
-    return Constitution.current()
+    """The settings. Read once for the whole of a bulk import (``scrutiny.bulk``), which
+    asks for them several times a meeting; an import takes them as they were when it began."""
+    from scrutiny import bulk
+
+    return bulk.remembered("constitution", Constitution.current)
 
 
 def standard_items() -> list[dict[str, str]] | None:
