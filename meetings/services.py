@@ -742,36 +742,9 @@ def mark_held(*, meeting: Meeting, by) -> Meeting:
 
 
 @records_by
-def add_agenda_item(
-    *,
-    meeting: Meeting,
-    title: str,
-    description: str = "",
-    kind: str = ItemKind.BUSINESS,
-    is_exempt: bool = False,
-    exempt_paragraph: int | None = None,
-    exempt_reasons: str = "",
-    is_confidential: bool = False,
-    urgency_reasons: str = "",
-    contact_officers: Iterable[Person] = (),
-    contact_text: str = "",
-    previous_meeting: Meeting | None = None,
-    by,
-) -> AgendaItem:
-    """Add an item at the end of the agenda (``add_agenda_items`` with one item)."""
-    fields = {
-        "title": title,
-        "description": description,
-        "kind": kind,
-        "is_exempt": is_exempt,
-        "exempt_paragraph": exempt_paragraph,
-        "exempt_reasons": exempt_reasons,
-        "is_confidential": is_confidential,
-        "urgency_reasons": urgency_reasons,
-        "contact_officers": contact_officers,
-        "contact_text": contact_text,
-        "previous_meeting": previous_meeting,
-    }
+def add_agenda_item(*, meeting: Meeting, by, **fields: Any) -> AgendaItem:
+    """Add an item at the end of the agenda: ``add_agenda_items`` with one item, whose
+    fields (title, description, kind, …) are ``_new_item``'s."""
     return add_agenda_items(meeting=meeting, items=[fields], by=by)[0]
 
 
