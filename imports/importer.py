@@ -176,6 +176,9 @@ class Report:
         }
 
 
+ITEM_NUMBER_LENGTH = AgendaItem._meta.get_field("number").max_length
+
+
 class _Rollback(Exception):
     pass
 
@@ -396,7 +399,17 @@ class Importer:
             return None
 
     def _run(self) -> None:
-        found = self._fetch("committees", "", "GetCommittees", parse.committees) or []
+        found = self._fetch("committees", "", "GetCommittees", parse.committees)
+        if found is None:
+            self.report.problem(
+                "site",
+                self.site,
+                f"{self.site} did not answer as a ModernGov web service (asked for "
+                f"{self.site}/mgWebService.asmx/GetCommittees). Check the address: it is the "
+                "part before /mgWebService.asmx or /mgListCommittees.aspx in the address of "
+                "the council's ModernGov pages, such as https://democracy.example.gov.uk.",
+            )
+            return
         councillors = self._fetch("councillors", "", "GetCouncillorsByWard", parse.councillors)
         committees = {}
         with transaction.atomic():  # the people and committees, with their records
@@ -598,6 +611,13 @@ class Importer:
         if party:
             self.parties[member_id] = party
         fields = {"name": name, "ward": ward, "party": party}
+        for name_of, value in fields.items():  # cut, like titles, and said
+            longest = Person._meta.get_field(name_of).max_length
+            if len(value) > longest:
+                fields[name_of] = value[:longest].strip()
+                self.report.skip(
+                    "person", member_id, f"{name_of} cut to {longest} characters: {value[:60]}…"
+                )
         key = ("person", member_id)
         if key in self._seen_people:
             return self._seen_people[key]
@@ -840,7 +860,14 @@ class Importer:
             if item is None:
                 continue
             number = (i.number or str(i.order)).strip().rstrip(".").strip()
-            if number and item.number != number:
+            if len(number) > ITEM_NUMBER_LENGTH:  # the item keeps the number given here
+                self.report.problem(
+                    "item",
+                    i.id,
+                    f"the printed number “{number[:40]}” is longer than "
+                    f"{ITEM_NUMBER_LENGTH} characters: numbered {item.number} here instead",
+                )
+            elif number and item.number != number:
                 numbers[item.pk] = number
             self._item_documents(item, i)
         if numbers:
@@ -906,6 +933,8 @@ class Importer:
         (read only if a paper must be written)."""
         for d in i.docs:
             if d.restricted or i.restricted:
+                if not i.restricted and self._withdraw_restricted(d):
+                    continue
                 self.report.skip("document", d.id, "restricted: papers not imported")
                 continue
             if d.is_url:
@@ -916,6 +945,42 @@ class Importer:
             except (FetchError, ValidationError) as exc:
                 messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
                 self.report.problem("document", d.id, "; ".join(messages))
+
+    def _withdraw_restricted(self, d: parse.Doc) -> bool:
+        """A paper imported as public and restricted in ModernGov since: withdrawn here (no
+        longer served to anyone but officers), and reported for an officer to check. (A
+        paper whose item is restricted since leaves public view with it: the item is made
+        exempt.) Returns whether the paper had been imported."""
+        record, doc, _edited = self._existing("document", d.id, Document)
+        if doc is None:
+            return False
+        if doc.withdrawn_at or doc.superseded_by_id:
+            self.report.skip("document", d.id, "restricted in ModernGov: already withdrawn here")
+            return True
+        if self.dry_run:
+            self.report.count("document", "would withdraw")
+            return True
+        reason = "Restricted in ModernGov since it was published here."
+        try:
+            doc = meeting_services.withdraw_paper(paper=doc, reason=reason, by=self.by)
+        except ValidationError as exc:
+            self.report.problem(
+                "document",
+                d.id,
+                f"restricted in ModernGov since the import, and could not be withdrawn here "
+                f"({'; '.join(exc.messages)}): check it",
+            )
+            return True
+        self._written.add(doc.agenda_item.meeting_id)
+        self._remember("document", d.id, doc, record.source_digest)
+        self.report.count("document", "withdrawn")
+        self.report.problem(
+            "document",
+            d.id,
+            f"“{doc.title}” was restricted in ModernGov after it was imported: withdrawn "
+            "here; check whether it was public for long enough to need more",
+        )
+        return True
 
     def _document(self, item, d: parse.Doc) -> None:
         deleted = "deleted here since the import: not re-fetched"

@@ -84,8 +84,17 @@ def committees(data: bytes) -> list[Committee]:
             expired=boolean(c, "committeeexpired"),
             category=text(c, "committeecategory"),
         )
-        for c in root(data).iter("committee")
+        for c in answer(data, "committees").iter("committee")
     ]
+
+
+def answer(data: bytes, expected: str):
+    """The XML root of a web service's answer, which must be ``<expected>`` (a web page that
+    happens to be well-formed XML is not a ModernGov answer)."""
+    el = root(data)
+    if el.tag.lower() != expected:
+        raise ParseError(f"not a ModernGov answer: <{el.tag[:40]}>, not <{expected}>")
+    return el
 
 
 @dataclass

@@ -201,7 +201,7 @@ class Person(TimeStamped):
     def save(self, *args, **kwargs):
         self.sort_name = (
             self.name.split()[-1].lower() + " " + self.name.lower() if self.name else ""
-        )
+        )[: Person._meta.get_field("sort_name").max_length]
         if not self.slug:
             self.slug = unique_slug(Person, self.name)
         if self.email_consent and self.email_consent_at is None:

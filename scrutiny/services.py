@@ -158,6 +158,7 @@ def create_person(
         errors["name"] = ["Enter the person's name."]
     if kind not in (Person.Kind.COUNCILLOR, Person.Kind.COOPTEE):
         errors["kind"] = ["Choose councillor or co-optee."]
+    errors.update(_too_long(Person, name=name, honorific=honorific, ward=ward, party=party))
     if errors:
         raise ValidationError(errors)
     honorific = honorific.strip()
@@ -219,10 +220,27 @@ def update_person(*, person: Person, by, **fields) -> Person:
         raise TypeError(f"update_person() got unexpected fields {sorted(unknown)}")
     for name, value in fields.items():
         setattr(person, name, " ".join(value.split()) if isinstance(value, str) else value)
+    errors = _too_long(Person, **{k: getattr(person, k) for k in fields if k != "is_active"})
     if not person.name:
-        raise ValidationError({"name": ["Enter the person's name."]})
+        errors["name"] = ["Enter the person's name."]
+    if errors:
+        raise ValidationError(errors)
     person.save()
     return person
+
+
+def _too_long(model, **values: str) -> dict[str, list[str]]:
+    """An error for each text longer than its field allows ("The ward must be 100
+    characters or fewer."): refused here, with a message, not by the database (PostgreSQL
+    refuses it with an error that ends the transaction; SQLite stores it as given)."""
+    errors = {}
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        if field.max_length and len((value or "").strip()) > field.max_length:
+            errors[name] = [
+                f"The {field.verbose_name} must be {field.max_length} characters or fewer."
+            ]
+    return errors
 
 
 def previous_year(year: MunicipalYear) -> MunicipalYear | None:

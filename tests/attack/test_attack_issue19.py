@@ -1,7 +1,7 @@
 """Attack 19: the ModernGov importer (imports/), used as a democracy officer switching from
 ModernGov would, then attacked. The site is our own (tests/attack/moderngov_site19.py:
 "Pennine Vale Borough Council", hand-written XML in the samples' format), served on loopback.
-Findings are xfail(strict=True) tests named FINDING n; see docs/notes-attack19.md."""
+Each finding's test is marked FINDING n (fixed); see docs/hardening.md, "Attack 22"."""
 
 from __future__ import annotations
 
@@ -213,15 +213,12 @@ def test_a_site_that_is_not_moderngov_is_reported_but_says_what_to_do(
     response = officer.get(response["Location"])
     page = response.content.decode()
     assert response.status_code == 200
-    assert "malformed XML" in page
+    assert "not a ModernGov answer: &lt;html&gt;" in page
+    assert "did not answer as a ModernGov web service" in page
     assert not Meeting.all_objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING 4: a non-ModernGov address ends 'Finished' with a parser message "
-    "and no hint that the address is wrong or what a ModernGov address looks like",
-)
+# FINDING 4 (fixed)
 def test_a_non_moderngov_address_tells_the_officer_what_to_check(
     django_capture_on_commit_callbacks,
 ):
@@ -539,12 +536,7 @@ def test_huge_titles_are_cut_not_refused():
     assert AgendaItem.all_objects.filter(title__startswith="Budget Budget").count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING 1: an item number longer than 10 characters makes set_item_numbers "
-    "refuse, which rolls back the whole meeting (every item, paper and minute of it) "
-    "instead of the one number",
-)
+# FINDING 1 (fixed)
 def test_a_long_item_number_loses_only_that_number():
     site = pv.build(word=False)
     site.meeting["7201"] = site.meeting["7201"].replace(
@@ -559,7 +551,7 @@ def test_a_long_item_number_loses_only_that_number():
     )
 
 
-def test_a_long_item_number_is_at_least_reported_against_the_meeting():
+def test_a_long_item_number_is_reported_against_its_item_and_the_meeting_kept():
     site = pv.build(word=False)
     site.meeting["7201"] = site.meeting["7201"].replace(
         b"<fulldisplaynumberformat>2.</fulldisplaynumberformat>",
@@ -567,8 +559,9 @@ def test_a_long_item_number_is_at_least_reported_against_the_meeting():
     )
     with serving(site) as url:
         report = importer(url).run()
-    assert [p["source_id"] for p in report.problems] == ["7201"]
-    assert report.meetings_done == 4 and Meeting.all_objects.count() == 3
+    assert [p["source_id"] for p in report.problems] == ["33002"], report.problems
+    assert "2 (Appendix part ii)" in report.problems[0]["what"]
+    assert report.meetings_done == 4 and Meeting.all_objects.count() == 4
 
 
 def test_duplicate_item_ids_in_one_meeting_rerun_unchanged():
@@ -584,12 +577,7 @@ def test_duplicate_item_ids_in_one_meeting_rerun_unchanged():
     assert state() == before, report.as_json()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING 2: a councillor name longer than Person.name (200) is not cut nor "
-    "reported per record: on PostgreSQL the DataError ends the whole run (nothing imported); "
-    "on SQLite a 500-character name is stored unchecked",
-)
+# FINDING 2 (fixed)
 def test_a_huge_councillor_name_is_reported_per_record_not_fatal():
     site = pv.build(word=False)
     people = [*pv.PEOPLE, ("9099", "Councillor " + "Longname " * 60, "Dalton", "Independent")]
@@ -603,11 +591,7 @@ def test_a_huge_councillor_name_is_reported_per_record_not_fatal():
     assert all(len(p.name) <= 200 for p in Person.objects.all()) or report.problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING 3: a paper imported as public and later marked restricted in ModernGov "
-    "stays public in the portal, and the re-run only says 'restricted: papers not imported'",
-)
+# FINDING 3 (fixed)
 def test_a_paper_restricted_later_in_moderngov_is_not_left_public(client):
     site = pv.build(word=False)
     with serving(site) as url:

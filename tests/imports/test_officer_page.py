@@ -124,3 +124,32 @@ def test_a_run_whose_worker_was_killed_says_so_and_how_to_carry_on(officer_clien
     run.save()
     page = officer_client.get(reverse("officer-import-detail", args=[run.pk])).content.decode()
     assert "its worker has probably stopped" not in page
+
+
+def test_a_finished_run_can_be_run_again_from_its_page(
+    officer_client, django_capture_on_commit_callbacks
+):
+    """Attack 22: a finished run's page was a dead end (the address typed again to re-run)."""
+    site = generated_site(committees=1, meetings=3, restricted_every=0)
+    with serving(site) as url:
+        with django_capture_on_commit_callbacks(execute=True):
+            first = officer_client.post(
+                reverse("officer-imports"),
+                {"site": url, "date_from": "2020-01-01", "date_to": "2030-12-31", "dry_run": "on"},
+            )
+        page = officer_client.get(first["Location"]).content.decode()
+        form = re.search(r'<form method="post" action="([^"]+)" novalidate id="import-ag', page)
+        assert form and "Import it for real" in page and "Dry run again" in page
+        fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page))
+        fields.pop("csrfmiddlewaretoken", None)
+        assert fields == {"site": url, "date_from": "2020-01-01", "date_to": "2030-12-31"}
+        assert not Meeting.all_objects.exists()  # a dry run saves nothing
+        with django_capture_on_commit_callbacks(execute=True):
+            again = officer_client.post(form.group(1), fields)
+        real = ImportRun.objects.latest("pk")
+        assert again["Location"] == reverse("officer-import-detail", args=[real.pk])
+        real.refresh_from_db()
+        assert (real.dry_run, real.status, real.meetings_done) == (False, "done", 3)
+        page = officer_client.get(again["Location"]).content.decode()
+        assert "Run this import again" in page
+    assert Meeting.all_objects.count() == 3
