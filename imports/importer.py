@@ -954,7 +954,9 @@ class Importer:
         record, doc, _edited = self._existing("document", d.id, Document)
         if doc is None:
             return False
-        if doc.withdrawn_at or doc.superseded_by_id:
+        while doc.superseded_by_id:  # replaced here since: the current version is the public one
+            doc = Document.all_objects.get(pk=doc.superseded_by_id)
+        if doc.withdrawn_at:
             self.report.skip("document", d.id, "restricted in ModernGov: already withdrawn here")
             return True
         if self.dry_run:

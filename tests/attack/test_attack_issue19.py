@@ -563,28 +563,57 @@ def test_a_huge_councillor_name_is_reported_per_record_not_fatal():
 
 
 # FINDING 3 (fixed)
+def _restrict_flood_paper(site) -> None:
+    """The clerk at the source realises the strategy named residents: restricted now."""
+    site.meeting["7201"] = site.meeting["7201"].replace(
+        b"<title>Flood risk strategy</title>\n          <isurl>False</isurl>\n"
+        b"          <url>https://democracy.pennine-vale.example/mgConvert2PDF.aspx?ID=88020"
+        b"</url>\n          <isrestricted>False",
+        b"<title>Flood risk strategy</title>\n          <isurl>False</isurl>\n"
+        b"          <url>https://democracy.pennine-vale.example/mgConvert2PDF.aspx?ID=88020"
+        b"</url>\n          <isrestricted>True",
+    )
+    assert b"<isrestricted>True" in site.meeting["7201"]
+
+
 def test_a_paper_restricted_later_in_moderngov_is_not_left_public(client):
     site = pv.build(word=False)
     with serving(site) as url:
         importer(url).run()
         paper = Document.all_objects.get(title="Flood risk strategy")
         assert client.get(paper.get_absolute_url()).status_code == 200
-        # The clerk at the source realises the strategy named residents: restricted now.
-        site.meeting["7201"] = site.meeting["7201"].replace(
-            b"<title>Flood risk strategy</title>\n          <isurl>False</isurl>\n"
-            b"          <url>https://democracy.pennine-vale.example/mgConvert2PDF.aspx?ID=88020"
-            b"</url>\n          <isrestricted>False",
-            b"<title>Flood risk strategy</title>\n          <isurl>False</isurl>\n"
-            b"          <url>https://democracy.pennine-vale.example/mgConvert2PDF.aspx?ID=88020"
-            b"</url>\n          <isrestricted>True",
-        )
-        assert b"<isrestricted>True" in site.meeting["7201"]
+        _restrict_flood_paper(site)
         report = importer(url).run()
+        again = importer(url).run()  # and once more: nothing left to do
     paper.refresh_from_db()
-    # Either withdrawn here, or at least a problem the officer must act on.
-    still_public = client.get(paper.get_absolute_url()).status_code == 200
-    flagged = any(p["source_id"] == "88020" for p in report.problems)
-    assert not still_public or flagged, report.skipped
+    assert paper.withdrawn_at is not None
+    assert client.get(paper.get_absolute_url()).status_code != 200
+    assert [p["source_id"] for p in report.problems] == ["88020"], report.problems
+    assert "withdrawn here" in report.problems[0]["what"]
+    assert not again.problems and "already withdrawn here" in str(again.skipped)
+
+
+def test_a_paper_replaced_here_then_restricted_in_moderngov_takes_its_new_version_down(client):
+    from django.core.files.base import ContentFile
+
+    from tests.factories.meetings import make_pdf_bytes
+
+    site = pv.build(word=False)
+    with serving(site) as url:
+        importer(url).run()
+        paper = Document.all_objects.get(title="Flood risk strategy")
+        newer = meeting_services.replace_document(
+            document=paper,
+            uploaded_file=ContentFile(make_pdf_bytes(1, "Corrected"), name="corrected.pdf"),
+            note="Corrected by the clerk.",
+            by=None,
+        )
+        assert client.get(newer.get_absolute_url()).status_code == 200
+        _restrict_flood_paper(site)
+        report = importer(url).run()
+    newer.refresh_from_db()
+    assert newer.withdrawn_at is not None, report.as_json()
+    assert client.get(newer.get_absolute_url()).status_code != 200
 
 
 def test_an_item_restricted_later_takes_its_papers_out_of_public_view(client):
