@@ -58,6 +58,12 @@ def main() -> int:
     parser.add_argument("--meetings", type=int, default=6000)
     parser.add_argument("--workers", type=int, default=4, help="answers fetched ahead")
     parser.add_argument(
+        "--processes",
+        type=int,
+        default=2,
+        help="writers side by side (PostgreSQL; SQLite always writes with one)",
+    )
+    parser.add_argument(
         "--no-tasks", action="store_true", help="do not run the queued background work"
     )
     parser.add_argument(
@@ -97,14 +103,20 @@ def main() -> int:
     site = generated_site(committees=args.committees, meetings=args.meetings)
     print(f"generated {args.meetings} meetings in {time.perf_counter() - t:.1f} s")
 
+    def cpu_time() -> float:
+        """CPU seconds of this process and of the writer processes it has waited for."""
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + children.ru_utime + children.ru_stime
+
     def run(url, profile=None):
         importer = Importer(
             url,
             date_from=dt.date(2000, 1, 1),
             date_to=dt.date(2100, 1, 1),
             workers=args.workers,
+            processes=args.processes,
         )
-        start, cpu = time.perf_counter(), time.process_time()
+        start, cpu = time.perf_counter(), cpu_time()
         if profile:
             import cProfile
 
@@ -113,7 +125,7 @@ def main() -> int:
             profiler.dump_stats(profile)
         else:
             report = importer.run()
-        return time.perf_counter() - start, time.process_time() - cpu, report
+        return time.perf_counter() - start, cpu_time() - cpu, report
 
     def drain(profile=None):
         from django.db.models import Count
@@ -185,6 +197,8 @@ def main() -> int:
             if args.on_demand:
                 on_demand(args.on_demand, drain)
         second, second_cpu, again = run(url, args.profile and f"{args.profile}.second")
+        # The writer processes, reaped; the loopback server is not yet.
+        writers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     load_after = os.getloadavg()
     from meetings.models import Document
 
@@ -198,6 +212,7 @@ def main() -> int:
         f"({1000 * first_cpu / n:.0f} ms CPU a meeting)"
     )
     print(f"documents:  {report.documents} fetched; problems: {len(report.problems)}")
+    print(f"writers:    {args.processes} asked for (SQLite: always one)")
     if not args.no_tasks:
         total = first + tasks
         print(
@@ -208,7 +223,10 @@ def main() -> int:
         f"second run: {second:.1f} s = {100 * second / first:.1f} % of the first; "
         f"changed: {changed or 'nothing'}"
     )
-    print(f"peak memory (max RSS): {peak_mb:.0f} MB")
+    print(
+        f"peak memory (max RSS): {peak_mb:.0f} MB this process; "
+        f"{writers_mb:.0f} MB the largest writer process (0: none, one writer)"
+    )
     print(
         "load average: before {:.1f} {:.1f} {:.1f}; after {:.1f} {:.1f} {:.1f}".format(
             *load_before, *load_after

@@ -15,23 +15,29 @@ carries on from where it stopped (what is already there is unchanged and skipped
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import hashlib
 import html
 import json
 import logging
+import os
 import re
+import selectors
+import signal
 import time
+import traceback
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, connections, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -42,7 +48,8 @@ from meetings import services as meeting_services
 from meetings.minutes import services as minutes_services
 from meetings.minutes.models import AttendanceKind, AttendanceStatus, Minute, MinutesSet
 from meetings.models import AgendaItem, Document, ItemKind, Meeting, MeetingStatus
-from scrutiny import bulk
+from scrutiny import bulk, readers
+from scrutiny import cache as page_cache
 from scrutiny import services as core_services
 from scrutiny.conflicts import EditConflict, check_version
 from scrutiny.models import Committee, Membership, Person
@@ -98,6 +105,11 @@ logger = logging.getLogger(__name__)
 # Meetings written in one transaction (see Importer._write_batch).
 BATCH_MEETINGS = 50
 BATCH_SECONDS = 5.0
+# Writers sharing the database (``processes``): the key of the PostgreSQL advisory lock under
+# which one of them writes the people a meeting names before its meetings are written.
+PEOPLE_LOCK = 19_0001
+# How many times a writer tries a meeting whose record another writer wrote at the same time.
+WRITE_ATTEMPTS = 3
 
 _HONORIFIC = re.compile(r"^(councillor|cllr\.?)\s+", re.I)
 _PARAGRAPH = re.compile(r"\b([1-7])\b")
@@ -151,6 +163,7 @@ class Report:
     meetings_total: int = 0
     meetings_done: int = 0
     documents: int = 0
+    writers: int = 1  # processes that wrote the meetings side by side
 
     def count(self, kind: str, what: str) -> None:
         self.counts[kind][what] += 1
@@ -173,6 +186,7 @@ class Report:
             "meetings_total": self.meetings_total,
             "meetings_done": self.meetings_done,
             "documents": self.documents,
+            "writers": self.writers,
         }
 
 
@@ -181,6 +195,15 @@ ITEM_NUMBER_LENGTH = AgendaItem._meta.get_field("number").max_length
 
 class _Rollback(Exception):
     pass
+
+
+def _written_alongside(exc: BaseException) -> bool:
+    """Whether ``exc`` is the database refusing a meeting because another writer of the
+    import (``Importer.processes``) wrote one of its records at the same moment: the same
+    source record twice (a unique violation) or each waiting on the other (a deadlock)."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return isinstance(exc, OperationalError) and getattr(exc.__cause__, "sqlstate", "") == "40P01"
 
 
 # --- the importer --------------------------------------------------------------------------------
@@ -198,6 +221,7 @@ class Importer:
         client: ModernGovClient | None = None,
         progress: Callable[[Report], None] | None = None,
         workers: int = 4,
+        processes: int | None = None,
     ):
         self.site = site.rstrip("/")
         self.client = client or ModernGovClient(self.site)
@@ -208,6 +232,12 @@ class Importer:
         self.by = by
         self.progress = progress or (lambda report: None)
         self.workers = workers
+        # Writers side by side on PostgreSQL (``_split``); IMPORT_PROCESSES, 2 by default.
+        if processes is None:
+            processes = getattr(settings, "IMPORT_PROCESSES", 2)
+        self.processes = max(1, processes)
+        self._apart = False  # a writer process beside others (``_write_apart``)
+        self._started = timezone.now()
         self.report = Report()
         self.records: dict[tuple[str, str], ImportedRecord] = {}
         self.types = {
@@ -378,6 +408,7 @@ class Importer:
     def run(self) -> Report:
         """Import the site. A bulk import (``scrutiny.bulk``): the agenda packs of meetings
         already held and the PDFs of imported minutes are built when first asked for."""
+        self._started = timezone.now()
         self._load_records()
         try:
             with bulk.bulk_import(), bulk.meeting_records_deferred():
@@ -438,14 +469,24 @@ class Importer:
                 refs.append((cid, ref))
         self.report.meetings_total = len(refs)
         self.progress(self.report)
-        # The answers are fetched a few meetings ahead of the writes (the site's rate limit
-        # still applies); the writes stay in order in this thread. Meetings are written in
-        # batches, one transaction each, every meeting in a savepoint of its own (a meeting
-        # the portal refuses is rolled back alone). A batch takes only answers already
-        # fetched, so no transaction stays open waiting on the site, and it ends after
-        # BATCH_MEETINGS meetings or BATCH_SECONDS. Ctrl-C rolls back the open batch and
-        # cancels what is not fetched yet: the database holds whole meetings only, exactly
-        # ``meetings_done`` of them.
+        apart = self._split(refs)
+        self.report.writers = len(apart)
+        if len(apart) > 1:
+            self._write_apart(committees, apart)
+        else:
+            self._write_meetings(committees, refs)
+
+    def _write_meetings(self, committees, refs) -> None:
+        """Write the meetings ``refs`` names, in order, in this thread.
+
+        The answers are fetched a few meetings ahead of the writes (the site's rate limit
+        still applies); the writes stay in order in this thread. Meetings are written in
+        batches, one transaction each, every meeting in a savepoint of its own (a meeting
+        the portal refuses is rolled back alone). A batch takes only answers already
+        fetched, so no transaction stays open waiting on the site, and it ends after
+        BATCH_MEETINGS meetings or BATCH_SECONDS. Ctrl-C rolls back the open batch and
+        cancels what is not fetched yet: the database holds whole meetings only, exactly
+        ``meetings_done`` of them."""
         pool = ThreadPoolExecutor(max_workers=self.workers)
         ahead: deque = deque()
         pending = iter(refs)
@@ -465,19 +506,187 @@ class Importer:
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
 
+    # -- committees written by processes side by side --
+
+    def _split(self, refs) -> list[list]:
+        """The meetings divided among ``processes`` writers, whole committees each (a
+        committee's memberships follow its meetings in date order), the biggest committees
+        first to the writer with fewest meetings. One writer (the list, whole) when the
+        database cannot take writers side by side (SQLite writes one at a time), in a dry
+        run (one transaction, rolled back) or inside a caller's transaction."""
+        by_committee: dict[str, list] = defaultdict(list)
+        for cid, ref in refs:
+            by_committee[cid].append((cid, ref))
+        connection = transaction.get_connection()
+        n = min(self.processes, len(by_committee))
+        if (
+            n < 2
+            or self.dry_run
+            or connection.vendor != "postgresql"
+            or connection.in_atomic_block
+            or not hasattr(os, "fork")
+        ):
+            return [refs]
+        groups: list[list] = [[] for _ in range(n)]
+        for meetings in sorted(by_committee.values(), key=len, reverse=True):
+            min(groups, key=len).extend(meetings)
+        return [g for g in groups if g]
+
+    def _write_apart(self, committees, groups: list[list]) -> None:
+        """Write each group of meetings in a process of its own (forked: each has this run's
+        records, people and committees as read so far), with its own connection to the
+        database. PostgreSQL writes them side by side: the import of a council's history
+        is as fast as one writer, times the processes, up to the cores. The people named
+        only by meetings are written under one lock (``_people_first``), so two writers
+        never make the same person twice. Each writer sends its progress, skips and
+        problems here as it goes (JSON lines on a pipe); this process adds them to its
+        report and calls ``progress`` with the whole. A writer that fails ends with the
+        others still finishing their meetings (every batch is whole), and the run then
+        fails with its traceback. Ctrl-C reaches every writer: each rolls back its open
+        batch."""
+        connections.close_all()  # each writer opens its own
+        self.client.session.close()  # and its own connections to the site
+        selector = selectors.DefaultSelector()
+        children: dict[int, dict] = {}
+        for group in groups:
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the writer: never back into the caller's code
+                status = 1
+                try:
+                    os.close(read)
+                    status = self._writer(committees, group, write, len(groups))
+                finally:
+                    os._exit(status)
+            os.close(write)
+            stream = os.fdopen(read, "rb")
+            children[pid] = {"done": 0, "documents": 0, "ended": False, "failed": ""}
+            selector.register(stream, selectors.EVENT_READ, pid)
+        base_done, base_documents = self.report.meetings_done, self.report.documents
+        stop: BaseException | None = None  # Ctrl-C here, or ``progress`` failed
+        try:
+            while selector.get_map():
+                try:
+                    for key, _ in selector.select():
+                        line = key.fileobj.readline()
+                        if not line.endswith(b"\n"):  # the writer has ended
+                            selector.unregister(key.fileobj)
+                            key.fileobj.close()
+                            continue
+                        self._heard(children[key.data], line)
+                    self.report.meetings_done = base_done + sum(
+                        c["done"] for c in children.values()
+                    )
+                    self.report.documents = base_documents + sum(
+                        c["documents"] for c in children.values()
+                    )
+                    if stop is None:
+                        self.progress(self.report)
+                except BaseException as exc:
+                    if stop is None:  # stop every writer at a whole batch; hear them out
+                        stop = exc
+                        for pid in children:
+                            with contextlib.suppress(ProcessLookupError):
+                                os.kill(pid, signal.SIGINT)
+        finally:
+            for pid in children:
+                _pid, status = os.waitpid(pid, 0)
+                if not children[pid]["ended"] and not children[pid]["failed"]:
+                    children[pid]["failed"] = f"writer process {pid} ended ({status})"
+            # What the writers changed is seen by every reader: a bump a writer made while
+            # the shared cache was failing ended with it, but this process keeps retrying
+            # its own (scrutiny.cache) until the cache confirms it.
+            page_cache.bump_generation()
+            readers.bump_access_generation()
+        if stop is not None:
+            raise stop
+        failed = [c["failed"] for c in children.values() if c["failed"]]
+        if failed:
+            logger.error("A writer process of the import failed:\n%s", failed[0])
+            raise RuntimeError(
+                "a writer process of the import failed: "
+                + failed[0].strip().splitlines()[-1]
+                + ". Every batch of meetings it finished is saved; run the import again "
+                "and it carries on from there."
+            )
+
+    def _heard(self, child: dict, line: bytes) -> None:
+        """One message of a writer (``_writer``): its progress, new skips and problems, and
+        at its end its counts and, if it did not finish, why."""
+        try:
+            message = json.loads(line)
+        except ValueError:  # cut short by Ctrl-C: the writer says it all again at its end
+            return
+        child["done"] = message.get("done", child["done"])
+        child["documents"] = message.get("documents", child["documents"])
+        self.report.skipped.extend(message.get("skipped", []))
+        self.report.problems.extend(message.get("problems", []))
+        for kind, counts in message.get("counts", {}).items():
+            self.report.counts[kind].update(counts)
+        if "counts" in message and not message.get("failed"):
+            child["ended"] = True
+        if message.get("failed"):
+            child["failed"] = message["failed"]
+
+    def _writer(self, committees, refs, fd: int, writers: int) -> int:
+        """A forked writer: write ``refs`` and say how it goes on ``fd``. Returns the exit
+        status (the process ends with ``os._exit``: nothing of the parent's runs at exit)."""
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C, or the parent
+        out = os.fdopen(fd, "w")
+        parent = os.getppid()
+        self.report = Report(meetings_total=len(refs))
+        self._apart = True
+        self.client.interval *= writers  # the site's rate limit is for all writers together
+        sent = {"skipped": 0, "problems": 0}
+
+        def send(**message):
+            for name in sent:
+                items = getattr(self.report, name)
+                message[name], sent[name] = items[sent[name] :], len(items)
+            message.update(done=self.report.meetings_done, documents=self.report.documents)
+            out.write(json.dumps(message, default=str) + "\n")
+            out.flush()
+
+        def progress(report):
+            send()
+            if os.getppid() != parent:  # the run was killed: stop at this whole batch
+                raise KeyboardInterrupt
+
+        self.progress = progress
+        status, failed = 0, ""
+        try:
+            self._write_meetings(committees, refs)
+        except KeyboardInterrupt:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            status, failed = 130, "interrupted"
+        except BaseException:
+            status, failed = 1, traceback.format_exc()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            send(counts={k: dict(v) for k, v in self.report.counts.items()}, failed=failed)
+        finally:
+            connections.close_all()
+            out.close()
+        return status
+
     def _write_batch(self, committees, ahead: deque, top_up) -> None:
         connection = transaction.get_connection()
         outermost = not connection.in_atomic_block  # not inside a dry run's transaction
         started = time.monotonic()
+        ready = 0  # the answers already fetched: this batch's meetings, at most
+        while ready < min(len(ahead), self.batch_meetings) and ahead[ready][1].done():
+            ready += 1
+        self._people_first([ahead[i][1].result() for i in range(ready)])
         written = 0
         with transaction.atomic():
-            while ahead and ahead[0][1].done():
+            while ahead and ahead[0][1].done() and written < self.batch_meetings:
+                if written >= ready and self._new_people(ahead[0][1].result()):
+                    break  # fetched since: its people first, in the next batch
                 (cid, ref), future = ahead.popleft()
                 top_up()
                 self._meeting_safely(committees[cid], ref, future.result())
                 written += 1
-                full = written >= self.batch_meetings
-                if full or time.monotonic() - started >= self.batch_seconds:
+                if time.monotonic() - started >= self.batch_seconds:
                     break
             hooks = self._take_commit_hooks(connection) if outermost else []
         self.report.meetings_done += written
@@ -497,7 +706,10 @@ class Importer:
         """Run a committed batch's after-commit work as Django would, in order, but inside
         one transaction (a savepoint each) rather than one commit per task queued: a
         batch's signals queue several tasks per meeting, and each commit is a disk flush.
-        A hook that fails is rolled back alone and reported; the others still run. Work
+        The hooks of a round run in one savepoint; if one fails, the round is rolled back
+        and run again with a savepoint each, so the one that fails is rolled back alone and
+        reported and the others still run (the work is the portal's own receivers, which
+        read the state they work on: running them twice does them once). Work
         those hooks ask for after commit is run the same way, in the same transaction (a
         few rounds at most; what is left then runs when Django runs it, at its commit). The
         tasks they queue through ``scrutiny.bulk.enqueue`` are queued once for the whole
@@ -506,16 +718,21 @@ class Importer:
             return
         with transaction.atomic(), bulk.coalesced_tasks():
             for last in (False, False, True):
-                for func, robust in hooks:
-                    try:
-                        with transaction.atomic():
+                try:  # all of a round in one savepoint: the usual case, nothing fails
+                    with transaction.atomic():
+                        for func, _robust in hooks:
                             func()
-                    except Exception as exc:
-                        logger.exception("After-commit work of an import failed: %r", func)
-                        if not robust:
-                            self.report.problem(
-                                "background", "", f"after-commit work failed: {exc!r}"
-                            )
+                except Exception:  # then one savepoint each: only what fails is lost
+                    for func, robust in hooks:
+                        try:
+                            with transaction.atomic():
+                                func()
+                        except Exception as exc:
+                            logger.exception("After-commit work of an import failed: %r", func)
+                            if not robust:
+                                self.report.problem(
+                                    "background", "", f"after-commit work failed: {exc!r}"
+                                )
                 if last:
                     break  # the rest stays registered: Django runs it at this commit
                 hooks = self._take_commit_hooks(connection)
@@ -560,12 +777,44 @@ class Importer:
             self.report.problem("meeting", ref.id, str(answer))
             return
         meeting, raw, self._papers = answer
-        # What this run remembers is put back as it was if the meeting's savepoint is
-        # rolled back, so no later meeting links to a record that is not there.
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                self._meeting_once(committee, meeting, raw)
+                if attempt > 1:
+                    self.report.count("meeting", "written again")
+                return
+            except BaseException as exc:
+                if self._apart and _written_alongside(exc):
+                    # Another writer wrote a record of it first (a paper two committees
+                    # share): take that writer's records, then write the meeting again.
+                    self._reload_records(exc.journal)
+                    if attempt < WRITE_ATTEMPTS:
+                        continue
+                    self.report.problem(
+                        "meeting",
+                        ref.id,
+                        "not written: a record of it (such as a paper it shares with a "
+                        "meeting of another committee) was being written by another writer "
+                        f"of this import at the same time ({str(exc).splitlines()[0]}).",
+                    )
+                    return
+                if not isinstance(exc, ValidationError | parse.ParseError | FetchError):
+                    raise
+                messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+                self.report.problem("meeting", ref.id, "; ".join(messages))
+                return
+
+    def _meeting_once(self, committee, meeting: parse.Meeting, raw: bytes) -> None:
+        """Write one meeting in a savepoint. If it is rolled back, what this run remembers
+        is put back as it was (so no later meeting links to a record that is not there) and
+        the report does not count what was not written; the exception is raised with the
+        keys of the records it had noted as ``journal``."""
         self._journal = []
         self._written = set()  # meetings whose records this one saved (scrutiny.bulk)
         people, spans = dict(self._seen_people), dict(self._spans)
         last_seen = {k: dict(v) for k, v in self.last_seen.items()}
+        counts = {kind: Counter(c) for kind, c in self.report.counts.items()}
+        documents, skipped = self.report.documents, len(self.report.skipped)
         try:
             with transaction.atomic():
                 self._meeting(committee, meeting, raw)
@@ -581,10 +830,22 @@ class Importer:
                     self.records[key] = previous
             self._people, self._spans = people, spans
             self.last_seen = defaultdict(dict, last_seen)
-            if not isinstance(exc, ValidationError | parse.ParseError | FetchError):
-                raise
-            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-            self.report.problem("meeting", ref.id, "; ".join(messages))
+            self.report.counts = defaultdict(Counter, counts)
+            self.report.documents = documents
+            del self.report.skipped[skipped:]
+            exc.journal = [key for key, _previous in self._journal]
+            raise
+
+    def _reload_records(self, keys) -> None:
+        """Read again the records ``keys`` names, as another writer may have written them."""
+        wanted = defaultdict(set)
+        for kind, source_id in keys:
+            wanted[kind].add(source_id)
+        for kind, ids in wanted.items():
+            for record in ImportedRecord.objects.filter(
+                site=self.site, kind=kind, source_id__in=ids
+            ):
+                self.records[(kind, record.source_id)] = record
 
     # -- committees and people --
 
@@ -633,6 +894,61 @@ class Importer:
         )
         self._seen_people[key] = obj
         return obj
+
+    def _people_first(self, answers) -> None:
+        """Write the people the batch's meetings name and this run has not written yet, in
+        a transaction of their own before the meetings'. With writers side by side
+        (``_write_apart``) it holds an advisory lock, and takes a person another writer
+        wrote during this run as that writer left them (the first answer that names a
+        person wins, as in one process): two writers never make the same person twice,
+        and never wait on each other's meetings for a person. A person the portal refuses
+        is left to the meeting, which reports it."""
+        wanted = {}
+        for answer in answers:
+            for a in self._new_people(answer):
+                wanted.setdefault(a.member_id, a)
+        if not wanted:
+            return
+        with transaction.atomic():
+            if self._apart:
+                with transaction.get_connection().cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PEOPLE_LOCK])
+                written = ImportedRecord.objects.filter(
+                    site=self.site,
+                    kind="person",
+                    source_id__in=list(wanted),
+                    imported_at__gte=self._started,
+                )
+                for record in written:
+                    person = Person.objects.filter(pk=record.object_id).first()
+                    self.records[("person", record.source_id)] = record
+                    if person is not None:
+                        self._seen_people[("person", record.source_id)] = person
+                        del wanted[record.source_id]
+            for member_id, a in wanted.items():
+                key = ("person", member_id)
+                record = self.records.get(key)
+                try:
+                    with transaction.atomic():
+                        self._person(member_id, a.name, ward=a.ward, party=a.party)
+                        self._save_records()
+                except ValidationError:
+                    self._unsaved = {}
+                    self._seen_people.pop(key, None)
+                    if record is None:
+                        self.records.pop(key, None)
+                    else:
+                        self.records[key] = record
+
+    def _new_people(self, answer) -> list:
+        """The attendees of a fetched meeting this run has not written as people yet."""
+        if isinstance(answer, Exception):
+            return []
+        return [
+            a
+            for a in answer[0].attendees
+            if a.member_id and a.name and ("person", a.member_id) not in self._seen_people
+        ]
 
     @property
     def _seen_people(self) -> dict:
@@ -1147,6 +1463,8 @@ class Importer:
 
 def report_text(report: Report) -> str:
     lines = [f"Meetings: {report.meetings_done} of {report.meetings_total}"]
+    if report.writers > 1:
+        lines[0] += f" (written by {report.writers} processes side by side)"
     for kind, counts in sorted(report.counts.items()):
         lines.append(f"  {kind}: " + ", ".join(f"{n} {what}" for what, n in sorted(counts.items())))
     if report.skipped:

@@ -166,12 +166,15 @@ def test_after_commit_work_that_fails_is_reported_and_the_rest_still_runs(settin
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     failed = []
 
-    def fails_once(sender, *, meeting, **kwargs):
+    def fails_for_one_meeting(sender, *, meeting, **kwargs):
+        # Every time for one meeting: the batch's work, run together in one savepoint,
+        # fails, and is run again a savepoint each, where only this one fails.
         if not failed:
             failed.append(meeting.pk)
+        if meeting.pk == failed[0]:
             raise RuntimeError("a listener broke")
 
-    meeting_published.connect(fails_once, dispatch_uid="test-imports-fails-once")
+    meeting_published.connect(fails_for_one_meeting, dispatch_uid="test-imports-fails-once")
     try:
         site = generated_site(committees=1, meetings=3, restricted_every=0)
         with serving(site) as url:
@@ -189,3 +192,37 @@ def test_after_commit_work_that_fails_is_reported_and_the_rest_still_runs(settin
     # The other meetings' work (and the failed meeting's other hooks) still ran.
     assert set(Meeting.all_objects.exclude(pk=failed[0]).values_list("pk", flat=True)) <= refreshed
     assert failed[0] in refreshed
+
+
+def test_a_batch_whose_after_commit_work_fails_once_runs_it_again_a_savepoint_each(settings):
+    """The batch's work runs in one savepoint; when a piece fails, all of it is rolled back
+    and run again with a savepoint each: work that then succeeds is done, not reported."""
+    from django_tasks_db.models import DBTaskResult
+
+    from meetings.signals import meeting_published
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    calls = []
+
+    def fails_once(sender, *, meeting, **kwargs):
+        calls.append(meeting.pk)
+        if len(calls) == 1:
+            raise RuntimeError("a listener broke once")
+
+    meeting_published.connect(fails_once, dispatch_uid="test-imports-fails-once-only")
+    try:
+        site = generated_site(committees=1, meetings=3, restricted_every=0)
+        with serving(site) as url:
+            report = _import(url)
+    finally:
+        meeting_published.disconnect(dispatch_uid="test-imports-fails-once-only")
+    assert not report.problems, report.problems
+    meetings = set(Meeting.all_objects.values_list("pk", flat=True))
+    assert len(meetings) == 3
+    # Run together (it failed on the first), then once each.
+    assert calls[0] in meetings and set(calls[1:]) == meetings and len(calls) == 4
+    refreshed = {
+        t.args_kwargs["args"][0]
+        for t in DBTaskResult.objects.filter(task_path="opendata.tasks.refresh_meeting")
+    }
+    assert meetings <= refreshed

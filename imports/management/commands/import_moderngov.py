@@ -30,12 +30,21 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="date_to", type=_date)
         parser.add_argument("--dry-run", action="store_true", help="Say what would change.")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=None,
+            help="Writers side by side, whole committees each (PostgreSQL only; default "
+            "IMPORT_PROCESSES, 2).",
+        )
 
-    def handle(self, *args, site, date_from, date_to, dry_run, no_progress, **options):
+    def handle(self, *args, site, date_from, date_to, dry_run, no_progress, processes, **options):
         if not site.startswith(("http://", "https://")):
             raise CommandError("The site must be an http:// or https:// address.")
         if date_from and date_to and date_to < date_from:
             raise CommandError("--to must be on or after --from.")
+        if processes is not None and not 1 <= processes <= 16:
+            raise CommandError("--processes must be between 1 and 16.")
         progress = Progress(
             TextColumn("[bold]Meetings"),
             BarColumn(),
@@ -56,7 +65,12 @@ class Command(BaseCommand):
             )
 
         importer = Importer(
-            site, date_from=date_from, date_to=date_to, dry_run=dry_run, progress=update
+            site,
+            date_from=date_from,
+            date_to=date_to,
+            dry_run=dry_run,
+            progress=update,
+            processes=processes,
         )
         with progress:
             report = importer.run()
