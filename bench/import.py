@@ -81,6 +81,7 @@ def main() -> int:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
     os.environ["TASKS_IMMEDIATE"] = "false"
+    os.environ.setdefault("DEBUG", "false")  # as in production: DEBUG keeps every query's SQL
     os.environ["DJANGO_SETTINGS_MODULE"] = "scrutiny.settings"
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))

@@ -1076,6 +1076,7 @@ class Importer:
             meeting = meeting_services.create_meeting(
                 committee=committee, standard_items=False, by=self.by, **fields
             )
+            bulk.meeting_created(meeting.pk)
             created = True
             self.report.count("meeting", "created")
         elif edited:

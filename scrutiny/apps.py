@@ -20,6 +20,9 @@ class ScrutinyConfig(AppConfig):
         from scrutiny.cache import connect_signals
 
         connect_signals()
+        from scrutiny.audit import cache_history_manager_classes
+
+        cache_history_manager_classes()
         # Signed-in readers' profiles follow changes to users, roles and memberships.
         from scrutiny import readers
 

@@ -30,13 +30,29 @@ def bulk_import():
     """Derived files of the past are built on demand while this is active (this thread), and
     what ``remembered`` is asked for is read once."""
     previous, memo = getattr(_state, "bulk", False), getattr(_state, "memo", None)
+    created = getattr(_state, "created", None)
     _state.bulk = True
     if memo is None:
         _state.memo = {}
+    if created is None:
+        _state.created = set()
     try:
         yield
     finally:
-        _state.bulk, _state.memo = previous, memo
+        _state.bulk, _state.memo, _state.created = previous, memo, created
+
+
+def meeting_created(meeting_id: int) -> None:
+    """The bulk writer created this meeting (``created_here`` says so until the import ends)."""
+    if active():
+        _state.created.add(meeting_id)
+
+
+def created_here(meeting_id: int) -> bool:
+    """Whether this bulk import created the meeting: nothing made from it before (a pack, a
+    stored PDF) can exist but what the import itself asked for."""
+    created = getattr(_state, "created", None) if active() else None
+    return created is not None and meeting_id in created
 
 
 def active() -> bool:

@@ -82,8 +82,12 @@ def _on_resolution_deleted(sender, instance, **kwargs):
 
 
 def on_meeting_written(meeting_id: int) -> None:
-    """What the receivers do for each record of a meeting, once (``scrutiny.bulk``)."""
-    resync(of_meeting(meeting_id))
+    """What the receivers do for each record of a meeting, once (``scrutiny.bulk``). Most
+    meetings an import writes have no actions: one indexed look-up, not the rule's two
+    updates with their joins."""
+    actions = of_meeting(meeting_id)
+    if actions.exists():
+        resync(actions)
 
 
 def connect() -> None:

@@ -35,9 +35,13 @@ def on_meeting_changed(sender, *, meeting, **kwargs) -> None:
 
 
 def _queue(meeting, reason: str) -> None:
+    from scrutiny import bulk
+
     from . import services
     from .services import request_build, withdraw_unpublishable
 
+    if bulk.created_here(meeting.pk) and services.held(meeting):
+        return  # a held meeting this bulk import created: no pack, built when asked for
     # A pack showing a paper that is no longer public is not served from the moment the
     # change committed (services.is_public_now); here its row and file go too.
     withdrawn = withdraw_unpublishable(meeting)

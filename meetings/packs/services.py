@@ -131,6 +131,11 @@ def never_built(meeting: Meeting) -> bool:
     )
 
 
+def held(meeting: Meeting) -> bool:
+    """The meeting has begun: a bulk import's pack of it waits to be asked for."""
+    return meeting.start < timezone.now()
+
+
 def deferred_to_demand(meeting: Meeting) -> bool:
     """During a bulk import (``scrutiny.bulk``), the packs of a meeting already held that
     never had any are built when first asked for (``request_on_demand``), not now: a
@@ -138,7 +143,7 @@ def deferred_to_demand(meeting: Meeting) -> bool:
     A meeting still to come, or one whose packs exist, is built as always."""
     from scrutiny import bulk
 
-    return bulk.active() and meeting.start < timezone.now() and never_built(meeting)
+    return bulk.active() and held(meeting) and never_built(meeting)
 
 
 # Anonymous demand may queue at most this many pack builds at a time.
