@@ -26,6 +26,7 @@ import os
 import re
 import selectors
 import signal
+import threading
 import time
 import traceback
 from collections import Counter, defaultdict, deque
@@ -108,6 +109,7 @@ BATCH_SECONDS = 5.0
 # Writers sharing the database (``processes``): the key of the PostgreSQL advisory lock under
 # which one of them writes the people a meeting names before its meetings are written.
 PEOPLE_LOCK = 19_0001
+MAX_PROCESSES = 16  # writers at most, however many are asked for (--processes refuses more)
 # How many times a writer tries a meeting whose record another writer wrote at the same time.
 WRITE_ATTEMPTS = 3
 
@@ -144,6 +146,14 @@ def plain(word_html: str) -> str:
 
 def digest(value) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+PAPER_STAMP = "paper:"
+
+
+def paper_stamp(title: str, sha256: str) -> str:
+    """An imported paper's stamp (``ImportedRecord.local_stamp``): its title and file."""
+    return PAPER_STAMP + hashlib.sha256(f"{title}\0{sha256}".encode()).hexdigest()[:32]
 
 
 def person_name(raw: str) -> tuple[str, str]:
@@ -197,6 +207,41 @@ class _Rollback(Exception):
     pass
 
 
+@contextlib.contextmanager
+def _interrupts_held():
+    """Ctrl-C (SIGINT) inside the block is raised as KeyboardInterrupt when it ends, not at
+    once. Only the main thread receives signals; elsewhere the block changes nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught and previous is not signal.SIG_IGN:
+        if callable(previous) and previous is not signal.default_int_handler:
+            previous(signal.SIGINT, None)  # a handler of the caller's (a worker's)
+        else:
+            raise KeyboardInterrupt
+
+
+def _ended(pid: int, status: int) -> str:
+    """Why a writer process ended without saying it had finished, in words."""
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = "an unknown signal"
+        return (
+            f"writer process {pid} was killed by signal {number} ({name}); if no one stopped "
+            "it, the system may have run out of memory"
+        )
+    return f"writer process {pid} ended with exit status {os.waitstatus_to_exitcode(status)}"
+
+
 def _written_alongside(exc: BaseException) -> bool:
     """Whether ``exc`` is the database refusing a meeting because another writer of the
     import (``Importer.processes``) wrote one of its records at the same moment: the same
@@ -235,8 +280,15 @@ class Importer:
         # Writers side by side on PostgreSQL (``_split``); IMPORT_PROCESSES, 2 by default.
         if processes is None:
             processes = getattr(settings, "IMPORT_PROCESSES", 2)
-        self.processes = max(1, processes)
+        self.processes = max(1, min(MAX_PROCESSES, processes))
         self._apart = False  # a writer process beside others (``_write_apart``)
+        # A writer's people, member id -> created/updated/unchanged (``_people_first``):
+        # two writers may both find a person unchanged, and the run counts them once.
+        self._people_done: dict[str, str] = {}
+        # A writer's people as its first meeting naming them said: member id -> [run order
+        # of that meeting, name, ward, party] (``_people_first``, ``_settle_people``).
+        self._people_answers: dict[str, list] = {}
+        self._order: dict[str, int] = {}  # meeting id -> its place in the run's order
         self._started = timezone.now()
         self.report = Report()
         self.records: dict[tuple[str, str], ImportedRecord] = {}
@@ -290,7 +342,12 @@ class Importer:
 
     def _edited(self, obj, record) -> bool:
         """Whether ``obj`` was changed here since the importer last wrote it: a versioned
-        record is checked by the one edit-conflict check; others by their modified_at."""
+        record is checked by the one edit-conflict check; a paper by its title and file
+        (``paper_stamp``: the portal's own work on it, such as reading its text, saves it
+        without an officer changing it; a replacement or withdrawal is checked apart);
+        others by their modified_at."""
+        if isinstance(obj, Document) and record.local_stamp.startswith(PAPER_STAMP):
+            return paper_stamp(obj.title, obj.sha256) != record.local_stamp
         if getattr(obj, "version", None) is not None:
             return self._version_edited(obj.version, record)
         return obj.modified_at.isoformat() != record.local_stamp
@@ -337,6 +394,16 @@ class Importer:
         for record, model in self._unsaved.values():
             by_model[model].append(record)
         for model, records in by_model.items():
+            if model is Document:  # what an officer can change of a paper: see _edited
+                stamps = {
+                    pk: paper_stamp(title, sha256)
+                    for pk, title, sha256 in model._default_manager.filter(
+                        pk__in=[r.object_id for r in records]
+                    ).values_list("pk", "title", "sha256")
+                }
+                for record in records:
+                    record.local_stamp = stamps[record.object_id]
+                continue
             stamp = "version" if any(f.name == "version" for f in model._meta.fields) else None
             fields = ("pk", stamp or "modified_at")
             found = dict(
@@ -454,7 +521,7 @@ class Importer:
                 if obj is not None:
                     committees[c.id] = obj
             self._save_records()
-        refs = []
+        refs, listed = [], {}
         for cid in committees:
             listing = self._fetch(
                 "meetings",
@@ -466,9 +533,19 @@ class Importer:
                 sToDate=self.date_to.strftime("%d/%m/%Y"),
             )
             for ref in sorted(listing or [], key=lambda r: (r.date or dt.date.min, r.id)):
+                if ref.id in listed:  # a joint meeting: the first committee listing it has it
+                    self.report.skip(
+                        "meeting",
+                        ref.id,
+                        f"listed by more than one committee: imported once, with "
+                        f"{committees[listed[ref.id]]}",
+                    )
+                    continue
+                listed[ref.id] = cid
                 refs.append((cid, ref))
         self.report.meetings_total = len(refs)
         self.progress(self.report)
+        self._order = {ref.id: i for i, (_cid, ref) in enumerate(refs)}
         apart = self._split(refs)
         self.report.writers = len(apart)
         if len(apart) > 1:
@@ -560,7 +637,15 @@ class Importer:
                     os._exit(status)
             os.close(write)
             stream = os.fdopen(read, "rb")
-            children[pid] = {"done": 0, "documents": 0, "ended": False, "failed": ""}
+            children[pid] = {
+                "done": 0,
+                "documents": 0,
+                "counts": {},
+                "people": {},
+                "answers": {},
+                "ended": False,
+                "failed": "",
+            }
             selector.register(stream, selectors.EVENT_READ, pid)
         base_done, base_documents = self.report.meetings_done, self.report.documents
         stop: BaseException | None = None  # Ctrl-C here, or ``progress`` failed
@@ -589,18 +674,40 @@ class Importer:
                             with contextlib.suppress(ProcessLookupError):
                                 os.kill(pid, signal.SIGINT)
         finally:
-            for pid in children:
+            for pid, child in children.items():
                 _pid, status = os.waitpid(pid, 0)
-                if not children[pid]["ended"] and not children[pid]["failed"]:
-                    children[pid]["failed"] = f"writer process {pid} ended ({status})"
+                if not child["ended"] and not child["failed"]:
+                    child["failed"] = _ended(pid, status)
+                for kind, counts in child["counts"].items():
+                    self.report.counts[kind].update(counts)
             # What the writers changed is seen by every reader: a bump a writer made while
             # the shared cache was failing ended with it, but this process keeps retrying
             # its own (scrutiny.cache) until the cache confirms it.
             page_cache.bump_generation()
             readers.bump_access_generation()
+        failed = [c["failed"] for c in children.values() if c["failed"]]
+        # A person two writers met is counted once, as the most that was done to them.
+        rank = {"unchanged": 0, "updated": 1, "created": 2}
+        people: dict[str, str] = {}
+
+        def note(member_id, what):
+            if rank.get(what, 0) >= rank.get(people.get(member_id, ""), -1):
+                people[member_id] = what
+
+        for child in children.values():
+            for member_id, what in child["people"].items():
+                note(member_id, what)
+        if stop is None and not failed:
+            answers: dict[str, list] = {}  # the run's first answer naming each person
+            for child in children.values():
+                for member_id, answer in child["answers"].items():
+                    if member_id not in answers or answer[0] < answers[member_id][0]:
+                        answers[member_id] = answer
+            for member_id, what in self._settle_people(answers).items():
+                note(member_id, what)
+        self.report.counts["person"].update(Counter(people.values()))
         if stop is not None:
             raise stop
-        failed = [c["failed"] for c in children.values() if c["failed"]]
         if failed:
             logger.error("A writer process of the import failed:\n%s", failed[0])
             raise RuntimeError(
@@ -619,11 +726,12 @@ class Importer:
             return
         child["done"] = message.get("done", child["done"])
         child["documents"] = message.get("documents", child["documents"])
+        child["counts"] = message.get("counts", child["counts"])  # of its committed batches
+        child["people"] = message.get("people", child["people"])
+        child["answers"] = message.get("answers", child["answers"])
         self.report.skipped.extend(message.get("skipped", []))
         self.report.problems.extend(message.get("problems", []))
-        for kind, counts in message.get("counts", {}).items():
-            self.report.counts[kind].update(counts)
-        if "counts" in message and not message.get("failed"):
+        if message.get("final") and not message.get("failed"):
             child["ended"] = True
         if message.get("failed"):
             child["failed"] = message["failed"]
@@ -643,7 +751,13 @@ class Importer:
             for name in sent:
                 items = getattr(self.report, name)
                 message[name], sent[name] = items[sent[name] :], len(items)
-            message.update(done=self.report.meetings_done, documents=self.report.documents)
+            message.update(
+                done=self.report.meetings_done,
+                documents=self.report.documents,
+                counts={k: dict(v) for k, v in self.report.counts.items()},
+                people=self._people_done,
+                answers=self._people_answers,
+            )
             out.write(json.dumps(message, default=str) + "\n")
             out.flush()
 
@@ -663,7 +777,7 @@ class Importer:
             status, failed = 1, traceback.format_exc()
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            send(counts={k: dict(v) for k, v in self.report.counts.items()}, failed=failed)
+            send(final=True, failed=failed)
         finally:
             connections.close_all()
             out.close()
@@ -678,19 +792,24 @@ class Importer:
             ready += 1
         self._people_first([ahead[i][1].result() for i in range(ready)])
         written = 0
-        with transaction.atomic():
-            while ahead and ahead[0][1].done() and written < self.batch_meetings:
-                if written >= ready and self._new_people(ahead[0][1].result()):
-                    break  # fetched since: its people first, in the next batch
-                (cid, ref), future = ahead.popleft()
-                top_up()
-                self._meeting_safely(committees[cid], ref, future.result())
-                written += 1
-                if time.monotonic() - started >= self.batch_seconds:
-                    break
-            hooks = self._take_commit_hooks(connection) if outermost else []
-        self.report.meetings_done += written
-        self._run_commit_hooks(connection, hooks)
+        with contextlib.ExitStack() as held:
+            with transaction.atomic():
+                while ahead and ahead[0][1].done() and written < self.batch_meetings:
+                    if written >= ready and self._new_people(ahead[0][1].result()):
+                        break  # fetched since: its people first, in the next batch
+                    (cid, ref), future = ahead.popleft()
+                    top_up()
+                    self._meeting_safely(committees[cid], ref, future.result())
+                    written += 1
+                    if time.monotonic() - started >= self.batch_seconds:
+                        break
+                hooks = self._take_commit_hooks(connection) if outermost else []
+                # From the commit to the end of its after-commit work, Ctrl-C waits: a
+                # batch committed without its search and open-data work would be missed
+                # for good (the next run finds its meetings unchanged).
+                held.enter_context(_interrupts_held())
+            self.report.meetings_done += written
+            self._run_commit_hooks(connection, hooks)
         self.progress(self.report)
 
     @staticmethod
@@ -871,6 +990,9 @@ class Importer:
         party = party or self.parties.get(member_id, "")
         if party:
             self.parties[member_id] = party
+        key = ("person", member_id)
+        if key in self._seen_people:  # written once a run (and any cut said once)
+            return self._seen_people[key]
         fields = {"name": name, "ward": ward, "party": party}
         for name_of, value in fields.items():  # cut, like titles, and said
             longest = Person._meta.get_field(name_of).max_length
@@ -879,9 +1001,6 @@ class Importer:
                 self.report.skip(
                     "person", member_id, f"{name_of} cut to {longest} characters: {value[:60]}…"
                 )
-        key = ("person", member_id)
-        if key in self._seen_people:
-            return self._seen_people[key]
         obj = self._upsert(
             "person",
             member_id,
@@ -897,29 +1016,37 @@ class Importer:
 
     def _people_first(self, answers) -> None:
         """Write the people the batch's meetings name and this run has not written yet, in
-        a transaction of their own before the meetings'. With writers side by side
-        (``_write_apart``) it holds an advisory lock, and takes a person another writer
-        wrote during this run as that writer left them (the first answer that names a
-        person wins, as in one process): two writers never make the same person twice,
-        and never wait on each other's meetings for a person. A person the portal refuses
-        is left to the meeting, which reports it."""
+        a transaction of their own before the meetings'. A person the portal refuses is
+        left to the meeting, which reports it.
+
+        With writers side by side (``_write_apart``) it holds an advisory lock, under which
+        a person already imported (by another writer during this run, or by an earlier
+        run) is taken as they are, and only a person not imported yet is made: two writers
+        never make the same person twice, nor wait on each other's meetings for a person.
+        What each writer's first meeting naming a person said of them is sent to the
+        importing process, which, once every writer has finished, writes each person as the
+        first meeting of the whole run names them (``_settle_people``), as one process does:
+        whichever writer reached a person first, the result is the same on every run."""
         wanted = {}
         for answer in answers:
             for a in self._new_people(answer):
-                wanted.setdefault(a.member_id, a)
+                if a.member_id not in wanted:
+                    wanted[a.member_id] = a
+                    if self._apart:
+                        index = self._order.get(answer[0].id, len(self._order))
+                        self._people_answers.setdefault(
+                            a.member_id, [index, a.name, a.ward, a.party]
+                        )
         if not wanted:
             return
         with transaction.atomic():
             if self._apart:
                 with transaction.get_connection().cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PEOPLE_LOCK])
-                written = ImportedRecord.objects.filter(
-                    site=self.site,
-                    kind="person",
-                    source_id__in=list(wanted),
-                    imported_at__gte=self._started,
+                imported = ImportedRecord.objects.filter(
+                    site=self.site, kind="person", source_id__in=list(wanted)
                 )
-                for record in written:
+                for record in imported:
                     person = Person.objects.filter(pk=record.object_id).first()
                     self.records[("person", record.source_id)] = record
                     if person is not None:
@@ -928,10 +1055,15 @@ class Importer:
             for member_id, a in wanted.items():
                 key = ("person", member_id)
                 record = self.records.get(key)
+                before = Counter(self.report.counts["person"])
                 try:
                     with transaction.atomic():
                         self._person(member_id, a.name, ward=a.ward, party=a.party)
                         self._save_records()
+                    if self._apart:  # counted once for the run, by _write_apart
+                        what = self._people_counted(before)
+                        if what:
+                            self._people_done[member_id] = what
                 except ValidationError:
                     self._unsaved = {}
                     self._seen_people.pop(key, None)
@@ -939,6 +1071,36 @@ class Importer:
                         self.records.pop(key, None)
                     else:
                         self.records[key] = record
+
+    def _people_counted(self, before: Counter) -> str | None:
+        """What ``_person`` just did (created, updated or unchanged), taken out of the
+        report's counts, for the run to count each person once (``_write_apart``)."""
+        done = Counter(self.report.counts["person"])
+        done.subtract(before)
+        self.report.counts["person"] = before
+        return next(iter(+done), None)
+
+    def _settle_people(self, answers: dict) -> dict:
+        """After the writers: each person they met, written as the earliest meeting of the
+        run that names them says (``_people_first``). Returns {member id: what was done}."""
+        self._reload_records([("person", member_id) for member_id in answers])
+        done = {}
+        with transaction.atomic():
+            for member_id, (_index, name, ward, party) in sorted(answers.items()):
+                before = Counter(self.report.counts["person"])
+                said = len(self.report.skipped)
+                try:
+                    with transaction.atomic():
+                        self._person(member_id, name, ward=ward, party=party)
+                        self._save_records()
+                    del self.report.skipped[said:]  # a field cut: the writers said so
+                except ValidationError as exc:
+                    self._unsaved = {}
+                    self.report.problem("person", member_id, "; ".join(exc.messages))
+                what = self._people_counted(before)
+                if what:
+                    done[member_id] = what
+        return done
 
     def _new_people(self, answer) -> list:
         """The attendees of a fetched meeting this run has not written as people yet."""
