@@ -50,8 +50,18 @@ def browser():
             pytest.fail(f"Chromium is required for browser tests but {CHROMIUM} is missing")
         pytest.skip("Chromium is not installed (browser tests run in CI)")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Page, sync_playwright
 
+    # A click that follows a link returns once the next page has *started* loading; read then,
+    # the page can still be empty (CI on 915b4d5 read '' from a meeting page). A test reads a
+    # page the way a person does: once it has loaded.
+    read_now = Page.content
+
+    def read_when_loaded(self: Page) -> str:
+        self.wait_for_load_state("load")
+        return read_now(self)
+
+    Page.content = read_when_loaded
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
@@ -68,6 +78,7 @@ def browser():
         )
         yield browser
         browser.close()
+    Page.content = read_now
 
 
 @pytest.fixture
