@@ -16,15 +16,19 @@ def _browser_required() -> bool:
     return os.environ.get("CI", "").lower() == "true" or os.environ.get("REQUIRE_BROWSER") == "1"
 
 
-@pytest.fixture(autouse=True)
-def _portal_test_settings(settings, tmp_path):
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default"],
-        }
+IMMEDIATE_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
     }
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+}
+
+
+@pytest.fixture(autouse=True)
+def _portal_test_settings(request, settings, tmp_path):
+    settings.TASKS = IMMEDIATE_TASKS
+    # Data a module holds for all its tests (hold_for_module) keeps its papers in its own folder.
+    settings.MEDIA_ROOT = getattr(request.module, "HELD_MEDIA_ROOT", str(tmp_path / "media"))
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False
     # Most tests build no Council row; the first-run page is tested on its own (tests/brand).
@@ -41,6 +45,59 @@ def _portal_test_settings(settings, tmp_path):
 
     cache.clear()
     forget_process_state()
+
+
+def hold_for_module(request, django_db_blocker, tmp_path_factory, build, run_on_commit=False):
+    """Build data once for a whole test module: ``build()`` runs in a transaction held open
+    for the module, each test runs in a savepoint inside it (pytest-django's ``db``) and the
+    module's end rolls it all back. A test that writes sees its own writes; the next test sees
+    what ``build`` made. Papers go to a media folder of the module's. With ``run_on_commit``
+    the follow-up work a commit would start (packs, search) runs, as a real commit would.
+    Yields what ``build`` returns."""
+    from django.core.cache import cache
+    from django.db import transaction
+    from django.test import TestCase
+    from django.test.utils import override_settings
+
+    from scrutiny.cache import forget_process_state
+
+    media = str(tmp_path_factory.mktemp("module-media"))
+    held = transaction.atomic()
+    with django_db_blocker.unblock():
+        held.__enter__()
+        try:
+            with (
+                override_settings(MEDIA_ROOT=media, TASKS=IMMEDIATE_TASKS, FIRST_RUN_SETUP=False),
+                TestCase.captureOnCommitCallbacks(execute=run_on_commit),
+            ):
+                value = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            held.__exit__(None, None, None)
+            raise
+    cache.clear()
+    forget_process_state()
+    request.module.HELD_MEDIA_ROOT = media
+    yield value
+    del request.module.HELD_MEDIA_ROOT
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        held.__exit__(None, None, None)
+    cache.clear()
+    forget_process_state()
+
+
+def load_demo() -> None:
+    from django.core.management import call_command
+
+    call_command("load_demo_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture(scope="module")
+def demo_module(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo council (``load_demo_data``) loaded once for a module whose tests read it
+    (``hold_for_module``). Every test in the module sees it once a test has asked for it."""
+    yield from hold_for_module(request, django_db_blocker, tmp_path_factory, load_demo)
 
 
 @pytest.fixture(scope="session")

@@ -10,10 +10,8 @@ from tests.factories import make_user
 
 
 @pytest.fixture
-def demo(db):
-    from django.core.management import call_command
-
-    call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(demo_module, db):
+    """The demo council, loaded once for this module (conftest.demo_module)."""
 
 
 @pytest.mark.parametrize(

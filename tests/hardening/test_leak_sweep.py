@@ -21,6 +21,7 @@ from django.db import models
 from django.urls import Resolver404, resolve
 from pypdf import PdfReader
 
+from conftest import hold_for_module
 from meetings.models import AgendaItem, Document, Meeting, Report, ReportSection
 from tests.factories import PersonFactory, make_user
 from tests.factories.meetings import (
@@ -93,14 +94,27 @@ def plant_decisions() -> None:
     assert ForwardPlanEntry.objects.filter(pk=entry.pk).exists() is False
 
 
+@pytest.fixture(scope="module")
+def planted(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The planted council, built once for the module (conftest.hold_for_module)."""
+    yield from hold_for_module(
+        request, django_db_blocker, tmp_path_factory, plant_council, run_on_commit=True
+    )
+
+
 @pytest.fixture
-def council(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
+def council(planted, db):
+    return planted
+
+
+def plant_council() -> dict:
+    from django.test import TestCase
+
     from meetings.minutes.models import Action, Minute, MinutesSet, Resolution
     from meetings.packs import services as packs
 
-    with django_capture_on_commit_callbacks(execute=True):
+    call_command("load_demo_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    with TestCase.captureOnCommitCallbacks(execute=True):
         # 1. The demo's exempt item: its reports, sections, documents (and PDF text), the full
         #    minute and its resolutions.
         exempt = AgendaItem.all_objects.filter(is_exempt=True).select_related("meeting").first()
@@ -314,20 +328,26 @@ def guessed_urls() -> list[str]:
     from decisions.models import CallInRequest, Decision, ForwardPlanEntry
     from meetings.minutes.models import Action
 
-    top = {
-        "decision": Decision.all_objects.order_by("-pk").first().pk + 2,
-        "entry": ForwardPlanEntry.all_objects.order_by("-pk").first().pk + 2,
-        "meeting": Meeting.all_objects.order_by("-pk").first().pk + 2,
-        "report": Report.all_objects.order_by("-pk").first().pk + 2,
-        "document": Document.all_objects.order_by("-pk").first().pk + 2,
-        "item": AgendaItem.all_objects.order_by("-pk").first().pk + 2,
-        "action": Action.all_objects.order_by("-pk").first().pk + 2,
-        "callin": CallInRequest.all_objects.order_by("-pk").first().pk + 2,
+    models = {
+        "decision": Decision,
+        "entry": ForwardPlanEntry,
+        "meeting": Meeting,
+        "report": Report,
+        "document": Document,
+        "item": AgendaItem,
+        "action": Action,
+        "callin": CallInRequest,
     }
+    # Every id the council uses and two either side. On PostgreSQL ids go on climbing through
+    # the whole test run, so counting up from 1 would guess thousands of ids no test made.
+    spans = {}
+    for kind, model in models.items():
+        ids = model.all_objects.values_list("pk", flat=True)
+        spans[kind] = range(max(1, min(ids) - 2), max(ids) + 3)
     return [
         template.format(pk=pk)
         for kind, templates in GUESSED.items()
-        for pk in range(1, top[kind])
+        for pk in spans[kind]
         for template in templates
     ]
 

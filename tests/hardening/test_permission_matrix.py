@@ -36,6 +36,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
 
+from conftest import hold_for_module
 from scrutiny.models import Committee, Membership
 from tests.factories import PersonFactory, make_user
 from tests.hardening.test_security import assert_safe_page
@@ -426,11 +427,22 @@ def crawl(client, starts: list[str], per_name: int = 4) -> dict[str, str]:
     return found
 
 
+@pytest.fixture(scope="module")
+def matrix_council(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo council and its users, built once for the module (conftest.hold_for_module);
+    packs are built by on-commit follow-up work: it runs, as a real commit would."""
+    yield from hold_for_module(
+        request, django_db_blocker, tmp_path_factory, build_council, run_on_commit=True
+    )
+
+
 @pytest.fixture
-def council(db, django_capture_on_commit_callbacks):
-    # Packs are built by on-commit follow-up work: run it, as a real commit would.
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
+def council(matrix_council, db):
+    return matrix_council
+
+
+def build_council() -> dict:
+    call_command("load_demo_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
     from meetings.models import AgendaItem
 
     exempt_item = (

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from meetings.minutes import demo
@@ -26,8 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_data(db):
-    call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo_data(demo_module, db):
+    """The demo council, loaded once for this module (conftest.demo_module)."""
 
 
 def _meeting(slug, day):

@@ -6,7 +6,6 @@ import re
 from decimal import Decimal as D
 
 import pytest
-from django.core.management import call_command
 
 from meetings.extensions import report_generators
 from meetings.models import Report
@@ -17,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def loaded(db):
-    call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def loaded(demo_module, db):
+    """The demo council, loaded once for this module (conftest.demo_module)."""
 
 
 def test_seed_tables_are_loaded_with_ki_397_off_track(loaded, client):

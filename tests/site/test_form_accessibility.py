@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
-from tests.hardening.test_permission_matrix import (  # noqa: F401  (council is a fixture)
+from tests.hardening.test_permission_matrix import (  # noqa: F401  (council and matrix_council are fixtures)
     ADMINISTRATOR,
     OFFICER,
     PUBLIC,
@@ -32,6 +32,7 @@ from tests.hardening.test_permission_matrix import (  # noqa: F401  (council is 
     council,
     crawl,
     extra_urls,
+    matrix_council,
 )
 
 UNLABELLED_TYPES = {"hidden", "submit", "reset", "image", "button"}

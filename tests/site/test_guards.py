@@ -56,8 +56,8 @@ def sitemap_paths(client) -> list[str]:
 
 
 @pytest.fixture
-def demo_data(db):
-    call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo_data(demo_module, db):
+    """The demo council, loaded once for this module (conftest.demo_module)."""
 
 
 def test_no_pending_migrations(db):

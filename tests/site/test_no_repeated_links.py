@@ -9,12 +9,13 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
-from tests.hardening.test_permission_matrix import (  # noqa: F401  (council is a fixture)
+from tests.hardening.test_permission_matrix import (  # noqa: F401  (council and matrix_council are fixtures)
     PUBLIC,
     RULES,
     council,
     crawl,
     extra_urls,
+    matrix_council,
 )
 from tests.site.test_form_accessibility import html_of
 

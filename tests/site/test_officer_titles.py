@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import lxml.html
 
-from tests.hardening.test_permission_matrix import (  # noqa: F401  (council is a fixture)
+from tests.hardening.test_permission_matrix import (  # noqa: F401  (council and matrix_council are fixtures)
     OFFICER,
     RULES,
     council,
     crawl,
     extra_urls,
+    matrix_council,
 )
 
 SUFFIX = " committee papers"

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_data(db):
-    call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo_data(demo_module, db):
+    """The demo council, loaded once for this module (conftest.demo_module)."""
 
 
 def counts():
