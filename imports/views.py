@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from imports import runs
 from imports.forms import StartImportForm
-from imports.models import ImportRun
+from imports.models import ImportedRecord, ImportRun
+from scrutiny import audit
 from scrutiny.paging import paged
 from scrutiny.permissions import officer_required
 
@@ -42,9 +44,43 @@ def import_detail(request, pk: int):
         {
             "run": run,
             "counts": sorted((report.get("counts") or {}).items()),
-            "skipped": report.get("skipped", []),
-            "problems": report.get("problems", []),
+            "skipped": with_history_links(run, report.get("skipped", [])),
+            "problems": with_history_links(run, report.get("problems", [])),
+            "skipped_count": len(report.get("skipped", [])),
+            "problem_count": len(report.get("problems", [])),
             "active": run.status in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING),
             "stalled": run.is_stalled(timezone.now()),
         },
     )
+
+
+SHOWN = 200  # entries of each list the report page shows
+
+
+def with_history_links(run: ImportRun, entries: list[dict]) -> list[dict]:
+    """The first ``SHOWN`` entries of a report list, each with ``url``: the officer history
+    page of the record the import wrote for it, where there is one. A record "edited here
+    since the import" links to who edited it and when; one the source never gave a record
+    for (a malformed meeting, a restricted paper) has no link. One query for them all."""
+    shown = entries[:SHOWN]
+    wanted = {(str(e.get("kind")), str(e.get("source_id"))) for e in shown}
+    urls = {}
+    records = ImportedRecord.objects.filter(
+        site=run.site.rstrip("/"), source_id__in={source_id for _, source_id in wanted}
+    ).select_related("content_type")
+    for record in records:
+        key = (record.kind, record.source_id)
+        model = record.content_type.model_class()
+        if key in wanted and model is not None and audit.has_history(model):
+            urls[key] = reverse(
+                "officer-history",
+                kwargs={
+                    "app_label": model._meta.app_label,
+                    "model_name": model._meta.model_name,
+                    "pk": record.object_id,
+                },
+            )
+    return [
+        {**entry, "url": urls.get((str(entry.get("kind")), str(entry.get("source_id"))))}
+        for entry in shown
+    ]

@@ -153,3 +153,40 @@ def test_a_finished_run_can_be_run_again_from_its_page(
         page = officer_client.get(again["Location"]).content.decode()
         assert "Run this import again" in page
     assert Meeting.all_objects.count() == 3
+
+
+def test_the_report_links_a_record_edited_here_to_its_history(
+    officer_client, django_capture_on_commit_callbacks
+):
+    """An officer reading "was edited here since the import" can open that record's
+    history, to see who changed it and when; a skip with no record here has no link."""
+    from meetings import services as meeting_services
+    from meetings.models import AgendaItem
+
+    site = generated_site(committees=1, meetings=3, restricted_every=2)
+    form = {"site": "", "date_from": "2020-01-01", "date_to": "2030-12-31"}
+    with serving(site) as url:
+        with django_capture_on_commit_callbacks(execute=True):
+            officer_client.post(reverse("officer-imports"), {**form, "site": url})
+        item = AgendaItem.all_objects.get(title="Budget monitoring report 1")
+        clerk = make_user("officer", username="second-clerk")
+        meeting_services.update_agenda_item(
+            item=item, title="Budget monitoring (corrected by the clerk)", by=clerk
+        )
+        site.meeting["20001"] = site.meeting["20001"].replace(
+            b"Budget monitoring report 1", b"Budget monitoring report one"
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            response = officer_client.post(reverse("officer-imports"), {**form, "site": url})
+    page = officer_client.get(response["Location"]).content.decode()
+    skipped = page[page.index('id="import-skipped"') :]
+    skipped = skipped[: skipped.index("</ul>")]
+    edited = [li for li in skipped.split("<li>") if "was edited here" in li]
+    assert edited, skipped
+    link = re.search(r'href="([^"]+)">history of (\w+) (\w+)</a>', edited[0])
+    assert link is not None, edited[0]
+    history = officer_client.get(link.group(1))
+    assert history.status_code == 200
+    assert "Budget monitoring (corrected by the clerk)" in history.content.decode()
+    restricted = [li for li in skipped.split("<li>") if "restricted: papers not imported" in li]
+    assert restricted and all("history of" not in li for li in restricted)
