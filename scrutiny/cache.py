@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
@@ -192,8 +193,38 @@ def _is_portal_model(sender) -> bool:
     return meta.label_lower not in IGNORED_MODELS
 
 
-def _bump_after_commit() -> None:
-    bump_generation()
+def once_after_commit(name: str, key: str, run: Callable[[set[str]], None], using=None) -> bool:
+    """Queue ``run(keys)`` once for the current transaction's commit, ``keys`` being every
+    ``key`` given under ``name`` within the transaction; False outside a transaction (nothing
+    is queued). A bulk import saves thousands of rows in one transaction with many other
+    callbacks, so the queued callback is found again in O(1): where it was put is remembered,
+    and a savepoint rolled back drops its callbacks, after which the entry there is another
+    one, or none, and the callback is queued again. The callback has ``portal_once = name``."""
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        return False
+    transaction_id = id(connection.atomic_blocks[0])
+    remembered = connection.__dict__.setdefault("_portal_once_after_commit", {}).get(name)
+    if remembered is not None and remembered[0] == transaction_id:
+        index, keys, callback = remembered[1:]
+        queued = connection.run_on_commit
+        if index < len(queued) and queued[index][1] is callback:
+            keys.add(key)
+            return True
+    keys = {key}
+
+    def callback():
+        run(keys)
+
+    callback.portal_once = name
+    transaction.on_commit(callback, using=using)
+    connection._portal_once_after_commit[name] = (
+        transaction_id,
+        len(connection.run_on_commit) - 1,
+        keys,
+        callback,
+    )
+    return True
 
 
 def _bump_now_and_after_commit(using: str | None = None) -> None:
@@ -203,21 +234,7 @@ def _bump_now_and_after_commit(using: str | None = None) -> None:
     second bump it would keep serving them until the next change or the time limit
     (attack 20). One callback per transaction, however many rows it saves."""
     bump_generation()
-    connection = transaction.get_connection(using)
-    if not connection.in_atomic_block:
-        return
-    # Where this transaction's callback was put, checked in O(1) (a bulk import saves
-    # thousands of rows in one transaction with many other callbacks): a savepoint rolled
-    # back drops its callbacks, and then the entry there is another one, or none.
-    transaction_id = id(connection.atomic_blocks[0])
-    remembered = getattr(connection, "_portal_generation_callback", None)
-    if remembered is not None and remembered[0] == transaction_id:
-        index = remembered[1]
-        queued = connection.run_on_commit
-        if index < len(queued) and queued[index][1] is _bump_after_commit:
-            return
-    transaction.on_commit(_bump_after_commit, using=using)
-    connection._portal_generation_callback = (transaction_id, len(connection.run_on_commit) - 1)
+    once_after_commit("generation", "", lambda _keys: bump_generation(), using)
 
 
 def _on_model_change(sender, **kwargs) -> None:

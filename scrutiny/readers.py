@@ -47,7 +47,6 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from scrutiny import cache as page_cache
@@ -113,28 +112,14 @@ def bump_access_generation(user_id=None) -> None:
 def _bump_now_and_after_commit(using: str | None, user_id=None) -> None:
     key = ACCESS_KEY if user_id is None else _user_key(user_id)
     page_cache.bump_counter(key)
-    connection = transaction.get_connection(using)
-    if not connection.in_atomic_block:
-        return
     # One callback per transaction, bumping every key the transaction touched (a bulk
-    # import saves many people and memberships), found again in O(1).
-    transaction_id = id(connection.atomic_blocks[0])
-    remembered = getattr(connection, "_portal_access_callback", None)
-    if remembered is not None and remembered[0] == transaction_id:
-        index, keys, callback = remembered[1:]
-        queued = connection.run_on_commit
-        if index < len(queued) and queued[index][1] is callback:
-            keys.add(key)
-            return
-    keys = {key}
+    # import saves many people and memberships).
+    page_cache.once_after_commit("access", key, _bump_each, using)
 
-    def callback():
-        for each in sorted(keys):
-            page_cache.bump_counter(each)
 
-    transaction.on_commit(callback, using=using)
-    index = len(connection.run_on_commit) - 1
-    connection._portal_access_callback = (transaction_id, index, keys, callback)
+def _bump_each(keys: set[str]) -> None:
+    for key in sorted(keys):
+        page_cache.bump_counter(key)
 
 
 def _label(model) -> str | None:
