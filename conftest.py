@@ -29,6 +29,11 @@ def _portal_test_settings(request, settings, tmp_path):
     settings.TASKS = IMMEDIATE_TASKS
     # Data a module holds for all its tests (hold_for_module) keeps its papers in its own folder.
     settings.MEDIA_ROOT = getattr(request.module, "HELD_MEDIA_ROOT", str(tmp_path / "media"))
+    if hasattr(request.module, "HELD_MEDIA_ROOT") and "transactional_db" in request.fixturenames:
+        pytest.fail(
+            "this module holds its data in a transaction (hold_for_module): a test needing "
+            "committed data (transactional_db, live_server) must build its own"
+        )
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False
     # Most tests build no Council row; the first-run page is tested on its own (tests/brand).
