@@ -37,17 +37,18 @@ def import_list(request):
 @officer_required
 def import_detail(request, pk: int):
     run = get_object_or_404(ImportRun, pk=pk)
-    report = run.report or {}
+    report = run.report if isinstance(run.report, dict) else {}
+    skipped, problems = entries(report, "skipped"), entries(report, "problems")
     return render(
         request,
         "imports/import_detail.html",
         {
             "run": run,
             "counts": sorted((report.get("counts") or {}).items()),
-            "skipped": with_history_links(run, report.get("skipped", [])),
-            "problems": with_history_links(run, report.get("problems", [])),
-            "skipped_count": len(report.get("skipped", [])),
-            "problem_count": len(report.get("problems", [])),
+            "skipped": with_history_links(run, skipped),
+            "problems": with_history_links(run, problems),
+            "skipped_count": len(skipped),
+            "problem_count": len(problems),
             "active": run.status in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING),
             "stalled": run.is_stalled(timezone.now()),
         },
@@ -55,6 +56,15 @@ def import_detail(request, pk: int):
 
 
 SHOWN = 200  # entries of each list the report page shows
+
+
+def entries(report: dict, name: str) -> list[dict]:
+    """The report's list ``name``, each entry a dict. The importer writes only dicts; an entry
+    of another shape (a report edited by hand, an older format) is shown as its text."""
+    listed = report.get(name) or []
+    if not isinstance(listed, list):
+        listed = [listed]
+    return [e if isinstance(e, dict) else {"why": str(e), "what": str(e)} for e in listed]
 
 
 def with_history_links(run: ImportRun, entries: list[dict]) -> list[dict]:
